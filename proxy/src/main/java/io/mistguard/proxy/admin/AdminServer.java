@@ -1,0 +1,54 @@
+package io.mistguard.proxy.admin;
+
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.server.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+
+/**
+ * The operator's listener, separate from the proxy port (loopback by default): health now; metrics,
+ * state views and overrides as they land. Pipeline: {@code codec → aggregator → admin}.
+ */
+public final class AdminServer {
+
+    private static final int MAX_ADMIN_REQUEST_BYTES = 64 * 1024;
+
+    private final Channel serverChannel;
+
+    private AdminServer(Channel serverChannel) {
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds the admin listener; blocks until bound, so call it from a non-event-loop thread. */
+    public static AdminServer bind(HostPort listen, Transport transport, EventLoopGroup group)
+            throws InterruptedException {
+        AdminHandler handler = new AdminHandler();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("codec", new HttpServerCodec())
+                                .addLast("aggregator", new HttpObjectAggregator(MAX_ADMIN_REQUEST_BYTES))
+                                .addLast("admin", handler);
+                    }
+                });
+        return new AdminServer(bootstrap.bind(listen.host(), listen.port()).sync().channel());
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public void close() throws InterruptedException {
+        serverChannel.close().sync();
+    }
+}

@@ -1,0 +1,35 @@
+package io.mistguard.proxy.classify;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Set;
+
+/**
+ * What a request to Mist's API asks for, as far as routing and policy care: the method, the path
+ * (without query) and the set of top-level keys of the Mist command it carries.
+ *
+ * <p>{@code command} is the command's JSON text exactly as decoded from the request (no
+ * re-serialisation), or {@code null} when there is none. {@code parsable} is false when a command
+ * parameter was present but is not a JSON object; such requests are still forwarded, because Mist
+ * answers them with its web UI (mist-api.md §1).
+ */
+public record MistRequest(String method, String path, Set<String> commandKeys, CommandEncoding encoding,
+                          String command, boolean parsable) {
+
+    public MistRequest {
+        requireNonNull(method, "method");
+        requireNonNull(path, "path");
+        commandKeys = Set.copyOf(requireNonNull(commandKeys, "commandKeys"));
+        requireNonNull(encoding, "encoding");
+    }
+
+    /** True when the request carries a command that parsed as a JSON object. */
+    public boolean hasCommand() {
+        return parsable && command != null;
+    }
+
+    /** True when the command has exactly the given top-level keys, in any order. */
+    public boolean hasExactly(Set<String> keys) {
+        return commandKeys.equals(keys);
+    }
+}

@@ -1,0 +1,2 @@
+package io.mistguard.proxy.config;
+public record AdminConfig(HostPort listen) {}

@@ -1,0 +1,50 @@
+package io.mistguard.proxy.server;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+
+/**
+ * Aggregates a request into one {@code FullHttpRequest} (Mist commands are small, and routing needs
+ * the whole command), refusing bodies over {@code limits.max_body_bytes} with mistguard's own 413.
+ *
+ * <p>After a 413 the connection is closed: the rest of the oversized body may still be on its way and
+ * cannot be told apart from a next request. Sits after {@link StrictRequestDecoder}; one instance per
+ * channel.
+ */
+final class BodyLimitAggregator extends HttpObjectAggregator {
+
+    private final long maxBodyBytes;
+
+    BodyLimitAggregator(int maxBodyBytes) {
+        super(maxBodyBytes, true); // close after refusing an Expect: 100-continue as well
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        ctx.writeAndFlush(tooLarge(ctx)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            return tooLarge(pipeline.context(this));
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    private FullHttpResponse tooLarge(ChannelHandlerContext ctx) {
+        FullHttpResponse response = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "body-too-large", "the request body exceeds " + maxBodyBytes + " bytes");
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return response;
+    }
+}

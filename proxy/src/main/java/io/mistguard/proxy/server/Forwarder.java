@@ -1,0 +1,34 @@
+package io.mistguard.proxy.server;
+
+import io.mistguard.proxy.classify.MistRequest;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.concurrent.Future;
+
+/**
+ * Decides how one classified request is answered: the seam between the HTTP server and everything
+ * that talks to Mist (today a direct call; route policies plug in here).
+ */
+public interface Forwarder {
+
+    /**
+     * Starts answering a request. Called on the caller's event loop.
+     *
+     * @param request the request as it should reach Mist (hop-by-hop headers already removed); the
+     *                forwarder takes ownership and releases it
+     * @return the exchange; its response future always succeeds, with Mist's answer or mistguard's own
+     */
+    Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest);
+
+    /** One request being answered. */
+    interface Exchange {
+
+        /** Succeeds with the response to send; the listener owns it. Never fails. */
+        Future<FullHttpResponse> response();
+
+        /** The caller went away: stop upstream work and free what it holds. Idempotent. */
+        void cancel();
+    }
+}

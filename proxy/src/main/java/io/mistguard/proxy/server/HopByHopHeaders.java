@@ -1,0 +1,34 @@
+package io.mistguard.proxy.server;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+
+/**
+ * Removes hop-by-hop header fields before a message is forwarded, as RFC 9110 §7.6.1 requires: the
+ * {@code Connection} field, every field it names, and {@code Proxy-Connection}, {@code Keep-Alive},
+ * {@code TE}, {@code Transfer-Encoding} and {@code Upgrade}. Framing ({@code Content-Length},
+ * {@code Connection}) is then set anew by whoever sends the message on.
+ */
+final class HopByHopHeaders {
+
+    private static final List<CharSequence> ALWAYS = List.of(HttpHeaderNames.CONNECTION, "proxy-connection",
+            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+
+    private HopByHopHeaders() {
+    }
+
+    static void strip(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (CharSequence name : ALWAYS) {
+            headers.remove(name);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.mistguard.proxy.server;
+
+import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.classify.MistRequest;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client connection: validates each aggregated request, classifies it, hands
+ * it to the {@link Forwarder} and writes the answer back.
+ *
+ * <p>One request is handled at a time per connection: the channel does not auto-read, and the next
+ * request is read only after the previous response was written (a {@code FlowControlHandler} in
+ * front holds any request a client pipelined meanwhile). That keeps responses in order and gives
+ * natural back-pressure. Invalid requests get a precise 400 / 414 / 431 and the connection is closed,
+ * since its framing can no longer be trusted. One instance per channel, used only from its event loop.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+
+    private final ProxyServices services;
+    private Forwarder.Exchange exchange;
+    private boolean keepAlive;
+    private boolean headRequest;
+    private boolean draining;
+
+    ProxyHandler(ProxyServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        services.channels().add(ctx.channel());
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (exchange != null) {
+            // Cannot happen with the flow control in front; never answer out of order if it does.
+            request.release();
+            ctx.close();
+            return;
+        }
+        String invalid = invalidReason(request);
+        if (invalid != null) {
+            HttpResponseStatus status = statusFor(request);
+            request.release();
+            keepAlive = false;
+            headRequest = false;
+            write(ctx, ProxyResponses.rejection(ctx.alloc(), status, reasonFor(status), invalid), HttpVersion.HTTP_1_1);
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(request) && !draining;
+        headRequest = request.method().equals(HttpMethod.HEAD);
+        forward(ctx, request);
+    }
+
+    private void forward(ChannelHandlerContext ctx, FullHttpRequest request) {
+        MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
+                request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
+        HttpVersion clientVersion = request.protocolVersion();
+        HopByHopHeaders.strip(request.headers());
+        FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                request.content(), request.headers(), request.trailingHeaders());
+        if (upstream.content().isReadable() || !isBodyless(request.method())) {
+            HttpUtil.setContentLength(upstream, upstream.content().readableBytes());
+        }
+        services.inFlight().incrementAndGet();
+        exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest);
+        exchange.response().addListener((Future<FullHttpResponse> f) -> onAnswer(ctx, f.getNow(), clientVersion));
+    }
+
+    private void onAnswer(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {
+        exchange = null;
+        services.inFlight().decrementAndGet();
+        if (!ctx.channel().isActive()) {
+            response.release();
+            return;
+        }
+        write(ctx, response, clientVersion);
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {
+        HopByHopHeaders.strip(response.headers());
+        frame(response);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        boolean stayOpen = keepAlive && !draining;
+        if (!stayOpen) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (stayOpen) {
+            written.addListener((ChannelFuture f) -> {
+                if (f.isSuccess()) {
+                    ctx.read();
+                } else {
+                    ctx.close();
+                }
+            });
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Forwarder.Exchange current = exchange;
+        if (current != null) {
+            current.cancel(); // the caller left: free the upstream connection and whatever it holds
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && exchange == null) {
+            ctx.close();
+        } else if (evt == DrainEvent.INSTANCE) {
+            draining = true;
+            if (exchange == null) {
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());
+        ctx.close();
+    }
+
+    private static String invalidReason(FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            return String.valueOf(request.decoderResult().cause().getMessage());
+        }
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return "unsupported Transfer-Encoding: " + request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        return null;
+    }
+
+    private static HttpResponseStatus statusFor(FullHttpRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        return cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+    }
+
+    private static String reasonFor(HttpResponseStatus status) {
+        return switch (status.code()) {
+            case 431 -> "header-too-large";
+            case 414 -> "uri-too-long";
+            default -> "bad-request";
+        };
+    }
+
+    private static boolean isBodyless(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
+                || method.equals(HttpMethod.OPTIONS);
+    }
+
+    /** Sets the framing of an aggregated response: always a Content-Length, never chunked. */
+    private void frame(FullHttpResponse response) {
+        int code = response.status().code();
+        if (code < 200 || code == 204) {
+            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            return;
+        }
+        if (code == 304 || headRequest) {
+            return; // Mist's Content-Length describes the body a GET would get: keep it
+        }
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+    }
+}

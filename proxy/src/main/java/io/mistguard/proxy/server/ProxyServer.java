@@ -1,0 +1,88 @@
+package io.mistguard.proxy.server;
+
+import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.LimitsConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener callers connect to instead of Mist: binds the port, owns the client channels and
+ * drains them on shutdown. The event loops are shared with the upstream client and owned by the
+ * caller ({@code Mistguard}).
+ */
+public final class ProxyServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Channel serverChannel;
+    private final ChannelGroup channels;
+    private final AtomicInteger inFlight;
+
+    private ProxyServer(Channel serverChannel, ChannelGroup channels, AtomicInteger inFlight) {
+        this.serverChannel = serverChannel;
+        this.channels = channels;
+        this.inFlight = inFlight;
+    }
+
+    /** Binds the listener; blocks until bound, so call it from a non-event-loop thread. */
+    public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
+                                   EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+        ChannelGroup channels = new DefaultChannelGroup("mistguard-clients", GlobalEventExecutor.INSTANCE);
+        AtomicInteger inFlight = new AtomicInteger();
+        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ProxyChannelInitializer(limits, new ConnectionLimiter(limits.maxConnections()),
+                        services));
+        Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
+        return new ProxyServer(channel, channels, inFlight);
+    }
+
+    /** The address actually bound (useful with port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Requests currently being answered. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish within {@code grace} (idle keep-alive
+     * connections are closed at once, busy ones after their answer), then closes every connection.
+     * Blocks; never call it from an event loop.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        serverChannel.close().sync();
+        for (Channel channel : channels) {
+            channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (inFlight.get() > 0) {
+            log.warn("shutdown grace of {} ended with {} request(s) still in flight; closing them", grace,
+                    inFlight.get());
+        }
+        channels.close().await(1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,94 @@
+package io.mistguard.proxy.upstream;
+
+import io.mistguard.proxy.config.UpstreamConfig;
+import io.mistguard.proxy.server.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy's HTTP/1.1 client to Mist: one keep-alive {@link UpstreamPool} per event loop, so that
+ * upstream work stays on the caller's event loop (Netty's proxy idiom) and needs no locks.
+ *
+ * <p>{@link #call} must be invoked on the event loop it is given.
+ */
+public final class UpstreamClient {
+
+    private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
+
+    private final UpstreamConfig config;
+    private final Transport transport;
+    private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
+    private final List<Runnable> closers = new CopyOnWriteArrayList<>();
+
+    public UpstreamClient(UpstreamConfig config, Transport transport) {
+        this.config = config;
+        this.transport = transport;
+    }
+
+    /**
+     * Starts one attempt. The call takes ownership of {@code request} and releases it when done.
+     *
+     * @param loop         the caller's event loop; the current thread must be this loop
+     * @param request      the request exactly as it should reach Mist
+     * @param timeoutNanos how long the attempt may take, connect included
+     */
+    public UpstreamCall call(EventLoop loop, FullHttpRequest request, long timeoutNanos) {
+        assert loop.inEventLoop() : "upstream calls start on the caller's event loop";
+        UpstreamCall call = new UpstreamCall(poolFor(loop), loop, request);
+        call.start(timeoutNanos);
+        return call;
+    }
+
+    /** Closes idle pooled connections on every loop; in-flight calls finish or time out on their own. */
+    public void closeIdleConnections() {
+        closers.forEach(Runnable::run);
+    }
+
+    private UpstreamPool poolFor(EventLoop loop) {
+        UpstreamPool pool = pools.getIfExists();
+        if (pool == null) {
+            pool = newPool(loop);
+            pools.set(pool);
+            UpstreamPool created = pool;
+            closers.add(() -> loop.execute(created::closeIdle));
+        }
+        return pool;
+    }
+
+    private UpstreamPool newPool(EventLoop loop) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true);
+        UpstreamPool pool = new UpstreamPool(bootstrap, config.host(), config.port(),
+                config.maxIdleConnectionsPerThread());
+        bootstrap.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline()
+                        .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false))
+                        .addLast("aggregator", new HttpObjectAggregator(
+                                (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
+                        .addLast("idle", new IdleStateHandler(0, 0,
+                                config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS))
+                        .addLast("dispatch", new UpstreamHandler(pool));
+            }
+        });
+        return pool;
+    }
+}

@@ -1,0 +1,82 @@
+package io.mistguard.proxy.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Last handler of an upstream connection's pipeline: hands the aggregated response, a close or an
+ * error to the {@link UpstreamCall} currently using the connection, and closes connections that sit
+ * idle in the pool for too long.
+ *
+ * <p>One instance per upstream channel; only used from that channel's event loop, which is also the
+ * event loop of the callers it serves, so its field needs no synchronisation.
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+    private final UpstreamPool pool;
+    private UpstreamCall call;
+
+    UpstreamHandler(UpstreamPool pool) {
+        this.pool = pool;
+    }
+
+    /** Binds the connection to a call until the call completes. */
+    void bind(UpstreamCall call) {
+        this.call = call;
+    }
+
+    void unbind() {
+        this.call = null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamCall current = call;
+        if (current == null || !(msg instanceof FullHttpResponse response)) {
+            // Mist never speaks first; bytes on an idle connection mean it is not reusable.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        call = null;
+        current.onResponse(response);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        UpstreamCall current = call;
+        call = null;
+        if (current != null) {
+            current.onFailure(UpstreamFailure.RESET, "connection closed before a complete response");
+        } else {
+            pool.forget(ctx.channel());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        UpstreamCall current = call;
+        call = null;
+        if (current != null) {
+            UpstreamFailure failure = cause instanceof TooLongFrameException
+                    ? UpstreamFailure.RESPONSE_TOO_LARGE
+                    : cause instanceof java.io.IOException ? UpstreamFailure.RESET : UpstreamFailure.BAD_RESPONSE;
+            current.onFailure(failure, String.valueOf(cause.getMessage()));
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && call == null) {
+            ctx.close(); // idle in the pool for too long: Mist may drop it any moment, so we do first
+            return;
+        }
+        ReferenceCountUtil.release(evt);
+    }
+}

@@ -1,0 +1,147 @@
+package io.mistguard.proxy.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every command catalyst-api sends (mist-api.md §3), in every encoding Mist accepts, on every API
+ * path: the classifier must find the same set of top-level keys each time.
+ */
+class CommandClassifierTest {
+
+    private static final CommandClassifier CLASSIFIER = new CommandClassifier();
+
+    /** The commands of mist-api.md §3 with the keys they must classify to. */
+    static final List<Object[]> COMMANDS = List.of(
+            new Object[] {"{\"active_streams\":[\"source\"],\"stats_streams\":[\"clients\",\"lastms\"],"
+                    + "\"push_list\":true,\"push_auto_list\":true}",
+                Set.of("active_streams", "stats_streams", "push_list", "push_auto_list")},
+            new Object[] {"{\"config\":{}}", Set.of("config")},
+            new Object[] {"{\"config\":{\"triggers\":{\"USER_NEW\":[{\"handler\":\"http://127.0.0.1:7979/api/mist/trigger\","
+                    + "\"sync\":true,\"default\":\"true\",\"streams\":[]}]}}}", Set.of("config")},
+            new Object[] {"{\"invalidate_sessions\":\"video+c447r0acdmqhhhpb\"}", Set.of("invalidate_sessions")},
+            new Object[] {"{\"invalidate_sessions\":[\"video+a\",\"video+b\"]}", Set.of("invalidate_sessions")},
+            new Object[] {"{\"stop_sessions\":\"video+c447r0acdmqhhhpb\"}", Set.of("stop_sessions")},
+            new Object[] {"{\"nuke_stream\":\"video+c447r0acdmqhhhpb\"}", Set.of("nuke_stream")},
+            new Object[] {"{\"push_auto_add\":{\"stream\":\"video+\",\"target\":\"s3+https://x/y/$stream.m3u8\"}}",
+                Set.of("push_auto_add")},
+            new Object[] {"{\"push_auto_remove\":[[\"video+\",\"s3+https://x\",null,null,null,null,null,null]]}",
+                Set.of("push_auto_remove")},
+            new Object[] {"{\"push_stop\":[3116]}", Set.of("push_stop")},
+            new Object[] {"{\"authorize\":{\"username\":\"u\",\"password\":\"0123456789abcdef\"}}", Set.of("authorize")},
+            new Object[] {" { \"push_list\" : 1 , \"config\" : { \"nested\" : [ {\"x\":1} ] } } ",
+                Set.of("push_list", "config")});
+
+    static Stream<Arguments> everyCommandInEveryEncodingOnEveryPath() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Object[] command : COMMANDS) {
+            for (String path : List.of("/", "/api", "/api2")) {
+                for (CommandEncoding encoding : List.of(CommandEncoding.FORM_BODY, CommandEncoding.JSON_BODY,
+                        CommandEncoding.QUERY)) {
+                    cases.add(Arguments.of(command[0], command[1], path, encoding));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{3} {2} {0}")
+    @MethodSource("everyCommandInEveryEncodingOnEveryPath")
+    void findsTheTopLevelKeys(String json, Set<String> keys, String path, CommandEncoding encoding) {
+        MistRequest request = classify(encoding, path, json);
+
+        assertThat(request.commandKeys()).isEqualTo(keys);
+        assertThat(request.encoding()).isEqualTo(encoding);
+        assertThat(request.path()).isEqualTo(path);
+        assertThat(request.command()).isEqualTo(json);
+        assertThat(request.hasCommand()).isTrue();
+    }
+
+    @Test
+    void prometheusAndWebUiPathsCarryNoCommand() {
+        for (String uri : List.of("/koekjes", "/koekjes.json", "/", "/favicon.ico")) {
+            MistRequest request = CLASSIFIER.classify("GET", uri, null, Unpooled.EMPTY_BUFFER);
+            assertThat(request.encoding()).as(uri).isEqualTo(CommandEncoding.NONE);
+            assertThat(request.commandKeys()).as(uri).isEmpty();
+            assertThat(request.hasCommand()).as(uri).isFalse();
+        }
+    }
+
+    @Test
+    void queryStringIsNotPartOfThePath() {
+        MistRequest request = CLASSIFIER.classify("GET", "/api2?callback=cb&command=%7B%22push_list%22%3A1%7D",
+                null, Unpooled.EMPTY_BUFFER);
+        assertThat(request.path()).isEqualTo("/api2");
+        assertThat(request.commandKeys()).containsExactly("push_list");
+    }
+
+    @Test
+    void plusInAFormBodyIsASpaceAndAnEncodedPlusIsAPlus() {
+        MistRequest request = classifyForm("/", "command=" + URLEncoder.encode("{\"nuke_stream\":\"video+x\"}",
+                StandardCharsets.UTF_8));
+        assertThat(request.command()).isEqualTo("{\"nuke_stream\":\"video+x\"}");
+    }
+
+    static Stream<Arguments> unparsableCommands() {
+        return Stream.of(
+                Arguments.of("command=not-json", "not JSON at all"),
+                Arguments.of("command=%5B1%2C2%5D", "a JSON array, not an object"),
+                Arguments.of("command=%7B%22a%22%3A1%7Dgarbage", "trailing garbage"),
+                Arguments.of("command=%7B%22a%22%3A", "truncated object"),
+                Arguments.of("command=%ZZ", "malformed percent escape"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("unparsableCommands")
+    void unparsableCommandsAreMarkedButKeepTheirText(String body, String why) {
+        MistRequest request = classifyForm("/", body);
+        assertThat(request.parsable()).isFalse();
+        assertThat(request.commandKeys()).isEmpty();
+        assertThat(request.hasCommand()).isFalse();
+    }
+
+    @Test
+    void jsonBodyWinsOverAQueryCommandLikeMistDoes() {
+        ByteBuf body = Unpooled.copiedBuffer("{\"config\":{}}", StandardCharsets.UTF_8);
+        MistRequest request = CLASSIFIER.classify("POST", "/api?command=%7B%22push_list%22%3A1%7D",
+                "application/json; charset=utf-8", body);
+        assertThat(request.commandKeys()).containsExactly("config");
+        assertThat(body.readerIndex()).as("body not consumed").isZero();
+        body.release();
+    }
+
+    private static MistRequest classify(CommandEncoding encoding, String path, String json) {
+        return switch (encoding) {
+            case FORM_BODY -> classifyForm(path, "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8));
+            case JSON_BODY -> withBody(path, "application/json", json);
+            case QUERY -> CLASSIFIER.classify("GET", path + "?command=" + URLEncoder.encode(json, StandardCharsets.UTF_8),
+                    null, Unpooled.EMPTY_BUFFER);
+            case NONE -> throw new IllegalArgumentException("no command");
+        };
+    }
+
+    private static MistRequest classifyForm(String path, String body) {
+        return withBody(path, "application/x-www-form-urlencoded", body);
+    }
+
+    private static MistRequest withBody(String path, String contentType, String body) {
+        ByteBuf buf = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        try {
+            return CLASSIFIER.classify("POST", path, contentType, buf);
+        } finally {
+            buf.release();
+        }
+    }
+}

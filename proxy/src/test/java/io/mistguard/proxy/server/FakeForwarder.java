@@ -1,0 +1,60 @@
+package io.mistguard.proxy.server;
+
+import io.mistguard.proxy.classify.MistRequest;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Forwarder} whose answers the test gives by hand; remembers what it was asked. */
+final class FakeForwarder implements Forwarder {
+
+    /** What the forwarder saw of one request (the request itself is released at once). */
+    record Seen(String method, String uri, String headers, String body, MistRequest mistRequest) {
+    }
+
+    final List<Seen> seen = new ArrayList<>();
+    final List<Promise<FullHttpResponse>> pending = new ArrayList<>();
+    int cancelled;
+
+    @Override
+    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
+        seen.add(new Seen(request.method().name(), request.uri(), request.headers().toString(),
+                request.content().toString(StandardCharsets.UTF_8), mistRequest));
+        request.release();
+        Promise<FullHttpResponse> promise = loop.newPromise();
+        pending.add(promise);
+        return new Exchange() {
+            @Override
+            public Future<FullHttpResponse> response() {
+                return promise;
+            }
+
+            @Override
+            public void cancel() {
+                cancelled++;
+                promise.trySuccess(ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "cancelled", null));
+            }
+        };
+    }
+
+    /** Answers the n-th forwarded request with a 200 and the given body. */
+    void answer(int n, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set("Content-Type", "text/javascript").set("Connection", "keep-alive, X-Hop")
+                .set("X-Hop", "must not pass").set("Transfer-Encoding", "chunked");
+        response.headers().set(Decisions.HEADER, Decisions.PROXIED);
+        pending.get(n).setSuccess(response);
+    }
+}

@@ -1,0 +1,214 @@
+package io.mistguard.proxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.config.LimitsConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The client pipeline ({@link ProxyChannelInitializer}) driven through an {@link EmbeddedChannel}
+ * with raw bytes in and raw bytes out: framing checks, limits, hop-by-hop handling, keep-alive and
+ * ordering of pipelined requests.
+ */
+class ProxyPipelineTest {
+
+    private static final LimitsConfig LIMITS = new LimitsConfig(256, 512, 64, 10, Duration.ofSeconds(60));
+
+    private FakeForwarder forwarder;
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        forwarder = new FakeForwarder();
+        channel = newChannel(new ConnectionLimiter(LIMITS.maxConnections()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        assertFalse(channel.finishAndReleaseAll(), "nothing left unread or unreleased");
+    }
+
+    private EmbeddedChannel newChannel(ConnectionLimiter limiter) throws Exception {
+        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger());
+        EmbeddedChannel ch = new EmbeddedChannel(false, false);
+        ch.config().setAutoRead(false);
+        ch.pipeline().addLast(new ProxyChannelInitializer(LIMITS, limiter, services));
+        ch.register();
+        return ch;
+    }
+
+    static Stream<Arguments> refusedRequests() {
+        return Stream.of(
+                Arguments.of("content-length with chunked",
+                        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                        "400 Bad Request", "both Transfer-Encoding and Content-Length"),
+                Arguments.of("conflicting content-lengths",
+                        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+                        "400 Bad Request", "bad-request"),
+                Arguments.of("unknown transfer coding",
+                        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+                        "400 Bad Request", "transfer coding must be chunked"),
+                Arguments.of("header block over the limit",
+                        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(600) + "\r\n\r\n",
+                        "431 Request Header Fields Too Large", "header-too-large"),
+                Arguments.of("request line over the limit",
+                        "GET /" + "a".repeat(300) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "414 Request-URI Too Long", "uri-too-long"),
+                Arguments.of("body over the limit",
+                        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + "b".repeat(100),
+                        "413 Request Entity Too Large", "body-too-large"),
+                Arguments.of("body over the limit announced with Expect: 100-continue",
+                        "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n",
+                        "413 Request Entity Too Large", "body-too-large"),
+                Arguments.of("garbage instead of HTTP",
+                        "\u0001\u0002 not http at all\r\n\r\n",
+                        "400 Bad Request", "bad-request"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedRequests")
+    void refusedRequestIsAnsweredAndNeverForwarded(String name, String raw, String statusLine, String bodyPart) {
+        channel.writeInbound(bytes(raw));
+
+        String out = readOutbound(channel);
+        assertThat(out).startsWith("HTTP/1.1 " + statusLine + "\r\n")
+                .contains("connection: close")
+                .containsIgnoringCase("Mistguard-Decision: rejected; reason=")
+                .contains(bodyPart);
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void hopByHopHeadersAreStrippedBothWaysAndNoForwardingHeaderIsAdded() {
+        channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: mist\r\nConnection: keep-alive, X-Private\r\n"
+                + "X-Private: secret\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nUpgrade: h2c\r\n"
+                + "Proxy-Connection: keep-alive\r\nX-End-To-End: kept\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 28\r\n\r\n"
+                + "command=%7B%22push_list%22%3A1%7D"));
+        // Content-Length 28 cuts the body short on purpose: only what the length covers is forwarded.
+        assertThat(forwarder.seen).hasSize(1);
+        FakeForwarder.Seen seen = forwarder.seen.get(0);
+        assertThat(seen.headers()).contains("X-End-To-End: kept", "Host: mist", "content-length: 28")
+                .doesNotContainIgnoringCase("x-private")
+                .doesNotContainIgnoringCase("keep-alive")
+                .doesNotContainIgnoringCase("upgrade")
+                .doesNotContainIgnoringCase("te:")
+                .doesNotContainIgnoringCase("x-forwarded")
+                .doesNotContainIgnoringCase("x-real-ip")
+                .doesNotContainIgnoringCase("forwarded")
+                .doesNotContainIgnoringCase("via");
+
+        forwarder.answer(0, "{\"LTS\":1}\n\n");
+        String out = readOutbound(channel);
+        assertThat(out).startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("content-length: 11")
+                .contains("Mistguard-Decision: proxied")
+                .doesNotContainIgnoringCase("x-hop")
+                .doesNotContainIgnoringCase("transfer-encoding")
+                .endsWith("\r\n\r\n{\"LTS\":1}\n\n");
+        assertThat(channel.isOpen()).isTrue();
+        // The rest of the body that the Content-Length did not cover is read as a (bad) next request.
+        channel.readInbound();
+        channel.close();
+        readOutbound(channel);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOneAtATime() {
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::uri).containsExactly("/a");
+
+        forwarder.answer(0, "first");
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::uri).containsExactly("/a", "/b");
+        forwarder.answer(1, "second");
+
+        String out = readOutbound(channel);
+        assertThat(out.indexOf("first")).isPositive().isLessThan(out.indexOf("second"));
+    }
+
+    @Test
+    void connectionCloseFromTheCallerIsHonoured() {
+        channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        forwarder.answer(0, "bye");
+        assertThat(readOutbound(channel)).contains("connection: close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void http10KeepAliveIsAnsweredExplicitly() {
+        channel.writeInbound(bytes("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        forwarder.answer(0, "ok");
+        assertThat(readOutbound(channel)).contains("connection: keep-alive");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void http10WithoutKeepAliveIsClosedAfterTheAnswer() {
+        channel.writeInbound(bytes("GET / HTTP/1.0\r\n\r\n"));
+        forwarder.answer(0, "ok");
+        assertThat(readOutbound(channel)).contains("connection: close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void callerThatLeavesCancelsItsExchange() {
+        channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(forwarder.pending).hasSize(1);
+
+        channel.close();
+
+        assertThat(forwarder.cancelled).isEqualTo(1);
+        assertThat(readOutbound(channel)).isEmpty();
+    }
+
+    @Test
+    void connectionsOverTheLimitGetA503AndAreClosed() throws Exception {
+        ConnectionLimiter limiter = new ConnectionLimiter(1);
+        EmbeddedChannel first = newChannel(limiter);
+        EmbeddedChannel second = newChannel(limiter);
+
+        String out = readOutbound(second);
+        assertThat(out).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains("Mistguard-Decision: rejected; reason=too-many-connections", "Retry-After: 1")
+                .endsWith("too-many-connections\n");
+        assertThat(second.isOpen()).isFalse();
+        assertThat(limiter.openConnections()).isEqualTo(1);
+
+        first.close();
+        assertThat(limiter.openConnections()).isZero();
+        assertFalse(first.finishAndReleaseAll());
+        assertFalse(second.finishAndReleaseAll());
+    }
+
+    private static ByteBuf bytes(String raw) {
+        return Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String readOutbound(EmbeddedChannel ch) {
+        StringBuilder out = new StringBuilder();
+        ByteBuf buf;
+        while ((buf = ch.readOutbound()) != null) {
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
+    }
+}
