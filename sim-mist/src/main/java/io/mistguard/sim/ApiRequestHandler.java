@@ -33,19 +33,20 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         MistRequest r = MistRequestParser.parse(request);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         Channel ch = ctx.channel();
+        FaultRule fault = sim.faults().match(r);
+        if (fault != null && fault.action() == FaultAction.HANG_HOLDING_LOCK) {
+            // Take the lock before the request becomes visible in the recording, so a test that waits
+            // for the recording knows the lock is already queued for.
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            ch.closeFuture().addListener(f -> closed.complete(null));
+            sim.lock().holdUntil(CompletableFuture.anyOf(closed, sim.faults().clearedSignal()));
+        }
         Recording.InFlight inFlight = sim.recording().begin(ch.id().asShortText(), r);
         Connections.track(ch, inFlight);
-        FaultRule fault = sim.faults().match(r);
         ResponseWriter writer = new ResponseWriter(ctx, () -> Connections.done(ch, inFlight));
         FaultAction action = fault == null ? FaultAction.NONE : fault.action();
         switch (action) {
-            case HANG -> {
-                return;
-            }
-            case HANG_HOLDING_LOCK -> {
-                CompletableFuture<Void> closed = new CompletableFuture<>();
-                ch.closeFuture().addListener(f -> closed.complete(null));
-                sim.lock().holdUntil(CompletableFuture.anyOf(closed, sim.faults().clearedSignal()));
+            case HANG, HANG_HOLDING_LOCK -> {
                 return;
             }
             case CLOSE_WITHOUT_RESPONSE -> {
