@@ -1,0 +1,106 @@
+package io.mistguard.sim;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Last handler of the API pipeline: records each request, picks its fault, and either answers on the
+ * event loop (Prometheus, HTML page, injected status) or hands the command to the {@link CommandLock}
+ * and writes the result when it comes back. Runs on the channel's event loop and never blocks it;
+ * the request buffer is released by {@link SimpleChannelInboundHandler} after it is decoded.
+ */
+final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** Catalyst's fork sleeps this long before every unauthorised reply. */
+    static final Duration UNAUTHORISED_SLEEP = Duration.ofSeconds(1);
+
+    private final SimContext sim;
+
+    ApiRequestHandler(SimContext sim) {
+        this.sim = sim;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        MistRequest r = MistRequestParser.parse(request);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Channel ch = ctx.channel();
+        FaultRule fault = sim.faults().match(r);
+        if (fault != null && fault.action() == FaultAction.HANG_HOLDING_LOCK) {
+            // Take the lock before the request becomes visible in the recording, so a test that waits
+            // for the recording knows the lock is already queued for.
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            ch.closeFuture().addListener(f -> closed.complete(null));
+            sim.lock().holdUntil(CompletableFuture.anyOf(closed, sim.faults().clearedSignal()));
+        }
+        Recording.InFlight inFlight = sim.recording().begin(ch.id().asShortText(), r);
+        Connections.track(ch, inFlight);
+        ResponseWriter writer = new ResponseWriter(ctx, () -> Connections.done(ch, inFlight));
+        FaultAction action = fault == null ? FaultAction.NONE : fault.action();
+        switch (action) {
+            case HANG, HANG_HOLDING_LOCK -> {
+                return;
+            }
+            case CLOSE_WITHOUT_RESPONSE -> {
+                Connections.closeByUs(ch);
+                return;
+            }
+            case STATUS -> {
+                HttpResponseStatus status = HttpResponseStatus.valueOf(fault.amount());
+                writer.write(new Reply(status, "text/plain; charset=utf-8",
+                        (status + "\n").getBytes(StandardCharsets.UTF_8), keepAlive), null);
+                return;
+            }
+            default -> {
+            }
+        }
+        String prometheus = "/" + sim.state().passphrase();
+        if (r.path().equals(prometheus) || r.path().equals(prometheus + ".json")) {
+            boolean json = r.path().endsWith(".json");
+            Reply reply = new Reply(HttpResponseStatus.OK, json ? "application/json" : "text/plain; version=0.0.4",
+                    json ? Prometheus.json(sim.state()) : Prometheus.text(sim.state()), keepAlive);
+            later(ctx, action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO, () -> writer.write(reply, fault));
+            return;
+        }
+        if (r.command() == null && !r.apiPath()) {
+            writer.write(new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", HtmlPage.BODY, false), fault);
+            return;
+        }
+        Duration delay = action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO;
+        ConnectionAuth auth = ch.attr(Connections.AUTH).get();
+        sim.lock().submit(delay, () -> sim.executor().execute(r, auth)).whenComplete((reply, error) ->
+                ctx.executor().execute(() -> answer(ctx, writer, reply, error, keepAlive, fault, inFlight)));
+    }
+
+    private void answer(ChannelHandlerContext ctx, ResponseWriter writer, CommandReply reply, Throwable error,
+                        boolean keepAlive, FaultRule fault, Recording.InFlight inFlight) {
+        if (error != null) {
+            // Only when sim-mist is shutting down: the command thread is gone.
+            Connections.done(ctx.channel(), inFlight);
+            Connections.closeByUs(ctx.channel());
+            return;
+        }
+        Reply out = Reply.mist(reply.body(), keepAlive && !reply.closeAfter());
+        if (reply.unauthorised()) {
+            later(ctx, UNAUTHORISED_SLEEP, () -> writer.write(out, fault));
+        } else {
+            writer.write(out, fault);
+        }
+    }
+
+    private static void later(ChannelHandlerContext ctx, Duration delay, Runnable task) {
+        if (delay.isZero()) {
+            task.run();
+        } else {
+            ctx.executor().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+}

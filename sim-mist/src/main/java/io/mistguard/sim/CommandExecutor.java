@@ -1,0 +1,80 @@
+package io.mistguard.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Executes one request's Mist command object against {@link SimState} and builds the reply in
+ * Mist's key order: {@code LTS}, {@code authorize}, one key per command, then (except on
+ * {@code /api2}) {@code config}, {@code streams} and {@code log}. Runs only on the command thread,
+ * which is what makes it Mist's global lock.
+ */
+final class CommandExecutor {
+
+    private final SimState state;
+    private final Authorizer authorizer;
+    private final StreamCommands streamCommands;
+    private final PushCommands pushCommands;
+
+    CommandExecutor(SimState state, TriggerSender triggers) {
+        this.state = state;
+        this.authorizer = new Authorizer(state);
+        this.streamCommands = new StreamCommands(state, triggers);
+        this.pushCommands = new PushCommands(state, triggers);
+    }
+
+    CommandReply execute(MistRequest request, ConnectionAuth auth) {
+        Authorizer.Result result = authorizer.check(request, auth);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        if (!result.ok()) {
+            out.set("authorize", result.node());
+            return new CommandReply(Json.mistBody(out), true, result.closeAfter());
+        }
+        out.put("LTS", 1);
+        out.set("authorize", result.node());
+        ObjectNode command = request.command() == null ? Json.MAPPER.createObjectNode() : request.command();
+        for (Iterator<Map.Entry<String, JsonNode>> it = command.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            run(e.getKey(), e.getValue(), out);
+        }
+        if (!request.minimal()) {
+            out.set("config", state.configNode());
+            out.set("streams", state.configuredStreamsNode());
+            out.set("log", state.logNode());
+        }
+        return new CommandReply(Json.mistBody(out), false, false);
+    }
+
+    private void run(String key, JsonNode value, ObjectNode out) {
+        switch (key) {
+            case "active_streams" -> out.set(key, streamCommands.activeStreams(value));
+            case "stats_streams" -> out.set(key, streamCommands.statsStreams(value));
+            case "invalidate_sessions" -> streamCommands.invalidateSessions(value);
+            case "stop_sessions" -> streamCommands.stopSessions(value);
+            case "nuke_stream" -> streamCommands.nuke(value);
+            case "addstream" -> streamCommands.addStream(value);
+            case "deletestream" -> streamCommands.deleteStream(value);
+            case "push_list" -> out.set(key, pushCommands.pushList());
+            case "push_auto_list" -> out.set(key, state.autoPushesNode());
+            case "push_auto_add" -> pushCommands.autoAdd(value);
+            case "push_auto_remove" -> pushCommands.autoRemove(value);
+            case "push_stop" -> pushCommands.stop(value);
+            case "config" -> {
+                if (value instanceof ObjectNode changes && !changes.isEmpty()) {
+                    state.writeConfig(changes);
+                    state.log("CONF", "Config changed: " + String.join(",", iterable(changes)));
+                }
+                out.set("config", state.configNode());
+            }
+            default -> {
+                // "authorize" was handled already; Mist ignores commands it does not know.
+            }
+        }
+    }
+
+    private static Iterable<String> iterable(ObjectNode node) {
+        return node::fieldNames;
+    }
+}

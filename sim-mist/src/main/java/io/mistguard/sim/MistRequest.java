@@ -1,0 +1,30 @@
+package io.mistguard.sim;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A request on the API port, decoded once on the event loop: where it went and which Mist command
+ * (if any) it carries. Immutable apart from {@code command}, which only the command thread reads.
+ *
+ * @param command the command object, or {@code null} when the request carries no JSON command
+ */
+record MistRequest(String method, String path, Map<String, String> headers, String body,
+                   ObjectNode command, Set<String> commandKeys, List<String> streams) {
+
+    /** True for {@code /api2}, where Mist answers only what was asked. */
+    boolean minimal() {
+        return path.equals("/api2");
+    }
+
+    boolean apiPath() {
+        return path.equals("/api") || path.equals("/api2");
+    }
+
+    /** True when a proxy header hides the peer, which disables local auto-authorisation. */
+    boolean proxied() {
+        return headers.containsKey("x-real-ip") || headers.containsKey("x-forwarded-for");
+    }
+}

@@ -1,0 +1,145 @@
+package io.mistguard.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What sim-mist received on its API port: every request (the latest {@value #KEEP} kept in full;
+ * counters are exact), per-command concurrency high-water marks, and connections opened and closed by
+ * the peer. Thread-safe: event loops write, tests and the control endpoint read.
+ */
+public final class Recording {
+
+    static final int KEEP = 50_000;
+
+    private final Deque<RecordedRequest> requests = new ArrayDeque<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong requestCount = new AtomicLong();
+    private final Map<String, AtomicLong> commandCounts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong closedByPeer = new AtomicLong();
+
+    /** Records a request and counts it as in flight until the returned handle is ended. */
+    InFlight begin(String connectionId, MistRequest r) {
+        RecordedRequest rec = new RecordedRequest(seq.incrementAndGet(), connectionId, Instant.now(), r.method(),
+                r.path(), r.headers(), r.body(), r.commandKeys(), r.streams());
+        synchronized (requests) {
+            if (requests.size() == KEEP) {
+                requests.removeFirst();
+            }
+            requests.addLast(rec);
+        }
+        requestCount.incrementAndGet();
+        for (String key : r.commandKeys()) {
+            commandCounts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            int now = inFlight.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            maxInFlight.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        }
+        return new InFlight(r);
+    }
+
+    void connectionOpened() {
+        opened.incrementAndGet();
+    }
+
+    void connectionClosedByPeer() {
+        closedByPeer.incrementAndGet();
+        synchronized (closedByPeer) {
+            closedByPeer.notifyAll();
+        }
+    }
+
+    public long requestCount() {
+        return requestCount.get();
+    }
+
+    public long commandCount(String command) {
+        AtomicLong n = commandCounts.get(command);
+        return n == null ? 0 : n.get();
+    }
+
+    public List<RecordedRequest> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Stream names carried by {@code command}, in the order received. */
+    public List<String> streamsFor(String command) {
+        List<String> out = new ArrayList<>();
+        for (RecordedRequest r : requests()) {
+            if (r.commandKeys().contains(command)) {
+                out.addAll(r.streams());
+            }
+        }
+        return out;
+    }
+
+    /** The most requests carrying {@code command} that were in flight at once. */
+    public int maxConcurrent(String command) {
+        AtomicInteger n = maxInFlight.get(command);
+        return n == null ? 0 : n.get();
+    }
+
+    public long connectionsOpened() {
+        return opened.get();
+    }
+
+    public long connectionsClosedByPeer() {
+        return closedByPeer.get();
+    }
+
+    /** Waits until at least {@code n} connections were closed by the peer; false on timeout. */
+    public boolean awaitConnectionsClosedByPeer(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (closedByPeer) {
+            while (closedByPeer.get() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                closedByPeer.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
+    }
+
+    /** Forgets everything recorded (requests in flight stay counted as in flight). */
+    public void clear() {
+        synchronized (requests) {
+            requests.clear();
+        }
+        requestCount.set(0);
+        commandCounts.clear();
+        maxInFlight.clear();
+        opened.set(0);
+        closedByPeer.set(0);
+    }
+
+    /** One request in flight; {@link #end()} is idempotent so every exit path may call it. */
+    final class InFlight {
+        private final MistRequest request;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private InFlight(MistRequest request) {
+            this.request = request;
+        }
+
+        void end() {
+            if (ended.compareAndSet(false, true)) {
+                request.commandKeys().forEach(k -> inFlight.get(k).decrementAndGet());
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.mistguard.sim;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running simulated Mist: the API listener, an optional control listener, the global command lock,
+ * state, faults, recording and trigger sender. Start one with {@link #builder()}; {@link #close()}
+ * frees every socket and thread, including connections left hanging by faults. Thread-safe.
+ */
+public final class SimMist implements AutoCloseable {
+
+    private final SimContext sim;
+    private final EventLoopGroup group;
+    private final ChannelGroup channels = new DefaultChannelGroup("sim-mist", GlobalEventExecutor.INSTANCE);
+    private final Channel api;
+    private final Channel control;
+
+    SimMist(SimContext sim, String host, int port, int controlPort, int ioThreads) throws InterruptedException {
+        this.sim = sim;
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        try {
+            this.api = bind(host, port, new ApiChannelInitializer(sim, channels));
+            this.control = controlPort < 0 ? null : bind(host, controlPort, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast("http", new HttpServerCodec())
+                            .addLast("aggregator", new HttpObjectAggregator(1024 * 1024))
+                            .addLast("control", new ControlHandler(sim));
+                    channels.add(ch);
+                }
+            });
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A builder with Mist's defaults: 127.0.0.1, an ephemeral port, no control port, no triggers. */
+    public static SimMistBuilder builder() {
+        return new SimMistBuilder();
+    }
+
+    private Channel bind(String host, int port, ChannelInitializer<SocketChannel> init) throws InterruptedException {
+        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class).childHandler(init)
+                .bind(new InetSocketAddress(host, port)).sync().channel();
+        channels.add(ch);
+        return ch;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) api.localAddress()).getPort();
+    }
+
+    /** The control port, or -1 when no control listener was asked for. */
+    public int controlPort() {
+        return control == null ? -1 : ((InetSocketAddress) control.localAddress()).getPort();
+    }
+
+    public Faults faults() {
+        return sim.faults();
+    }
+
+    public Recording recording() {
+        return sim.recording();
+    }
+
+    public TriggerSender triggers() {
+        return sim.triggers();
+    }
+
+    /** The simulated Mist's state, for seeding and inspection. */
+    public SimState state() {
+        return sim.state();
+    }
+
+    @Override
+    public void close() {
+        sim.faults().clear();
+        channels.forEach(ch -> ch.attr(Connections.CLOSED_BY_US).set(Boolean.TRUE));
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        sim.lock().close();
+        sim.triggers().close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

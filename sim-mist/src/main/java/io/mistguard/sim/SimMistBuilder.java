@@ -1,0 +1,102 @@
+package io.mistguard.sim;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Configures and starts a {@link SimMist}. Scenario values apply first; anything set on the builder
+ * overrides them. Not thread-safe; use once.
+ */
+public final class SimMistBuilder {
+
+    private String host = "127.0.0.1";
+    private int port;
+    private int controlPort = -1;
+    private Integer streams;
+    private Integer viewers;
+    private String prefix;
+    private Path scenario;
+    private String triggerUrl;
+    private Duration triggerAttemptTimeout;
+    private Integer triggerAttempts;
+    private String passphrase;
+    private final Map<String, String> accounts = new LinkedHashMap<>();
+    private boolean noAccounts;
+    private int ioThreads = 2;
+
+    SimMistBuilder() {
+    }
+
+    public SimMistBuilder host(String host) { this.host = host; return this; }
+    /** 0 (the default) binds an ephemeral port. */
+    public SimMistBuilder port(int port) { this.port = port; return this; }
+    /** -1 (the default) = no control listener; 0 = ephemeral. */
+    public SimMistBuilder controlPort(int controlPort) { this.controlPort = controlPort; return this; }
+    /** {@code count} active streams named {@code video+stream0…}, each with {@code viewersEach} sessions. */
+    public SimMistBuilder streams(int count, int viewersEach) { streams = count; viewers = viewersEach; return this; }
+    public SimMistBuilder streamPrefix(String prefix) { this.prefix = prefix; return this; }
+    public SimMistBuilder scenario(Path file) { this.scenario = file; return this; }
+    /** Where triggers go; without it no trigger is sent. */
+    public SimMistBuilder triggerUrl(String url) { this.triggerUrl = url; return this; }
+    /** Per-attempt trigger timeout (Mist: 5 s). */
+    public SimMistBuilder triggerAttemptTimeout(Duration t) { this.triggerAttemptTimeout = t; return this; }
+    /** Attempts per blocking trigger (Mist: 5). */
+    public SimMistBuilder triggerAttempts(int n) { this.triggerAttempts = n; return this; }
+    /** The Prometheus passphrase (default {@code koekjes}). */
+    public SimMistBuilder passphrase(String p) { this.passphrase = p; return this; }
+    /** Adds an account; without any, {@code test}/{@code test} is created unless {@link #noAccounts()}. */
+    public SimMistBuilder account(String user, String password) { accounts.put(user, password); return this; }
+    /** Starts with no accounts, so every command answers {@code NOACC}. */
+    public SimMistBuilder noAccounts() { this.noAccounts = true; return this; }
+    public SimMistBuilder ioThreads(int n) { this.ioThreads = n; return this; }
+
+    /** Binds the listeners and returns once they accept connections. */
+    public SimMist start() {
+        Scenario sc = scenario == null ? new Scenario(Map.of()) : Scenario.load(scenario);
+        Map<String, Object> st = sc.section("streams");
+        int count = streams != null ? streams : ((Number) st.getOrDefault("count", 0)).intValue();
+        int each = viewers != null ? viewers : ((Number) st.getOrDefault("viewers", 0)).intValue();
+        String pre = prefix != null ? prefix : String.valueOf(st.getOrDefault("prefix", "video+stream"));
+        int pushes = ((Number) st.getOrDefault("pushesPerStream", 0)).intValue();
+        String url = triggerUrl != null ? triggerUrl : (String) sc.get("triggerUrl");
+        Duration attemptTimeout = triggerAttemptTimeout != null ? triggerAttemptTimeout
+                : sc.get("triggerAttemptTimeout") != null ? Durations.parse(sc.get("triggerAttemptTimeout"))
+                : Duration.ofSeconds(5);
+        int attempts = triggerAttempts != null ? triggerAttempts
+                : sc.get("triggerAttempts") != null ? ((Number) sc.get("triggerAttempts")).intValue() : 5;
+
+        SimState state = new SimState();
+        for (int i = 0; i < count; i++) {
+            state.addStream(pre + i, each);
+            for (int p = 0; p < pushes; p++) {
+                state.addPush(pre + i, "rtmp://127.0.0.1/live/" + pre + i + "-" + p);
+            }
+        }
+        Map<String, Object> scAccounts = sc.section("accounts");
+        scAccounts.forEach((u, pw) -> state.addAccount(u, String.valueOf(pw)));
+        accounts.forEach(state::addAccount);
+        if (!noAccounts && scAccounts.isEmpty() && accounts.isEmpty()) {
+            state.addAccount("test", "test");
+        }
+        String pass = passphrase != null ? passphrase : (String) sc.get("passphrase");
+        if (pass != null) {
+            state.passphrase(pass);
+        }
+        Faults faults = new Faults();
+        sc.list("faults").forEach(f -> faults.add(FaultSpecs.fromMap(f)));
+        TriggerSender triggers = new TriggerSender(url == null ? null : URI.create(url), attemptTimeout, attempts);
+        PushCommands seed = new PushCommands(state, triggers);
+        sc.list("autoPushes").forEach(a -> seed.autoAdd(Json.MAPPER.valueToTree(a)));
+        SimContext sim = new SimContext(state, faults, new Recording(), new CommandLock(),
+                new CommandExecutor(state, triggers), triggers);
+        try {
+            return new SimMist(sim, host, port, controlPort, ioThreads);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+    }
+}

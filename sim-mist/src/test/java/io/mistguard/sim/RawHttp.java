@@ -1,0 +1,103 @@
+package io.mistguard.sim;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A tiny HTTP/1.1 client over one raw socket, so tests control connections and see every byte. */
+final class RawHttp implements AutoCloseable {
+
+    record Response(int status, Map<String, String> headers, String body) {
+    }
+
+    final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawHttp(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        socket.setSoTimeout(10_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    static String form(String json) {
+        return "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
+    void send(String method, String path, String contentType, String body, String... extraHeaders) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        if (contentType != null) {
+            req.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        for (String h : extraHeaders) {
+            req.append(h).append("\r\n");
+        }
+        req.append("Content-Length: ").append(b.length).append("\r\n\r\n");
+        out.write(req.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+    }
+
+    Response post(String path, String json, String... extraHeaders) throws IOException {
+        send("POST", path, "application/x-www-form-urlencoded", form(json), extraHeaders);
+        return read();
+    }
+
+    /** Reads one response; {@code null} when the server closed first. */
+    Response read() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            return null;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String l = line(); l != null && !l.isEmpty(); l = line()) {
+            int c = l.indexOf(':');
+            headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+        }
+        int len = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(len);
+        if (body.length < len) {
+            throw new IOException("truncated body: " + body.length + " of " + len);
+        }
+        return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers,
+                new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** True when the server closed the connection (EOF) before the timeout. */
+    boolean closedByServer() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                String s = buf.toString(StandardCharsets.ISO_8859_1);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            buf.write(c);
+        }
+        return buf.size() == 0 ? null : buf.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
