@@ -8,6 +8,7 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Turns YAML text into snakeyaml-engine's node tree, which keeps the position of every value, and
@@ -32,6 +33,8 @@ final class YamlSource {
                                             .setCodePointLimit(MAX_CODE_POINTS)
                                             .setMaxAliasesForCollections(MAX_ALIASES)
                                             .setAllowRecursiveKeys(false)
+                                            // YAML 1.2 core: "~", "null" and nothing are null, as operators expect
+                                            .setSchema(new CoreSchema())
                                             .build();
         try {
             return new Compose(settings).composeString(text);
