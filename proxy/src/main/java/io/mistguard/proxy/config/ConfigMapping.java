@@ -20,7 +20,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * A YAML mapping being bound: keyed typed reads with defaults, and the checks a mapping needs on
- * its own — duplicate keys, non-name keys, and (in {@link #bind}) keys nobody asked for.
+ * its own — duplicate keys, non-name keys, and (in {@link #bind}) keys nobody asked for. Merge
+ * keys ({@code <<: *base}) arrive already flattened by the composer, which is handy for routes.
  *
  * <p>The schema is the sequence of reads a binder makes: every key read is a known key, so the
  * "expected one of" list of an unknown-key problem can never drift from the code that reads them.
@@ -53,9 +54,7 @@ final class ConfigMapping {
             String name = key.getValue();
             String keyPath = child(path, name);
             NodeTuple first = entries.putIfAbsent(name, tuple);
-            if ("<<".equals(name)) {
-                problems.add(keyNode, keyPath, "merge keys are not supported (expected: the keys written out)");
-            } else if (first != null) {
+            if (first != null) {
                 int line = first.getKeyNode().getStartMark().map(m -> m.getLine() + 1).orElse(0);
                 problems.add(keyNode, keyPath, "duplicate key " + quote(name) +
                                                " (expected: each key once; first one is on line " + line + ')');
@@ -77,7 +76,7 @@ final class ConfigMapping {
     <T> T bind(Function<ConfigMapping, T> binder) {
         T result = binder.apply(this);
         entries.forEach((name, tuple) -> {
-            if (!known.contains(name) && !"<<".equals(name)) {
+            if (!known.contains(name)) {
                 String expected = known.isEmpty() ? "no keys here" : "one of: " + String.join(", ", known);
                 problems.add(tuple.getKeyNode(), child(path, name),
                              "unknown key " + quote(name) + " (expected " + expected + ')');

@@ -63,7 +63,9 @@ final class HostPortSyntax {
 
     private static void checkHost(String host, String original) {
         if (host.isEmpty()) {
-            throw bad(original, "has no host (use 0.0.0.0 to listen on all IPv4 interfaces)");
+            boolean listening = !original.contains("://");
+            throw bad(original, listening ? "has no host (use 0.0.0.0 to listen on all IPv4 interfaces)"
+                                          : "has no host");
         }
         if (DIGITS_AND_DOTS.matcher(host).matches()) {
             if (!NetUtil.isValidIpV4Address(host)) {
