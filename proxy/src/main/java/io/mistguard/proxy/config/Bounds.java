@@ -10,18 +10,28 @@ final class Bounds {
 
     private Bounds() {}
 
+    /** The range for "expected" texts; an int or long upper limit goes unsaid, like Armeria's "> 0". */
     static String describe(long min, long max) {
-        if (max == Long.MAX_VALUE || max == Integer.MAX_VALUE) {
+        if (isNatural(max)) {
             return ">= " + min;
         }
         return "from " + min + " to " + max;
     }
 
+    /** The range to state when {@code value} is outside it: the side that was crossed, if unsaid. */
+    static String violated(long value, long min, long max) {
+        return value > max && isNatural(max) ? "<= " + max : describe(min, max);
+    }
+
     static void check(long value, long min, long max, String text) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(quote(text) + " is out of range (expected: " +
-                                               describe(min, max) + ')');
+                                               violated(value, min, max) + ')');
         }
+    }
+
+    private static boolean isNatural(long max) {
+        return max == Long.MAX_VALUE || max == Integer.MAX_VALUE;
     }
 
     static void checkBytes(long bytes, long min, long max, String text) {

@@ -32,7 +32,7 @@ final class Require {
 
     static long inRange(long value, long min, long max, String name) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + Bounds.describe(min, max) + ')');
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + Bounds.violated(value, min, max) + ')');
         }
         return value;
     }

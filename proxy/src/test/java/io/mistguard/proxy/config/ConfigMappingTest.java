@@ -119,6 +119,15 @@ class ConfigMappingTest {
         assertThat(n).as("the default stands in for a bad value").isEqualTo(7);
     }
 
+    @Test
+    void numberAboveAnIntIsOutOfRange() {
+        Problems problems = new Problems("t.yaml");
+        bind("n: 2147483648", problems, m -> m.integer("n", 1, 1, Integer.MAX_VALUE));
+
+        assertThat(problems.formatted()).containsExactly(
+                "t.yaml:1:4: n: \"2147483648\" is out of range (expected: <= 2147483647)");
+    }
+
     @ParameterizedTest
     @CsvSource({ "'n: 5', 5", "'n: \"5\"', 5", "'n: 1_0', 10", "'', 7" })
     void readsNumbersFromTheirText(String yaml, int expected) {
