@@ -46,7 +46,6 @@ public final class ConfigLoader {
         Optional<Node> root = YamlSource.compose(yaml, problems);
         problems.throwIfAny();
         ConfigMapping mapping = rootMapping(root, problems);
-        problems.throwIfAny();
         ProxyConfig config = mapping.bind(ProxyConfigBinder::bind);
         problems.throwIfAny();
         ConfigChecks.check(config, mapping);

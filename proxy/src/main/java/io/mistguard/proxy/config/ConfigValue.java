@@ -83,18 +83,7 @@ final class ConfigValue {
     }
 
     Optional<Long> asLong(long min, long max) {
-        String expected = "a whole number " + Bounds.describe(min, max);
-        return scalar("a number", expected, text -> {
-            long value;
-            try {
-                value = Long.parseLong(text.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(quote(text) + " is not a whole number (expected: " +
-                                                   expected + ')');
-            }
-            Bounds.check(value, min, max, text);
-            return value;
-        });
+        return scalar("a number", Numbers.expected(min, max), text -> Numbers.parse(text, min, max));
     }
 
     Optional<Integer> asInt(int min, int max) {

@@ -52,7 +52,7 @@ final class YamlSource {
     /** snakeyaml's problem ("mapping values are not allowed here"), with its context when it has one. */
     private static String describe(MarkedYamlEngineException e) {
         String problem = e.getProblem() == null ? "syntax error" : e.getProblem();
-        if (e.getContext() == null) {
+        if (e.getContext() == null || e.getContext().isBlank()) {
             return problem;
         }
         String where = e.getContextMark().map(m -> " at line " + (m.getLine() + 1)).orElse("");

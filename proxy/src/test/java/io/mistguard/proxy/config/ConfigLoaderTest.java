@@ -79,6 +79,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void duplicateTopLevelKeyDoesNotHideOtherProblems() {
+        assertThatThrownBy(() -> ConfigLoader.parse("io_threads: 1\nio_threads: 2\nshutdown_grace: 5\n", "m.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "m.yaml:2:1: io_threads: duplicate key \"io_threads\" (expected: each key once; first one " +
+                        "is on line 1)",
+                        "m.yaml:3:17: shutdown_grace: \"5\" is not a duration (expected: a number with a unit, " +
+                        "like 500ms, 5s, 1m)"));
+    }
+
+    @Test
+    void undefinedAliasIsASyntaxError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("listen: *nope\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:1:9: invalid YAML: found undefined alias nope");
+    }
+
+    @Test
     void yamlSyntaxErrorNamesItsPosition() throws Exception {
         Path file = resource("syntax-error.yaml");
 
