@@ -1,5 +1,45 @@
 package io.mistguard.proxy.config;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A host and a port to listen on or connect to: an IPv4 address, a host name or an IPv6 address
+ * (kept without brackets), and a port from 0 to 65535 (0 lets the OS choose when listening).
+ *
+ * <p>{@link #toString()} prints the form {@link #parse(String)} accepts, with brackets around IPv6
+ * addresses, so a value can be logged and pasted back into the config.
+ */
 public record HostPort(String host, int port) {
-    public static HostPort parse(String s) { int i = s.lastIndexOf(':'); return new HostPort(s.substring(0, i), Integer.parseInt(s.substring(i + 1))); }
-    @Override public String toString() { return host + ":" + port; }
+
+    public HostPort {
+        requireNonNull(host, "host");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("host: \"\" (expected: a host name or an IP address)");
+        }
+        if (host.startsWith("[")) {
+            throw new IllegalArgumentException("host: " + host + " (expected: an IPv6 address without brackets)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
+        }
+    }
+
+    /**
+     * Parses {@code host:port}, {@code hostname:port} or {@code [ipv6]:port}.
+     *
+     * @throws IllegalArgumentException with a message for the operator, naming what was expected
+     */
+    public static HostPort parse(String text) {
+        return HostPortSyntax.parse(requireNonNull(text, "text"), text, HostPortSyntax.NO_DEFAULT_PORT, 0);
+    }
+
+    /** Returns whether the host is an IPv6 address, which needs brackets next to a port. */
+    public boolean isIpv6() {
+        return host.indexOf(':') >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return isIpv6() ? '[' + host + "]:" + port : host + ':' + port;
+    }
 }

@@ -1,11 +1,72 @@
 package io.mistguard.proxy.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
 import java.time.Duration;
-public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits, AdminConfig admin, Duration shutdownGrace, int ioThreads) {
-    public static ProxyConfig defaults() {
-        return new ProxyConfig(new HostPort("127.0.0.1", 4243), new UpstreamConfig("127.0.0.1", 4242, Duration.ofSeconds(1), 32, Duration.ofSeconds(30), 64L << 20),
-            Duration.ofSeconds(10), new LimitsConfig(8192, 16384, 1 << 20, 10000, Duration.ofSeconds(60)), new AdminConfig(new HostPort("127.0.0.1", 4244)), Duration.ofSeconds(10), 0);
+
+/**
+ * The whole validated configuration of one mistguard process. Immutable; a reload builds a new
+ * instance and swaps it in.
+ *
+ * @param listen where callers connect (in place of Mist's {@code 127.0.0.1:4242})
+ * @param upstream how to reach Mist
+ * @param requestTimeout the total budget for one request, from the caller's point of view
+ * @param limits bounds on what callers may send and hold
+ * @param admin the admin listener
+ * @param shutdownGrace how long in-flight work may finish on shutdown; 0 stops at once
+ * @param ioThreads event loop threads; 0 means one per available core
+ */
+public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                          AdminConfig admin, Duration shutdownGrace, int ioThreads) {
+
+    /** More event loops than this only adds context switches on any machine Mist runs on. */
+    static final int MAX_IO_THREADS = 1024;
+
+    private static final ProxyConfig DEFAULTS =
+            new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
+                            LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0);
+
+    public ProxyConfig {
+        requireNonNull(listen, "listen");
+        requireNonNull(upstream, "upstream");
+        Require.positive(requestTimeout, "requestTimeout");
+        requireNonNull(limits, "limits");
+        requireNonNull(admin, "admin");
+        Require.notNegative(shutdownGrace, "shutdownGrace");
+        Require.inRange(ioThreads, 0, MAX_IO_THREADS, "ioThreads");
     }
-    public ProxyConfig withListen(HostPort l) { return new ProxyConfig(l, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads); }
-    public ProxyConfig withAdminListen(HostPort l) { return new ProxyConfig(listen, upstream, requestTimeout, limits, new AdminConfig(l), shutdownGrace, ioThreads); }
-    public ProxyConfig withUpstream(String url) { java.net.URI u = java.net.URI.create(url); return new ProxyConfig(listen, new UpstreamConfig(u.getHost(), u.getPort() < 0 ? 80 : u.getPort(), upstream.connectTimeout(), upstream.maxIdleConnectionsPerThread(), upstream.idleTimeout(), upstream.maxResponseBytes()), requestTimeout, limits, admin, shutdownGrace, ioThreads); }
+
+    /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
+    public static ProxyConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
+    public ProxyConfig withListen(HostPort listen) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads);
+    }
+
+    /**
+     * Returns a copy forwarding to {@code url} (the {@code --upstream} flag), keeping the other
+     * upstream settings.
+     *
+     * @throws IllegalArgumentException if {@code url} is not {@code http://host[:port]}
+     */
+    public ProxyConfig withUpstream(String url) {
+        HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
+        return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
+                               shutdownGrace, ioThreads);
+    }
+
+    /** Same as {@link #withUpstream(String)}. */
+    public ProxyConfig withUpstream(URI url) {
+        return withUpstream(requireNonNull(url, "url").toString());
+    }
+
+    /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
+    public ProxyConfig withAdminListen(HostPort listen) {
+        return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen),
+                               shutdownGrace, ioThreads);
+    }
 }

@@ -1,0 +1,35 @@
+package io.mistguard.proxy.config;
+
+/**
+ * Rules that involve more than one key, run once every key is valid on its own (otherwise a
+ * default standing in for a bad value would produce a second, misleading problem).
+ *
+ * <p>Each rule reports at the key the operator most likely has to change. Route-level rules
+ * (per-try timeout longer than the route's total) belong here too once routes exist.
+ */
+final class ConfigChecks {
+
+    private ConfigChecks() {}
+
+    static void check(ProxyConfig config, ConfigMapping root) {
+        if (sameAddress(config.listen(), config.admin().listen())) {
+            root.problemAt("admin.listen", config.admin().listen() + " is also the proxy's listen address " +
+                                           "(expected: a different port)");
+        }
+        if (sameAddress(config.listen(), config.upstream().address())) {
+            root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own listen address, so " +
+                                           "requests would loop (expected: Mist's API address)");
+        }
+        if (config.upstream().connectTimeout().compareTo(config.requestTimeout()) > 0) {
+            root.problemAt("upstream.connect_timeout",
+                           Durations.format(config.upstream().connectTimeout()) + " is longer than request_timeout (" +
+                           Durations.format(config.requestTimeout()) + "), so it could never fire " +
+                           "(expected: <= request_timeout)");
+        }
+    }
+
+    /** Port 0 asks the OS for a free port, so two port-0 listeners never collide. */
+    private static boolean sameAddress(HostPort a, HostPort b) {
+        return a.port() != 0 && a.equals(b);
+    }
+}

@@ -1,0 +1,56 @@
+package io.mistguard.proxy.config;
+
+import java.time.Duration;
+
+/**
+ * The schema of the config file: which snake_case key feeds which record field, with its bounds.
+ *
+ * <p>Defaults come from the records' {@code defaults()}, so an absent key and {@code deploy/mistguard.yaml}
+ * cannot disagree with the code. Bounds match the records' own checks; when a value is bad the
+ * default stands in and binding continues, so that every problem is reported in one pass.
+ */
+final class ProxyConfigBinder {
+
+    private static final int MAX_INT_BYTES = Integer.MAX_VALUE;
+
+    private ProxyConfigBinder() {}
+
+    static ProxyConfig bind(ConfigMapping root) {
+        ProxyConfig d = ProxyConfig.defaults();
+        HostPort listen = root.hostPort("listen", d.listen());
+        UpstreamConfig upstream = root.mapping("upstream", ProxyConfigBinder::upstream);
+        Duration requestTimeout = root.duration("request_timeout", d.requestTimeout(), false);
+        LimitsConfig limits = root.mapping("limits", ProxyConfigBinder::limits);
+        AdminConfig admin = root.mapping("admin", ProxyConfigBinder::admin);
+        Duration shutdownGrace = root.duration("shutdown_grace", d.shutdownGrace(), true);
+        int ioThreads = root.integer("io_threads", d.ioThreads(), 0, ProxyConfig.MAX_IO_THREADS);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads);
+    }
+
+    private static UpstreamConfig upstream(ConfigMapping m) {
+        UpstreamConfig d = UpstreamConfig.defaults();
+        HostPort address = m.value("url").flatMap(ConfigValue::asHttpUrl).orElse(d.address());
+        Duration connectTimeout = m.duration("connect_timeout", d.connectTimeout(), false);
+        int maxIdle = m.integer("max_idle_connections_per_thread", d.maxIdleConnectionsPerThread(),
+                                1, Integer.MAX_VALUE);
+        Duration idleTimeout = m.duration("idle_timeout", d.idleTimeout(), false);
+        long maxResponseBytes = m.byteSize("max_response_bytes", d.maxResponseBytes(),
+                                           1, UpstreamConfig.MAX_RESPONSE_BYTES_LIMIT);
+        return new UpstreamConfig(address.host(), address.port(), connectTimeout, maxIdle, idleTimeout,
+                                  maxResponseBytes);
+    }
+
+    private static LimitsConfig limits(ConfigMapping m) {
+        LimitsConfig d = LimitsConfig.defaults();
+        int maxInitialLine = m.intByteSize("max_initial_line_bytes", d.maxInitialLineBytes(), 1, MAX_INT_BYTES);
+        int maxHeader = m.intByteSize("max_header_bytes", d.maxHeaderBytes(), 1, MAX_INT_BYTES);
+        long maxBody = m.byteSize("max_body_bytes", d.maxBodyBytes(), 1, LimitsConfig.MAX_BODY_BYTES_LIMIT);
+        int maxConnections = m.integer("max_connections", d.maxConnections(), 1, Integer.MAX_VALUE);
+        Duration clientIdle = m.duration("client_idle_timeout", d.clientIdleTimeout(), false);
+        return new LimitsConfig(maxInitialLine, maxHeader, maxBody, maxConnections, clientIdle);
+    }
+
+    private static AdminConfig admin(ConfigMapping m) {
+        return new AdminConfig(m.hostPort("listen", AdminConfig.defaults().listen()));
+    }
+}

@@ -1,0 +1,61 @@
+package io.mistguard.proxy.config;
+
+import java.util.Optional;
+
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Turns YAML text into snakeyaml-engine's node tree, which keeps the position of every value, and
+ * turns YAML errors into positioned problems instead of exceptions.
+ *
+ * <p>The tree is composed, not constructed into Java objects: construction would lose positions
+ * and apply YAML's implicit typing ({@code 010} as octal, {@code no} as false) before we get to say
+ * what was expected.
+ */
+final class YamlSource {
+
+    /** A config file is small; anything past this is a mistake, and aliases must not amplify it. */
+    private static final int MAX_CODE_POINTS = 1 << 20;
+    private static final int MAX_ALIASES = 20;
+
+    private YamlSource() {}
+
+    /** Returns the document's root node; empty for an empty file or one with a problem. */
+    static Optional<Node> compose(String text, Problems problems) {
+        LoadSettings settings = LoadSettings.builder()
+                                            .setLabel(problems.source())
+                                            .setCodePointLimit(MAX_CODE_POINTS)
+                                            .setMaxAliasesForCollections(MAX_ALIASES)
+                                            .setAllowRecursiveKeys(false)
+                                            // YAML 1.2 core: "~", "null" and nothing are null, as operators expect
+                                            .setSchema(new CoreSchema())
+                                            .build();
+        try {
+            return new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            problems.add(e.getProblemMark(), "", "invalid YAML: " + describe(e));
+        } catch (ReaderException e) {
+            problems.addFileProblem("invalid YAML: character U+" + Integer.toHexString(e.getCodePoint()).toUpperCase() +
+                                    " at offset " + e.getPosition() + " is not allowed");
+        } catch (YamlEngineException e) {
+            problems.addFileProblem("invalid YAML: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** snakeyaml's problem ("mapping values are not allowed here"), with its context when it has one. */
+    private static String describe(MarkedYamlEngineException e) {
+        String problem = e.getProblem() == null ? "syntax error" : e.getProblem();
+        if (e.getContext() == null || e.getContext().isBlank()) {
+            return problem;
+        }
+        String where = e.getContextMark().map(m -> " at line " + (m.getLine() + 1)).orElse("");
+        return problem + " (" + e.getContext() + where + ')';
+    }
+}

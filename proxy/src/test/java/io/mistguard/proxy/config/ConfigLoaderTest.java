@@ -1,0 +1,203 @@
+package io.mistguard.proxy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Loading whole files: defaults, every key, and the problems an operator sees for bad files. */
+class ConfigLoaderTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "\n", "# only a comment\n", "---\n", "~\n", "upstream:\nlimits:\nadmin:\n" })
+    void emptyDocumentsAndSectionsMeanDefaults(String yaml) throws ConfigException {
+        assertThat(ConfigLoader.parse(yaml, "m.yaml")).isEqualTo(ProxyConfig.defaults());
+    }
+
+    @Test
+    void defaultsAreTheDocumentedValues() {
+        ProxyConfig d = ProxyConfig.defaults();
+        assertThat(d.listen()).isEqualTo(new HostPort("127.0.0.1", 4243));
+        assertThat(d.upstream()).isEqualTo(new UpstreamConfig("127.0.0.1", 4242, Duration.ofSeconds(1), 32,
+                                                              Duration.ofSeconds(30), 64L << 20));
+        assertThat(d.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.limits()).isEqualTo(new LimitsConfig(8192, 16384, 1 << 20, 10_000, Duration.ofSeconds(60)));
+        assertThat(d.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 4244));
+        assertThat(d.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.ioThreads()).isZero();
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        ProxyConfig config = ConfigLoader.load(resource("every-key.yaml"));
+
+        assertThat(config).isEqualTo(new ProxyConfig(
+                new HostPort("0.0.0.0", 5243),
+                new UpstreamConfig("mist.internal", 8080, Duration.ofMillis(250), 4, Duration.ofMillis(1500),
+                                   8_000_000),
+                Duration.ofMillis(4500),
+                new LimitsConfig(4096, 32 << 10, 2 << 20, 500, Duration.ofMinutes(2)),
+                new AdminConfig(new HostPort("::1", 9090)),
+                Duration.ZERO,
+                2));
+    }
+
+    @Test
+    void allProblemsAreReportedAtOnceInFileOrder() throws Exception {
+        Path file = resource("many-problems.yaml");
+        String f = file.toString();
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        f + ":2:1: lisen: unknown key \"lisen\" (expected one of: listen, upstream, request_timeout, " +
+                        "limits, admin, shutdown_grace, io_threads)",
+                        f + ":4:8: upstream.url: \"https://127.0.0.1:4242\" has scheme \"https\", but Mist's API " +
+                        "speaks plain http (expected: http://host[:port], like http://127.0.0.1:4242)",
+                        f + ":5:20: upstream.connect_timeout: \"5\" is not a duration (expected: a number with a " +
+                        "unit, like 500ms, 5s, 1m)",
+                        f + ":6:36: upstream.max_idle_connections_per_thread: \"0\" is out of range " +
+                        "(expected: >= 1)",
+                        f + ":8:19: limits.max_body_bytes: \"4GiB\" is out of range (expected: from 1 to 2147483647)",
+                        f + ":9:21: limits.max_header_bytes: \"lots\" is not a byte size (expected: a number of " +
+                        "bytes, optionally with a unit, like 512, 64KiB, 1MiB, 1GiB (KB, MB, GB are powers of 1000))",
+                        f + ":11:11: admin.listen: \"localhost\" has no port (expected: host:port, like " +
+                        "127.0.0.1:4243, localhost:4243 or [::1]:4243)",
+                        f + ":12:13: io_threads: \"-1\" is out of range (expected: from 0 to 1024)",
+                        f + ":13:18: request_timeout: \"0s\" is zero (expected: a duration > 0, like 500ms, 5s)"))
+                .hasMessageStartingWith(f + ":2:1: lisen: unknown key")
+                .hasMessageContaining("\n" + f + ":4:8: upstream.url: ");
+    }
+
+    @Test
+    void duplicateTopLevelKeyDoesNotHideOtherProblems() {
+        assertThatThrownBy(() -> ConfigLoader.parse("io_threads: 1\nio_threads: 2\nshutdown_grace: 5\n", "m.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "m.yaml:2:1: io_threads: duplicate key \"io_threads\" (expected: each key once; first one " +
+                        "is on line 1)",
+                        "m.yaml:3:17: shutdown_grace: \"5\" is not a duration (expected: a number with a unit, " +
+                        "like 500ms, 5s, 1m)"));
+    }
+
+    @Test
+    void undefinedAliasIsASyntaxError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("listen: *nope\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:1:9: invalid YAML: found undefined alias nope");
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesItsPosition() throws Exception {
+        Path file = resource("syntax-error.yaml");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":4:19: invalid YAML: mapping values are not allowed here");
+    }
+
+    @Test
+    void tabIndentationIsASyntaxError() {
+        assertThatThrownBy(() -> ConfigLoader.parse("upstream:\n\turl: http://x\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("m.yaml:2:1: invalid YAML: ");
+    }
+
+    @Test
+    void missingFileIsOneProblem(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> ConfigLoader.load(missing))
+                .isInstanceOfSatisfying(ConfigException.class,
+                                        e -> assertThat(e.problems()).containsExactly(missing + ": file not found"));
+    }
+
+    @Test
+    void directoryIsNotAFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.load(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir + ": is a directory (expected: a YAML file)");
+    }
+
+    @Test
+    void nonUtf8FileIsReported(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("latin1.yaml"), new byte[] { 'a', ':', ' ', (byte) 0xE9, '\n' });
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": is not UTF-8 text");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "- listen: 127.0.0.1:4243\n", "127.0.0.1:4243\n" })
+    void topLevelMustBeAMapping(String yaml) {
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("m.yaml:1:1: the top level is ")
+                .hasMessageEndingWith("(expected: a mapping of settings, like listen: 127.0.0.1:4243)");
+    }
+
+    @Test
+    void moreThanOneDocumentIsRejected() {
+        assertThatThrownBy(() -> ConfigLoader.parse("listen: 127.0.0.1:1\n---\nlisten: 127.0.0.1:2\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("m.yaml:2:1: invalid YAML: ");
+    }
+
+    @Test
+    void crossFieldProblemsPointAtTheKeyToChange() {
+        String yaml = """
+                listen: 127.0.0.1:4243
+                upstream:
+                  url: http://127.0.0.1:4243
+                  connect_timeout: 20s
+                admin:
+                  listen: 127.0.0.1:4243
+                """;
+
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "m.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "m.yaml:3:8: upstream.url: http://127.0.0.1:4243 is mistguard's own listen address, so " +
+                        "requests would loop (expected: Mist's API address)",
+                        "m.yaml:4:20: upstream.connect_timeout: 20s is longer than request_timeout (10s), so it " +
+                        "could never fire (expected: <= request_timeout)",
+                        "m.yaml:6:11: admin.listen: 127.0.0.1:4243 is also the proxy's listen address " +
+                        "(expected: a different port)"));
+    }
+
+    @Test
+    void crossFieldProblemOnADefaultPointsAtTheEnclosingKey() {
+        assertThatThrownBy(() -> ConfigLoader.parse("request_timeout: 500ms\nupstream: {}\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:2:11: upstream.connect_timeout: 1s is longer than request_timeout (500ms), " +
+                            "so it could never fire (expected: <= request_timeout)");
+    }
+
+    @Test
+    void listenersOnPortZeroDoNotCollide() throws ConfigException {
+        ProxyConfig config = ConfigLoader.parse("listen: 127.0.0.1:0\nadmin:\n  listen: 127.0.0.1:0\n", "m.yaml");
+
+        assertThat(config.listen().port()).isZero();
+        assertThat(config.admin().listen().port()).isZero();
+    }
+
+    @Test
+    void crossFieldChecksWaitUntilEveryKeyIsValid() {
+        // connect_timeout falls back to its 1s default; that must not be reported against the 500ms budget.
+        assertThatThrownBy(() -> ConfigLoader.parse("request_timeout: 500ms\nupstream:\n  connect_timeout: x\n",
+                                                    "m.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(1));
+    }
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(List.of(ConfigLoaderTest.class.getResource("/config/" + name)).get(0).toURI());
+    }
+}

@@ -1,0 +1,73 @@
+package io.mistguard.proxy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** The documented example {@code deploy/mistguard.yaml} must stay loadable, complete and truthful. */
+class DeployConfigTest {
+
+    /** Surefire runs with the module directory as working directory. */
+    private static final Path EXAMPLE = Path.of("..", "deploy", "mistguard.yaml");
+
+    /** Every key the loader reads; a new key must be documented in the example too. */
+    private static final List<String> ALL_KEYS = List.of(
+            "listen",
+            "upstream", "upstream.url", "upstream.connect_timeout", "upstream.max_idle_connections_per_thread",
+            "upstream.idle_timeout", "upstream.max_response_bytes",
+            "request_timeout",
+            "limits", "limits.max_initial_line_bytes", "limits.max_header_bytes", "limits.max_body_bytes",
+            "limits.max_connections", "limits.client_idle_timeout",
+            "admin", "admin.listen",
+            "shutdown_grace",
+            "io_threads");
+
+    @Test
+    void exampleLoadsAndStatesTheDefaults() throws ConfigException {
+        assertThat(ConfigLoader.load(EXAMPLE)).isEqualTo(ProxyConfig.defaults());
+    }
+
+    @Test
+    void exampleDocumentsEveryKey() throws IOException {
+        Problems problems = new Problems(EXAMPLE.toString());
+        Node root = YamlSource.compose(Files.readString(EXAMPLE), problems).orElseThrow();
+        List<String> keys = new ArrayList<>();
+        collectKeys(root, "", keys);
+
+        assertThat(keys).containsExactlyElementsOf(ALL_KEYS);
+    }
+
+    @Test
+    void everyKeyInTheExampleHasACommentAboveItsSection() throws IOException {
+        List<String> lines = Files.readAllLines(EXAMPLE);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean topLevelKey = !line.isEmpty() && !line.startsWith("#") && !line.startsWith(" ");
+            if (topLevelKey) {
+                assertThat(lines.get(i - 1)).as("comment above line %d: %s", i + 1, line).startsWith("#");
+            }
+        }
+    }
+
+    private static void collectKeys(Node node, String path, List<String> keys) {
+        if (!(node instanceof MappingNode mapping)) {
+            return;
+        }
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+            String keyPath = path.isEmpty() ? key : path + '.' + key;
+            keys.add(keyPath);
+            collectKeys(tuple.getValueNode(), keyPath, keys);
+        }
+    }
+}
