@@ -40,6 +40,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyServices services;
     private Forwarder.Exchange exchange;
+    private boolean awaitingRequest;
     private boolean keepAlive;
     private boolean headRequest;
     private boolean draining;
@@ -51,7 +52,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         services.channels().add(ctx.channel());
-        ctx.read();
+        readNextRequest(ctx);
         ctx.fireChannelActive();
     }
 
@@ -61,6 +62,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        awaitingRequest = false;
         if (exchange != null) {
             // Cannot happen with the flow control in front; never answer out of order if it does.
             request.release();
@@ -120,7 +122,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (stayOpen) {
             written.addListener((ChannelFuture f) -> {
                 if (f.isSuccess()) {
-                    ctx.read();
+                    readNextRequest(ctx);
                 } else {
                     ctx.close();
                 }
@@ -128,6 +130,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private void readNextRequest(ChannelHandlerContext ctx) {
+        awaitingRequest = true;
+        ctx.read();
+    }
+
+    /**
+     * A read cycle may end without a whole request (its body is still on the way, so the aggregator
+     * holds it back); Netty's contract is then to ask again, or the connection would stall.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (awaitingRequest) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mistguard.proxy.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.MistCommands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.URLEncoder;
@@ -23,34 +24,13 @@ class CommandClassifierTest {
 
     private static final CommandClassifier CLASSIFIER = new CommandClassifier();
 
-    /** The commands of mist-api.md §3 with the keys they must classify to. */
-    static final List<Object[]> COMMANDS = List.of(
-            new Object[] {"{\"active_streams\":[\"source\"],\"stats_streams\":[\"clients\",\"lastms\"],"
-                    + "\"push_list\":true,\"push_auto_list\":true}",
-                Set.of("active_streams", "stats_streams", "push_list", "push_auto_list")},
-            new Object[] {"{\"config\":{}}", Set.of("config")},
-            new Object[] {"{\"config\":{\"triggers\":{\"USER_NEW\":[{\"handler\":\"http://127.0.0.1:7979/api/mist/trigger\","
-                    + "\"sync\":true,\"default\":\"true\",\"streams\":[]}]}}}", Set.of("config")},
-            new Object[] {"{\"invalidate_sessions\":\"video+c447r0acdmqhhhpb\"}", Set.of("invalidate_sessions")},
-            new Object[] {"{\"invalidate_sessions\":[\"video+a\",\"video+b\"]}", Set.of("invalidate_sessions")},
-            new Object[] {"{\"stop_sessions\":\"video+c447r0acdmqhhhpb\"}", Set.of("stop_sessions")},
-            new Object[] {"{\"nuke_stream\":\"video+c447r0acdmqhhhpb\"}", Set.of("nuke_stream")},
-            new Object[] {"{\"push_auto_add\":{\"stream\":\"video+\",\"target\":\"s3+https://x/y/$stream.m3u8\"}}",
-                Set.of("push_auto_add")},
-            new Object[] {"{\"push_auto_remove\":[[\"video+\",\"s3+https://x\",null,null,null,null,null,null]]}",
-                Set.of("push_auto_remove")},
-            new Object[] {"{\"push_stop\":[3116]}", Set.of("push_stop")},
-            new Object[] {"{\"authorize\":{\"username\":\"u\",\"password\":\"0123456789abcdef\"}}", Set.of("authorize")},
-            new Object[] {" { \"push_list\" : 1 , \"config\" : { \"nested\" : [ {\"x\":1} ] } } ",
-                Set.of("push_list", "config")});
-
     static Stream<Arguments> everyCommandInEveryEncodingOnEveryPath() {
         List<Arguments> cases = new ArrayList<>();
-        for (Object[] command : COMMANDS) {
+        for (MistCommands.Command command : MistCommands.ALL) {
             for (String path : List.of("/", "/api", "/api2")) {
                 for (CommandEncoding encoding : List.of(CommandEncoding.FORM_BODY, CommandEncoding.JSON_BODY,
                         CommandEncoding.QUERY)) {
-                    cases.add(Arguments.of(command[0], command[1], path, encoding));
+                    cases.add(Arguments.of(command.json(), command.keys(), path, encoding));
                 }
             }
         }
@@ -67,6 +47,13 @@ class CommandClassifierTest {
         assertThat(request.path()).isEqualTo(path);
         assertThat(request.command()).isEqualTo(json);
         assertThat(request.hasCommand()).isTrue();
+    }
+
+    @Test
+    void whitespaceAndNestingDoNotHideKeys() {
+        MistRequest request = classify(CommandEncoding.FORM_BODY, "/",
+                " { \"push_list\" : 1 , \"config\" : { \"nested\" : [ {\"x\":1} ] } } ");
+        assertThat(request.commandKeys()).containsExactlyInAnyOrder("push_list", "config");
     }
 
     @Test

@@ -145,6 +145,21 @@ class ProxyPipelineTest {
     }
 
     @Test
+    void requestWhoseBodyArrivesInALaterReadIsStillForwarded() {
+        channel.writeInbound(bytes("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"));
+        forwarder.answer(0, "one");
+        readOutbound(channel);
+
+        channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 18\r\n\r\n"));
+        channel.writeInbound(bytes("{\"push_list\":true}"));
+
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::uri).containsExactly("/first", "/api2");
+        forwarder.answer(1, "two");
+        assertThat(readOutbound(channel)).endsWith("two");
+    }
+
+    @Test
     void connectionCloseFromTheCallerIsHonoured() {
         channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
         forwarder.answer(0, "bye");

@@ -1,0 +1,110 @@
+package io.mistguard.proxy.cli;
+
+import io.mistguard.proxy.Mistguard;
+import io.mistguard.proxy.config.ConfigException;
+import io.mistguard.proxy.config.ConfigLoader;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.ProxyConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mistguard [--config FILE] [--listen HOST:PORT] [--upstream URL] [--admin-listen HOST:PORT] [--demo]}:
+ * loads the configuration (flags override the file), runs the sidecar until SIGTERM or SIGINT, then
+ * drains and exits 0. Exit status 2 means the configuration or the flags were refused.
+ */
+@Command(name = "mistguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"A resilience sidecar for MistServer's HTTP API: callers talk to mistguard, "
+                + "mistguard talks to Mist.", ""},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "1:failed at run time (e.g. port in use)",
+            "2:bad configuration or flags"})
+public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: built-in defaults)")
+    private Path configFile;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where callers connect (default 127.0.0.1:4243)")
+    private String listen;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Mist's API (default http://127.0.0.1:4242)")
+    private String upstream;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "admin listener (default 127.0.0.1:4244)")
+    private String adminListen;
+
+    @Option(names = "--demo", description = "also start a simulated Mist in-process and point mistguard at it")
+    private boolean demo;
+
+    /** The parser for the whole jar, with the subcommands registered. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new RunCommand());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ProxyConfig config;
+        try {
+            config = effectiveConfig();
+        } catch (ConfigException e) {
+            err.println("mistguard: configuration refused:");
+            e.problems().forEach(problem -> err.println("  " + problem));
+            err.flush();
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("mistguard: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        ShutdownSignal signal = ShutdownSignal.install();
+        try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null) {
+            if (demoUpstream != null) {
+                config = config.withUpstream(demoUpstream.url());
+            }
+            try (Mistguard mistguard = Mistguard.start(config)) {
+                if (demoUpstream != null) {
+                    demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
+                }
+                log.info("received {}, draining (grace {})", signal.await(), config.shutdownGrace());
+            }
+        }
+        return 0;
+    }
+
+    private ProxyConfig effectiveConfig() throws ConfigException {
+        ProxyConfig config = configFile == null ? ProxyConfig.defaults() : ConfigLoader.load(configFile);
+        if (listen != null) {
+            config = config.withListen(parseHostPort("--listen", listen));
+        }
+        if (upstream != null) {
+            config = config.withUpstream(upstream);
+        }
+        if (adminListen != null) {
+            config = config.withAdminListen(parseHostPort("--admin-listen", adminListen));
+        }
+        return config;
+    }
+
+    private static HostPort parseHostPort(String flag, String value) {
+        try {
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.mistguard.proxy;
+
+import io.mistguard.proxy.config.AdminConfig;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.LimitsConfig;
+import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.UpstreamConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A real mistguard on an ephemeral loopback port in front of a given upstream port, for tests. */
+final class TestProxy implements AutoCloseable {
+
+    final Mistguard mistguard;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestProxy(Mistguard mistguard) {
+        this.mistguard = mistguard;
+    }
+
+    static TestProxy inFrontOf(int upstreamPort, Duration requestTimeout) throws InterruptedException {
+        return start(config(upstreamPort, requestTimeout));
+    }
+
+    static TestProxy start(ProxyConfig config) throws InterruptedException {
+        return new TestProxy(Mistguard.start(config));
+    }
+
+    /** One I/O thread, so that keep-alive reuse is deterministic; short grace for fast tests. */
+    static ProxyConfig config(int upstreamPort, Duration requestTimeout) {
+        ProxyConfig defaults = ProxyConfig.defaults();
+        UpstreamConfig upstream = defaults.upstream();
+        return new ProxyConfig(new HostPort("127.0.0.1", 0),
+                new UpstreamConfig("127.0.0.1", upstreamPort, upstream.connectTimeout(),
+                        upstream.maxIdleConnectionsPerThread(), upstream.idleTimeout(), upstream.maxResponseBytes()),
+                requestTimeout, ProxyConfig.defaults().limits(), new AdminConfig(new HostPort("127.0.0.1", 0)),
+                Duration.ofSeconds(2), 1);
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + mistguard.proxyAddress().getPort() + pathAndQuery);
+    }
+
+    URI adminUri(String path) {
+        return URI.create("http://127.0.0.1:" + mistguard.adminAddress().getPort() + path);
+    }
+
+    HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> postForm(String path, String form) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        mistguard.close();
+    }
+}

@@ -1,0 +1,147 @@
+package io.mistguard.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.sim.FaultRule;
+import io.mistguard.sim.SimMist;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One sim-mist fault per test, over loopback: how a sick Mist looks to a caller of mistguard, and that
+ * a connection whose exchange failed is closed and never reused.
+ */
+class UpstreamFailureIntegrationTest {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(700);
+    private static final String PUSH_LIST = "/api2?command=%7B%22push_list%22%3Atrue%7D";
+
+    private static SimMist mist;
+    private static TestProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        mist = SimMist.builder().streams(2, 2).start();
+        proxy = TestProxy.inFrontOf(mist.port(), REQUEST_TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.close();
+        mist.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        mist.faults().clear();
+        mist.recording().clear();
+    }
+
+    static Stream<Arguments> faults() {
+        return Stream.of(
+                Arguments.of("hang", (UnaryOperator<FaultRule>) FaultRule::hang, 504, "timeout"),
+                Arguments.of("slow first byte", (UnaryOperator<FaultRule>) r -> r.slowFirstByte(Duration.ofSeconds(3)),
+                        504, "timeout"),
+                Arguments.of("reset mid-response", (UnaryOperator<FaultRule>) FaultRule::resetMidResponse, 502,
+                        "upstream-reset"),
+                Arguments.of("close without response", (UnaryOperator<FaultRule>) FaultRule::closeWithoutResponse, 502,
+                        "upstream-reset"),
+                Arguments.of("body over max_response_bytes",
+                        (UnaryOperator<FaultRule>) r -> r.hugeBody(80 * 1024 * 1024), 502, "response-too-large"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2} {3}")
+    @MethodSource("faults")
+    void faultIsAnsweredWithAReasonAndTheConnectionIsNotReused(String name, UnaryOperator<FaultRule> fault,
+                                                               int status, String reason) throws Exception {
+        mist.faults().add(fault.apply(FaultRule.forCommand("push_list")).times(1));
+
+        HttpResponse<String> failed = proxy.get(PUSH_LIST);
+
+        assertThat(failed.statusCode()).isEqualTo(status);
+        assertThat(failed.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=" + reason);
+        assertThat(failed.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(failed.body()).startsWith("mistguard: " + status).contains(reason).doesNotContain("{");
+
+        long openedBefore = mist.recording().connectionsOpened();
+        HttpResponse<String> next = proxy.get(PUSH_LIST);
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
+        assertThat(mist.recording().connectionsOpened()).as("a fresh upstream connection").isGreaterThan(openedBefore);
+    }
+
+    @Test
+    void hungMistIsAnsweredAtTheTimeoutAndItsConnectionIsClosed() throws Exception {
+        mist.faults().add(FaultRule.any().hang());
+        long start = System.nanoTime();
+
+        HttpResponse<String> response = proxy.get(PUSH_LIST);
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(REQUEST_TIMEOUT);
+        assertThat(mist.recording().awaitConnectionsClosedByPeer(1, Duration.ofSeconds(5)))
+                .as("Mist saw mistguard close the hung connection").isTrue();
+    }
+
+    @Test
+    void callerThatDisconnectsClosesItsUpstreamConnection() throws Exception {
+        mist.faults().add(FaultRule.any().hang());
+        int port = proxy.mistguard.proxyAddress().getPort();
+        try (Socket caller = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            caller.getOutputStream().write(("GET " + PUSH_LIST + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            caller.getOutputStream().flush();
+            awaitRequests(1);
+        }
+        assertThat(mist.recording().awaitConnectionsClosedByPeer(1, Duration.ofMillis(400)))
+                .as("closed when the caller left, well before the 700 ms timeout").isTrue();
+    }
+
+    @Test
+    void refusedConnectionIsA502() throws Exception {
+        int closedPort;
+        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = unused.getLocalPort();
+        }
+        try (TestProxy nowhere = TestProxy.inFrontOf(closedPort, REQUEST_TIMEOUT)) {
+            HttpResponse<String> response = nowhere.get("/api2");
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=connect-refused");
+            assertThat(response.body()).startsWith("mistguard: 502 Bad Gateway: connect-refused");
+        }
+    }
+
+    @Test
+    void mistsOwnErrorsAndMalformedBodiesPassThroughUntouched() throws Exception {
+        mist.faults().add(FaultRule.forCommand("push_list").status(500).times(1));
+        HttpResponse<String> error = proxy.get(PUSH_LIST);
+        assertThat(error.statusCode()).isEqualTo(500);
+        assertThat(error.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
+
+        mist.faults().add(FaultRule.forCommand("push_list").malformedJson().times(1));
+        HttpResponse<String> malformed = proxy.get(PUSH_LIST);
+        assertThat(malformed.statusCode()).isEqualTo(200);
+        assertThat(malformed.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
+    }
+
+    private static void awaitRequests(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (mist.recording().requestCount() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(mist.recording().requestCount()).isGreaterThanOrEqualTo(n);
+    }
+}
