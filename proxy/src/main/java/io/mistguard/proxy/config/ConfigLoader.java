@@ -47,6 +47,8 @@ public final class ConfigLoader {
         problems.throwIfAny();
         ConfigMapping mapping = rootMapping(root, problems);
         ProxyConfig config = mapping.bind(ProxyConfigBinder::bind);
+        // Cross-field checks only see valid keys: a default standing in for a bad value would
+        // otherwise be blamed in a second, confusing problem.
         problems.throwIfAny();
         ConfigChecks.check(config, mapping);
         problems.throwIfAny();
