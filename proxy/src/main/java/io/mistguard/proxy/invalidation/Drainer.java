@@ -73,6 +73,18 @@ final class Drainer {
     }
 
     private void run() {
+        try {
+            step();
+        } catch (RuntimeException e) {
+            // A throwing breaker (or a bug) must not leave the drainer "active" with no successor
+            // scheduled: that would stall every invalidation until restart.
+            log.error("invalidation drainer step failed; trying again in {} ms",
+                    TimeUnit.NANOSECONDS.toMillis(pausedRecheckNanos), e);
+            submit(this::run, pausedRecheckNanos);
+        }
+    }
+
+    private void step() {
         if (stopped.isDone()) {
             return; // stay active: nothing may be scheduled any more
         }

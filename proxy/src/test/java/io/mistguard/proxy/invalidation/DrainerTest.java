@@ -142,6 +142,29 @@ class DrainerTest {
     }
 
     @Test
+    void breakerThatThrowsDoesNotStallTheDrainer() {
+        AtomicInteger checks = new AtomicInteger();
+        InvalidationQueue guarded = InvalidationQueue
+                .builder(new InvalidationConfig(10, 10, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
+                        Duration.ofSeconds(5), null, Duration.ZERO), sender, clock)
+                .ticker(clock)
+                .mayCall(() -> {
+                    if (checks.incrementAndGet() == 1) {
+                        throw new IllegalStateException("breaker bug");
+                    }
+                    return true;
+                })
+                .start();
+
+        guarded.offer("a");
+        clock.runDue();
+        assertThat(sender.calls()).isEmpty();
+        clock.advance(RECHECK);
+
+        assertThat(sender.calls()).containsExactly(List.of("a"));
+    }
+
+    @Test
     void senderThatThrowsOrReturnsNullCountsAsAFailedCall() {
         AtomicInteger attempts = new AtomicInteger();
         InvalidationQueue broken = InvalidationQueue
