@@ -3,7 +3,6 @@ package io.mistguard.proxy.invalidation;
 import io.mistguard.proxy.time.Ticker;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -169,14 +168,7 @@ final class PendingSet {
 
     /** The names the queue is responsible for (waiting or in flight), oldest request first. */
     List<String> heldNames() {
-        List<StreamSlot> snapshot = new ArrayList<>();
-        for (StreamSlot slot : slots.values()) {
-            if (slot.state().held()) {
-                snapshot.add(slot);
-            }
-        }
-        snapshot.sort(Comparator.comparingLong(StreamSlot::since));
-        return snapshot.stream().map(slot -> slot.name).toList();
+        return PendingSnapshot.heldNames(slots.values());
     }
 
     /** The state of {@code name}; {@code IDLE} when it has no live slot. */
@@ -186,24 +178,7 @@ final class PendingSet {
     }
 
     /** One pass over the held names for the gauges of {@link InvalidationStats}. */
-    Gauges gauges() {
-        long now = ticker.nanoTime();
-        int depth = 0;
-        int inFlight = 0;
-        long oldestAge = 0;
-        for (StreamSlot slot : slots.values()) {
-            StreamState state = slot.state();
-            if (!state.held()) {
-                continue;
-            }
-            depth += state == StreamState.IN_FLIGHT ? 0 : 1;
-            inFlight += state == StreamState.PENDING ? 0 : 1;
-            oldestAge = Math.max(oldestAge, now - slot.since());
-        }
-        return new Gauges(depth, inFlight, oldestAge);
-    }
-
-    /** Gauges read in one pass; {@code oldestAgeNanos} is 0 when nothing is held. */
-    record Gauges(int depth, int inFlight, long oldestAgeNanos) {
+    PendingSnapshot.Gauges gauges() {
+        return PendingSnapshot.gauges(slots.values(), ticker.nanoTime());
     }
 }

@@ -111,7 +111,7 @@ class PendingSetTest {
         clock.advance(Duration.ofSeconds(1));
         set.offer("a"); // re-requested during its flight
 
-        PendingSet.Gauges gauges = set.gauges();
+        PendingSnapshot.Gauges gauges = set.gauges();
         assertThat(gauges.depth()).isEqualTo(2); // b waiting, a re-pending
         assertThat(gauges.inFlight()).isEqualTo(1);
         assertThat(gauges.oldestAgeNanos()).isEqualTo(Duration.ofSeconds(3).toNanos());
