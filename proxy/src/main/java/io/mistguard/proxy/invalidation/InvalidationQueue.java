@@ -104,12 +104,13 @@ public final class InvalidationQueue {
                 log.warn("invalidation queue stopped with {} undelivered stream(s) and no state file: {}",
                         remaining.size(), remaining);
             }
-            shutdownResult.complete(new ShutdownReport(drained, remaining, null));
+            shutdownResult.complete(new ShutdownReport(drained || remaining.isEmpty(), remaining, null));
             return;
         }
         try {
             checkpointer.writeFinal(remaining);
-            shutdownResult.complete(new ShutdownReport(drained, remaining, config.stateFile()));
+            shutdownResult.complete(new ShutdownReport(drained || remaining.isEmpty(), remaining,
+                    config.stateFile()));
         } catch (IOException | RuntimeException e) {
             log.error("could not write {} undelivered stream(s) to {}: {}", remaining.size(),
                     config.stateFile(), remaining, e);
