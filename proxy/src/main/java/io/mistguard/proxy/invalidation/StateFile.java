@@ -1,0 +1,106 @@
+package io.mistguard.proxy.invalidation;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Reads and atomically replaces the file that carries held stream names across restarts.
+ *
+ * <p>A write goes to a fresh temporary file in the same directory, is forced to disk and then moved
+ * over the state file with {@code ATOMIC_MOVE}, so a crash leaves either the old or the new content,
+ * never a torn file. No names means no file. Thread-safe for concurrent writes (each uses its own
+ * temporary file; the last move wins), but callers that care about order must serialise them.
+ */
+final class StateFile {
+
+    private static final DateTimeFormatter CORRUPT_SUFFIX =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path path;
+    private final Clock wallClock;
+
+    StateFile(Path path, Clock wallClock) {
+        this.path = path.toAbsolutePath();
+        this.wallClock = wallClock;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Replaces the file with {@code names}, or deletes it when there are none. */
+    void write(List<String> names) throws IOException {
+        if (names.isEmpty()) {
+            Files.deleteIfExists(path);
+            return;
+        }
+        Path temp = Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(StateFileFormat.render(names));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Reads the file; a missing file is an empty state. A corrupt file is moved aside to
+     * {@code <file>.corrupt-<UTC timestamp>} and the names that could be read are returned with
+     * the problems, so that start-up goes on.
+     *
+     * @throws IOException when the file exists but cannot be read or moved (not a format problem)
+     */
+    Loaded load() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            return new Loaded(List.of(), List.of(), null);
+        }
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(bytes, path.toString());
+        if (parsed.problems().isEmpty()) {
+            return new Loaded(parsed.names(), List.of(), null);
+        }
+        return new Loaded(parsed.names(), parsed.problems(), moveAside());
+    }
+
+    private Path moveAside() throws IOException {
+        String base = path.getFileName() + ".corrupt-" + CORRUPT_SUFFIX.format(wallClock.instant());
+        for (int attempt = 0; ; attempt++) {
+            Path target = path.resolveSibling(attempt == 0 ? base : base + "-" + attempt);
+            try {
+                // No ATOMIC_MOVE: on Linux it would silently replace an earlier corrupt copy.
+                return Files.move(path, target);
+            } catch (FileAlreadyExistsException e) {
+                // Two corrupt files within one second: keep both.
+            }
+        }
+    }
+
+    /**
+     * What {@link #load()} found.
+     *
+     * @param names    names to replay, in file order
+     * @param problems one message per bad line, each naming the file and line; empty if clean
+     * @param movedTo  where a corrupt file was moved, or {@code null}
+     */
+    record Loaded(List<String> names, List<String> problems, Path movedTo) {
+    }
+}

@@ -1,0 +1,95 @@
+package io.mistguard.proxy.invalidation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateFileTest {
+
+    private static final Clock WALL = Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsNamesWithAHeaderAndLeavesNoTemporaryFiles() throws IOException {
+        StateFile file = new StateFile(dir.resolve("inval.state"), WALL);
+        file.write(List.of("video+a", "video+ünïcode"));
+
+        assertThat(Files.readString(dir.resolve("inval.state")))
+                .isEqualTo(StateFileFormat.HEADER + "\nvideo+a\nvideo+ünïcode\n");
+        assertThat(file.load().names()).containsExactly("video+a", "video+ünïcode");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(dir.resolve("inval.state"));
+        }
+    }
+
+    @Test
+    void noNamesMeansNoFile() throws IOException {
+        StateFile file = new StateFile(dir.resolve("inval.state"), WALL);
+        file.write(List.of("video+a"));
+        file.write(List.of());
+        assertThat(dir.resolve("inval.state")).doesNotExist();
+        assertThat(file.load()).isEqualTo(new StateFile.Loaded(List.of(), List.of(), null));
+    }
+
+    @Test
+    void badLinesAreReportedByFileAndLineAndGoodNamesSalvaged() throws IOException {
+        Path path = dir.resolve("inval.state");
+        byte[] invalidUtf8 = {(byte) 0xC3, (byte) 0x28};
+        Files.write(path, concat(StateFileFormat.HEADER + "\nvideo+a\n\nvideo+b\n", invalidUtf8, "\nvideo+c"));
+
+        StateFile.Loaded loaded = new StateFile(path, WALL).load();
+
+        assertThat(loaded.names()).containsExactly("video+a", "video+b", "video+c");
+        assertThat(loaded.problems()).containsExactly(
+                path.toAbsolutePath() + ":3: empty stream name",
+                path.toAbsolutePath() + ":5: not valid UTF-8");
+        assertThat(loaded.movedTo()).isEqualTo(path.toAbsolutePath().resolveSibling("inval.state.corrupt-20260304T050607Z"));
+        assertThat(path).doesNotExist();
+        assertThat(loaded.movedTo()).exists();
+    }
+
+    @Test
+    void unknownHeaderRejectsTheWholeFileAndKeepsEarlierCorruptCopies() throws IOException {
+        Path path = dir.resolve("inval.state");
+        Files.writeString(path, "# mistguard invalidate_sessions queue v2\nvideo+a\n");
+        Path first = new StateFile(path, WALL).load().movedTo();
+        Files.writeString(path, "");
+
+        StateFile.Loaded second = new StateFile(path, WALL).load();
+
+        assertThat(second.problems()).singleElement().asString().endsWith(":1: missing header (expected: \""
+                + StateFileFormat.HEADER + "\")");
+        assertThat(second.movedTo()).isNotEqualTo(first).hasFileName("inval.state.corrupt-20260304T050607Z-1");
+        assertThat(first).content(StandardCharsets.UTF_8).contains("v2");
+    }
+
+    @Test
+    void headerOfAnotherVersionIsNamedInTheProblem() {
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(
+                "# something else\nvideo+a\n".getBytes(StandardCharsets.UTF_8), "f.state");
+        assertThat(parsed.names()).isEmpty();
+        assertThat(parsed.problems()).containsExactly("f.state:1: unknown header \"# something else\" (expected: \""
+                + StateFileFormat.HEADER + "\")");
+    }
+
+    private static byte[] concat(String head, byte[] middle, String tail) {
+        byte[] a = head.getBytes(StandardCharsets.UTF_8);
+        byte[] c = tail.getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[a.length + middle.length + c.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(middle, 0, all, a.length, middle.length);
+        System.arraycopy(c, 0, all, a.length + middle.length, c.length);
+        return all;
+    }
+}
