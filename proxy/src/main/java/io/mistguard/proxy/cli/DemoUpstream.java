@@ -40,7 +40,8 @@ final class DemoUpstream implements AutoCloseable {
         out.println("  curl -si " + proxy + "/api2 --data-urlencode 'command=" + GET_STATE + "'");
         out.println("  # Prometheus stats, passed through untouched:");
         out.println("  curl -s " + proxy + "/koekjes");
-        out.println("  # Make Mist hang on every request, then see mistguard answer 504 at its timeout:");
+        out.println("  # Make Mist hang on every request, then see mistguard answer 504 after request_timeout ("
+                + mistguard.config().requestTimeout().toSeconds() + " s):");
         out.println("  curl -s -XPOST " + control + "/faults -d '{\"action\":\"hang\"}'");
         out.println("  curl -si " + proxy + "/api2 --data-urlencode 'command={\"push_list\":true}'");
         out.println("  curl -s -XDELETE " + control + "/faults");
