@@ -1,23 +1,17 @@
 package io.mistguard.proxy.server;
 
-import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.classify.MistRequest;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -69,13 +63,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        String invalid = invalidReason(request);
+        InvalidRequest invalid = InvalidRequest.of(request);
         if (invalid != null) {
-            HttpResponseStatus status = statusFor(request);
             request.release();
-            keepAlive = false;
+            keepAlive = false; // the framing of whatever follows cannot be trusted
             headRequest = false;
-            write(ctx, ProxyResponses.rejection(ctx.alloc(), status, reasonFor(status), invalid), HttpVersion.HTTP_1_1);
+            write(ctx, ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.reason(), invalid.detail()),
+                    HttpVersion.HTTP_1_1);
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(request) && !draining;
@@ -87,12 +81,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
         HttpVersion clientVersion = request.protocolVersion();
-        HopByHopHeaders.strip(request.headers());
-        FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                request.content(), request.headers(), request.trailingHeaders());
-        if (upstream.content().isReadable() || !isBodyless(request.method())) {
-            HttpUtil.setContentLength(upstream, upstream.content().readableBytes());
-        }
+        FullHttpRequest upstream = MessageFraming.towardsMist(request);
         services.inFlight().incrementAndGet();
         exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest);
         exchange.response().addListener((Future<FullHttpResponse> f) -> onAnswer(ctx, f.getNow(), clientVersion));
@@ -109,9 +98,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {
-        HopByHopHeaders.strip(response.headers());
-        frame(response);
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        MessageFraming.towardsCaller(response, headRequest);
         boolean stayOpen = keepAlive && !draining;
         if (!stayOpen) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -175,53 +162,5 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());
         ctx.close();
-    }
-
-    private static String invalidReason(FullHttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            return String.valueOf(request.decoderResult().cause().getMessage());
-        }
-        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            return "unsupported Transfer-Encoding: " + request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
-        }
-        return null;
-    }
-
-    private static HttpResponseStatus statusFor(FullHttpRequest request) {
-        Throwable cause = request.decoderResult().cause();
-        if (cause instanceof TooLongHttpHeaderException) {
-            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        }
-        if (cause instanceof TooLongHttpLineException) {
-            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
-        }
-        return cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                : HttpResponseStatus.BAD_REQUEST;
-    }
-
-    private static String reasonFor(HttpResponseStatus status) {
-        return switch (status.code()) {
-            case 431 -> "header-too-large";
-            case 414 -> "uri-too-long";
-            default -> "bad-request";
-        };
-    }
-
-    private static boolean isBodyless(HttpMethod method) {
-        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
-                || method.equals(HttpMethod.OPTIONS);
-    }
-
-    /** Sets the framing of an aggregated response: always a Content-Length, never chunked. */
-    private void frame(FullHttpResponse response) {
-        int code = response.status().code();
-        if (code < 200 || code == 204) {
-            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-            return;
-        }
-        if (code == 304 || headRequest) {
-            return; // Mist's Content-Length describes the body a GET would get: keep it
-        }
-        HttpUtil.setContentLength(response, response.content().readableBytes());
     }
 }

@@ -1,0 +1,54 @@
+package io.mistguard.proxy.server;
+
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Re-frames aggregated messages for the next hop: hop-by-hop fields removed, a {@code Content-Length}
+ * instead of chunks, HTTP/1.1 towards Mist. Method, target, end-to-end headers and body bytes are
+ * left exactly as they came. Stateless.
+ */
+final class MessageFraming {
+
+    private MessageFraming() {
+    }
+
+    /**
+     * The request as it goes to Mist. Takes over {@code request}'s content and headers: the caller
+     * must not use or release {@code request} afterwards.
+     */
+    static FullHttpRequest towardsMist(FullHttpRequest request) {
+        HopByHopHeaders.strip(request.headers());
+        FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                request.content(), request.headers(), request.trailingHeaders());
+        if (upstream.content().isReadable() || !isBodyless(request.method())) {
+            HttpUtil.setContentLength(upstream, upstream.content().readableBytes());
+        }
+        return upstream;
+    }
+
+    /** Frames an answer for the caller: always a {@code Content-Length}, never chunked. */
+    static void towardsCaller(FullHttpResponse response, boolean headRequest) {
+        HopByHopHeaders.strip(response.headers());
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        int code = response.status().code();
+        if (code < 200 || code == 204) {
+            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            return;
+        }
+        if (code == 304 || headRequest) {
+            return; // Mist's Content-Length describes the body a GET would get: keep it
+        }
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+    }
+
+    private static boolean isBodyless(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
+                || method.equals(HttpMethod.OPTIONS);
+    }
+}
