@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Executes one request's Mist command object against {@link SimState} and builds the reply in
  * Mist's key order: {@code LTS}, {@code authorize}, one key per command, then (except on
- * {@code /api2}) {@code config}, {@code streams} and {@code log}. Runs only on the command thread,
+ * {@code /api2}) {@code config}, {@code streams} and {@code log}; {@code addstream} and
+ * {@code deletestream} get Mist's "incomplete list" as {@code streams} on every path. Runs only on the command thread,
  * which is what makes it Mist's global lock.
  */
 final class CommandExecutor {
@@ -41,10 +42,31 @@ final class CommandExecutor {
         }
         if (!request.minimal()) {
             out.set("config", state.configNode());
+        }
+        if (command.has("addstream") || command.has("deletestream")) {
+            out.set("streams", changedStreams(command.path("addstream")));
+        } else if (!request.minimal()) {
             out.set("streams", state.configuredStreamsNode());
+        }
+        if (!request.minimal()) {
             out.set("log", state.logNode());
         }
         return new CommandReply(Json.mistBody(out), false, false);
+    }
+
+    /**
+     * What Mist answers as {@code streams} to an {@code addstream}/{@code deletestream}, on any path:
+     * {@code "incomplete list":1} plus the streams just added (deletions cannot fail, so none are named).
+     */
+    private ObjectNode changedStreams(JsonNode added) {
+        ObjectNode configured = state.configuredStreamsNode();
+        ObjectNode out = Json.MAPPER.createObjectNode().put("incomplete list", 1);
+        added.fieldNames().forEachRemaining(name -> {
+            if (configured.has(name)) {
+                out.set(name, configured.get(name));
+            }
+        });
+        return out;
     }
 
     private void run(String key, JsonNode value, ObjectNode out) {
