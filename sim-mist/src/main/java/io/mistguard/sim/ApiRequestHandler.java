@@ -34,17 +34,30 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         Channel ch = ctx.channel();
         FaultRule fault = sim.faults().match(r);
-        if (fault != null && fault.action() == FaultAction.HANG_HOLDING_LOCK) {
+        FaultAction action = fault == null ? FaultAction.NONE : fault.action();
+        if (action == FaultAction.HANG_HOLDING_LOCK) {
             // Take the lock before the request becomes visible in the recording, so a test that waits
             // for the recording knows the lock is already queued for.
             CompletableFuture<Void> closed = new CompletableFuture<>();
             ch.closeFuture().addListener(f -> closed.complete(null));
             sim.lock().holdUntil(CompletableFuture.anyOf(closed, sim.faults().clearedSignal()));
         }
+        // Likewise a command queues for the lock (a delay holding it) before it is recorded, so whatever
+        // a test sends after seeing it recorded queues behind it.
+        CompletableFuture<CommandReply> command = null;
+        if (runsCommand(r, action)) {
+            Duration delay = action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO;
+            ConnectionAuth auth = ch.attr(Connections.AUTH).get();
+            command = sim.lock().submit(delay, () -> sim.executor().execute(r, auth));
+        }
         Recording.InFlight inFlight = sim.recording().begin(ch.id().asShortText(), r);
         Connections.track(ch, inFlight);
         ResponseWriter writer = new ResponseWriter(ctx, () -> Connections.done(ch, inFlight));
-        FaultAction action = fault == null ? FaultAction.NONE : fault.action();
+        if (command != null) {
+            command.whenComplete((reply, error) ->
+                    ctx.executor().execute(() -> answer(ctx, writer, reply, error, keepAlive, fault, inFlight)));
+            return;
+        }
         switch (action) {
             case HANG, HANG_HOLDING_LOCK -> {
                 return;
@@ -62,22 +75,28 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             default -> {
             }
         }
-        String prometheus = "/" + sim.state().passphrase();
-        if (r.path().equals(prometheus) || r.path().equals(prometheus + ".json")) {
+        if (prometheus(r)) {
             boolean json = r.path().endsWith(".json");
             Reply reply = new Reply(HttpResponseStatus.OK, json ? "application/json" : "text/plain; version=0.0.4",
                     json ? Prometheus.json(sim.state()) : Prometheus.text(sim.state()), keepAlive);
             later(ctx, action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO, () -> writer.write(reply, fault));
             return;
         }
-        if (r.command() == null && !r.apiPath()) {
-            writer.write(new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", HtmlPage.BODY, false), fault);
-            return;
-        }
-        Duration delay = action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO;
-        ConnectionAuth auth = ch.attr(Connections.AUTH).get();
-        sim.lock().submit(delay, () -> sim.executor().execute(r, auth)).whenComplete((reply, error) ->
-                ctx.executor().execute(() -> answer(ctx, writer, reply, error, keepAlive, fault, inFlight)));
+        // Neither Prometheus nor a command: Mist's web UI.
+        writer.write(new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", HtmlPage.BODY, false), fault);
+    }
+
+    /** True when Mist would run this request as API commands under its lock (and the fault lets it). */
+    private boolean runsCommand(MistRequest r, FaultAction action) {
+        return switch (action) {
+            case HANG, HANG_HOLDING_LOCK, CLOSE_WITHOUT_RESPONSE, STATUS -> false;
+            default -> !prometheus(r) && (r.command() != null || r.apiPath());
+        };
+    }
+
+    private boolean prometheus(MistRequest r) {
+        String prometheus = "/" + sim.state().passphrase();
+        return r.path().equals(prometheus) || r.path().equals(prometheus + ".json");
     }
 
     private void answer(ChannelHandlerContext ctx, ResponseWriter writer, CommandReply reply, Throwable error,
