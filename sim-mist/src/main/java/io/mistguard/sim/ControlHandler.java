@@ -15,13 +15,16 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The control endpoint (its own port): {@code GET/POST/DELETE /faults}, {@code GET/DELETE /recording},
- * {@code GET/POST /triggers}. Last handler of the control pipeline; runs on the event loop and only
- * touches thread-safe components, so it never blocks.
+ * {@code GET/POST /triggers}. Every call is answered: 404 for an unknown route, 400 for a malformed
+ * body, 409 for a trigger when no trigger URL is configured. Last handler of the control pipeline;
+ * runs on the event loop and only touches thread-safe components, so it never blocks.
  */
 final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -36,18 +39,27 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String path = new QueryStringDecoder(request.uri()).path();
         String method = request.method().name();
         String body = request.content().toString(StandardCharsets.UTF_8);
+        // Every request gets an answer: a control call that threw must not leave its caller hanging.
+        HttpResponseStatus status = HttpResponseStatus.OK;
         Object result;
         try {
             result = route(method, path, body);
+            if (result == null) {
+                status = HttpResponseStatus.NOT_FOUND;
+                result = Map.of("error", method + " " + path + " unknown");
+            }
         } catch (IllegalArgumentException e) {
-            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage()));
-            return;
+            status = HttpResponseStatus.BAD_REQUEST;
+            result = Map.of("error", e.getMessage());
+        } catch (IllegalStateException e) {
+            // e.g. POST /triggers on a sim-mist started without a trigger URL
+            status = HttpResponseStatus.CONFLICT;
+            result = Map.of("error", e.getMessage());
+        } catch (RuntimeException e) {
+            status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            result = Map.of("error", String.valueOf(e));
         }
-        if (result == null) {
-            respond(ctx, request, HttpResponseStatus.NOT_FOUND, Map.of("error", method + " " + path + " unknown"));
-            return;
-        }
-        respond(ctx, request, HttpResponseStatus.OK, result);
+        respond(ctx, request, status, result);
     }
 
     private Object route(String method, String path, String body) {
@@ -69,19 +81,47 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 sim.recording().clear();
                 return Map.of("cleared", true);
             case "GET /triggers":
-                return sim.triggers().outcomes();
-            case "POST /triggers": {
-                ObjectNode t = (ObjectNode) parse(body);
-                List<String> payload = Json.MAPPER.convertValue(t.path("payload"), List.class);
-                sim.triggers().send(t.path("name").asText(), payload == null ? List.of() : payload,
-                        t.path("blocking").asBoolean(true));
-                return Map.of("sent", true);
-            }
+                return sim.triggers().outcomes().stream().map(ControlHandler::outcomeView).toList();
+            case "POST /triggers":
+                return sendTrigger(parse(body));
             case "GET /health":
                 return Map.of("ok", true);
             default:
                 return null;
         }
+    }
+
+    /** {@code {"name": "USER_NEW", "payload": ["line", …], "blocking": true}}; payload and blocking optional. */
+    private Object sendTrigger(JsonNode t) {
+        if (!(t instanceof ObjectNode) || !t.path("name").isTextual() || t.path("name").asText().isEmpty()) {
+            throw new IllegalArgumentException("trigger: " + t + " (expected: {\"name\": \"USER_NEW\", "
+                    + "\"payload\": [\"line\", ...], \"blocking\": true})");
+        }
+        JsonNode lines = t.path("payload");
+        List<String> payload = new ArrayList<>();
+        if (!lines.isMissingNode()) {
+            if (!lines.isArray()) {
+                throw new IllegalArgumentException("trigger payload: " + lines + " (expected: an array of lines)");
+            }
+            lines.forEach(l -> payload.add(l.asText()));
+        }
+        sim.triggers().send(t.get("name").asText(), payload, t.path("blocking").asBoolean(true));
+        return Map.of("sent", true);
+    }
+
+    /** An outcome as JSON: the record's fields, with the latency in milliseconds. */
+    private static Map<String, Object> outcomeView(TriggerOutcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trigger", o.trigger());
+        m.put("triggerUuid", o.triggerUuid());
+        m.put("payload", o.payload());
+        m.put("blocking", o.blocking());
+        m.put("attemptResults", o.attemptResults());
+        m.put("response", o.response());
+        m.put("usedDefault", o.usedDefault());
+        m.put("allowed", o.allowed());
+        m.put("latencyMs", o.latency().toMillis());
+        return m;
     }
 
     private static JsonNode parse(String body) {
