@@ -2,12 +2,16 @@ package io.mistguard.sim;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Command-line entry point: starts a sim-mist and runs until the JVM is stopped. */
+/**
+ * Command-line entry point: starts a sim-mist and runs until the JVM is stopped (or, in tests,
+ * {@link #stop()} is called). {@code --port 0} binds an ephemeral port, printed at start.
+ */
 @Command(name = "sim-mist", mixinStandardHelpOptions = true,
         description = "A simulated MistServer API with fault injection.")
 public final class SimMistMain implements Callable<Integer> {
@@ -29,12 +33,45 @@ public final class SimMistMain implements Callable<Integer> {
     @Option(names = "--passphrase", description = "Prometheus passphrase (default: koekjes)")
     String passphrase;
 
+    /** Completes with the running sim-mist once it listens; lets a test find its ports. */
+    final CompletableFuture<SimMist> started = new CompletableFuture<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SimMistMain()).execute(args));
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        SimMist mist = start();
+        Thread hook = new Thread(() -> stop(mist), "sim-mist-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("sim-mist listening on " + host + ":" + mist.port()
+                + (mist.controlPort() < 0 ? "" : ", control on " + host + ":" + mist.controlPort()));
+        started.complete(mist);
+        stopped.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is what stopped us
+        }
+        return 0;
+    }
+
+    /** Closes the running sim-mist and lets {@link #call()} return; the shutdown hook does it too. */
+    void stop() {
+        stop(started.getNow(null));
+    }
+
+    private void stop(SimMist mist) {
+        if (mist != null) {
+            mist.close();
+        }
+        stopped.countDown();
+    }
+
+    /** Builds and starts a sim-mist from the parsed options. */
+    SimMist start() {
         SimMistBuilder b = SimMist.builder().host(host).port(port).controlPort(controlPort);
         if (scenario != null) {
             b.scenario(scenario);
@@ -48,15 +85,6 @@ public final class SimMistMain implements Callable<Integer> {
         if (passphrase != null) {
             b.passphrase(passphrase);
         }
-        SimMist mist = b.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            mist.close();
-            stopped.countDown();
-        }, "sim-mist-shutdown"));
-        System.out.println("sim-mist listening on " + host + ":" + mist.port()
-                + (mist.controlPort() < 0 ? "" : ", control on " + host + ":" + mist.controlPort()));
-        stopped.await();
-        return 0;
+        return b.start();
     }
 }
