@@ -50,7 +50,7 @@ public final class SimMistExtension implements BeforeAllCallback, AfterAllCallba
         if (mist == null) {
             mist = config.apply(SimMist.builder()).start();
             context.getStore(ExtensionContext.Namespace.create(SimMistExtension.class, context.getUniqueId()))
-                    .put("mist", (ExtensionContext.Store.CloseableResource) this::stop);
+                    .put("mist", new Stopper(this));
         }
         mist.faults().clear();
         mist.recording().clear();
@@ -66,6 +66,20 @@ public final class SimMistExtension implements BeforeAllCallback, AfterAllCallba
         if (mist != null) {
             mist.close();
             mist = null;
+        }
+    }
+
+    /**
+     * Stops a per-test sim-mist when JUnit closes the test's store. Both interfaces: JUnit 5.13+
+     * closes {@link AutoCloseable} values (and warns about the deprecated {@code CloseableResource}
+     * alone), older versions only {@code CloseableResource}; JUnit closes a value once either way.
+     */
+    @SuppressWarnings("deprecation")
+    private record Stopper(SimMistExtension extension) implements ExtensionContext.Store.CloseableResource,
+            AutoCloseable {
+        @Override
+        public void close() {
+            extension.stop();
         }
     }
 }
