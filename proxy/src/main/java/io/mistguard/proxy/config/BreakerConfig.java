@@ -9,10 +9,11 @@ import java.time.Duration;
  * calls through, and closes when all of them succeed.
  *
  * @param failureRate percent of failed calls that opens the breaker, 1 to 100
- * @param windowCalls a count window of the last N calls (it decides once full), or {@code 0}
+ * @param windowCalls a count window of the last N calls, or {@code 0}; it opens as soon as
+ *                    {@code ceil(failureRate% of N)} of the last N calls failed
  * @param windowTime a time window, or {@code null}; exactly one of the two windows is set
- * @param minimumCalls calls needed in a time window before it decides; equals {@code windowCalls}
- *                     for a count window
+ * @param minimumCalls calls needed in a time window before it decides; for a count window it
+ *                     must equal {@code windowCalls} (Failsafe's count window has no minimum)
  * @param openDuration how long the breaker stays open before trying again
  * @param halfOpenTrials calls let through at once while half-open; all must succeed to close
  */

@@ -183,8 +183,8 @@ final class RoutesBinder {
         }
         int minimumCalls = m.integer("minimum_calls", calls > 0 ? calls : d.minimumCalls(), 1, Integer.MAX_VALUE);
         if (calls > 0 && minimumCalls != calls) {
-            m.problemAt("minimum_calls", minimumCalls + " differs from window_calls: a count window decides once "
-                        + "full (expected: leave it out, or " + calls + ')');
+            m.problemAt("minimum_calls", minimumCalls + " differs from window_calls: a count window has no minimum "
+                        + "of its own (expected: leave it out, or " + calls + ')');
             minimumCalls = calls;
         }
         Duration open = m.duration("open_duration", d.openDuration(), false);
