@@ -48,6 +48,7 @@ final class PolicyExchange implements Forwarder.Exchange {
     private final ByteBufAllocator alloc;
     private final FullHttpRequest request;
     private final Promise<FullHttpResponse> response;
+    private final long arrived;
     private final long deadline;
     private ScheduledFuture<?> deadlineTimer;
     private ScheduledFuture<?> pendingTimer;
@@ -67,7 +68,8 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.alloc = alloc;
         this.request = request;
         this.response = loop.newPromise();
-        this.deadline = ticker.nanoTime() + CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos());
+        this.arrived = ticker.nanoTime();
+        this.deadline = arrived + CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos());
     }
 
     @Override
@@ -276,6 +278,8 @@ final class PolicyExchange implements Forwarder.Exchange {
         releaseSlot();
         request.release();
         route.stats().decided(reason);
+        long waited = ticker.nanoTime() - arrived;
+        route.stats().longestAnswerNanos.accumulateAndGet(waited, Math::max);
         answer.headers().set(ROUTE_HEADER, route.config().name());
         answer.headers().set(ATTEMPTS_HEADER, attempts);
         response.setSuccess(answer);

@@ -20,6 +20,8 @@ final class RouteStats {
     final LongAdder attemptsCutByDeadline = new LongAdder();
     final LongAdder lateResponses = new LongAdder();
     final AtomicInteger upstreamInFlight = new AtomicInteger();
+    /** The longest time from a request's arrival to its answer, since start. */
+    final java.util.concurrent.atomic.AtomicLong longestAnswerNanos = new java.util.concurrent.atomic.AtomicLong();
 
     RouteStats(String route) {
         this.route = route;
@@ -36,6 +38,7 @@ final class RouteStats {
         Reasons.ALL.forEach(reason -> byReason.put(reason, decisions.get(reason).sum()));
         decisions.forEach((reason, counter) -> byReason.putIfAbsent(reason, counter.sum()));
         return new RouteStatsSnapshot(route, byReason, retries.sum(), retryBudgetExhausted.sum(),
-                                      attemptsCutByDeadline.sum(), lateResponses.sum(), upstreamInFlight.get());
+                                      attemptsCutByDeadline.sum(), lateResponses.sum(), upstreamInFlight.get(),
+                                      java.time.Duration.ofNanos(longestAnswerNanos.get()));
     }
 }

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param attemptsCutByDeadline attempts whose connection was closed because the budget ran out
  * @param lateResponses answers that arrived after the caller was answered (dropped)
  * @param upstreamInFlight attempts at Mist right now
+ * @param longestAnswer the longest any request waited for its answer (from arrival), since start
  */
 public record RouteStatsSnapshot(String route, Map<String, Long> decisions, long retries, long retryBudgetExhausted,
-                                 long attemptsCutByDeadline, long lateResponses, int upstreamInFlight) {
+                                 long attemptsCutByDeadline, long lateResponses, int upstreamInFlight,
+                                 java.time.Duration longestAnswer) {
 
     public RouteStatsSnapshot {
         decisions = Map.copyOf(decisions);
