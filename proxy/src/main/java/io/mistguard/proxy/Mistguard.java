@@ -2,9 +2,11 @@ package io.mistguard.proxy;
 
 import io.mistguard.proxy.admin.AdminServer;
 import io.mistguard.proxy.config.ProxyConfig;
-import io.mistguard.proxy.server.DirectForwarder;
+import io.mistguard.proxy.policy.PolicyForwarder;
+import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.server.ProxyServer;
 import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.time.Ticker;
 import io.mistguard.proxy.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -28,15 +30,17 @@ public final class Mistguard implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final UpstreamClient upstream;
+    private final PolicyForwarder policies;
     private final ProxyServer proxy;
     private final AdminServer admin;
 
     private Mistguard(ProxyConfig config, EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream,
-                      ProxyServer proxy, AdminServer admin) {
+                      PolicyForwarder policies, ProxyServer proxy, AdminServer admin) {
         this.config = config;
         this.acceptors = acceptors;
         this.workers = workers;
         this.upstream = upstream;
+        this.policies = policies;
         this.proxy = proxy;
         this.admin = admin;
     }
@@ -48,12 +52,14 @@ public final class Mistguard implements AutoCloseable {
         EventLoopGroup workers = transport.newGroup(config.ioThreads(), "mistguard-io");
         try {
             UpstreamClient upstream = new UpstreamClient(config.upstream(), transport);
-            ProxyServer proxy = ProxyServer.bind(config.listen(), config.limits(),
-                    new DirectForwarder(upstream, config.requestTimeout()), transport, acceptors, workers);
+            PolicyForwarder forwarder = new PolicyForwarder(config.policy(), UpstreamAttempts.of(upstream),
+                    Ticker.system());
+            ProxyServer proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
+                    workers);
             AdminServer admin = AdminServer.bind(config.admin().listen(), transport, acceptors);
             log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", proxy.address(),
                     admin.address(), config.upstream().host(), config.upstream().port(), transport.name());
-            return new Mistguard(config, acceptors, workers, upstream, proxy, admin);
+            return new Mistguard(config, acceptors, workers, upstream, forwarder, proxy, admin);
         } catch (InterruptedException | RuntimeException e) {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -67,6 +73,11 @@ public final class Mistguard implements AutoCloseable {
 
     public InetSocketAddress adminAddress() {
         return admin.address();
+    }
+
+    /** Breakers, admission pools and per-route counters, read-only (for the admin listener). */
+    public PolicyForwarder policies() {
+        return policies;
     }
 
     public ProxyConfig config() {

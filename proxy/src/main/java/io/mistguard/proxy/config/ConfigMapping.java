@@ -95,6 +95,16 @@ final class ConfigMapping {
         return Optional.of(new ConfigValue(tuple.getValueNode(), child(path, key), problems));
     }
 
+    /** The keys present, in file order, for mappings keyed by operator-chosen names ({@code breakers}). */
+    Set<String> keys() {
+        return entries.keySet();
+    }
+
+    /** Records a problem at this mapping itself, e.g. a required key that is missing. */
+    void problem(String relativePath, String message) {
+        problems.add(mark, child(path, relativePath), message);
+    }
+
     String string(String key, String defaultValue) {
         return value(key).flatMap(ConfigValue::asString).orElse(defaultValue);
     }

@@ -16,16 +16,18 @@ import java.time.Duration;
  * @param admin the admin listener
  * @param shutdownGrace how long in-flight work may finish on shutdown; 0 stops at once
  * @param ioThreads event loop threads; 0 means one per available core
+ * @param policy the route table with its breakers and admission pools
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
-                          AdminConfig admin, Duration shutdownGrace, int ioThreads) {
+                          AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     static final int MAX_IO_THREADS = 1024;
 
     private static final ProxyConfig DEFAULTS =
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
-                            LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0);
+                            LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
+                            PolicyConfig.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -35,6 +37,19 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         requireNonNull(admin, "admin");
         Require.notNegative(shutdownGrace, "shutdownGrace");
         Require.inRange(ioThreads, 0, MAX_IO_THREADS, "ioThreads");
+        requireNonNull(policy, "policy");
+    }
+
+    /** A configuration with the built-in route table, {@code requestTimeout} being its default budget. */
+    public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                       AdminConfig admin, Duration shutdownGrace, int ioThreads) {
+        this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads,
+             PolicyConfig.defaults(Require.positive(requestTimeout, "requestTimeout")));
+    }
+
+    /** Returns a copy with another route table. */
+    public ProxyConfig withPolicy(PolicyConfig policy) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -44,7 +59,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
 
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
-        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy);
     }
 
     /**
@@ -56,7 +71,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads);
+                               shutdownGrace, ioThreads, policy);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -67,6 +82,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen),
-                               shutdownGrace, ioThreads);
+                               shutdownGrace, ioThreads, policy);
     }
 }

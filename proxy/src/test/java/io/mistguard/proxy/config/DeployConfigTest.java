@@ -30,7 +30,17 @@ class DeployConfigTest {
             "limits.max_connections", "limits.client_idle_timeout",
             "admin", "admin.listen",
             "shutdown_grace",
-            "io_threads");
+            "io_threads",
+            "breakers", "breakers.mist", "breakers.mist.failure_rate", "breakers.mist.window_time",
+            "breakers.mist.minimum_calls", "breakers.mist.open_duration", "breakers.mist.half_open_trials",
+            "admissions", "admissions.mist", "admissions.mist.max_concurrent", "admissions.mist.max_queue",
+            "admissions.mist.queue_timeout",
+            "route_defaults", "route_defaults.timeout", "route_defaults.per_try_timeout", "route_defaults.retry",
+            "route_defaults.retry.attempts", "route_defaults.retry.backoff_base", "route_defaults.retry.backoff_max",
+            "route_defaults.retry.budget", "route_defaults.retry.budget.ratio", "route_defaults.retry.budget.min_retries",
+            "route_defaults.retry.budget.window", "route_defaults.breaker", "route_defaults.admission",
+            "route_defaults.rejection", "route_defaults.rejection.status", "route_defaults.rejection.retry_after",
+            "routes");
 
     @Test
     void exampleLoadsAndStatesTheDefaults() throws ConfigException {

@@ -1,0 +1,72 @@
+package io.mistguard.proxy.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The route table with the breakers and admission pools its routes name. Immutable and checked
+ * as a whole: names are unique, every name a route uses exists, and the last route — and only the
+ * last — matches every request, so every request has exactly one route.
+ *
+ * @param routes in match order; the first matching route wins
+ * @param breakers by name
+ * @param admissions admission pools by name
+ */
+public record PolicyConfig(List<RouteConfig> routes, Map<String, BreakerConfig> breakers,
+                           Map<String, AdmissionConfig> admissions) {
+
+    public PolicyConfig {
+        routes = List.copyOf(requireNonNull(routes, "routes"));
+        breakers = unmodifiableCopy(requireNonNull(breakers, "breakers"));
+        admissions = unmodifiableCopy(requireNonNull(admissions, "admissions"));
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig route = routes.get(i);
+            if (!names.add(route.name())) {
+                throw new IllegalArgumentException("routes[" + i + "].name: " + route.name() + " (expected: unique)");
+            }
+            if (route.breaker() != null && !breakers.containsKey(route.breaker())) {
+                throw new IllegalArgumentException("routes[" + i + "].breaker: " + route.breaker()
+                                                   + " (expected: one of " + breakers.keySet() + " or none)");
+            }
+            if (route.admission() != null && !admissions.containsKey(route.admission())) {
+                throw new IllegalArgumentException("routes[" + i + "].admission: " + route.admission()
+                                                   + " (expected: one of " + admissions.keySet() + " or none)");
+            }
+            boolean last = i == routes.size() - 1;
+            if (route.match().matchesAll() != last) {
+                throw new IllegalArgumentException("routes[" + i + "].match: " + (last
+                        ? "the last route must match every request (expected: a catch-all, match: {})"
+                        : "matches every request, so the routes after it can never match (expected: last)"));
+            }
+        }
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("routes: [] (expected: at least a catch-all route)");
+        }
+    }
+
+    /** The route table for Mist as catalyst uses it; {@code deploy/mistguard.yaml} spells it out. */
+    public static PolicyConfig defaults() {
+        return DefaultRoutes.POLICY;
+    }
+
+    /** The built-in table with {@code requestTimeout} as the budget of routes without their own. */
+    public static PolicyConfig defaults(java.time.Duration requestTimeout) {
+        return DefaultRoutes.policy(requestTimeout);
+    }
+
+    /** Finds a route by name. */
+    public RouteConfig route(String name) {
+        return routes.stream().filter(r -> r.name().equals(name)).findFirst()
+                     .orElseThrow(() -> new IllegalArgumentException("no route " + name));
+    }
+
+    private static <V> Map<String, V> unmodifiableCopy(Map<String, V> map) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+}

@@ -1,0 +1,229 @@
+package io.mistguard.proxy.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The schema of {@code breakers}, {@code admissions}, {@code route_defaults} and {@code routes}.
+ * Without a {@code routes} key the built-in table of {@link PolicyConfig#defaults()} applies
+ * (with its {@code mist} breaker and pool unless those sections are given).
+ *
+ * <p>Problems are positioned like every other config problem ({@code routes[2].per_try_timeout});
+ * route-level rules that involve several keys are checked here, where the route's own mapping is
+ * at hand to point at.
+ */
+final class RoutesBinder {
+
+    private static final String NONE = "none";
+
+    private final Map<String, BreakerConfig> breakers;
+    private final Map<String, AdmissionConfig> admissions;
+    private final RouteDefaults defaults;
+    private final Set<String> names = new HashSet<>();
+    private boolean last;
+
+    private RoutesBinder(Map<String, BreakerConfig> breakers, Map<String, AdmissionConfig> admissions,
+                         RouteDefaults defaults) {
+        this.breakers = breakers;
+        this.admissions = admissions;
+        this.defaults = defaults;
+    }
+
+    static PolicyConfig bind(ConfigMapping root, Duration requestTimeout) {
+        PolicyConfig builtIn = PolicyConfig.defaults(requestTimeout);
+        Map<String, BreakerConfig> breakers = root.value("breakers")
+                .flatMap(v -> v.asMapping(m -> named(m, RoutesBinder::breaker))).orElse(builtIn.breakers());
+        Map<String, AdmissionConfig> admissions = root.value("admissions")
+                .flatMap(v -> v.asMapping(m -> named(m, RoutesBinder::admission))).orElse(builtIn.admissions());
+        Optional<ConfigValue> defaultsValue = root.value("route_defaults");
+        Optional<ConfigValue> routesValue = root.value("routes");
+        if (routesValue.isEmpty()) {
+            defaultsValue.ifPresent(v -> v.problem("has no effect without routes (expected: a routes list too)"));
+            return new PolicyConfig(builtIn.routes(), breakers, admissions);
+        }
+        RouteDefaults base = RouteDefaults.of(requestTimeout);
+        RouteDefaults defaults = defaultsValue.flatMap(v -> v.asMapping(m -> routeDefaults(m, base, breakers,
+                                                                                          admissions)))
+                                              .orElse(base);
+        List<ConfigValue> items = routesValue.get().asList().orElse(List.of());
+        RoutesBinder binder = new RoutesBinder(breakers, admissions, defaults);
+        List<RouteConfig> routes = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            binder.last = i == items.size() - 1;
+            items.get(i).asMapping(binder::route).flatMap(r -> r).ifPresent(routes::add);
+        }
+        if (items.isEmpty()) {
+            routesValue.get().problem("no routes (expected: at least a catch-all route with match: {})");
+            return builtIn;
+        }
+        try {
+            return new PolicyConfig(routes, breakers, admissions);
+        } catch (IllegalArgumentException e) {
+            routesValue.get().problem(e.getMessage()); // only reached when a route above had a problem
+            return builtIn;
+        }
+    }
+
+    private Optional<RouteConfig> route(ConfigMapping m) {
+        String name = m.string("name", null);
+        if (name == null) {
+            m.problem("name", "missing (expected: a unique route name, like get-state)");
+        } else if (!names.add(name)) {
+            m.problemAt("name", '"' + name + "\" is used by an earlier route (expected: a unique name)");
+        }
+        RouteMatch match = m.value("match").flatMap(v -> v.asMapping(RouteMatchBinder::bind)).orElse(RouteMatch.ANY);
+        if (match.matchesAll() != last) {
+            m.problemAt("match", last ? "the last route must match every request (expected: match: {})"
+                                      : "matches every request, so later routes never match (expected: the last route)");
+        }
+        Optional<RouteKind> kind = m.value("kind").flatMap(v -> v.scalar("a route kind", RouteKind.EXPECTED,
+                                                                          RouteKind::parse));
+        if (m.value("kind").isEmpty()) {
+            m.problem("kind", "missing (expected " + RouteKind.EXPECTED + ')');
+        }
+        Duration timeout = m.duration("timeout", defaults.timeout(), false);
+        Duration perTry = m.duration("per_try_timeout", min(defaults.perTryTimeout(), timeout), false);
+        if (perTry.compareTo(timeout) > 0) {
+            m.problemAt("per_try_timeout", Durations.format(perTry) + " is longer than the route's timeout ("
+                        + Durations.format(timeout) + "), so it could never fire (expected: <= timeout)");
+        }
+        RetryConfig retry = m.mapping("retry", r -> retry(r, defaults.retry()));
+        String breaker = reference(m, "breaker", defaults.breaker(), breakers.keySet());
+        String admission = reference(m, "admission", defaults.admission(), admissions.keySet());
+        RejectionConfig rejection = m.mapping("rejection", r -> rejection(r, defaults.rejection()));
+        Duration callerTimeout = m.duration("caller_timeout", null, false);
+        if (callerTimeout != null && callerTimeout.compareTo(timeout) <= 0) {
+            m.problemAt("caller_timeout", "the caller gives up after " + Durations.format(callerTimeout)
+                        + ", before the route's timeout (" + Durations.format(timeout) + ") can answer it"
+                        + " (expected: timeout < caller_timeout)");
+        }
+        Duration staleMaxAge = m.value("stale").flatMap(v -> v.asMapping(s -> s.duration("max_age", null, false)))
+                                .orElse(null);
+        Duration freshFor = m.duration("fresh_for", null, false);
+        if (name == null || kind.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new RouteConfig(name, match, kind.get(), timeout, perTry, retry, breaker, admission,
+                                               rejection, callerTimeout, staleMaxAge, freshFor));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // already reported at its key above
+        }
+    }
+
+    private static RouteDefaults routeDefaults(ConfigMapping m, RouteDefaults base, Map<String, BreakerConfig> breakers,
+                                               Map<String, AdmissionConfig> admissions) {
+        Duration timeout = m.duration("timeout", base.timeout(), false);
+        Duration perTry = m.duration("per_try_timeout", min(base.perTryTimeout(), timeout), false);
+        if (perTry.compareTo(timeout) > 0) {
+            m.problemAt("per_try_timeout", Durations.format(perTry) + " is longer than timeout ("
+                        + Durations.format(timeout) + ") (expected: <= timeout)");
+        }
+        RetryConfig retry = m.mapping("retry", r -> retry(r, base.retry()));
+        String breaker = reference(m, "breaker", base.breaker(), breakers.keySet());
+        String admission = reference(m, "admission", base.admission(), admissions.keySet());
+        RejectionConfig rejection = m.mapping("rejection", r -> rejection(r, base.rejection()));
+        return new RouteDefaults(timeout, min(perTry, timeout), retry, breaker, admission, rejection);
+    }
+
+    private static String reference(ConfigMapping m, String key, String fallback, Set<String> known) {
+        String name = m.string(key, fallback == null ? NONE : fallback);
+        if (name.equals(NONE)) {
+            return null;
+        }
+        if (!known.contains(name)) {
+            m.problemAt(key, '"' + name + "\" is not defined (expected: one of " + String.join(", ", known)
+                        + ", or none)");
+            return null;
+        }
+        return name;
+    }
+
+    private static RetryConfig retry(ConfigMapping m, RetryConfig d) {
+        int attempts = m.integer("attempts", d.attempts(), 1, RetryConfig.MAX_ATTEMPTS);
+        Duration base = m.duration("backoff_base", d.backoffBase(), false);
+        Duration max = m.duration("backoff_max", d.backoffMax(), false);
+        RetryConfig budget = m.mapping("budget", b -> new RetryConfig(1, base, max,
+                b.value("ratio").flatMap(v -> v.scalar("a ratio", "a number from 0 to 1", RoutesBinder::ratio))
+                 .orElse(d.budgetRatio()),
+                b.integer("min_retries", d.budgetMinRetries(), 0, Integer.MAX_VALUE),
+                b.duration("window", d.budgetWindow(), false)));
+        return new RetryConfig(attempts, base, max, budget.budgetRatio(), budget.budgetMinRetries(),
+                               budget.budgetWindow());
+    }
+
+    private static RejectionConfig rejection(ConfigMapping m, RejectionConfig d) {
+        int status = m.integer("status", d.status(), 400, 599);
+        Duration retryAfter = m.value("retry_after").flatMap(v -> v.asDuration(true).filter(r -> {
+            if (r.compareTo(RejectionConfig.MAX_RETRY_AFTER) <= 0) {
+                return true;
+            }
+            v.problem(Durations.format(r) + " is too long: catalyst-api sleeps for it, uncapped (expected: 0s or 1s)");
+            return false;
+        })).orElse(d.retryAfter());
+        return new RejectionConfig(status, retryAfter);
+    }
+
+    private static BreakerConfig breaker(ConfigMapping m) {
+        BreakerConfig d = BreakerConfig.defaults();
+        int rate = m.integer("failure_rate", d.failureRate(), 1, 100);
+        int calls = m.integer("window_calls", 0, 1, Integer.MAX_VALUE);
+        Duration time = m.duration("window_time", null, false);
+        if (calls > 0 && time != null) {
+            m.problemAt("window_calls", "both window_calls and window_time are set (expected: one of them)");
+            time = null;
+        } else if (calls == 0 && time == null) {
+            time = d.windowTime();
+        }
+        int minimumCalls = m.integer("minimum_calls", calls > 0 ? calls : d.minimumCalls(), 1, Integer.MAX_VALUE);
+        if (calls > 0 && minimumCalls != calls) {
+            m.problemAt("minimum_calls", minimumCalls + " differs from window_calls: a count window has no minimum "
+                        + "of its own (expected: leave it out, or " + calls + ')');
+            minimumCalls = calls;
+        }
+        Duration open = m.duration("open_duration", d.openDuration(), false);
+        int trials = m.integer("half_open_trials", d.halfOpenTrials(), 1, Integer.MAX_VALUE);
+        return new BreakerConfig(rate, calls, time, minimumCalls, open, trials);
+    }
+
+    private static AdmissionConfig admission(ConfigMapping m) {
+        AdmissionConfig d = AdmissionConfig.defaults();
+        return new AdmissionConfig(m.integer("max_concurrent", d.maxConcurrent(), 1, Integer.MAX_VALUE),
+                                   m.integer("max_queue", d.maxQueue(), 0, Integer.MAX_VALUE),
+                                   m.duration("queue_timeout", d.queueTimeout(), false));
+    }
+
+    private static <T> Map<String, T> named(ConfigMapping m, java.util.function.Function<ConfigMapping, T> binder) {
+        Map<String, T> result = new LinkedHashMap<>();
+        for (String name : List.copyOf(m.keys())) {
+            if (name.equals(NONE)) {
+                m.problemAt(name, "\"none\" is reserved for \"no breaker\" (expected: another name)");
+            }
+            m.value(name).flatMap(v -> v.asMapping(binder)).ifPresent(t -> result.put(name, t));
+        }
+        return result;
+    }
+
+    private static double ratio(String text) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(Quotes.quote(text) + " is not a number (expected: from 0 to 1, like 0.2)");
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(Quotes.quote(text) + " is out of range (expected: from 0 to 1)");
+        }
+        return value;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,155 @@
+package io.mistguard.proxy.policy;
+
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerBuilder;
+import io.mistguard.proxy.config.BreakerConfig;
+import io.mistguard.proxy.time.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A named circuit breaker shared by the routes that name it: Failsafe's {@link CircuitBreaker}
+ * through its standalone permit API, with two things Failsafe does not do for us.
+ *
+ * <ul>
+ *   <li><b>Open duration on an injected clock.</b> Failsafe measures its open delay with
+ *   {@code System.nanoTime()} and offers no clock to inject, so its delay is set to "forever" and
+ *   this class half-opens the breaker itself when {@code openDuration} has passed on the
+ *   {@link Ticker}. Transitions are then deterministic in tests with a fake clock. (A time-based
+ *   failure window still uses Failsafe's own wall clock; count windows use no clock.)</li>
+ *   <li><b>A hard bound on half-open trials</b> (failsafe#391): at most {@code halfOpenTrials}
+ *   trial permits are out at once, counted here.</li>
+ * </ul>
+ *
+ * <p>Thread-safe and lock-free apart from Failsafe's own short monitor when a result is recorded.
+ * Every permit handed out must be settled exactly once through {@link Permit}.
+ */
+public final class Breaker {
+
+    private static final Duration FOREVER = Duration.ofDays(365 * 100);
+    private static final long NOT_OPEN = Long.MIN_VALUE;
+
+    private final String name;
+    private final BreakerConfig config;
+    private final Ticker ticker;
+    private final CircuitBreaker<Object> failsafe;
+    /** When the breaker last opened, on {@link #ticker}; {@link #NOT_OPEN} once half-opened by us. */
+    private final AtomicLong openedAt = new AtomicLong(NOT_OPEN);
+    private final AtomicInteger trialsOut = new AtomicInteger();
+
+    public Breaker(String name, BreakerConfig config, Ticker ticker) {
+        this.name = name;
+        this.config = config;
+        this.ticker = ticker;
+        CircuitBreakerBuilder<Object> builder = CircuitBreaker.builder()
+                .withDelay(FOREVER)
+                .withSuccessThreshold(config.halfOpenTrials())
+                .onOpen(e -> openedAt.set(ticker.nanoTime()));
+        if (config.windowTime() != null) {
+            builder.withFailureRateThreshold(config.failureRate(), config.minimumCalls(), config.windowTime());
+        } else {
+            int failures = (int) Math.ceil(config.windowCalls() * config.failureRate() / 100.0);
+            builder.withFailureThreshold(Math.max(1, failures), config.windowCalls());
+        }
+        this.failsafe = builder.build();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Asks for a permit; {@code null} means the breaker is open (or its trials are all out). */
+    public Permit tryAcquire() {
+        CircuitBreaker.State state = failsafe.getState();
+        if (state == CircuitBreaker.State.OPEN) {
+            long opened = openedAt.get();
+            if (opened == NOT_OPEN || ticker.nanoTime() - opened < config.openDuration().toNanos()) {
+                return null;
+            }
+            if (openedAt.compareAndSet(opened, NOT_OPEN)) {
+                failsafe.halfOpen(); // exactly one caller moves it on; the others re-read the state
+            }
+            state = failsafe.getState();
+        }
+        if (state == CircuitBreaker.State.HALF_OPEN) {
+            if (trialsOut.incrementAndGet() > config.halfOpenTrials() || !failsafe.tryAcquirePermit()) {
+                trialsOut.decrementAndGet();
+                return null;
+            }
+            return new Permit(true);
+        }
+        return failsafe.tryAcquirePermit() ? new Permit(false) : null;
+    }
+
+    /** How long until an open breaker lets a trial through; zero when it is not open. */
+    public Duration remainingOpen() {
+        long opened = openedAt.get();
+        if (failsafe.getState() != CircuitBreaker.State.OPEN || opened == NOT_OPEN) {
+            return Duration.ZERO;
+        }
+        long left = config.openDuration().toNanos() - (ticker.nanoTime() - opened);
+        return Duration.ofNanos(Math.max(0, left));
+    }
+
+    /** A read-only view for the admin listener and tests. */
+    public BreakerSnapshot snapshot() {
+        return new BreakerSnapshot(name, failsafe.getState().name().toLowerCase(java.util.Locale.ROOT),
+                                   failsafe.getFailureRate(), failsafe.getExecutionCount(), remainingOpen(),
+                                   trialsOut.get());
+    }
+
+    /**
+     * The right to make one call while the breaker allows it. Settled exactly once, by the first of
+     * {@link #success()}, {@link #failure()} or {@link #abandon()}; later calls do nothing. Used on
+     * one event loop, so the flag needs no atomics.
+     */
+    public final class Permit {
+
+        private final boolean trial;
+        private boolean settled;
+
+        private Permit(boolean trial) {
+            this.trial = trial;
+        }
+
+        /** Mist answered (any HTTP status). */
+        public void success() {
+            if (settle()) {
+                failsafe.recordSuccess();
+            }
+        }
+
+        /** Timeout, connection error, reset or bad response. */
+        public void failure() {
+            if (settle()) {
+                failsafe.recordFailure();
+            }
+        }
+
+        /**
+         * The caller left before Mist answered, which says nothing about Mist. A closed-state permit
+         * is simply not recorded (Failsafe holds nothing for it); a half-open trial is recorded as a
+         * failure, so that its trial slot is freed and the breaker re-opens instead of waiting for a
+         * verdict that will never come.
+         */
+        public void abandon() {
+            if (trial) {
+                failure();
+            } else {
+                settle();
+            }
+        }
+
+        private boolean settle() {
+            if (settled) {
+                return false;
+            }
+            settled = true;
+            if (trial) {
+                trialsOut.decrementAndGet();
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package io.mistguard.proxy.policy;
+
+import io.mistguard.proxy.config.RejectionConfig;
+import io.mistguard.proxy.config.RetryConfig;
+import io.mistguard.proxy.server.Decisions;
+import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.upstream.UpstreamException;
+import io.mistguard.proxy.upstream.UpstreamFailure;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request under its route's policies: deadline, admission, breaker permit, attempts and
+ * budgeted retries, ending in exactly one answer.
+ *
+ * <p>Order: the total budget starts at once (a caller's deadline header can shorten it); then an
+ * admission slot (or a bounded wait for one); then, per attempt, a breaker permit and an upstream
+ * attempt bounded by {@code min(per_try_timeout, budget left)}. When the budget ends, the attempt in
+ * flight is cancelled (its connection closed, never pooled) and the caller is answered
+ * {@code 504 timeout}. Whatever ends the exchange — answer, deadline, caller gone — frees the slot
+ * or queue place and settles the permit exactly once.
+ *
+ * <p>Confined to the caller's event loop: every method runs there (an admission grant from another
+ * loop hops back with {@code loop.execute}), so fields need no synchronisation.
+ */
+final class PolicyExchange implements Forwarder.Exchange {
+
+    /** A retry that could not get this much time before the deadline is not started. */
+    private static final long MIN_USEFUL_TRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final String ROUTE_HEADER = "Mistguard-Route";
+    static final String ATTEMPTS_HEADER = "Mistguard-Attempts";
+
+    private final RoutePolicy route;
+    private final UpstreamAttempts upstream;
+    private final io.mistguard.proxy.time.Ticker ticker;
+    private final EventLoop loop;
+    private final ByteBufAllocator alloc;
+    private final FullHttpRequest request;
+    private final Promise<FullHttpResponse> response;
+    private final long arrived;
+    private final long deadline;
+    private ScheduledFuture<?> deadlineTimer;
+    private ScheduledFuture<?> pendingTimer;
+    private Admission.Waiter waiter;
+    private boolean holdingSlot;
+    private UpstreamAttempts.Attempt attempt;
+    private Breaker.Permit permit;
+    private int attempts;
+    private boolean done;
+
+    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, io.mistguard.proxy.time.Ticker ticker, EventLoop loop,
+                   ByteBufAllocator alloc, FullHttpRequest request) {
+        this.route = route;
+        this.upstream = upstream;
+        this.ticker = ticker;
+        this.loop = loop;
+        this.alloc = alloc;
+        this.request = request;
+        this.response = loop.newPromise();
+        this.arrived = ticker.nanoTime();
+        this.deadline = arrived + CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos());
+    }
+
+    @Override
+    public Future<FullHttpResponse> response() {
+        return response;
+    }
+
+    void start() {
+        route.budget().onRequest();
+        deadlineTimer = loop.schedule(this::onDeadline, remaining(), TimeUnit.NANOSECONDS);
+        Admission pool = route.admission();
+        if (pool == null) {
+            tryAttempt();
+            return;
+        }
+        Admission.Waiter queued = new Admission.Waiter(this::grantedElsewhere);
+        switch (pool.acquire(queued)) {
+            case ADMITTED -> {
+                holdingSlot = true;
+                tryAttempt();
+            }
+            case QUEUED -> {
+                waiter = queued;
+                long queueTimeout = pool.config().queueTimeout().toNanos();
+                if (queueTimeout < remaining()) {
+                    pendingTimer = loop.schedule(this::onQueueTimeout, queueTimeout, TimeUnit.NANOSECONDS);
+                }
+            }
+            case REJECTED -> reject(Reasons.OVERLOAD, "the admission queue of " + pool.name() + " is full");
+        }
+    }
+
+    /** Runs on whichever thread freed the slot; the slot is ours from here on. */
+    private void grantedElsewhere() {
+        try {
+            loop.execute(this::onGranted);
+        } catch (RejectedExecutionException e) {
+            route.admission().release(); // our loop is shutting down: nobody will use the slot
+        }
+    }
+
+    private void onGranted() {
+        waiter = null;
+        holdingSlot = true;
+        if (done) {
+            releaseSlot(); // answered (deadline, caller gone) while the grant was on its way
+            return;
+        }
+        cancelPendingTimer();
+        tryAttempt();
+    }
+
+    private void onQueueTimeout() {
+        pendingTimer = null;
+        if (done || waiter == null || !waiter.abandon(route.admission())) {
+            return; // granted meanwhile: onGranted is on its way and goes ahead
+        }
+        waiter = null;
+        reject(Reasons.QUEUE_TIMEOUT, "no slot at Mist within the queue timeout");
+    }
+
+    private void tryAttempt() {
+        pendingTimer = null;
+        if (done) {
+            return;
+        }
+        Breaker breaker = route.breaker();
+        Breaker.Permit granted = breaker == null ? null : breaker.tryAcquire();
+        if (breaker != null && granted == null) {
+            reject(Reasons.BREAKER_OPEN, "breaker " + breaker.name() + " is open after recent failures");
+            return;
+        }
+        attempts++;
+        permit = granted;
+        route.stats().upstreamInFlight.incrementAndGet();
+        UpstreamAttempts.Attempt started = upstream.start(loop, request.retainedDuplicate(),
+                                                          Math.min(route.perTryNanos(), remaining()));
+        attempt = started;
+        started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, granted, f));
+    }
+
+    private void onAttemptDone(UpstreamAttempts.Attempt finished, Breaker.Permit settled, Future<FullHttpResponse> f) {
+        route.stats().upstreamInFlight.decrementAndGet();
+        if (finished != attempt) {
+            // Abandoned by the deadline or the caller, its permit already settled.
+            if (f.isSuccess()) {
+                route.stats().lateResponses.increment();
+                f.getNow().release();
+            }
+            return;
+        }
+        attempt = null;
+        permit = null;
+        if (f.isSuccess()) {
+            if (settled != null) {
+                settled.success();
+            }
+            FullHttpResponse answer = f.getNow();
+            answer.headers().set(Decisions.HEADER, Decisions.PROXIED);
+            finish(answer, Reasons.PROXIED);
+            return;
+        }
+        UpstreamException error = FailureClassifier.asUpstream(f.cause());
+        UpstreamFailure failure = error.failure();
+        if (settled != null) {
+            if (FailureClassifier.breakerFailure(failure)) {
+                settled.failure();
+            } else {
+                settled.abandon();
+            }
+        }
+        if (!retry(failure)) {
+            finish(ProxyResponses.rejection(alloc, failure.status(), failure.reason(), error.detail()), failure.reason());
+        }
+    }
+
+    /** Schedules another attempt when the route, the budget and the clock allow one. */
+    private boolean retry(UpstreamFailure failure) {
+        RetryConfig retry = route.config().retry();
+        boolean allowed = route.config().kind().replayable() || FailureClassifier.provablyUnsent(failure);
+        if (attempts >= retry.attempts() || !allowed || !FailureClassifier.retryable(failure)) {
+            return false;
+        }
+        long backoff = Backoff.nanos(retry.backoffBase(), retry.backoffMax(), attempts,
+                                     ThreadLocalRandom.current()::nextDouble);
+        if (remaining() - backoff < MIN_USEFUL_TRY_NANOS) {
+            return false;
+        }
+        if (!route.budget().tryRetry()) {
+            route.stats().retryBudgetExhausted.increment();
+            return false;
+        }
+        route.stats().retries.increment();
+        pendingTimer = loop.schedule(this::tryAttempt, backoff, TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    private void onDeadline() {
+        deadlineTimer = null;
+        if (done) {
+            return;
+        }
+        if (attempt != null) {
+            route.stats().attemptsCutByDeadline.increment();
+            abandonAttempt(true);
+        }
+        long budgetMs = TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos());
+        finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Reasons.TIMEOUT,
+                                        "no answer within the budget (route " + route.config().name() + ": "
+                                        + budgetMs + "ms, or the caller's shorter deadline)"), Reasons.TIMEOUT);
+    }
+
+    /** The caller went away: stop everything and free what is held. */
+    @Override
+    public void cancel() {
+        if (done) {
+            return;
+        }
+        if (attempt != null) {
+            abandonAttempt(false);
+        }
+        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Reasons.CANCELLED,
+                                        "the caller went away"), Reasons.CANCELLED);
+    }
+
+    /** Settles the permit, then closes the attempt's connection (its result is then ignored). */
+    private void abandonAttempt(boolean timedOut) {
+        UpstreamAttempts.Attempt current = attempt;
+        Breaker.Permit held = permit;
+        attempt = null;
+        permit = null;
+        if (held != null) {
+            if (timedOut) {
+                held.failure(); // a deadline that ended the attempt is a timeout of Mist
+            } else {
+                held.abandon();
+            }
+        }
+        current.cancel();
+    }
+
+    private void reject(String reason, String detail) {
+        RejectionConfig rejection = route.config().rejection();
+        FullHttpResponse answer = ProxyResponses.rejection(alloc, HttpResponseStatus.valueOf(rejection.status()),
+                                                           reason, detail);
+        if (rejection.retryAfterSeconds() == 0) {
+            answer.headers().remove(HttpHeaderNames.RETRY_AFTER);
+        }
+        finish(answer, reason);
+    }
+
+    private void finish(FullHttpResponse answer, String reason) {
+        if (done) {
+            answer.release();
+            return;
+        }
+        done = true;
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+        }
+        cancelPendingTimer();
+        if (waiter != null) {
+            waiter.abandon(route.admission()); // if a grant won the race, onGranted frees the slot
+            waiter = null;
+        }
+        releaseSlot();
+        request.release();
+        route.stats().decided(reason);
+        long waited = ticker.nanoTime() - arrived;
+        route.stats().longestAnswerNanos.accumulateAndGet(waited, Math::max);
+        answer.headers().set(ROUTE_HEADER, route.config().name());
+        answer.headers().set(ATTEMPTS_HEADER, attempts);
+        response.setSuccess(answer);
+    }
+
+    private void releaseSlot() {
+        if (holdingSlot) {
+            holdingSlot = false;
+            route.admission().release();
+        }
+    }
+
+    private void cancelPendingTimer() {
+        if (pendingTimer != null) {
+            pendingTimer.cancel(false);
+            pendingTimer = null;
+        }
+    }
+
+    private long remaining() {
+        return deadline - ticker.nanoTime();
+    }
+}

@@ -1,0 +1,39 @@
+package io.mistguard.proxy.policy;
+
+import io.mistguard.proxy.upstream.UpstreamFailure;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reasons a policy decision names, in the {@code Mistguard-Decision} header, the body of
+ * mistguard's own answers and the per-route counters; upstream failures add their own
+ * ({@link UpstreamFailure#reason()}).
+ */
+public final class Reasons {
+
+    /** Mist answered; passed through. */
+    public static final String PROXIED = "proxied";
+    /** The route's total budget (or the caller's shorter deadline) ran out. */
+    public static final String TIMEOUT = UpstreamFailure.TIMEOUT.reason();
+    /** The route's breaker is open, or its half-open trials are all out. */
+    public static final String BREAKER_OPEN = "breaker-open";
+    /** The admission queue was full. */
+    public static final String OVERLOAD = "overload";
+    /** No admission slot within the queue timeout. */
+    public static final String QUEUE_TIMEOUT = "queue-timeout";
+    /** The caller went away first. */
+    public static final String CANCELLED = UpstreamFailure.CANCELLED.reason();
+
+    /** Every reason a route can count, for counters registered up front. */
+    static final List<String> ALL;
+
+    static {
+        List<String> all = new ArrayList<>(List.of(PROXIED, BREAKER_OPEN, OVERLOAD, QUEUE_TIMEOUT));
+        for (UpstreamFailure failure : UpstreamFailure.values()) {
+            all.add(failure.reason());
+        }
+        ALL = List.copyOf(all);
+    }
+
+    private Reasons() {}
+}

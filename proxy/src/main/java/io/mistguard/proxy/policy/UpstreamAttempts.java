@@ -1,0 +1,48 @@
+package io.mistguard.proxy.policy;
+
+import io.mistguard.proxy.upstream.UpstreamCall;
+import io.mistguard.proxy.upstream.UpstreamClient;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.concurrent.Future;
+
+/**
+ * Starts single upstream attempts: the seam between policies and the HTTP client, so that the
+ * policy engine can be driven by scripted attempts in tests.
+ */
+@FunctionalInterface
+public interface UpstreamAttempts {
+
+    /**
+     * Starts one attempt on {@code loop} (the current thread); it owns and releases {@code request}.
+     * Its result completes with Mist's response or fails with an {@code UpstreamException}.
+     */
+    Attempt start(EventLoop loop, FullHttpRequest request, long timeoutNanos);
+
+    /** One attempt in flight. */
+    interface Attempt {
+        Future<FullHttpResponse> result();
+
+        /** Closes the attempt's connection at once; its result fails with {@code CANCELLED}. */
+        void cancel();
+    }
+
+    /** Attempts through the real client. */
+    static UpstreamAttempts of(UpstreamClient client) {
+        return (loop, request, timeoutNanos) -> {
+            UpstreamCall call = client.call(loop, request, timeoutNanos);
+            return new Attempt() {
+                @Override
+                public Future<FullHttpResponse> result() {
+                    return call.result();
+                }
+
+                @Override
+                public void cancel() {
+                    call.cancel();
+                }
+            };
+        };
+    }
+}

@@ -1,0 +1,62 @@
+package io.mistguard.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.config.ConfigLoader;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.sim.FaultRule;
+import io.mistguard.sim.SimMist;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's promise, read from {@code deploy/mistguard.yaml} alone: with Mist hung, no caller
+ * of any route waits longer than that route's {@code timeout}. One caller per route, all at once.
+ */
+class ShippedBudgetsWithMistHungTest {
+
+    private static final Duration SLACK = Duration.ofMillis(300);
+
+    @Test
+    void everyShippedRouteAnswersWithinItsTimeout() throws Exception {
+        ProxyConfig shipped = ConfigLoader.load(Path.of("..", "deploy", "mistguard.yaml"));
+        try (SimMist mist = SimMist.builder().streams(2, 2).start();
+             TestProxy proxy = TestProxy.start(shipped.withListen(new HostPort("127.0.0.1", 0))
+                     .withAdminListen(new HostPort("127.0.0.1", 0)).withUpstream("http://127.0.0.1:" + mist.port()))) {
+            // Warm up client and proxy, so that the clock measures budgets, not JVM start-up.
+            assertThat(proxy.http.send(PolicyProxies.get(proxy, "/koekjes"), HttpResponse.BodyHandlers.ofString())
+                                 .statusCode()).isEqualTo(200);
+            mist.faults().add(FaultRule.any().hang());
+            Map<String, HttpRequest> callers = new LinkedHashMap<>();
+            MistCommands.ALL.forEach(c -> callers.put(c.name(), PolicyProxies.command(proxy, c.json())));
+            callers.put("prometheus", PolicyProxies.get(proxy, "/koekjes"));
+            callers.put("web ui", PolicyProxies.get(proxy, "/"));
+            long start = System.nanoTime();
+            Map<String, CompletableFuture<HttpResponse<String>>> answers = new LinkedHashMap<>();
+            Map<String, Duration> took = new java.util.concurrent.ConcurrentHashMap<>();
+            callers.forEach((name, request) -> answers.put(name, proxy.http.sendAsync(request,
+                    HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
+                    took.put(name, Duration.ofNanos(System.nanoTime() - start)))));
+
+            for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> answer : answers.entrySet()) {
+                HttpResponse<String> response = answer.getValue().get();
+                String routeName = response.headers().firstValue("Mistguard-Route").orElseThrow();
+                RouteConfig route = shipped.policy().route(routeName);
+                assertThat(response.headers().firstValue("Mistguard-Decision").orElseThrow())
+                        .as(answer.getKey()).startsWith("rejected; reason=");
+                assertThat(took.get(answer.getKey())).as(answer.getKey() + " via " + routeName)
+                        .isLessThan(route.timeout().plus(SLACK));
+                assertThat(proxy.mistguard.policies().route(routeName).longestAnswer()).as("inside mistguard")
+                        .isLessThan(route.timeout().plus(Duration.ofMillis(50)));
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.mistguard.proxy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.config.BreakerConfig;
+import io.mistguard.proxy.time.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Breaker transitions on a fake clock: a count window (no wall clock involved) and the permit discipline. */
+class BreakerTest {
+
+    private static final Duration OPEN = Duration.ofSeconds(2);
+
+    private final ManualClock clock = new ManualClock();
+    /** Opens when 50% of the last 4 calls failed; two trials while half-open. */
+    private final Breaker breaker = new Breaker("mist", BreakerConfig.countWindow(50, 4, OPEN, 2), clock);
+
+    @Test
+    void opensAsSoonAsHalfOfTheLastFourCallsHaveFailed() {
+        record(true, false, true);
+        assertThat(breaker.snapshot().state()).as("1 failure of 4 needed 2").isEqualTo("closed");
+
+        record(false);
+
+        assertThat(breaker.snapshot().state()).isEqualTo("open");
+        assertThat(breaker.tryAcquire()).as("fails fast while open").isNull();
+        assertThat(breaker.remainingOpen()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void staysClosedBelowTheThreshold() {
+        record(true, true, true, false, true, true, true, false, true, true);
+        assertThat(breaker.snapshot().state()).isEqualTo("closed");
+    }
+
+    @Test
+    void halfOpensAfterTheOpenDurationOnTheInjectedClockAndClosesWhenTrialsSucceed() {
+        openIt();
+        clock.advance(OPEN.minusMillis(1));
+        assertThat(breaker.tryAcquire()).isNull();
+        assertThat(breaker.remainingOpen()).isEqualTo(Duration.ofMillis(1));
+
+        clock.advance(Duration.ofMillis(1));
+        Breaker.Permit first = breaker.tryAcquire();
+        Breaker.Permit second = breaker.tryAcquire();
+
+        assertThat(breaker.snapshot().state()).isEqualTo("half_open");
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+        assertThat(breaker.tryAcquire()).as("trials are bounded (failsafe#391)").isNull();
+        first.success();
+        second.success();
+        assertThat(breaker.snapshot().state()).isEqualTo("closed");
+        assertThat(breaker.tryAcquire()).isNotNull();
+    }
+
+    @Test
+    void aFailedTrialReopensForAnotherFullOpenDuration() {
+        openIt();
+        clock.advance(OPEN);
+        Breaker.Permit trial = breaker.tryAcquire();
+        clock.advance(Duration.ofMillis(300));
+
+        trial.failure();
+
+        assertThat(breaker.snapshot().state()).isEqualTo("open");
+        assertThat(breaker.remainingOpen()).isEqualTo(OPEN);
+        clock.advance(OPEN.minusMillis(1));
+        assertThat(breaker.tryAcquire()).isNull();
+    }
+
+    @Test
+    void anAbandonedTrialFreesItsSlotAndCountsAsAFailure() {
+        openIt();
+        clock.advance(OPEN);
+        Breaker.Permit trial = breaker.tryAcquire();
+
+        trial.abandon();
+
+        assertThat(breaker.snapshot().trialsOut()).isZero();
+        assertThat(breaker.snapshot().state()).isEqualTo("open");
+    }
+
+    @Test
+    void anAbandonedClosedPermitIsNotRecorded() {
+        record(true, true, true);
+        breaker.tryAcquire().abandon();
+        assertThat(breaker.snapshot().calls()).isEqualTo(3);
+    }
+
+    @Test
+    void aPermitIsRecordedOnlyOnce() {
+        Breaker.Permit permit = breaker.tryAcquire();
+        permit.failure();
+        permit.failure();
+        permit.success();
+        permit.abandon();
+        assertThat(breaker.snapshot().calls()).isEqualTo(1);
+        assertThat(breaker.snapshot().failureRate()).isEqualTo(100);
+    }
+
+    @Test
+    void concurrentHalfOpenRacesHandOutNoMoreThanTheTrialBound() throws Exception {
+        openIt();
+        clock.advance(OPEN);
+        List<Breaker.Permit> granted = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(started(() -> {
+                for (int j = 0; j < 100; j++) {
+                    Breaker.Permit p = breaker.tryAcquire();
+                    if (p != null) {
+                        granted.add(p);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(granted).hasSize(2);
+    }
+
+    private void openIt() {
+        record(false, false);
+        assertThat(breaker.snapshot().state()).isEqualTo("open");
+    }
+
+    private void record(boolean... successes) {
+        for (boolean success : successes) {
+            Breaker.Permit permit = breaker.tryAcquire();
+            assertThat(permit).isNotNull();
+            if (success) {
+                permit.success();
+            } else {
+                permit.failure();
+            }
+        }
+    }
+
+    private static Thread started(Runnable work) {
+        Thread thread = new Thread(work);
+        thread.start();
+        return thread;
+    }
+}
