@@ -2,13 +2,18 @@ package io.mistguard.proxy;
 
 import io.mistguard.proxy.admin.AdminServer;
 import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.invalidation.http.InvalidationService;
+import io.mistguard.proxy.invalidation.http.MistInvalidationSender;
 import io.mistguard.proxy.server.DirectForwarder;
+import io.mistguard.proxy.server.Forwarder;
 import io.mistguard.proxy.server.ProxyServer;
 import io.mistguard.proxy.server.Transport;
 import io.mistguard.proxy.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>The single acceptor thread also serves the admin listener, which sees little traffic; the
  * worker loops carry client and upstream connections alike, so each request's upstream work stays
  * on its caller's loop.
+ *
+ * <p>The invalidation queue starts (replaying its state file) before the proxy listener opens, and
+ * stops after it closes but before the upstream client and event loops, which it needs to deliver.
  */
 public final class Mistguard implements AutoCloseable {
 
@@ -28,15 +36,17 @@ public final class Mistguard implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final UpstreamClient upstream;
+    private final InvalidationService invalidations;
     private final ProxyServer proxy;
     private final AdminServer admin;
 
     private Mistguard(ProxyConfig config, EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream,
-                      ProxyServer proxy, AdminServer admin) {
+                      InvalidationService invalidations, ProxyServer proxy, AdminServer admin) {
         this.config = config;
         this.acceptors = acceptors;
         this.workers = workers;
         this.upstream = upstream;
+        this.invalidations = invalidations;
         this.proxy = proxy;
         this.admin = admin;
     }
@@ -46,15 +56,23 @@ public final class Mistguard implements AutoCloseable {
         Transport transport = Transport.best();
         EventLoopGroup acceptors = transport.newGroup(1, "mistguard-accept");
         EventLoopGroup workers = transport.newGroup(config.ioThreads(), "mistguard-io");
+        InvalidationService invalidations = null;
         try {
             UpstreamClient upstream = new UpstreamClient(config.upstream(), transport);
-            ProxyServer proxy = ProxyServer.bind(config.listen(), config.limits(),
-                    new DirectForwarder(upstream, config.requestTimeout()), transport, acceptors, workers);
+            invalidations = InvalidationService.start(config.invalidations(), new MistInvalidationSender(upstream,
+                    workers, config.upstream().address().toString(), config.invalidations().callTimeout()),
+                    mistBreakerAllowsCalls());
+            Forwarder forwarder = invalidations.intercepting(new DirectForwarder(upstream, config.requestTimeout()));
+            ProxyServer proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
+                    workers);
             AdminServer admin = AdminServer.bind(config.admin().listen(), transport, acceptors);
             log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", proxy.address(),
                     admin.address(), config.upstream().host(), config.upstream().port(), transport.name());
-            return new Mistguard(config, acceptors, workers, upstream, proxy, admin);
+            return new Mistguard(config, acceptors, workers, upstream, invalidations, proxy, admin);
         } catch (InterruptedException | RuntimeException e) {
+            if (invalidations != null) {
+                invalidations.shutdown(); // keeps replayed names in the state file
+            }
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -73,10 +91,29 @@ public final class Mistguard implements AutoCloseable {
         return config;
     }
 
-    /** Graceful stop within {@code shutdown_grace}; see {@link ProxyServer#shutdown}. */
+    /** The invalidation queue's gauges and counters, for the admin listener and metrics. */
+    public InvalidationStats invalidationStats() {
+        return invalidations.stats();
+    }
+
+    /**
+     * Where the Mist circuit breaker plugs into the invalidation drainer: while this returns false no
+     * {@code invalidate_sessions} call starts. Until the policy engine's shared {@code mist} breaker
+     * exists, calls are always allowed (the queue still backs off on failures).
+     */
+    private static BooleanSupplier mistBreakerAllowsCalls() {
+        return () -> true;
+    }
+
+    /**
+     * Graceful stop: requests in flight get {@code shutdown_grace} ({@link ProxyServer#shutdown}), then
+     * the invalidation queue gets {@code invalidations.shutdown_grace} to deliver before it writes the
+     * rest to its state file; only then do the upstream client and event loops stop.
+     */
     @Override
     public void close() throws InterruptedException {
         proxy.shutdown(config.shutdownGrace());
+        invalidations.shutdown();
         admin.close();
         upstream.closeIdleConnections();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);

@@ -16,16 +16,19 @@ import java.time.Duration;
  * @param admin the admin listener
  * @param shutdownGrace how long in-flight work may finish on shutdown; 0 stops at once
  * @param ioThreads event loop threads; 0 means one per available core
+ * @param invalidations the {@code invalidate_sessions} queue
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
-                          AdminConfig admin, Duration shutdownGrace, int ioThreads) {
+                          AdminConfig admin, Duration shutdownGrace, int ioThreads,
+                          InvalidationsConfig invalidations) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     static final int MAX_IO_THREADS = 1024;
 
     private static final ProxyConfig DEFAULTS =
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
-                            LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0);
+                            LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
+                            InvalidationsConfig.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -35,6 +38,14 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         requireNonNull(admin, "admin");
         Require.notNegative(shutdownGrace, "shutdownGrace");
         Require.inRange(ioThreads, 0, MAX_IO_THREADS, "ioThreads");
+        requireNonNull(invalidations, "invalidations");
+    }
+
+    /** A configuration with the default {@code invalidations:} section. */
+    public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                       AdminConfig admin, Duration shutdownGrace, int ioThreads) {
+        this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads,
+             InvalidationsConfig.defaults());
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -44,7 +55,8 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
 
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
-        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads,
+                               invalidations);
     }
 
     /**
@@ -56,7 +68,13 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads);
+                               shutdownGrace, ioThreads, invalidations);
+    }
+
+    /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
+    public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads,
+                               invalidations);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -67,6 +85,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen),
-                               shutdownGrace, ioThreads);
+                               shutdownGrace, ioThreads, invalidations);
     }
 }

@@ -24,7 +24,9 @@ final class ProxyConfigBinder {
         AdminConfig admin = root.mapping("admin", ProxyConfigBinder::admin);
         Duration shutdownGrace = root.duration("shutdown_grace", d.shutdownGrace(), true);
         int ioThreads = root.integer("io_threads", d.ioThreads(), 0, ProxyConfig.MAX_IO_THREADS);
-        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads);
+        InvalidationsConfig invalidations = root.mapping("invalidations", InvalidationsBinder::bind);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads,
+                               invalidations);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {

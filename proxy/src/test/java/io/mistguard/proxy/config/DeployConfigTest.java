@@ -30,7 +30,11 @@ class DeployConfigTest {
             "limits.max_connections", "limits.client_idle_timeout",
             "admin", "admin.listen",
             "shutdown_grace",
-            "io_threads");
+            "io_threads",
+            "invalidations", "invalidations.batch_size", "invalidations.max_pending_names",
+            "invalidations.call_timeout", "invalidations.initial_backoff", "invalidations.max_backoff",
+            "invalidations.paused_recheck", "invalidations.checkpoint_interval", "invalidations.state_file",
+            "invalidations.shutdown_grace");
 
     @Test
     void exampleLoadsAndStatesTheDefaults() throws ConfigException {
