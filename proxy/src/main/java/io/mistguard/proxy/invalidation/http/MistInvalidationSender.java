@@ -74,7 +74,7 @@ public final class MistInvalidationSender implements InvalidationSender {
     }
 
     private void start(EventLoop loop, List<String> names, CompletableFuture<Void> done) {
-        UpstreamCall call = upstream.call(loop, request(ByteBufAllocator.DEFAULT, names), timeoutNanos);
+        UpstreamCall call = upstream.call(loop, request(ByteBufAllocator.DEFAULT, hostHeader, names), timeoutNanos);
         call.result().addListener((Future<FullHttpResponse> f) -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(f.cause());
@@ -94,7 +94,7 @@ public final class MistInvalidationSender implements InvalidationSender {
         });
     }
 
-    FullHttpRequest request(ByteBufAllocator alloc, List<String> names) {
+    static FullHttpRequest request(ByteBufAllocator alloc, String hostHeader, List<String> names) {
         String form = "command=" + URLEncoder.encode(command(names), StandardCharsets.UTF_8);
         ByteBuf body = ByteBufUtil.writeAscii(alloc, form);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, PATH, body);
