@@ -33,8 +33,9 @@ class InvalidationHangIntegrationTest {
     private static final int STREAMS = 50;
     private static final int OFFERS = 500;
     private static final int CALLERS = 10;
-    /** Generous for a shared CI machine; a caller waiting on Mist would take the 2 s request timeout or forever. */
-    private static final Duration ANSWERED_WITHIN = Duration.ofMillis(200);
+    private static final Duration MEDIAN_WITHIN = Duration.ofMillis(100);
+    /** Generous for a shared machine; a caller waiting on the hung Mist would hit the 2 s request timeout. */
+    private static final Duration SLOWEST_WITHIN = Duration.ofSeconds(1);
 
     @Test
     void hungMistDelaysNoCallerAndGetsEveryNameOnceItRecovers() throws Exception {
@@ -46,8 +47,16 @@ class InvalidationHangIntegrationTest {
             List<Long> latenciesNanos = offerConcurrently(proxy);
 
             assertThat(latenciesNanos).hasSize(OFFERS);
-            long slowest = Collections.max(latenciesNanos);
-            assertThat(Duration.ofNanos(slowest)).as("slowest of %d answers", OFFERS).isLessThan(ANSWERED_WITHIN);
+            Collections.sort(latenciesNanos);
+            String tail = latenciesNanos.subList(OFFERS - 10, OFFERS).stream()
+                    .map(n -> String.format("%.1f", n / 1e6)).collect(Collectors.joining(", ", "[", "] ms"));
+            // Under the paranoid leak detector on a shared, loaded 2-core machine, one pause of ~200 ms
+            // can hit all ten callers at once, so the bounds are loose; anything that waited on Mist
+            // would take the 2 s request timeout (or forever). Tight figures: deploy/bench/invalidations.
+            assertThat(Duration.ofNanos(latenciesNanos.get(OFFERS / 2 - 1))).as("median; slowest %s", tail)
+                    .isLessThan(MEDIAN_WITHIN);
+            assertThat(Duration.ofNanos(latenciesNanos.get(OFFERS - 1))).as("slowest; %s", tail)
+                    .isLessThan(SLOWEST_WITHIN);
 
             long start = System.nanoTime();
             HttpResponse<String> getState = proxy.postForm("/api2",
@@ -72,6 +81,41 @@ class InvalidationHangIntegrationTest {
             await(() -> delivered(mist).containsAll(names()) && idle(proxy), "all names delivered after recovery");
             assertThat(mist.recording().maxConcurrent("invalidate_sessions")).as("calls at once").isLessThanOrEqualTo(1);
             assertThat(proxy.mistguard.invalidationStats().sent()).isGreaterThanOrEqualTo(STREAMS + 1);
+        }
+    }
+
+    /**
+     * A hung invalidation that also holds Mist's global lock delays every other command. mistguard's
+     * call timeout (300 ms here) closes the connection, which frees the lock (sim-mist models what a
+     * closed socket does to the handler), and Mist's lock is FIFO, so a command queued behind it waits
+     * at most about one call timeout before the next invalidation attempt can take the lock again.
+     */
+    @Test
+    void invalidationHoldingMistsLockDelaysOtherCommandsByAtMostOneCallTimeout() throws Exception {
+        try (SimMist mist = SimMist.builder().streams(2, 1).start();
+             TestProxy proxy = TestProxy.start(InvalidationIntegrationTest.config(mist.port(), null))) {
+            mist.faults().add(FaultRule.forCommand("invalidate_sessions").hangHoldingLock());
+            send(proxy, "video+locked");
+            await(() -> mist.recording().commandCount("invalidate_sessions") >= 1, "the call holds Mist's lock");
+
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                HttpResponse<String> getState = proxy.postForm("/api2",
+                        "command=" + URLEncoder.encode(MistCommands.GET_STATE, StandardCharsets.UTF_8));
+                assertThat(getState.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("GetState behind the held lock")
+                        .isLessThan(Duration.ofMillis(1_000)); // 300 ms call timeout + slack; budget 2 s
+            }
+            long offered = System.nanoTime();
+            send(proxy, "video+locked2");
+            assertThat(Duration.ofNanos(System.nanoTime() - offered)).isLessThan(SLOWEST_WITHIN);
+
+            mist.faults().clear();
+            await(() -> delivered(mist).containsAll(Set.of("video+locked", "video+locked2")) && idle(proxy),
+                    "delivered once Mist lets go of its lock");
+            // No maxConcurrent check here: sim-mist releases a held lock when it sees the connection
+            // close, before it ends that request's in-flight count, so the next call can be counted
+            // as overlapping. The plain-hang test above checks it.
         }
     }
 

@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +51,7 @@ class InvalidationForwarderTest {
         proxied.headers().set("Mistguard-Decision", "proxied");
         return new Forwarder.Exchange() {
             @Override
-            public io.netty.util.concurrent.Future<FullHttpResponse> response() {
+            public Future<FullHttpResponse> response() {
                 return loop.newSucceededFuture(proxied);
             }
 
@@ -61,7 +63,7 @@ class InvalidationForwarderTest {
 
     /** Sends {@code json} as a form body to {@code /} through a forwarder whose queue answers with {@code outcomes}. */
     private FullHttpResponse send(String json, Function<String, OfferOutcome> outcomes) {
-        String form = "command=" + java.net.URLEncoder.encode(json, StandardCharsets.UTF_8);
+        String form = "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
                 Unpooled.copiedBuffer(form, StandardCharsets.UTF_8));
         request.headers().set("Content-Type", "application/x-www-form-urlencoded");
