@@ -3,6 +3,7 @@ package io.mistguard.proxy;
 import static io.mistguard.proxy.InvalidationIntegrationTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
@@ -116,6 +117,30 @@ class InvalidationHangIntegrationTest {
             // No maxConcurrent check here: sim-mist releases a held lock when it sees the connection
             // close, before it ends that request's in-flight count, so the next call can be counted
             // as overlapping. The plain-hang test above checks it.
+        }
+    }
+
+    @Test
+    void fullQueueRejectsNewNamesWith503ButStillAcceptsHeldOnes() throws Exception {
+        try (SimMist mist = SimMist.builder().streams(2, 1).start();
+             TestProxy proxy = TestProxy.start(InvalidationIntegrationTest.config(mist.port(), null)
+                     .withInvalidations(new InvalidationsConfig(50, 2, Duration.ofMillis(300), Duration.ofMillis(20),
+                             Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(1), null,
+                             Duration.ZERO)))) {
+            mist.faults().add(FaultRule.forCommand("invalidate_sessions").hang());
+            send(proxy, "video+f1");
+            send(proxy, "video+f2");
+
+            HttpResponse<String> refused = proxy.postForm("/", "command=" + URLEncoder.encode(
+                    "{\"invalidate_sessions\":\"video+f3\"}", StandardCharsets.UTF_8));
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.headers().firstValue("Mistguard-Decision"))
+                    .hasValue("rejected; reason=invalidation-queue-full");
+            assertThat(refused.body()).doesNotContain("{");
+            send(proxy, "video+f1"); // held already: coalesces, never refused
+            assertThat(proxy.mistguard.invalidationStats().rejected()).isEqualTo(1);
         }
     }
 
