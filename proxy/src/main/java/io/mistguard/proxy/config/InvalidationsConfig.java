@@ -49,10 +49,14 @@ public record InvalidationsConfig(int batchSize, int maxPendingNames, Duration c
         return DEFAULTS;
     }
 
-    /** The queue core's view of these settings (everything but the call timeout, which the sender enforces). */
+    /**
+     * The queue core's view of these settings (everything but the call timeout, which the sender
+     * enforces), with the state file resolved against the working directory now, so that logs name
+     * it in full and a later change of directory cannot move it.
+     */
     public InvalidationConfig queue() {
         return new InvalidationConfig(batchSize, maxPendingNames, initialBackoff, maxBackoff, pausedRecheck,
-                checkpointInterval, stateFile, shutdownGrace);
+                checkpointInterval, stateFile == null ? null : stateFile.toAbsolutePath(), shutdownGrace);
     }
 
     /** Returns a copy that keeps its state in {@code file} ({@code null}: no state file). */

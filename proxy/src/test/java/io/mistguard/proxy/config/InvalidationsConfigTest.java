@@ -29,7 +29,8 @@ class InvalidationsConfigTest {
                 Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(250), Path.of("var/inval.state"),
                 Duration.ZERO));
         assertThat(c.queue().batchSize()).isEqualTo(7);
-        assertThat(c.queue().stateFile()).isEqualTo(Path.of("var/inval.state"));
+        assertThat(c.queue().stateFile()).as("resolved against the working directory")
+                .isEqualTo(Path.of("var/inval.state").toAbsolutePath());
     }
 
     @Test
