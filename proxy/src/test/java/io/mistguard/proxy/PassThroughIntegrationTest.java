@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,9 @@ class PassThroughIntegrationTest {
     static Stream<Arguments> everyCommandEncodingAndPath() {
         List<Arguments> cases = new ArrayList<>();
         for (MistCommands.Command command : MistCommands.ALL) {
+            if (command.keys().equals(Set.of("invalidate_sessions"))) {
+                continue; // answered by mistguard itself: InvalidationIntegrationTest
+            }
             for (String path : List.of("/", "/api", "/api2")) {
                 for (String encoding : List.of("form", "json", "query")) {
                     cases.add(Arguments.of(command, path, encoding));

@@ -14,13 +14,21 @@ final class PolicyProxies {
 
     private PolicyProxies() {}
 
-    /** {@code yaml} is a config file; listen, admin and upstream are filled in, one I/O thread. */
+    /**
+     * {@code yaml} is a config file; listen, admin and upstream are filled in, one I/O thread, and no
+     * invalidation state file (tests must not leave one in the working directory).
+     */
     static TestProxy start(String yaml, int upstreamPort) throws Exception {
-        ProxyConfig config = ConfigLoader.parse("io_threads: 1\nshutdown_grace: 1s\n" + yaml, "test.yaml")
-                .withListen(new HostPort("127.0.0.1", 0))
+        ProxyConfig config = ConfigLoader.parse("io_threads: 1\nshutdown_grace: 1s\n" + yaml, "test.yaml");
+        return TestProxy.start(onLoopback(config, upstreamPort));
+    }
+
+    /** {@code config} on ephemeral loopback ports in front of {@code upstreamPort}, without a state file. */
+    static ProxyConfig onLoopback(ProxyConfig config, int upstreamPort) {
+        return config.withListen(new HostPort("127.0.0.1", 0))
                 .withAdminListen(new HostPort("127.0.0.1", 0))
-                .withUpstream("http://127.0.0.1:" + upstreamPort);
-        return TestProxy.start(config);
+                .withUpstream("http://127.0.0.1:" + upstreamPort)
+                .withInvalidations(config.invalidations().withStateFile(null));
     }
 
     /** catalyst-api's form-encoded {@code POST /} of {@code command}. */

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * catalyst-api PR #1377: Mist hung in {@code invalidate_sessions} while holding its global lock, and
- * everything behind it waited without bound. Through mistguard, a concurrent GetState and a
- * concurrent write are each answered within their own route budget, and the write is not replayed.
+ * everything behind it waited without bound. Through mistguard the invalidation is answered at once
+ * (queued), and a concurrent GetState and a concurrent write are each answered within their own route
+ * budget; the write is not replayed and Mist never sees two invalidations at once.
  */
 class Pr1377RegressionTest {
 
@@ -49,11 +50,16 @@ class Pr1377RegressionTest {
             CompletableFuture<Timed> getState = send(proxy, MistCommands.GET_STATE, System.nanoTime());
             CompletableFuture<Timed> nuke = send(proxy, "{\"nuke_stream\":\"video+stream1\"}", System.nanoTime());
 
+            Timed queued = invalidate.get();
+            assertThat(queued.response().statusCode()).isEqualTo(200);
+            assertThat(queued.response().headers().firstValue("Mistguard-Decision")).hasValue("queued");
+            assertThat(queued.response().body()).startsWith("{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}");
+            assertThat(queued.took()).as("the caller never waits on Mist for an invalidation").isLessThan(SLACK);
+
             assertAnsweredWithin(getState.get(), Duration.ofSeconds(1), "get-state");
             assertAnsweredWithin(nuke.get(), Duration.ofMillis(1500), "nuke-stream");
-            assertAnsweredWithin(invalidate.get(), Duration.ofMillis(2500), "invalidate-sessions");
             assertThat(mist.recording().commandCount("nuke_stream")).as("a write is never replayed").isLessThanOrEqualTo(1);
-            assertThat(mist.recording().commandCount("invalidate_sessions")).isEqualTo(1);
+            assertThat(mist.recording().commandCount("invalidate_sessions")).isPositive();
         }
     }
 

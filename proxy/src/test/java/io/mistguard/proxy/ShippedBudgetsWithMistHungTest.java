@@ -3,7 +3,6 @@ package io.mistguard.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.ConfigLoader;
-import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.sim.FaultRule;
@@ -29,8 +28,7 @@ class ShippedBudgetsWithMistHungTest {
     void everyShippedRouteAnswersWithinItsTimeout() throws Exception {
         ProxyConfig shipped = ConfigLoader.load(Path.of("..", "deploy", "mistguard.yaml"));
         try (SimMist mist = SimMist.builder().streams(2, 2).start();
-             TestProxy proxy = TestProxy.start(shipped.withListen(new HostPort("127.0.0.1", 0))
-                     .withAdminListen(new HostPort("127.0.0.1", 0)).withUpstream("http://127.0.0.1:" + mist.port()))) {
+             TestProxy proxy = TestProxy.start(PolicyProxies.onLoopback(shipped, mist.port()))) {
             // Warm up client and proxy, so that the clock measures budgets, not JVM start-up.
             assertThat(proxy.http.send(PolicyProxies.get(proxy, "/koekjes"), HttpResponse.BodyHandlers.ofString())
                                  .statusCode()).isEqualTo(200);
@@ -48,6 +46,12 @@ class ShippedBudgetsWithMistHungTest {
 
             for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> answer : answers.entrySet()) {
                 HttpResponse<String> response = answer.getValue().get();
+                if ("queued".equals(response.headers().firstValue("Mistguard-Decision").orElse(""))) {
+                    // invalidate_sessions: answered by the invalidation queue, never waits on Mist
+                    assertThat(response.statusCode()).as(answer.getKey()).isEqualTo(200);
+                    assertThat(took.get(answer.getKey())).as(answer.getKey()).isLessThan(SLACK);
+                    continue;
+                }
                 String routeName = response.headers().firstValue("Mistguard-Route").orElseThrow();
                 RouteConfig route = shipped.policy().route(routeName);
                 assertThat(response.headers().firstValue("Mistguard-Decision").orElseThrow())

@@ -2,6 +2,7 @@ package io.mistguard.proxy;
 
 import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.UpstreamConfig;
@@ -31,15 +32,23 @@ final class TestProxy implements AutoCloseable {
         return new TestProxy(Mistguard.start(config));
     }
 
-    /** One I/O thread, so that keep-alive reuse is deterministic; short grace for fast tests. */
+    /**
+     * One I/O thread, so that keep-alive reuse is deterministic; short grace for fast tests; no
+     * invalidation state file, so that tests never leave one in the working directory.
+     */
     static ProxyConfig config(int upstreamPort, Duration requestTimeout) {
-        ProxyConfig defaults = ProxyConfig.defaults();
-        UpstreamConfig upstream = defaults.upstream();
+        return config(upstreamPort, requestTimeout, ProxyConfig.defaults().upstream().maxResponseBytes());
+    }
+
+    /** As {@link #config(int, Duration)}, with a smaller answer limit for tests of that limit. */
+    static ProxyConfig config(int upstreamPort, Duration requestTimeout, long maxResponseBytes) {
+        UpstreamConfig upstream = ProxyConfig.defaults().upstream();
         return new ProxyConfig(new HostPort("127.0.0.1", 0),
                 new UpstreamConfig("127.0.0.1", upstreamPort, upstream.connectTimeout(),
-                        upstream.maxIdleConnectionsPerThread(), upstream.idleTimeout(), upstream.maxResponseBytes()),
+                        upstream.maxIdleConnectionsPerThread(), upstream.idleTimeout(), maxResponseBytes),
                 requestTimeout, ProxyConfig.defaults().limits(), new AdminConfig(new HostPort("127.0.0.1", 0)),
-                Duration.ofSeconds(2), 1);
+                Duration.ofSeconds(2), 1)
+                .withInvalidations(InvalidationsConfig.defaults().withStateFile(null));
     }
 
     URI uri(String pathAndQuery) {

@@ -17,9 +17,11 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight work may finish on shutdown; 0 stops at once
  * @param ioThreads event loop threads; 0 means one per available core
  * @param policy the route table with its breakers and admission pools
+ * @param invalidations the {@code invalidate_sessions} queue
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
-                          AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy) {
+                          AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
+                          InvalidationsConfig invalidations) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     static final int MAX_IO_THREADS = 1024;
@@ -27,7 +29,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     private static final ProxyConfig DEFAULTS =
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
                             LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
-                            PolicyConfig.defaults());
+                            PolicyConfig.defaults(), InvalidationsConfig.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -38,18 +40,29 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         Require.notNegative(shutdownGrace, "shutdownGrace");
         Require.inRange(ioThreads, 0, MAX_IO_THREADS, "ioThreads");
         requireNonNull(policy, "policy");
+        requireNonNull(invalidations, "invalidations");
     }
 
-    /** A configuration with the built-in route table, {@code requestTimeout} being its default budget. */
+    /**
+     * A configuration with the built-in route table ({@code requestTimeout} being its default budget)
+     * and the default {@code invalidations:} section.
+     */
     public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                        AdminConfig admin, Duration shutdownGrace, int ioThreads) {
         this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads,
-             PolicyConfig.defaults(Require.positive(requestTimeout, "requestTimeout")));
+             PolicyConfig.defaults(Require.positive(requestTimeout, "requestTimeout")), InvalidationsConfig.defaults());
     }
 
     /** Returns a copy with another route table. */
     public ProxyConfig withPolicy(PolicyConfig policy) {
-        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations);
+    }
+
+    /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
+    public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -59,7 +72,8 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
 
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
-        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations);
     }
 
     /**
@@ -71,7 +85,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads, policy);
+                               shutdownGrace, ioThreads, policy, invalidations);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -82,6 +96,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen),
-                               shutdownGrace, ioThreads, policy);
+                               shutdownGrace, ioThreads, policy, invalidations);
     }
 }

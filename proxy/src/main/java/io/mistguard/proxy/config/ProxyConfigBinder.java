@@ -25,7 +25,9 @@ final class ProxyConfigBinder {
         Duration shutdownGrace = root.duration("shutdown_grace", d.shutdownGrace(), true);
         int ioThreads = root.integer("io_threads", d.ioThreads(), 0, ProxyConfig.MAX_IO_THREADS);
         PolicyConfig policy = RoutesBinder.bind(root, requestTimeout);
-        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy);
+        InvalidationsConfig invalidations = root.mapping("invalidations", InvalidationsBinder::bind);
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {

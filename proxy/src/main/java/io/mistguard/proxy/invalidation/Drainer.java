@@ -155,6 +155,11 @@ final class Drainer {
             scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // The executor is gone (process shutting down): held names stay held for the state file.
+            if (stopped.isDone()) {
+                // Expected: a call abandoned at the grace deadline completes once its connection closes.
+                log.debug("invalidation drainer already stopped; ignoring a late completion");
+                return;
+            }
             log.warn("invalidation drainer stopped: scheduler rejected its task", e);
         }
     }

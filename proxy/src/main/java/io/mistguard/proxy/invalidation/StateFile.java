@@ -45,7 +45,10 @@ final class StateFile {
             Files.deleteIfExists(path);
             return;
         }
-        Path temp = Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp");
+        // A bare file name has no parent; the temporary file must still sit beside the state file,
+        // or the atomic move could cross file systems.
+        Path dir = path.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, path.getFileName() + ".", ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer bytes = ByteBuffer.wrap(StateFileFormat.render(names));

@@ -4,18 +4,19 @@ package io.mistguard.proxy.invalidation;
  * Which stream names the queue accepts: the state file stores one name per line, so a name must be
  * non-empty and free of control characters (line breaks above all).
  *
- * <p>Stateless; thread-safe.
+ * <p>Public so that the HTTP layer can refuse a whole request before queueing any of its names.
+ * Stateless; thread-safe.
  */
-final class StreamNames {
+public final class StreamNames {
 
     /** Far above Mist's own stream names ({@code video+<16 chars>}); guards memory, not syntax. */
-    static final int MAX_LENGTH = 512;
+    public static final int MAX_LENGTH = 512;
 
     private StreamNames() {
     }
 
     /** {@code null} when {@code name} is acceptable, otherwise why not. */
-    static String problem(String name) {
+    public static String problem(String name) {
         if (name == null || name.isEmpty()) {
             return "empty stream name";
         }

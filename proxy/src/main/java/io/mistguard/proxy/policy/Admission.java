@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Lock-free: slots and queue length are atomic counters, waiters sit in a
  * {@link ConcurrentLinkedQueue}. A freed slot is handed straight to the oldest waiter still
- * waiting; the grant callback runs on the thread that freed the slot, so callers pass one that
- * resumes on their own event loop. A waiter that gives up ({@link Waiter#abandon()}) leaves the
+ * waiting; the grant callback runs on whichever thread is draining at that moment, so callers pass
+ * one that resumes on their own event loop. A waiter that gives up ({@link Waiter#abandon()}) leaves the
  * queue at once. Shared by every event loop; thread-safe.
  */
 public final class Admission {
@@ -26,6 +26,8 @@ public final class Admission {
     private final AtomicInteger queued = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong rejected = new AtomicLong();
+    /** Drain requests not yet served; only the caller that raised it from 0 drains (see {@link #drain}). */
+    private final AtomicInteger drainRequests = new AtomicInteger();
 
     public Admission(String name, AdmissionConfig config) {
         this.name = name;
@@ -79,10 +81,24 @@ public final class Admission {
     }
 
     /**
-     * Moves free slots to waiters. Re-checks the queue after giving a reserved slot back, so a
-     * waiter that joined while this thread held the reservation is never stranded.
+     * Moves free slots to waiters, one drainer at a time: a call made while another drain is running
+     * (on another thread, or from a grant callback on this one) only records the request, and the
+     * running drainer loops once more. Grant callbacks therefore never recurse into draining, however
+     * they release, and no request to drain is lost (the work-in-progress counter pattern).
      */
     private void drain() {
+        if (drainRequests.getAndIncrement() != 0) {
+            return;
+        }
+        int requests = 1;
+        do {
+            moveFreeSlotsToWaiters();
+            requests = drainRequests.addAndGet(-requests);
+        } while (requests != 0);
+    }
+
+    /** Re-checks the queue after giving a reserved slot back, so no waiter that joined meanwhile is stranded. */
+    private void moveFreeSlotsToWaiters() {
         while (!queue.isEmpty() && tryTakeSlot()) {
             Waiter next = queue.poll();
             if (next != null && next.grant()) {
@@ -106,7 +122,7 @@ public final class Admission {
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final Runnable onGrant;
 
-        /** @param onGrant runs on the thread that freed the slot; it then owns the slot */
+        /** @param onGrant runs on the draining thread (see {@link Admission}); it then owns the slot */
         public Waiter(Runnable onGrant) {
             this.onGrant = onGrant;
         }

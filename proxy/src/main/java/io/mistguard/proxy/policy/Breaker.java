@@ -82,6 +82,15 @@ public final class Breaker {
         return failsafe.tryAcquirePermit() ? new Permit(false) : null;
     }
 
+    /**
+     * Whether the breaker is open and still inside its open duration, without asking for a permit:
+     * for callers that only need to hold back (the invalidation drainer), not to take part in trials.
+     */
+    public boolean isRejecting() {
+        return failsafe.getState() == CircuitBreaker.State.OPEN && openedAt.get() != NOT_OPEN
+                && ticker.nanoTime() - openedAt.get() < config.openDuration().toNanos();
+    }
+
     /** How long until an open breaker lets a trial through; zero when it is not open. */
     public Duration remainingOpen() {
         long opened = openedAt.get();

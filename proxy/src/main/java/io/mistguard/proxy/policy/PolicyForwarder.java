@@ -3,6 +3,7 @@ package io.mistguard.proxy.policy;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.config.RouteKind;
 import io.mistguard.proxy.route.RouteTable;
 import io.mistguard.proxy.server.Forwarder;
 import io.mistguard.proxy.time.Ticker;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@link Forwarder} that applies each route's policies: it picks the route, then runs a
@@ -69,6 +71,19 @@ public final class PolicyForwarder implements Forwarder {
         return routes.stream().filter(r -> r.config().name().equals(name)).findFirst()
                      .map(r -> r.stats().snapshot())
                      .orElseThrow(() -> new IllegalArgumentException("no route " + name));
+    }
+
+    /**
+     * Whether calls of the {@code queued} routes (session invalidations, sent by their own drainer)
+     * may go to Mist now: false while the breaker those routes name is open. With no queued route
+     * or no breaker on it, calls are always allowed.
+     */
+    public BooleanSupplier queuedRoutesMayCall() {
+        Breaker breaker = routes.stream()
+                .filter(r -> r.config().kind() == RouteKind.QUEUED && r.breaker() != null)
+                .map(RoutePolicy::breaker)
+                .findFirst().orElse(null);
+        return breaker == null ? () -> true : () -> !breaker.isRejecting();
     }
 
     public BreakerSnapshot breaker(String name) {

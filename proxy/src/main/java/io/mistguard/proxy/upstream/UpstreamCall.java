@@ -50,6 +50,7 @@ public final class UpstreamCall {
     }
 
     void start(long timeoutNanos) {
+        pool.track(this);
         timer = loop.schedule(this::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
         Channel pooled = pool.pollIdle();
         if (pooled != null) {
@@ -142,6 +143,7 @@ public final class UpstreamCall {
 
     private void finish() {
         done = true;
+        pool.untrack(this);
         if (timer != null) {
             timer.cancel(false);
         }

@@ -13,8 +13,12 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +34,7 @@ public final class UpstreamClient {
     private final UpstreamConfig config;
     private final Transport transport;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
-    private final List<Runnable> closers = new CopyOnWriteArrayList<>();
+    private final Map<EventLoop, UpstreamPool> poolsByLoop = new ConcurrentHashMap<>();
 
     public UpstreamClient(UpstreamConfig config, Transport transport) {
         this.config = config;
@@ -51,9 +55,20 @@ public final class UpstreamClient {
         return call;
     }
 
-    /** Closes idle pooled connections on every loop; in-flight calls finish or time out on their own. */
-    public void closeIdleConnections() {
-        closers.forEach(Runnable::run);
+    /**
+     * Stops the client: on every loop, cancels the calls still in flight and closes all connections,
+     * and waits (up to {@code timeout}) until that is done. Call before the event loops shut down;
+     * never from an event loop.
+     */
+    public void close(Duration timeout) throws InterruptedException {
+        List<Future<?>> done = new ArrayList<>();
+        for (Map.Entry<EventLoop, UpstreamPool> entry : poolsByLoop.entrySet()) {
+            done.add(entry.getKey().submit(entry.getValue()::closeAll));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Future<?> f : done) {
+            f.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
     }
 
     private UpstreamPool poolFor(EventLoop loop) {
@@ -61,8 +76,7 @@ public final class UpstreamClient {
         if (pool == null) {
             pool = newPool(loop);
             pools.set(pool);
-            UpstreamPool created = pool;
-            closers.add(() -> loop.execute(created::closeIdle));
+            poolsByLoop.put(loop, pool);
         }
         return pool;
     }

@@ -4,6 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The keep-alive connections to Mist owned by one event loop.
@@ -21,6 +25,8 @@ final class UpstreamPool {
     private final int port;
     private final int maxIdle;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    /** Calls started on this loop and not finished, so that a stop can cancel them (and free their buffers). */
+    private final Set<UpstreamCall> calls = Collections.newSetFromMap(new IdentityHashMap<>());
 
     UpstreamPool(Bootstrap bootstrap, String host, int port, int maxIdle) {
         this.bootstrap = bootstrap;
@@ -62,7 +68,27 @@ final class UpstreamPool {
         idle.remove(channel);
     }
 
-    /** Closes every idle connection (shutdown). */
+    void track(UpstreamCall call) {
+        calls.add(call);
+    }
+
+    void untrack(UpstreamCall call) {
+        calls.remove(call);
+    }
+
+    /**
+     * Stop: cancels every unfinished call (closing its connection and releasing its request) and
+     * closes the idle connections. Must run while the loop still runs tasks: a loop that is already
+     * terminating closes channels without firing their close events, which would strand the calls.
+     */
+    void closeAll() {
+        for (UpstreamCall call : new ArrayList<>(calls)) {
+            call.cancel();
+        }
+        closeIdle();
+    }
+
+    /** Closes every idle connection. */
     void closeIdle() {
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {

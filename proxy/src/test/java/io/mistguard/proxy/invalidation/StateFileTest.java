@@ -33,6 +33,22 @@ class StateFileTest {
         }
     }
 
+    /**
+     * The default state_file is a bare name, whose {@code getParent()} is null; its temporary file
+     * must still be made beside it, not in java.io.tmpdir (an atomic move from a tmpfs /tmp fails).
+     * Here /tmp and the working directory may share a file system, so this is a smoke test.
+     */
+    @Test
+    void bareFileNameIsWrittenInTheWorkingDirectory() throws IOException {
+        Path bare = Path.of("statefile-test-" + ProcessHandle.current().pid() + ".state");
+        try {
+            new StateFile(bare, WALL).write(List.of("video+a"));
+            assertThat(new StateFile(bare, WALL).load().names()).containsExactly("video+a");
+        } finally {
+            Files.deleteIfExists(bare);
+        }
+    }
+
     @Test
     void noNamesMeansNoFile() throws IOException {
         StateFile file = new StateFile(dir.resolve("inval.state"), WALL);

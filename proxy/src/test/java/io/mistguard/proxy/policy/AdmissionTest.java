@@ -118,6 +118,26 @@ class AdmissionTest {
         assertThat(shared.snapshot()).isEqualTo(new AdmissionSnapshot("mist", 0, 0, 0));
     }
 
+    @Test
+    void grantCallbackThatReleasesInlineDoesNotRecurseIntoStackOverflow() {
+        int waiters = 50_000;
+        Admission pool = new Admission("mist", new AdmissionConfig(1, waiters, Duration.ofSeconds(1)));
+        AtomicInteger granted = new AtomicInteger();
+        assertThat(pool.acquire(new Admission.Waiter(() -> { }))).isEqualTo(Admission.Result.ADMITTED);
+        for (int i = 0; i < waiters; i++) {
+            Admission.Waiter waiter = new Admission.Waiter(() -> {
+                granted.incrementAndGet();
+                pool.release(); // done at once, on the granting thread
+            });
+            assertThat(pool.acquire(waiter)).isEqualTo(Admission.Result.QUEUED);
+        }
+
+        pool.release();
+
+        assertThat(granted).hasValue(waiters);
+        assertThat(pool.snapshot()).isEqualTo(new AdmissionSnapshot("mist", 0, 0, 0));
+    }
+
     private static Thread started(Runnable work) {
         Thread thread = new Thread(work);
         thread.start();

@@ -1,0 +1,68 @@
+package io.mistguard.proxy.invalidation.http;
+
+import io.mistguard.proxy.server.Decisions;
+import io.mistguard.proxy.server.ProxyResponses;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * The answers mistguard gives to an {@code invalidate_sessions} request it intercepted.
+ *
+ * <p>An accepted request gets Mist's own minimal reply, so catalyst-api (which checks only
+ * {@code authorize.status}) cannot tell it from Mist. On {@code /} Mist would add its config,
+ * streams and log ("non-minimal", mist-api.md §1); the minimal shape is returned there too. Refusals
+ * are plain text (see {@link ProxyResponses}): a 503 is retried by catalyst-api after
+ * {@code Retry-After: 1}, a 400 is not. Stateless; thread-safe.
+ */
+final class InvalidationReplies {
+
+    /** {@code Mistguard-Decision} of an accepted invalidation. */
+    static final String QUEUED = "queued";
+    static final String QUEUE_FULL = "invalidation-queue-full";
+    static final String SHUTTING_DOWN = "invalidation-queue-shutting-down";
+    static final String INVALID_NAME = "invalid-stream-name";
+
+    private static final String MIST_OK = "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}}\n\n";
+
+    private InvalidationReplies() {
+    }
+
+    static FullHttpResponse queued(ByteBufAllocator alloc) {
+        ByteBuf body = ByteBufUtil.writeUtf8(alloc, MIST_OK);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/javascript")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(Decisions.HEADER, QUEUED);
+        return response;
+    }
+
+    /** 503 with {@code Retry-After: 1}: the queue holds its maximum of distinct names. */
+    static FullHttpResponse full(ByteBufAllocator alloc, int accepted, int total) {
+        return ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, QUEUE_FULL,
+                partial(accepted, total) + "retry the whole request");
+    }
+
+    /** 503 with {@code Retry-After: 1}: this process is stopping; its successor will take the names. */
+    static FullHttpResponse shuttingDown(ByteBufAllocator alloc, int accepted, int total) {
+        return ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, SHUTTING_DOWN,
+                partial(accepted, total) + "retry the whole request");
+    }
+
+    /** 400: retrying cannot help, so nothing of the request was queued. */
+    static FullHttpResponse invalid(ByteBufAllocator alloc, int index, String problem) {
+        return ProxyResponses.rejection(alloc, HttpResponseStatus.BAD_REQUEST, INVALID_NAME,
+                "name " + index + ": " + problem + "; nothing was queued");
+    }
+
+    private static String partial(int accepted, int total) {
+        return accepted == 0 ? "nothing was queued; "
+                : accepted + " of " + total + " names were queued and will be delivered; ";
+    }
+}

@@ -1,0 +1,107 @@
+package io.mistguard.proxy.invalidation.http;
+
+import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.invalidation.InvalidationQueue;
+import io.mistguard.proxy.invalidation.InvalidationSender;
+import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.invalidation.ShutdownReport;
+import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.time.Scheduler;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running invalidation queue of one mistguard: its own scheduler thread, the queue (started by
+ * replaying the state file), the interceptor that feeds it, and its orderly stop.
+ *
+ * <p>The queue runs on a dedicated daemon thread, not on an event loop: checkpoints are small but
+ * blocking file writes. Thread-safe; {@link #shutdown()} blocks and must not run on an event loop.
+ */
+public final class InvalidationService {
+
+    private static final Logger log = LoggerFactory.getLogger(InvalidationService.class);
+    /** Beyond the grace: time for the final state-file write. */
+    private static final long FINAL_WRITE_MARGIN_MILLIS = 5_000;
+
+    private final InvalidationsConfig config;
+    private final ScheduledThreadPoolExecutor executor;
+    private final InvalidationQueue queue;
+
+    private InvalidationService(InvalidationsConfig config, ScheduledThreadPoolExecutor executor,
+                                InvalidationQueue queue) {
+        this.config = config;
+        this.executor = executor;
+        this.queue = queue;
+    }
+
+    /**
+     * Starts the queue; names left in the state file are queued before this returns, ahead of any
+     * request. Call before the proxy listener opens.
+     *
+     * @param mayCall the Mist circuit breaker: while false, no call to Mist starts
+     * @throws java.io.UncheckedIOException if the state file exists but cannot be read
+     */
+    public static InvalidationService start(InvalidationsConfig config, InvalidationSender sender,
+                                            BooleanSupplier mayCall) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "mistguard-invalidations");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true); // cancelled backoff and deadline timers must not pile up
+        try {
+            InvalidationQueue queue = InvalidationQueue.builder(config.queue(), sender, Scheduler.of(executor))
+                    .mayCall(mayCall).start();
+            return new InvalidationService(config, executor, queue);
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Wraps {@code delegate} so that {@code invalidate_sessions} commands are answered by this queue. */
+    public Forwarder intercepting(Forwarder delegate) {
+        return new InvalidationForwarder(queue::offer, delegate);
+    }
+
+    /** For {@code /admin/invalidations} and metrics; any thread, never blocks. */
+    public InvalidationStats stats() {
+        return queue.stats();
+    }
+
+    /** The queue itself, for callers (admin, tests) that offer names directly. */
+    public InvalidationQueue queue() {
+        return queue;
+    }
+
+    /**
+     * Delivers for at most the configured {@code shutdown_grace}, writes what is left to the state
+     * file and stops the scheduler thread. Blocks; idempotent. Needs the upstream client and its
+     * event loops still running, so call it before they are closed.
+     */
+    public ShutdownReport shutdown() throws InterruptedException {
+        long waitMillis = config.shutdownGrace().toMillis() + FINAL_WRITE_MARGIN_MILLIS;
+        try {
+            ShutdownReport report = queue.shutdown().toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
+            if (report.drained()) {
+                log.info("invalidation queue drained");
+            } else if (report.stateFile() != null) {
+                log.info("invalidation queue stopped with {} name(s) left; written to {} for the next start",
+                        report.remaining().size(), report.stateFile());
+            }
+            return report;
+        } catch (ExecutionException e) {
+            return null; // the queue logged the names it could not write
+        } catch (TimeoutException e) {
+            log.error("invalidation queue did not stop within {} ms; pending names may be lost", waitMillis);
+            return null;
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}

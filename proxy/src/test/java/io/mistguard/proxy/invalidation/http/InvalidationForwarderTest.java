@@ -1,0 +1,185 @@
+package io.mistguard.proxy.invalidation.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.invalidation.OfferOutcome;
+import io.mistguard.proxy.server.Forwarder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The decorator's decision table, with a scripted queue and a delegate that records what reaches it. */
+class InvalidationForwarderTest {
+
+    private static final ByteBufAllocator ALLOC = new UnpooledByteBufAllocator(false);
+    private static final String MIST_OK = "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}}\n\n";
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final EventLoop loop = channel.eventLoop();
+    private final List<String> offered = new ArrayList<>();
+    private final List<String> delegated = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    private final Forwarder delegate = (loop, alloc, request, mistRequest) -> {
+        delegated.add(mistRequest.command());
+        request.release();
+        FullHttpResponse proxied = InvalidationReplies.queued(alloc);
+        proxied.headers().set("Mistguard-Decision", "proxied");
+        return new Forwarder.Exchange() {
+            @Override
+            public Future<FullHttpResponse> response() {
+                return loop.newSucceededFuture(proxied);
+            }
+
+            @Override
+            public void cancel() {
+            }
+        };
+    };
+
+    /** Sends {@code json} as a form body to {@code /} through a forwarder whose queue answers with {@code outcomes}. */
+    private FullHttpResponse send(String json, Function<String, OfferOutcome> outcomes) {
+        String form = "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
+                Unpooled.copiedBuffer(form, StandardCharsets.UTF_8));
+        request.headers().set("Content-Type", "application/x-www-form-urlencoded");
+        MistRequest mistRequest = new CommandClassifier().classify("POST", "/",
+                "application/x-www-form-urlencoded", request.content());
+        Function<String, OfferOutcome> queue = name -> {
+            offered.add(name);
+            return outcomes.apply(name);
+        };
+        Forwarder.Exchange exchange = new InvalidationForwarder(queue, delegate)
+                .forward(loop, ALLOC, request, mistRequest);
+        assertThat(request.refCnt()).as("the request is released either way").isZero();
+        assertThat(exchange.response().isSuccess()).as("answered at once").isTrue();
+        exchange.cancel(); // harmless after the answer
+        return exchange.response().getNow();
+    }
+
+    private static String body(FullHttpResponse response) {
+        try {
+            return response.content().toString(StandardCharsets.UTF_8);
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
+    void oneNameIsQueuedAndAnsweredWithMistsReply() {
+        FullHttpResponse response = send("{\"invalidate_sessions\":\"video+a\"}", n -> OfferOutcome.QUEUED);
+
+        assertThat(response.status().code()).isEqualTo(200);
+        assertThat(response.headers().get("Content-Type")).isEqualTo("text/javascript");
+        assertThat(response.headers().get("Mistguard-Decision")).isEqualTo("queued");
+        assertThat(response.headers().getInt("Content-Length")).isEqualTo(MIST_OK.length());
+        assertThat(body(response)).isEqualTo(MIST_OK);
+        assertThat(offered).containsExactly("video+a");
+        assertThat(delegated).isEmpty();
+    }
+
+    @Test
+    void everyNameOfAnArrayIsOfferedInOrderAndCoalescingStillCountsAsAccepted() {
+        OfferOutcome[] outcomes = {OfferOutcome.QUEUED, OfferOutcome.COALESCED, OfferOutcome.REQUEUED_AFTER_FLIGHT};
+        FullHttpResponse response = send("{\"invalidate_sessions\":[\"a\",\"b\",\"c\"]}",
+                n -> outcomes[offered.size() - 1]);
+
+        assertThat(response.headers().get("Mistguard-Decision")).isEqualTo("queued");
+        assertThat(body(response)).isEqualTo(MIST_OK);
+        assertThat(offered).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void anEmptyArrayIsAnsweredWithoutOfferingAnything() {
+        FullHttpResponse response = send("{\"invalidate_sessions\":[]}", n -> OfferOutcome.QUEUED);
+
+        assertThat(body(response)).isEqualTo(MIST_OK);
+        assertThat(offered).isEmpty();
+    }
+
+    static Stream<String> notOurs() {
+        return Stream.of(
+                "{\"invalidate_sessions\":\"video+a\",\"push_list\":true}", // mixed keys: an ordinary write
+                "{\"invalidate_sessions\":3}",
+                "{\"invalidate_sessions\":null}",
+                "{\"invalidate_sessions\":{\"stream\":\"video+a\"}}",
+                "{\"invalidate_sessions\":[\"video+a\",3]}",
+                "{\"invalidate_sessions\":[[\"video+a\"]]}",
+                "{\"invalidate_sessions\":\"a\",\"invalidate_sessions\":\"b\"}",
+                "{\"invalidate_sessions\":\"video+a\"} trailing", // unparsable for Mist as well
+                "[\"invalidate_sessions\"]",
+                "{\"push_list\":true}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notOurs")
+    void whatIsNotAPlainInvalidationGoesToTheDelegateUnchanged(String json) {
+        FullHttpResponse response = send(json, n -> OfferOutcome.QUEUED);
+
+        assertThat(response.headers().get("Mistguard-Decision")).isEqualTo("proxied");
+        response.release();
+        assertThat(offered).isEmpty();
+        assertThat(delegated).hasSize(1);
+    }
+
+    @Test
+    void anInvalidNameRefusesTheWholeRequestWith400BeforeAnythingIsQueued() {
+        FullHttpResponse response = send("{\"invalidate_sessions\":[\"video+a\",\"bad\\nname\"]}",
+                n -> OfferOutcome.QUEUED);
+
+        assertThat(response.status().code()).isEqualTo(400);
+        assertThat(response.headers().get("Mistguard-Decision")).isEqualTo("rejected; reason=invalid-stream-name");
+        assertThat(response.headers().contains("Retry-After")).isFalse();
+        assertThat(body(response)).startsWith("mistguard: 400").contains("name 1: control character")
+                .contains("nothing was queued").doesNotContain("{");
+        assertThat(offered).isEmpty();
+    }
+
+    @Test
+    void aFullQueueIsA503WithRetryAfterAndStopsAtTheFirstRefusedName() {
+        FullHttpResponse response = send("{\"invalidate_sessions\":[\"a\",\"b\",\"c\"]}",
+                n -> n.equals("a") ? OfferOutcome.QUEUED : OfferOutcome.REJECTED_FULL);
+
+        assertThat(response.status().code()).isEqualTo(503);
+        assertThat(response.headers().get("Retry-After")).isEqualTo("1");
+        assertThat(response.headers().get("Mistguard-Decision"))
+                .isEqualTo("rejected; reason=invalidation-queue-full");
+        assertThat(body(response)).contains("1 of 3 names were queued").contains("retry the whole request");
+        assertThat(offered).containsExactly("a", "b");
+    }
+
+    @Test
+    void aQueueShuttingDownIsA503WithItsOwnReason() {
+        FullHttpResponse response = send("{\"invalidate_sessions\":\"a\"}", n -> OfferOutcome.REJECTED_SHUTDOWN);
+
+        assertThat(response.status().code()).isEqualTo(503);
+        assertThat(response.headers().get("Retry-After")).isEqualTo("1");
+        assertThat(response.headers().get("Mistguard-Decision"))
+                .isEqualTo("rejected; reason=invalidation-queue-shutting-down");
+        assertThat(body(response)).contains("nothing was queued");
+    }
+}
