@@ -40,16 +40,24 @@ final class DemoUpstream implements AutoCloseable {
         out.println("  curl -si " + proxy + "/api2 --data-urlencode 'command=" + GET_STATE + "'");
         out.println("  # Prometheus stats, passed through untouched:");
         out.println("  curl -s " + proxy + "/koekjes");
-        out.println("  # Make Mist hang on every request, then see mistguard answer 504 after request_timeout ("
-                + mistguard.config().requestTimeout().toSeconds() + " s):");
+        out.println("  # Make Mist hang on every request. GetState is then answered 504 within its route's budget ("
+                + getStateBudget(mistguard) + "), and an invalidation is still answered at once (queued):");
         out.println("  curl -s -XPOST " + control + "/faults -d '{\"action\":\"hang\"}'");
-        out.println("  curl -si " + proxy + "/api2 --data-urlencode 'command={\"push_list\":true}'");
-        out.println("  curl -s -XDELETE " + control + "/faults");
+        out.println("  curl -si " + proxy + "/api2 --data-urlencode 'command=" + GET_STATE + "'");
+        out.println("  curl -si " + proxy + "/ --data-urlencode 'command={\"invalidate_sessions\":\"video+stream0\"}'");
+        out.println("  curl -s -XDELETE " + control + "/faults    # Mist recovers; the queued invalidation is delivered");
         out.println("  # mistguard's own health:");
         out.println("  curl -s " + admin + "/healthz");
         out.println();
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    private static String getStateBudget(Mistguard mistguard) {
+        return mistguard.config().policy().routes().stream()
+                .filter(route -> route.name().equals("get-state"))
+                .map(route -> route.timeout().toMillis() + " ms")
+                .findFirst().orElse("its route budget");
     }
 
     @Override
