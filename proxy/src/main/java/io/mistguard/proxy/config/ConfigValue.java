@@ -35,6 +35,11 @@ final class ConfigValue {
         this.problems = requireNonNull(problems, "problems");
     }
 
+    /** How many problems the whole file has so far (to tell whether a step added any). */
+    int problemCount() {
+        return problems.count();
+    }
+
     String path() {
         return path;
     }

@@ -55,6 +55,10 @@ final class Problems {
         add(Optional.empty(), "", message);
     }
 
+    int count() {
+        return problems.size();
+    }
+
     boolean isEmpty() {
         return problems.isEmpty();
     }

@@ -53,6 +53,7 @@ final class RoutesBinder {
                                               .orElse(base);
         List<ConfigValue> items = routesValue.get().asList().orElse(List.of());
         RoutesBinder binder = new RoutesBinder(breakers, admissions, defaults);
+        int problemsBefore = routesValue.get().problemCount();
         List<RouteConfig> routes = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             binder.last = i == items.size() - 1;
@@ -65,7 +66,10 @@ final class RoutesBinder {
         try {
             return new PolicyConfig(routes, breakers, admissions);
         } catch (IllegalArgumentException e) {
-            routesValue.get().problem(e.getMessage()); // only reached when a route above had a problem
+            // The table's own checks repeat the positioned ones above; report it only if they said nothing.
+            if (routesValue.get().problemCount() == problemsBefore) {
+                routesValue.get().problem(e.getMessage());
+            }
             return builtIn;
         }
     }
