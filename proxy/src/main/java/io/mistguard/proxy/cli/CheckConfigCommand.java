@@ -46,7 +46,6 @@ final class CheckConfigCommand implements Callable<Integer> {
             return 2;
         }
         RouteReport.lines(config.policy()).forEach(out::println);
-        out.println("* the sum exceeds the route's timeout, which cuts every request there (information only)");
         List<String> failures = RouteRules.failures(config.policy());
         if (failures.isEmpty()) {
             out.println(file + ": OK, " + config.policy().routes().size() + " routes");

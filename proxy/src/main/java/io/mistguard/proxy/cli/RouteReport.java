@@ -46,6 +46,9 @@ final class RouteReport {
             }
             lines.add(line.toString().stripTrailing());
         }
+        if (policy.routes().stream().anyMatch(r -> WorstCase.of(r, policy).cutByTimeout())) {
+            lines.add("* the sum exceeds the route's timeout, which cuts every request there (information only)");
+        }
         return lines;
     }
 
