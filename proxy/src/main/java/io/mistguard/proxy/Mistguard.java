@@ -1,12 +1,20 @@
 package io.mistguard.proxy;
 
+import io.mistguard.proxy.admin.AdminBackend;
 import io.mistguard.proxy.admin.AdminServer;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.invalidation.http.InvalidationService;
 import io.mistguard.proxy.invalidation.http.MistInvalidationSender;
+import io.mistguard.proxy.metrics.Metrics;
+import io.mistguard.proxy.policy.Inflight;
+import io.mistguard.proxy.policy.InflightAttempt;
+import io.mistguard.proxy.policy.LivePolicies;
 import io.mistguard.proxy.policy.PolicyForwarder;
+import io.mistguard.proxy.policy.PolicyHooks;
 import io.mistguard.proxy.policy.UpstreamAttempts;
+import io.mistguard.proxy.reload.ConfigReloader;
+import io.mistguard.proxy.reload.ReloadOutcome;
 import io.mistguard.proxy.server.Forwarder;
 import io.mistguard.proxy.server.ProxyServer;
 import io.mistguard.proxy.server.Transport;
@@ -14,8 +22,12 @@ import io.mistguard.proxy.time.Ticker;
 import io.mistguard.proxy.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,55 +41,78 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The invalidation queue starts (replaying its state file) before the proxy listener opens, and
  * stops after it closes but before the upstream client and event loops, which it needs to deliver.
+ *
+ * <p>It is also the admin listener's {@link AdminBackend}: ready once both listeners are bound
+ * (the state file was replayed before), not ready from the moment a stop begins; its route table
+ * is reloaded through a {@link ConfigReloader}.
  */
-public final class Mistguard implements AutoCloseable {
+public final class Mistguard implements AutoCloseable, AdminBackend {
 
     private static final Logger log = LoggerFactory.getLogger(Mistguard.class);
     /** Long enough for every loop to cancel its calls and close its connections; they run no I/O waits. */
     private static final Duration UPSTREAM_CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
-    private final ProxyConfig config;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final UpstreamClient upstream;
-    private final PolicyForwarder policies;
-    private final InvalidationService invalidations;
-    private final ProxyServer proxy;
-    private final AdminServer admin;
+    private final LivePolicies policies;
+    private final Metrics metrics;
+    private final ConfigReloader reloader;
+    private volatile InvalidationService invalidations;
+    private volatile ProxyServer proxy;
+    private volatile AdminServer admin;
+    private volatile boolean ready;
 
-    private Mistguard(ProxyConfig config, EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream,
-                      PolicyForwarder policies, InvalidationService invalidations, ProxyServer proxy,
-                      AdminServer admin) {
-        this.config = config;
+    private Mistguard(EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream, LivePolicies policies,
+                      Metrics metrics, ConfigReloader reloader) {
         this.acceptors = acceptors;
         this.workers = workers;
         this.upstream = upstream;
         this.policies = policies;
-        this.invalidations = invalidations;
-        this.proxy = proxy;
-        this.admin = admin;
+        this.metrics = metrics;
+        this.reloader = reloader;
     }
 
-    /** Binds both listeners. Blocks until they are bound; call from a plain thread. */
+    /** Binds both listeners, without a config file to reload from. */
     public static Mistguard start(ProxyConfig config) throws InterruptedException {
+        return start(config, null, UnaryOperator.identity());
+    }
+
+    /**
+     * Binds both listeners. Blocks until they are bound; call from a plain thread.
+     *
+     * @param file the config file reloads re-read, or {@code null}
+     * @param overrides what the command line and environment change in every reloaded file
+     */
+    public static Mistguard start(ProxyConfig config, Path file, UnaryOperator<ProxyConfig> overrides)
+            throws InterruptedException {
         Transport transport = Transport.best();
         EventLoopGroup acceptors = transport.newGroup(1, "mistguard-accept");
         EventLoopGroup workers = transport.newGroup(config.ioThreads(), "mistguard-io");
+        Metrics metrics = new Metrics();
         InvalidationService invalidations = null;
         try {
             UpstreamClient upstream = new UpstreamClient(config.upstream(), transport);
-            PolicyForwarder policies = new PolicyForwarder(config.policy(), UpstreamAttempts.of(upstream),
-                    Ticker.system());
+            LivePolicies policies = new LivePolicies(config.policy(), UpstreamAttempts.of(upstream), Ticker.system(),
+                    new PolicyHooks(new Inflight(), metrics::observer));
+            ConfigReloader reloader = new ConfigReloader(file, config, overrides, loaded -> {
+                policies.reload(loaded.policy());
+                metrics.routesChanged(loaded.policy().routes());
+            });
+            Mistguard mistguard = new Mistguard(acceptors, workers, upstream, policies, metrics, reloader);
             invalidations = InvalidationService.start(config.invalidations(), new MistInvalidationSender(upstream,
                     workers, config.upstream().address().toString(), config.invalidations().callTimeout()),
                     policies.queuedRoutesMayCall());
+            mistguard.invalidations = invalidations;
+            metrics.bind(policies, invalidations::stats);
             Forwarder forwarder = invalidations.intercepting(policies);
-            ProxyServer proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
-                    workers);
-            AdminServer admin = AdminServer.bind(config.admin().listen(), transport, acceptors);
-            log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", proxy.address(),
-                    admin.address(), config.upstream().host(), config.upstream().port(), transport.name());
-            return new Mistguard(config, acceptors, workers, upstream, policies, invalidations, proxy, admin);
+            mistguard.proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
+                    workers, config.logging().accessLog());
+            mistguard.admin = AdminServer.bind(config.admin(), mistguard, transport, acceptors);
+            mistguard.ready = true;
+            log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", mistguard.proxyAddress(),
+                    mistguard.adminAddress(), config.upstream().host(), config.upstream().port(), transport.name());
+            return mistguard;
         } catch (InterruptedException | RuntimeException e) {
             if (invalidations != null) {
                 invalidations.shutdown(); // keeps replayed names in the state file
@@ -96,18 +131,56 @@ public final class Mistguard implements AutoCloseable {
         return admin.address();
     }
 
+    /** The config in force: as started, with the route table of the last good reload. */
+    @Override
     public ProxyConfig config() {
-        return config;
+        return reloader.running();
     }
 
-    /** Breakers, admission pools and per-route counters, read-only (for the admin listener). */
+    /** Breakers, admission pools and per-route counters of the route table in force, read-only. */
+    @Override
     public PolicyForwarder policies() {
-        return policies;
+        return policies.current();
     }
 
     /** The invalidation queue's gauges and counters, for the admin listener and metrics. */
     public InvalidationStats invalidationStats() {
         return invalidations.stats();
+    }
+
+    @Override
+    public InvalidationStats invalidations() {
+        return invalidations.stats();
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public String scrape() {
+        return metrics.scrape();
+    }
+
+    /** Where a cache reports stale answers, and every other meter. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public List<InflightAttempt> inflight() {
+        return policies.inflight().list(nowNanos());
+    }
+
+    @Override
+    public long nowNanos() {
+        return System.nanoTime(); // the Ticker.system() the policies run on
+    }
+
+    @Override
+    public CompletableFuture<ReloadOutcome> reload(String trigger) {
+        return reloader.reload(trigger);
     }
 
     /**
@@ -117,12 +190,15 @@ public final class Mistguard implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException {
-        proxy.shutdown(config.shutdownGrace());
+        ready = false; // load balancers stop sending while in-flight requests finish
+        reloader.close();
+        proxy.shutdown(config().shutdownGrace());
         invalidations.shutdown();
         admin.close();
         upstream.close(UPSTREAM_CLOSE_TIMEOUT);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
+        metrics.close();
         log.info("mistguard stopped");
     }
 }

@@ -20,7 +20,7 @@ final class TestProxy implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestProxy(Mistguard mistguard) {
+    TestProxy(Mistguard mistguard) {
         this.mistguard = mistguard;
     }
 

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.admin;
 
+import io.mistguard.proxy.metrics.Metrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -17,40 +18,122 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * Answers the admin listener's requests. Today only {@code GET /healthz}: the process is up and its
- * event loops answer. Last handler of the admin pipeline; stateless and shared.
+ * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) for anyone;
+ * {@code /metrics} and {@code /admin/*} only with the bearer token when one is configured (401
+ * otherwise). Views are GET; mutations are POST only (405 with {@code Allow} otherwise). Last
+ * handler of the admin pipeline; stateless and shared. Runs on the acceptor loop: every view is
+ * read from snapshots without waiting, and a reload answers when its own thread is done.
  */
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private static final String GET = "GET, HEAD";
+    private static final String POST = "POST";
+
+    private final AdminBackend backend;
+    private final AdminAuth auth;
+
+    AdminHandler(AdminBackend backend, String token) {
+        this.backend = backend;
+        this.auth = new AdminAuth(token);
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
-        FullHttpResponse response;
-        if (!request.decoderResult().isSuccess()) {
-            response = text(ctx, HttpResponseStatus.BAD_REQUEST, "bad request\n");
-        } else if (!"/healthz".equals(path)) {
-            response = text(ctx, HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n");
-        } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-            response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET\n");
-            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-        } else {
-            response = text(ctx, HttpResponseStatus.OK, "ok\n");
-        }
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        if (!request.decoderResult().isSuccess()) {
+            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        HttpMethod method = request.method();
+        boolean get = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+        if (path.equals("/healthz") || path.equals("/readyz")) {
+            write(ctx, get ? probe(path) : AdminAnswer.methodNotAllowed(GET), keepAlive);
+            return;
+        }
+        if (!auth.allows(request)) {
+            write(ctx, new AdminAnswer(HttpResponseStatus.UNAUTHORIZED, AdminAnswer.JSON,
+                    AdminViews.error("missing or wrong Authorization: Bearer token"), null), keepAlive);
+            return;
+        }
+        if (path.equals("/admin/reload")) {
+            if (!method.equals(HttpMethod.POST)) {
+                write(ctx, AdminAnswer.methodNotAllowed(POST), keepAlive);
+                return;
+            }
+            backend.reload("POST /admin/reload").whenComplete((outcome, error) -> ctx.executor().execute(() ->
+                    write(ctx, error != null ? AdminAnswer.json(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                                                AdminViews.error(String.valueOf(error)))
+                              : AdminAnswer.json(outcome.applied() ? HttpResponseStatus.OK
+                                                 : HttpResponseStatus.UNPROCESSABLE_ENTITY, AdminViews.reload(outcome)),
+                          keepAlive)));
+            return;
+        }
+        if (path.startsWith(BreakerActions.PREFIX)) {
+            write(ctx, method.equals(HttpMethod.POST) ? BreakerActions.act(backend.policies(), uri, client(ctx))
+                    : AdminAnswer.methodNotAllowed(POST), keepAlive);
+            return;
+        }
+        if (!isView(path)) {
+            write(ctx, notFound(path), keepAlive);
+        } else {
+            write(ctx, get ? view(path) : AdminAnswer.methodNotAllowed(GET), keepAlive);
+        }
+    }
+
+    private AdminAnswer probe(String path) {
+        if (path.equals("/healthz")) {
+            return AdminAnswer.text(HttpResponseStatus.OK, "ok\n");
+        }
+        return backend.ready() ? AdminAnswer.text(HttpResponseStatus.OK, "ready\n")
+                : AdminAnswer.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+    }
+
+    private static boolean isView(String path) {
+        return switch (path) {
+            case "/metrics", "/admin/routes", "/admin/breakers", "/admin/inflight", "/admin/invalidations" -> true;
+            default -> false;
+        };
+    }
+
+    /** The read-only views; {@code null} for an unknown path. */
+    private AdminAnswer view(String path) {
+        return switch (path) {
+            case "/metrics" -> new AdminAnswer(HttpResponseStatus.OK, Metrics.CONTENT_TYPE, backend.scrape(), null);
+            case "/admin/routes" -> AdminAnswer.ok(AdminViews.routes(backend.config().policy().routes()));
+            case "/admin/breakers" -> AdminAnswer.ok(AdminViews.breakers(backend.policies().breakers()));
+            case "/admin/inflight" -> {
+                long now = backend.nowNanos();
+                yield AdminAnswer.ok(AdminViews.inflight(backend.inflight(), now));
+            }
+            case "/admin/invalidations" -> AdminAnswer.ok(AdminViews.invalidations(backend.invalidations()));
+            default -> null;
+        };
+    }
+
+    private static AdminAnswer notFound(String path) {
+        return AdminAnswer.json(HttpResponseStatus.NOT_FOUND, AdminViews.error("not found: " + path));
+    }
+
+    private static String client(ChannelHandlerContext ctx) {
+        return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAlive) {
+        ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), answer.body());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(), content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        if (answer.allow() != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
+        }
+        HttpUtil.setContentLength(response, content.readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response);
         } else {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    private static FullHttpResponse text(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
-        ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        HttpUtil.setContentLength(response, content.readableBytes());
-        return response;
     }
 }

@@ -1,6 +1,6 @@
 package io.mistguard.proxy.admin;
 
-import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 
 /**
- * The operator's listener, separate from the proxy port (loopback by default): health now; metrics,
- * state views and overrides as they land. Pipeline: {@code codec → aggregator → admin}.
+ * The operator's listener, separate from the proxy port (loopback by default): probes, metrics,
+ * state views and operator actions ({@link AdminHandler}). Pipeline: {@code codec → aggregator → admin}.
  */
 public final class AdminServer {
 
@@ -26,9 +26,9 @@ public final class AdminServer {
     }
 
     /** Binds the admin listener; blocks until bound, so call it from a non-event-loop thread. */
-    public static AdminServer bind(HostPort listen, Transport transport, EventLoopGroup group)
+    public static AdminServer bind(AdminConfig config, AdminBackend backend, Transport transport, EventLoopGroup group)
             throws InterruptedException {
-        AdminHandler handler = new AdminHandler();
+        AdminHandler handler = new AdminHandler(backend, config.token());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -41,7 +41,7 @@ public final class AdminServer {
                                 .addLast("admin", handler);
                     }
                 });
-        return new AdminServer(bootstrap.bind(listen.host(), listen.port()).sync().channel());
+        return new AdminServer(bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel());
     }
 
     public InetSocketAddress address() {

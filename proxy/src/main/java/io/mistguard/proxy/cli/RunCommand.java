@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
                 + "mistguard talks to Mist.", ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "1:failed at run time (e.g. port in use)",
-            "2:bad configuration or flags"})
+            "2:bad configuration or flags"},
+        subcommands = CheckConfigCommand.class)
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -71,12 +72,15 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        LogFormat.apply(config.logging().format().configName());
         ShutdownSignal signal = ShutdownSignal.install();
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null) {
             if (demoUpstream != null) {
                 config = config.withUpstream(demoUpstream.url());
             }
-            try (Mistguard mistguard = Mistguard.start(config)) {
+            ProxyConfig started = config;
+            try (Mistguard mistguard = Mistguard.start(config, configFile, loaded -> overrides(loaded, started));
+                 ReloadTriggers triggers = ReloadTriggers.install(configFile, mistguard)) {
                 if (demoUpstream != null) {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
                 }
@@ -88,6 +92,33 @@ public final class RunCommand implements Callable<Integer> {
 
     private ProxyConfig effectiveConfig() throws ConfigException {
         ProxyConfig config = configFile == null ? ProxyConfig.defaults() : ConfigLoader.load(configFile);
+        return flags(environment(config));
+    }
+
+    /**
+     * The environment: {@code MISTGUARD_ADMIN_TOKEN} and {@code MISTGUARD_LOG_FORMAT} win over the
+     * file, so a secret need not be written into it.
+     */
+    private static ProxyConfig environment(ProxyConfig config) {
+        String token = System.getenv("MISTGUARD_ADMIN_TOKEN");
+        if (token != null && !token.isEmpty()) {
+            config = config.withAdmin(config.admin().withToken(token));
+        }
+        String format = System.getenv(LogFormat.VARIABLE);
+        if (format != null && !format.isBlank()) {
+            config = config.withLogging(config.logging().withFormat(format.trim()));
+        }
+        return config;
+    }
+
+    /** A reloaded file as the running process sees it: environment, flags and the demo upstream applied. */
+    private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) {
+        ProxyConfig config = flags(environment(loaded));
+        return demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
+                    : config;
+    }
+
+    private ProxyConfig flags(ProxyConfig config) {
         if (listen != null) {
             config = config.withListen(parseHostPort("--listen", listen));
         }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * <p>A unit is always required, also for zero: a bare {@code 5} is ambiguous between seconds and
  * milliseconds, and that ambiguity is exactly how timeouts end up 1000 times too long.
  */
-final class Durations {
+public final class Durations {
 
     static final String EXPECTED = "a number with a unit, like 500ms, 5s, 1m";
 
@@ -32,7 +32,7 @@ final class Durations {
      *
      * @throws IllegalArgumentException with a message for the operator, naming what was expected
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
             if (text.startsWith("-")) {
@@ -54,7 +54,7 @@ final class Durations {
     }
 
     /** Prints {@code d} in the largest unit that represents it exactly, e.g. {@code 90s}, {@code 1500ms}. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long nanos = d.toNanos();
         if (nanos == 0) {
             return "0s";

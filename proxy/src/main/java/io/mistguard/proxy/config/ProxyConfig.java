@@ -18,10 +18,11 @@ import java.time.Duration;
  * @param ioThreads event loop threads; 0 means one per available core
  * @param policy the route table with its breakers and admission pools
  * @param invalidations the {@code invalidate_sessions} queue
+ * @param logging the access log and the log format
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                           AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
-                          InvalidationsConfig invalidations) {
+                          InvalidationsConfig invalidations, LoggingConfig logging) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     static final int MAX_IO_THREADS = 1024;
@@ -29,7 +30,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     private static final ProxyConfig DEFAULTS =
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
                             LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
-                            PolicyConfig.defaults(), InvalidationsConfig.defaults());
+                            PolicyConfig.defaults(), InvalidationsConfig.defaults(), LoggingConfig.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -41,6 +42,27 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         Require.inRange(ioThreads, 0, MAX_IO_THREADS, "ioThreads");
         requireNonNull(policy, "policy");
         requireNonNull(invalidations, "invalidations");
+        requireNonNull(logging, "logging");
+    }
+
+    /** A configuration with the default {@code logging:} section. */
+    public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                       AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
+                       InvalidationsConfig invalidations) {
+        this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy, invalidations,
+             LoggingConfig.defaults());
+    }
+
+    /** Returns a copy with another admin section (the admin token from the environment). */
+    public ProxyConfig withAdmin(AdminConfig admin) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations, logging);
+    }
+
+    /** Returns a copy with another {@code logging:} section (the format from the environment). */
+    public ProxyConfig withLogging(LoggingConfig logging) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations, logging);
     }
 
     /**
@@ -56,13 +78,13 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another route table. */
     public ProxyConfig withPolicy(PolicyConfig policy) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations);
+                               invalidations, logging);
     }
 
     /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
     public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations);
+                               invalidations, logging);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -73,7 +95,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations);
+                               invalidations, logging);
     }
 
     /**
@@ -85,7 +107,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads, policy, invalidations);
+                               shutdownGrace, ioThreads, policy, invalidations, logging);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -95,7 +117,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
 
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
-        return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen),
-                               shutdownGrace, ioThreads, policy, invalidations);
+        return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen, admin.token()),
+                               shutdownGrace, ioThreads, policy, invalidations, logging);
     }
 }

@@ -26,8 +26,9 @@ final class ProxyConfigBinder {
         int ioThreads = root.integer("io_threads", d.ioThreads(), 0, ProxyConfig.MAX_IO_THREADS);
         PolicyConfig policy = RoutesBinder.bind(root, requestTimeout);
         InvalidationsConfig invalidations = root.mapping("invalidations", InvalidationsBinder::bind);
+        LoggingConfig logging = root.mapping("logging", ProxyConfigBinder::logging);
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations);
+                               invalidations, logging);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {
@@ -54,6 +55,14 @@ final class ProxyConfigBinder {
     }
 
     private static AdminConfig admin(ConfigMapping m) {
-        return new AdminConfig(m.hostPort("listen", AdminConfig.defaults().listen()));
+        return new AdminConfig(m.hostPort("listen", AdminConfig.defaults().listen()),
+                               m.string("token", AdminConfig.defaults().token()));
+    }
+
+    private static LoggingConfig logging(ConfigMapping m) {
+        LoggingConfig d = LoggingConfig.defaults();
+        LoggingConfig.Format format = m.value("format")
+                .flatMap(v -> v.scalar("a log format", "text or json", LoggingConfig.Format::parse)).orElse(d.format());
+        return new LoggingConfig(m.bool("access_log", d.accessLog()), format);
     }
 }

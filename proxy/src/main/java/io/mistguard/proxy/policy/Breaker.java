@@ -7,6 +7,9 @@ import io.mistguard.proxy.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A named circuit breaker shared by the routes that name it: Failsafe's {@link CircuitBreaker}
@@ -22,11 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *   trial permits are out at once, counted here.</li>
  * </ul>
  *
+ * <p>An operator may force the breaker open or closed for a while ({@link #force}); the override
+ * expires on the same {@link Ticker} and is checked before anything else.
+ *
  * <p>Thread-safe and lock-free apart from Failsafe's own short monitor when a result is recorded.
  * Every permit handed out must be settled exactly once through {@link Permit}.
  */
 public final class Breaker {
 
+    private static final Logger log = LoggerFactory.getLogger(Breaker.class);
     private static final Duration FOREVER = Duration.ofDays(365 * 100);
     private static final long NOT_OPEN = Long.MIN_VALUE;
 
@@ -37,6 +44,7 @@ public final class Breaker {
     /** When the breaker last opened, on {@link #ticker}; {@link #NOT_OPEN} once half-opened by us. */
     private final AtomicLong openedAt = new AtomicLong(NOT_OPEN);
     private final AtomicInteger trialsOut = new AtomicInteger();
+    private final AtomicReference<ForcedState> forced = new AtomicReference<>();
 
     public Breaker(String name, BreakerConfig config, Ticker ticker) {
         this.name = name;
@@ -59,8 +67,38 @@ public final class Breaker {
         return name;
     }
 
+    public BreakerConfig config() {
+        return config;
+    }
+
+    /** Holds the breaker open ({@code open}) or closed for {@code duration}, replacing any override. */
+    public void force(boolean open, Duration duration) {
+        forced.set(new ForcedState(open, ticker.nanoTime() + duration.toNanos()));
+    }
+
+    /** Ends an override at once; false when there was none. */
+    public boolean clearForce() {
+        return forced.getAndSet(null) != null;
+    }
+
+    /** The override in force now, or {@code null}; an expired one is dropped (and logged) here. */
+    private ForcedState activeForce() {
+        ForcedState f = forced.get();
+        if (f != null && f.expiredAt(ticker.nanoTime())) {
+            if (forced.compareAndSet(f, null)) {
+                log.warn("breaker {}: forced-{} expired; its own state applies again", name, f.name());
+            }
+            return null;
+        }
+        return f;
+    }
+
     /** Asks for a permit; {@code null} means the breaker is open (or its trials are all out). */
     public Permit tryAcquire() {
+        ForcedState f = activeForce();
+        if (f != null) {
+            return f.open() ? null : new Permit(false, false);
+        }
         CircuitBreaker.State state = failsafe.getState();
         if (state == CircuitBreaker.State.OPEN) {
             long opened = openedAt.get();
@@ -87,12 +125,20 @@ public final class Breaker {
      * for callers that only need to hold back (the invalidation drainer), not to take part in trials.
      */
     public boolean isRejecting() {
+        ForcedState f = activeForce();
+        if (f != null) {
+            return f.open();
+        }
         return failsafe.getState() == CircuitBreaker.State.OPEN && openedAt.get() != NOT_OPEN
                 && ticker.nanoTime() - openedAt.get() < config.openDuration().toNanos();
     }
 
     /** How long until an open breaker lets a trial through; zero when it is not open. */
     public Duration remainingOpen() {
+        ForcedState f = activeForce();
+        if (f != null) {
+            return f.open() ? Duration.ofNanos(Math.max(0, f.untilNanos() - ticker.nanoTime())) : Duration.ZERO;
+        }
         long opened = openedAt.get();
         if (failsafe.getState() != CircuitBreaker.State.OPEN || opened == NOT_OPEN) {
             return Duration.ZERO;
@@ -103,9 +149,12 @@ public final class Breaker {
 
     /** A read-only view for the admin listener and tests. */
     public BreakerSnapshot snapshot() {
+        ForcedState f = activeForce();
         return new BreakerSnapshot(name, failsafe.getState().name().toLowerCase(java.util.Locale.ROOT),
                                    failsafe.getFailureRate(), failsafe.getExecutionCount(), remainingOpen(),
-                                   trialsOut.get());
+                                   trialsOut.get(), f == null ? BreakerSnapshot.NOT_FORCED : f.name(),
+                                   f == null ? Duration.ZERO
+                                             : Duration.ofNanos(Math.max(0, f.untilNanos() - ticker.nanoTime())));
     }
 
     /**
@@ -116,22 +165,29 @@ public final class Breaker {
     public final class Permit {
 
         private final boolean trial;
+        /** False under a forced-closed override: the calls it lets through say nothing to Failsafe. */
+        private final boolean recorded;
         private boolean settled;
 
         private Permit(boolean trial) {
+            this(trial, true);
+        }
+
+        private Permit(boolean trial, boolean recorded) {
             this.trial = trial;
+            this.recorded = recorded;
         }
 
         /** Mist answered (any HTTP status). */
         public void success() {
-            if (settle()) {
+            if (settle() && recorded) {
                 failsafe.recordSuccess();
             }
         }
 
         /** Timeout, connection error, reset or bad response. */
         public void failure() {
-            if (settle()) {
+            if (settle() && recorded) {
                 failsafe.recordFailure();
             }
         }

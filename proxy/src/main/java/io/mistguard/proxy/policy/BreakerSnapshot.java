@@ -11,6 +11,24 @@ import java.time.Duration;
  * @param calls calls recorded in the current window
  * @param remainingOpen time until an open breaker lets a trial through; zero otherwise
  * @param trialsOut half-open trial calls in flight
+ * @param forced an operator's override: {@code open}, {@code closed} or {@code none}
+ * @param forcedFor time left of the override; zero when none
  */
 public record BreakerSnapshot(String name, String state, int failureRate, int calls, Duration remainingOpen,
-                              int trialsOut) {}
+                              int trialsOut, String forced, Duration forcedFor) {
+
+    /** {@link #forced()} when no override is in force. */
+    public static final String NOT_FORCED = "none";
+
+    /** For metrics: 0 closed, 1 open, 2 half-open, as callers experience it (an override wins). */
+    public int stateNumber() {
+        if (!forced.equals(NOT_FORCED)) {
+            return forced.equals("open") ? 1 : 0;
+        }
+        return switch (state) {
+            case "open" -> 1;
+            case "half_open" -> 2;
+            default -> 0;
+        };
+    }
+}

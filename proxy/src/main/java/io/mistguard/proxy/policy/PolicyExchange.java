@@ -43,6 +43,7 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     private final RoutePolicy route;
     private final UpstreamAttempts upstream;
+    private final Inflight inflight;
     private final io.mistguard.proxy.time.Ticker ticker;
     private final EventLoop loop;
     private final ByteBufAllocator alloc;
@@ -56,13 +57,15 @@ final class PolicyExchange implements Forwarder.Exchange {
     private boolean holdingSlot;
     private UpstreamAttempts.Attempt attempt;
     private Breaker.Permit permit;
+    private long upstreamNanos;
     private int attempts;
     private boolean done;
 
-    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, io.mistguard.proxy.time.Ticker ticker, EventLoop loop,
-                   ByteBufAllocator alloc, FullHttpRequest request) {
+    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
+                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request) {
         this.route = route;
         this.upstream = upstream;
+        this.inflight = inflight;
         this.ticker = ticker;
         this.loop = loop;
         this.alloc = alloc;
@@ -75,6 +78,11 @@ final class PolicyExchange implements Forwarder.Exchange {
     @Override
     public Future<FullHttpResponse> response() {
         return response;
+    }
+
+    @Override
+    public long upstreamNanos() {
+        return upstreamNanos;
     }
 
     void start() {
@@ -145,14 +153,21 @@ final class PolicyExchange implements Forwarder.Exchange {
         attempts++;
         permit = granted;
         route.stats().upstreamInFlight.incrementAndGet();
+        InflightAttempt view = new InflightAttempt(route.config().name(), attempts, ticker.nanoTime(), deadline);
+        inflight.add(view);
         UpstreamAttempts.Attempt started = upstream.start(loop, request.retainedDuplicate(),
                                                           Math.min(route.perTryNanos(), remaining()));
         attempt = started;
-        started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, granted, f));
+        started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, view, granted, f));
     }
 
-    private void onAttemptDone(UpstreamAttempts.Attempt finished, Breaker.Permit settled, Future<FullHttpResponse> f) {
+    private void onAttemptDone(UpstreamAttempts.Attempt finished, InflightAttempt view, Breaker.Permit settled,
+                               Future<FullHttpResponse> f) {
         route.stats().upstreamInFlight.decrementAndGet();
+        inflight.remove(view);
+        long took = view.age(ticker.nanoTime()).toNanos();
+        route.observer().attempted(took);
+        upstreamNanos += took; // a cancelled attempt fails at once, so it is counted before the answer
         if (finished != attempt) {
             // Abandoned by the deadline or the caller, its permit already settled.
             if (f.isSuccess()) {
@@ -280,6 +295,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         route.stats().decided(reason);
         long waited = ticker.nanoTime() - arrived;
         route.stats().longestAnswerNanos.accumulateAndGet(waited, Math::max);
+        route.observer().answered(waited);
         answer.headers().set(ROUTE_HEADER, route.config().name());
         answer.headers().set(ATTEMPTS_HEADER, attempts);
         response.setSuccess(answer);

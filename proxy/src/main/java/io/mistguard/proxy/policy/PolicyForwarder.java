@@ -21,6 +21,11 @@ import java.util.function.BooleanSupplier;
  * {@link PolicyExchange} for the request on the caller's event loop. Holds the breakers and
  * admission pools by name (shared by the routes that name them) and exposes read-only snapshots.
  * Thread-safe: everything it holds is immutable or lock-free.
+ *
+ * <p>A reload builds a new forwarder from the {@code previous} one ({@link LivePolicies}): a breaker
+ * or admission pool whose name and settings are unchanged is the same object, so its state (open,
+ * slots held, waiters) carries over; a route whose name is unchanged keeps its counters, and its
+ * retry budget when its retry settings are unchanged. Anything whose settings changed starts fresh.
  */
 public final class PolicyForwarder implements Forwarder {
 
@@ -30,18 +35,36 @@ public final class PolicyForwarder implements Forwarder {
     private final Map<String, Admission> admissions = new LinkedHashMap<>();
     private final UpstreamAttempts upstream;
     private final Ticker ticker;
+    private final PolicyConfig config;
+    private final PolicyHooks hooks;
 
     public PolicyForwarder(PolicyConfig config, UpstreamAttempts upstream, Ticker ticker) {
+        this(config, upstream, ticker, PolicyHooks.none(), null);
+    }
+
+    /** A forwarder for {@code config} that takes over what it can of {@code previous} (may be null). */
+    public PolicyForwarder(PolicyConfig config, UpstreamAttempts upstream, Ticker ticker, PolicyHooks hooks,
+                           PolicyForwarder previous) {
         this.upstream = upstream;
         this.ticker = ticker;
-        config.breakers().forEach((name, c) -> breakers.put(name, new Breaker(name, c, ticker)));
-        config.admissions().forEach((name, c) -> admissions.put(name, new Admission(name, c)));
+        this.config = config;
+        this.hooks = hooks;
+        config.breakers().forEach((name, c) -> breakers.put(name, previous != null
+                && previous.breakers.containsKey(name) && previous.breakers.get(name).config().equals(c)
+                ? previous.breakers.get(name) : new Breaker(name, c, ticker)));
+        config.admissions().forEach((name, c) -> admissions.put(name, previous != null
+                && previous.admissions.containsKey(name) && previous.admissions.get(name).config().equals(c)
+                ? previous.admissions.get(name) : new Admission(name, c)));
         this.table = new RouteTable(config.routes());
         List<RoutePolicy> compiled = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
+            RoutePolicy old = previous == null ? null : previous.policy(route.name());
+            RetryBudget budget = old != null && old.config().retry().equals(route.retry()) ? old.budget()
+                    : new RetryBudget(route.retry(), ticker);
+            RouteStats stats = old != null ? old.stats() : new RouteStats(route.name());
             compiled.add(new RoutePolicy(route, route.breaker() == null ? null : breakers.get(route.breaker()),
                                          route.admission() == null ? null : admissions.get(route.admission()),
-                                         new RetryBudget(route.retry(), ticker), new RouteStats(route.name())));
+                                         budget, stats, hooks.observers().apply(route)));
         }
         this.routes = List.copyOf(compiled);
     }
@@ -49,9 +72,23 @@ public final class PolicyForwarder implements Forwarder {
     @Override
     public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
         RoutePolicy route = routes.get(table.indexOf(mistRequest));
-        PolicyExchange exchange = new PolicyExchange(route, upstream, ticker, loop, alloc, request);
+        PolicyExchange exchange = new PolicyExchange(route, upstream, hooks.inflight(), ticker, loop, alloc, request);
         exchange.start();
         return exchange;
+    }
+
+    /** The route table and settings this forwarder serves. */
+    public PolicyConfig config() {
+        return config;
+    }
+
+    /** The breaker named {@code name}, for operator overrides; {@code null} when there is none. */
+    public Breaker breakerNamed(String name) {
+        return breakers.get(name);
+    }
+
+    private RoutePolicy policy(String name) {
+        return routes.stream().filter(r -> r.config().name().equals(name)).findFirst().orElse(null);
     }
 
     public List<BreakerSnapshot> breakers() {

@@ -30,5 +30,10 @@ public interface Forwarder {
 
         /** The caller went away: stop upstream work and free what it holds. Idempotent. */
         void cancel();
+
+        /** Time spent in upstream attempts so far (for the access log); -1 when not measured. */
+        default long upstreamNanos() {
+            return -1;
+        }
     }
 }

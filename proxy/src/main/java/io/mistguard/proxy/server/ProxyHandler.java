@@ -38,6 +38,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive;
     private boolean headRequest;
     private boolean draining;
+    private HttpMethod method;
+    private String path;
+    private long arrivedNanos;
 
     ProxyHandler(ProxyServices services) {
         this.services = services;
@@ -81,6 +84,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
         HttpVersion clientVersion = request.protocolVersion();
+        method = request.method();
+        path = pathOf(request.uri());
+        arrivedNanos = System.nanoTime();
         FullHttpRequest upstream = MessageFraming.towardsMist(request);
         services.inFlight().incrementAndGet();
         exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest);
@@ -88,7 +94,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onAnswer(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {
+        long upstreamNanos = exchange.upstreamNanos();
         exchange = null;
+        if (services.accessLog()) {
+            AccessLog.log(method, path, response, System.nanoTime() - arrivedNanos, upstreamNanos);
+        }
         services.inFlight().decrementAndGet();
         if (!ctx.channel().isActive()) {
             response.release();
@@ -117,6 +127,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The path without query string: bounded, and free of stream names and tokens. */
+    private static String pathOf(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
     }
 
     private void readNextRequest(ChannelHandlerContext ctx) {

@@ -39,9 +39,16 @@ public final class ProxyServer {
     /** Binds the listener; blocks until bound, so call it from a non-event-loop thread. */
     public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
                                    EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+        return bind(listen, limits, forwarder, transport, acceptors, workers, false);
+    }
+
+    /** As above; {@code accessLog}: one {@code mistguard.access} line per answer ({@link AccessLog}). */
+    public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
+                                   EventLoopGroup acceptors, EventLoopGroup workers, boolean accessLog)
+            throws InterruptedException {
         ChannelGroup channels = new DefaultChannelGroup("mistguard-clients", GlobalEventExecutor.INSTANCE);
         AtomicInteger inFlight = new AtomicInteger();
-        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight);
+        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight, accessLog);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())

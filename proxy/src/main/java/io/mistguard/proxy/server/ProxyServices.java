@@ -6,9 +6,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every client connection of one listener shares: the classifier, the forwarder, the set of
- * open channels (for draining) and the count of requests in flight (for graceful shutdown). All
- * members are thread-safe.
+ * open channels (for draining), the count of requests in flight (for graceful shutdown) and whether
+ * each answer gets an access-log line. All members are thread-safe.
  */
 record ProxyServices(CommandClassifier classifier, Forwarder forwarder, ChannelGroup channels,
-                     AtomicInteger inFlight) {
+                     AtomicInteger inFlight, boolean accessLog) {
+
+    ProxyServices(CommandClassifier classifier, Forwarder forwarder, ChannelGroup channels, AtomicInteger inFlight) {
+        this(classifier, forwarder, channels, inFlight, false);
+    }
 }

@@ -1,0 +1,39 @@
+package io.mistguard.proxy.admin;
+
+import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.policy.InflightAttempt;
+import io.mistguard.proxy.policy.PolicyForwarder;
+import io.mistguard.proxy.reload.ReloadOutcome;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the admin listener reads and acts on, implemented by the running {@code Mistguard}. Every
+ * method is thread-safe and returns at once (a reload answers through its future).
+ */
+public interface AdminBackend {
+
+    /** Listeners bound, invalidation state replayed, and not draining. */
+    boolean ready();
+
+    /** All meters in the Prometheus text format. */
+    String scrape();
+
+    /** The effective config in force (routes merged with their defaults). */
+    ProxyConfig config();
+
+    /** The route table in force, with its breakers. */
+    PolicyForwarder policies();
+
+    InvalidationStats invalidations();
+
+    /** Upstream attempts in flight, oldest first. */
+    List<InflightAttempt> inflight();
+
+    /** The clock attempts and breakers are measured on. */
+    long nowNanos();
+
+    /** Re-reads the config file; completes when the reload was applied or refused. */
+    CompletableFuture<ReloadOutcome> reload(String trigger);
+}

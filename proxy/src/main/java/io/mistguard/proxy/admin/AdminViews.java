@@ -1,0 +1,171 @@
+package io.mistguard.proxy.admin;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.policy.BreakerSnapshot;
+import io.mistguard.proxy.policy.InflightAttempt;
+import io.mistguard.proxy.reload.ReloadOutcome;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The JSON documents of the admin endpoints. Durations are written as milliseconds in keys ending
+ * {@code _ms}, so that tools need no duration parser. Stateless.
+ */
+final class AdminViews {
+
+    private AdminViews() {}
+
+    static String routes(List<RouteConfig> routes) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("routes");
+            for (RouteConfig r : routes) {
+                json.writeStartObject();
+                json.writeStringField("name", r.name());
+                json.writeStringField("kind", r.kind().configName());
+                json.writeObjectFieldStart("match");
+                optional(json, "method", r.match().method());
+                optional(json, "path", r.match().path());
+                if (r.match().commands() != null) {
+                    json.writeArrayFieldStart("commands");
+                    for (String c : r.match().commands().stream().sorted().toList()) {
+                        json.writeString(c);
+                    }
+                    json.writeEndArray();
+                }
+                optional(json, "command", r.match().command());
+                json.writeEndObject();
+                millis(json, "timeout_ms", r.timeout());
+                millis(json, "per_try_timeout_ms", r.perTryTimeout());
+                json.writeNumberField("attempts", r.retry().attempts());
+                millis(json, "backoff_base_ms", r.retry().backoffBase());
+                millis(json, "backoff_max_ms", r.retry().backoffMax());
+                optional(json, "breaker", r.breaker());
+                optional(json, "admission", r.admission());
+                json.writeNumberField("rejection_status", r.rejection().status());
+                if (r.callerTimeout() != null) {
+                    millis(json, "caller_timeout_ms", r.callerTimeout());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    static String breakers(List<BreakerSnapshot> breakers) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("breakers");
+            for (BreakerSnapshot b : breakers) {
+                breaker(json, b);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    static String breaker(BreakerSnapshot b) {
+        return Json.of(json -> breaker(json, b));
+    }
+
+    private static void breaker(JsonGenerator json, BreakerSnapshot b) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", b.name());
+        json.writeStringField("state", b.state());
+        json.writeNumberField("failure_rate", b.failureRate());
+        json.writeNumberField("calls", b.calls());
+        millis(json, "open_remaining_ms", b.remainingOpen());
+        json.writeNumberField("trials_out", b.trialsOut());
+        json.writeStringField("forced", b.forced());
+        millis(json, "forced_remaining_ms", b.forcedFor());
+        json.writeEndObject();
+    }
+
+    static String inflight(List<InflightAttempt> attempts, long now) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("inflight");
+            for (InflightAttempt a : attempts) {
+                json.writeStartObject();
+                json.writeStringField("route", a.route());
+                json.writeNumberField("attempt", a.attempt());
+                millis(json, "age_ms", a.age(now));
+                millis(json, "deadline_in_ms", a.untilDeadline(now));
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    static String invalidations(InvalidationStats s) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeNumberField("depth", s.depth());
+            millis(json, "oldest_pending_ms", s.oldestPendingAge());
+            json.writeNumberField("in_flight", s.inFlight());
+            json.writeNumberField("accepted", s.accepted());
+            json.writeNumberField("coalesced", s.coalesced());
+            json.writeNumberField("requeued", s.requeued());
+            json.writeNumberField("rejected", s.rejected());
+            json.writeNumberField("sent", s.sent());
+            json.writeNumberField("calls", s.calls());
+            json.writeNumberField("failed", s.failed());
+            json.writeNumberField("retried", s.retried());
+            json.writeNumberField("checkpoints_written", s.checkpointsWritten());
+            json.writeEndObject();
+        });
+    }
+
+    static String reload(ReloadOutcome outcome) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeBooleanField("applied", outcome.applied());
+            strings(json, "problems", outcome.problems());
+            strings(json, "restart_needed", outcome.restartNeeded());
+            json.writeEndObject();
+        });
+    }
+
+    static String error(String message) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        });
+    }
+
+    static String forced(BreakerSnapshot b, String action, Duration duration) {
+        return Json.of(json -> {
+            json.writeStartObject();
+            json.writeStringField("action", action);
+            json.writeStringField("for", duration == null ? "" : Durations.format(duration));
+            json.writeFieldName("breaker");
+            breaker(json, b);
+            json.writeEndObject();
+        });
+    }
+
+    private static void strings(JsonGenerator json, String field, List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String v : values) {
+            json.writeString(v);
+        }
+        json.writeEndArray();
+    }
+
+    private static void optional(JsonGenerator json, String field, String value) throws IOException {
+        if (value != null) {
+            json.writeStringField(field, value);
+        }
+    }
+
+    private static void millis(JsonGenerator json, String field, Duration d) throws IOException {
+        json.writeNumberField(field, d.toMillis());
+    }
+}

@@ -1,0 +1,49 @@
+package io.mistguard.proxy.cli;
+
+import io.mistguard.proxy.Mistguard;
+import io.mistguard.proxy.reload.ConfigWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * What starts a reload besides {@code POST /admin/reload}: SIGHUP, and a change of the config file
+ * (debounced by {@link #QUIET}). Both only ask {@link Mistguard#reload}, which runs on its own
+ * thread; nothing here waits for it. Without a config file there is nothing to watch or reload.
+ */
+final class ReloadTriggers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReloadTriggers.class);
+    /** Long enough for an editor's save or a ConfigMap swap to settle, short enough to feel immediate. */
+    static final Duration QUIET = Duration.ofMillis(300);
+
+    private final ConfigWatcher watcher;
+
+    private ReloadTriggers(ConfigWatcher watcher) {
+        this.watcher = watcher;
+    }
+
+    static ReloadTriggers install(Path file, Mistguard mistguard) {
+        if (file == null) {
+            return new ReloadTriggers(null);
+        }
+        Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP"));
+        ConfigWatcher watcher = null;
+        try {
+            watcher = ConfigWatcher.start(file, QUIET, () -> mistguard.reload("file change"));
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot watch {} for changes ({}); reload with SIGHUP or POST /admin/reload", file, e.toString());
+        }
+        return new ReloadTriggers(watcher);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+}

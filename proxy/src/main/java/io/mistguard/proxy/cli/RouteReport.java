@@ -1,0 +1,88 @@
+package io.mistguard.proxy.cli;
+
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.config.RouteMatch;
+import io.mistguard.proxy.config.WorstCase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The effective route table as {@code check-config} prints it: one row per route with its timeouts,
+ * attempts, worst case (the unbounded sum and what the route's timeout enforces) and caller budget.
+ * Columns are padded to their widest cell. Stateless.
+ */
+final class RouteReport {
+
+    private static final List<String> HEADER = List.of("ROUTE", "KIND", "MATCH", "TIMEOUT", "PER-TRY", "ATTEMPTS",
+            "WORST(SUM)", "WORST(ENFORCED)", "CALLER", "VERDICT");
+
+    private RouteReport() {}
+
+    static List<String> lines(PolicyConfig policy) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (RouteConfig route : policy.routes()) {
+            WorstCase worst = WorstCase.of(route, policy);
+            rows.add(List.of(route.name(), route.kind().configName(), match(route.match()),
+                    fmt(route.timeout()), fmt(route.perTryTimeout()), String.valueOf(worst.attempts()),
+                    fmt(worst.sum()) + (worst.cutByTimeout() ? "*" : ""), fmt(worst.enforced()),
+                    route.callerTimeout() == null ? "-" : fmt(route.callerTimeout()), verdict(route, worst)));
+        }
+        int[] widths = new int[HEADER.size()];
+        rows.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        List<String> lines = new ArrayList<>();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        if (policy.routes().stream().anyMatch(r -> WorstCase.of(r, policy).cutByTimeout())) {
+            lines.add("* the sum exceeds the route's timeout, which cuts every request there (information only)");
+        }
+        return lines;
+    }
+
+    private static String verdict(RouteConfig route, WorstCase worst) {
+        if (route.callerTimeout() != null && worst.enforced().compareTo(route.callerTimeout()) >= 0) {
+            return "FAIL";
+        }
+        if (route.staleMaxAge() != null && !route.kind().replayable()) {
+            return "FAIL";
+        }
+        return "ok";
+    }
+
+    static String match(RouteMatch m) {
+        if (m.matchesAll()) {
+            return "*";
+        }
+        List<String> parts = new ArrayList<>();
+        if (m.method() != null) {
+            parts.add(m.method());
+        }
+        if (m.path() != null) {
+            parts.add(m.path());
+        }
+        if (m.commands() != null) {
+            parts.add("commands=" + String.join(",", new TreeSet<>(m.commands())));
+        }
+        if (m.command() != null) {
+            parts.add("command=" + m.command());
+        }
+        return String.join(" ", parts);
+    }
+
+    private static String fmt(Duration d) {
+        return Durations.format(d);
+    }
+}

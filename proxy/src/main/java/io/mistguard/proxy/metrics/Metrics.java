@@ -1,0 +1,110 @@
+package io.mistguard.proxy.metrics;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.policy.LivePolicies;
+import io.mistguard.proxy.policy.RouteObserver;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The meters of one mistguard: one {@link PrometheusMeterRegistry} with every name prefixed
+ * {@code mistguard_}, JVM and process meters, and those of routes, breakers, admission pools, the
+ * invalidation queue and stale answers. {@link #scrape()} renders them for the admin {@code /metrics}.
+ *
+ * <p>Thread-safe for recording and scraping; {@link #observer} and {@link #routesChanged()} are
+ * called by whoever builds route tables (start, reloads), one at a time.
+ */
+public final class Metrics {
+
+    /** What Prometheus expects for the text exposition format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, RouteTimers> timers = new HashMap<>();
+    private final Map<String, RouteConfig> timed = new HashMap<>();
+    private final StaleMeters stale = new StaleMeters(registry);
+    private PolicyMeters policyMeters;
+    private JvmGcMetrics gc;
+
+    public Metrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /**
+     * The latency observer of {@code route}. A route whose timeouts changed in a reload gets new
+     * histograms (its bucket boundaries follow its timeouts); otherwise the same ones carry on.
+     */
+    public synchronized RouteObserver observer(RouteConfig route) {
+        RouteConfig before = timed.get(route.name());
+        RouteTimers existing = timers.get(route.name());
+        if (existing != null && before.timeout().equals(route.timeout())
+                && before.perTryTimeout().equals(route.perTryTimeout())) {
+            return existing;
+        }
+        if (existing != null) {
+            existing.remove(registry);
+        }
+        RouteTimers created = new RouteTimers(registry, route);
+        timers.put(route.name(), created);
+        timed.put(route.name(), route);
+        return created;
+    }
+
+    /** Registers the counters and gauges read from {@code policies} and the invalidation queue. */
+    public synchronized void bind(LivePolicies policies, Supplier<InvalidationStats> invalidations) {
+        policyMeters = new PolicyMeters(registry, policies);
+        policyMeters.refresh();
+        InvalidationMeters.register(registry, invalidations);
+    }
+
+    /** After a reload: meters for new names, none for names that are gone. */
+    public synchronized void routesChanged(Iterable<RouteConfig> routes) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        routes.forEach(r -> names.add(r.name()));
+        timers.keySet().removeIf(name -> {
+            if (names.contains(name)) {
+                return false;
+            }
+            timers.get(name).remove(registry);
+            timed.remove(name);
+            return true;
+        });
+        if (policyMeters != null) {
+            policyMeters.refresh();
+        }
+    }
+
+    /** Where a cache reports stale answers. */
+    public StaleAnswers staleAnswers() {
+        return stale;
+    }
+
+    /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Stops the GC listener the JVM binder installed. */
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

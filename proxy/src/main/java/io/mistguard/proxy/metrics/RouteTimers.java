@@ -1,0 +1,61 @@
+package io.mistguard.proxy.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.policy.RouteObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A route's two latency histograms, {@code mistguard_request_seconds} (arrival to answer) and
+ * {@code mistguard_upstream_seconds} (one attempt at Mist), fed by the policy engine.
+ *
+ * <p>The bucket boundaries are fixed per route and include the route's {@code timeout} and
+ * {@code per_try_timeout} (mist-api.md §6: buckets should line up with the timeouts they tune), so
+ * "how many answers came within the budget" is one bucket read. Thread-safe (Micrometer timers).
+ */
+final class RouteTimers implements RouteObserver {
+
+    /** Boundaries every route has, so routes can be compared bucket by bucket. */
+    static final List<Duration> STANDARD = List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10));
+
+    private final Timer request;
+    private final Timer upstream;
+
+    RouteTimers(MeterRegistry registry, RouteConfig route) {
+        Duration[] buckets = buckets(route);
+        this.request = Timer.builder("mistguard.request").description("Time from a request's arrival to its answer")
+                .tag("route", route.name()).serviceLevelObjectives(buckets).register(registry);
+        this.upstream = Timer.builder("mistguard.upstream").description("Time of one upstream attempt at Mist")
+                .tag("route", route.name()).serviceLevelObjectives(buckets).register(registry);
+    }
+
+    /** The standard boundaries plus the route's own timeouts, ascending, without duplicates. */
+    static Duration[] buckets(RouteConfig route) {
+        TreeSet<Duration> all = new TreeSet<>(STANDARD);
+        all.add(route.timeout());
+        all.add(route.perTryTimeout());
+        return all.toArray(Duration[]::new);
+    }
+
+    @Override
+    public void answered(long totalNanos) {
+        request.record(totalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void attempted(long upstreamNanos) {
+        upstream.record(upstreamNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Removes both timers (a reload changed the route's timeouts, so its buckets must change). */
+    void remove(MeterRegistry registry) {
+        registry.remove(request);
+        registry.remove(upstream);
+    }
+}

@@ -1,0 +1,20 @@
+package io.mistguard.proxy.policy;
+
+import io.mistguard.proxy.config.RouteConfig;
+import java.util.function.Function;
+
+/**
+ * What the policy engine reports to operations: the shared registry of attempts in flight and,
+ * per route, where latencies go. Shared by every route table a reload builds, so that views and
+ * meters span reloads. Immutable.
+ *
+ * @param inflight the attempts at Mist now
+ * @param observers the latency observer of each route (metrics), called when a table is built
+ */
+public record PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers) {
+
+    /** For tests and tools that need no operations view. */
+    public static PolicyHooks none() {
+        return new PolicyHooks(new Inflight(), route -> RouteObserver.NONE);
+    }
+}

@@ -1,0 +1,28 @@
+package io.mistguard.proxy.policy;
+
+/**
+ * Told how long a route's requests and upstream attempts took: the seam through which metrics
+ * record latency histograms without the policy engine knowing about Micrometer.
+ *
+ * <p>Called on event loops, once per answer and once per attempt that ended (answered, failed,
+ * cut by the deadline or abandoned); implementations must be thread-safe and must not block.
+ */
+public interface RouteObserver {
+
+    /** Observes nothing. */
+    RouteObserver NONE = new RouteObserver() {
+        @Override
+        public void answered(long totalNanos) {
+        }
+
+        @Override
+        public void attempted(long upstreamNanos) {
+        }
+    };
+
+    /** A request of the route was answered {@code totalNanos} after it arrived. */
+    void answered(long totalNanos);
+
+    /** One upstream attempt of the route ended after {@code upstreamNanos}. */
+    void attempted(long upstreamNanos);
+}

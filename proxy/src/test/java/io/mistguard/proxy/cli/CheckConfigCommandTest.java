@@ -1,0 +1,96 @@
+package io.mistguard.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code mistguard check-config FILE}: the route table with worst cases, the rules, and exit codes 0/1/2. */
+class CheckConfigCommandTest {
+
+    private static final String ROUTES = """
+            routes:
+              - name: get-state
+                match: {commands: [active_streams]}
+                kind: read
+                timeout: 4s
+                per_try_timeout: 1s
+                retry: {attempts: 3, backoff_base: 100ms, backoff_max: 150ms}
+                caller_timeout: 4.5s
+              - name: rest
+                match: {}
+                kind: write
+            """;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = RunCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void goodFilePrintsEachRoutesWorstCaseAndPasses(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("good.yaml");
+        Files.writeString(file, ROUTES);
+
+        assertThat(run("check-config", file.toString())).isZero();
+
+        assertThat(out.toString().lines()).containsExactly(
+                "ROUTE      KIND   MATCH                    TIMEOUT  PER-TRY  ATTEMPTS  WORST(SUM)  WORST(ENFORCED)  CALLER  VERDICT",
+                "get-state  read   commands=active_streams  4s       1s       3         3250ms      3250ms           4500ms  ok",
+                "rest       write  *                        10s      10s      1         10s         10s              -       ok",
+                file + ": OK, 2 routes");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void shippedConfigPassesWithGetStateWithinTheLoadBalancersBudget() {
+        assertThat(run("check-config", Path.of("..", "deploy", "mistguard.yaml").toString())).isZero();
+
+        assertThat(out.toString()).contains(
+                "get-state            read         commands=active_streams,push_auto_list,push_list,stats_streams  "
+                + "4s       2s       2         5050ms*     4s               4500ms  ok");
+        assertThat(out.toString()).contains("* the sum exceeds the route's timeout");
+    }
+
+    @Test
+    void aStaleWindowOnANonReadRouteFails(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("stale.yaml");
+        Files.writeString(file, ROUTES + "    stale: {max_age: 5s}\n");
+
+        assertThat(run("check-config", file.toString())).isEqualTo(1);
+
+        assertThat(out.toString()).contains(
+                "rest       write  *                        10s      10s      1         10s         10s              -       FAIL");
+        assertThat(err.toString().lines()).containsExactly(
+                file + ": 1 rule broken:",
+                "  route rest: kind write has a stale window (stale.max_age 5s); only read routes may answer from "
+                + "last-known-good data");
+    }
+
+    @Test
+    void perTryLongerThanTheTimeoutAndCallerBudgetTooShortAreInvalid(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, ROUTES.replace("per_try_timeout: 1s", "per_try_timeout: 5s")
+                                      .replace("caller_timeout: 4.5s", "caller_timeout: 3s"));
+
+        assertThat(run("check-config", file.toString())).isEqualTo(2);
+
+        assertThat(err.toString().lines()).containsExactly(
+                "mistguard: configuration refused:",
+                "  " + file + ":6:22: routes[0].per_try_timeout: 5s is longer than the route's timeout (4s), "
+                + "so it could never fire (expected: <= timeout)",
+                "  " + file + ":8:21: routes[0].caller_timeout: the caller gives up after 3s, before the route's "
+                + "timeout (4s) can answer it (expected: timeout < caller_timeout)");
+        assertThat(out.toString()).isEmpty();
+    }
+}
