@@ -1,5 +1,8 @@
 package io.mistguard.proxy.policy;
 
+import io.mistguard.proxy.cache.CacheSnapshot;
+import io.mistguard.proxy.cache.ReadCache;
+import io.mistguard.proxy.cache.ReadRoute;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
@@ -20,12 +23,16 @@ import java.util.function.BooleanSupplier;
  * The {@link Forwarder} that applies each route's policies: it picks the route, then runs a
  * {@link PolicyExchange} for the request on the caller's event loop. Holds the breakers and
  * admission pools by name (shared by the routes that name them) and exposes read-only snapshots.
+ * A {@code read} route that coalesces or keeps answers first offers each request to its
+ * {@link ReadRoute}, which runs one shared {@code PolicyExchange} per group of identical requests.
  * Thread-safe: everything it holds is immutable or lock-free.
  */
 public final class PolicyForwarder implements Forwarder {
 
     private final RouteTable table;
     private final List<RoutePolicy> routes;
+    private final ReadCache cache;
+    private final List<ReadRoute> reads = new ArrayList<>();
     private final Map<String, Breaker> breakers = new LinkedHashMap<>();
     private final Map<String, Admission> admissions = new LinkedHashMap<>();
     private final UpstreamAttempts upstream;
@@ -44,14 +51,35 @@ public final class PolicyForwarder implements Forwarder {
                                          new RetryBudget(route.retry(), ticker), new RouteStats(route.name())));
         }
         this.routes = List.copyOf(compiled);
+        this.cache = new ReadCache(config.cache(), ticker);
+        config.routes().forEach(r -> reads.add(cache.route(r))); // null where the route makes its own calls
     }
 
     @Override
     public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
-        RoutePolicy route = routes.get(table.indexOf(mistRequest));
-        PolicyExchange exchange = new PolicyExchange(route, upstream, ticker, loop, alloc, request);
+        int index = table.indexOf(mistRequest);
+        RoutePolicy route = routes.get(index);
+        ReadRoute read = reads.get(index);
+        if (read != null) {
+            Exchange cached = read.forward(loop, alloc, request, mistRequest,
+                    CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()),
+                    (l, a, r, arrived) -> started(new PolicyExchange(route, upstream, ticker, l, a, r, arrived,
+                                                                     route.timeoutNanos())));
+            if (cached != null) {
+                return cached;
+            }
+        }
+        return started(new PolicyExchange(route, upstream, ticker, loop, alloc, request));
+    }
+
+    private static PolicyExchange started(PolicyExchange exchange) {
         exchange.start();
         return exchange;
+    }
+
+    /** The read cache's counters and size. */
+    public CacheSnapshot cache() {
+        return cache.snapshot();
     }
 
     public List<BreakerSnapshot> breakers() {
