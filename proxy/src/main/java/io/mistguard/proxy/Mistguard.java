@@ -94,7 +94,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
         try {
             UpstreamClient upstream = new UpstreamClient(config.upstream(), transport);
             LivePolicies policies = new LivePolicies(config.policy(), UpstreamAttempts.of(upstream), Ticker.system(),
-                    new PolicyHooks(new Inflight(), metrics::observer));
+                    new PolicyHooks(new Inflight(), metrics::observer, metrics.staleAnswers()));
             ConfigReloader reloader = new ConfigReloader(file, config, overrides, loaded -> {
                 policies.reload(loaded.policy());
                 metrics.routesChanged(loaded.policy().routes());

@@ -30,8 +30,10 @@ class ShippedBudgetsWithMistHungTest {
         try (SimMist mist = SimMist.builder().streams(2, 2).start();
              TestProxy proxy = TestProxy.start(PolicyProxies.onLoopback(shipped, mist.port()))) {
             // Warm up client and proxy, so that the clock measures budgets, not JVM start-up.
-            assertThat(proxy.http.send(PolicyProxies.get(proxy, "/koekjes"), HttpResponse.BodyHandlers.ofString())
-                                 .statusCode()).isEqualTo(200);
+            // no-cache: nothing stored, so that the hung Mist below is really asked.
+            assertThat(proxy.http.send(HttpRequest.newBuilder(PolicyProxies.uri(proxy, "/koekjes"))
+                                                  .header("Cache-Control", "no-cache").build(),
+                                       HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             mist.faults().add(FaultRule.any().hang());
             Map<String, HttpRequest> callers = new LinkedHashMap<>();
             MistCommands.ALL.forEach(c -> callers.put(c.name(), PolicyProxies.command(proxy, c.json())));

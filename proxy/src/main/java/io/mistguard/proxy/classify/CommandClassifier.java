@@ -58,7 +58,7 @@ public final class CommandClassifier {
     }
 
     /** The top-level keys of a JSON object, or {@code null} when the text is not one JSON object. */
-    static Set<String> topLevelKeys(String json) {
+    public static Set<String> topLevelKeys(String json) {
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;

@@ -74,7 +74,7 @@ final class RouteReport {
             parts.add(m.path());
         }
         if (m.commands() != null) {
-            parts.add("commands=" + String.join(",", new TreeSet<>(m.commands())));
+            parts.add(m.commands().isEmpty() ? "commands=[]" : "commands=" + String.join(",", new TreeSet<>(m.commands())));
         }
         if (m.command() != null) {
             parts.add("command=" + m.command());

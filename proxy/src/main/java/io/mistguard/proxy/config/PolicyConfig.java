@@ -16,14 +16,16 @@ import java.util.Set;
  * @param routes in match order; the first matching route wins
  * @param breakers by name
  * @param admissions admission pools by name
+ * @param cache the bounds of the last-known-good store the routes share
  */
 public record PolicyConfig(List<RouteConfig> routes, Map<String, BreakerConfig> breakers,
-                           Map<String, AdmissionConfig> admissions) {
+                           Map<String, AdmissionConfig> admissions, CacheConfig cache) {
 
     public PolicyConfig {
         routes = List.copyOf(requireNonNull(routes, "routes"));
         breakers = unmodifiableCopy(requireNonNull(breakers, "breakers"));
         admissions = unmodifiableCopy(requireNonNull(admissions, "admissions"));
+        requireNonNull(cache, "cache");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig route = routes.get(i);
@@ -48,6 +50,17 @@ public record PolicyConfig(List<RouteConfig> routes, Map<String, BreakerConfig> 
         if (routes.isEmpty()) {
             throw new IllegalArgumentException("routes: [] (expected: at least a catch-all route)");
         }
+    }
+
+    /** A table whose routes share a store of the default size. */
+    public PolicyConfig(List<RouteConfig> routes, Map<String, BreakerConfig> breakers,
+                        Map<String, AdmissionConfig> admissions) {
+        this(routes, breakers, admissions, CacheConfig.defaults());
+    }
+
+    /** Returns a copy with another store size. */
+    public PolicyConfig withCache(CacheConfig cache) {
+        return new PolicyConfig(routes, breakers, admissions, cache);
     }
 
     /** The route table for Mist as catalyst uses it; {@code deploy/mistguard.yaml} spells it out. */

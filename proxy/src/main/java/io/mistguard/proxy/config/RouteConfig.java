@@ -20,12 +20,12 @@ import java.time.Duration;
  * @param rejection how mistguard answers when it turns a request away
  * @param callerTimeout the caller's own budget (catalyst's load balancer: 4.5s), or {@code null};
  *                      {@code timeout} must be shorter, so that mistguard always answers first
- * @param staleMaxAge reserved for serving last-known-good reads ({@code stale.max_age}); not used yet
- * @param freshFor reserved for answering reads from cache ({@code fresh_for}); not used yet
+ * @param caching coalescing, {@code fresh_for} and last-known-good answers; anything but
+ *                {@link ReadCaching#NONE} only on a {@code read} route
  */
 public record RouteConfig(String name, RouteMatch match, RouteKind kind, Duration timeout, Duration perTryTimeout,
                           RetryConfig retry, String breaker, String admission, RejectionConfig rejection,
-                          Duration callerTimeout, Duration staleMaxAge, Duration freshFor) {
+                          Duration callerTimeout, ReadCaching caching) {
 
     public RouteConfig {
         Require.notEmpty(name, "name");
@@ -43,12 +43,39 @@ public record RouteConfig(String name, RouteMatch match, RouteKind kind, Duratio
             throw new IllegalArgumentException("callerTimeout: " + Durations.format(callerTimeout)
                                                + " (expected: > timeout " + Durations.format(timeout) + ')');
         }
+        requireNonNull(caching, "caching");
+        if (kind != RouteKind.READ && caching.enabled()) {
+            throw new IllegalArgumentException("caching: " + caching + " (expected: only on a read route)");
+        }
+    }
+
+    /**
+     * A route with the given stale and fresh windows: a read route coalesces, the others do nothing
+     * from the cache. {@code null} means off.
+     */
+    public RouteConfig(String name, RouteMatch match, RouteKind kind, Duration timeout, Duration perTryTimeout,
+                       RetryConfig retry, String breaker, String admission, RejectionConfig rejection,
+                       Duration callerTimeout, Duration staleMaxAge, Duration freshFor) {
+        this(name, match, kind, timeout, perTryTimeout, retry, breaker, admission, rejection, callerTimeout,
+             kind != RouteKind.READ ? ReadCaching.NONE
+                     : new ReadCaching(staleMaxAge, Duration.ZERO, freshFor == null ? Duration.ZERO : freshFor, true));
+    }
+
+    /** The oldest last-known-good answer served when Mist fails, or {@code null} for never. */
+    public Duration staleMaxAge() {
+        return caching.staleMaxAge();
+    }
+
+    /** How long an answer is reused without asking Mist; zero when off. */
+    public Duration freshFor() {
+        return caching.freshFor();
     }
 
     /** A route with no retries, no caller budget and nothing reserved: the common case in code. */
     public static RouteConfig of(String name, RouteMatch match, RouteKind kind, Duration timeout, Duration perTry,
                                  String breaker, String admission) {
         return new RouteConfig(name, match, kind, timeout, perTry, RetryConfig.NONE, breaker, admission,
-                               RejectionConfig.DEFAULTS, null, null, null);
+                               RejectionConfig.DEFAULTS, null, kind == RouteKind.READ ? ReadCaching.COALESCE
+                                                                                      : ReadCaching.NONE);
     }
 }

@@ -1,18 +1,29 @@
 package io.mistguard.proxy.config;
 
+import io.mistguard.proxy.classify.CommandClassifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The pre-deploy rules {@code mistguard check-config} enforces on a valid config, one message per
  * broken rule. Two more rules of the issue are enforced by the loader itself, so a file breaking
  * them never gets here: a per-try timeout longer than the route's timeout, and a
  * {@code caller_timeout} not above the route's timeout (which, since the route's timeout cuts every
- * wait, is what "worst case within the caller's budget" comes down to). Non-read routes may keep
- * {@code attempts > 1}: the engine retries them only when the request provably never left
- * mistguard (a refused connect), so they never replay a write. Stateless.
+ * wait, is what "worst case within the caller's budget" comes down to).
+ *
+ * <p>"A non-idempotent route retries": only {@code read} routes replay a request that may have
+ * reached Mist (other kinds retry only a refused connect, which never sent it). So a {@code read}
+ * route with {@code attempts > 1} must pin its match to commands that are safe to replay — none
+ * ({@code commands: []}), reads, or idempotent writes (mist-api.md §3) — and fails when it could match a
+ * non-idempotent command or any command at all. Stateless.
  */
 public final class RouteRules {
+
+    /** Commands a late or repeated delivery can harm (mist-api.md §3); {@code config} only as a write. */
+    private static final Set<String> NON_IDEMPOTENT = Set.of("config", "stop_sessions", "nuke_stream", "push_stop",
+            "addstream", "deletestream", "authorize");
+    private static final String CONFIG_READ = "{\"config\":{}}";
 
     private RouteRules() {}
 
@@ -25,6 +36,13 @@ public final class RouteRules {
                 failures.add("route " + route.name() + ": worst case " + Durations.format(worst.enforced())
                              + " is not below its caller_timeout " + Durations.format(route.callerTimeout()));
             }
+            String replayed = replaysUnsafely(route);
+            if (replayed != null) {
+                failures.add("route " + route.name() + ": kind read with " + route.retry().attempts()
+                             + " attempts replays requests that may have reached Mist, but it " + replayed
+                             + " (expected: match.commands or match.command naming only commands safe to replay, "
+                             + "or retry.attempts: 1)");
+            }
             if (route.kind() != RouteKind.READ && route.staleMaxAge() != null) {
                 failures.add("route " + route.name() + ": kind " + route.kind().configName()
                              + " has a stale window (stale.max_age " + Durations.format(route.staleMaxAge())
@@ -32,5 +50,24 @@ public final class RouteRules {
             }
         }
         return failures;
+    }
+
+    /** Why {@code route} would replay a command that must not be replayed, or {@code null}. */
+    private static String replaysUnsafely(RouteConfig route) {
+        if (route.kind() != RouteKind.READ || route.retry().attempts() <= 1) {
+            return null;
+        }
+        RouteMatch match = route.match();
+        if (match.command() != null) {
+            Set<String> keys = CommandClassifier.topLevelKeys(match.command());
+            boolean configRead = CommandText.compact(match.command()).equals(CONFIG_READ);
+            return keys == null || keys.stream().anyMatch(k -> NON_IDEMPOTENT.contains(k) && !(configRead && k.equals("config")))
+                    ? "matches the non-idempotent command " + match.command() : null;
+        }
+        if (match.commands() == null) {
+            return "matches any command, non-idempotent ones included";
+        }
+        List<String> unsafe = match.commands().stream().filter(NON_IDEMPOTENT::contains).sorted().toList();
+        return unsafe.isEmpty() ? null : "matches the non-idempotent command key(s) " + String.join(", ", unsafe);
     }
 }

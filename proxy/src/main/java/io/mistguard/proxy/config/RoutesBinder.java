@@ -36,7 +36,7 @@ final class RoutesBinder {
     }
 
     static PolicyConfig bind(ConfigMapping root, Duration requestTimeout) {
-        PolicyConfig builtIn = PolicyConfig.defaults(requestTimeout);
+        PolicyConfig builtIn = PolicyConfig.defaults(requestTimeout).withCache(cache(root));
         Map<String, BreakerConfig> breakers = root.value("breakers")
                 .flatMap(v -> v.asMapping(m -> named(m, RoutesBinder::breaker))).orElse(builtIn.breakers());
         Map<String, AdmissionConfig> admissions = root.value("admissions")
@@ -45,7 +45,7 @@ final class RoutesBinder {
         Optional<ConfigValue> routesValue = root.value("routes");
         if (routesValue.isEmpty()) {
             defaultsValue.ifPresent(v -> v.problem("has no effect without routes (expected: a routes list too)"));
-            return new PolicyConfig(builtIn.routes(), breakers, admissions);
+            return new PolicyConfig(builtIn.routes(), breakers, admissions, builtIn.cache());
         }
         RouteDefaults base = RouteDefaults.of(requestTimeout);
         RouteDefaults defaults = defaultsValue.flatMap(v -> v.asMapping(m -> routeDefaults(m, base, breakers,
@@ -64,7 +64,7 @@ final class RoutesBinder {
             return builtIn;
         }
         try {
-            return new PolicyConfig(routes, breakers, admissions);
+            return new PolicyConfig(routes, breakers, admissions, builtIn.cache());
         } catch (IllegalArgumentException e) {
             // The table's own checks repeat the positioned ones above; report it only if they said nothing.
             if (routesValue.get().problemCount() == problemsBefore) {
@@ -107,15 +107,13 @@ final class RoutesBinder {
                         + ", before the route's timeout (" + Durations.format(timeout) + ") can answer it"
                         + " (expected: timeout < caller_timeout)");
         }
-        Duration staleMaxAge = m.value("stale").flatMap(v -> v.asMapping(s -> s.duration("max_age", null, false)))
-                                .orElse(null);
-        Duration freshFor = m.duration("fresh_for", null, false);
+        ReadCaching caching = ReadCachingBinder.bind(m, kind, match);
         if (name == null || kind.isEmpty()) {
             return Optional.empty();
         }
         try {
             return Optional.of(new RouteConfig(name, match, kind.get(), timeout, perTry, retry, breaker, admission,
-                                               rejection, callerTimeout, staleMaxAge, freshFor));
+                                               rejection, callerTimeout, caching));
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // already reported at its key above
         }
@@ -147,6 +145,13 @@ final class RoutesBinder {
             return null;
         }
         return name;
+    }
+
+    private static CacheConfig cache(ConfigMapping root) {
+        CacheConfig d = CacheConfig.defaults();
+        return root.mapping("cache", m -> new CacheConfig(m.byteSize("max_bytes", d.maxBytes(), 1, Long.MAX_VALUE),
+                                                         m.integer("max_entries", d.maxEntries(), 1,
+                                                                   Integer.MAX_VALUE)));
     }
 
     private static RetryConfig retry(ConfigMapping m, RetryConfig d) {

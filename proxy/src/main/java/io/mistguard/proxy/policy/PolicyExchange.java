@@ -63,6 +63,16 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
                    EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request) {
+        this(route, upstream, inflight, ticker, loop, alloc, request, ticker.nanoTime(),
+             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()));
+    }
+
+    /**
+     * An exchange whose budget is given: a call shared by several callers ({@code cache/}) runs
+     * for the route's whole budget from the first caller's arrival, whatever that caller's header says.
+     */
+    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
+                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, long arrived, long budgetNanos) {
         this.route = route;
         this.upstream = upstream;
         this.inflight = inflight;
@@ -71,8 +81,8 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.alloc = alloc;
         this.request = request;
         this.response = loop.newPromise();
-        this.arrived = ticker.nanoTime();
-        this.deadline = arrived + CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos());
+        this.arrived = arrived;
+        this.deadline = arrived + budgetNanos;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.mistguard.proxy.policy;
 
+import io.mistguard.proxy.cache.CacheObserver;
+import io.mistguard.proxy.cache.CacheSnapshot;
+import io.mistguard.proxy.cache.ReadCache;
+import io.mistguard.proxy.cache.ReadRoute;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
@@ -20,17 +24,22 @@ import java.util.function.BooleanSupplier;
  * The {@link Forwarder} that applies each route's policies: it picks the route, then runs a
  * {@link PolicyExchange} for the request on the caller's event loop. Holds the breakers and
  * admission pools by name (shared by the routes that name them) and exposes read-only snapshots.
+ * A {@code read} route that coalesces or keeps answers first offers each request to its
+ * {@link ReadRoute}, which runs one shared {@code PolicyExchange} per group of identical requests.
  * Thread-safe: everything it holds is immutable or lock-free.
  *
  * <p>A reload builds a new forwarder from the {@code previous} one ({@link LivePolicies}): a breaker
  * or admission pool whose name and settings are unchanged is the same object, so its state (open,
  * slots held, waiters) carries over; a route whose name is unchanged keeps its counters, and its
- * retry budget when its retry settings are unchanged. Anything whose settings changed starts fresh.
+ * retry budget when its retry settings are unchanged; the read cache carries over while its bounds
+ * are unchanged. Anything whose settings changed starts fresh.
  */
 public final class PolicyForwarder implements Forwarder {
 
     private final RouteTable table;
     private final List<RoutePolicy> routes;
+    private final ReadCache cache;
+    private final List<ReadRoute> reads = new ArrayList<>();
     private final Map<String, Breaker> breakers = new LinkedHashMap<>();
     private final Map<String, Admission> admissions = new LinkedHashMap<>();
     private final UpstreamAttempts upstream;
@@ -67,12 +76,43 @@ public final class PolicyForwarder implements Forwarder {
                                          budget, stats, hooks.observers().apply(route)));
         }
         this.routes = List.copyOf(compiled);
+        // Entries are keyed by route name, so a reload keeps last-known-good answers of unchanged routes.
+        this.cache = previous != null && previous.cache.config().equals(config.cache()) ? previous.cache
+                : new ReadCache(config.cache(), ticker);
+        for (RoutePolicy route : routes) { // null where the route makes its own calls
+            reads.add(cache.route(route.config(), cacheObserver(route)));
+        }
     }
 
     @Override
     public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
-        RoutePolicy route = routes.get(table.indexOf(mistRequest));
-        PolicyExchange exchange = new PolicyExchange(route, upstream, hooks.inflight(), ticker, loop, alloc, request);
+        int index = table.indexOf(mistRequest);
+        RoutePolicy route = routes.get(index);
+        ReadRoute read = reads.get(index);
+        if (read != null) {
+            Exchange cached = read.forward(loop, alloc, request, mistRequest,
+                    CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()),
+                    (l, a, r, arrived) -> started(new PolicyExchange(route, upstream, hooks.inflight(), ticker, l, a, r,
+                                                                     arrived, route.timeoutNanos())));
+            if (cached != null) {
+                return cached;
+            }
+        }
+        return started(new PolicyExchange(route, upstream, hooks.inflight(), ticker, loop, alloc, request));
+    }
+
+    /** Counts the answers the cache gives callers itself with the route's other decisions. */
+    private CacheObserver cacheObserver(RoutePolicy route) {
+        String name = route.config().name();
+        return (decision, staleAge) -> {
+            route.stats().decided(decision);
+            if (staleAge != null) {
+                hooks.staleAnswers().served(name, staleAge);
+            }
+        };
+    }
+
+    private static PolicyExchange started(PolicyExchange exchange) {
         exchange.start();
         return exchange;
     }
@@ -89,6 +129,11 @@ public final class PolicyForwarder implements Forwarder {
 
     private RoutePolicy policy(String name) {
         return routes.stream().filter(r -> r.config().name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The read cache's counters and size. */
+    public CacheSnapshot cache() {
+        return cache.snapshot();
     }
 
     public List<BreakerSnapshot> breakers() {

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.policy;
 
 import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.metrics.StaleAnswers;
 import java.util.function.Function;
 
 /**
@@ -10,11 +11,13 @@ import java.util.function.Function;
  *
  * @param inflight the attempts at Mist now
  * @param observers the latency observer of each route (metrics), called when a table is built
+ * @param staleAnswers where last-known-good answers are counted, with their age
  */
-public record PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers) {
+public record PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers,
+                          StaleAnswers staleAnswers) {
 
     /** For tests and tools that need no operations view. */
     public static PolicyHooks none() {
-        return new PolicyHooks(new Inflight(), route -> RouteObserver.NONE);
+        return new PolicyHooks(new Inflight(), route -> RouteObserver.NONE, StaleAnswers.NONE);
     }
 }

@@ -23,12 +23,19 @@ public final class Reasons {
     public static final String QUEUE_TIMEOUT = "queue-timeout";
     /** The caller went away first. */
     public static final String CANCELLED = UpstreamFailure.CANCELLED.reason();
+    /** A read that joined an identical one in flight and got its answer (cache/). */
+    public static final String COALESCED = "coalesced";
+    /** A read answered from a reply within the route's {@code fresh_for} (cache/). */
+    public static final String CACHED = "cached";
+    /** A read answered with a last-known-good reply because Mist failed (cache/). */
+    public static final String STALE = "stale";
 
     /** Every reason a route can count, for counters registered up front. */
     static final List<String> ALL;
 
     static {
-        List<String> all = new ArrayList<>(List.of(PROXIED, BREAKER_OPEN, OVERLOAD, QUEUE_TIMEOUT));
+        List<String> all = new ArrayList<>(List.of(PROXIED, COALESCED, CACHED, STALE, BREAKER_OPEN, OVERLOAD,
+                                                   QUEUE_TIMEOUT));
         for (UpstreamFailure failure : UpstreamFailure.values()) {
             all.add(failure.reason());
         }

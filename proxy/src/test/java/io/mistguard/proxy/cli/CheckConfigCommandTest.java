@@ -63,18 +63,39 @@ class CheckConfigCommandTest {
     }
 
     @Test
-    void aStaleWindowOnANonReadRouteFails(@TempDir Path dir) throws Exception {
+    void aStaleWindowOnANonReadRouteIsRefusedByTheLoader(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("stale.yaml");
         Files.writeString(file, ROUTES + "    stale: {max_age: 5s}\n");
 
+        assertThat(run("check-config", file.toString())).isEqualTo(2);
+
+        assertThat(err.toString()).contains(file + ":").contains("routes[1].stale")
+                .contains("only read routes");
+    }
+
+    @Test
+    void aReadRouteThatWouldReplayANonIdempotentCommandFails(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("replay.yaml");
+        Files.writeString(file, ROUTES.replace("commands: [active_streams]", "commands: [nuke_stream]"));
+
         assertThat(run("check-config", file.toString())).isEqualTo(1);
 
-        assertThat(out.toString()).contains(
-                "rest       write  *                        10s      10s      1         10s         10s              -       FAIL");
         assertThat(err.toString().lines()).containsExactly(
                 file + ": 1 rule broken:",
-                "  route rest: kind write has a stale window (stale.max_age 5s); only read routes may answer from "
-                + "last-known-good data");
+                "  route get-state: kind read with 3 attempts replays requests that may have reached Mist, but it "
+                + "matches the non-idempotent command key(s) nuke_stream (expected: match.commands or match.command "
+                + "naming only commands safe to replay, or retry.attempts: 1)");
+    }
+
+    @Test
+    void aRetryingReadRouteThatMatchesAnyCommandFails(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("any.yaml");
+        Files.writeString(file, ROUTES.replace("match: {commands: [active_streams]}", "match: {path: /api2}"));
+
+        assertThat(run("check-config", file.toString())).isEqualTo(1);
+
+        assertThat(err.toString()).contains("route get-state: kind read with 3 attempts replays requests that may "
+                + "have reached Mist, but it matches any command, non-idempotent ones included");
     }
 
     @Test

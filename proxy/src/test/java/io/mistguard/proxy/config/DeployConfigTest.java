@@ -41,6 +41,7 @@ class DeployConfigTest {
             "route_defaults.retry.budget", "route_defaults.retry.budget.ratio", "route_defaults.retry.budget.min_retries",
             "route_defaults.retry.budget.window", "route_defaults.breaker", "route_defaults.admission",
             "route_defaults.rejection", "route_defaults.rejection.status", "route_defaults.rejection.retry_after",
+            "cache", "cache.max_bytes", "cache.max_entries",
             "routes",
             "invalidations", "invalidations.batch_size", "invalidations.max_pending_names",
             "invalidations.call_timeout", "invalidations.initial_backoff", "invalidations.max_backoff",

@@ -1,0 +1,89 @@
+package io.mistguard.proxy.cache;
+
+import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.config.CommandText;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The cache key of a read request, or {@code null} when the request must make its own call and
+ * never get a stored or shared answer.
+ *
+ * <p>Key: route name, method, path, then the command with whitespace outside strings removed (or,
+ * without a command, the raw query, as in {@code /koekjes.json?x}), then any JSONP
+ * {@code callback}/{@code jsonp} parameter, which makes the reply caller-specific. Top-level keys
+ * are compared in the order sent: catalyst-api sends GetState byte-identical every time, and a
+ * reordered command merely gets its own entry.
+ *
+ * <p>Never cached: a command with an {@code authorize} key (connection state, mist-api.md §2) or a
+ * {@code config} key ({@code {"config":{}}} feeds a read-modify-write, §3); a command parameter that
+ * is not JSON (Mist answers its web UI); a request with {@code X-Real-IP} or {@code X-Forwarded-For}
+ * (Mist does not trust such a caller as local, so it must not get a local caller's reply); and
+ * {@code Cache-Control: no-cache} or {@code no-store}. Stateless; thread-safe.
+ */
+final class CacheKeys {
+
+    private static final List<String> NOT_LOCAL = List.of("X-Real-IP", "X-Forwarded-For");
+
+    private CacheKeys() {}
+
+    static String of(String route, FullHttpRequest request, MistRequest mist) {
+        if (mist.commandKeys().contains("authorize") || mist.commandKeys().contains("config")
+            || mist.command() != null && !mist.parsable() || bypasses(request.headers())) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder(128).append(route).append('\n').append(mist.method()).append('\n')
+                .append(mist.path()).append('\n');
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        if (mist.hasCommand()) {
+            key.append(CommandText.compact(mist.command()));
+        } else {
+            key.append(query.rawQuery());
+        }
+        appendJsonp(key, query);
+        if (mist.hasCommand() && isForm(request.headers())) {
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            if (body.contains("callback") || body.contains("jsonp")) {
+                appendJsonp(key, new QueryStringDecoder(body, false));
+            }
+        }
+        return key.toString();
+    }
+
+    /** The caller asked for an answer from Mist itself, or is not one Mist trusts as local. */
+    static boolean bypasses(HttpHeaders headers) {
+        for (String name : NOT_LOCAL) {
+            if (headers.contains(name)) {
+                return true;
+            }
+        }
+        for (String value : headers.getAll(HttpHeaderNames.CACHE_CONTROL)) {
+            for (String directive : value.split(",")) {
+                String d = directive.trim().toLowerCase(java.util.Locale.ROOT);
+                if (d.equals(HttpHeaderValues.NO_CACHE.toString()) || d.equals(HttpHeaderValues.NO_STORE.toString())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isForm(HttpHeaders headers) {
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString());
+    }
+
+    private static void appendJsonp(StringBuilder key, QueryStringDecoder params) {
+        for (String name : new String[] {"callback", "jsonp"}) {
+            List<String> values = params.parameters().get(name);
+            if (values != null) {
+                key.append('\n').append(name).append('=').append(String.join(",", values));
+            }
+        }
+    }
+}

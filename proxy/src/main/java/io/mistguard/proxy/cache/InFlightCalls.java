@@ -1,0 +1,43 @@
+package io.mistguard.proxy.cache;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The calls to Mist in flight, by cache key, that identical reads may join. Lock-free: a
+ * {@link ConcurrentHashMap} shared by all event loops, so N identical polls cost one call however
+ * the callers' connections are spread over the loops. A call removes itself when it settles; a
+ * caller that finds a settled call that has not yet gone (its join fails) removes it and looks again.
+ * Thread-safe.
+ */
+final class InFlightCalls {
+
+    private final ConcurrentMap<String, SharedCall> calls = new ConcurrentHashMap<>();
+
+    /** Joins the call in flight for {@code key}, or registers {@code fresh} as that call; never null. */
+    SharedCall joinOrRegister(String key, SharedCall fresh) {
+        while (true) {
+            SharedCall current = calls.putIfAbsent(key, fresh);
+            if (current == null) {
+                return fresh;
+            }
+            if (current.join()) {
+                return current;
+            }
+            calls.remove(key, current); // settled: about to remove itself anyway
+        }
+    }
+
+    /** The call in flight for {@code key}, or null. */
+    SharedCall get(String key) {
+        return calls.get(key);
+    }
+
+    void remove(String key, SharedCall call) {
+        calls.remove(key, call);
+    }
+
+    int size() {
+        return calls.size();
+    }
+}

@@ -1,0 +1,170 @@
+package io.mistguard.proxy.cache;
+
+import io.mistguard.proxy.server.Decisions;
+import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.upstream.UpstreamFailure;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One caller of a cached read route: answered from a fresh entry, from an entry being revalidated,
+ * or by a {@link SharedCall} it starts or joins — and, when that call fails, from the last good
+ * entry within {@code stale.max_age}, else with the call's own failure.
+ *
+ * <p>Its own deadline (the route budget, shortened by a deadline header) is enforced by a timer only
+ * when it ends before the shared call's, which always answers by its own. Whatever ends it — answer,
+ * deadline, caller gone — happens once.
+ *
+ * <p>Confined to the caller's event loop: a shared result from another loop hops here with
+ * {@code execute}, so fields need no synchronisation.
+ */
+final class ReadExchange implements Forwarder.Exchange {
+
+    private final ReadRoute route;
+    private final SharedOrigin origin;
+    private final EventLoop loop;
+    private final ByteBufAllocator alloc;
+    private final FullHttpRequest request;
+    private final String key;
+    private final boolean commandReply;
+    private final long arrived;
+    private final long deadline;
+    private final Promise<FullHttpResponse> response;
+    private SharedCall call;
+    private ScheduledFuture<?> timer;
+    private boolean done;
+
+    ReadExchange(ReadRoute route, SharedOrigin origin, EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
+                 String key, boolean commandReply, long arrived, long deadline) {
+        this.route = route;
+        this.origin = origin;
+        this.loop = loop;
+        this.alloc = alloc;
+        this.request = request;
+        this.key = key;
+        this.commandReply = commandReply;
+        this.arrived = arrived;
+        this.deadline = deadline;
+        this.response = loop.newPromise();
+    }
+
+    @Override
+    public Future<FullHttpResponse> response() {
+        return response;
+    }
+
+    void start() {
+        StoredReply stored = route.usable(key, arrived);
+        if (stored != null) {
+            if (route.isFresh(stored, arrived)) {
+                request.release();
+                route.stats().fresh.increment();
+                finish(CachedAnswers.fresh(stored, arrived, route.name()), false);
+            } else {
+                route.refresh(key, origin, loop, alloc, request, arrived, commandReply); // takes the request
+                route.stats().revalidating.increment();
+                finish(CachedAnswers.revalidating(stored, arrived, route.name()), false);
+            }
+            return;
+        }
+        SharedCall mine = route.newCall(key, loop, arrived);
+        SharedCall joined = route.coalescing() ? route.calls().joinOrRegister(key, mine) : mine;
+        if (joined == mine) {
+            route.startCall(mine, origin, alloc, request, arrived, commandReply);
+        } else {
+            request.release(); // the starter's request speaks for us
+            route.stats().coalesced.increment();
+        }
+        wait(joined, joined == mine);
+    }
+
+    private void wait(SharedCall shared, boolean starter) {
+        call = shared;
+        if (deadline < shared.deadline()) {
+            timer = loop.schedule(this::onDeadline, deadline - route.now(), TimeUnit.NANOSECONDS);
+        }
+        shared.result().addListener((Future<SharedResult> f) -> {
+            if (shared.loop() == loop) {
+                onResult(f.getNow(), starter);
+                return;
+            }
+            try {
+                loop.execute(() -> onResult(f.getNow(), starter));
+            } catch (RejectedExecutionException e) {
+                // our loop is shutting down: the caller's connection goes with it
+            }
+        });
+    }
+
+    private void onResult(SharedResult result, boolean starter) {
+        if (done) {
+            return;
+        }
+        FullHttpResponse stale = result.failure() == null ? null : route.stale(key, result.failure());
+        // The starter's own shared answer was counted by the policy engine that made the call.
+        finish(stale != null ? stale : CachedAnswers.shared(result, starter), stale == null && starter);
+    }
+
+    private void onDeadline() {
+        timer = null;
+        if (done) {
+            return;
+        }
+        call.leave(false);
+        String reason = UpstreamFailure.TIMEOUT.reason();
+        FullHttpResponse stale = route.stale(key, reason);
+        finish(stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), reason,
+                "no answer within the caller's deadline (route " + route.name() + ')'), false);
+    }
+
+    @Override
+    public void cancel() {
+        if (done) {
+            return;
+        }
+        if (call != null) {
+            call.leave(true);
+        }
+        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), UpstreamFailure.CANCELLED.reason(),
+                                        "the caller went away"), false);
+    }
+
+    private void finish(FullHttpResponse answer, boolean countedByPolicy) {
+        if (done) {
+            answer.release();
+            return;
+        }
+        done = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (!countedByPolicy) {
+            report(answer);
+        }
+        answer.headers().set(CachedAnswers.ROUTE_HEADER, route.name());
+        response.setSuccess(answer);
+    }
+
+    /** Tells the observer how this caller was answered, by the token its decision header carries. */
+    private void report(FullHttpResponse answer) {
+        String decision = String.valueOf(answer.headers().get(Decisions.HEADER));
+        if (decision.startsWith("stale")) {
+            long ageSeconds = answer.headers().getInt(HttpHeaderNames.AGE, 0);
+            route.observer().answered("stale", Duration.ofSeconds(ageSeconds));
+            return;
+        }
+        int reason = decision.indexOf("reason=");
+        route.observer().answered(reason < 0 ? decision : decision.substring(reason + 7), null);
+    }
+}

@@ -1,0 +1,134 @@
+package io.mistguard.proxy.cache;
+
+import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.time.Ticker;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One call to Mist shared by every caller waiting on the same cache key.
+ *
+ * <p>The call runs on the event loop of the caller that started it, with the route's whole budget
+ * from that caller's arrival ({@link #deadline()}), so it always ends by then. Callers on any loop
+ * {@linkplain #join() join} it until it settles and each gets the same immutable
+ * {@link SharedResult}; each keeps its own deadline and may leave earlier.
+ *
+ * <p>Leaving: a caller that <em>goes away</em> as the last one waiting cancels the call (nobody
+ * wants it; its connection is closed and its admission slot freed). A caller whose own, shorter
+ * deadline ends does not: the call stays bounded by the route budget, its answer refreshes the
+ * last-known-good entry for the next poll, and the breaker still learns whether Mist answered.
+ *
+ * <p>Thread-safe: the waiter count is one atomic ({@code -1} once settled or cancelled, so no join
+ * can succeed after); the exchange is touched only on the owning loop; the result is a promise of
+ * that loop, and listeners hop to their own loops.
+ */
+final class SharedCall {
+
+    private static final int SETTLED = -1;
+
+    private final String key;
+    private final InFlightCalls table;
+    private final EventLoop loop;
+    private final long deadline;
+    private final Ticker ticker;
+    private final Promise<SharedResult> result;
+    private final AtomicInteger waiting = new AtomicInteger(1);
+    private Forwarder.Exchange exchange;
+    private boolean cancelled;
+
+    /** A call with its starter as the one waiter; {@code table} may be null for a call nobody joins. */
+    SharedCall(String key, InFlightCalls table, EventLoop loop, long deadline, Ticker ticker) {
+        this.key = key;
+        this.table = table;
+        this.loop = loop;
+        this.deadline = deadline;
+        this.ticker = ticker;
+        this.result = loop.newPromise();
+    }
+
+    /**
+     * Starts the call; on the owning loop, once. {@code onSettled} runs there with the result before
+     * any waiter sees it (to keep a good reply), and the call leaves the table only after it.
+     */
+    void start(SharedOrigin origin, ByteBufAllocator alloc, FullHttpRequest request, long arrived,
+               boolean commandReply, Consumer<SharedResult> onSettled) {
+        Forwarder.Exchange started = origin.start(loop, alloc, request, arrived);
+        exchange = started;
+        started.response().addListener((Future<FullHttpResponse> f) -> {
+            SharedResult settled = SharedResult.of(f.getNow(), commandReply, ticker.nanoTime());
+            onSettled.accept(settled);
+            if (table != null) {
+                table.remove(key, this);
+            }
+            waiting.set(SETTLED);
+            result.setSuccess(settled);
+        });
+        if (cancelled) {
+            started.cancel(); // every waiter left while the exchange was being created
+        }
+    }
+
+    /** Adds a waiter; false when the call has already settled or been cancelled. */
+    boolean join() {
+        while (true) {
+            int n = waiting.get();
+            if (n == SETTLED) {
+                return false;
+            }
+            if (waiting.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Removes a waiter; see the class comment for when that cancels the call. */
+    void leave(boolean callerGone) {
+        while (true) {
+            int n = waiting.get();
+            if (n <= 0) {
+                return; // settled, or already unwatched after deadlines
+            }
+            if (n == 1 && callerGone) {
+                if (waiting.compareAndSet(1, SETTLED)) {
+                    if (table != null) {
+                        table.remove(key, this);
+                    }
+                    loop.execute(this::cancel);
+                    return;
+                }
+            } else if (waiting.compareAndSet(n, n - 1)) {
+                return;
+            }
+        }
+    }
+
+    String key() {
+        return key;
+    }
+
+    Future<SharedResult> result() {
+        return result;
+    }
+
+    /** The latest the result arrives: the route budget from the first caller's arrival. */
+    long deadline() {
+        return deadline;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    private void cancel() {
+        cancelled = true;
+        if (exchange != null) {
+            exchange.cancel();
+        }
+    }
+}
