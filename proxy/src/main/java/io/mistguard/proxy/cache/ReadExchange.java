@@ -41,6 +41,7 @@ final class ReadExchange implements Forwarder.Exchange {
     private final long deadline;
     private final Promise<FullHttpResponse> response;
     private SharedCall call;
+    private boolean starter;
     private ScheduledFuture<?> timer;
     private boolean done;
 
@@ -61,6 +62,12 @@ final class ReadExchange implements Forwarder.Exchange {
     @Override
     public Future<FullHttpResponse> response() {
         return response;
+    }
+
+    /** The shared call's time at Mist for the caller that started it; joiners made no call of their own. */
+    @Override
+    public long upstreamNanos() {
+        return starter && call != null ? call.upstreamNanos() : 0;
     }
 
     void start() {
@@ -90,6 +97,7 @@ final class ReadExchange implements Forwarder.Exchange {
 
     private void wait(SharedCall shared, boolean starter) {
         call = shared;
+        this.starter = starter;
         if (deadline < shared.deadline()) {
             timer = loop.schedule(this::onDeadline, deadline - route.now(), TimeUnit.NANOSECONDS);
         }

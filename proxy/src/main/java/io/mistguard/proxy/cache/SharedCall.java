@@ -131,4 +131,10 @@ final class SharedCall {
             exchange.cancel();
         }
     }
+
+    /** Time the shared call spent at Mist, for the access log of the caller that started it. */
+    long upstreamNanos() {
+        Forwarder.Exchange started = exchange;
+        return started == null ? 0 : started.upstreamNanos();
+    }
 }

@@ -14,35 +14,38 @@ import java.util.function.ToDoubleFunction;
  */
 final class InvalidationMeters {
 
-    private InvalidationMeters() {}
+    /**
+     * Held here, and this object by {@link Metrics}: Micrometer keeps only weak references to the
+     * objects its function meters read, so a supplier nobody else holds would be collected and the
+     * gauges would read NaN (and the counters freeze) after the first GC.
+     */
+    private final Supplier<InvalidationStats> stats;
 
-    static void register(MeterRegistry registry, Supplier<InvalidationStats> stats) {
-        gauge(registry, "mistguard.invalidations.depth", "Stream names waiting to be sent", stats, s -> s.depth());
-        gauge(registry, "mistguard.invalidations.inflight", "Stream names in the call outstanding", stats,
-              s -> s.inFlight());
-        Gauge.builder("mistguard.invalidations.oldest.age", stats, s -> s.get().oldestPendingAge().toNanos() / 1e9)
+    InvalidationMeters(MeterRegistry registry, Supplier<InvalidationStats> stats) {
+        this.stats = stats;
+        gauge(registry, "mistguard.invalidations.depth", "Stream names waiting to be sent", s -> s.depth());
+        gauge(registry, "mistguard.invalidations.inflight", "Stream names in the call outstanding", s -> s.inFlight());
+        Gauge.builder("mistguard.invalidations.oldest.age", this, m -> m.stats.get().oldestPendingAge().toNanos() / 1e9)
              .baseUnit("seconds").description("Age of the oldest undelivered invalidation").register(registry);
-        counter(registry, "mistguard.invalidations.accepted", "Invalidations accepted from callers", stats,
+        counter(registry, "mistguard.invalidations.accepted", "Invalidations accepted from callers",
                 InvalidationStats::accepted);
         counter(registry, "mistguard.invalidations.coalesced", "Invalidations merged into one already waiting",
-                stats, InvalidationStats::coalesced);
+                InvalidationStats::coalesced);
         counter(registry, "mistguard.invalidations.rejected", "Invalidations refused (full, invalid, stopping)",
-                stats, InvalidationStats::rejected);
-        counter(registry, "mistguard.invalidations.sent", "Stream names delivered to Mist", stats,
-                InvalidationStats::sent);
-        counter(registry, "mistguard.invalidations.calls", "invalidate_sessions calls made to Mist", stats,
+                InvalidationStats::rejected);
+        counter(registry, "mistguard.invalidations.sent", "Stream names delivered to Mist", InvalidationStats::sent);
+        counter(registry, "mistguard.invalidations.calls", "invalidate_sessions calls made to Mist",
                 InvalidationStats::calls);
-        counter(registry, "mistguard.invalidations.failed", "invalidate_sessions calls that failed", stats,
+        counter(registry, "mistguard.invalidations.failed", "invalidate_sessions calls that failed",
                 InvalidationStats::failed);
     }
 
-    private static void gauge(MeterRegistry registry, String name, String help, Supplier<InvalidationStats> stats,
-                              ToDoubleFunction<InvalidationStats> value) {
-        Gauge.builder(name, stats, s -> value.applyAsDouble(s.get())).description(help).register(registry);
+    private void gauge(MeterRegistry registry, String name, String help, ToDoubleFunction<InvalidationStats> value) {
+        Gauge.builder(name, this, m -> value.applyAsDouble(m.stats.get())).description(help).register(registry);
     }
 
-    private static void counter(MeterRegistry registry, String name, String help, Supplier<InvalidationStats> stats,
-                                ToDoubleFunction<InvalidationStats> value) {
-        FunctionCounter.builder(name, stats, s -> value.applyAsDouble(s.get())).description(help).register(registry);
+    private void counter(MeterRegistry registry, String name, String help, ToDoubleFunction<InvalidationStats> value) {
+        FunctionCounter.builder(name, this, m -> value.applyAsDouble(m.stats.get())).description(help)
+                       .register(registry);
     }
 }

@@ -35,6 +35,7 @@ public final class Metrics {
     private final Map<String, RouteConfig> timed = new HashMap<>();
     private final StaleMeters stale = new StaleMeters(registry);
     private PolicyMeters policyMeters;
+    private InvalidationMeters invalidationMeters;
     private JvmGcMetrics gc;
 
     public Metrics() {
@@ -72,7 +73,7 @@ public final class Metrics {
     public synchronized void bind(LivePolicies policies, Supplier<InvalidationStats> invalidations) {
         policyMeters = new PolicyMeters(registry, policies);
         policyMeters.refresh();
-        InvalidationMeters.register(registry, invalidations);
+        invalidationMeters = new InvalidationMeters(registry, invalidations);
     }
 
     /** After a reload: meters for new names, none for names that are gone. */
