@@ -91,12 +91,9 @@ final class RoutesBinder {
         if (m.value("kind").isEmpty()) {
             m.problem("kind", "missing (expected " + RouteKind.EXPECTED + ')');
         }
-        Duration timeout = m.duration("timeout", defaults.timeout(), false);
-        Duration perTry = m.duration("per_try_timeout", min(defaults.perTryTimeout(), timeout), false);
-        if (perTry.compareTo(timeout) > 0) {
-            m.problemAt("per_try_timeout", Durations.format(perTry) + " is longer than the route's timeout ("
-                        + Durations.format(timeout) + "), so it could never fire (expected: <= timeout)");
-        }
+        Budgets budgets = budgets(m, defaults.timeout(), defaults.perTryTimeout(), "the route's timeout");
+        Duration timeout = budgets.timeout();
+        Duration perTry = budgets.perTry();
         RetryConfig retry = m.mapping("retry", r -> retry(r, defaults.retry()));
         String breaker = reference(m, "breaker", defaults.breaker(), breakers.keySet());
         String admission = reference(m, "admission", defaults.admission(), admissions.keySet());
@@ -121,12 +118,9 @@ final class RoutesBinder {
 
     private static RouteDefaults routeDefaults(ConfigMapping m, RouteDefaults base, Map<String, BreakerConfig> breakers,
                                                Map<String, AdmissionConfig> admissions) {
-        Duration timeout = m.duration("timeout", base.timeout(), false);
-        Duration perTry = m.duration("per_try_timeout", min(base.perTryTimeout(), timeout), false);
-        if (perTry.compareTo(timeout) > 0) {
-            m.problemAt("per_try_timeout", Durations.format(perTry) + " is longer than timeout ("
-                        + Durations.format(timeout) + ") (expected: <= timeout)");
-        }
+        Budgets budgets = budgets(m, base.timeout(), base.perTryTimeout(), "timeout");
+        Duration timeout = budgets.timeout();
+        Duration perTry = budgets.perTry();
         RetryConfig retry = m.mapping("retry", r -> retry(r, base.retry()));
         String breaker = reference(m, "breaker", base.breaker(), breakers.keySet());
         String admission = reference(m, "admission", base.admission(), admissions.keySet());
@@ -234,5 +228,19 @@ final class RoutesBinder {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A route's (or the defaults') total and per-try budgets; per-try defaults to at most the total. */
+    private record Budgets(Duration timeout, Duration perTry) {}
+
+    /** Reads {@code timeout} and {@code per_try_timeout}, reporting a per-try budget that could never fire. */
+    private static Budgets budgets(ConfigMapping m, Duration defaultTimeout, Duration defaultPerTry, String totalName) {
+        Duration timeout = m.duration("timeout", defaultTimeout, false);
+        Duration perTry = m.duration("per_try_timeout", min(defaultPerTry, timeout), false);
+        if (perTry.compareTo(timeout) > 0) {
+            m.problemAt("per_try_timeout", Durations.format(perTry) + " is longer than " + totalName + " ("
+                        + Durations.format(timeout) + "), so it could never fire (expected: <= timeout)");
+        }
+        return new Budgets(timeout, perTry);
     }
 }
