@@ -15,7 +15,8 @@
 # Usage: deploy/bench/passthrough.sh [options]
 #   --sizes "1024 65536"   reply body sizes in bytes (JSON + "\n\n", Content-Type text/javascript)
 #   --runs 3               runs per configuration
-#   --duration 10          seconds per wrk run (after one 5 s warm-up per target and size)
+#   --duration 10          seconds per wrk run
+#   --warmup 10            seconds of wrk warm-up per target and size, not measured (JIT)
 #   --half-duration 10     seconds per fixed-rate run
 #   --conns 64             wrk connections at saturation
 #   --rate-conns 50        h2load connections at the fixed rate (rate is split evenly over them)
@@ -25,13 +26,14 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-SIZES="1024 65536"; RUNS=3; DURATION=10; HALF_DURATION=10; CONNS=64; RATE_CONNS=50
+SIZES="1024 65536"; RUNS=3; DURATION=10; WARMUP=10; HALF_DURATION=10; CONNS=64; RATE_CONNS=50
 PROXIES="mistguard haproxy nginx"; BASE_PORT=18400
 while (( $# )); do
     case "$1" in
         --sizes) SIZES="$2"; shift 2 ;;
         --runs) RUNS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
         --half-duration) HALF_DURATION="$2"; shift 2 ;;
         --conns) CONNS="$2"; shift 2 ;;
         --rate-conns) RATE_CONNS="$2"; shift 2 ;;
@@ -254,7 +256,7 @@ for size in $SIZES; do
     for p in $PROXIES; do "start_$p"; done
     for t in direct $PROXIES; do
         log "warm-up $t"
-        wrk_run "$t" 5 >/dev/null
+        wrk_run "$t" "$WARMUP" >/dev/null
     done
     declare -A SAT=()
     for (( r = 1; r <= RUNS; r++ )); do
