@@ -9,6 +9,7 @@
 #           10 000 callers at 20 000/s are all in flight after 0.5 s, well inside the 2 s budget)
 # mistguard holds two fds per hung caller (caller + Mist connection); when `ulimit -n` cannot
 # hold that, the caller count is lowered to what fits and the report says so.
+# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's (e.g. -Xlog:gc:file=/tmp/gc.log).
 # Needs: java 17, curl, ss, taskset.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -53,7 +54,8 @@ admin:
   listen: 127.0.0.1:$MG_ADMIN
 io_threads: 1
 EOF
-java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/mistguard.yaml"
+read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
+java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/mistguard.yaml"
 spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
 MG_PID=$SPAWNED_PID
 wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20

@@ -68,16 +68,18 @@ require_jars() {
 }
 
 # The JVM flags of the Dockerfile's ENTRYPOINT (between "java" and "-jar"), one per line, with the
-# image's logback.xml path mapped to the repository's copy.
+# image's paths mapped to local ones: logback.xml to the repository's copy, the class-data-sharing
+# archive to one built here for the current jar (ensure_cds_archive).
+CDS_ARCHIVE="$RESULTS_DIR/mistguard.jsa"
 image_jvm_flags() {
-    python3 - "$DOCKERFILE" "$REPO_DIR/deploy/logback.xml" <<'EOF'
+    python3 - "$DOCKERFILE" "$REPO_DIR/deploy/logback.xml" "$CDS_ARCHIVE" <<'EOF'
 import json, sys
-dockerfile, logback = sys.argv[1], sys.argv[2]
+dockerfile, logback, jsa = sys.argv[1], sys.argv[2], sys.argv[3]
 entry = [line for line in open(dockerfile) if line.startswith("ENTRYPOINT")][-1]
 argv = json.loads(entry[len("ENTRYPOINT"):])
 flags = argv[1:argv.index("-jar")]
 for flag in flags:
-    print(flag.replace("/opt/mistguard/logback.xml", logback))
+    print(flag.replace("/opt/mistguard/logback.xml", logback).replace("/opt/mistguard/mistguard.jsa", jsa))
 EOF
 }
 
@@ -86,8 +88,29 @@ image_env() {
     awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=env" "$0} END{print env}' "$DOCKERFILE"
 }
 
-# java_image CMD-ARGS...: `env <image env> java <image flags> CMD-ARGS...`, as an array in JAVA_CMD.
+# Builds the dynamic CDS archive the image builds (see the Dockerfile's training RUN), for this
+# jar and this JVM, unless one newer than the jar exists: start once, stop, the JVM writes it.
+ensure_cds_archive() {
+    grep -q 'SharedArchiveFile=/opt/mistguard/mistguard.jsa' "$DOCKERFILE" || return 0
+    [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" ]] && return 0
+    mkdir -p "$RESULTS_DIR"
+    rm -f "$CDS_ARCHIVE"
+    log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
+    local pid
+    java -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Xlog:cds=off \
+        -Dlogback.configurationFile="$REPO_DIR/deploy/logback.xml" -jar "$MISTGUARD_JAR" \
+        --listen 127.0.0.1:18991 --admin-listen 127.0.0.1:18992 --upstream http://127.0.0.1:18993 >/dev/null 2>&1 &
+    pid=$!
+    SPAWNED_PIDS+=("$pid")
+    wait_http http://127.0.0.1:18992/healthz 30
+    curl -s -o /dev/null --max-time 2 -d 'command={}' http://127.0.0.1:18991/api2 || true
+    stop "$pid"
+    [[ -s "$CDS_ARCHIVE" ]] || die "no CDS archive written"
+}
+
+# java_image_cmd CMD-ARGS...: `env <image env> java <image flags> CMD-ARGS...`, as an array in JAVA_CMD.
 java_image_cmd() {
+    ensure_cds_archive
     local -a flags envs
     mapfile -t flags < <(image_jvm_flags)
     read -r -a envs <<<"$(image_env)"
