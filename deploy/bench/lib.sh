@@ -85,7 +85,7 @@ EOF
 
 # The runtime stage's `ENV NAME=value` lines as NAME=value words (e.g. MALLOC_ARENA_MAX=2).
 image_env() {
-    awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=env" "$0} END{print env}' "$DOCKERFILE"
+    awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=(env == "" ? $0 : env" "$0)} END{print env}' "$DOCKERFILE"
 }
 
 # Builds the dynamic CDS archive the image builds (see the Dockerfile's training RUN), for this
