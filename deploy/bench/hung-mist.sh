@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The design's "hung Mist" target: sim-mist hangs on every command, mistguard in front with
+# request_timeout 2s, then N concurrent callers (HungMistClient.java, one NIO thread, one
+# connection and one request per caller). Checks that every caller is answered within the budget
+# + 50 ms, and records mistguard's RSS (before / peak during / after), threads and open fds.
+#
+# Usage: deploy/bench/hung-mist.sh [--callers 10000] [--timeout-ms 2000] [--rate 20000] [--base-port 18500]
+#   --rate: new connections per second opened by the client (the callers all hang together anyway:
+#           10 000 callers at 20 000/s are all in flight after 0.5 s, well inside the 2 s budget)
+# mistguard holds two fds per hung caller (caller + Mist connection); when `ulimit -n` cannot
+# hold that, the caller count is lowered to what fits and the report says so.
+# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's (e.g. -Xlog:gc:file=/tmp/gc.log).
+# Needs: java 17, curl, ss, taskset.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+CALLERS=10000; TIMEOUT_MS=2000; RATE=20000; BASE_PORT=18500
+while (( $# )); do
+    case "$1" in
+        --callers) CALLERS="$2"; shift 2 ;;
+        --timeout-ms) TIMEOUT_MS="$2"; shift 2 ;;
+        --rate) RATE="$2"; shift 2 ;;
+        --base-port) BASE_PORT="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (try --help)" ;;
+    esac
+done
+require java curl ss taskset
+require_jars sim
+bench_init
+
+SIM_PORT=$BASE_PORT; SIM_CONTROL=$((BASE_PORT + 1)); MG_PORT=$((BASE_PORT + 2)); MG_ADMIN=$((BASE_PORT + 3))
+FD_LIMIT=$(ulimit -n)
+REQUESTED=$CALLERS
+# mistguard: 2 fds per caller plus ~100 for the JVM, jars, listeners and epoll.
+if (( 2 * CALLERS + 150 > FD_LIMIT )); then
+    CALLERS=$(( (FD_LIMIT - 150) / 2 ))
+    log "ulimit -n is $FD_LIMIT (hard $(ulimit -Hn)): lowering callers from $REQUESTED to $CALLERS"
+fi
+
+spawn "$WORK_DIR/sim-mist.out" taskset -c 0 java -jar "$SIM_MIST_JAR" --port "$SIM_PORT" --control-port "$SIM_CONTROL"
+SIM_PID=$SPAWNED_PID
+wait_http "http://127.0.0.1:$SIM_CONTROL/health" 30
+curl -sf -XPOST "http://127.0.0.1:$SIM_CONTROL/faults" -d '{"action":"hang"}' >/dev/null
+
+cat >"$WORK_DIR/mistguard.yaml" <<EOF
+listen: 127.0.0.1:$MG_PORT
+upstream:
+  url: http://127.0.0.1:$SIM_PORT
+request_timeout: ${TIMEOUT_MS}ms
+limits:
+  max_connections: $(( CALLERS + 100 ))
+admin:
+  listen: 127.0.0.1:$MG_ADMIN
+io_threads: 1
+EOF
+read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
+java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/mistguard.yaml"
+spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
+MG_PID=$SPAWNED_PID
+wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20
+# One request through, so the upstream path is loaded and JIT-warm enough to compare like with like.
+curl -s -o /dev/null --max-time $(( TIMEOUT_MS / 1000 + 2 )) "http://127.0.0.1:$MG_PORT/api2?command=%7B%7D" || true
+sleep 2
+RSS_BEFORE=$(rss_kib "$MG_PID"); THREADS_BEFORE=$(threads "$MG_PID"); FDS_BEFORE=$(open_fds "$MG_PID")
+
+# Sample RSS, threads and fds while the callers run; bounded to 120 s, stops with the client.
+(
+    end=$(( $(date +%s) + 120 ))
+    while (( $(date +%s) < end )) && [[ ! -e "$WORK_DIR/client.done" ]]; do
+        echo "$(rss_kib "$MG_PID") $(threads "$MG_PID") $(open_fds "$MG_PID")" 2>/dev/null || true
+        sleep 0.2
+    done
+) >"$WORK_DIR/samples.txt" &
+SAMPLER_PID=$!
+SPAWNED_PIDS+=("$SAMPLER_PID")
+
+log "sending $CALLERS callers at up to $RATE connections/s; budget ${TIMEOUT_MS} ms"
+taskset -c 0 java -Xss256k "$BENCH_DIR/HungMistClient.java" 127.0.0.1 "$MG_PORT" "$CALLERS" "$RATE" \
+    $(( TIMEOUT_MS / 1000 + 30 )) >"$WORK_DIR/client.out" 2>"$WORK_DIR/client.err" || true
+touch "$WORK_DIR/client.done"
+wait "$SAMPLER_PID" || true
+cat "$WORK_DIR/client.out" >&2
+[[ -s "$WORK_DIR/client.err" ]] && head -5 "$WORK_DIR/client.err" >&2
+
+sleep 3   # closed connections leave TIME_WAIT / the fd table
+RSS_AFTER=$(rss_kib "$MG_PID"); THREADS_AFTER=$(threads "$MG_PID"); FDS_AFTER=$(open_fds "$MG_PID")
+UPSTREAM_CONNS_AFTER=$(ss -Htn state established "( dport = :$SIM_PORT )" | wc -l)
+HEALTH_AFTER=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$MG_ADMIN/healthz" || true)
+read -r RSS_PEAK THREADS_PEAK FDS_PEAK <<<"$(awk '$1>r{r=$1} $2>t{t=$2} $3>f{f=$3} END{print r+0, t+0, f+0}' "$WORK_DIR/samples.txt")"
+
+kv() { sed -n "s/^$1=//p" "$WORK_DIR/client.out"; }
+ANSWERED=$(kv answered); MAX_MS=$(sed -n 's/^answer_ms_from_write .*max=\([0-9.]*\).*/\1/p' "$WORK_DIR/client.out")
+LIMIT_MS=$(( TIMEOUT_MS + 50 ))
+verdict() { [[ "$1" == 1 ]] && echo pass || echo FAIL; }
+ALL_ANSWERED=$([[ "$ANSWERED" == "$CALLERS" ]] && echo 1 || echo 0)
+IN_BUDGET=$(awk -v m="${MAX_MS:-999999}" -v l="$LIMIT_MS" 'BEGIN{print (m <= l) ? 1 : 0}')
+UNDER_256=$(( RSS_PEAK < 256 * 1024 ? 1 : 0 ))
+NO_THREAD_GROWTH=$(( THREADS_AFTER <= THREADS_BEFORE ? 1 : 0 ))
+NO_FD_GROWTH=$(( FDS_AFTER <= FDS_BEFORE + 2 ? 1 : 0 ))
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+REPORT="$RESULTS_DIR/hung-mist-$STAMP.md"
+{
+    echo "# Hung Mist, $STAMP"
+    echo
+    echo "sim-mist hangs every command; mistguard request_timeout ${TIMEOUT_MS}ms, io_threads 1, core 1; client and sim-mist on core 0."
+    echo "mistguard JVM: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')\`"
+    echo "Callers requested $REQUESTED, run $CALLERS (ulimit -n $FD_LIMIT); opened at up to $RATE connections/s."
+    echo
+    echo "| check | target | measured | |"
+    echo "|---|---|---|---|"
+    echo "| callers answered | all $CALLERS | $ANSWERED, statuses $(kv statuses), connect failures $(kv connect_failures) | $(verdict "$ALL_ANSWERED") |"
+    echo "| answer time from request written | max ≤ $LIMIT_MS ms | $(sed -n 's/^answer_ms_from_write //p' "$WORK_DIR/client.out") ms | $(verdict "$IN_BUDGET") |"
+    echo "| RSS before / peak during / after | peak < 256 MiB | $(mib "$RSS_BEFORE") / $(mib "$RSS_PEAK") / $(mib "$RSS_AFTER") MiB | $(verdict "$UNDER_256") |"
+    echo "| threads before / peak / after | no growth | $THREADS_BEFORE / $THREADS_PEAK / $THREADS_AFTER | $(verdict "$NO_THREAD_GROWTH") |"
+    echo "| open fds before / peak / after | no growth | $FDS_BEFORE / $FDS_PEAK / $FDS_AFTER | $(verdict "$NO_FD_GROWTH") |"
+    echo "| connections to Mist after | 0 left hanging | $UPSTREAM_CONNS_AFTER | $(verdict $(( UPSTREAM_CONNS_AFTER == 0 ? 1 : 0 ))) |"
+    echo "| /healthz after | 200 | $HEALTH_AFTER | $(verdict $([[ $HEALTH_AFTER == 200 ]] && echo 1 || echo 0)) |"
+    echo
+    echo "Client wall time $(kv elapsed_ms) ms; longest answer counted from connect start $(sed -n 's/^answer_ms_from_connect max=//p' "$WORK_DIR/client.out") ms."
+} >"$REPORT"
+cat "$REPORT"
+log "written to $REPORT"

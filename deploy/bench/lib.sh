@@ -1,0 +1,140 @@
+# Shared helpers for the benchmark scripts; sourced, never run.
+#
+# The JVM flags and environment come from deploy/Dockerfile's runtime stage, so a benchmark always
+# measures mistguard the way the image runs it. Every process a script starts goes through `spawn`,
+# and the EXIT trap installed by `bench_init` stops exactly those processes (by pid), nothing else.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/../.." && pwd)"
+DOCKERFILE="$REPO_DIR/deploy/Dockerfile"
+MISTGUARD_JAR="${MISTGUARD_JAR:-$REPO_DIR/proxy/target/mistguard.jar}"
+SIM_MIST_JAR="${SIM_MIST_JAR:-$REPO_DIR/sim-mist/target/sim-mist.jar}"
+RESULTS_DIR="$BENCH_DIR/results"
+SPAWNED_PIDS=()
+WORK_DIR=""
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Creates the temp dir for generated configs and logs and installs the cleanup trap.
+bench_init() {
+    WORK_DIR="$(mktemp -d -t mistguard-bench.XXXXXX)"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    mkdir -p "$RESULTS_DIR"
+}
+
+bench_cleanup() {
+    local pid
+    for pid in "${SPAWNED_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${SPAWNED_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ -n "$WORK_DIR" && "${KEEP_WORK_DIR:-0}" != 1 ]]; then
+        rm -rf "$WORK_DIR"
+    elif [[ -n "$WORK_DIR" ]]; then
+        log "kept generated configs and logs in $WORK_DIR"
+    fi
+}
+
+# spawn LOGFILE CMD...: starts CMD in the background, remembers its pid in SPAWNED_PID.
+spawn() {
+    local logfile="$1"; shift
+    "$@" >"$logfile" 2>&1 &
+    SPAWNED_PID=$!
+    SPAWNED_PIDS+=("$SPAWNED_PID")
+}
+
+# stop PID: stops one process this script started and waits for it.
+stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+require() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y haproxy nginx-light wrk nghttp2-client)"
+    done
+}
+
+require_jars() {
+    [[ -f "$MISTGUARD_JAR" ]] || die "missing $MISTGUARD_JAR; build first: mvn -B -ntp package -DskipTests"
+    if [[ "${1:-}" == sim ]]; then
+        [[ -f "$SIM_MIST_JAR" ]] || die "missing $SIM_MIST_JAR; build first: mvn -B -ntp package -DskipTests"
+    fi
+}
+
+# The JVM flags of the Dockerfile's ENTRYPOINT (between "java" and "-jar"), one per line, with the
+# image's paths mapped to local ones: logback.xml to the repository's copy, the class-data-sharing
+# archive to one built here for the current jar (ensure_cds_archive).
+CDS_ARCHIVE="$RESULTS_DIR/mistguard.jsa"
+image_jvm_flags() {
+    python3 - "$DOCKERFILE" "$REPO_DIR/deploy/logback.xml" "$CDS_ARCHIVE" <<'EOF'
+import json, sys
+dockerfile, logback, jsa = sys.argv[1], sys.argv[2], sys.argv[3]
+entry = [line for line in open(dockerfile) if line.startswith("ENTRYPOINT")][-1]
+argv = json.loads(entry[len("ENTRYPOINT"):])
+flags = argv[1:argv.index("-jar")]
+for flag in flags:
+    print(flag.replace("/opt/mistguard/logback.xml", logback).replace("/opt/mistguard/mistguard.jsa", jsa))
+EOF
+}
+
+# The runtime stage's `ENV NAME=value` lines as NAME=value words (e.g. MALLOC_ARENA_MAX=2).
+image_env() {
+    awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=(env == "" ? $0 : env" "$0)} END{print env}' "$DOCKERFILE"
+}
+
+# Builds the dynamic CDS archive the image builds (see the Dockerfile's training RUN), for this
+# jar and this JVM, unless one newer than the jar exists: start once, stop, the JVM writes it.
+ensure_cds_archive() {
+    grep -q 'SharedArchiveFile=/opt/mistguard/mistguard.jsa' "$DOCKERFILE" || return 0
+    [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" ]] && return 0
+    mkdir -p "$RESULTS_DIR"
+    rm -f "$CDS_ARCHIVE"
+    log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
+    local pid
+    java -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Xlog:cds=off \
+        -Dlogback.configurationFile="$REPO_DIR/deploy/logback.xml" -jar "$MISTGUARD_JAR" \
+        --listen 127.0.0.1:18991 --admin-listen 127.0.0.1:18992 --upstream http://127.0.0.1:18993 >/dev/null 2>&1 &
+    pid=$!
+    SPAWNED_PIDS+=("$pid")
+    wait_http http://127.0.0.1:18992/healthz 30
+    curl -s -o /dev/null --max-time 2 -d 'command={}' http://127.0.0.1:18991/api2 || true
+    stop "$pid"
+    [[ -s "$CDS_ARCHIVE" ]] || die "no CDS archive written"
+}
+
+# java_image_cmd CMD-ARGS...: `env <image env> java <image flags> CMD-ARGS...`, as an array in JAVA_CMD.
+java_image_cmd() {
+    ensure_cds_archive
+    local -a flags envs
+    mapfile -t flags < <(image_jvm_flags)
+    read -r -a envs <<<"$(image_env)"
+    JAVA_CMD=(env "${envs[@]}" java "${flags[@]}" "$@")
+}
+
+rss_kib()  { ps -o rss= -p "$1" | tr -d ' '; }
+threads()  { ls "/proc/$1/task" | wc -l; }
+open_fds() { ls "/proc/$1/fd" | wc -l; }
+mib()      { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
+
+# wait_http URL SECONDS: polls until URL answers 2xx, or fails after SECONDS.
+wait_http() {
+    local url="$1" deadline=$(( $(date +%s) + $2 ))
+    until curl -sf -o /dev/null --max-time 1 "$url"; do
+        (( $(date +%s) < deadline )) || die "$url did not answer within $2 s"
+        sleep 0.05
+    done
+}
+
+# median / spread of numbers on stdin, one per line: "median min max".
+stats() {
+    sort -g | awk '{v[NR]=$1} END{
+        if (NR==0) {print "n/a n/a n/a"; exit}
+        m = (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2
+        printf "%g %g %g\n", m, v[1], v[NR]}'
+}
