@@ -68,18 +68,18 @@ require_jars() {
 }
 
 # The JVM flags of the Dockerfile's ENTRYPOINT (between "java" and "-jar"), one per line, with the
-# image's paths mapped to local ones: logback.xml to the repository's copy, the class-data-sharing
-# archive to one built here for the current jar (ensure_cds_archive).
+# image's paths mapped to local ones: the class-data-sharing archive to one built here for the
+# current jar (ensure_cds_archive).
 CDS_ARCHIVE="$RESULTS_DIR/mistguard.jsa"
 image_jvm_flags() {
-    python3 - "$DOCKERFILE" "$REPO_DIR/deploy/logback.xml" "$CDS_ARCHIVE" <<'EOF'
+    python3 - "$DOCKERFILE" "$CDS_ARCHIVE" <<'EOF'
 import json, sys
-dockerfile, logback, jsa = sys.argv[1], sys.argv[2], sys.argv[3]
+dockerfile, jsa = sys.argv[1], sys.argv[2]
 entry = [line for line in open(dockerfile) if line.startswith("ENTRYPOINT")][-1]
 argv = json.loads(entry[len("ENTRYPOINT"):])
 flags = argv[1:argv.index("-jar")]
 for flag in flags:
-    print(flag.replace("/opt/mistguard/logback.xml", logback).replace("/opt/mistguard/mistguard.jsa", jsa))
+    print(flag.replace("/opt/mistguard/mistguard.jsa", jsa))
 EOF
 }
 
@@ -98,7 +98,7 @@ ensure_cds_archive() {
     log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
     local pid
     java -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Xlog:cds=off \
-        -Dlogback.configurationFile="$REPO_DIR/deploy/logback.xml" -jar "$MISTGUARD_JAR" \
+        -jar "$MISTGUARD_JAR" \
         --listen 127.0.0.1:18991 --admin-listen 127.0.0.1:18992 --upstream http://127.0.0.1:18993 >/dev/null 2>&1 &
     pid=$!
     SPAWNED_PIDS+=("$pid")
