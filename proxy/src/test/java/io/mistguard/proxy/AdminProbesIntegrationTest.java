@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the admin listener says while work is under way: {@code /readyz} turns 503 as soon as a stop
- * begins while {@code /healthz} stays 200 through the drain, and {@code /admin/inflight} lists an
+ * begins while {@code /healthz} stays 200 through the drain (and a reload asked for then is refused,
+ * not dropped), and {@code /admin/inflight} lists an
  * attempt held by a hung Mist with its route, age and deadline. Polls with deadlines, no sleeps.
  */
 class AdminProbesIntegrationTest {
@@ -49,6 +50,11 @@ class AdminProbesIntegrationTest {
                 assertThat(poll(() -> probe(proxy, "/readyz"), "503 not ready\n"::equals)).isEqualTo("503 not ready\n");
                 assertThat(closed).as("still draining the slow request").isNotDone();
                 assertThat(probe(proxy, "/healthz")).isEqualTo("200 ok\n");
+                // Regression: a reload asked for during the drain was dropped without an answer.
+                HttpResponse<String> reload = proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/admin/reload"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(reload.statusCode()).isEqualTo(422);
+                assertThat(reload.body()).contains("\"applied\" : false", "mistguard is stopping");
 
                 HttpResponse<String> answer = slow.get();
                 assertThat(answer.statusCode()).isEqualTo(200);
