@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -50,9 +51,19 @@ public final class ConfigReloader implements AutoCloseable {
         this.apply = apply;
     }
 
-    /** Starts a reload; {@code trigger} (SIGHUP, file change, admin) is logged. */
+    /**
+     * Starts a reload; {@code trigger} (SIGHUP, file change, admin) is logged. Once {@link #close} has
+     * run (mistguard is stopping, while the admin listener still answers during the drain), the
+     * reload is refused instead of throwing at the caller, which would drop the admin connection
+     * unanswered or print a stack trace from the signal thread.
+     */
     public CompletableFuture<ReloadOutcome> reload(String trigger) {
-        return CompletableFuture.supplyAsync(() -> reloadNow(trigger), thread);
+        try {
+            return CompletableFuture.supplyAsync(() -> reloadNow(trigger), thread);
+        } catch (RejectedExecutionException e) {
+            log.warn("reload ({}) refused: mistguard is stopping", trigger);
+            return CompletableFuture.completedFuture(ReloadOutcome.refused(List.of("mistguard is stopping")));
+        }
     }
 
     private ReloadOutcome reloadNow(String trigger) {
