@@ -26,10 +26,11 @@ import java.util.TreeMap;
  */
 public final class HungMistClient {
 
+    /** catalyst-api's GetState, exactly: the load balancer's poll. */
     private static final byte[] REQUEST = ("POST /api2 HTTP/1.1\r\nHost: mist\r\n"
-            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 139\r\n\r\n"
-            + "command=%7B%22active_streams%22%3A%5B%22source%22%5D%2C%22stats_streams%22%3A%5B%22clients"
-            + "%22%2C%22lastms%22%5D%2C%22push_list%22%3Atrue%7D").getBytes(StandardCharsets.US_ASCII);
+            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 169\r\n\r\n"
+            + "command=%7B%22active_streams%22%3A%5B%22source%22%5D%2C%22stats_streams%22%3A%5B%22c"
+            + "lients%22%2C%22lastms%22%5D%2C%22push_list%22%3Atrue%2C%22push_auto_list%22%3Atrue%7D").getBytes(StandardCharsets.US_ASCII);
 
     /** One caller's state; attached to its selection key. */
     private static final class Caller {
@@ -55,7 +56,7 @@ public final class HungMistClient {
         int n = Integer.parseInt(args[2]);
         int perSecond = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
         long giveUpNanos = (args.length > 4 ? Long.parseLong(args[4]) : 30) * 1_000_000_000L;
-        if (REQUEST.length - headerLength() != 139) {
+        if (REQUEST.length - headerLength() != 169) {
             throw new IllegalStateException("Content-Length does not match the body");
         }
 

@@ -53,6 +53,21 @@ limits:
 admin:
   listen: 127.0.0.1:$MG_ADMIN
 io_threads: 1
+invalidations:
+  state_file: ""
+# The shipped table's GetState route, with this run's budget: the callers send catalyst's GetState.
+routes:
+  - name: get-state
+    match: {commands: [active_streams, stats_streams, push_list, push_auto_list]}
+    kind: read
+    timeout: ${TIMEOUT_MS}ms
+    per_try_timeout: $(( TIMEOUT_MS / 2 ))ms
+    stale: {max_age: 10s}
+  - name: catch-all
+    match: {}
+    kind: passthrough
+    retry: {attempts: 1}
+    breaker: none
 EOF
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
 java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/mistguard.yaml"
@@ -104,7 +119,7 @@ REPORT="$RESULTS_DIR/hung-mist-$STAMP.md"
 {
     echo "# Hung Mist, $STAMP"
     echo
-    echo "sim-mist hangs every command; mistguard request_timeout ${TIMEOUT_MS}ms, io_threads 1, core 1; client and sim-mist on core 0."
+    echo "sim-mist hangs every command; callers send catalyst's GetState; mistguard route get-state timeout ${TIMEOUT_MS}ms (coalescing, admission and breaker as shipped), io_threads 1, core 1; client and sim-mist on core 0."
     echo "mistguard JVM: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')\`"
     echo "Callers requested $REQUESTED, run $CALLERS (ulimit -n $FD_LIMIT); opened at up to $RATE connections/s."
     echo
