@@ -35,8 +35,11 @@ class InvalidationHangIntegrationTest {
     private static final int OFFERS = 500;
     private static final int CALLERS = 10;
     private static final Duration MEDIAN_WITHIN = Duration.ofMillis(100);
-    /** Generous for a shared machine; a caller waiting on the hung Mist would hit the 2 s request timeout. */
-    private static final Duration SLOWEST_WITHIN = Duration.ofSeconds(1);
+    /**
+     * Generous for a shared 2-core machine under load (seen: 1.06 s at load average 12); a caller
+     * waiting on the hung Mist would instead take the 2 s request timeout or more.
+     */
+    private static final Duration SLOWEST_WITHIN = Duration.ofMillis(1500);
 
     @Test
     void hungMistDelaysNoCallerAndGetsEveryNameOnceItRecovers() throws Exception {
