@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * Load client of the coalescing benchmark: N pollers, each sending catalyst-api's GetState
  * (form-encoded POST /) back-to-back on its own keep-alive connection, for a warm-up and then a
  * measured window. Prints one result line: requests, non-200 answers, caller latency p50/p99/max of
- * the requests that completed in the window, and Mist calls/s from sim-mist's control
- * {@code GET /recording} ({@code commands.active_streams.count}) read before and after the window.
+ * the requests that completed in the window, and Mist calls/s from sim-mist's control endpoint:
+ * {@code DELETE /recording} when the window opens, {@code commands.active_streams.count} of
+ * {@code GET /recording} when it closes.
  *
  * <p>Usage: {@code java Poller.java PROXY_URL CONTROL_URL POLLERS WARMUP_S MEASURE_S LABEL}
  */
@@ -85,12 +86,17 @@ public final class Poller {
         }
 
         Thread.sleep(warmupMs);
-        long mistBefore = mistCalls(http, control);
+        // Zero the count (a cheap DELETE) instead of reading it: GET /recording lists up to 50 000
+        // requests, and under load its reply takes seconds to arrive, so a count read before the
+        // window would be taken long before the window really starts. The read after the window
+        // snapshots the count as soon as the handler runs, before that long reply is written.
+        http.send(HttpRequest.newBuilder(control).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         long t0 = System.nanoTime();
         measuring = true;
         Thread.sleep(measureMs);
         measuring = false;
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long mistBefore = 0;
         long mistAfter = mistCalls(http, control);
         stopping = true;
         done.await();

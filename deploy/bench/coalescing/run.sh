@@ -11,17 +11,17 @@
 # 1000 uncoalesced pollers would mostly measure overload rejections).
 #
 # Reports, per run: requests/s, non-200 answers, transport errors, Mist calls/s (sim-mist control
-# GET /recording, commands.active_streams.count, before and after the window) and caller latency
-# p50/p99/max. Runs on loopback only; ports are free ones of your choosing via env.
+# DELETE /recording as the window opens, GET /recording commands.active_streams.count as it closes)
+# and caller latency p50/p99/max. Runs on loopback only; ports are free ones of your choosing via env.
 #
-#   deploy/bench/coalescing/run.sh                     # pollers 10 100 1000, 3 runs, 8 s each
+#   deploy/bench/coalescing/run.sh                     # pollers 10 100 1000, 3 runs, 3 s warm-up, 8 s window each
 #   POLLERS="10 100" RUNS=1 MEASURE_S=5 deploy/bench/coalescing/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
 POLLERS=${POLLERS:-"10 100 1000"}
 RUNS=${RUNS:-3}
-WARMUP_S=${WARMUP_S:-2}
+WARMUP_S=${WARMUP_S:-3}
 MEASURE_S=${MEASURE_S:-8}
 MIST_PORT=${MIST_PORT:-18242}
 CONTROL_PORT=${CONTROL_PORT:-18243}
