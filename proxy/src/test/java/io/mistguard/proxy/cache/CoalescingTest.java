@@ -1,0 +1,193 @@
+package io.mistguard.proxy.cache;
+
+import static io.mistguard.proxy.cache.ReadRouteHarness.answer;
+import static io.mistguard.proxy.cache.ReadRouteHarness.mistReply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.cache.ReadRouteHarness.Answer;
+import io.mistguard.proxy.cache.ReadRouteHarness.FakeCall;
+import io.mistguard.proxy.server.Forwarder;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Joining and leaving a shared call on fake time: who may cancel it (only the last caller to go
+ * away), and how a caller whose own deadline is shorter is answered without ending it for the others.
+ */
+@Timeout(10) // fake time: a hang here is a spinning loop, never a slow machine
+class CoalescingTest {
+
+    private static final String ROUTE = """
+            name: get-state
+            match: {commands: [active_streams, stats_streams, push_list, push_auto_list]}
+            kind: read
+            timeout: 2s
+            retry: {attempts: 1}
+            breaker: none
+            coalesce: true
+            stale: {max_age: 30s}
+            """;
+
+    @Test
+    void theLastWaiterGoingAwayCancelsTheSharedCallAndTheNextCallerStartsANewOne() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            List<Forwarder.Exchange> callers = List.of(h.getState(), h.getState(), h.getState());
+            FakeCall shared = h.onlyCall();
+            assertThat(h.cache.snapshot().coalesced()).isEqualTo(2);
+
+            callers.get(0).cancel();
+            callers.get(1).cancel();
+            h.runPending();
+            assertThat(shared.cancelled()).as("one caller still waits").isFalse();
+            assertThat(callers.get(2).response().isDone()).isFalse();
+
+            callers.get(2).cancel();
+            h.runPending();
+            assertThat(shared.cancels).isEqualTo(1);
+            assertThat(h.cache.inFlight()).isZero();
+            for (Forwarder.Exchange caller : callers) {
+                assertThat(answer(caller).decision()).isEqualTo("rejected; reason=cancelled");
+            }
+
+            Forwarder.Exchange next = h.getState();
+            assertThat(h.calls).as("a cancelled call is never joined").hasSize(2);
+            h.lastCall().reply("new");
+            assertThat(answer(next).decision()).isEqualTo("proxied");
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "caller {0} of 3 leaves")
+    @ValueSource(ints = {0, 1, 2})
+    void aWaiterLeavingWhileOthersWaitDoesNotCancelAndTheOthersGetTheAnswer(int leaver) throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            List<Forwarder.Exchange> callers = List.of(h.getState(), h.getState(), h.getState());
+
+            callers.get(leaver).cancel();
+            h.runPending();
+            assertThat(h.onlyCall().cancelled()).isFalse();
+            assertThat(answer(callers.get(leaver)).status()).isEqualTo(503);
+
+            h.onlyCall().reply("shared");
+            for (int i = 0; i < callers.size(); i++) {
+                if (i == leaver) {
+                    continue;
+                }
+                Answer a = answer(callers.get(i));
+                assertThat(a.body()).isEqualTo(mistReply("shared"));
+                // the starter's answer keeps Mist's decision (also when the starter left), joiners say they shared it
+                assertThat(a.decision()).isEqualTo(i == 0 ? "proxied" : "coalesced");
+            }
+            assertThat(h.cache.inFlight()).isZero();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aJoinersShorterDeadlineAnswersIt504WithoutCancellingTheSharedCall() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange patient = h.getState();
+            h.advance(Duration.ofMillis(100));
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
+
+            h.advance(Duration.ofMillis(499));
+            assertThat(hurried.response().isDone()).isFalse();
+            h.advance(Duration.ofMillis(1));
+            Answer timedOut = answer(hurried);
+            assertThat(timedOut.status()).isEqualTo(504);
+            assertThat(timedOut.decision()).isEqualTo("rejected; reason=timeout");
+            assertThat(h.observed).contains("timeout");
+
+            assertThat(h.onlyCall().cancelled()).isFalse();
+            assertThat(patient.response().isDone()).isFalse();
+            h.onlyCall().reply("late");
+            assertThat(answer(patient).body()).isEqualTo(mistReply("late"));
+            assertThat(h.cache.snapshot().stored()).as("kept for the next poll").isEqualTo(1);
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aJoinersShorterDeadlineAnswersItStaleWhenThereIsAnEntryAndTheCallGoesOn() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange first = h.getState();
+            h.onlyCall().reply("old");
+            answer(first);
+            h.advance(Duration.ofSeconds(3));
+
+            Forwarder.Exchange patient = h.getState();
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(300));
+            h.advance(Duration.ofMillis(300));
+
+            Answer stale = answer(hurried);
+            assertThat(stale.decision()).isEqualTo("stale; reason=timeout");
+            assertThat(stale.body()).isEqualTo(mistReply("old"));
+            assertThat(stale.age()).isEqualTo("3");
+            FakeCall shared = h.lastCall();
+            assertThat(shared.cancelled()).isFalse();
+            assertThat(patient.response().isDone()).isFalse();
+
+            shared.reply("new");
+            assertThat(answer(patient).body()).isEqualTo(mistReply("new"));
+            assertThat(h.calls).hasSize(2);
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @Test
+    void theOnlyWaitersDeadlineEndingLeavesTheCallRunningForTheNextCallerToJoin() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
+            h.advance(Duration.ofMillis(500));
+            assertThat(answer(hurried).status()).isEqualTo(504);
+            assertThat(h.onlyCall().cancelled()).isFalse();
+
+            Forwarder.Exchange next = h.getState();
+            assertThat(h.calls).as("joins the call still in flight").hasSize(1);
+            next.cancel(); // and as the only waiter, going away now does cancel it
+            h.runPending();
+            assertThat(h.onlyCall().cancelled()).isTrue();
+            answer(next);
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aJoinerOnAnotherEventLoopGetsTheAnswerOnItsOwnLoop() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            int other = h.loop();
+            Forwarder.Exchange starter = h.getState();
+            Forwarder.Exchange remote = h.getState(other, h.config.timeout());
+            assertThat(h.onlyCall().loop).isSameAs(h.loops.get(0).eventLoop());
+
+            h.onlyCall().reply("shared");
+            assertThat(answer(starter).decision()).isEqualTo("proxied");
+            assertThat(remote.response().isDone()).as("not until its own loop runs the hop").isFalse();
+            h.runPending();
+            Answer a = answer(remote);
+            assertThat(a.decision()).isEqualTo("coalesced");
+            assertThat(a.body()).isEqualTo(mistReply("shared"));
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aCallerGoingAwayAfterTheAnswerChangesNothing() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange a = h.getState();
+            Forwarder.Exchange b = h.getState();
+            h.onlyCall().reply("done");
+            a.cancel();
+            b.cancel();
+            h.runPending();
+            assertThat(h.onlyCall().cancelled()).isFalse();
+            assertThat(answer(a).decision()).isEqualTo("proxied");
+            assertThat(answer(b).decision()).isEqualTo("coalesced");
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+}
