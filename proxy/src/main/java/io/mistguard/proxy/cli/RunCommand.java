@@ -87,6 +87,7 @@ public final class RunCommand implements Callable<Integer> {
                 log.info("received {}, draining (grace {})", signal.await(), config.shutdownGrace());
             }
         }
+        flushLogs();
         return 0;
     }
 
@@ -136,6 +137,13 @@ public final class RunCommand implements Callable<Integer> {
             return HostPort.parse(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops Logback, which drains the asynchronous access-log queue: the last lines are not lost at exit. */
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
         }
     }
 }

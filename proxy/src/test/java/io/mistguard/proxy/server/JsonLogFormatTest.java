@@ -61,8 +61,11 @@ class JsonLogFormatTest {
             Logger accessLogger = context.getLogger("mistguard.access");
             accessLogger.getAppender("access").doAppend(access); // through the async appender, as in production
             context.getLogger("io.mistguard.proxy.Mistguard").info("mistguard listening on {}", "/127.0.0.1:4243");
+            // Stopping the async appender drains it into the json appender; the context's own stop
+            // may stop the json appender first and drop what the worker had not written yet.
+            accessLogger.getAppender("access").stop();
         } finally {
-            context.stop(); // drains the async appender before it stops
+            context.stop();
         }
 
         List<JsonNode> lines = new ArrayList<>();
