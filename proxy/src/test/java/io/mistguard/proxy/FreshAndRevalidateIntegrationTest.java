@@ -4,16 +4,14 @@ import static io.mistguard.proxy.PolicyProxies.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.sim.FaultRule;
-import io.mistguard.sim.SimMist;
+import io.mistguard.sim.junit.SimMistExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code fresh_for} and {@code stale.while_revalidate} over loopback, with sim-mist's recording as
@@ -39,27 +37,12 @@ class FreshAndRevalidateIntegrationTest {
                 kind: passthrough
             """;
 
-    private static SimMist mist;
-
-    @BeforeAll
-    static void start() {
-        mist = SimMist.builder().streams(2, 2).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mist.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        mist.faults().clear();
-        mist.recording().clear();
-    }
+    @RegisterExtension
+    static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
 
     @Test
     void withinFreshForMistIsNotAskedAndAfterItItIs() throws Exception {
-        try (TestProxy proxy = PolicyProxies.start(ROUTES.replace("STALE", ""), mist.port())) {
+        try (TestProxy proxy = PolicyProxies.start(ROUTES.replace("STALE", ""), MIST.get().port())) {
             HttpResponse<String> first = send(proxy);
             long storedBy = System.nanoTime();
             assertThat(decision(first)).isEqualTo("proxied");
@@ -69,24 +52,24 @@ class FreshAndRevalidateIntegrationTest {
                 assertThat(cached.body()).isEqualTo(first.body());
             }
             assertThat(elapsed(storedBy)).as("the test ran within the window").isLessThan(Duration.ofSeconds(1));
-            assertThat(mist.recording().commandCount("active_streams")).isEqualTo(1);
+            assertThat(MIST.get().recording().commandCount("active_streams")).isEqualTo(1);
 
             sleepUntil(storedBy, Duration.ofMillis(1200));
             assertThat(decision(send(proxy))).isEqualTo("proxied");
-            assertThat(mist.recording().commandCount("active_streams")).isEqualTo(2);
+            assertThat(MIST.get().recording().commandCount("active_streams")).isEqualTo(2);
         }
     }
 
     @Test
     void pastFreshForFiftyCallersAreAnsweredStaleWhileMistIsAskedOnceAndThenTheEntryIsNew() throws Exception {
         String routes = ROUTES.replace("STALE", "stale: {max_age: 30s, while_revalidate: 20s}");
-        try (TestProxy proxy = PolicyProxies.start(routes, mist.port())) {
+        try (TestProxy proxy = PolicyProxies.start(routes, MIST.get().port())) {
             long storedBy = System.nanoTime();
             HttpResponse<String> first = send(proxy);
             assertThat(decision(first)).isEqualTo("proxied");
             sleepUntil(storedBy, Duration.ofMillis(1200));
             // the refresh takes 1.5 s, so every caller below arrives while it is in flight
-            mist.faults().add(FaultRule.forCommand("active_streams").delay(Duration.ofMillis(1500)).times(1));
+            MIST.get().faults().add(FaultRule.forCommand("active_streams").delay(Duration.ofMillis(1500)).times(1));
 
             long sent = System.nanoTime();
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
@@ -105,11 +88,11 @@ class FreshAndRevalidateIntegrationTest {
             while (proxy.mistguard.policies().cache().stored() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(mist.recording().commandCount("active_streams")).as("one background refresh").isEqualTo(2);
+            assertThat(MIST.get().recording().commandCount("active_streams")).as("one background refresh").isEqualTo(2);
             HttpResponse<String> after = send(proxy);
             assertThat(decision(after)).isEqualTo("cached");
             assertThat(after.headers().firstValue("Age")).hasValue("0");
-            assertThat(mist.recording().commandCount("active_streams")).isEqualTo(2);
+            assertThat(MIST.get().recording().commandCount("active_streams")).isEqualTo(2);
         }
     }
 

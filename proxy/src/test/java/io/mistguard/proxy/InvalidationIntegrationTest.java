@@ -6,7 +6,7 @@ import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.sim.RecordedRequest;
-import io.mistguard.sim.SimMist;
+import io.mistguard.sim.junit.SimMistExtension;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -21,8 +21,8 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +36,8 @@ class InvalidationIntegrationTest {
     private static final String MIST_OK = "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}}\n\n";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private static SimMist mist;
+    @RegisterExtension
+    static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 1));
     private static TestProxy proxy;
 
     /** Short timeouts and backoff, so that delivery after a fault is quick; no state file. */
@@ -48,20 +49,12 @@ class InvalidationIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        mist = SimMist.builder().streams(2, 1).start();
-        proxy = TestProxy.start(config(mist.port(), null));
+        proxy = TestProxy.start(config(MIST.get().port(), null));
     }
 
     @AfterAll
     static void stop() throws Exception {
         proxy.close();
-        mist.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        mist.faults().clear();
-        mist.recording().clear();
     }
 
     static Stream<Arguments> everyEncodingAndPath() {
@@ -85,8 +78,8 @@ class InvalidationIntegrationTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/javascript");
         assertThat(response.body()).isEqualTo(MIST_OK);
 
-        await(() -> mist.recording().streamsFor("invalidate_sessions").contains(name), "delivered to Mist");
-        RecordedRequest delivered = mist.recording().requests().stream()
+        await(() -> MIST.get().recording().streamsFor("invalidate_sessions").contains(name), "delivered to Mist");
+        RecordedRequest delivered = MIST.get().recording().requests().stream()
                 .filter(r -> r.commandKeys().contains("invalidate_sessions")).findFirst().orElseThrow();
         assertThat(delivered.path()).isEqualTo("/api2");
         assertThat(delivered.method()).isEqualTo("POST");
@@ -98,10 +91,10 @@ class InvalidationIntegrationTest {
         HttpResponse<String> response = send("/", "form", "{\"invalidate_sessions\":[\"video+x1\",\"video+x2\"]}");
 
         assertThat(response.headers().firstValue("Mistguard-Decision")).hasValue("queued");
-        await(() -> mist.recording().streamsFor("invalidate_sessions").size() >= 2, "delivered");
-        assertThat(mist.recording().streamsFor("invalidate_sessions")).containsExactly("video+x1", "video+x2");
+        await(() -> MIST.get().recording().streamsFor("invalidate_sessions").size() >= 2, "delivered");
+        assertThat(MIST.get().recording().streamsFor("invalidate_sessions")).containsExactly("video+x1", "video+x2");
         // The drainer may start a call between the two offers, so two calls are fine; each is an array.
-        assertThat(mist.recording().requests()).allSatisfy(r ->
+        assertThat(MIST.get().recording().requests()).allSatisfy(r ->
                 assertThat(URLDecoder.decode(r.body(), StandardCharsets.UTF_8)).contains("\"invalidate_sessions\":["));
     }
 
@@ -114,7 +107,7 @@ class InvalidationIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
         assertThat(response.body()).contains("push_list");
-        assertThat(mist.recording().requests()).singleElement().satisfies(r ->
+        assertThat(MIST.get().recording().requests()).singleElement().satisfies(r ->
                 assertThat(r.commandKeys()).containsExactlyInAnyOrder("invalidate_sessions", "push_list"));
         assertThat(proxy.mistguard.invalidationStats().accepted()).as("not queued").isEqualTo(acceptedBefore);
     }
@@ -127,7 +120,7 @@ class InvalidationIntegrationTest {
         assertThat(response.headers().firstValue("Mistguard-Decision"))
                 .hasValue("rejected; reason=invalid-stream-name");
         Thread.sleep(100);
-        assertThat(mist.recording().commandCount("invalidate_sessions")).isZero();
+        assertThat(MIST.get().recording().commandCount("invalidate_sessions")).isZero();
     }
 
     static HttpResponse<String> send(String path, String encoding, String json) throws Exception {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.sim.FaultRule;
-import io.mistguard.sim.SimMist;
+import io.mistguard.sim.junit.SimMistExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,10 +13,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Route policies against sim-mist faults over loopback: deadlines, breaker, retry budget, admission. */
 class PolicyIntegrationTest {
@@ -24,23 +22,8 @@ class PolicyIntegrationTest {
     private static final String GET_STATE = MistCommands.GET_STATE;
     private static final Duration SLACK = Duration.ofMillis(250);
 
-    private static SimMist mist;
-
-    @BeforeAll
-    static void start() throws Exception {
-        mist = SimMist.builder().streams(2, 2).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mist.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        mist.faults().clear();
-        mist.recording().clear();
-    }
+    @RegisterExtension
+    static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
 
     @Test
     void hungMistIsAnsweredAtTheRouteBudgetAfterRetriesAndItsConnectionsAreClosed() throws Exception {
@@ -55,8 +38,8 @@ class PolicyIntegrationTest {
                   - name: catch-all
                     match: {}
                     kind: passthrough
-                """, mist.port())) {
-            mist.faults().add(FaultRule.any().hang());
+                """, MIST.get().port())) {
+            MIST.get().faults().add(FaultRule.any().hang());
             long start = System.nanoTime();
 
             HttpResponse<String> response = proxy.http.send(command(proxy, GET_STATE), HttpResponse.BodyHandlers.ofString());
@@ -69,7 +52,7 @@ class PolicyIntegrationTest {
             assertThat(took).isBetween(Duration.ofMillis(800), Duration.ofMillis(800).plus(SLACK));
             int attempts = Integer.parseInt(response.headers().firstValue("Mistguard-Attempts").orElseThrow());
             assertThat(attempts).as("per-try 300ms within 800ms").isBetween(2, 3);
-            assertThat(mist.recording().awaitConnectionsClosedByPeer(attempts, Duration.ofSeconds(2)))
+            assertThat(MIST.get().recording().awaitConnectionsClosedByPeer(attempts, Duration.ofSeconds(2)))
                     .as("every attempt's connection closed by mistguard").isTrue();
             RouteStatsSnapshot stats = proxy.mistguard.policies().route("get-state");
             assertThat(stats.decided("timeout")).isEqualTo(1);
@@ -83,8 +66,8 @@ class PolicyIntegrationTest {
         try (TestProxy proxy = PolicyProxies.start("""
                 routes:
                   - {name: catch-all, match: {}, kind: passthrough, timeout: 5s}
-                """, mist.port())) {
-            mist.faults().add(FaultRule.any().hang());
+                """, MIST.get().port())) {
+            MIST.get().faults().add(FaultRule.any().hang());
             long start = System.nanoTime();
             HttpResponse<String> response = proxy.http.send(java.net.http.HttpRequest.newBuilder(proxy.uri("/api2"))
                     .header("Mistguard-Timeout-Ms", "300").build(), HttpResponse.BodyHandlers.ofString());
@@ -107,14 +90,14 @@ class PolicyIntegrationTest {
                     retry: {attempts: 1}
                     breaker: mist
                   - {name: catch-all, match: {}, kind: passthrough}
-                """, mist.port())) {
-            mist.faults().add(FaultRule.forCommand("push_list").hang().times(2));
+                """, MIST.get().port())) {
+            MIST.get().faults().add(FaultRule.forCommand("push_list").hang().times(2));
             for (int i = 0; i < 2; i++) {
                 assertThat(proxy.http.send(command(proxy, GET_STATE), HttpResponse.BodyHandlers.ofString()).statusCode())
                         .isEqualTo(504);
             }
             assertThat(proxy.mistguard.policies().breaker("mist").state()).isEqualTo("open");
-            long seen = mist.recording().commandCount("push_list");
+            long seen = MIST.get().recording().commandCount("push_list");
 
             long start = System.nanoTime();
             HttpResponse<String> fast = proxy.http.send(command(proxy, GET_STATE), HttpResponse.BodyHandlers.ofString());
@@ -123,7 +106,7 @@ class PolicyIntegrationTest {
             assertThat(fast.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=breaker-open");
             assertThat(fast.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(fast.body()).startsWith("mistguard: 503").contains("breaker-open").doesNotContain("{");
-            assertThat(mist.recording().commandCount("push_list")).as("Mist not called while open").isEqualTo(seen);
+            assertThat(MIST.get().recording().commandCount("push_list")).as("Mist not called while open").isEqualTo(seen);
 
             Thread.sleep(650); // Failsafe's breaker runs on the real clock in this tier
             HttpResponse<String> trial = proxy.http.send(command(proxy, GET_STATE), HttpResponse.BodyHandlers.ofString());
@@ -171,8 +154,8 @@ class PolicyIntegrationTest {
                   mist: {max_concurrent: 1, max_queue: 0}
                 routes:
                   - {name: catch-all, match: {}, kind: passthrough, timeout: 5s, admission: mist}
-                """, mist.port())) {
-            mist.faults().add(FaultRule.any().hang().times(1));
+                """, MIST.get().port())) {
+            MIST.get().faults().add(FaultRule.any().hang().times(1));
             int port = proxy.mistguard.proxyAddress().getPort();
             String pushList = "/api2?command=" + URLEncoder.encode("{\"push_list\":true}", StandardCharsets.UTF_8);
             try (Socket caller = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -187,7 +170,7 @@ class PolicyIntegrationTest {
                 assertThat(overloaded.statusCode()).isEqualTo(503);
                 assertThat(overloaded.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=overload");
             }
-            assertThat(mist.recording().awaitConnectionsClosedByPeer(1, Duration.ofSeconds(2))).isTrue();
+            assertThat(MIST.get().recording().awaitConnectionsClosedByPeer(1, Duration.ofSeconds(2))).isTrue();
 
             HttpResponse<String> next = proxy.get(pushList);
 
@@ -200,9 +183,9 @@ class PolicyIntegrationTest {
 
     private static void awaitRequests(int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (mist.recording().requestCount() < n && System.nanoTime() < deadline) {
+        while (MIST.get().recording().requestCount() < n && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(mist.recording().requestCount()).isGreaterThanOrEqualTo(n);
+        assertThat(MIST.get().recording().requestCount()).isGreaterThanOrEqualTo(n);
     }
 }

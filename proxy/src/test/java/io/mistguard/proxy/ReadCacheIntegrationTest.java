@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.cache.CacheSnapshot;
 import io.mistguard.sim.FaultRule;
-import io.mistguard.sim.SimMist;
+import io.mistguard.sim.junit.SimMistExtension;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,35 +39,20 @@ class ReadCacheIntegrationTest {
                 kind: passthrough
             """;
 
-    private static SimMist mist;
-
-    @BeforeAll
-    static void start() {
-        mist = SimMist.builder().streams(2, 2).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        mist.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        mist.faults().clear();
-        mist.recording().clear();
-    }
+    @RegisterExtension
+    static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"hang, timeout, 504", "reset, upstream-reset, 502", "garbage, malformed-reply, 200",
                 "status500, upstream-5xx, 500"})
     void getStateKeepsAnsweringTheLastGoodBodyForMaxAgeThenFallsBackToTheFailure(String fault, String reason,
                                                                                int afterMaxAge) throws Exception {
-        try (TestProxy proxy = PolicyProxies.start(ROUTES, mist.port())) {
+        try (TestProxy proxy = PolicyProxies.start(ROUTES, MIST.get().port())) {
             HttpResponse<String> good = send(proxy, GET_STATE);
             long storedAround = System.nanoTime();
             assertThat(good.statusCode()).isEqualTo(200);
             assertThat(good.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
-            mist.faults().add(faulty(fault).apply(FaultRule.forCommand("active_streams")));
+            MIST.get().faults().add(faulty(fault).apply(FaultRule.forCommand("active_streams")));
 
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> stale = send(proxy, GET_STATE);
@@ -97,8 +80,8 @@ class ReadCacheIntegrationTest {
 
     @Test
     void hundredConcurrentIdenticalGetStatesCostMistOneCallAndAllGetTheSameBody() throws Exception {
-        try (TestProxy proxy = PolicyProxies.start(ROUTES.replace("300ms", "3s"), mist.port())) {
-            mist.faults().add(FaultRule.forCommand("active_streams").delay(Duration.ofMillis(700)).times(1));
+        try (TestProxy proxy = PolicyProxies.start(ROUTES.replace("300ms", "3s"), MIST.get().port())) {
+            MIST.get().faults().add(FaultRule.forCommand("active_streams").delay(Duration.ofMillis(700)).times(1));
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 calls.add(proxy.http.sendAsync(command(proxy, GET_STATE), HttpResponse.BodyHandlers.ofString()));
@@ -112,7 +95,7 @@ class ReadCacheIntegrationTest {
                 decisions.add(response.headers().firstValue("Mistguard-Decision").orElseThrow());
             }
 
-            assertThat(mist.recording().commandCount("active_streams")).isEqualTo(1);
+            assertThat(MIST.get().recording().commandCount("active_streams")).isEqualTo(1);
             assertThat(bodies).containsOnly(bodies.get(0));
             assertThat(decisions).containsOnly("proxied", "coalesced");
             assertThat(decisions).filteredOn("proxied"::equals).hasSize(1);
@@ -125,8 +108,8 @@ class ReadCacheIntegrationTest {
     @Test
     void theByteBoundHoldsWithLargeNonMinimalReplies() throws Exception {
         try (TestProxy proxy = PolicyProxies.start("cache: {max_bytes: 1MiB, max_entries: 10}\n" + ROUTES.replace("2s}", "30s}"),
-                                                   mist.port())) {
-            mist.faults().add(FaultRule.forCommand("active_streams").hugeBody(400_000));
+                                                   MIST.get().port())) {
+            MIST.get().faults().add(FaultRule.forCommand("active_streams").hugeBody(400_000));
             for (String path : List.of("/", "/api", "/api2")) {
                 assertThat(send(proxy, path, GET_STATE).statusCode()).isEqualTo(200);
             }
@@ -135,15 +118,15 @@ class ReadCacheIntegrationTest {
             assertThat(cache.entries()).isEqualTo(2);
             assertThat(cache.evicted()).isEqualTo(1);
 
-            mist.faults().clear();
-            mist.faults().add(FaultRule.forCommand("active_streams").hang());
+            MIST.get().faults().clear();
+            MIST.get().faults().add(FaultRule.forCommand("active_streams").hang());
             assertThat(send(proxy, "/", GET_STATE).statusCode()).as("least recently used, evicted").isEqualTo(504);
             HttpResponse<String> kept = send(proxy, "/api2", GET_STATE);
             assertThat(kept.statusCode()).isEqualTo(200);
             assertThat(kept.body()).hasSizeGreaterThanOrEqualTo(400_000);
 
-            mist.faults().clear();
-            mist.faults().add(FaultRule.forCommand("active_streams").hugeBody(2_000_000));
+            MIST.get().faults().clear();
+            MIST.get().faults().add(FaultRule.forCommand("active_streams").hugeBody(2_000_000));
             assertThat(send(proxy, "/api", GET_STATE).statusCode()).isEqualTo(200);
             assertThat(proxy.mistguard.policies().cache().tooLarge()).isEqualTo(1);
             assertThat(proxy.mistguard.policies().cache().bytes()).isLessThanOrEqualTo(1024 * 1024);

@@ -3,7 +3,7 @@ package io.mistguard.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.sim.FaultRule;
-import io.mistguard.sim.SimMist;
+import io.mistguard.sim.junit.SimMistExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,25 +31,18 @@ class UpstreamFailureIntegrationTest {
     private static final long MAX_RESPONSE_BYTES = 256 * 1024;
     private static final String PUSH_LIST = "/api2?command=%7B%22push_list%22%3Atrue%7D";
 
-    private static SimMist mist;
+    @RegisterExtension
+    static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
     private static TestProxy proxy;
 
     @BeforeAll
     static void start() throws Exception {
-        mist = SimMist.builder().streams(2, 2).start();
-        proxy = TestProxy.start(TestProxy.config(mist.port(), REQUEST_TIMEOUT, MAX_RESPONSE_BYTES));
+        proxy = TestProxy.start(TestProxy.config(MIST.get().port(), REQUEST_TIMEOUT, MAX_RESPONSE_BYTES));
     }
 
     @AfterAll
     static void stop() throws Exception {
         proxy.close();
-        mist.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        mist.faults().clear();
-        mist.recording().clear();
     }
 
     static Stream<Arguments> faults() {
@@ -69,7 +62,7 @@ class UpstreamFailureIntegrationTest {
     @MethodSource("faults")
     void faultIsAnsweredWithAReasonAndTheConnectionIsNotReused(String name, UnaryOperator<FaultRule> fault,
                                                                int status, String reason) throws Exception {
-        mist.faults().add(fault.apply(FaultRule.forCommand("push_list")).times(1));
+        MIST.get().faults().add(fault.apply(FaultRule.forCommand("push_list")).times(1));
 
         HttpResponse<String> failed = proxy.get(PUSH_LIST);
 
@@ -78,29 +71,29 @@ class UpstreamFailureIntegrationTest {
         assertThat(failed.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(failed.body()).startsWith("mistguard: " + status).contains(reason).doesNotContain("{");
 
-        long openedBefore = mist.recording().connectionsOpened();
+        long openedBefore = MIST.get().recording().connectionsOpened();
         HttpResponse<String> next = proxy.get(PUSH_LIST);
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
-        assertThat(mist.recording().connectionsOpened()).as("a fresh upstream connection").isGreaterThan(openedBefore);
+        assertThat(MIST.get().recording().connectionsOpened()).as("a fresh upstream connection").isGreaterThan(openedBefore);
     }
 
     @Test
     void hungMistIsAnsweredAtTheTimeoutAndItsConnectionIsClosed() throws Exception {
-        mist.faults().add(FaultRule.any().hang());
+        MIST.get().faults().add(FaultRule.any().hang());
         long start = System.nanoTime();
 
         HttpResponse<String> response = proxy.get(PUSH_LIST);
 
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(REQUEST_TIMEOUT);
-        assertThat(mist.recording().awaitConnectionsClosedByPeer(1, Duration.ofSeconds(5)))
+        assertThat(MIST.get().recording().awaitConnectionsClosedByPeer(1, Duration.ofSeconds(5)))
                 .as("Mist saw mistguard close the hung connection").isTrue();
     }
 
     @Test
     void callerThatDisconnectsClosesItsUpstreamConnection() throws Exception {
-        mist.faults().add(FaultRule.any().hang());
+        MIST.get().faults().add(FaultRule.any().hang());
         int port = proxy.mistguard.proxyAddress().getPort();
         try (Socket caller = new Socket(InetAddress.getLoopbackAddress(), port)) {
             caller.getOutputStream().write(("GET " + PUSH_LIST + " HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -108,7 +101,7 @@ class UpstreamFailureIntegrationTest {
             caller.getOutputStream().flush();
             awaitRequests(1);
         }
-        assertThat(mist.recording().awaitConnectionsClosedByPeer(1, Duration.ofMillis(400)))
+        assertThat(MIST.get().recording().awaitConnectionsClosedByPeer(1, Duration.ofMillis(400)))
                 .as("closed when the caller left, well before the 700 ms timeout").isTrue();
     }
 
@@ -128,12 +121,12 @@ class UpstreamFailureIntegrationTest {
 
     @Test
     void mistsOwnErrorsAndMalformedBodiesPassThroughUntouched() throws Exception {
-        mist.faults().add(FaultRule.forCommand("push_list").status(500).times(1));
+        MIST.get().faults().add(FaultRule.forCommand("push_list").status(500).times(1));
         HttpResponse<String> error = proxy.get(PUSH_LIST);
         assertThat(error.statusCode()).isEqualTo(500);
         assertThat(error.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
 
-        mist.faults().add(FaultRule.forCommand("push_list").malformedJson().times(1));
+        MIST.get().faults().add(FaultRule.forCommand("push_list").malformedJson().times(1));
         HttpResponse<String> malformed = proxy.get(PUSH_LIST);
         assertThat(malformed.statusCode()).isEqualTo(200);
         assertThat(malformed.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
@@ -141,9 +134,9 @@ class UpstreamFailureIntegrationTest {
 
     private static void awaitRequests(int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (mist.recording().requestCount() < n && System.nanoTime() < deadline) {
+        while (MIST.get().recording().requestCount() < n && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(mist.recording().requestCount()).isGreaterThanOrEqualTo(n);
+        assertThat(MIST.get().recording().requestCount()).isGreaterThanOrEqualTo(n);
     }
 }
