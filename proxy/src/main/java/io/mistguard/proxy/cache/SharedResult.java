@@ -1,6 +1,7 @@
 package io.mistguard.proxy.cache;
 
 import io.mistguard.proxy.server.Decisions;
+import io.mistguard.proxy.upstream.MistReplyStatus;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,7 +14,7 @@ import io.netty.handler.codec.http.HttpHeaders;
  *
  * <p>Classification (the one place that decides it): mistguard's own rejection ({@code rejected;
  * reason=X}: timeout, reset, refused, breaker open, overload...) is failure {@code X}; a 5xx from
- * Mist is {@code upstream-5xx}; a 200 that is not a valid Mist reply ({@link MistReplyCheck}) is
+ * Mist is {@code upstream-5xx}; a 200 that is not a valid Mist reply ({@link MistReplyStatus}) is
  * {@code malformed-reply}, except on requests without a command (Prometheus paths), where any 200
  * is good. Other statuses pass through as neither good nor failed. Immutable after construction;
  * the headers are never modified, only copied.
@@ -43,7 +44,7 @@ record SharedResult(int status, HttpHeaders headers, byte[] body, String failure
         if (status != 200) {
             return new SharedResult(status, headers, body, null, null);
         }
-        if (commandReply && !MistReplyCheck.authorizedOk(body)) {
+        if (commandReply && !MistReplyStatus.isOk(body)) {
             return new SharedResult(status, headers, body, MALFORMED_REPLY, null);
         }
         StoredReply good = new StoredReply(body, headers.get(HttpHeaderNames.CONTENT_TYPE), now);

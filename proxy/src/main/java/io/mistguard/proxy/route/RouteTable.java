@@ -1,24 +1,34 @@
 package io.mistguard.proxy.route;
 
+import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.CommandText;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.config.RouteMatch;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Chooses the route of a classified request: the first route whose match accepts it. The config
  * guarantees that the last route matches everything, so every request has a route. Immutable and
- * thread-safe; matching allocates nothing unless a route matches on exact command text.
+ * thread-safe; matching allocates nothing unless a request's key set equals that of a route matching
+ * on exact command text (only then is the request's command text compacted to compare).
  */
 public final class RouteTable {
 
     private final List<RouteConfig> routes;
+    /** Per route, the key set of its exact {@code command} match, or {@code null}; computed once. */
+    private final List<Set<String>> commandKeys = new ArrayList<>();
 
     public RouteTable(List<RouteConfig> routes) {
         this.routes = List.copyOf(routes);
         if (this.routes.isEmpty() || !this.routes.get(this.routes.size() - 1).match().matchesAll()) {
             throw new IllegalArgumentException("routes: (expected: a catch-all route last)");
+        }
+        for (RouteConfig route : this.routes) {
+            String command = route.match().command();
+            commandKeys.add(command == null ? null : CommandClassifier.topLevelKeys(command));
         }
     }
 
@@ -29,7 +39,7 @@ public final class RouteTable {
     /** The index in {@link #routes()} of the route for {@code request}. */
     public int indexOf(MistRequest request) {
         for (int i = 0; i < routes.size(); i++) {
-            if (matches(routes.get(i).match(), request)) {
+            if (matches(routes.get(i).match(), commandKeys.get(i), request)) {
                 return i;
             }
         }
@@ -41,7 +51,7 @@ public final class RouteTable {
         return routes.get(indexOf(request));
     }
 
-    static boolean matches(RouteMatch match, MistRequest request) {
+    private static boolean matches(RouteMatch match, Set<String> commandKeys, MistRequest request) {
         if (match.method() != null && !match.method().equalsIgnoreCase(request.method())) {
             return false;
         }
@@ -56,7 +66,8 @@ public final class RouteTable {
             }
         }
         return match.command() == null
-                || request.hasCommand() && match.command().equals(CommandText.compact(request.command()));
+                || request.hasCommand() && commandKeys != null && request.hasExactly(commandKeys)
+                   && match.command().equals(CommandText.compact(request.command()));
     }
 
     private static boolean pathMatches(String pattern, String path) {

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.cache;
+package io.mistguard.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Which 200 bodies count as valid Mist replies, worth keeping. */
-class MistReplyCheckTest {
+class MistReplyStatusTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
@@ -22,6 +22,6 @@ class MistReplyCheckTest {
             "<html></html> | false",
     })
     void validWhenOneObjectWithAuthorizeStatusOk(String body, boolean valid) {
-        assertThat(MistReplyCheck.authorizedOk(body.replace("\\n", "\n").getBytes(StandardCharsets.UTF_8))).isEqualTo(valid);
+        assertThat(MistReplyStatus.isOk(body.replace("\\n", "\n").getBytes(StandardCharsets.UTF_8))).isEqualTo(valid);
     }
 }
