@@ -86,6 +86,10 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
      */
     public static Mistguard start(ProxyConfig config, Path file, UnaryOperator<ProxyConfig> overrides)
             throws InterruptedException {
+        String exposure = config.admin().exposureProblem();
+        if (exposure != null) {
+            throw new IllegalArgumentException(exposure);
+        }
         Transport transport = Transport.best();
         EventLoopGroup acceptors = transport.newGroup(1, "mistguard-accept");
         EventLoopGroup workers = transport.newGroup(config.ioThreads(), "mistguard-io");
@@ -107,7 +111,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             metrics.bind(policies, invalidations::stats);
             Forwarder forwarder = invalidations.intercepting(policies);
             mistguard.proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
-                    workers, config.logging().accessLog());
+                    workers, config.logging().accessLog(), config.trustedPeers());
             mistguard.admin = AdminServer.bind(config.admin(), mistguard, transport, acceptors);
             mistguard.ready = true;
             log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", mistguard.proxyAddress(),

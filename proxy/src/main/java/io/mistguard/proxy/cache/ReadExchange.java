@@ -128,11 +128,12 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        call.leave(false);
-        String reason = UpstreamFailure.TIMEOUT.reason();
+        call.leave(); // the last caller out ends the call: nobody else wants its answer
+        // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
+        String reason = Decisions.CALLER_DEADLINE;
         FullHttpResponse stale = route.stale(key, reason);
         finish(stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), reason,
-                "no answer within the caller's deadline (route " + route.name() + ')'), false);
+                "no answer within the caller's own deadline (route " + route.name() + ')'), false);
     }
 
     @Override
@@ -141,7 +142,7 @@ final class ReadExchange implements Forwarder.Exchange {
             return;
         }
         if (call != null) {
-            call.leave(true);
+            call.leave();
         }
         finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), UpstreamFailure.CANCELLED.reason(),
                                         "the caller went away"), false);

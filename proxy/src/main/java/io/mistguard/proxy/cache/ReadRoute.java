@@ -123,15 +123,18 @@ public final class ReadRoute {
     }
 
     /**
-     * Makes sure one call refreshes {@code key}: starts one that nobody's leaving can cancel, unless
+     * Makes sure one call refreshes {@code key}: starts one that nobody's leaving can cancel, bounded
+     * by the route's {@code per_try_timeout} (the only upstream work with no caller waiting), unless
      * one is in flight already. Takes {@code request}.
      */
     void refresh(String key, SharedOrigin origin, EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
                  long arrived, boolean commandReply) {
-        SharedCall mine = new SharedCall(key, calls, loop, arrived + config.timeout().toNanos(), ticker);
+        SharedCall mine = new SharedCall(key, calls, loop, arrived + config.perTryTimeout().toNanos(), ticker);
         SharedCall joined = calls.joinOrRegister(key, mine);
         if (joined != mine) {
-            joined.leave(false); // one is in flight: it refreshes the entry; never cancel it from here
+            // One is in flight and refreshes the entry. Leaving cannot end it: we joined, so a
+            // waiter other than us is still counted (or it is another refresh, whose starter stays).
+            joined.leave();
             request.release();
             return;
         }

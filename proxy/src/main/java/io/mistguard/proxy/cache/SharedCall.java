@@ -14,15 +14,17 @@ import java.util.function.Consumer;
 /**
  * One call to Mist shared by every caller waiting on the same cache key.
  *
- * <p>The call runs on the event loop of the caller that started it, with the route's whole budget
- * from that caller's arrival ({@link #deadline()}), so it always ends by then. Callers on any loop
- * {@linkplain #join() join} it until it settles and each gets the same immutable
+ * <p>The call runs on the event loop of the caller that started it, with at most the route's whole
+ * budget from that caller's arrival ({@link #deadline()}), so it always ends by then. Callers on any
+ * loop {@linkplain #join() join} it until it settles and each gets the same immutable
  * {@link SharedResult}; each keeps its own deadline and may leave earlier.
  *
- * <p>Leaving: a caller that <em>goes away</em> as the last one waiting cancels the call (nobody
- * wants it; its connection is closed and its admission slot freed). A caller whose own, shorter
- * deadline ends does not: the call stays bounded by the route budget, its answer refreshes the
- * last-known-good entry for the next poll, and the breaker still learns whether Mist answered.
+ * <p>Work ends with its last waiter: the call lives exactly as long as some caller waits for it.
+ * When the last one leaves — its own deadline ended, or it went away — the call is cancelled: its
+ * connection is closed, its admission slot freed, no further attempt starts, and its breaker permit
+ * is released without a verdict (the caller's choice says nothing about Mist). The one call with no
+ * caller is a background refresh ({@code while_revalidate}): its starter is a waiter that never
+ * leaves, and its budget is the route's {@code per_try_timeout}.
  *
  * <p>Thread-safe: the waiter count is one atomic ({@code -1} once settled or cancelled, so no join
  * can succeed after); the exchange is touched only on the owning loop; the result is a promise of
@@ -58,7 +60,7 @@ final class SharedCall {
      */
     void start(SharedOrigin origin, ByteBufAllocator alloc, FullHttpRequest request, long arrived,
                boolean commandReply, Consumer<SharedResult> onSettled) {
-        Forwarder.Exchange started = origin.start(loop, alloc, request, arrived);
+        Forwarder.Exchange started = origin.start(loop, alloc, request, arrived, deadline - arrived);
         exchange = started;
         started.response().addListener((Future<FullHttpResponse> f) -> {
             SharedResult settled = SharedResult.of(f.getNow(), commandReply, ticker.nanoTime());
@@ -87,14 +89,14 @@ final class SharedCall {
         }
     }
 
-    /** Removes a waiter; see the class comment for when that cancels the call. */
-    void leave(boolean callerGone) {
+    /** Removes a waiter; the last one out cancels the call (see the class comment). */
+    void leave() {
         while (true) {
             int n = waiting.get();
             if (n <= 0) {
-                return; // settled, or already unwatched after deadlines
+                return; // settled or cancelled already
             }
-            if (n == 1 && callerGone) {
+            if (n == 1) {
                 if (waiting.compareAndSet(1, SETTLED)) {
                     if (table != null) {
                         table.remove(key, this);

@@ -7,13 +7,20 @@ import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
  * Starts the one policed call to Mist that a group of identical reads shares: the route's
- * admission, breaker, attempts and retries, with the route's whole budget counted from
- * {@code arrived} (the first caller's arrival) — not any one caller's deadline header, since
- * callers with longer deadlines wait on it too. Provided by the policy layer.
+ * admission, breaker, attempts and retries, with a budget counted from {@code arrived} (the first
+ * caller's arrival) — the route's whole budget, not any one caller's deadline header, since callers
+ * with longer deadlines wait on it too; or {@code per_try_timeout} for a background refresh that
+ * nobody waits on. The call ends earlier when its last waiter leaves ({@link SharedCall}).
+ * Provided by the policy layer.
  */
 @FunctionalInterface
 public interface SharedOrigin {
 
-    /** Called on {@code loop}; the exchange takes ownership of {@code request}. */
-    Forwarder.Exchange start(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, long arrived);
+    /**
+     * Called on {@code loop}; the exchange takes ownership of {@code request}.
+     *
+     * @param budgetNanos how long the call may run from {@code arrived}, in nanoseconds
+     */
+    Forwarder.Exchange start(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, long arrived,
+                             long budgetNanos);
 }

@@ -4,17 +4,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * Classifies a raw request to Mist's API into a {@link MistRequest}: finds the command the way Mist
- * does (a JSON body when the content type says JSON, else {@code command=} in a form body, else
- * {@code ?command=} in the query) and collects the command's top-level keys.
+ * Classifies a raw request to Mist's API into a {@link MistRequest}: finds the command exactly the
+ * way Mist does (MistServer 3.10, {@code src/controller/controller_api.cpp} and
+ * {@code lib/http_parser.cpp}) — the whole body when {@code Content-Type} is exactly
+ * {@code application/json}; else the last {@code command} variable, of a {@code POST} body sent as
+ * exactly {@code application/x-www-form-urlencoded}, or else of the query — and collects the
+ * command's top-level keys. The path is decoded as Mist decodes it. What Mist would not read as a
+ * command is no command here either, so nothing is routed, coalesced or cached as one.
  *
  * <p>Pure and stateless: safe to share between event loops. The body is read without changing its
  * reader index and is never released here.
@@ -32,22 +34,30 @@ public final class CommandClassifier {
      */
     public MistRequest classify(String method, String uri, String contentType, ByteBuf body) {
         int queryStart = uri.indexOf('?');
-        String path = queryStart < 0 ? uri : uri.substring(0, queryStart);
-        if (body.isReadable() && isJson(contentType)) {
-            return fromCommand(method, path, CommandEncoding.JSON_BODY, body.toString(StandardCharsets.UTF_8));
+        String path = MistUrlEncoding.decode(queryStart < 0 ? uri : uri.substring(0, queryStart), false);
+        if (isJson(contentType)) {
+            // Mist reads the body and nothing else, even when it is empty (controller_api.cpp).
+            return body.isReadable()
+                    ? fromCommand(method, path, CommandEncoding.JSON_BODY, body.toString(StandardCharsets.UTF_8))
+                    : none(method, path);
         }
-        if (body.isReadable() && isForm(contentType)) {
-            String command = firstParam(body.toString(StandardCharsets.UTF_8), false);
+        // Body variables are parsed after the query's and replace them (http_parser.cpp).
+        if (body.isReadable() && isForm(method, contentType)) {
+            String command = MistUrlEncoding.lastValue(body.toString(StandardCharsets.ISO_8859_1), COMMAND_PARAM);
             if (command != null) {
                 return fromCommand(method, path, CommandEncoding.FORM_BODY, command);
             }
         }
         if (queryStart >= 0) {
-            String command = firstParam(uri.substring(queryStart + 1), false);
+            String command = MistUrlEncoding.lastValue(uri.substring(queryStart + 1), COMMAND_PARAM);
             if (command != null) {
                 return fromCommand(method, path, CommandEncoding.QUERY, command);
             }
         }
+        return none(method, path);
+    }
+
+    private static MistRequest none(String method, String path) {
         return new MistRequest(method, path, Set.of(), CommandEncoding.NONE, null, false);
     }
 
@@ -76,26 +86,22 @@ public final class CommandClassifier {
         }
     }
 
-    private static String firstParam(String encoded, boolean hasPath) {
-        if (!encoded.contains(COMMAND_PARAM)) {
-            return null; // cheap reject before decoding every parameter
-        }
-        try {
-            List<String> values = new QueryStringDecoder(encoded, StandardCharsets.UTF_8, hasPath)
-                    .parameters().get(COMMAND_PARAM);
-            return values == null || values.isEmpty() ? null : values.get(0);
-        } catch (IllegalArgumentException malformedEscape) {
-            return null;
-        }
-    }
-
+    /**
+     * Mist reads a raw JSON body only when {@code Content-Type} is exactly {@code application/json}
+     * (mist-api.md §8, measured on Mist 3.10): {@code application/json; charset=utf-8} is ignored, so
+     * such a request carries no command as far as Mist is concerned, and must not be routed, coalesced
+     * or cached as one here.
+     */
     private static boolean isJson(String contentType) {
-        return contentType != null && contentType.regionMatches(true, 0, "application/json", 0, 16);
+        return "application/json".equals(contentType);
     }
 
-    private static boolean isForm(String contentType) {
-        // A body without a content type is read as a form too: that is what curl -d and most clients mean.
-        return contentType == null
-                || contentType.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
+    /**
+     * Mist parses body variables only of a {@code POST} whose {@code Content-Type} is exactly
+     * {@code application/x-www-form-urlencoded} (http_parser.cpp): no parameters, no other case, and
+     * not without the header.
+     */
+    private static boolean isForm(String method, String contentType) {
+        return "POST".equals(method) && "application/x-www-form-urlencoded".equals(contentType);
     }
 }

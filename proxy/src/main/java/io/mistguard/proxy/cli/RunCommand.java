@@ -72,6 +72,12 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        String exposure = config.admin().exposureProblem();
+        if (exposure != null) {
+            err.println("mistguard: refusing to start: " + exposure);
+            err.flush();
+            return 2;
+        }
         LogFormat.apply(config.logging().format().configName());
         ShutdownSignal signal = ShutdownSignal.install();
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null) {

@@ -34,6 +34,33 @@ public record AdminConfig(HostPort listen, String token) {
         return !token.isEmpty();
     }
 
+    /**
+     * Why this admin listener must not start, or {@code null} when it may: one that listens beyond
+     * loopback with no token would hand breaker overrides, reloads and the in-flight view to anyone
+     * who can reach the port. A host name is resolved (once, at start) to tell.
+     */
+    public String exposureProblem() {
+        if (requiresToken() || isLoopback(listen.host())) {
+            return null;
+        }
+        return "admin.listen is " + listen + ", which is not a loopback address, and no admin token is set: "
+               + "anyone who can reach that port could force the breaker and reload the config (expected: "
+               + "admin.token or MISTGUARD_ADMIN_TOKEN set, or admin.listen on 127.0.0.1 / ::1)";
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false; // cannot tell: refuse rather than guess
+        }
+    }
+
     /** Never prints the token itself. */
     @Override
     public String toString() {

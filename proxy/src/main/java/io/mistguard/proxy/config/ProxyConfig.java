@@ -19,10 +19,11 @@ import java.time.Duration;
  * @param policy the route table with its breakers and admission pools
  * @param invalidations the {@code invalidate_sessions} queue
  * @param logging the access log and the log format
+ * @param trustedPeers the callers that may be presented to Mist as local ({@link TrustedPeers})
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                           AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
-                          InvalidationsConfig invalidations, LoggingConfig logging) {
+                          InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     static final int MAX_IO_THREADS = 1024;
@@ -30,7 +31,8 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     private static final ProxyConfig DEFAULTS =
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
                             LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
-                            PolicyConfig.defaults(), InvalidationsConfig.defaults(), LoggingConfig.defaults());
+                            PolicyConfig.defaults(), InvalidationsConfig.defaults(), LoggingConfig.defaults(),
+                            TrustedPeers.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -43,6 +45,15 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         requireNonNull(policy, "policy");
         requireNonNull(invalidations, "invalidations");
         requireNonNull(logging, "logging");
+        requireNonNull(trustedPeers, "trustedPeers");
+    }
+
+    /** A configuration with the default {@code trusted_peers} (loopback only). */
+    public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                       AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
+                       InvalidationsConfig invalidations, LoggingConfig logging) {
+        this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy, invalidations,
+             logging, TrustedPeers.defaults());
     }
 
     /** A configuration with the default {@code logging:} section. */
@@ -56,13 +67,13 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another admin section (the admin token from the environment). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging);
+                               invalidations, logging, trustedPeers);
     }
 
     /** Returns a copy with another {@code logging:} section (the format from the environment). */
     public ProxyConfig withLogging(LoggingConfig logging) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging);
+                               invalidations, logging, trustedPeers);
     }
 
     /**
@@ -78,13 +89,19 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another route table. */
     public ProxyConfig withPolicy(PolicyConfig policy) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging);
+                               invalidations, logging, trustedPeers);
     }
 
     /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
     public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging);
+                               invalidations, logging, trustedPeers);
+    }
+
+    /** Returns a copy trusting {@code trustedPeers} as local callers. */
+    public ProxyConfig withTrustedPeers(TrustedPeers trustedPeers) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations, logging, trustedPeers);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -95,7 +112,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging);
+                               invalidations, logging, trustedPeers);
     }
 
     /**
@@ -107,7 +124,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads, policy, invalidations, logging);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -118,6 +135,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen, admin.token()),
-                               shutdownGrace, ioThreads, policy, invalidations, logging);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers);
     }
 }

@@ -27,8 +27,14 @@ final class ProxyConfigBinder {
         PolicyConfig policy = RoutesBinder.bind(root, requestTimeout);
         InvalidationsConfig invalidations = root.mapping("invalidations", InvalidationsBinder::bind);
         LoggingConfig logging = root.mapping("logging", ProxyConfigBinder::logging);
+        // Absent: loopback only. Present but empty: nobody is trusted.
+        TrustedPeers trustedPeers = root.value("trusted_peers").flatMap(ConfigValue::asList)
+                .map(items -> new TrustedPeers(items.stream()
+                        .map(v -> v.scalar("an IP address block", Cidr.EXPECTED, Cidr::parse))
+                        .flatMap(java.util.Optional::stream).toList()))
+                .orElse(d.trustedPeers());
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging);
+                               invalidations, logging, trustedPeers);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {

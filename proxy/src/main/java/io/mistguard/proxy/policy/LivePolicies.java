@@ -3,6 +3,7 @@ package io.mistguard.proxy.policy;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -34,8 +35,9 @@ public final class LivePolicies implements Forwarder {
     }
 
     @Override
-    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
-        return current.get().forward(loop, alloc, request, mistRequest);
+    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
+                            PrivateConnection privateConnection) {
+        return current.get().forward(loop, alloc, request, mistRequest, privateConnection);
     }
 
     /** The table in force now. */

@@ -5,6 +5,7 @@ import io.mistguard.proxy.config.RetryConfig;
 import io.mistguard.proxy.server.Decisions;
 import io.mistguard.proxy.server.Forwarder;
 import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.upstream.UpstreamException;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
@@ -26,10 +27,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Order: the total budget starts at once (a caller's deadline header can shorten it); then an
  * admission slot (or a bounded wait for one); then, per attempt, a breaker permit and an upstream
- * attempt bounded by {@code min(per_try_timeout, budget left)}. When the budget ends, the attempt in
- * flight is cancelled (its connection closed, never pooled) and the caller is answered
- * {@code 504 timeout}. Whatever ends the exchange — answer, deadline, caller gone — frees the slot
- * or queue place and settles the permit exactly once.
+ * attempt bounded by {@code min(per_try_timeout, route budget left)}. When the caller's budget ends,
+ * the attempt in flight is cancelled (its connection closed, never pooled), no further attempt
+ * starts, and the caller is answered {@code 504}. Whatever ends the exchange — answer, deadline,
+ * caller gone — frees the slot or queue place and settles the permit exactly once.
+ *
+ * <p>Only Mist's own failures are recorded against its breaker: the route's {@code per_try_timeout}
+ * or {@code timeout} expiring, connect errors, resets and malformed answers. A deadline the caller
+ * shortened ({@code reason=caller-deadline}) or a caller leaving ({@code reason=cancelled}) releases
+ * the permit without a verdict.
  *
  * <p>Confined to the caller's event loop: every method runs there (an admission grant from another
  * loop hops back with {@code loop.execute}), so fields need no synchronisation.
@@ -49,8 +55,12 @@ final class PolicyExchange implements Forwarder.Exchange {
     private final ByteBufAllocator alloc;
     private final FullHttpRequest request;
     private final Promise<FullHttpResponse> response;
+    private final PrivateConnection privateConnection;
     private final long arrived;
+    /** The caller's deadline: the route's, or earlier when the caller asked for less. */
     private final long deadline;
+    /** The route's own deadline; an attempt is never given more time than this. */
+    private final long routeDeadline;
     private ScheduledFuture<?> deadlineTimer;
     private ScheduledFuture<?> pendingTimer;
     private Admission.Waiter waiter;
@@ -62,17 +72,23 @@ final class PolicyExchange implements Forwarder.Exchange {
     private boolean done;
 
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
-                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request) {
-        this(route, upstream, inflight, ticker, loop, alloc, request, ticker.nanoTime(),
-             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()));
+                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection) {
+        this(route, upstream, inflight, ticker, loop, alloc, request, privateConnection, ticker.nanoTime(),
+             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos());
     }
 
     /**
-     * An exchange whose budget is given: a call shared by several callers ({@code cache/}) runs
-     * for the route's whole budget from the first caller's arrival, whatever that caller's header says.
+     * An exchange whose budget is given: a call shared by several callers ({@code cache/}) runs at
+     * most for the route's budget from the first caller's arrival, whatever that caller's header
+     * says, and ends earlier when its last waiter leaves; a background refresh gets
+     * {@code per_try_timeout}.
+     *
+     * @param budgetNanos the caller's budget; {@code routeBudgetNanos} bounds the attempts, and a
+     *                    deadline before it is the caller's own choice, not Mist's failure
      */
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
-                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, long arrived, long budgetNanos) {
+                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
+                   long arrived, long budgetNanos, long routeBudgetNanos) {
         this.route = route;
         this.upstream = upstream;
         this.inflight = inflight;
@@ -81,8 +97,10 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.alloc = alloc;
         this.request = request;
         this.response = loop.newPromise();
+        this.privateConnection = privateConnection;
         this.arrived = arrived;
-        this.deadline = arrived + budgetNanos;
+        this.routeDeadline = arrived + routeBudgetNanos;
+        this.deadline = Math.min(arrived + budgetNanos, routeDeadline);
     }
 
     @Override
@@ -165,8 +183,11 @@ final class PolicyExchange implements Forwarder.Exchange {
         route.stats().upstreamInFlight.incrementAndGet();
         InflightAttempt view = new InflightAttempt(route.config().name(), attempts, ticker.nanoTime(), deadline);
         inflight.add(view);
+        // Bounded by the route's own clock only: the caller's deadline ends the attempt through
+        // onDeadline, so that an attempt's own timeout is always one of Mist's failures.
+        long routeLeft = routeDeadline - ticker.nanoTime();
         UpstreamAttempts.Attempt started = upstream.start(loop, request.retainedDuplicate(),
-                                                          Math.min(route.perTryNanos(), remaining()));
+                                                          Math.min(route.perTryNanos(), routeLeft), privateConnection);
         attempt = started;
         started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, view, granted, f));
     }
@@ -237,14 +258,22 @@ final class PolicyExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        boolean callersChoice = deadline < routeDeadline;
         if (attempt != null) {
             route.stats().attemptsCutByDeadline.increment();
-            abandonAttempt(true);
+            abandonAttempt(!callersChoice);
+        }
+        if (callersChoice) {
+            long askedMs = TimeUnit.NANOSECONDS.toMillis(deadline - arrived);
+            finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Reasons.CALLER_DEADLINE,
+                                            "no answer within the caller's own deadline of " + askedMs + "ms"),
+                   Reasons.CALLER_DEADLINE);
+            return;
         }
         long budgetMs = TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos());
         finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Reasons.TIMEOUT,
                                         "no answer within the budget (route " + route.config().name() + ": "
-                                        + budgetMs + "ms, or the caller's shorter deadline)"), Reasons.TIMEOUT);
+                                        + budgetMs + "ms)"), Reasons.TIMEOUT);
     }
 
     /** The caller went away: stop everything and free what is held. */
@@ -268,7 +297,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         permit = null;
         if (held != null) {
             if (timedOut) {
-                held.failure(); // a deadline that ended the attempt is a timeout of Mist
+                held.failure(); // the route's own deadline ended the attempt: a timeout of Mist
             } else {
                 held.abandon();
             }

@@ -11,6 +11,7 @@ import io.mistguard.proxy.config.RouteKind;
 import io.mistguard.proxy.route.RouteTable;
 import io.mistguard.proxy.server.Forwarder;
 import io.mistguard.proxy.time.Ticker;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -85,20 +86,23 @@ public final class PolicyForwarder implements Forwarder {
     }
 
     @Override
-    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
+    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
+                            PrivateConnection privateConnection) {
         int index = table.indexOf(mistRequest);
         RoutePolicy route = routes.get(index);
         ReadRoute read = reads.get(index);
-        if (read != null) {
+        // Only local-equivalent callers share calls and stored answers, and only with each other.
+        if (read != null && privateConnection == null) {
             Exchange cached = read.forward(loop, alloc, request, mistRequest,
                     CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()),
-                    (l, a, r, arrived) -> started(new PolicyExchange(route, upstream, hooks.inflight(), ticker, l, a, r,
-                                                                     arrived, route.timeoutNanos())));
+                    (l, a, r, arrived, budget) -> started(new PolicyExchange(route, upstream, hooks.inflight(), ticker,
+                                                                             l, a, r, null, arrived, budget, budget)));
             if (cached != null) {
                 return cached;
             }
         }
-        return started(new PolicyExchange(route, upstream, hooks.inflight(), ticker, loop, alloc, request));
+        return started(new PolicyExchange(route, upstream, hooks.inflight(), ticker, loop, alloc, request,
+                                          privateConnection));
     }
 
     /** Counts the answers the cache gives callers itself with the route's other decisions. */

@@ -13,8 +13,14 @@ public final class Reasons {
 
     /** Mist answered; passed through. */
     public static final String PROXIED = "proxied";
-    /** The route's total budget (or the caller's shorter deadline) ran out. */
+    /** The route's own budget ran out: counted against Mist. */
     public static final String TIMEOUT = UpstreamFailure.TIMEOUT.reason();
+    /**
+     * The caller's own deadline ({@code Mistguard-Timeout-Ms}, {@code x-envoy-expected-rq-timeout-ms}),
+     * shorter than the route's budget, ran out first. The caller chose it, so it says nothing about
+     * Mist and is never recorded by a breaker.
+     */
+    public static final String CALLER_DEADLINE = io.mistguard.proxy.server.Decisions.CALLER_DEADLINE;
     /** The route's breaker is open, or its half-open trials are all out. */
     public static final String BREAKER_OPEN = "breaker-open";
     /** The admission queue was full. */
@@ -35,7 +41,7 @@ public final class Reasons {
 
     static {
         List<String> all = new ArrayList<>(List.of(PROXIED, COALESCED, CACHED, STALE, BREAKER_OPEN, OVERLOAD,
-                                                   QUEUE_TIMEOUT));
+                                                   QUEUE_TIMEOUT, CALLER_DEADLINE));
         for (UpstreamFailure failure : UpstreamFailure.values()) {
             all.add(failure.reason());
         }

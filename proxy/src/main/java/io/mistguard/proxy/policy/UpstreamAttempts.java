@@ -2,6 +2,7 @@ package io.mistguard.proxy.policy;
 
 import io.mistguard.proxy.upstream.UpstreamCall;
 import io.mistguard.proxy.upstream.UpstreamClient;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -17,8 +18,10 @@ public interface UpstreamAttempts {
     /**
      * Starts one attempt on {@code loop} (the current thread); it owns and releases {@code request}.
      * Its result completes with Mist's response or fails with an {@code UpstreamException}.
+     *
+     * @param privateConnection the caller's reserved connection, or {@code null} for the shared pool
      */
-    Attempt start(EventLoop loop, FullHttpRequest request, long timeoutNanos);
+    Attempt start(EventLoop loop, FullHttpRequest request, long timeoutNanos, PrivateConnection privateConnection);
 
     /** One attempt in flight. */
     interface Attempt {
@@ -30,8 +33,8 @@ public interface UpstreamAttempts {
 
     /** Attempts through the real client. */
     static UpstreamAttempts of(UpstreamClient client) {
-        return (loop, request, timeoutNanos) -> {
-            UpstreamCall call = client.call(loop, request, timeoutNanos);
+        return (loop, request, timeoutNanos, privateConnection) -> {
+            UpstreamCall call = client.call(loop, request, timeoutNanos, privateConnection);
             return new Attempt() {
                 @Override
                 public Future<FullHttpResponse> result() {

@@ -23,6 +23,7 @@ final class RestartOnly {
         add(keys, "io_threads", running.ioThreads(), loaded.ioThreads());
         add(keys, "invalidations", running.invalidations(), loaded.invalidations());
         add(keys, "logging", running.logging(), loaded.logging());
+        add(keys, "trusted_peers", running.trustedPeers(), loaded.trustedPeers());
         return keys;
     }
 

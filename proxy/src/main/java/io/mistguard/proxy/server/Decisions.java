@@ -10,6 +10,11 @@ public final class Decisions {
     public static final String HEADER = "Mistguard-Decision";
     /** Mist's own answer, passed through unchanged. */
     public static final String PROXIED = "proxied";
+    /**
+     * The reason when the caller's own, shorter deadline ended the wait ({@code 504}); distinct from
+     * {@code timeout}, the route's budget, because only the latter says anything about Mist.
+     */
+    public static final String CALLER_DEADLINE = "caller-deadline";
 
     private Decisions() {
     }

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -18,9 +19,15 @@ public interface Forwarder {
      *
      * @param request the request as it should reach Mist (hop-by-hop headers already removed); the
      *                forwarder takes ownership and releases it
+     * @param privateConnection {@code null} when the request is local-equivalent and stateless
+     *                ({@link io.mistguard.proxy.classify.Trust#SHARED}): it may ride the shared pool and
+     *                share calls and stored answers with other such callers. Otherwise the connection
+     *                reserved for the caller's client connection: the request rides only that, and is
+     *                never coalesced, cached, answered from a cache or queued on Mist's behalf.
      * @return the exchange; its response future always succeeds, with Mist's answer or mistguard's own
      */
-    Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest);
+    Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
+                     PrivateConnection privateConnection);
 
     /** One request being answered. */
     interface Exchange {

@@ -4,7 +4,6 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -26,8 +25,13 @@ final class MessageFraming {
         HopByHopHeaders.strip(request.headers());
         FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content(), request.headers(), request.trailingHeaders());
-        if (upstream.content().isReadable() || !isBodyless(request.method())) {
+        if (upstream.content().isReadable()) {
             HttpUtil.setContentLength(upstream, upstream.content().readableBytes());
+        } else {
+            // No body needs no length (RFC 9112 §6.3). The aggregator adds "content-length: 0" to every
+            // body-less request, and Mist echoes request headers into its Prometheus answers, which
+            // then carry two Content-Lengths (measured on Mist 3.10): send only what the caller sent.
+            upstream.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         return upstream;
     }
@@ -47,8 +51,4 @@ final class MessageFraming {
         HttpUtil.setContentLength(response, response.content().readableBytes());
     }
 
-    private static boolean isBodyless(HttpMethod method) {
-        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.DELETE)
-                || method.equals(HttpMethod.OPTIONS);
-    }
 }

@@ -1,10 +1,13 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.classify.Trust;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,6 +18,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +32,27 @@ import org.slf4j.LoggerFactory;
  * request is read only after the previous response was written (a {@code FlowControlHandler} in
  * front holds any request a client pipelined meanwhile). That keeps responses in order and gives
  * natural back-pressure. Invalid requests get a precise 400 / 414 / 431 and the connection is closed,
- * since its framing can no longer be trusted. One instance per channel, used only from its event loop.
+ * since its framing can no longer be trusted.
+ *
+ * <p>Trust ({@link Trust}): whether the peer is in {@code trusted_peers} is decided once per
+ * connection; each request is then either local-equivalent and stateless, and may share the pooled
+ * upstream connections, or rides this connection's own {@link PrivateConnection}, opened for its
+ * first such request and closed with it.
+ *
+ * <p>Half-close: a client that shuts down its sending side after its request (the channel allows
+ * half-closure) gets its answer — and the answers to whatever it pipelined before — and then the
+ * connection is closed; {@link ClientHalfClose} tells such a client from one that went away. One
+ * instance per channel, used only from its event loop.
  */
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
 
     private final ProxyServices services;
+    private boolean peerTrusted;
+    private String peerAddress;
+    private PrivateConnection privateConnection;
+    private boolean inputShutdown;
     private Forwarder.Exchange exchange;
     private boolean awaitingRequest;
     private boolean keepAlive;
@@ -41,6 +61,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private HttpMethod method;
     private String path;
     private long arrivedNanos;
+    /** When the current request was handed on, and whether the loop is still in the pass that read it. */
+    private long handedOnNanos;
+    private boolean sameLoopPass;
+    private HttpVersion requestVersion = HttpVersion.HTTP_1_1;
 
     ProxyHandler(ProxyServices services) {
         this.services = services;
@@ -49,6 +73,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         services.channels().add(ctx.channel());
+        InetAddress peer = inetAddress(ctx.channel().remoteAddress());
+        peerTrusted = services.trustedPeers().contains(peer);
+        peerAddress = peer != null ? peer.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         readNextRequest(ctx);
         ctx.fireChannelActive();
     }
@@ -84,12 +111,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
         HttpVersion clientVersion = request.protocolVersion();
+        requestVersion = clientVersion;
         method = request.method();
         path = pathOf(request.uri());
         arrivedNanos = System.nanoTime();
+        Trust trust = Trust.of(peerTrusted, request.headers(), mistRequest);
+        if (trust == Trust.PRIVATE_MARKED_REMOTE) {
+            request.headers().set(Trust.X_REAL_IP, peerAddress); // so that Mist treats it as remote
+        }
         FullHttpRequest upstream = MessageFraming.towardsMist(request);
         services.inFlight().incrementAndGet();
-        exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest);
+        exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest,
+                                                trust == Trust.SHARED ? null : privateConnection(ctx));
+        handedOnNanos = System.nanoTime();
+        sameLoopPass = true;
+        ctx.executor().execute(() -> sameLoopPass = false); // runs once this pass's I/O is handled
         exchange.response().addListener((Future<FullHttpResponse> f) -> onAnswer(ctx, f.getNow(), clientVersion));
     }
 
@@ -135,9 +171,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return query < 0 ? uri : uri.substring(0, query);
     }
 
+    private PrivateConnection privateConnection(ChannelHandlerContext ctx) {
+        if (privateConnection == null) {
+            privateConnection = PrivateConnection.of(ctx.channel());
+        }
+        return privateConnection;
+    }
+
+    private static InetAddress inetAddress(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
     private void readNextRequest(ChannelHandlerContext ctx) {
         awaitingRequest = true;
-        ctx.read();
+        ctx.read(); // the flow control hands over a request it holds at once, within this call
+        if (inputShutdown && awaitingRequest) {
+            ctx.close(); // the client sent all it will, and all of it is answered
+        }
     }
 
     /**
@@ -146,7 +196,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (awaitingRequest) {
+        if (awaitingRequest && !inputShutdown) {
             ctx.read();
         }
         ctx.fireChannelReadComplete();
@@ -165,6 +215,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && exchange == null) {
             ctx.close();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            // A request still arriving was completed or refused by the decoder before this event.
+            if (exchange == null && awaitingRequest) {
+                ctx.close();
+            } else if (exchange != null
+                    && ClientHalfClose.probes(sameLoopPass, System.nanoTime() - handedOnNanos, requestVersion)) {
+                // A closed client answers the probe with a reset: the connection closes and the
+                // exchange is cancelled (channelInactive). A waiting one skips it.
+                ClientHalfClose.probe(ctx);
+            }
         } else if (evt == DrainEvent.INSTANCE) {
             draining = true;
             if (exchange == null) {

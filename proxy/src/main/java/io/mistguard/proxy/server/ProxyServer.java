@@ -3,6 +3,7 @@ package io.mistguard.proxy.server;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.LimitsConfig;
+import io.mistguard.proxy.config.TrustedPeers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -36,25 +37,29 @@ public final class ProxyServer {
         this.inFlight = inFlight;
     }
 
-    /** Binds the listener; blocks until bound, so call it from a non-event-loop thread. */
+    /**
+     * Binds the listener; blocks until bound, so call it from a non-event-loop thread.
+     *
+     * @param accessLog one {@code mistguard.access} line per answer ({@link AccessLog})
+     * @param trustedPeers the peers whose requests may be presented to Mist as local
+     */
     public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
-                                   EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
-        return bind(listen, limits, forwarder, transport, acceptors, workers, false);
-    }
-
-    /** As above; {@code accessLog}: one {@code mistguard.access} line per answer ({@link AccessLog}). */
-    public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
-                                   EventLoopGroup acceptors, EventLoopGroup workers, boolean accessLog)
+                                   EventLoopGroup acceptors, EventLoopGroup workers, boolean accessLog,
+                                   TrustedPeers trustedPeers)
             throws InterruptedException {
         ChannelGroup channels = new DefaultChannelGroup("mistguard-clients", GlobalEventExecutor.INSTANCE);
         AtomicInteger inFlight = new AtomicInteger();
-        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight, accessLog);
+        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight, accessLog,
+                                                   trustedPeers);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
+                // A client that shuts down its sending side (nc, BusyBox wget, health checks) still
+                // gets its answer: ProxyHandler closes once what arrived is answered.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ProxyChannelInitializer(limits, new ConnectionLimiter(limits.maxConnections()),
                         services));

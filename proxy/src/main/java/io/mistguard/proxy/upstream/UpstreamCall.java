@@ -1,5 +1,6 @@
 package io.mistguard.proxy.upstream;
 
+import io.mistguard.proxy.server.TcpState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
@@ -7,38 +8,57 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One attempt to send a request to Mist and read its complete response, bounded by a timeout.
  *
- * <p>The attempt takes an idle pooled connection or opens one, writes the request and waits for the
- * aggregated response. When its time runs out, or it is {@linkplain #cancel() cancelled}, the
- * connection carrying it is closed at once and never pooled, so Mist sees the caller leave and no
- * late answer can reach a later request. A request that provably never left the proxy (written to a
- * pooled connection that turned out to be closed) is retried once on a fresh connection.
+ * <p>The attempt takes an idle connection — from the loop's shared pool, or the caller's
+ * {@link PrivateConnection} — or opens one, writes the request and waits for the aggregated
+ * response. When its time runs out, or it is {@linkplain #cancel() cancelled}, the connection
+ * carrying it is closed at once and never reused, so Mist sees the caller leave and no late answer
+ * can reach a later request.
+ *
+ * <p><b>The keep-alive race</b> (RFC 9112 §9.3.1, §9.6): a server may close an idle connection just
+ * as the proxy reuses it. Three rules keep that from costing a request:
+ * <ol>
+ *   <li>{@link ReuseRule}: a connection whose last answer ends keep-alive (Mist's web UI, a
+ *       {@code Connection: close}, a {@code HEAD}) is never reused;
+ *   <li>{@link TcpState}: an idle connection the peer has already closed (its FIN arrived, even if
+ *       not yet read) is never handed out;
+ *   <li>a request on a <em>reused</em> connection that provably never reached the server is sent once
+ *       more on a fresh connection, whatever its route kind. Proof is a write that failed, or the peer
+ *       <em>resetting</em> the connection before a single byte of an answer: a TCP reset with nothing
+ *       answered means the peer's socket discarded data its application never read. A clean close
+ *       with no answer proves nothing (the server may have read the request and then died, which for
+ *       a write must not be replayed), nor does a timeout: both are answered as failures.
+ * </ol>
+ * A fresh connection is never retried here; the route's retry policy decides about those.
  *
  * <p>Runs entirely on the caller's event loop; not thread-safe, and needs not be.
  */
 public final class UpstreamCall {
 
     private final UpstreamPool pool;
+    private final PrivateConnection privateConnection;
     private final EventLoop loop;
     private final FullHttpRequest request;
     private final Promise<FullHttpResponse> result;
     private ScheduledFuture<?> timer;
     private Channel channel;
     private UpstreamHandler handler;
+    private boolean reused;
+    private boolean answerStarted;
+    private boolean retriedFresh;
     private boolean done;
 
-    UpstreamCall(UpstreamPool pool, EventLoop loop, FullHttpRequest request) {
+    UpstreamCall(UpstreamPool pool, PrivateConnection privateConnection, EventLoop loop, FullHttpRequest request) {
         this.pool = pool;
+        this.privateConnection = privateConnection;
         this.loop = loop;
         this.request = request;
         this.result = loop.newPromise();
@@ -52,9 +72,13 @@ public final class UpstreamCall {
     void start(long timeoutNanos) {
         pool.track(this);
         timer = loop.schedule(this::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
-        Channel pooled = pool.pollIdle();
-        if (pooled != null) {
-            send(pooled, true);
+        Channel idle = privateConnection == null ? pool.pollIdle() : privateConnection.pollIdle();
+        while (idle != null && !TcpState.established(idle)) {
+            idle.close(); // closed by the peer while idle: its FIN is in, but not yet read
+            idle = privateConnection == null ? pool.pollIdle() : null;
+        }
+        if (idle != null) {
+            send(idle, true);
         } else {
             connect();
         }
@@ -76,32 +100,29 @@ public final class UpstreamCall {
                 return;
             }
             if (done) {
-                pool.release(f.channel()); // fresh and unused: good for the next caller
+                keep(f.channel()); // fresh and unused: good for the next request of the same scope
                 return;
             }
             send(f.channel(), false);
         });
     }
 
-    private void send(Channel ch, boolean reused) {
+    private void send(Channel ch, boolean reusedConnection) {
         channel = ch;
+        reused = reusedConnection;
+        answerStarted = false;
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.bind(this);
         ch.writeAndFlush(request.retainedDuplicate()).addListener((ChannelFuture f) -> {
-            if (f.isSuccess() || done) {
-                return;
+            if (!f.isSuccess() && !done && ch == channel) {
+                onNeverReceived("write failed: " + f.cause().getMessage());
             }
-            if (reused && f.cause() instanceof ClosedChannelException) {
-                // Closed before a byte was written: the request never reached Mist, so a fresh
-                // connection may carry it.
-                handler.unbind();
-                channel = null;
-                handler = null;
-                connect();
-                return;
-            }
-            onFailure(UpstreamFailure.RESET, "write failed: " + f.cause().getMessage());
         });
+    }
+
+    /** The first bytes of an answer arrived on this call's connection. */
+    void onAnswerBytes() {
+        answerStarted = true;
     }
 
     void onResponse(FullHttpResponse response) {
@@ -116,29 +137,69 @@ public final class UpstreamCall {
                     : UpstreamFailure.BAD_RESPONSE, String.valueOf(cause.getMessage()));
             return;
         }
+        Channel used = channel;
+        boolean reusable = ReuseRule.reusable(request, response);
+        handler.unbind();
         finish();
-        if (HttpUtil.isKeepAlive(response) && HttpUtil.isKeepAlive(request)) {
-            pool.release(channel);
+        if (reusable) {
+            keep(used);
         } else {
-            channel.close();
+            used.close();
         }
         result.setSuccess(response);
+    }
+
+    /**
+     * The connection failed with an I/O error: a reset before any answer byte is proof that the
+     * request was never read (see the class comment); anything else is a reset mid-answer.
+     */
+    void onConnectionError(Throwable cause) {
+        if (answerStarted) {
+            onFailure(UpstreamFailure.RESET, String.valueOf(cause.getMessage()));
+        } else {
+            onNeverReceived(String.valueOf(cause.getMessage()));
+        }
+    }
+
+    /** The request provably did not reach the server: once, on a fresh connection, if this one was reused. */
+    private void onNeverReceived(String detail) {
+        if (done) {
+            return;
+        }
+        if (channel != null && reused && !retriedFresh) {
+            retriedFresh = true;
+            handler.unbind();
+            channel.close();
+            channel = null;
+            handler = null;
+            connect();
+            return;
+        }
+        onFailure(UpstreamFailure.RESET, detail);
     }
 
     void onFailure(UpstreamFailure failure, String detail) {
         if (done) {
             return;
         }
-        finish();
         if (channel != null) {
             handler.unbind();
             channel.close(); // never reuse a connection whose exchange did not complete
         }
+        finish();
         result.setFailure(new UpstreamException(failure, detail));
     }
 
     private void onTimeout() {
         onFailure(UpstreamFailure.TIMEOUT, "no complete response in time");
+    }
+
+    private void keep(Channel ch) {
+        if (privateConnection == null) {
+            pool.release(ch);
+        } else {
+            privateConnection.release(ch);
+        }
     }
 
     private void finish() {

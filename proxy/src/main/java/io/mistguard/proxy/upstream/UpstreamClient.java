@@ -49,8 +49,18 @@ public final class UpstreamClient {
      * @param timeoutNanos how long the attempt may take, connect included
      */
     public UpstreamCall call(EventLoop loop, FullHttpRequest request, long timeoutNanos) {
+        return call(loop, request, timeoutNanos, null);
+    }
+
+    /**
+     * As above, on {@code privateConnection}: the connection reserved for one client connection, or
+     * {@code null} for the loop's shared pool (only for local-equivalent requests; see
+     * {@link PrivateConnection}).
+     */
+    public UpstreamCall call(EventLoop loop, FullHttpRequest request, long timeoutNanos,
+                             PrivateConnection privateConnection) {
         assert loop.inEventLoop() : "upstream calls start on the caller's event loop";
-        UpstreamCall call = new UpstreamCall(poolFor(loop), loop, request);
+        UpstreamCall call = new UpstreamCall(poolFor(loop), privateConnection, loop, request);
         call.start(timeoutNanos);
         return call;
     }
@@ -93,14 +103,16 @@ public final class UpstreamClient {
         bootstrap.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                UpstreamHandler dispatch = new UpstreamHandler(pool);
                 ch.pipeline()
+                        .addLast("answer-start", new AnswerStartWatch(dispatch))
                         .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false))
                         .addLast("aggregator", new HttpObjectAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
                         .addLast("idle", new IdleStateHandler(0, 0,
                                 config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS))
-                        .addLast("dispatch", new UpstreamHandler(pool));
+                        .addLast("dispatch", dispatch);
             }
         });
         return pool;

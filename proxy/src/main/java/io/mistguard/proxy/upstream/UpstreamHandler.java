@@ -33,6 +33,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.call = null;
     }
 
+    /** Called by {@link AnswerStartWatch} for every read of raw bytes from Mist. */
+    void onBytes() {
+        UpstreamCall current = call;
+        if (current != null) {
+            current.onAnswerBytes();
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamCall current = call;
@@ -63,10 +71,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         UpstreamCall current = call;
         call = null;
         if (current != null) {
-            UpstreamFailure failure = cause instanceof TooLongFrameException
-                    ? UpstreamFailure.RESPONSE_TOO_LARGE
-                    : cause instanceof java.io.IOException ? UpstreamFailure.RESET : UpstreamFailure.BAD_RESPONSE;
-            current.onFailure(failure, String.valueOf(cause.getMessage()));
+            if (cause instanceof java.io.IOException) {
+                current.onConnectionError(cause); // reset, broken pipe: the call decides what it proves
+            } else {
+                current.onFailure(cause instanceof TooLongFrameException ? UpstreamFailure.RESPONSE_TOO_LARGE
+                                  : UpstreamFailure.BAD_RESPONSE, String.valueOf(cause.getMessage()));
+            }
         }
         ctx.close();
     }

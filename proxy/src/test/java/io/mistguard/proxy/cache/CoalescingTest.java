@@ -99,8 +99,8 @@ class CoalescingTest {
             h.advance(Duration.ofMillis(1));
             Answer timedOut = answer(hurried);
             assertThat(timedOut.status()).isEqualTo(504);
-            assertThat(timedOut.decision()).isEqualTo("rejected; reason=timeout");
-            assertThat(h.observed).contains("timeout");
+            assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(h.observed).contains("caller-deadline");
 
             assertThat(h.onlyCall().cancelled()).isFalse();
             assertThat(patient.response().isDone()).isFalse();
@@ -124,7 +124,7 @@ class CoalescingTest {
             h.advance(Duration.ofMillis(300));
 
             Answer stale = answer(hurried);
-            assertThat(stale.decision()).isEqualTo("stale; reason=timeout");
+            assertThat(stale.decision()).isEqualTo("stale; reason=caller-deadline");
             assertThat(stale.body()).isEqualTo(mistReply("old"));
             assertThat(stale.age()).isEqualTo("3");
             FakeCall shared = h.lastCall();
@@ -139,19 +139,35 @@ class CoalescingTest {
     }
 
     @Test
-    void theOnlyWaitersDeadlineEndingLeavesTheCallRunningForTheNextCallerToJoin() throws Exception {
+    void theOnlyWaitersDeadlineEndingEndsTheSharedCall() throws Exception {
         try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
             Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
             h.advance(Duration.ofMillis(500));
             assertThat(answer(hurried).status()).isEqualTo(504);
-            assertThat(h.onlyCall().cancelled()).isFalse();
+            h.runPending();
+            assertThat(h.onlyCall().cancelled()).as("nobody waits for it any more").isTrue();
 
             Forwarder.Exchange next = h.getState();
-            assertThat(h.calls).as("joins the call still in flight").hasSize(1);
-            next.cancel(); // and as the only waiter, going away now does cancel it
+            assertThat(h.calls).as("a new caller starts a call of its own").hasSize(2);
+            h.lastCall().reply("fresh");
+            assertThat(answer(next).body()).isEqualTo(mistReply("fresh"));
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    @Test
+    void theLastOfSeveralWaitersLeavingByDeadlineEndsTheSharedCall() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange first = h.getState(0, Duration.ofMillis(300));
+            Forwarder.Exchange second = h.getState(0, Duration.ofMillis(600));
+            h.advance(Duration.ofMillis(300));
+            assertThat(answer(first).decision()).isEqualTo("rejected; reason=caller-deadline");
+            h.runPending();
+            assertThat(h.onlyCall().cancelled()).as("one waiter is left").isFalse();
+            h.advance(Duration.ofMillis(300));
+            assertThat(answer(second).decision()).isEqualTo("rejected; reason=caller-deadline");
             h.runPending();
             assertThat(h.onlyCall().cancelled()).isTrue();
-            answer(next);
             assertThat(h.finishedClean()).isTrue();
         }
     }

@@ -89,7 +89,7 @@ final class ReadRouteHarness implements AutoCloseable {
                                                             request.content());
         EventLoop eventLoop = loops.get(loop).eventLoop();
         Forwarder.Exchange exchange = route.forward(eventLoop, ByteBufAllocator.DEFAULT, request, mist,
-                budget.toNanos(), (l, alloc, r, arrived) -> {
+                budget.toNanos(), (l, alloc, r, arrived, callBudget) -> {
                     FakeCall call = new FakeCall(l, arrived, l.newPromise());
                     r.release(); // the exchange owns the request
                     calls.add(call);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every command catalyst-api sends (mist-api.md §3), in every encoding Mist accepts, on every API
@@ -103,9 +104,23 @@ class CommandClassifierTest {
     void jsonBodyWinsOverAQueryCommandLikeMistDoes() {
         ByteBuf body = Unpooled.copiedBuffer("{\"config\":{}}", StandardCharsets.UTF_8);
         MistRequest request = CLASSIFIER.classify("POST", "/api?command=%7B%22push_list%22%3A1%7D",
-                "application/json; charset=utf-8", body);
+                "application/json", body);
         assertThat(request.commandKeys()).containsExactly("config");
         assertThat(body.readerIndex()).as("body not consumed").isZero();
+        body.release();
+    }
+
+    /** Mist 3.10 reads a JSON body only for exactly {@code application/json} (mist-api.md §8). */
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=utf-8", "application/JSON", "application/json ",
+                            "text/json", "application/x-www-form-urlencoded"})
+    void jsonBodyUnderAnyOtherContentTypeIsNoCommandLikeMistReadsIt(String contentType) {
+        ByteBuf body = Unpooled.copiedBuffer("{\"nuke_stream\":\"video+x\"}", StandardCharsets.UTF_8);
+        MistRequest request = CLASSIFIER.classify("POST", "/api2", contentType, body);
+        assertThat(request.hasCommand()).isFalse();
+        assertThat(request.commandKeys()).isEmpty();
+        MistRequest withQuery = CLASSIFIER.classify("POST", "/api?command=%7B%22push_list%22%3A1%7D", contentType, body);
+        assertThat(withQuery.commandKeys()).as("the query's command is what Mist reads").containsExactly("push_list");
         body.release();
     }
 

@@ -22,7 +22,7 @@ class DeployConfigTest {
 
     /** Every key the loader reads; a new key must be documented in the example too. */
     private static final List<String> ALL_KEYS = List.of(
-            "listen",
+            "listen", "trusted_peers",
             "upstream", "upstream.url", "upstream.connect_timeout", "upstream.max_idle_connections_per_thread",
             "upstream.idle_timeout", "upstream.max_response_bytes",
             "request_timeout",

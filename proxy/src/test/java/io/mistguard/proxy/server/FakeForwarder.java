@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -19,7 +20,8 @@ import java.util.List;
 final class FakeForwarder implements Forwarder {
 
     /** What the forwarder saw of one request (the request itself is released at once). */
-    record Seen(String method, String uri, String headers, String body, MistRequest mistRequest) {
+    record Seen(String method, String uri, String headers, String body, MistRequest mistRequest,
+                PrivateConnection privateConnection) {
     }
 
     final List<Seen> seen = new ArrayList<>();
@@ -27,9 +29,10 @@ final class FakeForwarder implements Forwarder {
     int cancelled;
 
     @Override
-    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
+    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
+                            PrivateConnection privateConnection) {
         seen.add(new Seen(request.method().name(), request.uri(), request.headers().toString(),
-                request.content().toString(StandardCharsets.UTF_8), mistRequest));
+                request.content().toString(StandardCharsets.UTF_8), mistRequest, privateConnection));
         request.release();
         Promise<FullHttpResponse> promise = loop.newPromise();
         pending.add(promise);

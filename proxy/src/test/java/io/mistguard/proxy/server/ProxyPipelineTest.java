@@ -13,6 +13,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.net.InetSocketAddress;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +34,24 @@ class ProxyPipelineTest {
     private FakeForwarder forwarder;
     private EmbeddedChannel channel;
 
+    private static final InetSocketAddress LOOPBACK_PEER = new InetSocketAddress("127.0.0.1", 40000);
+    private static final InetSocketAddress REMOTE_PEER = new InetSocketAddress("203.0.113.7", 40000);
+
+    /** An embedded channel whose peer is a given IP address, as a socket's would be. */
+    private static final class PeerEmbeddedChannel extends EmbeddedChannel {
+        private final InetSocketAddress peer;
+
+        PeerEmbeddedChannel(InetSocketAddress peer) {
+            super(false, false);
+            this.peer = peer;
+        }
+
+        @Override
+        protected java.net.SocketAddress remoteAddress0() {
+            return peer;
+        }
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         forwarder = new FakeForwarder();
@@ -45,9 +64,13 @@ class ProxyPipelineTest {
     }
 
     private EmbeddedChannel newChannel(ConnectionLimiter limiter) throws Exception {
+        return newChannel(limiter, LOOPBACK_PEER);
+    }
+
+    private EmbeddedChannel newChannel(ConnectionLimiter limiter, InetSocketAddress peer) throws Exception {
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger());
-        EmbeddedChannel ch = new EmbeddedChannel(false, false);
+        EmbeddedChannel ch = new PeerEmbeddedChannel(peer);
         ch.config().setAutoRead(false);
         ch.pipeline().addLast(new ProxyChannelInitializer(LIMITS, limiter, services));
         ch.register();
@@ -211,6 +234,80 @@ class ProxyPipelineTest {
         assertThat(limiter.openConnections()).isZero();
         assertFalse(first.finishAndReleaseAll());
         assertFalse(second.finishAndReleaseAll());
+    }
+
+    private static final String GET_STATE_FORM = "POST /api2 HTTP/1.1\r\nHost: mist\r\n%s"
+            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 33\r\n\r\n"
+            + "command=%%7B%%22push_list%%22%%3A1%%7D";
+
+    static Stream<Arguments> trustOfRequests() {
+        return Stream.of(
+                Arguments.of("loopback peer, no forwarding header", LOOPBACK_PEER, "", true, null),
+                Arguments.of("loopback peer with X-Forwarded-For", LOOPBACK_PEER, "X-Forwarded-For: 1.2.3.4\r\n",
+                             false, null),
+                Arguments.of("loopback peer with X-Real-IP", LOOPBACK_PEER, "X-Real-IP: 1.2.3.4\r\n", false, "1.2.3.4"),
+                Arguments.of("loopback peer with Authorization", LOOPBACK_PEER,
+                             "Authorization: json {\"username\":\"u\"}\r\n", false, null),
+                Arguments.of("peer outside trusted_peers", REMOTE_PEER, "", false, "203.0.113.7"),
+                Arguments.of("peer outside trusted_peers with its own X-Forwarded-For", REMOTE_PEER,
+                             "X-Forwarded-For: 1.2.3.4\r\n", false, null));
+    }
+
+    /** Only local-equivalent, stateless requests may use the shared pool; X-Real-IP only for unmarked remote peers. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("trustOfRequests")
+    void eachRequestIsSharedOrPrivateByItsPeerAndHeaders(String name, InetSocketAddress peer, String headers,
+                                                         boolean shared, String realIp) throws Exception {
+        EmbeddedChannel ch = newChannel(new ConnectionLimiter(10), peer);
+        ch.writeInbound(bytes(GET_STATE_FORM.formatted(headers)));
+        FakeForwarder.Seen seen = forwarder.seen.get(0);
+        assertThat(seen.privateConnection() == null).as("shared pool").isEqualTo(shared);
+        if (realIp == null) {
+            assertThat(seen.headers()).doesNotContainIgnoringCase("x-real-ip");
+        } else {
+            assertThat(seen.headers()).containsIgnoringCase("x-real-ip: " + realIp);
+        }
+        forwarder.answer(0, "{}");
+        readOutbound(ch);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void anAuthorizeCommandRidesThePrivateConnection() {
+        channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: mist\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 49\r\n\r\n"
+                + "command=%7B%22authorize%22%3A%7B%22a%22%3A1%7D%7D"));
+        assertThat(forwarder.seen.get(0).privateConnection()).isNotNull();
+        forwarder.answer(0, "{}");
+        readOutbound(channel);
+    }
+
+    @Test
+    void laterRequestsOfAClientConnectionRideTheSamePrivateConnection() {
+        channel.writeInbound(bytes(GET_STATE_FORM.formatted("X-Real-IP: 1.2.3.4\r\n")));
+        forwarder.answer(0, "{}");
+        readOutbound(channel);
+        channel.writeInbound(bytes(GET_STATE_FORM.formatted("X-Real-IP: 1.2.3.4\r\n")));
+        forwarder.answer(1, "{}");
+        readOutbound(channel);
+        assertThat(forwarder.seen.get(1).privateConnection()).isSameAs(forwarder.seen.get(0).privateConnection());
+    }
+
+    @Test
+    void halfClosedClientGetsItsAnswerAndThenTheConnectionCloses() {
+        channel.writeInbound(bytes("GET /koekjes.json HTTP/1.0\r\nHost: mist\r\n\r\n"));
+        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertThat(channel.isOpen()).as("waits for the answer").isTrue();
+        forwarder.answer(0, "{}");
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 200 OK");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(forwarder.cancelled).isZero();
+    }
+
+    @Test
+    void halfCloseOfAnIdleClientClosesTheConnection() {
+        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertThat(channel.isOpen()).isFalse();
     }
 
     private static ByteBuf bytes(String raw) {

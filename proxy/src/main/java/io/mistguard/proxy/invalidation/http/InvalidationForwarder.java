@@ -6,6 +6,7 @@ import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.invalidation.OfferOutcome;
 import io.mistguard.proxy.invalidation.StreamNames;
 import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -18,7 +19,9 @@ import java.util.function.Function;
  * A {@link Forwarder} decorator that answers {@code {"invalidate_sessions": name | [names]}} itself,
  * in any encoding and on any path, by handing the names to the invalidation queue; every other
  * request (including a command that mixes {@code invalidate_sessions} with other keys) goes to the
- * wrapped forwarder unchanged.
+ * wrapped forwarder unchanged. So does the command of a caller that is not local-equivalent (a
+ * non-null {@code PrivateConnection}): the queue delivers on a connection Mist trusts as local, so
+ * queueing for such a caller would lend it Mist's local rights.
  *
  * <p>Decision table for one intercepted request:
  * <ul>
@@ -47,10 +50,13 @@ public final class InvalidationForwarder implements Forwarder {
     }
 
     @Override
-    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
-        List<String> names = InvalidateCommand.names(mistRequest);
+    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
+                            PrivateConnection privateConnection) {
+        // The queue delivers as a local caller: only a caller Mist would trust as local may use it.
+        // Anyone else's command goes to Mist on its own connection, and Mist decides.
+        List<String> names = privateConnection == null ? InvalidateCommand.names(mistRequest) : null;
         if (names == null) {
-            return delegate.forward(loop, alloc, request, mistRequest);
+            return delegate.forward(loop, alloc, request, mistRequest, privateConnection);
         }
         request.release(); // answered here: Mist never sees this request
         return answered(loop.newSucceededFuture(decide(alloc, names)));

@@ -44,7 +44,7 @@ class InvalidationForwarderTest {
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
-    private final Forwarder delegate = (loop, alloc, request, mistRequest) -> {
+    private final Forwarder delegate = (loop, alloc, request, mistRequest, privateConnection) -> {
         delegated.add(mistRequest.command());
         request.release();
         FullHttpResponse proxied = InvalidationReplies.queued(alloc);
@@ -74,7 +74,7 @@ class InvalidationForwarderTest {
             return outcomes.apply(name);
         };
         Forwarder.Exchange exchange = new InvalidationForwarder(queue, delegate)
-                .forward(loop, ALLOC, request, mistRequest);
+                .forward(loop, ALLOC, request, mistRequest, null);
         assertThat(request.refCnt()).as("the request is released either way").isZero();
         assertThat(exchange.response().isSuccess()).as("answered at once").isTrue();
         exchange.cancel(); // harmless after the answer

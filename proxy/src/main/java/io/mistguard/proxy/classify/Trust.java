@@ -1,0 +1,49 @@
+package io.mistguard.proxy.classify;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * How far mistguard may vouch for one request towards Mist, which trusts TCP connections, not
+ * requests (mist-api.md §2, §8: a loopback connection without a forwarding header is authorised, and
+ * that trust, like a login, sticks to the connection).
+ *
+ * <p>A request is <em>local-equivalent</em> when its peer is in {@code trusted_peers} and it carries
+ * neither {@code X-Forwarded-For} nor {@code X-Real-IP}: Mist would trust it had it connected
+ * directly. Only such a request, when it also carries no {@code Authorization} header and no
+ * {@code authorize} command (a login is connection state), may {@link #SHARED share} pooled
+ * connections, coalesced calls and stored answers. Stateless.
+ */
+public enum Trust {
+    /** Local-equivalent and stateless: shared pool, coalescing and stored answers allowed. */
+    SHARED,
+    /** Rides the connection reserved for its client connection, unchanged. */
+    PRIVATE,
+    /**
+     * From a peer outside {@code trusted_peers} with no forwarding header: rides a private
+     * connection, with {@code X-Real-IP: <peer>} added so that Mist treats it as remote. The one case
+     * where mistguard adds such a header.
+     */
+    PRIVATE_MARKED_REMOTE;
+
+    /** The forwarding headers whose presence makes Mist treat a loopback connection as remote. */
+    public static final String X_REAL_IP = "X-Real-IP";
+    public static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+    /**
+     * @param peerTrusted whether the client connection's peer is in {@code trusted_peers}
+     * @param headers the request's headers as received
+     * @param request the request's classification (for an {@code authorize} command)
+     */
+    public static Trust of(boolean peerTrusted, HttpHeaders headers, MistRequest request) {
+        boolean forwarded = headers.contains(X_FORWARDED_FOR) || headers.contains(X_REAL_IP);
+        if (!peerTrusted) {
+            return forwarded ? PRIVATE : PRIVATE_MARKED_REMOTE;
+        }
+        if (forwarded || headers.contains(HttpHeaderNames.AUTHORIZATION)
+                || request.commandKeys().contains("authorize")) {
+            return PRIVATE;
+        }
+        return SHARED;
+    }
+}

@@ -1,0 +1,63 @@
+package io.mistguard.proxy.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Whether an upstream connection may carry another request after an answer: never hand out a
+ * connection that Mist may be closing, or whose next bytes may not belong to the next answer.
+ *
+ * <p>Not reused after:
+ * <ul>
+ *   <li>an answer or request that ends keep-alive ({@code Connection: close}, or HTTP/1.0 without
+ *       {@code keep-alive}; RFC 9112 §9.3);
+ *   <li>Mist's web UI page, after which Mist closes the connection without saying so
+ *       (mist-api.md §1): any HTML answer, and any answer to a request Mist serves with that page —
+ *       a path other than {@code /api} and {@code /api2} carrying no command;
+ *   <li>a {@code HEAD}: Mist answers it with a full body (mist-api.md §8) that a conforming decoder
+ *       leaves unread on the connection, where it would be taken for the next answer.
+ * </ul>
+ * Stateless.
+ */
+final class ReuseRule {
+
+    private static final ByteBuf COMMAND = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("command=".getBytes(StandardCharsets.US_ASCII)));
+
+    private ReuseRule() {
+    }
+
+    static boolean reusable(FullHttpRequest request, FullHttpResponse response) {
+        if (!HttpUtil.isKeepAlive(response) || !HttpUtil.isKeepAlive(request)
+                || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)) {
+            return false;
+        }
+        String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type == null || !type.regionMatches(true, 0, "text/html", 0, 9);
+    }
+
+    /** A request Mist answers with its web UI page: not an API path, and no command anywhere. */
+    private static boolean servedWithWebUi(FullHttpRequest request) {
+        String uri = request.uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        if (path.equals("/api") || path.equals("/api2")) {
+            return false;
+        }
+        if (query >= 0 && uri.indexOf("command=", query) >= 0) {
+            return false;
+        }
+        if (!request.content().isReadable()) {
+            return true;
+        }
+        return !"application/json".equals(request.headers().get(HttpHeaderNames.CONTENT_TYPE))
+                && ByteBufUtil.indexOf(COMMAND, request.content()) < 0;
+    }
+}

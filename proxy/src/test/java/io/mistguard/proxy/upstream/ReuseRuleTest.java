@@ -1,0 +1,64 @@
+package io.mistguard.proxy.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Which answers leave a connection to Mist fit for the next request (regression: reused connection Mist closed). */
+class ReuseRuleTest {
+
+    @ParameterizedTest(name = "{0} {1} [{2}] -> {4}: {5}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            POST | /            | command=%7B%22push_list%22%3A1%7D | text/javascript  | true  | catalyst-api's API call
+            POST | /api2        | -                                 | text/javascript  | true  | API path without a command
+            GET  | /api2?command=%7B%7D | -                         | text/javascript  | true  | query command
+            GET  | /?command=%7B%7D     | -                         | text/javascript  | true  | query command on /
+            GET  | /            | -                                 | text/plain       | false | web UI request, whatever the type
+            GET  | /foo         | -                                 | -                | false | web UI request
+            POST | /            | {"push_list":1}                   | text/javascript  | true  | JSON body (application/json)
+            POST | /            | hello                             | text/javascript  | false | no command: web UI
+            GET  | /api         | -                                 | text/html        | false | HTML answer
+            HEAD | /api2        | -                                 | text/javascript  | false | HEAD: Mist sends a body
+            """)
+    void decidesReuse(String method, String uri, String body, String answerType, boolean reusable, String why) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri,
+                Unpooled.copiedBuffer(body == null ? "" : body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.headers().set("Content-Type", body.startsWith("{") ? "application/json"
+                                                                        : "application/x-www-form-urlencoded");
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        if (answerType != null) {
+            response.headers().set("Content-Type", answerType);
+        }
+        try {
+            assertThat(ReuseRule.reusable(request, response)).as(why).isEqualTo(reusable);
+        } finally {
+            request.release();
+            response.release();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"HTTP/1.1, close, false", "HTTP/1.0, , false", "HTTP/1.0, keep-alive, true", "HTTP/1.1, , true"})
+    void answerThatEndsKeepAliveRetiresTheConnection(String version, String connection, boolean reusable) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api2");
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.valueOf(version), HttpResponseStatus.OK);
+        if (connection != null) {
+            response.headers().set("Connection", connection);
+        }
+        assertThat(ReuseRule.reusable(request, response)).isEqualTo(reusable);
+        request.release();
+        response.release();
+    }
+}
