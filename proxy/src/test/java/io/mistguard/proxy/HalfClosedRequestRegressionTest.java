@@ -69,4 +69,21 @@ class HalfClosedRequestRegressionTest {
             assertThat(client.closedByServer()).isTrue();
         }
     }
+
+    /** Same class of fault on the admin listener: {@code nc} to {@code /admin/reload} got no answer. */
+    @Test
+    void halfClosedAdminRequestsAreAnsweredIncludingTheAsynchronousReload() throws Exception {
+        try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofSeconds(5))) {
+            for (String request : new String[] {"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n",
+                                                "POST /admin/reload HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"}) {
+                try (RawHttpConnection client = new RawHttpConnection(proxy.mistguard.adminAddress().getPort())) {
+                    client.send(request);
+                    client.shutdownOutput();
+                    RawHttpConnection.Response answer = client.read();
+                    assertThat(answer.status()).as(request).isBetween(200, 499);
+                    assertThat(client.closedByServer()).isTrue();
+                }
+            }
+        }
+    }
 }

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -21,11 +24,15 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) for anyone;
  * {@code /metrics} and {@code /admin/*} only with the bearer token when one is configured (401
  * otherwise). Views are GET; mutations are POST only (405 with {@code Allow} otherwise). Last
- * handler of the admin pipeline; stateless and shared. Runs on the acceptor loop: every view is
+ * handler of the admin pipeline; shared, its per-connection state in channel attributes. Runs on the
+ * acceptor loop: every view is
  * read from snapshots without waiting, and a reload answers when its own thread is done.
  */
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final AttributeKey<Boolean> ANSWER_PENDING = AttributeKey.valueOf("mistguard.admin.pending");
+    private static final AttributeKey<Boolean> INPUT_SHUT_DOWN = AttributeKey.valueOf("mistguard.admin.inputShutDown");
 
     private static final String GET = "GET, HEAD";
     private static final String POST = "POST";
@@ -63,6 +70,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 write(ctx, AdminAnswer.methodNotAllowed(POST), keepAlive);
                 return;
             }
+            ctx.channel().attr(ANSWER_PENDING).set(Boolean.TRUE);
             backend.reload("POST /admin/reload").whenComplete((outcome, error) -> ctx.executor().execute(() ->
                     write(ctx, error != null ? AdminAnswer.json(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                                                                 AdminViews.error(String.valueOf(error)))
@@ -121,7 +129,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return String.valueOf(ctx.channel().remoteAddress());
     }
 
-    private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAlive) {
+    /**
+     * A client that shut down its sending side ({@code nc}, BusyBox {@code wget}) still gets the
+     * answer it asked for; the connection closes after it, or at once when nothing is pending.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.channel().attr(INPUT_SHUT_DOWN).set(Boolean.TRUE);
+            if (ctx.channel().attr(ANSWER_PENDING).get() == null) {
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAliveAsked) {
+        ctx.channel().attr(ANSWER_PENDING).set(null);
+        boolean keepAlive = keepAliveAsked && ctx.channel().attr(INPUT_SHUT_DOWN).get() == null;
         ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), answer.body());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(), content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());

@@ -1,12 +1,13 @@
 package io.mistguard.proxy.cache;
 
 import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.classify.MistUrlEncoding;
 import io.mistguard.proxy.config.CommandText;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -29,6 +30,7 @@ import java.util.List;
 final class CacheKeys {
 
     private static final List<String> NOT_LOCAL = List.of("X-Real-IP", "X-Forwarded-For");
+    private static final List<String> JSONP = List.of("callback", "jsonp");
 
     private CacheKeys() {}
 
@@ -39,17 +41,20 @@ final class CacheKeys {
         }
         StringBuilder key = new StringBuilder(128).append(route).append('\n').append(mist.method()).append('\n')
                 .append(mist.path()).append('\n');
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        if (mist.hasCommand()) {
-            key.append(CommandText.compact(mist.command()));
-        } else {
-            key.append(query.rawQuery());
-        }
-        appendJsonp(key, query);
-        if (mist.hasCommand() && isForm(request.headers())) {
-            String body = request.content().toString(StandardCharsets.UTF_8);
-            if (body.contains("callback") || body.contains("jsonp")) {
-                appendJsonp(key, new QueryStringDecoder(body, false));
+        int queryStart = request.uri().indexOf('?');
+        String query = queryStart < 0 ? "" : request.uri().substring(queryStart + 1);
+        key.append(mist.hasCommand() ? CommandText.compact(mist.command()) : query);
+        // Mist wraps its answer in callback(...) / jsonp(...) from the last such variable, a form
+        // body's replacing the query's: read them as Mist does, so that no two callers who would get
+        // different answers from Mist share one.
+        String body = isForm(request) ? request.content().toString(StandardCharsets.ISO_8859_1) : "";
+        for (String name : JSONP) {
+            String value = MistUrlEncoding.lastValue(body, name);
+            if (value == null) {
+                value = MistUrlEncoding.lastValue(query, name);
+            }
+            if (value != null) {
+                key.append('\n').append(name).append('=').append(value);
             }
         }
         return key.toString();
@@ -73,17 +78,10 @@ final class CacheKeys {
         return false;
     }
 
-    private static boolean isForm(HttpHeaders headers) {
-        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString());
+    /** Mist reads body variables only of a POST sent as exactly this type (see {@code CommandClassifier}). */
+    private static boolean isForm(FullHttpRequest request) {
+        return request.method().equals(HttpMethod.POST) && HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED
+                .contentEquals(request.headers().get(HttpHeaderNames.CONTENT_TYPE, ""));
     }
 
-    private static void appendJsonp(StringBuilder key, QueryStringDecoder params) {
-        for (String name : new String[] {"callback", "jsonp"}) {
-            List<String> values = params.parameters().get(name);
-            if (values != null) {
-                key.append('\n').append(name).append('=').append(String.join(",", values));
-            }
-        }
-    }
 }

@@ -17,13 +17,13 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  * Decoded bytes are read as UTF-8. Stateless; thread-safe.
  */
-final class MistUrlEncoding {
+public final class MistUrlEncoding {
 
     private MistUrlEncoding() {
     }
 
     /** The value of the last variable called {@code name} in {@code data}, or {@code null}. */
-    static String lastValue(String data, String name) {
+    public static String lastValue(String data, String name) {
         String found = null;
         int pos = 0;
         while (pos < data.length()) {
@@ -47,7 +47,7 @@ final class MistUrlEncoding {
      *
      * @param plusIsSpace {@code true} for variables, {@code false} for the path
      */
-    static String decode(String in, boolean plusIsSpace) {
+    public static String decode(String in, boolean plusIsSpace) {
         if (in.indexOf('%') < 0 && (!plusIsSpace || in.indexOf('+') < 0)) {
             return in.chars().allMatch(c -> c < 0x80) ? in : utf8(in.getBytes(StandardCharsets.ISO_8859_1));
         }
