@@ -1,0 +1,230 @@
+package io.mistguard.proxy.server.tunnel;
+
+import io.mistguard.proxy.upstream.UpstreamFailure;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upgrade, from the connect to Mist until both connections are closed.
+ *
+ * <p>It opens a dedicated connection to Mist (never pooled, never reused), writes the upgrade request,
+ * and waits for the complete answer for at most the handshake timeout, counted from the request being
+ * written. Then exactly one of these settles it:
+ * <ul>
+ *   <li>Mist answers 101: the 101 goes to the caller as it came and both pipelines become a byte
+ *       relay ({@link TunnelPipelines}, {@link Relay});</li>
+ *   <li>Mist answers anything else: that answer goes to the caller with {@code Connection: close},
+ *       and both connections close;</li>
+ *   <li>the connect fails, Mist closes, sends garbage or is too slow: mistguard's 502/504
+ *       ({@link UpstreamFailure} decides status and reason) and both connections close;</li>
+ *   <li>the caller leaves: the connection to Mist is closed at once.</li>
+ * </ul>
+ * Once one side is closed, the other gets at most one idle timeout to flush what it was sent, so no
+ * half-dead tunnel lingers. {@code onEnd} runs once, when both connections are closed.
+ *
+ * <p>The upstream channel is registered on the caller's event loop, so every method runs on that one
+ * thread and no field needs synchronisation.
+ */
+final class Tunnel {
+
+    private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
+
+    private final Channel client;
+    private final TunnelSettings settings;
+    private final Promise<HandshakeOutcome> outcome;
+    private final Runnable onEnd;
+    private Channel upstream;
+    private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> lingerTimer;
+    private boolean requestSent;
+    private boolean settled;
+    private boolean clientClosed;
+    private boolean upstreamClosed;
+    private boolean ended;
+
+    Tunnel(Channel client, TunnelSettings settings, Promise<HandshakeOutcome> outcome, Runnable onEnd) {
+        this.client = client;
+        this.settings = settings;
+        this.outcome = outcome;
+        this.onEnd = onEnd;
+    }
+
+    /** Connects to Mist and sends {@code request} (owned from here on). */
+    void open(FullHttpRequest request) {
+        ChannelFuture connect = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(settings.transport().socketChannelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(TunnelPipelines.upstreamInitializer(this, settings.maxResponseBytes()))
+                .connect(settings.host(), settings.port());
+        upstream = connect.channel();
+        upstream.closeFuture().addListener(f -> upstreamClosed());
+        connect.addListener((ChannelFuture f) -> connected(f, request));
+        client.closeFuture().addListener(f -> clientClosed());
+        client.read(); // see EarlyDataHold: a caller hanging up is noticed only while a read is pending
+    }
+
+    private void connected(ChannelFuture connect, FullHttpRequest request) {
+        if (!connect.isSuccess()) {
+            request.release();
+            // A channel that could not even be created never reports closing; none is open now.
+            upstreamClosed();
+            Throwable cause = connect.cause();
+            UpstreamFailure failure = cause instanceof ConnectTimeoutException ? UpstreamFailure.CONNECT_TIMEOUT
+                    : cause instanceof ConnectException ? UpstreamFailure.CONNECT_REFUSED
+                    : UpstreamFailure.RESET;
+            fail(failure, String.valueOf(cause.getMessage()));
+            return;
+        }
+        if (settled) {
+            request.release(); // the caller left while connecting
+            return;
+        }
+        upstream.writeAndFlush(request).addListener((ChannelFuture f) -> requestWritten(f));
+    }
+
+    private void requestWritten(ChannelFuture write) {
+        if (!write.isSuccess()) {
+            fail(UpstreamFailure.RESET, "could not send the upgrade request: " + write.cause().getMessage());
+            return;
+        }
+        if (settled) {
+            return;
+        }
+        requestSent = true;
+        long timeout = settings.handshakeTimeout().toNanos();
+        handshakeTimer = client.eventLoop().schedule(() -> fail(UpstreamFailure.TIMEOUT,
+                "no answer to the upgrade within " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms"),
+                timeout, TimeUnit.NANOSECONDS);
+        upstream.read();
+    }
+
+    /** Whether Mist's answer is still expected, so the upstream channel should read on. */
+    boolean awaitingAnswer() {
+        return requestSent && !settled;
+    }
+
+    /** Mist's complete answer (owned from here on). */
+    void onAnswer(FullHttpResponse response) {
+        if (settled) {
+            response.release();
+            return;
+        }
+        if (response.decoderResult().isFailure()) {
+            String detail = String.valueOf(response.decoderResult().cause().getMessage());
+            response.release();
+            fail(UpstreamFailure.BAD_RESPONSE, detail);
+            return;
+        }
+        HttpResponseStatus status = response.status();
+        if (status.code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            establish(response);
+            return;
+        }
+        if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
+            response.release(); // an interim answer (100, 102, 103): the final one is still to come
+            return;
+        }
+        settle();
+        log.debug("[{}] Mist declined the upgrade: {}", client.id(), status);
+        client.writeAndFlush(UpgradeResponses.declined(response)).addListener(ChannelFutureListener.CLOSE);
+        upstream.close();
+        outcome.trySuccess(HandshakeOutcome.proxied(status));
+    }
+
+    private void establish(FullHttpResponse response) {
+        settle();
+        Relay towardsMist = new Relay(upstream);
+        Relay towardsCaller = new Relay(client);
+        // Order matters (TunnelPipelines): encoders out before raw bytes can meet them, and each relay in
+        // before the handler whose leftovers flow into it goes.
+        TunnelPipelines.removeUpstreamEncoder(upstream.pipeline());
+        client.write(UpgradeResponses.switching(response)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        TunnelPipelines.establishClient(client.pipeline(), towardsMist, settings.idleTimeout());
+        TunnelPipelines.establishUpstream(upstream.pipeline(), towardsCaller);
+        client.flush();
+        log.debug("[{}] tunnel to Mist established ({})", client.id(), upstream.id());
+        outcome.trySuccess(HandshakeOutcome.proxied(HttpResponseStatus.SWITCHING_PROTOCOLS));
+        towardsMist.start();
+        towardsCaller.start();
+    }
+
+    /** Answers the caller with mistguard's own status for {@code failure} and closes both sides. */
+    void fail(UpstreamFailure failure, String detail) {
+        if (settled) {
+            return;
+        }
+        settle();
+        log.debug("[{}] upgrade failed: {}: {}", client.id(), failure.reason(), detail);
+        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), failure.status(), failure.reason(), detail))
+                .addListener(ChannelFutureListener.CLOSE);
+        if (upstream.isOpen()) {
+            upstream.close();
+        }
+        outcome.trySuccess(HandshakeOutcome.rejected(failure.status(), failure.reason()));
+    }
+
+    private void settle() {
+        settled = true;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+    }
+
+    private void clientClosed() {
+        clientClosed = true;
+        if (!settled) {
+            settle();
+            log.debug("[{}] caller left during the upgrade; closing {}", client.id(), upstream.id());
+            upstream.close(); // at once: nobody waits for Mist's answer any more
+            outcome.trySuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(),
+                    UpstreamFailure.CANCELLED.reason()));
+        }
+        lingerAtMost(upstream, upstreamClosed);
+        maybeEnd();
+    }
+
+    private void upstreamClosed() {
+        if (upstreamClosed) {
+            return;
+        }
+        upstreamClosed = true;
+        lingerAtMost(client, clientClosed);
+        maybeEnd();
+    }
+
+    /** The side left open gets one idle timeout to flush what it was sent (the relay closes it then). */
+    private void lingerAtMost(Channel open, boolean alreadyClosed) {
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
+        }
+        if (!alreadyClosed) {
+            lingerTimer = client.eventLoop().schedule(() -> open.close(), settings.idleTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void maybeEnd() {
+        if (clientClosed && upstreamClosed && !ended) {
+            ended = true;
+            onEnd.run();
+        }
+    }
+}

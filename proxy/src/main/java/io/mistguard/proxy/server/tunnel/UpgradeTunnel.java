@@ -1,0 +1,124 @@
+package io.mistguard.proxy.server.tunnel;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mistguard.proxy.upstream.UpstreamFailure;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseNotifier;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Passes HTTP/1.1 WebSocket upgrades through to Mist (its web UI's live view,
+ * {@code GET /ws?logs=100&streams=1}, mist-api.md §8): the entry point the client connection's last
+ * handler calls for a request {@link #isUpgrade} accepts.
+ *
+ * <p>{@link #start} takes the caller's connection over for good: it no longer reads HTTP requests.
+ * A dedicated connection to Mist carries the upgrade request; Mist's 101 is relayed as it came and
+ * the two connections then become a byte tunnel with back-pressure and an idle timeout. Any other
+ * answer, a failure, or a refusal by mistguard ends with {@code Connection: close}. See
+ * {@link Tunnel} for the phases and {@link TunnelPipelines} for what happens to the pipelines.
+ *
+ * <p>Refused by mistguard, with a plain-text body and {@code Mistguard-Decision: rejected; reason=…}:
+ * upgrades to anything but {@code websocket} (501 {@code upgrade-unsupported}), a websocket upgrade
+ * that is not a body-less GET (400 {@code bad-upgrade}), and one past {@code maxTunnels}
+ * (503 {@code too-many-tunnels}).
+ *
+ * <p>One instance per listener, shared by its connections; thread-safe.
+ */
+public final class UpgradeTunnel {
+
+    private final TunnelSettings settings;
+    private final AtomicInteger open = new AtomicInteger();
+
+    public UpgradeTunnel(TunnelSettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Whether {@code request} asks to switch protocols (RFC 9110 §7.8): HTTP/1.1 or later, an
+     * {@code Upgrade} field, and a {@code Connection} field listing the {@code upgrade} token
+     * (case-insensitive). True for any protocol; {@link #start} refuses all but {@code websocket}.
+     */
+    public static boolean isUpgrade(HttpRequest request) {
+        return UpgradeRequests.isUpgrade(request);
+    }
+
+    /**
+     * Answers an upgrade request and, when Mist agrees, tunnels the connection to Mist.
+     *
+     * <p>Call it from the client connection's last handler, for a request {@link #isUpgrade} accepts,
+     * and do nothing more with that connection: its request-reading handlers ({@code proxy},
+     * {@code flow}, {@code aggregator}, {@code decoder}, {@code idle}, and the calling handler) are
+     * removed at once. Runs on the client's event loop (it hops there if called elsewhere) and never
+     * blocks.
+     *
+     * @param client  the context of the calling handler
+     * @param request the aggregated upgrade request; ownership passes to the tunnel
+     * @return succeeds, never fails, once the caller's answer is decided and handed to its connection
+     *         (or the caller left first): with the status and decision it got
+     */
+    public Future<HandshakeOutcome> start(ChannelHandlerContext client, FullHttpRequest request) {
+        requireNonNull(client, "client");
+        requireNonNull(request, "request");
+        EventLoop loop = client.channel().eventLoop();
+        if (loop.inEventLoop()) {
+            return begin(client, request);
+        }
+        Promise<HandshakeOutcome> answered = loop.newPromise();
+        try {
+            loop.execute(() -> PromiseNotifier.cascade(begin(client, request), answered));
+        } catch (RejectedExecutionException e) {
+            request.release(); // the loop is shutting down, and with it the connection
+            client.channel().close();
+            answered.setSuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(),
+                    UpstreamFailure.CANCELLED.reason()));
+        }
+        return answered;
+    }
+
+    /** Tunnels being opened or open: counted from {@link #start} until both connections are closed. */
+    public int openTunnels() {
+        return open.get();
+    }
+
+    /** The settings this instance was built with. */
+    public TunnelSettings settings() {
+        return settings;
+    }
+
+    private Future<HandshakeOutcome> begin(ChannelHandlerContext ctx, FullHttpRequest request) {
+        Channel client = ctx.channel();
+        Promise<HandshakeOutcome> outcome = client.eventLoop().newPromise();
+        TunnelPipelines.takeOverClient(ctx, new EarlyDataHold());
+        UpgradeRequests.Refusal refusal = UpgradeRequests.refusal(request);
+        if (refusal != null) {
+            request.release();
+            return refuse(client, refusal, outcome);
+        }
+        FullHttpRequest towardsMist = UpgradeRequests.towardsMist(request, client, settings.extraHeaders());
+        if (open.incrementAndGet() > settings.maxTunnels()) {
+            open.decrementAndGet();
+            towardsMist.release();
+            return refuse(client, new UpgradeRequests.Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "too-many-tunnels", settings.maxTunnels() + " websocket tunnels are open already"), outcome);
+        }
+        new Tunnel(client, settings, outcome, open::decrementAndGet).open(towardsMist);
+        return outcome;
+    }
+
+    private static Future<HandshakeOutcome> refuse(Channel client, UpgradeRequests.Refusal refusal,
+                                                   Promise<HandshakeOutcome> outcome) {
+        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), refusal.status(), refusal.reason(),
+                refusal.detail())).addListener(ChannelFutureListener.CLOSE);
+        return outcome.setSuccess(HandshakeOutcome.rejected(refusal.status(), refusal.reason()));
+    }
+}

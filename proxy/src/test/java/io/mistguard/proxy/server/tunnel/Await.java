@@ -1,0 +1,20 @@
+package io.mistguard.proxy.server.tunnel;
+
+import java.util.function.BooleanSupplier;
+
+/** Polls a condition that another thread makes true; fails after a generous 10 s, never on timing. */
+final class Await {
+
+    private Await() {
+    }
+
+    static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
