@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URLEncoder;
@@ -40,18 +39,10 @@ final class RawHttp implements AutoCloseable {
         this.authority = to.getHostString() + ':' + to.getPort();
     }
 
-    /** Opens a connection to {@code to} from an address the OS chooses. */
+    /** Opens a connection to {@code to}. */
     static RawHttp connect(InetSocketAddress to) throws IOException {
-        return connect(to, null);
-    }
-
-    /** Opens a connection to {@code to} from {@code from} (any port), or from where the OS chooses. */
-    static RawHttp connect(InetSocketAddress to, InetAddress from) throws IOException {
         Socket socket = new Socket();
         try {
-            if (from != null) {
-                socket.bind(new InetSocketAddress(from, 0));
-            }
             socket.connect(to, TIMEOUT_MS);
             socket.setSoTimeout(TIMEOUT_MS);
             socket.setTcpNoDelay(true);

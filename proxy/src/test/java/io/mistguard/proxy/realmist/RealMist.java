@@ -8,19 +8,15 @@ import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.TrustedPeers;
 import io.mistguard.proxy.config.UpstreamConfig;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * The real MistServer under test, as the environment names it, and mistguard started in process in
@@ -79,33 +75,19 @@ final class RealMist {
      * connection Mist trusted is certain to be offered to the next request that wants one.
      */
     static Mistguard startMistguard(String listenHost) throws InterruptedException {
+        return startMistguard(listenHost, TrustedPeers.defaults());
+    }
+
+    /** As above, trusting {@code trustedPeers} as local callers. */
+    static Mistguard startMistguard(String listenHost, TrustedPeers trustedPeers) throws InterruptedException {
         URI url = url();
         ProxyConfig config = new ProxyConfig(new HostPort(listenHost, 0), UpstreamConfig.defaults(),
                 Duration.ofSeconds(10), LimitsConfig.defaults(), new AdminConfig(new HostPort("127.0.0.1", 0)),
                 Duration.ofSeconds(2), 1)
                 .withUpstream(url.toString())
-                .withInvalidations(InvalidationsConfig.defaults().withStateFile(null));
+                .withInvalidations(InvalidationsConfig.defaults().withStateFile(null))
+                .withTrustedPeers(trustedPeers);
         return Mistguard.start(config);
-    }
-
-    /**
-     * An IPv4 address of this host outside {@code 127.0.0.0/8}, from an interface that is up: a
-     * peer that is not loopback, as a caller from another pod is. Empty on a host with loopback only.
-     */
-    static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
-        return NetworkInterface.networkInterfaces()
-                .filter(RealMist::isUp)
-                .flatMap(NetworkInterface::inetAddresses)
-                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
-                .findFirst();
-    }
-
-    private static boolean isUp(NetworkInterface nic) {
-        try {
-            return nic.isUp() && !nic.isLoopback();
-        } catch (SocketException e) {
-            return false;
-        }
     }
 
     /** A Mist account: what {@code MistController -a user:password} created. */

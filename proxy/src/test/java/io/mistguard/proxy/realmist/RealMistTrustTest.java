@@ -1,15 +1,14 @@
 package io.mistguard.proxy.realmist;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mistguard.proxy.MistCommands;
 import io.mistguard.proxy.Mistguard;
 import io.mistguard.proxy.realmist.RawHttp.Reply;
 import java.io.IOException;
-import java.net.InetAddress;
+import io.mistguard.proxy.config.TrustedPeers;
 import java.net.InetSocketAddress;
-import java.util.Optional;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,19 +82,16 @@ class RealMistTrustTest {
     }
 
     /**
-     * A caller outside {@code trusted_peers} (default: loopback only), such as another pod, sends no
-     * forwarding header; mistguard must present it to Mist as remote ({@code X-Real-IP}), not as itself.
-     * Here the caller connects from one of this host's non-loopback addresses to a mistguard bound
-     * to that address only, for the few seconds the test runs.
+     * A caller outside {@code trusted_peers}, such as another pod, sends no forwarding header;
+     * mistguard must present it to Mist as remote ({@code X-Real-IP}), not as itself. Here a mistguard
+     * that trusts nobody ({@code trusted_peers: []}) stands in, so that the caller stays on loopback.
      */
     @Test
     void callerOutsideTrustedPeersIsChallengedWithoutAnyForwardingHeader() throws Exception {
-        Optional<InetAddress> own = RealMist.nonLoopbackAddress();
-        assumeTrue(own.isPresent(), "this host has no non-loopback IPv4 address to call mistguard from");
-        try (Mistguard exposed = RealMist.startMistguard(own.get().getHostAddress());
-             RawHttp caller = RawHttp.connect(exposed.proxyAddress(), own.get())) {
-            assertChallenged("a caller from " + own.get().getHostAddress(), caller.postJson("/api2", CONFIG_BACKUP));
-            assertChallenged("a caller from " + own.get().getHostAddress(), caller.postForm("/", MistCommands.GET_STATE));
+        try (Mistguard trustingNobody = RealMist.startMistguard("127.0.0.1", new TrustedPeers(List.of()));
+             RawHttp caller = RawHttp.connect(trustingNobody.proxyAddress())) {
+            assertChallenged("an untrusted caller", caller.postJson("/api2", CONFIG_BACKUP));
+            assertChallenged("an untrusted caller", caller.postForm("/", MistCommands.GET_STATE));
         }
     }
 
