@@ -18,6 +18,8 @@ import io.mistguard.proxy.reload.ReloadOutcome;
 import io.mistguard.proxy.server.Forwarder;
 import io.mistguard.proxy.server.ProxyServer;
 import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.server.tunnel.TunnelSettings;
+import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
 import io.mistguard.proxy.time.Ticker;
 import io.mistguard.proxy.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
@@ -110,8 +112,10 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             mistguard.invalidations = invalidations;
             metrics.bind(policies, invalidations::stats);
             Forwarder forwarder = invalidations.intercepting(policies);
+            UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport));
+            metrics.tunnels(tunnel::openTunnels);
             mistguard.proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
-                    workers, config.logging().accessLog(), config.trustedPeers());
+                    workers, config.logging().accessLog(), config.trustedPeers(), tunnel);
             mistguard.admin = AdminServer.bind(config.admin(), mistguard, transport, acceptors);
             mistguard.ready = true;
             log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", mistguard.proxyAddress(),
@@ -125,6 +129,14 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    private static TunnelSettings tunnelSettings(ProxyConfig config, Transport transport) {
+        return TunnelSettings.defaults(config.upstream().host(), config.upstream().port(), transport)
+                .withTimeouts(config.upstream().connectTimeout(), config.websocket().handshakeTimeout(),
+                              config.websocket().idleTimeout())
+                .withLimits((int) Math.min(Integer.MAX_VALUE, config.upstream().maxResponseBytes()),
+                            config.websocket().maxOpen());
     }
 
     public InetSocketAddress proxyAddress() {

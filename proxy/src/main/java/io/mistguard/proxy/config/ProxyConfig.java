@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param invalidations the {@code invalidate_sessions} queue
  * @param logging the access log and the log format
  * @param trustedPeers the callers that may be presented to Mist as local ({@link TrustedPeers})
+ * @param websocket WebSocket upgrades passed through to Mist
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                           AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
-                          InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers) {
+                          InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers,
+                          WebSocketConfig websocket) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     static final int MAX_IO_THREADS = 1024;
@@ -32,7 +34,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
                             LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
                             PolicyConfig.defaults(), InvalidationsConfig.defaults(), LoggingConfig.defaults(),
-                            TrustedPeers.defaults());
+                            TrustedPeers.defaults(), WebSocketConfig.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -46,14 +48,15 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         requireNonNull(invalidations, "invalidations");
         requireNonNull(logging, "logging");
         requireNonNull(trustedPeers, "trustedPeers");
+        requireNonNull(websocket, "websocket");
     }
 
-    /** A configuration with the default {@code trusted_peers} (loopback only). */
+    /** A configuration with the default {@code trusted_peers} (loopback only) and {@code websocket:}. */
     public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                        AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
                        InvalidationsConfig invalidations, LoggingConfig logging) {
         this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy, invalidations,
-             logging, TrustedPeers.defaults());
+             logging, TrustedPeers.defaults(), WebSocketConfig.defaults());
     }
 
     /** A configuration with the default {@code logging:} section. */
@@ -67,13 +70,13 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another admin section (the admin token from the environment). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     /** Returns a copy with another {@code logging:} section (the format from the environment). */
     public ProxyConfig withLogging(LoggingConfig logging) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     /**
@@ -89,19 +92,25 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another route table. */
     public ProxyConfig withPolicy(PolicyConfig policy) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
     public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     /** Returns a copy trusting {@code trustedPeers} as local callers. */
     public ProxyConfig withTrustedPeers(TrustedPeers trustedPeers) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
+    }
+
+    /** Returns a copy with another {@code websocket:} section. */
+    public ProxyConfig withWebSocket(WebSocketConfig websocket) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -112,7 +121,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     /**
@@ -124,7 +133,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -135,6 +144,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen, admin.token()),
-                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket);
     }
 }

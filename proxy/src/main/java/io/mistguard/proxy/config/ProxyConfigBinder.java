@@ -33,8 +33,9 @@ final class ProxyConfigBinder {
                         .map(v -> v.scalar("an IP address block", Cidr.EXPECTED, Cidr::parse))
                         .flatMap(java.util.Optional::stream).toList()))
                 .orElse(d.trustedPeers());
+        WebSocketConfig websocket = root.mapping("websocket", ProxyConfigBinder::websocket);
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers);
+                               invalidations, logging, trustedPeers, websocket);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {
@@ -63,6 +64,13 @@ final class ProxyConfigBinder {
     private static AdminConfig admin(ConfigMapping m) {
         return new AdminConfig(m.hostPort("listen", AdminConfig.defaults().listen()),
                                m.string("token", AdminConfig.defaults().token()));
+    }
+
+    private static WebSocketConfig websocket(ConfigMapping m) {
+        WebSocketConfig d = WebSocketConfig.defaults();
+        return new WebSocketConfig(m.duration("handshake_timeout", d.handshakeTimeout(), false),
+                                   m.duration("idle_timeout", d.idleTimeout(), false),
+                                   m.integer("max_open", d.maxOpen(), 1, WebSocketConfig.MAX_OPEN_LIMIT));
     }
 
     private static LoggingConfig logging(ConfigMapping m) {

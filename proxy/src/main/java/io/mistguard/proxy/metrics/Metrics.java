@@ -93,6 +93,14 @@ public final class Metrics {
         }
     }
 
+    /** Registers {@code mistguard_websocket_tunnels_open}: WebSocket tunnels open or opening now. */
+    public void tunnels(java.util.function.IntSupplier open) {
+        io.micrometer.core.instrument.Gauge.builder("mistguard.websocket.tunnels.open", open, o -> o.getAsInt())
+                .description("WebSocket upgrades passed through to Mist, open or opening")
+                .strongReference(true) // the supplier is a lambda nobody else holds
+                .register(registry);
+    }
+
     /** Where a cache reports stale answers. */
     public StaleAnswers staleAnswers() {
         return stale;

@@ -24,6 +24,7 @@ final class RestartOnly {
         add(keys, "invalidations", running.invalidations(), loaded.invalidations());
         add(keys, "logging", running.logging(), loaded.logging());
         add(keys, "trusted_peers", running.trustedPeers(), loaded.trustedPeers());
+        add(keys, "websocket", running.websocket(), loaded.websocket());
         return keys;
     }
 

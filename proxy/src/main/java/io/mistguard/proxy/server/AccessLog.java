@@ -28,17 +28,25 @@ final class AccessLog {
     private AccessLog() {}
 
     static void log(HttpMethod method, String path, FullHttpResponse response, long totalNanos, long upstreamNanos) {
-        String decision = decision(response.headers().get(Decisions.HEADER));
+        log(method, path, orDash(response.headers().get("Mistguard-Route")),
+            decision(response.headers().get(Decisions.HEADER)), response.status().code(),
+            response.content().readableBytes(), response.headers().get("Mistguard-Attempts", "0"), totalNanos,
+            upstreamNanos);
+    }
+
+    /** The line of a WebSocket upgrade, once its handshake is decided ({@code route=websocket}). */
+    static void logUpgrade(HttpMethod method, String path, int status, String decisionHeader, long totalNanos) {
+        log(method, path, "websocket", decision(decisionHeader), status, 0, "1", totalNanos, totalNanos);
+    }
+
+    private static void log(HttpMethod method, String path, String route, String decision, int status, int bytes,
+                            String attempts, long totalNanos, long upstreamNanos) {
         boolean fault = UPSTREAM_FAULTS.contains(decision);
         if (!(fault ? LOG.isWarnEnabled() : LOG.isInfoEnabled())) {
             return;
         }
-        String route = orDash(response.headers().get("Mistguard-Route"));
-        String attempts = response.headers().get("Mistguard-Attempts", "0");
         long totalMs = TimeUnit.NANOSECONDS.toMillis(totalNanos);
         long upstreamMs = upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos);
-        int status = response.status().code();
-        int bytes = response.content().readableBytes();
         LoggingEventBuilder event = fault ? LOG.atWarn() : LOG.atInfo();
         event.addKeyValue("route", route).addKeyValue("decision", decision).addKeyValue("status", status)
              .addKeyValue("bytes", bytes).addKeyValue("total_ms", totalMs).addKeyValue("upstream_ms", upstreamMs)

@@ -2,6 +2,8 @@ package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
+import io.mistguard.proxy.server.tunnel.HandshakeOutcome;
+import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -102,6 +104,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     HttpVersion.HTTP_1_1);
             return;
         }
+        if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
+            tunnel(ctx, request);
+            return;
+        }
         keepAlive = HttpUtil.isKeepAlive(request) && !draining;
         headRequest = request.method().equals(HttpMethod.HEAD);
         forward(ctx, request);
@@ -127,6 +133,28 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         sameLoopPass = true;
         ctx.executor().execute(() -> sameLoopPass = false); // runs once this pass's I/O is handled
         exchange.response().addListener((Future<FullHttpResponse> f) -> onAnswer(ctx, f.getNow(), clientVersion));
+    }
+
+    /**
+     * Hands the connection to the WebSocket tunnel for good (this handler leaves the pipeline). The
+     * upgrade rides a connection of its own, under the same trust rules as any request: an untrusted
+     * peer without a forwarding header is marked remote.
+     */
+    private void tunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
+        MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
+                request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
+        if (Trust.of(peerTrusted, request.headers(), mistRequest) == Trust.PRIVATE_MARKED_REMOTE) {
+            request.headers().set(Trust.X_REAL_IP, peerAddress);
+        }
+        HttpMethod upgradeMethod = request.method();
+        String upgradePath = pathOf(request.uri());
+        long started = System.nanoTime();
+        services.tunnel().start(ctx, request).addListener((Future<HandshakeOutcome> f) -> {
+            if (services.accessLog()) {
+                AccessLog.logUpgrade(upgradeMethod, upgradePath, f.getNow().status().code(), f.getNow().decision(),
+                                     System.nanoTime() - started);
+            }
+        });
     }
 
     private void onAnswer(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {

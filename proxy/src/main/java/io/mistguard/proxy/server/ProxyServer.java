@@ -4,6 +4,7 @@ import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.TrustedPeers;
+import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -42,15 +43,16 @@ public final class ProxyServer {
      *
      * @param accessLog one {@code mistguard.access} line per answer ({@link AccessLog})
      * @param trustedPeers the peers whose requests may be presented to Mist as local
+     * @param tunnel passes WebSocket upgrades through to Mist
      */
     public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
                                    EventLoopGroup acceptors, EventLoopGroup workers, boolean accessLog,
-                                   TrustedPeers trustedPeers)
+                                   TrustedPeers trustedPeers, UpgradeTunnel tunnel)
             throws InterruptedException {
         ChannelGroup channels = new DefaultChannelGroup("mistguard-clients", GlobalEventExecutor.INSTANCE);
         AtomicInteger inFlight = new AtomicInteger();
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight, accessLog,
-                                                   trustedPeers);
+                                                   trustedPeers, tunnel);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())

@@ -29,6 +29,7 @@ class DeployConfigTest {
             "limits", "limits.max_initial_line_bytes", "limits.max_header_bytes", "limits.max_body_bytes",
             "limits.max_connections", "limits.client_idle_timeout",
             "admin", "admin.listen", "admin.token",
+            "websocket", "websocket.handshake_timeout", "websocket.idle_timeout", "websocket.max_open",
             "logging", "logging.access_log", "logging.format",
             "shutdown_grace",
             "io_threads",

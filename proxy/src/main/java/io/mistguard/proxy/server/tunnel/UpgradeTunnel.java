@@ -53,6 +53,17 @@ public final class UpgradeTunnel {
     }
 
     /**
+     * Whether {@code request} asks to switch to WebSocket: {@link #isUpgrade} with {@code websocket}
+     * among the {@code Upgrade} protocols. Other upgrades ({@code h2c}) are ordinary requests to Mist,
+     * with {@code Upgrade} stripped as a hop-by-hop field.
+     */
+    public static boolean isWebSocketUpgrade(HttpRequest request) {
+        return isUpgrade(request)
+                && request.headers().containsValue(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE,
+                                                   io.netty.handler.codec.http.HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
      * Answers an upgrade request and, when Mist agrees, tunnels the connection to Mist.
      *
      * <p>Call it from the client connection's last handler, for a request {@link #isUpgrade} accepts,
