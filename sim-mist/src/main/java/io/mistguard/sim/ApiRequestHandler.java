@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Last handler of the API pipeline: records each request, picks its fault, and either answers on the
  * event loop (Prometheus, HTML page, injected status) or hands the command to the {@link CommandLock}
- * and writes the result when it comes back. Runs on the channel's event loop and never blocks it;
- * the request buffer is released by {@link SimpleChannelInboundHandler} after it is decoded.
+ * and writes the result when it comes back. Like Mist, it ignores a client's {@code Connection: close}
+ * (HTTP/1.0 included) and never closes an idle connection; only the web UI page, the fork's last
+ * failed login and faults close one. Runs on the channel's event loop and never blocks it; the
+ * request buffer is released by {@link SimpleChannelInboundHandler} after it is decoded.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -31,7 +31,6 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         MistRequest r = MistRequestParser.parse(request);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
         Channel ch = ctx.channel();
         FaultRule fault = sim.faults().match(r);
         FaultAction action = fault == null ? FaultAction.NONE : fault.action();
@@ -55,7 +54,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         ResponseWriter writer = new ResponseWriter(ctx, () -> Connections.done(ch, inFlight));
         if (command != null) {
             command.whenComplete((reply, error) ->
-                    ctx.executor().execute(() -> answer(ctx, writer, reply, error, keepAlive, fault, inFlight)));
+                    ctx.executor().execute(() -> answer(ctx, writer, reply, error, fault, inFlight)));
             return;
         }
         switch (action) {
@@ -67,23 +66,19 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
             case STATUS -> {
-                HttpResponseStatus status = HttpResponseStatus.valueOf(fault.amount());
-                writer.write(new Reply(status, "text/plain; charset=utf-8",
-                        (status + "\n").getBytes(StandardCharsets.UTF_8), keepAlive), null);
+                writer.write(Reply.status(HttpResponseStatus.valueOf(fault.amount())), null);
                 return;
             }
             default -> {
             }
         }
         if (prometheus(r)) {
-            boolean json = r.path().endsWith(".json");
-            Reply reply = new Reply(HttpResponseStatus.OK, json ? "application/json" : "text/plain; version=0.0.4",
-                    json ? Prometheus.json(sim.state()) : Prometheus.text(sim.state()), keepAlive);
+            Reply reply = Prometheus.reply(r, sim.state());
             later(ctx, action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO, () -> writer.write(reply, fault));
             return;
         }
         // Neither Prometheus nor a command: Mist's web UI.
-        writer.write(new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", HtmlPage.BODY, false), fault);
+        writer.write(Reply.webUi(), fault);
     }
 
     /** True when Mist would run this request as API commands under its lock (and the fault lets it). */
@@ -95,19 +90,18 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private boolean prometheus(MistRequest r) {
-        String prometheus = "/" + sim.state().passphrase();
-        return r.path().equals(prometheus) || r.path().equals(prometheus + ".json");
+        return Prometheus.matches(r.path(), sim.state().passphrase());
     }
 
     private void answer(ChannelHandlerContext ctx, ResponseWriter writer, CommandReply reply, Throwable error,
-                        boolean keepAlive, FaultRule fault, Recording.InFlight inFlight) {
+                        FaultRule fault, Recording.InFlight inFlight) {
         if (error != null) {
             // Only when sim-mist is shutting down: the command thread is gone.
             Connections.done(ctx.channel(), inFlight);
             Connections.closeByUs(ctx.channel());
             return;
         }
-        Reply out = Reply.mist(reply.body(), keepAlive && !reply.closeAfter());
+        Reply out = reply.closeAfter() ? Reply.mist(reply.body()).closing() : Reply.mist(reply.body());
         if (reply.unauthorised()) {
             later(ctx, UNAUTHORISED_SLEEP, () -> writer.write(out, fault));
         } else {

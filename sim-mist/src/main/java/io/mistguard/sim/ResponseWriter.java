@@ -40,8 +40,8 @@ final class ResponseWriter {
             }
             case RESET_MID_RESPONSE -> half(reply, true);
             case TRUNCATED -> half(reply, false);
-            case MALFORMED_JSON -> whole(withBody(reply, BodyMangler.malformed(reply.body())));
-            case HUGE_BODY -> whole(withBody(reply, BodyMangler.huge(reply.body(), fault.amount())));
+            case MALFORMED_JSON -> whole(reply.withBody(BodyMangler.malformed(reply.body())));
+            case HUGE_BODY -> whole(reply.withBody(BodyMangler.huge(reply.body(), fault.amount())));
             default -> whole(reply);
         }
     }
@@ -54,7 +54,7 @@ final class ResponseWriter {
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
         headers(response, reply, reply.body().length);
-        ctx.writeAndFlush(response).addListener(f -> finish(reply.keepAlive()));
+        ctx.writeAndFlush(response).addListener(f -> finish(reply));
     }
 
     private void dribble(Reply reply, int offset, FaultRule fault) {
@@ -65,7 +65,7 @@ final class ResponseWriter {
         }
         int n = Math.min(fault.amount(), reply.body().length - offset);
         if (n <= 0) {
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply.keepAlive()));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply));
             return;
         }
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(reply.body(), offset, n)));
@@ -87,11 +87,12 @@ final class ResponseWriter {
                 });
     }
 
-    private void finish(boolean keepAlive) {
-        onDone.run();
-        if (!keepAlive) {
+    /** Closes first when the reply asks for it, so that whatever {@code onDone} starts sees a closed channel. */
+    private void finish(Reply reply) {
+        if (reply.closes()) {
             Connections.closeByUs(ctx.channel());
         }
+        onDone.run();
     }
 
     private static HttpResponse head(Reply reply, int length) {
@@ -102,12 +103,10 @@ final class ResponseWriter {
 
     private static void headers(HttpResponse response, Reply reply, int length) {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
-                .set(HttpHeaderNames.CONNECTION, reply.keepAlive() ? HttpHeaderValues.KEEP_ALIVE
-                        : HttpHeaderValues.CLOSE);
-    }
-
-    private static Reply withBody(Reply reply, byte[] body) {
-        return new Reply(reply.status(), reply.contentType(), body, reply.keepAlive());
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        reply.headers().forEach(response.headers()::set);
+        if (reply.saysClose()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
     }
 }
