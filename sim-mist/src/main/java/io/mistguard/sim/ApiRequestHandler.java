@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
  * event loop (Prometheus, HTML page, injected status) or hands the command to the {@link CommandLock}
  * and writes the result when it comes back. Like Mist, it ignores a client's {@code Connection: close}
  * (HTTP/1.0 included) and never closes an idle connection; only the web UI page, the fork's last
- * failed login and faults close one. Runs on the channel's event loop and never blocks it; the
- * request buffer is released by {@link SimpleChannelInboundHandler} after it is decoded.
+ * failed login and faults close one. Once a reply is written it tells the {@link RequestGate} in
+ * front of it, which then may serve the connection's next request. Runs on the channel's event loop
+ * and never blocks it; the request buffer is released by {@link SimpleChannelInboundHandler} after
+ * it is decoded.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -23,9 +25,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     static final Duration UNAUTHORISED_SLEEP = Duration.ofSeconds(1);
 
     private final SimContext sim;
+    private final RequestGate gate;
 
-    ApiRequestHandler(SimContext sim) {
+    ApiRequestHandler(SimContext sim, RequestGate gate) {
         this.sim = sim;
+        this.gate = gate;
     }
 
     @Override
@@ -51,7 +55,10 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         Recording.InFlight inFlight = sim.recording().begin(ch.id().asShortText(), r);
         Connections.track(ch, inFlight);
-        ResponseWriter writer = new ResponseWriter(ctx, () -> Connections.done(ch, inFlight));
+        ResponseWriter writer = new ResponseWriter(ctx, () -> {
+            Connections.done(ch, inFlight);
+            gate.answered();
+        });
         if (command != null) {
             command.whenComplete((reply, error) ->
                     ctx.executor().execute(() -> answer(ctx, writer, reply, error, fault, inFlight)));

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes one reply, shaped by the request's fault: whole, after a pause, dribbled, cut short, reset
  * or mangled. Must be called on the channel's event loop; pauses are {@code schedule(...)}d there,
- * never slept. Every buffer it creates is handed to a write, which owns and releases it.
+ * never slept. Every buffer it creates is handed to a write, which owns and releases it. Runs
+ * {@code onDone} exactly once per {@link #write}, when the reply is out (or can no longer be sent).
  */
 final class ResponseWriter {
 
