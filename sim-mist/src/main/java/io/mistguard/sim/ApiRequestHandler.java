@@ -108,8 +108,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             Connections.closeByUs(ctx.channel());
             return;
         }
+        if (reply.forbidden()) {
+            writer.raw(Forbidden.bytes(reply.wwwAuthenticate()));
+            return;
+        }
         Reply out = reply.closeAfter() ? Reply.mist(reply.body()).closing() : Reply.mist(reply.body());
-        if (reply.unauthorised()) {
+        if (reply.pause()) {
             later(ctx, UNAUTHORISED_SLEEP, () -> writer.write(out, fault));
         } else {
             writer.write(out, fault);

@@ -9,29 +9,40 @@ import java.util.Map;
  * Executes one request's Mist command object against {@link SimState} and builds the reply in
  * Mist's key order: {@code LTS}, {@code authorize}, one key per command, then (except on
  * {@code /api2}) {@code config}, {@code streams} and {@code log}; {@code addstream} and
- * {@code deletestream} get Mist's "incomplete list" as {@code streams} on every path. Runs only on the command thread,
- * which is what makes it Mist's global lock.
+ * {@code deletestream} get Mist's "incomplete list" as {@code streams} on every path. An
+ * {@code Authorization: json {…}} header is checked first: bad JSON or wrong credentials get
+ * {@code 403 Not authorized} and run nothing. Runs only on the command thread, which is what makes
+ * it Mist's global lock.
  */
 final class CommandExecutor {
 
+    private static final String JSON_AUTH = "json ";
+
     private final SimState state;
+    private final MistBehaviour behaviour;
     private final Authorizer authorizer;
     private final StreamCommands streamCommands;
     private final PushCommands pushCommands;
 
-    CommandExecutor(SimState state, TriggerSender triggers) {
+    CommandExecutor(SimState state, TriggerSender triggers, MistBehaviour behaviour) {
         this.state = state;
-        this.authorizer = new Authorizer(state);
+        this.behaviour = behaviour;
+        this.authorizer = new Authorizer(state, behaviour.catalystLoginPenalty());
         this.streamCommands = new StreamCommands(state, triggers);
         this.pushCommands = new PushCommands(state, triggers);
     }
 
     CommandReply execute(MistRequest request, ConnectionAuth auth) {
+        String header = request.headers().get("authorization");
+        if (header != null && header.startsWith(JSON_AUTH)
+                && !authorizer.headerLogin(header.substring(JSON_AUTH.length()), auth)) {
+            return CommandReply.forbidden(JSON_AUTH + Json.write(authorizer.challenge(auth)));
+        }
         Authorizer.Result result = authorizer.check(request, auth);
         ObjectNode out = Json.MAPPER.createObjectNode();
         if (!result.ok()) {
             out.set("authorize", result.node());
-            return new CommandReply(Json.mistBody(out), true, result.closeAfter());
+            return new CommandReply(Json.mistBody(out), behaviour.catalystLoginPenalty(), result.closeAfter(), null);
         }
         out.put("LTS", 1);
         out.set("authorize", result.node());
@@ -51,7 +62,7 @@ final class CommandExecutor {
         if (!request.minimal()) {
             out.set("log", state.logNode());
         }
-        return new CommandReply(Json.mistBody(out), false, false);
+        return CommandReply.ok(Json.mistBody(out));
     }
 
     /**

@@ -47,6 +47,19 @@ final class ResponseWriter {
         }
     }
 
+    /**
+     * Puts {@code bytes} on the wire as they are, bypassing the HTTP encoder (written from its context,
+     * so it never sees them), for replies no HTTP object can express. No fault applies to them.
+     */
+    void raw(byte[] bytes) {
+        ChannelHandlerContext encoder = ctx.pipeline().context(ApiChannelInitializer.HTTP_ENCODER);
+        if (!ctx.channel().isActive() || encoder == null) {
+            onDone.run();
+            return;
+        }
+        encoder.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> onDone.run());
+    }
+
     private void whole(Reply reply) {
         if (!ctx.channel().isActive()) {
             onDone.run();

@@ -14,12 +14,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * A scenario file: the YAML that seeds sim-mist's state and faults at start. Keys: {@code streams}
  * ({@code count}, {@code viewers}, {@code prefix}, {@code pushesPerStream}), {@code accounts}
  * (user → password), {@code passphrase}, {@code triggerUrl}, {@code triggerAttemptTimeout},
- * {@code triggerAttempts}, {@code autoPushes} (list of {stream, target}), {@code faults}.
+ * {@code triggerAttempts}, {@code autoPushes} (list of {stream, target}), {@code faults},
+ * {@code catalystLoginPenalty} (true/false).
  */
 record Scenario(Map<String, Object> root) {
 
     private static final Set<String> KEYS = Set.of("streams", "accounts", "passphrase", "triggerUrl",
-            "triggerAttemptTimeout", "triggerAttempts", "autoPushes", "faults");
+            "triggerAttemptTimeout", "triggerAttempts", "autoPushes", "faults", "catalystLoginPenalty");
 
     static Scenario load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -43,6 +44,18 @@ record Scenario(Map<String, Object> root) {
 
     Object get(String key) {
         return root.get(key);
+    }
+
+    /** A true/false key, or {@code fallback} when absent. */
+    boolean flag(String key, boolean fallback) {
+        Object v = root.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(key + ": '" + v + "' (expected: true or false)");
+        }
+        return b;
     }
 
     @SuppressWarnings("unchecked")

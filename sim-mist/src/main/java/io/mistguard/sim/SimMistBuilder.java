@@ -26,6 +26,7 @@ public final class SimMistBuilder {
     private final Map<String, String> accounts = new LinkedHashMap<>();
     private boolean noAccounts;
     private int ioThreads = 2;
+    private Boolean catalystLoginPenalty;
 
     SimMistBuilder() {
     }
@@ -52,6 +53,11 @@ public final class SimMistBuilder {
     /** Starts with no accounts, so every command answers {@code NOACC}. */
     public SimMistBuilder noAccounts() { this.noAccounts = true; return this; }
     public SimMistBuilder ioThreads(int n) { this.ioThreads = n; return this; }
+    /**
+     * Catalyst's fork penalty: sleep 1 s before every unauthorised reply and close the connection
+     * after 4 of them. On by default (sim-mist always did it); upstream Mist 3.10 does neither.
+     */
+    public SimMistBuilder catalystLoginPenalty(boolean on) { this.catalystLoginPenalty = on; return this; }
 
     /** Binds the listeners and returns once they accept connections. */
     public SimMist start() {
@@ -91,12 +97,18 @@ public final class SimMistBuilder {
         PushCommands seed = new PushCommands(state, triggers);
         sc.list("autoPushes").forEach(a -> seed.autoAdd(Json.MAPPER.valueToTree(a)));
         SimContext sim = new SimContext(state, faults, new Recording(), new CommandLock(),
-                new CommandExecutor(state, triggers), triggers);
+                new CommandExecutor(state, triggers, behaviour(sc)), triggers);
         try {
             return new SimMist(sim, host, port, controlPort, ioThreads);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
         }
+    }
+
+    private MistBehaviour behaviour(Scenario sc) {
+        boolean penalty = catalystLoginPenalty != null ? catalystLoginPenalty
+                : sc.flag("catalystLoginPenalty", MistBehaviour.DEFAULT.catalystLoginPenalty());
+        return new MistBehaviour(penalty);
     }
 }
