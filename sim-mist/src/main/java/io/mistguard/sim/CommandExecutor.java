@@ -42,7 +42,7 @@ final class CommandExecutor {
         ObjectNode out = Json.MAPPER.createObjectNode();
         if (!result.ok()) {
             out.set("authorize", result.node());
-            return new CommandReply(Json.mistBody(out), behaviour.catalystLoginPenalty(), result.closeAfter(), null);
+            return new CommandReply(Json.mistBody(out, request.jsonp()), behaviour.catalystLoginPenalty(), result.closeAfter(), null);
         }
         out.put("LTS", 1);
         out.set("authorize", result.node());
@@ -62,7 +62,7 @@ final class CommandExecutor {
         if (!request.minimal()) {
             out.set("log", state.logNode());
         }
-        return CommandReply.ok(Json.mistBody(out));
+        return CommandReply.ok(Json.mistBody(out, request.jsonp()));
     }
 
     /**

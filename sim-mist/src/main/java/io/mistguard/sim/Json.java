@@ -24,9 +24,13 @@ final class Json {
         }
     }
 
-    /** Mist's wire form of a reply: compact JSON followed by a blank line. */
-    static byte[] mistBody(JsonNode node) {
-        return (write(node) + "\n\n").getBytes(StandardCharsets.UTF_8);
+    /**
+     * Mist's wire form of a reply: compact JSON followed by a blank line, or {@code jsonp(JSON);} and a
+     * blank line when a JSONP function is named.
+     */
+    static byte[] mistBody(JsonNode node, String jsonp) {
+        String json = write(node);
+        return ((jsonp == null ? json : jsonp + "(" + json + ");") + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static String write(Object value) {

@@ -10,9 +10,10 @@ import java.util.Set;
  * (if any) it carries. Immutable apart from {@code command}, which only the command thread reads.
  *
  * @param command the command object, or {@code null} when the request carries no JSON command
+ * @param jsonp the JSONP function name ({@code jsonp=} or {@code callback=}), or {@code null}
  */
 record MistRequest(String method, String path, Map<String, String> headers, String body,
-                   ObjectNode command, Set<String> commandKeys, List<String> streams) {
+                   ObjectNode command, Set<String> commandKeys, List<String> streams, String jsonp) {
 
     /** True for {@code /api2}, where Mist answers only what was asked. */
     boolean minimal() {
