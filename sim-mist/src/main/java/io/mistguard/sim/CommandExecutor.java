@@ -6,10 +6,11 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Executes one request's Mist command object against {@link SimState} and builds the reply in
- * Mist's key order: {@code LTS}, {@code authorize}, one key per command, then (except on
- * {@code /api2}) {@code config}, {@code streams} and {@code log}; {@code addstream} and
- * {@code deletestream} get Mist's "incomplete list" as {@code streams} on every path. An
+ * Executes one request's Mist command object against {@link SimState} and builds the reply:
+ * {@code LTS}, {@code authorize}, one key per command, then (except on {@code /api2})
+ * {@code config}, {@code streams} and {@code log}, laid out by the {@link ReplyShape} in force;
+ * {@code addstream} and {@code deletestream} get Mist's "incomplete list" as {@code streams} on
+ * every path. An
  * {@code Authorization: json {…}} header is checked first: bad JSON or wrong credentials get
  * {@code 403 Not authorized} and run nothing. Runs only on the command thread, which is what makes
  * it Mist's global lock.
@@ -20,6 +21,7 @@ final class CommandExecutor {
 
     private final SimState state;
     private final MistBehaviour behaviour;
+    private final ReplyShape shape;
     private final Authorizer authorizer;
     private final StreamCommands streamCommands;
     private final PushCommands pushCommands;
@@ -27,6 +29,7 @@ final class CommandExecutor {
     CommandExecutor(SimState state, TriggerSender triggers, MistBehaviour behaviour) {
         this.state = state;
         this.behaviour = behaviour;
+        this.shape = behaviour.replyShape();
         this.authorizer = new Authorizer(state, behaviour.catalystLoginPenalty());
         this.streamCommands = new StreamCommands(state, triggers);
         this.pushCommands = new PushCommands(state, triggers);
@@ -42,7 +45,8 @@ final class CommandExecutor {
         ObjectNode out = Json.MAPPER.createObjectNode();
         if (!result.ok()) {
             out.set("authorize", result.node());
-            return new CommandReply(Json.mistBody(out, request.jsonp()), behaviour.catalystLoginPenalty(), result.closeAfter(), null);
+            return new CommandReply(Json.mistBody(shape.finish(out), request.jsonp()), behaviour.catalystLoginPenalty(),
+                    result.closeAfter(), null);
         }
         out.put("LTS", 1);
         out.set("authorize", result.node());
@@ -62,7 +66,7 @@ final class CommandExecutor {
         if (!request.minimal()) {
             out.set("log", state.logNode());
         }
-        return CommandReply.ok(Json.mistBody(out, request.jsonp()));
+        return CommandReply.ok(Json.mistBody(shape.finish(out), request.jsonp()));
     }
 
     /**
@@ -82,15 +86,21 @@ final class CommandExecutor {
 
     private void run(String key, JsonNode value, ObjectNode out) {
         switch (key) {
-            case "active_streams" -> out.set(key, streamCommands.activeStreams(value));
-            case "stats_streams" -> out.set(key, streamCommands.statsStreams(value));
+            case "active_streams" -> out.set(key, shape.collection(streamCommands.activeStreams(value)));
+            case "stats_streams" -> out.set(key, shape.collection(streamCommands.statsStreams(value)));
             case "invalidate_sessions" -> streamCommands.invalidateSessions(value);
             case "stop_sessions" -> streamCommands.stopSessions(value);
             case "nuke_stream" -> streamCommands.nuke(value);
             case "addstream" -> streamCommands.addStream(value);
             case "deletestream" -> streamCommands.deleteStream(value);
-            case "push_list" -> out.set(key, pushCommands.pushList());
-            case "push_auto_list" -> out.set(key, state.autoPushesNode());
+            case "push_list" -> out.set(key, shape.collection(pushCommands.pushList()));
+            case "push_auto_list" -> {
+                JsonNode list = shape.collection(state.autoPushesNode());
+                out.set(key, list);
+                if (shape.legacyAutoPushKey()) {
+                    out.set("auto_push", list.deepCopy());
+                }
+            }
             case "push_auto_add" -> pushCommands.autoAdd(value);
             case "push_auto_remove" -> pushCommands.autoRemove(value);
             case "push_stop" -> pushCommands.stop(value);

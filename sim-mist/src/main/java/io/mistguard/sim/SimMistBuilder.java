@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Configures and starts a {@link SimMist}. Scenario values apply first; anything set on the builder
@@ -27,6 +28,7 @@ public final class SimMistBuilder {
     private boolean noAccounts;
     private int ioThreads = 2;
     private Boolean catalystLoginPenalty;
+    private ReplyShape replyShape;
 
     SimMistBuilder() {
     }
@@ -58,6 +60,19 @@ public final class SimMistBuilder {
      * after 4 of them. On by default (sim-mist always did it); upstream Mist 3.10 does neither.
      */
     public SimMistBuilder catalystLoginPenalty(boolean on) { this.catalystLoginPenalty = on; return this; }
+    /** How API replies lay out their JSON; {@link ReplyShape#INSERTION_ORDER} by default. */
+    public SimMistBuilder replyShape(ReplyShape shape) {
+        this.replyShape = Objects.requireNonNull(shape, "shape");
+        return this;
+    }
+    /**
+     * Everything the way upstream Mist 3.10 was measured (mist-api.md §8) where sim-mist's defaults
+     * differ: no Catalyst login penalty, and {@link ReplyShape#MIST_3_10} replies.
+     */
+    public SimMistBuilder upstreamMist310() {
+        return catalystLoginPenalty(MistBehaviour.UPSTREAM_3_10.catalystLoginPenalty())
+                .replyShape(MistBehaviour.UPSTREAM_3_10.replyShape());
+    }
 
     /** Binds the listeners and returns once they accept connections. */
     public SimMist start() {
@@ -109,6 +124,8 @@ public final class SimMistBuilder {
     private MistBehaviour behaviour(Scenario sc) {
         boolean penalty = catalystLoginPenalty != null ? catalystLoginPenalty
                 : sc.flag("catalystLoginPenalty", MistBehaviour.DEFAULT.catalystLoginPenalty());
-        return new MistBehaviour(penalty);
+        ReplyShape shape = replyShape != null ? replyShape
+                : sc.choice("replyShape", ReplyShape.class, MistBehaviour.DEFAULT.replyShape());
+        return new MistBehaviour(penalty, shape);
     }
 }
