@@ -41,6 +41,11 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, Map<Str
                 Map.of(), false, false);
     }
 
+    /** This reply, after which the connection is closed without saying so (its headers unchanged). */
+    Reply thenClose() {
+        return new Reply(status, contentType, body, headers, saysClose, true);
+    }
+
     /** This reply announcing and doing a close, as Catalyst's fork does after its last failed login. */
     Reply closing() {
         return new Reply(status, contentType, body, headers, true, true);
