@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Last handler of the API pipeline: records each request, picks its fault, and either answers on the
- * event loop (Prometheus, HTML page, injected status) or hands the command to the {@link CommandLock}
- * and writes the result when it comes back. Like Mist, it ignores a client's {@code Connection: close}
+ * event loop (Prometheus, HTML page, injected status), upgrades {@code /ws} to a WebSocket
+ * ({@link WebSocketUpgrade}), or hands the command to the {@link CommandLock} and writes the result
+ * when it comes back. Like Mist, it ignores a client's {@code Connection: close}
  * (HTTP/1.0 included) and never closes an idle connection; only the web UI page, the fork's last
  * failed login and faults close one. Once a reply is written it tells the {@link RequestGate} in
  * front of it, which then may serve the connection's next request. Runs on the channel's event loop
@@ -55,10 +56,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         Recording.InFlight inFlight = sim.recording().begin(ch.id().asShortText(), r);
         Connections.track(ch, inFlight);
-        ResponseWriter writer = new ResponseWriter(ctx, () -> {
+        Runnable answered = () -> {
             Connections.done(ch, inFlight);
             gate.answered();
-        });
+        };
+        ResponseWriter writer = new ResponseWriter(ctx, answered);
         if (command != null) {
             command.whenComplete((reply, error) ->
                     ctx.executor().execute(() -> answer(ctx, writer, reply, error, fault, inFlight)));
@@ -84,7 +86,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             later(ctx, action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO, () -> writer.write(reply, fault));
             return;
         }
-        // Neither Prometheus nor a command: Mist's web UI.
+        if (WebSocketUpgrade.requested(r)) {
+            WebSocketUpgrade.accept(ctx, request, r, sim, answered);
+            return;
+        }
+        // Neither Prometheus, a command nor a WebSocket: Mist's web UI.
         writer.write(Reply.webUi(), fault);
     }
 

@@ -69,6 +69,11 @@ final class CommandExecutor {
         return CommandReply.ok(Json.mistBody(shape.finish(out), request.jsonp()));
     }
 
+    /** Only Mist's trust check for this connection (for the {@code /ws} live view): no command runs. */
+    Authorizer.Result authorize(MistRequest request, ConnectionAuth auth) {
+        return authorizer.check(request, auth);
+    }
+
     /**
      * What Mist answers as {@code streams} to an {@code addstream}/{@code deletestream}, on any path:
      * {@code "incomplete list":1} plus the streams just added (deletions cannot fail, so none are named).

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What sim-mist received on its API port: every request (the latest {@value #KEEP} kept in full;
  * counters are exact), per-command concurrency high-water marks, connections opened and closed by
- * the peer, and requests that arrived pipelined. Thread-safe: event loops write, tests and the
- * control endpoint read.
+ * the peer, requests that arrived pipelined, and {@code /ws} WebSocket sessions opened and closed.
+ * Thread-safe: event loops write, tests and the control endpoint read.
  */
 public final class Recording {
 
@@ -31,6 +31,8 @@ public final class Recording {
     private final AtomicLong opened = new AtomicLong();
     private final EventCounter closedByPeer = new EventCounter();
     private final AtomicLong pipelined = new AtomicLong();
+    private final EventCounter webSocketsOpened = new EventCounter();
+    private final EventCounter webSocketsClosed = new EventCounter();
 
     /** Records a request and counts it as in flight until the returned handle is ended. */
     InFlight begin(String connectionId, MistRequest r) {
@@ -61,6 +63,14 @@ public final class Recording {
 
     void pipelinedRequest() {
         pipelined.incrementAndGet();
+    }
+
+    void webSocketOpened() {
+        webSocketsOpened.increment();
+    }
+
+    void webSocketClosed() {
+        webSocketsClosed.increment();
     }
 
     public long requestCount() {
@@ -117,6 +127,21 @@ public final class Recording {
         return pipelined.get();
     }
 
+    /** {@code /ws} WebSocket sessions whose handshake completed. */
+    public long webSocketsOpened() {
+        return webSocketsOpened.get();
+    }
+
+    /** {@code /ws} WebSocket sessions that ended (their connection closed, by either side). */
+    public long webSocketsClosed() {
+        return webSocketsClosed.get();
+    }
+
+    /** Waits until at least {@code n} WebSocket sessions have ended; false on timeout. */
+    public boolean awaitWebSocketsClosed(int n, Duration timeout) throws InterruptedException {
+        return webSocketsClosed.await(n, timeout);
+    }
+
     /** Forgets everything recorded (requests in flight stay counted as in flight). */
     public void clear() {
         synchronized (requests) {
@@ -128,6 +153,8 @@ public final class Recording {
         opened.set(0);
         closedByPeer.reset();
         pipelined.set(0);
+        webSocketsOpened.reset();
+        webSocketsClosed.reset();
     }
 
     /** One request in flight; {@link #end()} is idempotent so every exit path may call it. */

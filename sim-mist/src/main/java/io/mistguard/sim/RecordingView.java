@@ -25,6 +25,8 @@ final class RecordingView {
         out.put("connectionsOpened", recording.connectionsOpened());
         out.put("connectionsClosedByPeer", recording.connectionsClosedByPeer());
         out.put("pipelinedRequests", recording.pipelinedRequests());
+        out.put("webSocketsOpened", recording.webSocketsOpened());
+        out.put("webSocketsClosed", recording.webSocketsClosed());
         out.put("commands", perCommand);
         out.put("requests", requests.stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
