@@ -5,17 +5,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Last handler of the API pipeline: records each request, picks its fault, and either answers on the
- * event loop (Prometheus, HTML page, injected status) or hands the command to the {@link CommandLock}
- * and writes the result when it comes back. Runs on the channel's event loop and never blocks it;
- * the request buffer is released by {@link SimpleChannelInboundHandler} after it is decoded.
+ * event loop (Prometheus, HTML page, injected status), upgrades {@code /ws} to a WebSocket
+ * ({@link WebSocketUpgrade}), or hands the command to the {@link CommandLock} and writes the result
+ * when it comes back. Like Mist, it ignores a client's {@code Connection: close}
+ * (HTTP/1.0 included) and never closes an idle connection; only the web UI page, the fork's last
+ * failed login and faults close one. Once a reply is written it tells the {@link RequestGate} in
+ * front of it, which then may serve the connection's next request. Runs on the channel's event loop
+ * and never blocks it; the request buffer is released by {@link SimpleChannelInboundHandler} after
+ * it is decoded.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -23,15 +26,16 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     static final Duration UNAUTHORISED_SLEEP = Duration.ofSeconds(1);
 
     private final SimContext sim;
+    private final RequestGate gate;
 
-    ApiRequestHandler(SimContext sim) {
+    ApiRequestHandler(SimContext sim, RequestGate gate) {
         this.sim = sim;
+        this.gate = gate;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         MistRequest r = MistRequestParser.parse(request);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
         Channel ch = ctx.channel();
         FaultRule fault = sim.faults().match(r);
         FaultAction action = fault == null ? FaultAction.NONE : fault.action();
@@ -52,10 +56,14 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         Recording.InFlight inFlight = sim.recording().begin(ch.id().asShortText(), r);
         Connections.track(ch, inFlight);
-        ResponseWriter writer = new ResponseWriter(ctx, () -> Connections.done(ch, inFlight));
+        Runnable answered = () -> {
+            Connections.done(ch, inFlight);
+            gate.answered();
+        };
+        ResponseWriter writer = new ResponseWriter(ctx, answered);
         if (command != null) {
             command.whenComplete((reply, error) ->
-                    ctx.executor().execute(() -> answer(ctx, writer, reply, error, keepAlive, fault, inFlight)));
+                    ctx.executor().execute(() -> answer(ctx, writer, reply, error, fault, inFlight)));
             return;
         }
         switch (action) {
@@ -67,23 +75,23 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
             case STATUS -> {
-                HttpResponseStatus status = HttpResponseStatus.valueOf(fault.amount());
-                writer.write(new Reply(status, "text/plain; charset=utf-8",
-                        (status + "\n").getBytes(StandardCharsets.UTF_8), keepAlive), null);
+                writer.write(Reply.status(HttpResponseStatus.valueOf(fault.amount())), null);
                 return;
             }
             default -> {
             }
         }
         if (prometheus(r)) {
-            boolean json = r.path().endsWith(".json");
-            Reply reply = new Reply(HttpResponseStatus.OK, json ? "application/json" : "text/plain; version=0.0.4",
-                    json ? Prometheus.json(sim.state()) : Prometheus.text(sim.state()), keepAlive);
+            Reply reply = Prometheus.reply(r, sim.state());
             later(ctx, action == FaultAction.DELAY ? fault.pickDelay() : Duration.ZERO, () -> writer.write(reply, fault));
             return;
         }
-        // Neither Prometheus nor a command: Mist's web UI.
-        writer.write(new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", HtmlPage.BODY, false), fault);
+        if (WebSocketUpgrade.requested(r)) {
+            WebSocketUpgrade.accept(ctx, request, r, sim, answered);
+            return;
+        }
+        // Neither Prometheus, a command nor a WebSocket: Mist's web UI.
+        writer.write(Reply.webUi(), fault);
     }
 
     /** True when Mist would run this request as API commands under its lock (and the fault lets it). */
@@ -95,20 +103,23 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private boolean prometheus(MistRequest r) {
-        String prometheus = "/" + sim.state().passphrase();
-        return r.path().equals(prometheus) || r.path().equals(prometheus + ".json");
+        return Prometheus.matches(r.path(), sim.state().passphrase());
     }
 
     private void answer(ChannelHandlerContext ctx, ResponseWriter writer, CommandReply reply, Throwable error,
-                        boolean keepAlive, FaultRule fault, Recording.InFlight inFlight) {
+                        FaultRule fault, Recording.InFlight inFlight) {
         if (error != null) {
             // Only when sim-mist is shutting down: the command thread is gone.
             Connections.done(ctx.channel(), inFlight);
             Connections.closeByUs(ctx.channel());
             return;
         }
-        Reply out = Reply.mist(reply.body(), keepAlive && !reply.closeAfter());
-        if (reply.unauthorised()) {
+        if (reply.forbidden()) {
+            writer.raw(Forbidden.bytes(reply.wwwAuthenticate()));
+            return;
+        }
+        Reply out = reply.closeAfter() ? Reply.mist(reply.body()).closing() : Reply.mist(reply.body());
+        if (reply.pause()) {
             later(ctx, UNAUTHORISED_SLEEP, () -> writer.write(out, fault));
         } else {
             writer.write(out, fault);

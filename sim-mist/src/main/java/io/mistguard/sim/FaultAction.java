@@ -25,5 +25,11 @@ public enum FaultAction {
     /** Executes, then sends half the announced body and closes. */
     TRUNCATED,
     /** Executes, then pads the reply with a valid JSON field to the given size. */
-    HUGE_BODY
+    HUGE_BODY,
+    /**
+     * Executes, sends the whole reply with its {@code Content-Length} and without
+     * {@code Connection: close}, then closes the connection: a keep-alive connection that dies
+     * between requests, which a client only learns about when it reuses it.
+     */
+    CLOSE_AFTER_REPLY
 }

@@ -120,6 +120,11 @@ public final class FaultRule {
         return act(FaultAction.HUGE_BODY, Duration.ZERO, Duration.ZERO, bytes);
     }
 
+    /** A complete reply (with its Content-Length, no {@code Connection: close}), then the connection is closed. */
+    public FaultRule closeAfterReply() {
+        return act(FaultAction.CLOSE_AFTER_REPLY, Duration.ZERO, Duration.ZERO, 0);
+    }
+
     /** Applies to the next {@code n} matching requests only, then the rule is removed. */
     public FaultRule times(int n) {
         if (n < 1) {

@@ -49,9 +49,10 @@ final class FaultSpecs {
             case "malformedJson" -> r.malformedJson();
             case "truncated" -> r.truncated();
             case "hugeBody" -> r.hugeBody(num(m, "bytes", 10_000_000).intValue());
+            case "closeAfterReply" -> r.closeAfterReply();
             default -> throw new IllegalArgumentException("fault action: '" + action + "' (expected: delay, hang, "
                     + "hangHoldingLock, slowFirstByte, dribble, resetMidResponse, closeWithoutResponse, status, "
-                    + "malformedJson, truncated, hugeBody)");
+                    + "malformedJson, truncated, hugeBody, closeAfterReply)");
         };
         if (m.get("times") != null) {
             r = r.times(num(m, "times", 1).intValue());

@@ -25,8 +25,17 @@ final class MistLog {
     }
 
     ArrayNode toJson() {
+        return toJson(lines.size());
+    }
+
+    /** The {@code last} most recent lines (all of them when there are fewer), oldest first. */
+    ArrayNode toJson(int last) {
         ArrayNode out = Json.MAPPER.createArrayNode();
+        int skip = Math.max(0, lines.size() - Math.max(0, last));
         for (Object[] l : lines) {
+            if (skip-- > 0) {
+                continue;
+            }
             out.addArray().add((Long) l[0]).add((String) l[1]).add((String) l[2]);
         }
         return out;

@@ -2,15 +2,45 @@ package io.mistguard.sim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Mist's Prometheus endpoints {@code /<passphrase>} (text exposition) and {@code /<passphrase>.json}
- * (the JSON MistUtilLoad polls), built from a snapshot of {@link SimState}. Stateless; needs no lock.
+ * (the JSON MistUtilLoad polls), built from a snapshot of {@link SimState}. Public (no login, proxy
+ * headers or not), matched on the path alone so a query string does not matter, and answered the
+ * way Mist 3.10 does: {@code Connection: close} without closing, and the request's {@code Host},
+ * {@code User-Agent} and {@code Accept} echoed back as response headers (mist-api.md §8).
+ * Stateless; needs no lock.
  */
 final class Prometheus {
 
+    static final String TEXT_TYPE = "text/plain; version=0.0.4";
+    static final String JSON_TYPE = "text/json";
+
+    /** Request headers Mist echoes back (it reuses the request's parser for the reply). */
+    private static final String[] ECHOED = {"Host", "User-Agent", "Accept"};
+
     private Prometheus() {
+    }
+
+    /** True for {@code /<passphrase>} and {@code /<passphrase>.json} (exact, case-sensitive). */
+    static boolean matches(String path, String passphrase) {
+        String text = "/" + passphrase;
+        return path.equals(text) || path.equals(text + ".json");
+    }
+
+    static Reply reply(MistRequest request, SimState state) {
+        boolean json = request.path().endsWith(".json");
+        Map<String, String> echoed = new LinkedHashMap<>();
+        for (String name : ECHOED) {
+            String value = request.headers().get(name.toLowerCase(Locale.ROOT));
+            if (value != null) {
+                echoed.put(name, value);
+            }
+        }
+        return Reply.prometheus(json ? JSON_TYPE : TEXT_TYPE, json ? json(state) : text(state), echoed);
     }
 
     static byte[] text(SimState state) {

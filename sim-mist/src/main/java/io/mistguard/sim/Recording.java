@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What sim-mist received on its API port: every request (the latest {@value #KEEP} kept in full;
- * counters are exact), per-command concurrency high-water marks, and connections opened and closed by
- * the peer. Thread-safe: event loops write, tests and the control endpoint read.
+ * counters are exact), per-command concurrency high-water marks, connections opened and closed by
+ * the peer, requests that arrived pipelined, and {@code /ws} WebSocket sessions opened and closed.
+ * Thread-safe: event loops write, tests and the control endpoint read.
  */
 public final class Recording {
 
@@ -28,7 +29,10 @@ public final class Recording {
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final AtomicLong opened = new AtomicLong();
-    private final AtomicLong closedByPeer = new AtomicLong();
+    private final EventCounter closedByPeer = new EventCounter();
+    private final AtomicLong pipelined = new AtomicLong();
+    private final EventCounter webSocketsOpened = new EventCounter();
+    private final EventCounter webSocketsClosed = new EventCounter();
 
     /** Records a request and counts it as in flight until the returned handle is ended. */
     InFlight begin(String connectionId, MistRequest r) {
@@ -54,10 +58,19 @@ public final class Recording {
     }
 
     void connectionClosedByPeer() {
-        closedByPeer.incrementAndGet();
-        synchronized (closedByPeer) {
-            closedByPeer.notifyAll();
-        }
+        closedByPeer.increment();
+    }
+
+    void pipelinedRequest() {
+        pipelined.incrementAndGet();
+    }
+
+    void webSocketOpened() {
+        webSocketsOpened.increment();
+    }
+
+    void webSocketClosed() {
+        webSocketsClosed.increment();
     }
 
     public long requestCount() {
@@ -102,17 +115,31 @@ public final class Recording {
 
     /** Waits until at least {@code n} connections were closed by the peer; false on timeout. */
     public boolean awaitConnectionsClosedByPeer(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (closedByPeer) {
-            while (closedByPeer.get() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                closedByPeer.wait(Math.max(1, left / 1_000_000));
-            }
-        }
-        return true;
+        return closedByPeer.await(n, timeout);
+    }
+
+    /**
+     * Requests that arrived pipelined: complete on a connection while an earlier request on it was
+     * still unanswered (in the same socket read, or before its reply was written). Mist serves one
+     * request per socket read, so a client that pipelines to it hangs; a proxy should keep this at 0.
+     */
+    public long pipelinedRequests() {
+        return pipelined.get();
+    }
+
+    /** {@code /ws} WebSocket sessions whose handshake completed. */
+    public long webSocketsOpened() {
+        return webSocketsOpened.get();
+    }
+
+    /** {@code /ws} WebSocket sessions that ended (their connection closed, by either side). */
+    public long webSocketsClosed() {
+        return webSocketsClosed.get();
+    }
+
+    /** Waits until at least {@code n} WebSocket sessions have ended; false on timeout. */
+    public boolean awaitWebSocketsClosed(int n, Duration timeout) throws InterruptedException {
+        return webSocketsClosed.await(n, timeout);
     }
 
     /** Forgets everything recorded (requests in flight stay counted as in flight). */
@@ -124,7 +151,10 @@ public final class Recording {
         commandCounts.clear();
         maxInFlight.clear();
         opened.set(0);
-        closedByPeer.set(0);
+        closedByPeer.reset();
+        pipelined.set(0);
+        webSocketsOpened.reset();
+        webSocketsClosed.reset();
     }
 
     /** One request in flight; {@link #end()} is idempotent so every exit path may call it. */

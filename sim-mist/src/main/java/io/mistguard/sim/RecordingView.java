@@ -24,6 +24,9 @@ final class RecordingView {
         out.put("requestCount", recording.requestCount());
         out.put("connectionsOpened", recording.connectionsOpened());
         out.put("connectionsClosedByPeer", recording.connectionsClosedByPeer());
+        out.put("pipelinedRequests", recording.pipelinedRequests());
+        out.put("webSocketsOpened", recording.webSocketsOpened());
+        out.put("webSocketsClosed", recording.webSocketsClosed());
         out.put("commands", perCommand);
         out.put("requests", requests.stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -15,9 +15,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes one reply, shaped by the request's fault: whole, after a pause, dribbled, cut short, reset
- * or mangled. Must be called on the channel's event loop; pauses are {@code schedule(...)}d there,
- * never slept. Every buffer it creates is handed to a write, which owns and releases it.
+ * Writes one reply, shaped by the request's fault: whole, after a pause, dribbled, cut short, reset,
+ * mangled, or whole and then the connection closed. Must be called on the channel's event loop;
+ * pauses are {@code schedule(...)}d there, never slept. Every buffer it creates is handed to a
+ * write, which owns and releases it. Runs {@code onDone} exactly once per {@link #write} or
+ * {@link #raw}, when the reply is out (or can no longer be sent).
  */
 final class ResponseWriter {
 
@@ -40,10 +42,24 @@ final class ResponseWriter {
             }
             case RESET_MID_RESPONSE -> half(reply, true);
             case TRUNCATED -> half(reply, false);
-            case MALFORMED_JSON -> whole(withBody(reply, BodyMangler.malformed(reply.body())));
-            case HUGE_BODY -> whole(withBody(reply, BodyMangler.huge(reply.body(), fault.amount())));
+            case MALFORMED_JSON -> whole(reply.withBody(BodyMangler.malformed(reply.body())));
+            case HUGE_BODY -> whole(reply.withBody(BodyMangler.huge(reply.body(), fault.amount())));
+            case CLOSE_AFTER_REPLY -> whole(reply.thenClose());
             default -> whole(reply);
         }
+    }
+
+    /**
+     * Puts {@code bytes} on the wire as they are, bypassing the HTTP encoder (written from its context,
+     * so it never sees them), for replies no HTTP object can express. No fault applies to them.
+     */
+    void raw(byte[] bytes) {
+        ChannelHandlerContext encoder = ctx.pipeline().context(ApiChannelInitializer.HTTP_ENCODER);
+        if (!ctx.channel().isActive() || encoder == null) {
+            onDone.run();
+            return;
+        }
+        encoder.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> onDone.run());
     }
 
     private void whole(Reply reply) {
@@ -54,7 +70,7 @@ final class ResponseWriter {
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
         headers(response, reply, reply.body().length);
-        ctx.writeAndFlush(response).addListener(f -> finish(reply.keepAlive()));
+        ctx.writeAndFlush(response).addListener(f -> finish(reply));
     }
 
     private void dribble(Reply reply, int offset, FaultRule fault) {
@@ -65,7 +81,7 @@ final class ResponseWriter {
         }
         int n = Math.min(fault.amount(), reply.body().length - offset);
         if (n <= 0) {
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply.keepAlive()));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply));
             return;
         }
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(reply.body(), offset, n)));
@@ -87,11 +103,12 @@ final class ResponseWriter {
                 });
     }
 
-    private void finish(boolean keepAlive) {
-        onDone.run();
-        if (!keepAlive) {
+    /** Closes first when the reply asks for it, so that whatever {@code onDone} starts sees a closed channel. */
+    private void finish(Reply reply) {
+        if (reply.closes()) {
             Connections.closeByUs(ctx.channel());
         }
+        onDone.run();
     }
 
     private static HttpResponse head(Reply reply, int length) {
@@ -102,12 +119,10 @@ final class ResponseWriter {
 
     private static void headers(HttpResponse response, Reply reply, int length) {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
-                .set(HttpHeaderNames.CONNECTION, reply.keepAlive() ? HttpHeaderValues.KEEP_ALIVE
-                        : HttpHeaderValues.CLOSE);
-    }
-
-    private static Reply withBody(Reply reply, byte[] body) {
-        return new Reply(reply.status(), reply.contentType(), body, reply.keepAlive());
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        reply.headers().forEach(response.headers()::set);
+        if (reply.saysClose()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,12 +15,15 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * A scenario file: the YAML that seeds sim-mist's state and faults at start. Keys: {@code streams}
  * ({@code count}, {@code viewers}, {@code prefix}, {@code pushesPerStream}), {@code accounts}
  * (user → password), {@code passphrase}, {@code triggerUrl}, {@code triggerAttemptTimeout},
- * {@code triggerAttempts}, {@code autoPushes} (list of {stream, target}), {@code faults}.
+ * {@code triggerAttempts}, {@code autoPushes} (list of {stream, target}), {@code faults},
+ * {@code catalystLoginPenalty} (true/false), {@code replyShape} ({@code INSERTION_ORDER} or
+ * {@code MIST_3_10}).
  */
 record Scenario(Map<String, Object> root) {
 
     private static final Set<String> KEYS = Set.of("streams", "accounts", "passphrase", "triggerUrl",
-            "triggerAttemptTimeout", "triggerAttempts", "autoPushes", "faults");
+            "triggerAttemptTimeout", "triggerAttempts", "autoPushes", "faults", "catalystLoginPenalty",
+            "replyShape");
 
     static Scenario load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -43,6 +47,32 @@ record Scenario(Map<String, Object> root) {
 
     Object get(String key) {
         return root.get(key);
+    }
+
+    /** A true/false key, or {@code fallback} when absent. */
+    boolean flag(String key, boolean fallback) {
+        Object v = root.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(key + ": '" + v + "' (expected: true or false)");
+        }
+        return b;
+    }
+
+    /** One constant of {@code type}, by name, or {@code fallback} when absent. */
+    <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
+        Object v = root.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, String.valueOf(v));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' (expected one of "
+                    + Arrays.toString(type.getEnumConstants()) + ")");
+        }
     }
 
     @SuppressWarnings("unchecked")

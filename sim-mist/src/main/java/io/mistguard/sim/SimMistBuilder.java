@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Configures and starts a {@link SimMist}. Scenario values apply first; anything set on the builder
@@ -26,6 +27,8 @@ public final class SimMistBuilder {
     private final Map<String, String> accounts = new LinkedHashMap<>();
     private boolean noAccounts;
     private int ioThreads = 2;
+    private Boolean catalystLoginPenalty;
+    private ReplyShape replyShape;
 
     SimMistBuilder() {
     }
@@ -52,6 +55,24 @@ public final class SimMistBuilder {
     /** Starts with no accounts, so every command answers {@code NOACC}. */
     public SimMistBuilder noAccounts() { this.noAccounts = true; return this; }
     public SimMistBuilder ioThreads(int n) { this.ioThreads = n; return this; }
+    /**
+     * Catalyst's fork penalty: sleep 1 s before every unauthorised reply and close the connection
+     * after 4 of them. On by default (sim-mist always did it); upstream Mist 3.10 does neither.
+     */
+    public SimMistBuilder catalystLoginPenalty(boolean on) { this.catalystLoginPenalty = on; return this; }
+    /** How API replies lay out their JSON; {@link ReplyShape#INSERTION_ORDER} by default. */
+    public SimMistBuilder replyShape(ReplyShape shape) {
+        this.replyShape = Objects.requireNonNull(shape, "shape");
+        return this;
+    }
+    /**
+     * Everything the way upstream Mist 3.10 was measured (mist-api.md §8) where sim-mist's defaults
+     * differ: no Catalyst login penalty, and {@link ReplyShape#MIST_3_10} replies.
+     */
+    public SimMistBuilder upstreamMist310() {
+        return catalystLoginPenalty(MistBehaviour.UPSTREAM_3_10.catalystLoginPenalty())
+                .replyShape(MistBehaviour.UPSTREAM_3_10.replyShape());
+    }
 
     /** Binds the listeners and returns once they accept connections. */
     public SimMist start() {
@@ -91,12 +112,20 @@ public final class SimMistBuilder {
         PushCommands seed = new PushCommands(state, triggers);
         sc.list("autoPushes").forEach(a -> seed.autoAdd(Json.MAPPER.valueToTree(a)));
         SimContext sim = new SimContext(state, faults, new Recording(), new CommandLock(),
-                new CommandExecutor(state, triggers), triggers);
+                new CommandExecutor(state, triggers, behaviour(sc)), triggers);
         try {
             return new SimMist(sim, host, port, controlPort, ioThreads);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
         }
+    }
+
+    private MistBehaviour behaviour(Scenario sc) {
+        boolean penalty = catalystLoginPenalty != null ? catalystLoginPenalty
+                : sc.flag("catalystLoginPenalty", MistBehaviour.DEFAULT.catalystLoginPenalty());
+        ReplyShape shape = replyShape != null ? replyShape
+                : sc.choice("replyShape", ReplyShape.class, MistBehaviour.DEFAULT.replyShape());
+        return new MistBehaviour(penalty, shape);
     }
 }

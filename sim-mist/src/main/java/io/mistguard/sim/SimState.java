@@ -125,8 +125,14 @@ public final class SimState {
         config.put("prometheus", passphrase);
     }
 
-    synchronized void log(String kind, String message) {
+    /** Adds a line to Mist's log (as shown in non-minimal replies and on {@code /ws}), e.g. {@code INFO}. */
+    public synchronized void log(String kind, String message) {
         log.add(kind, message);
+    }
+
+    /** The {@code last} most recent log lines, oldest first. */
+    synchronized ArrayNode recentLogNode(int last) {
+        return log.toJson(last);
     }
 
     synchronized ArrayNode logNode() {

@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -18,15 +20,22 @@ final class RawHttp implements AutoCloseable {
     record Response(int status, Map<String, String> headers, String body) {
     }
 
+    /** A status line and the headers (names lower-cased) that follow it. */
+    record Head(String statusLine, Map<String, String> headers) {
+        int status() {
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
+    }
+
     final Socket socket;
-    private final InputStream in;
+    private final PushbackInputStream in;
     private final OutputStream out;
 
     RawHttp(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setSoTimeout(10_000);
-        in = socket.getInputStream();
+        in = new PushbackInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
@@ -49,6 +58,12 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes {@code text} as it is (ISO-8859-1) in one write: a hand-built or several pipelined requests. */
+    void sendRaw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
     Response post(String path, String json, String... extraHeaders) throws IOException {
         send("POST", path, "application/x-www-form-urlencoded", form(json), extraHeaders);
         return read();
@@ -56,6 +71,22 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one response; {@code null} when the server closed first. */
     Response read() throws IOException {
+        Head head = readHead();
+        return head == null ? null : new Response(head.status(), head.headers(), readBody(head));
+    }
+
+    /** Reads the {@code Content-Length} bytes (0 when absent) that follow {@code head}. */
+    String readBody(Head head) throws IOException {
+        int len = Integer.parseInt(head.headers().getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(len);
+        if (body.length < len) {
+            throw new IOException("truncated body: " + body.length + " of " + len);
+        }
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a status line and headers, up to the blank line; {@code null} when the server closed first. */
+    Head readHead() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             return null;
@@ -65,13 +96,28 @@ final class RawHttp implements AutoCloseable {
             int c = l.indexOf(':');
             headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
         }
-        int len = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        byte[] body = in.readNBytes(len);
-        if (body.length < len) {
-            throw new IOException("truncated body: " + body.length + " of " + len);
+        return new Head(statusLine, headers);
+    }
+
+    /**
+     * True when the connection is still open and nothing arrived within {@code millis}: evidence of an
+     * absence, so it can pass wrongly on a slow server but never fails wrongly. A byte that did arrive
+     * is pushed back for the next read.
+     */
+    boolean silentFor(int millis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                in.unread(b);
+            }
+            return false;
+        } catch (SocketTimeoutException expected) {
+            return true;
+        } finally {
+            socket.setSoTimeout(before);
         }
-        return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers,
-                new String(body, StandardCharsets.UTF_8));
     }
 
     /** True when the server closed the connection (EOF) before the timeout. */
