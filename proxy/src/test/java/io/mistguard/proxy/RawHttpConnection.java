@@ -66,6 +66,15 @@ final class RawHttpConnection implements AutoCloseable {
 
     /** Reads one response, framed by its Content-Length (or to EOF when it has none). */
     Response read() throws IOException {
+        return read(true);
+    }
+
+    /** Reads the status line and headers of an answer that has no body (to a HEAD). */
+    Response readHead() throws IOException {
+        return read(false);
+    }
+
+    private Response read(boolean withBody) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -79,7 +88,8 @@ final class RawHttpConnection implements AutoCloseable {
                           (a, b) -> a + ", " + b);
         }
         String length = headers.get("content-length");
-        byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
+        byte[] body = !withBody ? new byte[0]
+                : length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
         return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 

@@ -52,8 +52,6 @@ class UpstreamFailureIntegrationTest {
                         504, "timeout"),
                 Arguments.of("reset mid-response", (UnaryOperator<FaultRule>) FaultRule::resetMidResponse, 502,
                         "upstream-reset"),
-                Arguments.of("close without response", (UnaryOperator<FaultRule>) FaultRule::closeWithoutResponse, 502,
-                        "upstream-reset"),
                 Arguments.of("body over max_response_bytes",
                         (UnaryOperator<FaultRule>) r -> r.hugeBody(1024 * 1024), 502, "response-too-large"));
     }
@@ -76,6 +74,35 @@ class UpstreamFailureIntegrationTest {
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
         assertThat(MIST.get().recording().connectionsOpened()).as("a fresh upstream connection").isGreaterThan(openedBefore);
+    }
+
+    /**
+     * Mist closes without answering only when it will not run the command, so a reused connection
+     * that does so is the keep-alive race: the request is sent once more, on a fresh connection.
+     */
+    @Test
+    void answerlessCloseOfAReusedConnectionIsRetriedOnceOnAFreshConnection() throws Exception {
+        assertThat(proxy.get(PUSH_LIST).statusCode()).as("leaves a pooled connection").isEqualTo(200);
+        MIST.get().faults().add(FaultRule.forCommand("push_list").closeWithoutResponse().times(1));
+        long openedBefore = MIST.get().recording().connectionsOpened();
+
+        HttpResponse<String> answer = proxy.get(PUSH_LIST);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Mistguard-Attempts")).as("one attempt, two connections").hasValue("1");
+        assertThat(MIST.get().recording().connectionsOpened()).isEqualTo(openedBefore + 1);
+    }
+
+    @Test
+    void answerlessCloseOfTheFreshConnectionTooIsA502() throws Exception {
+        assertThat(proxy.get(PUSH_LIST).statusCode()).isEqualTo(200);
+        MIST.get().faults().add(FaultRule.forCommand("push_list").closeWithoutResponse().times(2));
+
+        HttpResponse<String> failed = proxy.get(PUSH_LIST);
+
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(failed.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=upstream-reset");
+        assertThat(MIST.get().recording().commandCount("push_list")).as("the warm-up, then two tries").isEqualTo(3);
     }
 
     @Test

@@ -30,14 +30,18 @@ import java.util.concurrent.TimeUnit;
  *       {@code Connection: close}, a {@code HEAD}) is never reused;
  *   <li>{@link TcpState}: an idle connection the peer has already closed (its FIN arrived, even if
  *       not yet read) is never handed out;
- *   <li>a request on a <em>reused</em> connection that provably never reached the server is sent once
- *       more on a fresh connection, whatever its route kind. Proof is a write that failed, or the peer
- *       <em>resetting</em> the connection before a single byte of an answer: a TCP reset with nothing
- *       answered means the peer's socket discarded data its application never read. A clean close
- *       with no answer proves nothing (the server may have read the request and then died, which for
- *       a write must not be replayed), nor does a timeout: both are answered as failures.
+ *   <li>a request on a <em>reused</em> connection that ends — a failed write, a reset, or a close —
+ *       before a single byte of an answer is sent once more on a fresh connection, whatever its route
+ *       kind, because Mist provably did not run it. Mist answers every command it runs before it
+ *       reads the next request (one global lock, one request per read), and closes a connection
+ *       without answering only when it will not run the command: after its web UI page, while it
+ *       shuts down ({@code controller_api.cpp}: {@code if (!conf.is_active) return}), or after
+ *       failed logins. A write failure or a reset also means the peer's socket discarded bytes its
+ *       application never read. (A Mist that dies mid-command also closes, but then the fresh
+ *       connection is refused.)
  * </ol>
- * A fresh connection is never retried here; the route's retry policy decides about those.
+ * A fresh connection, a connection that failed once a byte of the answer arrived, and a timeout are
+ * never retried here; the route's retry policy decides about those.
  *
  * <p>Runs entirely on the caller's event loop; not thread-safe, and needs not be.
  */
@@ -150,18 +154,18 @@ public final class UpstreamCall {
     }
 
     /**
-     * The connection failed with an I/O error: a reset before any answer byte is proof that the
-     * request was never read (see the class comment); anything else is a reset mid-answer.
+     * The connection ended — closed, reset or broken — before the answer was complete. Before any
+     * byte of it, that is proof that Mist did not run the request (see the class comment).
      */
-    void onConnectionError(Throwable cause) {
+    void onConnectionEnded(String detail) {
         if (answerStarted) {
-            onFailure(UpstreamFailure.RESET, String.valueOf(cause.getMessage()));
+            onFailure(UpstreamFailure.RESET, detail);
         } else {
-            onNeverReceived(String.valueOf(cause.getMessage()));
+            onNeverReceived(detail);
         }
     }
 
-    /** The request provably did not reach the server: once, on a fresh connection, if this one was reused. */
+    /** Mist did not run the request: once more, on a fresh connection, if this one was reused. */
     private void onNeverReceived(String detail) {
         if (done) {
             return;

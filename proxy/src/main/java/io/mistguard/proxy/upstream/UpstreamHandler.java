@@ -59,7 +59,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         UpstreamCall current = call;
         call = null;
         if (current != null) {
-            current.onFailure(UpstreamFailure.RESET, "connection closed before a complete response");
+            current.onConnectionEnded("connection closed before a complete response");
         } else {
             pool.forget(ctx.channel());
         }
@@ -72,7 +72,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         call = null;
         if (current != null) {
             if (cause instanceof java.io.IOException) {
-                current.onConnectionError(cause); // reset, broken pipe: the call decides what it proves
+                current.onConnectionEnded(String.valueOf(cause.getMessage())); // reset, broken pipe
             } else {
                 current.onFailure(cause instanceof TooLongFrameException ? UpstreamFailure.RESPONSE_TOO_LARGE
                                   : UpstreamFailure.BAD_RESPONSE, String.valueOf(cause.getMessage()));

@@ -76,6 +76,26 @@ class DeployConfigTest {
         }
     }
 
+    /** The config inside the Kubernetes ConfigMap loads with the real loader and is safe by default. */
+    @Test
+    void kubernetesSidecarConfigLoadsAndTrustsOnlyThePodsLoopback() throws Exception {
+        Path manifest = Path.of("..", "deploy", "kubernetes", "mistguard-sidecar.yaml");
+        String configMapYaml = null;
+        for (Object document : new org.snakeyaml.engine.v2.api.Load(
+                org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadAllFromString(Files.readString(manifest))) {
+            if (document instanceof java.util.Map<?, ?> map && "ConfigMap".equals(map.get("kind"))) {
+                configMapYaml = (String) ((java.util.Map<?, ?>) map.get("data")).get("mistguard.yaml");
+            }
+        }
+        assertThat(configMapYaml).as("a ConfigMap with mistguard.yaml").isNotNull();
+        ProxyConfig config = ConfigLoader.parse(configMapYaml, "mistguard-sidecar.yaml#mistguard.yaml");
+        assertThat(config.trustedPeers()).isEqualTo(TrustedPeers.defaults());
+        assertThat(config.admin().exposureProblem()).as("needs MISTGUARD_ADMIN_TOKEN, as the manifest says")
+                .isNotNull();
+        assertThat(config.admin().withToken("from-the-secret").exposureProblem()).isNull();
+        assertThat(Files.readString(manifest)).contains("kind: NetworkPolicy");
+    }
+
     private static void collectKeys(Node node, String path, List<String> keys) {
         if (!(node instanceof MappingNode mapping)) {
             return;

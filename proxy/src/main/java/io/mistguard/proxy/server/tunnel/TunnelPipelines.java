@@ -8,7 +8,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +84,7 @@ final class TunnelPipelines {
             protected void initChannel(Channel ch) {
                 ch.pipeline()
                         .addLast(ENCODER, new HttpRequestEncoder())
-                        .addLast(DECODER, new HttpResponseDecoder(new HttpDecoderConfig()
+                        .addLast(DECODER, new InterimWithoutBodyDecoder(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)))
                         .addLast(AGGREGATOR, new HttpObjectAggregator(maxResponseBytes))
                         .addLast(HANDSHAKE, new HandshakeHandler(tunnel));

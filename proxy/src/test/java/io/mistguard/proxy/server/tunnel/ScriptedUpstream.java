@@ -80,6 +80,16 @@ final class ScriptedUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * Real Mist 3.10's handshake answer, measured: {@code 101 Websocket away!} with only
+     * {@code Connection} and {@code Upgrade} (no {@code Sec-WebSocket-Accept}), then frames at once.
+     */
+    static Script mistSwitching(byte[] after) {
+        return (ctx, head) -> ctx.writeAndFlush(Unpooled.wrappedBuffer(
+                "HTTP/1.1 101 Websocket away!\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII), after));
+    }
+
     /** An unmasked, final text frame, as a server sends it. */
     static byte[] textFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);

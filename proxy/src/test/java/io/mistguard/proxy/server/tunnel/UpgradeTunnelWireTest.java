@@ -128,6 +128,21 @@ class UpgradeTunnelWireTest {
         ws.abort();
     }
 
+    /**
+     * Regression: real Mist answers the upgrade with no {@code Sec-WebSocket-Accept}, which Netty's
+     * decoder takes for a Hixie-76 handshake with a body, so the tunnel waited for a body until its
+     * handshake timeout (504). The head is the whole answer; what follows is the caller's.
+     */
+    @Test
+    void mistsOwn101WithoutAcceptIsRelayedAtOnceWithTheFramesBehindIt() throws Exception {
+        start(ScriptedUpstream.mistSwitching(ScriptedUpstream.textFrame("[\"auth\", true]")), UnaryOperator.identity());
+        try (RawClient client = new RawClient(front.port())) {
+            client.send(RawClient.upgrade("/ws", ""));
+            assertThat(client.readUntil("\r\n\r\n")).startsWith("HTTP/1.1 101 Websocket away!\r\n");
+            assertThat(client.readUntil("true]")).endsWith("[\"auth\", true]");
+        }
+    }
+
     /** RFC 6455 forbids it, but a caller's bytes sent before the 101 are kept and delivered after it. */
     @Test
     void bytesTheCallerSendsBeforeThe101ReachMistAfterIt() throws Exception {
