@@ -15,9 +15,9 @@ import io.mistguard.proxy.policy.PolicyHooks;
 import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.reload.ConfigReloader;
 import io.mistguard.proxy.reload.ReloadOutcome;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.server.ProxyServer;
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.server.tunnel.TunnelSettings;
 import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
 import io.mistguard.proxy.time.Ticker;
@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * worker loops carry client and upstream connections alike, so each request's upstream work stays
  * on its caller's loop.
  *
- * <p>The invalidation queue starts (replaying its state file) before the proxy listener opens, and
- * stops after it closes but before the upstream client and event loops, which it needs to deliver.
+ * <p>The invalidation queue starts (replaying its state file) before the route table and the proxy
+ * listener, and stops after the listener closes but before the upstream client and event loops,
+ * which it needs to deliver. The route table sends its {@code queued} routes to it.
  *
  * <p>It is also the admin listener's {@link AdminBackend}: ready once both listeners are bound
  * (the state file was replayed before), not ready from the moment a stop begins; its route table
@@ -99,19 +101,24 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
         InvalidationService invalidations = null;
         try {
             UpstreamClient upstream = new UpstreamClient(config.upstream(), transport);
+            // The queue asks the route table in force whether its breaker lets it call Mist, and the
+            // route table hands the queued routes' requests to the queue: the queue starts first (it
+            // replays its state file) and reads the table through this reference once it exists.
+            AtomicReference<LivePolicies> table = new AtomicReference<>();
+            invalidations = InvalidationService.start(config.invalidations(), new MistInvalidationSender(upstream,
+                    workers, config.upstream().address().toString(), config.invalidations().callTimeout()),
+                    () -> table.get() == null || table.get().queuedRoutesMayCall().getAsBoolean());
             LivePolicies policies = new LivePolicies(config.policy(), UpstreamAttempts.of(upstream), Ticker.system(),
-                    new PolicyHooks(new Inflight(), metrics::observer, metrics.staleAnswers()));
+                    new PolicyHooks(new Inflight(), metrics::observer, invalidations.handoff()));
+            table.set(policies);
             ConfigReloader reloader = new ConfigReloader(file, config, overrides, loaded -> {
                 policies.reload(loaded.policy());
                 metrics.routesChanged(loaded.policy().routes());
             });
             Mistguard mistguard = new Mistguard(acceptors, workers, upstream, policies, metrics, reloader);
-            invalidations = InvalidationService.start(config.invalidations(), new MistInvalidationSender(upstream,
-                    workers, config.upstream().address().toString(), config.invalidations().callTimeout()),
-                    policies.queuedRoutesMayCall());
             mistguard.invalidations = invalidations;
             metrics.bind(policies, invalidations::stats);
-            Forwarder forwarder = invalidations.intercepting(policies);
+            Forwarder forwarder = policies;
             UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport));
             metrics.tunnels(tunnel::openTunnels);
             mistguard.proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,

@@ -89,7 +89,7 @@ class MistFramingQuirksRegressionTest {
         MIST.get().faults().add(FaultRule.forCommand("push_list").closeAfterReply());
         try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofSeconds(5))) {
             int writes = 0;
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < Integer.getInteger("quirks.rounds", 60); i++) {
                 assertThat(proxy.get("/").statusCode()).isEqualTo(200);
                 assertThat(proxy.get("/api2?command=%7B%22push_list%22%3Atrue%7D").statusCode()).isEqualTo(200);
                 HttpResponse<String> write = proxy.http.send(PolicyProxies.command(proxy,

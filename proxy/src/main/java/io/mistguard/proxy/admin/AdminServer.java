@@ -1,7 +1,7 @@
 package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.config.AdminConfig;
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,8 +1,8 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.server.Decisions;
-import io.mistguard.proxy.server.Forwarder;
-import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;

@@ -3,7 +3,7 @@ package io.mistguard.proxy.cache;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.ReadCaching;
 import io.mistguard.proxy.config.RouteConfig;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;

@@ -1,6 +1,6 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;

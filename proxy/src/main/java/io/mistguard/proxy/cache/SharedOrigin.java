@@ -1,6 +1,6 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;

@@ -1,6 +1,6 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.server.Decisions;
+import io.mistguard.proxy.exchange.Decisions;
 import io.mistguard.proxy.upstream.MistReplyStatus;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -33,7 +33,6 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, RouteTimers> timers = new HashMap<>();
     private final Map<String, RouteConfig> timed = new HashMap<>();
-    private final StaleMeters stale = new StaleMeters(registry);
     private PolicyMeters policyMeters;
     private InvalidationMeters invalidationMeters;
     private JvmGcMetrics gc;
@@ -99,11 +98,6 @@ public final class Metrics {
                 .description("WebSocket upgrades passed through to Mist, open or opening")
                 .strongReference(true) // the supplier is a lambda nobody else holds
                 .register(registry);
-    }
-
-    /** Where a cache reports stale answers. */
-    public StaleAnswers staleAnswers() {
-        return stale;
     }
 
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */

@@ -1,5 +1,7 @@
 package io.mistguard.proxy.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mistguard.proxy.config.RouteConfig;
@@ -11,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A route's two latency histograms, {@code mistguard_request_seconds} (arrival to answer) and
- * {@code mistguard_upstream_seconds} (one attempt at Mist), fed by the policy engine.
+ * {@code mistguard_upstream_seconds} (one attempt at Mist), and its stale answers
+ * ({@code mistguard_stale_answers_total}, {@code mistguard_stale_age_seconds}), fed by the policy
+ * engine; every meter registered once, here.
  *
  * <p>The bucket boundaries are fixed per route and include the route's {@code timeout} and
  * {@code per_try_timeout} (mist-api.md §6: buckets should line up with the timeouts they tune), so
@@ -26,6 +30,8 @@ final class RouteTimers implements RouteObserver {
 
     private final Timer request;
     private final Timer upstream;
+    private final Counter staleAnswers;
+    private final DistributionSummary staleAge;
 
     RouteTimers(MeterRegistry registry, RouteConfig route) {
         Duration[] buckets = buckets(route);
@@ -33,6 +39,11 @@ final class RouteTimers implements RouteObserver {
                 .tag("route", route.name()).serviceLevelObjectives(buckets).register(registry);
         this.upstream = Timer.builder("mistguard.upstream").description("Time of one upstream attempt at Mist")
                 .tag("route", route.name()).serviceLevelObjectives(buckets).register(registry);
+        // Not removed with the timers: a reload that changes the timeouts keeps counting stale answers.
+        this.staleAnswers = Counter.builder("mistguard.stale.answers")
+                .description("Answers served from last-known-good data").tag("route", route.name()).register(registry);
+        this.staleAge = DistributionSummary.builder("mistguard.stale.age").baseUnit("seconds")
+                .description("Age of the last-known-good data served").tag("route", route.name()).register(registry);
     }
 
     /** The standard boundaries plus the route's own timeouts, ascending, without duplicates. */
@@ -51,6 +62,12 @@ final class RouteTimers implements RouteObserver {
     @Override
     public void attempted(long upstreamNanos) {
         upstream.record(upstreamNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void servedStale(Duration age) {
+        staleAnswers.increment();
+        staleAge.record(age.toNanos() / 1e9);
     }
 
     /** Removes both timers (a reload changed the route's timeouts, so its buckets must change). */

@@ -2,7 +2,7 @@ package io.mistguard.proxy.policy;
 
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.PolicyConfig;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;

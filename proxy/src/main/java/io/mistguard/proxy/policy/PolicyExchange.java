@@ -2,9 +2,9 @@ package io.mistguard.proxy.policy;
 
 import io.mistguard.proxy.config.RejectionConfig;
 import io.mistguard.proxy.config.RetryConfig;
-import io.mistguard.proxy.server.Decisions;
-import io.mistguard.proxy.server.Forwarder;
-import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.upstream.UpstreamException;
 import io.mistguard.proxy.upstream.UpstreamFailure;

@@ -9,7 +9,7 @@ import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.config.RouteKind;
 import io.mistguard.proxy.route.RouteTable;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.time.Ticker;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
@@ -90,6 +90,13 @@ public final class PolicyForwarder implements Forwarder {
                             PrivateConnection privateConnection) {
         int index = table.indexOf(mistRequest);
         RoutePolicy route = routes.get(index);
+        // The queue delivers as a local caller: only a local-equivalent caller's request may use it.
+        if (route.config().kind() == RouteKind.QUEUED && hooks.queue() != null && privateConnection == null) {
+            Exchange queued = hooks.queue().offer(loop, alloc, request, mistRequest, route.config().name());
+            if (queued != null) {
+                return queued;
+            }
+        }
         ReadRoute read = reads.get(index);
         // Only local-equivalent callers share calls and stored answers, and only with each other.
         if (read != null && privateConnection == null) {
@@ -107,11 +114,10 @@ public final class PolicyForwarder implements Forwarder {
 
     /** Counts the answers the cache gives callers itself with the route's other decisions. */
     private CacheObserver cacheObserver(RoutePolicy route) {
-        String name = route.config().name();
         return (decision, staleAge) -> {
             route.stats().decided(decision);
             if (staleAge != null) {
-                hooks.staleAnswers().served(name, staleAge);
+                route.observer().servedStale(staleAge);
             }
         };
     }

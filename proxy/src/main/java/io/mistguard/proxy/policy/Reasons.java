@@ -20,7 +20,7 @@ public final class Reasons {
      * shorter than the route's budget, ran out first. The caller chose it, so it says nothing about
      * Mist and is never recorded by a breaker.
      */
-    public static final String CALLER_DEADLINE = io.mistguard.proxy.server.Decisions.CALLER_DEADLINE;
+    public static final String CALLER_DEADLINE = io.mistguard.proxy.exchange.Decisions.CALLER_DEADLINE;
     /** The route's breaker is open, or its half-open trials are all out. */
     public static final String BREAKER_OPEN = "breaker-open";
     /** The admission queue was full. */

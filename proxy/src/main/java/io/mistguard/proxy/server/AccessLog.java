@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Decisions;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;

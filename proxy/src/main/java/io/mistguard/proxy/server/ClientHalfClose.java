@@ -1,5 +1,7 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.net.TcpState;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

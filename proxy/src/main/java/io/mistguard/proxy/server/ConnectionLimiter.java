@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Decisions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;

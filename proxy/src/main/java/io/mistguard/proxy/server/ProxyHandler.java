@@ -1,5 +1,7 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
 import io.mistguard.proxy.server.tunnel.HandshakeOutcome;

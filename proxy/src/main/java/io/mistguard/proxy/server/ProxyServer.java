@@ -1,5 +1,7 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.LimitsConfig;

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.TrustedPeers;
 import io.mistguard.proxy.server.tunnel.UpgradeTunnel;

@@ -1,6 +1,6 @@
 package io.mistguard.proxy.upstream;
 
-import io.mistguard.proxy.server.TcpState;
+import io.mistguard.proxy.net.TcpState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
@@ -100,7 +100,7 @@ public final class UpstreamCall {
                 UpstreamFailure failure = cause instanceof ConnectTimeoutException ? UpstreamFailure.CONNECT_TIMEOUT
                         : cause instanceof ConnectException ? UpstreamFailure.CONNECT_REFUSED
                         : UpstreamFailure.RESET;
-                onFailure(failure, String.valueOf(cause.getMessage()));
+                onFailure(failure, Details.of(cause));
                 return;
             }
             if (done) {
@@ -119,7 +119,7 @@ public final class UpstreamCall {
         handler.bind(this);
         ch.writeAndFlush(request.retainedDuplicate()).addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !done && ch == channel) {
-                onNeverReceived("write failed: " + f.cause().getMessage());
+                onNeverReceived("write failed: " + Details.of(f.cause()));
             }
         });
     }
@@ -138,7 +138,7 @@ public final class UpstreamCall {
             Throwable cause = response.decoderResult().cause();
             response.release();
             onFailure(cause instanceof PrematureChannelClosureException ? UpstreamFailure.RESET
-                    : UpstreamFailure.BAD_RESPONSE, String.valueOf(cause.getMessage()));
+                    : UpstreamFailure.BAD_RESPONSE, Details.of(cause));
             return;
         }
         Channel used = channel;

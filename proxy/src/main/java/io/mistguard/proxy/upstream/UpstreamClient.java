@@ -1,7 +1,7 @@
 package io.mistguard.proxy.upstream;
 
 import io.mistguard.proxy.config.UpstreamConfig;
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -72,10 +72,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         call = null;
         if (current != null) {
             if (cause instanceof java.io.IOException) {
-                current.onConnectionEnded(String.valueOf(cause.getMessage())); // reset, broken pipe
+                current.onConnectionEnded(Details.of(cause)); // reset, broken pipe
             } else {
                 current.onFailure(cause instanceof TooLongFrameException ? UpstreamFailure.RESPONSE_TOO_LARGE
-                                  : UpstreamFailure.BAD_RESPONSE, String.valueOf(cause.getMessage()));
+                                  : UpstreamFailure.BAD_RESPONSE, Details.of(cause));
             }
         }
         ctx.close();

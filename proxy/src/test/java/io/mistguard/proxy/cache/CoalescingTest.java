@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.cache.ReadRouteHarness.Answer;
 import io.mistguard.proxy.cache.ReadRouteHarness.FakeCall;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

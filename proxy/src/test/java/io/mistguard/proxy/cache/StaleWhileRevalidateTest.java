@@ -5,7 +5,7 @@ import static io.mistguard.proxy.cache.ReadRouteHarness.mistReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.cache.ReadRouteHarness.Answer;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

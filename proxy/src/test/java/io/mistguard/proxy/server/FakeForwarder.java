@@ -1,5 +1,8 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;

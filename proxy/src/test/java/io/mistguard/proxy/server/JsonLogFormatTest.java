@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Decisions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;

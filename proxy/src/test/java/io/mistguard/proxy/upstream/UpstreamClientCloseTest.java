@@ -3,7 +3,7 @@ package io.mistguard.proxy.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.UpstreamConfig;
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
 import io.netty.buffer.ByteBufUtil;

@@ -3,10 +3,10 @@ package io.mistguard.proxy.invalidation.http;
 import static java.util.Objects.requireNonNull;
 
 import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.QueueHandoff;
 import io.mistguard.proxy.invalidation.OfferOutcome;
 import io.mistguard.proxy.invalidation.StreamNames;
-import io.mistguard.proxy.server.Forwarder;
-import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A {@link Forwarder} decorator that answers {@code {"invalidate_sessions": name | [names]}} itself,
- * in any encoding and on any path, by handing the names to the invalidation queue; every other
- * request (including a command that mixes {@code invalidate_sessions} with other keys) goes to the
- * wrapped forwarder unchanged. So does the command of a caller that is not local-equivalent (a
- * non-null {@code PrivateConnection}): the queue delivers on a connection Mist trusts as local, so
- * queueing for such a caller would lend it Mist's local rights.
+ * The invalidation queue as the route table's {@link QueueHandoff}: the requests of a {@code queued}
+ * route (shipped: {@code invalidate-sessions}, matching {@code {"invalidate_sessions": …}}) that carry
+ * {@code {"invalidate_sessions": name | [names]}} are answered here, at once, by handing the names to
+ * the queue. Which requests come here is the route table's decision alone; a command this class cannot
+ * read as an invalidation ({@link InvalidateCommand}) is given back and goes to Mist under the route's
+ * policies. Only local-equivalent callers' requests are offered (the queue delivers as a local caller).
  *
- * <p>Decision table for one intercepted request:
+ * <p>Decision table for one request:
  * <ul>
  *   <li>a name fails {@link StreamNames#problem} → 400, and nothing is offered;
  *   <li>every name accepted (queued, coalesced or re-queued after its flight) → 200 with Mist's reply;
@@ -35,31 +35,28 @@ import java.util.function.Function;
  * <p>Stateless apart from the queue it feeds: {@code offer} is lock-free, so the answer is built on
  * the caller's event loop at once and never waits on Mist. Thread-safe.
  */
-public final class InvalidationForwarder implements Forwarder {
+public final class InvalidationForwarder implements QueueHandoff {
+
+    static final String ROUTE_HEADER = "Mistguard-Route";
 
     private final Function<String, OfferOutcome> queue;
-    private final Forwarder delegate;
 
-    /**
-     * @param queue    offers one name, e.g. {@code InvalidationQueue::offer}
-     * @param delegate answers everything that is not an {@code invalidate_sessions} command
-     */
-    public InvalidationForwarder(Function<String, OfferOutcome> queue, Forwarder delegate) {
+    /** @param queue offers one name, e.g. {@code InvalidationQueue::offer} */
+    public InvalidationForwarder(Function<String, OfferOutcome> queue) {
         this.queue = requireNonNull(queue, "queue");
-        this.delegate = requireNonNull(delegate, "delegate");
     }
 
     @Override
-    public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
-                            PrivateConnection privateConnection) {
-        // The queue delivers as a local caller: only a caller Mist would trust as local may use it.
-        // Anyone else's command goes to Mist on its own connection, and Mist decides.
-        List<String> names = privateConnection == null ? InvalidateCommand.names(mistRequest) : null;
+    public Forwarder.Exchange offer(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
+                                    MistRequest mistRequest, String route) {
+        List<String> names = InvalidateCommand.names(mistRequest);
         if (names == null) {
-            return delegate.forward(loop, alloc, request, mistRequest, privateConnection);
+            return null;
         }
         request.release(); // answered here: Mist never sees this request
-        return answered(loop.newSucceededFuture(decide(alloc, names)));
+        FullHttpResponse answer = decide(alloc, names);
+        answer.headers().set(ROUTE_HEADER, route);
+        return answered(loop.newSucceededFuture(answer));
     }
 
     private FullHttpResponse decide(ByteBufAllocator alloc, List<String> names) {
@@ -83,8 +80,8 @@ public final class InvalidationForwarder implements Forwarder {
         return InvalidationReplies.queued(alloc);
     }
 
-    private static Exchange answered(Future<FullHttpResponse> response) {
-        return new Exchange() {
+    private static Forwarder.Exchange answered(Future<FullHttpResponse> response) {
+        return new Forwarder.Exchange() {
             @Override
             public Future<FullHttpResponse> response() {
                 return response;

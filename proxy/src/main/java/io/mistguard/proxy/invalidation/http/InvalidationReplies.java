@@ -1,7 +1,7 @@
 package io.mistguard.proxy.invalidation.http;
 
-import io.mistguard.proxy.server.Decisions;
-import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;

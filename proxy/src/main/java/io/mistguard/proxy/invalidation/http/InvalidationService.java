@@ -5,7 +5,7 @@ import io.mistguard.proxy.invalidation.InvalidationQueue;
 import io.mistguard.proxy.invalidation.InvalidationSender;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.invalidation.ShutdownReport;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.QueueHandoff;
 import io.mistguard.proxy.time.Scheduler;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -64,9 +64,9 @@ public final class InvalidationService {
         }
     }
 
-    /** Wraps {@code delegate} so that {@code invalidate_sessions} commands are answered by this queue. */
-    public Forwarder intercepting(Forwarder delegate) {
-        return new InvalidationForwarder(queue::offer, delegate);
+    /** This queue as the route table's destination for its {@code queued} routes. */
+    public QueueHandoff handoff() {
+        return new InvalidationForwarder(queue::offer);
     }
 
     /** For {@code /admin/invalidations} and metrics; any thread, never blocks. */

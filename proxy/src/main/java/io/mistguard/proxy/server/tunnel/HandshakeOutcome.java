@@ -2,7 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mistguard.proxy.server.Decisions;
+import io.mistguard.proxy.exchange.Decisions;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**

@@ -2,7 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;

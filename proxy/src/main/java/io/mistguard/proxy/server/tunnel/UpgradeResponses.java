@@ -1,7 +1,7 @@
 package io.mistguard.proxy.server.tunnel;
 
-import io.mistguard.proxy.server.Decisions;
-import io.mistguard.proxy.server.ProxyResponses;
+import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;

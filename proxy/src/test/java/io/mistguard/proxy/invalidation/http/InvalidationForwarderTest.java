@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.invalidation.OfferOutcome;
-import io.mistguard.proxy.server.Forwarder;
+import io.mistguard.proxy.exchange.Forwarder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The decorator's decision table, with a scripted queue and a delegate that records what reaches it. */
+/** The queue handoff's decision table, with a scripted queue and a delegate that records what is given back. */
 class InvalidationForwarderTest {
 
     private static final ByteBufAllocator ALLOC = new UnpooledByteBufAllocator(false);
@@ -73,8 +73,14 @@ class InvalidationForwarderTest {
             offered.add(name);
             return outcomes.apply(name);
         };
-        Forwarder.Exchange exchange = new InvalidationForwarder(queue, delegate)
-                .forward(loop, ALLOC, request, mistRequest, null);
+        // What the route table does for a queued route: offer it, and send what is given back to Mist.
+        Forwarder.Exchange offered = new InvalidationForwarder(queue)
+                .offer(loop, ALLOC, request, mistRequest, "invalidate-sessions");
+        Forwarder.Exchange exchange = offered != null ? offered
+                : delegate.forward(loop, ALLOC, request, mistRequest, null);
+        if (offered != null) {
+            assertThat(exchange.response().getNow().headers().get("Mistguard-Route")).isEqualTo("invalidate-sessions");
+        }
         assertThat(request.refCnt()).as("the request is released either way").isZero();
         assertThat(exchange.response().isSuccess()).as("answered at once").isTrue();
         exchange.cancel(); // harmless after the answer

@@ -2,7 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;

@@ -1,6 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
-import io.mistguard.proxy.server.Transport;
+import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

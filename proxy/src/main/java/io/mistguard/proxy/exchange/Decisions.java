@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.exchange;
 
 /**
  * The {@code Mistguard-Decision} header: how mistguard handled a request. Every response carries it,

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.net;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.exchange;
 
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.upstream.PrivateConnection;

@@ -1,0 +1,33 @@
+package io.mistguard.proxy.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of design.md, checked on the compiled classes (ArchUnit): the front door
+ * ({@code server}) is imported by nobody but the composition root, and no two packages depend on
+ * each other in a cycle, so each layer can be read, tested and changed from the bottom up.
+ */
+class PackageRulesTest {
+
+    private static JavaClasses proxy;
+
+    @BeforeAll
+    static void importClasses() {
+        proxy = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.mistguard.proxy");
+    }
+
+    @Test
+    void nothingImportsTheFrontDoorButTheCompositionRoot() {
+        noClasses().that().resideOutsideOfPackages("io.mistguard.proxy.server..", "io.mistguard.proxy")
+                .should().dependOnClassesThat().resideInAPackage("io.mistguard.proxy.server..")
+                .because("server/ is the front door: the vocabulary it shares lives in exchange/")
+                .check(proxy);
+    }
+}
