@@ -3,6 +3,7 @@ package io.mistguard.sim;
 import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.time.Duration;
 import java.util.LongSummaryStatistics;

@@ -4,6 +4,7 @@ import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.sim.junit.SimMistExtension;
+import io.mistguard.sim.record.RecordedRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,8 @@ package io.mistguard.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.mistguard.sim.trigger.TriggerOutcome;
+import io.mistguard.sim.trigger.TriggerSender;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
