@@ -1,4 +1,4 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static io.mistguard.sim.MistReplies.keys;
@@ -6,6 +6,8 @@ import static io.mistguard.sim.MistReplies.pids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;

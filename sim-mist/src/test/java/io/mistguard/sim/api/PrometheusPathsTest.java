@@ -1,9 +1,10 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mistguard.sim.RawHttp;
 import io.mistguard.sim.junit.SimMistExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,8 +1,9 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.sim.RawHttp;
 import io.mistguard.sim.junit.SimMistExtension;
 import io.mistguard.sim.record.RecordedRequest;
 import java.net.URLEncoder;

@@ -1,10 +1,10 @@
-package io.mistguard.sim;
+package io.mistguard.sim.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mistguard.sim.trigger.TriggerOutcome;
-import io.mistguard.sim.trigger.TriggerSender;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

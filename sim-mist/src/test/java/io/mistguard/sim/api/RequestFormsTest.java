@@ -1,7 +1,8 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.sim.RawHttp;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,11 @@
-package io.mistguard.sim;
+package io.mistguard.sim.record;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
+import io.mistguard.sim.Timing;
 import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.time.Duration;
@@ -62,7 +65,7 @@ class RecordingTest {
             assertOk(a.read());
             assertOk(b.read());
             // One after the other under the lock: the later reply took at least two delays.
-            assertThat(DelayFaultTest.since(start)).isGreaterThanOrEqualTo(delay.multipliedBy(2));
+            assertThat(Timing.since(start)).isGreaterThanOrEqualTo(delay.multipliedBy(2));
         }
         // The caller had two requests out at once, even though Mist ran them one at a time.
         assertThat(m.recording().maxConcurrent("push_list")).isEqualTo(2);

@@ -1,11 +1,10 @@
-package io.mistguard.sim;
+package io.mistguard.sim.fault;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.fault.FaultAction;
-import io.mistguard.sim.fault.FaultRule;
-import io.mistguard.sim.fault.FaultSpecs;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
-package io.mistguard.sim;
+package io.mistguard.sim.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.mistguard.sim.SimMist;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

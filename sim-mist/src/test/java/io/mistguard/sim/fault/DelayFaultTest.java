@@ -1,9 +1,12 @@
-package io.mistguard.sim;
+package io.mistguard.sim.fault;
 
 import static io.mistguard.sim.MistReplies.assertOk;
+import static io.mistguard.sim.Timing.since;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.fault.FaultRule;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
+import io.mistguard.sim.Timing;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.time.Duration;
 import java.util.LongSummaryStatistics;
@@ -66,7 +69,7 @@ class DelayFaultTest {
         try (RawHttp slow = new RawHttp(m.port()); RawHttp other = new RawHttp(m.port())) {
             long start = System.nanoTime();
             slow.send("POST", "/api2", "application/json", PUSH_LIST);
-            FaultInjectionTest.awaitRequests(m, 1);
+            Timing.awaitRequests(m, 1);
             // No fault matches this one: only the lock held by the delayed push_list can hold it up.
             other.send("POST", "/api2", "application/json", "{\"active_streams\":true}");
             assertOk(other.read());
@@ -74,9 +77,5 @@ class DelayFaultTest {
             assertOk(slow.read());
         }
         assertThat(m.recording().commandCount("active_streams")).isEqualTo(1);
-    }
-
-    static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 }

@@ -1,10 +1,12 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static io.mistguard.sim.MistReplies.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import io.mistguard.sim.junit.SimMistExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,4 +1,4 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static io.mistguard.sim.MistReplies.keys;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mistguard.sim.api.ReplyShape;
+import io.mistguard.sim.MistReplies;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplyShapeTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String GET_STATE = ApiEmulationTest.GET_STATE;
+    static final String GET_STATE = MistReplies.GET_STATE;
 
     @Test
     void getStateOnAnIdleMist310IsNullsInSortedKeyOrder() throws Exception {

@@ -1,10 +1,11 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mistguard.sim.api.Md5;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,11 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
+import io.mistguard.sim.Timing;
 import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.URI;
@@ -57,7 +60,7 @@ class PipeliningTest {
         m.faults().add(FaultRule.forCommand("push_list").delay(Duration.ofMillis(300)));
         try (RawHttp http = new RawHttp(m.port())) {
             http.sendRaw(get("{\"push_list\":true}"));
-            FaultInjectionTest.awaitRequests(m, 1);
+            Timing.awaitRequests(m, 1);
             http.sendRaw(get("{\"active_streams\":true}"));
             assertThat(assertOk(http.read()).has("push_list")).isTrue();
             assertThat(assertOk(http.read()).has("active_streams")).isTrue();

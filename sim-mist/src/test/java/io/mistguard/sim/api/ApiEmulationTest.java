@@ -1,9 +1,11 @@
-package io.mistguard.sim;
+package io.mistguard.sim.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mistguard.sim.MistReplies;
+import io.mistguard.sim.RawHttp;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,8 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Reply shapes and request forms of mist-api.md §1 and §3, over loopback. */
 class ApiEmulationTest {
 
-    static final String GET_STATE = "{\"active_streams\":[\"source\"],\"stats_streams\":[\"clients\",\"lastms\"],"
-            + "\"push_list\":true,\"push_auto_list\":true}";
+    static final String GET_STATE = MistReplies.GET_STATE;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension

@@ -1,10 +1,13 @@
-package io.mistguard.sim;
+package io.mistguard.sim.fault;
 
+import static io.mistguard.sim.Timing.awaitRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mistguard.sim.fault.FaultRule;
+import io.mistguard.sim.MistReplies;
+import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.SimMist;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -15,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Each fault of FaultRule against a real loopback connection. */
 class FaultInjectionTest {
 
-    static final String GET_STATE = ApiEmulationTest.GET_STATE;
+    static final String GET_STATE = MistReplies.GET_STATE;
     static final String INVALIDATE_X = "{\"invalidate_sessions\":\"video+x\"}";
 
     @RegisterExtension
@@ -43,14 +46,6 @@ class FaultInjectionTest {
         }
         assertThat(m.recording().streamsFor("invalidate_sessions")).containsExactly("video+x");
         assertThat(m.recording().commandCount("active_streams")).isEqualTo(1);
-    }
-
-    static void awaitRequests(SimMist m, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (m.recording().requestCount() < n && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertThat(m.recording().requestCount()).isGreaterThanOrEqualTo(n);
     }
 
     @Test
