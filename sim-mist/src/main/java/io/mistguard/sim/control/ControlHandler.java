@@ -29,8 +29,9 @@ import java.util.Map;
 /**
  * The control endpoint (its own port): {@code GET/POST/DELETE /faults}, {@code GET/DELETE /recording},
  * {@code GET/POST /triggers}. Every call is answered: 404 for an unknown route, 400 for a malformed
- * body, 409 for a trigger when no trigger URL is configured. Last handler of the control pipeline;
- * runs on the event loop and only touches thread-safe components, so it never blocks.
+ * body, 409 for a trigger when no trigger URL is configured. Last handler of the control pipeline
+ * ({@link ControlChannelInitializer}); runs on the event loop and only touches thread-safe
+ * components, so it never blocks.
  */
 final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
