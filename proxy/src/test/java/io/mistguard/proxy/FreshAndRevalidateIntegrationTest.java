@@ -3,7 +3,7 @@ package io.mistguard.proxy;
 import static io.mistguard.proxy.PolicyProxies.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.FaultRule;
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

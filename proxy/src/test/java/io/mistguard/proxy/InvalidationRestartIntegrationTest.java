@@ -3,8 +3,8 @@ package io.mistguard.proxy;
 import static io.mistguard.proxy.InvalidationIntegrationTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

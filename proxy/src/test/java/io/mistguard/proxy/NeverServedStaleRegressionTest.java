@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.mistguard.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.RecordedRequest;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.record.RecordedRequest;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -4,7 +4,7 @@ import static io.mistguard.proxy.PolicyProxies.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
-import io.mistguard.sim.FaultRule;
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -4,7 +4,7 @@ import static io.mistguard.proxy.PolicyProxies.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.cache.CacheSnapshot;
-import io.mistguard.sim.FaultRule;
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.TrustedPeers;
-import io.mistguard.sim.FaultRule;
-import io.mistguard.sim.RecordedRequest;
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
+import io.mistguard.sim.record.RecordedRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;

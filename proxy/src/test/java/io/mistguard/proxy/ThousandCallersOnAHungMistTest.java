@@ -3,8 +3,8 @@ package io.mistguard.proxy;
 import static io.mistguard.proxy.PolicyProxies.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.time.Duration;

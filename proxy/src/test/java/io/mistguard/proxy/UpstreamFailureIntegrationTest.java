@@ -2,7 +2,7 @@ package io.mistguard.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.sim.FaultRule;
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,5 +1,11 @@
 package io.mistguard.sim;
 
+import io.mistguard.sim.api.MistApi;
+import io.mistguard.sim.api.SimState;
+import io.mistguard.sim.control.ControlChannelInitializer;
+import io.mistguard.sim.fault.Faults;
+import io.mistguard.sim.record.Recording;
+import io.mistguard.sim.trigger.TriggerSender;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -10,8 +16,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,26 +27,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SimMist implements AutoCloseable {
 
-    private final SimContext sim;
+    private final MistApi sim;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("sim-mist", GlobalEventExecutor.INSTANCE);
     private final Channel api;
     private final Channel control;
 
-    SimMist(SimContext sim, String host, int port, int controlPort, int ioThreads) throws InterruptedException {
+    SimMist(MistApi sim, String host, int port, int controlPort, int ioThreads) throws InterruptedException {
         this.sim = sim;
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         try {
-            this.api = bind(host, port, new ApiChannelInitializer(sim, channels));
-            this.control = controlPort < 0 ? null : bind(host, controlPort, new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast("http", new HttpServerCodec())
-                            .addLast("aggregator", new HttpObjectAggregator(1024 * 1024))
-                            .addLast("control", new ControlHandler(sim));
-                    channels.add(ch);
-                }
-            });
+            this.api = bind(host, port, sim.channelInitializer(channels));
+            this.control = controlPort < 0 ? null : bind(host, controlPort,
+                    new ControlChannelInitializer(sim.faults(), sim.recording(), sim.triggers(), channels));
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
@@ -90,9 +87,9 @@ public final class SimMist implements AutoCloseable {
     @Override
     public void close() {
         sim.faults().clear();
-        channels.forEach(ch -> ch.attr(Connections.CLOSED_BY_US).set(Boolean.TRUE));
+        channels.forEach(MistApi::markClosedByUs);
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        sim.lock().close();
+        sim.close();
         sim.triggers().close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

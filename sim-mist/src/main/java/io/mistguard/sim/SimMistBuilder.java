@@ -1,5 +1,14 @@
 package io.mistguard.sim;
 
+import io.mistguard.sim.api.MistApi;
+import io.mistguard.sim.api.MistBehaviour;
+import io.mistguard.sim.api.ReplyShape;
+import io.mistguard.sim.api.SimState;
+import io.mistguard.sim.fault.Durations;
+import io.mistguard.sim.fault.FaultSpecs;
+import io.mistguard.sim.fault.Faults;
+import io.mistguard.sim.record.Recording;
+import io.mistguard.sim.trigger.TriggerSender;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,10 +118,8 @@ public final class SimMistBuilder {
         Faults faults = new Faults();
         sc.list("faults").forEach(f -> faults.add(FaultSpecs.fromMap(f)));
         TriggerSender triggers = new TriggerSender(url == null ? null : URI.create(url), attemptTimeout, attempts);
-        PushCommands seed = new PushCommands(state, triggers);
-        sc.list("autoPushes").forEach(a -> seed.autoAdd(Json.MAPPER.valueToTree(a)));
-        SimContext sim = new SimContext(state, faults, new Recording(), new CommandLock(),
-                new CommandExecutor(state, triggers, behaviour(sc)), triggers);
+        MistApi sim = new MistApi(state, faults, new Recording(), triggers, behaviour(sc));
+        sc.list("autoPushes").forEach(sim::addAutoPush);
         try {
             return new SimMist(sim, host, port, controlPort, ioThreads);
         } catch (InterruptedException e) {

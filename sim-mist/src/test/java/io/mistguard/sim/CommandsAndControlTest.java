@@ -59,7 +59,7 @@ class CommandsAndControlTest {
             assertThat(m.state().sessions("video+stream199")).hasSize(50);
             http.send("GET", "/sesame", null, "");
             assertThat(http.read().status()).isEqualTo(503);
-            assertThat(http.post("/", ApiEmulationTest.GET_STATE).body().length()).isGreaterThan(10_000);
+            assertThat(http.post("/", MistReplies.GET_STATE).body().length()).isGreaterThan(10_000);
         }
     }
 }

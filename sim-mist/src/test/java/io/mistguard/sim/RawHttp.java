@@ -14,24 +14,27 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A tiny HTTP/1.1 client over one raw socket, so tests control connections and see every byte. */
-final class RawHttp implements AutoCloseable {
+/**
+ * A tiny HTTP/1.1 client over one raw socket, so tests control connections and see every byte.
+ * Public for the tests of every sim-mist package.
+ */
+public final class RawHttp implements AutoCloseable {
 
-    record Response(int status, Map<String, String> headers, String body) {
+    public record Response(int status, Map<String, String> headers, String body) {
     }
 
     /** A status line and the headers (names lower-cased) that follow it. */
-    record Head(String statusLine, Map<String, String> headers) {
-        int status() {
+    public record Head(String statusLine, Map<String, String> headers) {
+        public int status() {
             return Integer.parseInt(statusLine.split(" ")[1]);
         }
     }
 
-    final Socket socket;
+    public final Socket socket;
     private final PushbackInputStream in;
     private final OutputStream out;
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setSoTimeout(10_000);
@@ -39,11 +42,12 @@ final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    static String form(String json) {
+    public static String form(String json) {
         return "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
     }
 
-    void send(String method, String path, String contentType, String body, String... extraHeaders) throws IOException {
+    public void send(String method, String path, String contentType, String body, String... extraHeaders)
+            throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         if (contentType != null) {
@@ -59,24 +63,24 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Writes {@code text} as it is (ISO-8859-1) in one write: a hand-built or several pipelined requests. */
-    void sendRaw(String text) throws IOException {
+    public void sendRaw(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    Response post(String path, String json, String... extraHeaders) throws IOException {
+    public Response post(String path, String json, String... extraHeaders) throws IOException {
         send("POST", path, "application/x-www-form-urlencoded", form(json), extraHeaders);
         return read();
     }
 
     /** Reads one response; {@code null} when the server closed first. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         Head head = readHead();
         return head == null ? null : new Response(head.status(), head.headers(), readBody(head));
     }
 
     /** Reads the {@code Content-Length} bytes (0 when absent) that follow {@code head}. */
-    String readBody(Head head) throws IOException {
+    public String readBody(Head head) throws IOException {
         int len = Integer.parseInt(head.headers().getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(len);
         if (body.length < len) {
@@ -86,7 +90,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Reads a status line and headers, up to the blank line; {@code null} when the server closed first. */
-    Head readHead() throws IOException {
+    public Head readHead() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             return null;
@@ -104,7 +108,7 @@ final class RawHttp implements AutoCloseable {
      * absence, so it can pass wrongly on a slow server but never fails wrongly. A byte that did arrive
      * is pushed back for the next read.
      */
-    boolean silentFor(int millis) throws IOException {
+    public boolean silentFor(int millis) throws IOException {
         int before = socket.getSoTimeout();
         socket.setSoTimeout(millis);
         try {
@@ -121,7 +125,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** True when the server closed the connection (EOF) before the timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (java.net.SocketException e) {

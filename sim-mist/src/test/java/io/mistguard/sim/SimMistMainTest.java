@@ -34,7 +34,7 @@ class SimMistMainTest {
         try {
             m = main.started.get(10, TimeUnit.SECONDS);
             try (RawHttp http = new RawHttp(m.port())) {
-                JsonNode state = assertOk(http.post("/api2", ApiEmulationTest.GET_STATE));
+                JsonNode state = assertOk(http.post("/api2", MistReplies.GET_STATE));
                 assertThat(state.get("stats_streams").toString())
                         .isEqualTo("{\"video+stream0\":[3,200000],\"video+stream1\":[3,201000]}");
                 http.send("GET", "/sesame", null, "");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.net.Transport;
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -3,8 +3,8 @@ package io.mistguard.sim.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.mistguard.sim.FaultRule;
 import io.mistguard.sim.SimMist;
+import io.mistguard.sim.fault.FaultRule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,0 +1,68 @@
+package io.mistguard.sim.fault;
+
+import io.mistguard.sim.api.MistRequest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The active fault rules of one sim-mist. The first rule (in insertion order) that matches a request,
+ * passes its probability and still has uses left decides the request's fault. Thread-safe: the
+ * event loops match while tests and the control endpoint add and clear.
+ */
+public final class Faults {
+
+    private final List<Active> rules = new CopyOnWriteArrayList<>();
+    private volatile CompletableFuture<Void> cleared = new CompletableFuture<>();
+
+    /** Adds a rule after the existing ones; returns this for chaining. */
+    public Faults add(FaultRule rule) {
+        rules.add(new Active(rule, new AtomicInteger(rule.times())));
+        return this;
+    }
+
+    /** Removes every rule and releases any lock held by {@code hangHoldingLock}. */
+    public void clear() {
+        rules.clear();
+        CompletableFuture<Void> old = cleared;
+        cleared = new CompletableFuture<>();
+        old.complete(null);
+    }
+
+    /** The rules still active, in matching order. */
+    public List<FaultRule> rules() {
+        return rules.stream().map(Active::rule).toList();
+    }
+
+    /** Completes on the next {@link #clear()}; a lock-holding hang on the API port waits on it. */
+    public CompletableFuture<Void> clearedSignal() {
+        return cleared;
+    }
+
+    /**
+     * The fault for this request, consuming one use of a counted rule; {@code null} for none. Called
+     * by the API port for every request it reads.
+     */
+    public FaultRule match(MistRequest request) {
+        for (Active a : rules) {
+            if (!a.rule().matches(request) || !a.rule().rollDice()) {
+                continue;
+            }
+            if (a.rule().times() == 0) {
+                return a.rule();
+            }
+            int left = a.remaining().getAndDecrement();
+            if (left <= 1) {
+                rules.remove(a);
+            }
+            if (left >= 1) {
+                return a.rule();
+            }
+        }
+        return null;
+    }
+
+    private record Active(FaultRule rule, AtomicInteger remaining) {
+    }
+}

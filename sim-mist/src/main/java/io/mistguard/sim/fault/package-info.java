@@ -1,0 +1,10 @@
+/**
+ * Fault injection's rules: {@link io.mistguard.sim.fault.FaultRule} (what a rule matches, what it
+ * does, how often), {@link io.mistguard.sim.fault.FaultAction}, the table of active rules
+ * {@link io.mistguard.sim.fault.Faults}, and {@link io.mistguard.sim.fault.FaultSpecs}, the plain-map
+ * form used by scenario files and the control port.
+ *
+ * <p>This package decides which fault a request gets; the {@code api} package carries it out on the
+ * wire. Its only outside type is the {@code api} package's {@code MistRequest}, which rules match.
+ */
+package io.mistguard.sim.fault;
