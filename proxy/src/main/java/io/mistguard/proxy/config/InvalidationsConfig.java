@@ -23,7 +23,7 @@ public record InvalidationsConfig(int batchSize, int maxPendingNames, Duration c
                                   Duration checkpointInterval, Path stateFile, Duration shutdownGrace) {
 
     /** The bound on {@code batch_size}: a batch is one form body, which must stay far below max_body_bytes. */
-    static final int MAX_BATCH_SIZE = 1000;
+    public static final int MAX_BATCH_SIZE = 1000;
 
     private static final InvalidationsConfig DEFAULTS = new InvalidationsConfig(50, 10_000, Duration.ofSeconds(2),
             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(1),

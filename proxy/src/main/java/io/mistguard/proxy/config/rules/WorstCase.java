@@ -1,5 +1,8 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.rules;
 
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.RetryConfig;
+import io.mistguard.proxy.config.RouteConfig;
 import java.time.Duration;
 
 /**
