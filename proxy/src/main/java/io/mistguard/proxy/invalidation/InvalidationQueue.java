@@ -1,5 +1,6 @@
 package io.mistguard.proxy.invalidation;
 
+import io.mistguard.proxy.time.Backoff;
 import io.mistguard.proxy.time.Scheduler;
 import io.mistguard.proxy.time.Ticker;
 import java.io.IOException;

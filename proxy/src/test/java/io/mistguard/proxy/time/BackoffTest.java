@@ -1,23 +1,26 @@
 package io.mistguard.proxy.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Pins what the two backoff formulas give today, before they become one: {@code policy.Backoff}
- * (retries of a route) and {@code invalidation.Backoff} (the invalidation drainer). Both are
- * package-private in their packages, so they are called reflectively here.
+ * The one backoff, against the two formulas it replaced: {@code policy.Backoff} (a route's retries)
+ * and {@code invalidation.Backoff} (the invalidation drainer). Their outputs on the tables below were
+ * pinned against the old classes themselves before they were deleted (see this file's history).
  *
- * <p>They agree wherever the cap is at most 2^62 ns (146 years); beyond it each overflows its own
- * way, which the second table records.
+ * <p>The old formulas agreed wherever the cap is at most 2^62 ns (146 years), and this one gives the
+ * same there. Beyond it each overflowed its own way; this one stays exact (second table).
  */
 class BackoffTest {
+
+    private static final Duration MS_100 = Duration.ofMillis(100);
+    private static final Duration S_1 = Duration.ofSeconds(1);
 
     @ParameterizedTest(name = "base {0}, max {1}, attempt {2}, jitter {3} -> {4} ns")
     @CsvSource({
@@ -72,45 +75,85 @@ class BackoffTest {
             "PT5S,    PT1S,   64,   1.0,   1000000000",
             "PT5S,    PT1S,   1000, 1.0,   1000000000",
     })
-    void bothFormulasGiveTheSameDelay(Duration base, Duration max, int attempt, double jitter, long nanos)
-            throws ReflectiveOperationException {
-        assertThat(policyFormula(base, max, attempt, jitter)).as("policy.Backoff").isEqualTo(nanos);
-        assertThat(invalidationFormula(base, max, attempt, jitter)).as("invalidation.Backoff").isEqualTo(nanos);
+    void givesWhatBothOldFormulasGave(Duration base, Duration max, int attempt, double jitter, long nanos) {
+        assertThat(Backoff.nanos(base, max, attempt, () -> jitter)).as("as route retries call it").isEqualTo(nanos);
+        assertThat(new Backoff(base, max, () -> jitter).delayNanos(attempt)).as("as the drainer calls it")
+                .isEqualTo(nanos);
     }
 
-    /** Caps above 2^62 ns: policy's doubling overflows to a negative or zero delay; invalidation's guard gives up early. */
-    @ParameterizedTest(name = "base {0}, max {1}, attempt {2}, jitter {3} -> policy {4}, invalidation {5}")
+    /**
+     * Caps above 2^62 ns: the old policy formula's doubling overflowed to a negative or zero delay, the
+     * old invalidation guard returned the cap one doubling early. Kept for the record; now exact.
+     */
+    @ParameterizedTest(name = "base {0}, max {1}, attempt {2}, jitter {3} -> {6} (policy was {4}, invalidation {5})")
     @CsvSource({
-            "PT0.000000001S, PT9223372036.854775807S, 63,   1.0, 4611686018427387904,  9223372036854775807",
-            "PT0.000000001S, PT9223372036.854775807S, 64,   1.0, -9223372036854775808, 9223372036854775807",
-            "PT0.000000001S, PT9223372036.854775807S, 64,   0.5, -4611686018427387904, 4611686018427387904",
-            "PT0.000000001S, PT9223372036.854775807S, 1000, 1.0, 0,                    9223372036854775807",
-            "PT0.05S,        PT9223372036.854775807S, 38,   1.0, 6871947673600000000,  9223372036854775807",
-            "PT0.05S,        PT9223372036.854775807S, 39,   1.0, -4702848726509551616, 9223372036854775807",
-            "PT0.05S,        PT9223372036.854775807S, 1000, 0.5, 0,                    4611686018427387904",
+            "PT0.000000001S, PT9223372036.854775807S, 63,   1.0, 4611686018427387904,  9223372036854775807, 4611686018427387904",
+            "PT0.000000001S, PT9223372036.854775807S, 64,   1.0, -9223372036854775808, 9223372036854775807, 9223372036854775807",
+            "PT0.000000001S, PT9223372036.854775807S, 64,   0.5, -4611686018427387904, 4611686018427387904, 4611686018427387904",
+            "PT0.000000001S, PT9223372036.854775807S, 1000, 1.0, 0,                    9223372036854775807, 9223372036854775807",
+            "PT0.05S,        PT9223372036.854775807S, 38,   1.0, 6871947673600000000,  9223372036854775807, 6871947673600000000",
+            "PT0.05S,        PT9223372036.854775807S, 39,   1.0, -4702848726509551616, 9223372036854775807, 9223372036854775807",
+            "PT0.05S,        PT9223372036.854775807S, 1000, 0.5, 0,                    4611686018427387904, 4611686018427387904",
     })
-    void beyondTwoToTheSixtySecondNanosTheyDisagree(Duration base, Duration max, int attempt, double jitter,
-            long policyNanos, long invalidationNanos) throws ReflectiveOperationException {
-        assertThat(policyFormula(base, max, attempt, jitter)).as("policy.Backoff").isEqualTo(policyNanos);
-        assertThat(invalidationFormula(base, max, attempt, jitter)).as("invalidation.Backoff")
-                .isEqualTo(invalidationNanos);
+    void beyondTwoToTheSixtySecondNanosItStaysExact(Duration base, Duration max, int attempt, double jitter,
+            long policyWas, long invalidationWas, long nanos) {
+        assertThat(Backoff.nanos(base, max, attempt, () -> jitter)).isEqualTo(nanos);
+        assertThat(new Backoff(base, max, () -> jitter).delayNanos(attempt)).isEqualTo(nanos);
     }
 
-    private static long policyFormula(Duration base, Duration max, int attempt, double jitter)
-            throws ReflectiveOperationException {
-        Method nanos = Class.forName("io.mistguard.proxy.policy.Backoff")
-                .getDeclaredMethod("nanos", Duration.class, Duration.class, int.class, DoubleSupplier.class);
-        nanos.setAccessible(true);
-        return (long) nanos.invoke(null, base, max, attempt, (DoubleSupplier) () -> jitter);
+    /** Removing the overflow guard in ceilingNanos makes this fail (a wrapped shift, or x << 64 == x). */
+    @ParameterizedTest(name = "base {0}, max {1}")
+    @CsvSource({"PT0.05S, PT0.5S", "PT0.2S, PT5S", "PT0.000000001S, PT1S", "PT0.000000001S, PT9223372036.854775807S",
+                "PT1S, PT9223372036.854775807S", "PT2562047H, PT2562047H"})
+    void ceilingNeverShrinksNorPassesTheCapAtAnyAttemptCount(Duration base, Duration max) {
+        Backoff backoff = new Backoff(base, max, () -> 1.0);
+        long previous = 0;
+        for (int n = 1; n <= 100_000; n++) {
+            long ceiling = backoff.ceilingNanos(n);
+            assertThat(ceiling).as("attempt %d", n).isBetween(Math.max(previous, 1), max.toNanos());
+            previous = ceiling;
+        }
+        assertThat(previous).isEqualTo(max.toNanos());
+        for (int n : new int[] {Integer.MAX_VALUE / 2, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
+            assertThat(backoff.ceilingNanos(n)).as("attempt %d", n).isEqualTo(max.toNanos());
+            assertThat(backoff.delayNanos(n)).as("attempt %d", n).isEqualTo(max.toNanos());
+        }
     }
 
-    private static long invalidationFormula(Duration base, Duration max, int attempt, double jitter)
-            throws ReflectiveOperationException {
-        Class<?> type = Class.forName("io.mistguard.proxy.invalidation.Backoff");
-        Constructor<?> create = type.getDeclaredConstructor(Duration.class, Duration.class, DoubleSupplier.class);
-        create.setAccessible(true);
-        Method delay = type.getDeclaredMethod("delayNanos", int.class);
-        delay.setAccessible(true);
-        return (long) delay.invoke(create.newInstance(base, max, (DoubleSupplier) () -> jitter), attempt);
+    @ParameterizedTest(name = "failure {0}: ceiling {1} ms")
+    @CsvSource({"1, 100", "2, 200", "3, 400", "4, 800", "5, 1000", "6, 1000", "64, 1000", "2147483647, 1000"})
+    void ceilingDoublesPerFailureUpToTheCap(int failures, long ceilingMillis) {
+        Backoff backoff = new Backoff(MS_100, S_1, () -> 0.5);
+        assertThat(backoff.ceilingNanos(failures)).isEqualTo(Duration.ofMillis(ceilingMillis).toNanos());
+        assertThat(Backoff.ceilingNanos(MS_100, S_1, failures)).isEqualTo(Duration.ofMillis(ceilingMillis).toNanos());
+    }
+
+    @Test
+    void fullJitterSpansZeroToTheCeiling() {
+        assertThat(new Backoff(MS_100, S_1, () -> 0.0).delayNanos(3)).isZero();
+        assertThat(new Backoff(MS_100, S_1, () -> 0.25).delayNanos(3)).isEqualTo(MS_100.toNanos());
+        assertThat(new Backoff(MS_100, S_1, () -> 0.999).delayNanos(9))
+                .isLessThan(S_1.toNanos())
+                .isGreaterThan(Duration.ofMillis(990).toNanos());
+    }
+
+    @Test
+    void outOfRangeJitterIsClamped() {
+        assertThat(new Backoff(MS_100, S_1, () -> 7.0).delayNanos(1)).isEqualTo(MS_100.toNanos());
+        assertThat(new Backoff(MS_100, S_1, () -> -1.0).delayNanos(1)).isZero();
+        assertThat(Backoff.nanos(MS_100, S_1, 1, () -> 7.0)).isEqualTo(MS_100.toNanos());
+    }
+
+    @Test
+    void hugeInitialBackoffDoesNotOverflow() {
+        Duration huge = Duration.ofDays(365 * 200);
+        assertThat(new Backoff(huge, huge, () -> 0.5).ceilingNanos(3)).isEqualTo(huge.toNanos());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0S", "PT-1S"})
+    void baseAndMaxMustBePositive(Duration bad) {
+        assertThatThrownBy(() -> new Backoff(bad, S_1, () -> 0.5)).hasMessage("base: " + bad + " (expected: > 0)");
+        assertThatThrownBy(() -> Backoff.nanos(MS_100, bad, 1, () -> 0.5)).hasMessage("max: " + bad + " (expected: > 0)");
     }
 }
