@@ -3,7 +3,7 @@ package io.mistguard.proxy.cli;
 import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
 import io.mistguard.proxy.config.ProxyConfig;
-import io.mistguard.proxy.config.RouteRules;
+import io.mistguard.proxy.config.rules.RouteRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

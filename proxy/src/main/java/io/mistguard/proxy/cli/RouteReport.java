@@ -4,7 +4,7 @@ import io.mistguard.proxy.config.Durations;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.config.RouteMatch;
-import io.mistguard.proxy.config.WorstCase;
+import io.mistguard.proxy.config.rules.WorstCase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 public record Cidr(byte[] network, int prefixLength) {
 
-    static final String EXPECTED = "an IP address block like 127.0.0.0/8, 10.1.2.3/32 or ::1/128";
+    public static final String EXPECTED = "an IP address block like 127.0.0.0/8, 10.1.2.3/32 or ::1/128";
 
     public Cidr {
         requireNonNull(network, "network");

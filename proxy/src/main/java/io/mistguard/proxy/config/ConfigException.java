@@ -17,7 +17,11 @@ public final class ConfigException extends Exception {
 
     private final List<String> problems;
 
-    ConfigException(List<String> problems) {
+    /**
+     * @param problems one formatted line each, in file order; at least one. Public for the YAML
+     *                 binder ({@code config.yaml}), which collects them.
+     */
+    public ConfigException(List<String> problems) {
         super(String.join("\n", requireNonNull(problems, "problems")));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("problems: [] (expected: at least one)");

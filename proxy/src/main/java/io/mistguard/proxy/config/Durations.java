@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-    static final String EXPECTED = "a number with a unit, like 500ms, 5s, 1m";
+    public static final String EXPECTED = "a number with a unit, like 500ms, 5s, 1m";
 
     private static final Pattern SYNTAX = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|ms|s|m|h)");
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);

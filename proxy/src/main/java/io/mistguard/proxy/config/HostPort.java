@@ -11,6 +11,9 @@ import static java.util.Objects.requireNonNull;
  */
 public record HostPort(String host, int port) {
 
+    /** What a listen address looks like, for "(expected: …)" texts. */
+    public static final String EXPECTED = "host:port, like 127.0.0.1:4243, localhost:4243 or [::1]:4243";
+
     public HostPort {
         requireNonNull(host, "host");
         if (host.isEmpty()) {

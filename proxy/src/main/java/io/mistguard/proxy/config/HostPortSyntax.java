@@ -15,7 +15,6 @@ import io.netty.util.NetUtil;
 final class HostPortSyntax {
 
     static final int NO_DEFAULT_PORT = -1;
-    static final String EXPECTED = "host:port, like 127.0.0.1:4243, localhost:4243 or [::1]:4243";
 
     /** RFC 1123 labels: letters, digits and inner hyphens, at most 63 characters each. */
     private static final Pattern HOST_NAME =
@@ -97,7 +96,7 @@ final class HostPortSyntax {
     }
 
     private static IllegalArgumentException bad(String original, String what) {
-        String expected = original.contains("://") ? UpstreamUrl.EXPECTED : EXPECTED;
+        String expected = original.contains("://") ? UpstreamUrl.EXPECTED : HostPort.EXPECTED;
         return new IllegalArgumentException(quote(original) + ' ' + what + " (expected: " + expected + ')');
     }
 }

@@ -1,12 +1,13 @@
 package io.mistguard.proxy.config;
 
-import io.mistguard.proxy.invalidation.InvalidationConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The {@code invalidations:} section: how {@code invalidate_sessions} commands are queued and
- * delivered to Mist (design.md, "Session invalidations"). Immutable.
+ * delivered to Mist (design.md, "Session invalidations"). The invalidation queue takes this record
+ * as it is, so these defaults are the running ones, and {@code deploy/mistguard.yaml} states them.
+ * Immutable.
  *
  * @param batchSize          most stream names sent in one call to Mist
  * @param maxPendingNames    most distinct names held; beyond it a new name gets 503
@@ -15,7 +16,8 @@ import java.time.Duration;
  * @param maxBackoff         largest backoff ceiling (the delay is uniform below it)
  * @param pausedRecheck      how often a drainer paused by the open breaker asks again
  * @param checkpointInterval how often held names are written to {@code stateFile} (the kill -9 window)
- * @param stateFile          where held names survive a restart; {@code null} disables durability
+ * @param stateFile          where held names survive a restart, relative to the working directory when
+ *                           the queue starts; {@code null} disables durability
  * @param shutdownGrace      how long delivery continues on shutdown before the rest is written out
  */
 public record InvalidationsConfig(int batchSize, int maxPendingNames, Duration callTimeout,
@@ -23,7 +25,7 @@ public record InvalidationsConfig(int batchSize, int maxPendingNames, Duration c
                                   Duration checkpointInterval, Path stateFile, Duration shutdownGrace) {
 
     /** The bound on {@code batch_size}: a batch is one form body, which must stay far below max_body_bytes. */
-    static final int MAX_BATCH_SIZE = 1000;
+    public static final int MAX_BATCH_SIZE = 1000;
 
     private static final InvalidationsConfig DEFAULTS = new InvalidationsConfig(50, 10_000, Duration.ofSeconds(2),
             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -42,21 +44,14 @@ public record InvalidationsConfig(int batchSize, int maxPendingNames, Duration c
         Require.positive(pausedRecheck, "pausedRecheck");
         Require.positive(checkpointInterval, "checkpointInterval");
         Require.notNegative(shutdownGrace, "shutdownGrace");
+        if (stateFile != null && stateFile.getFileName() == null) {
+            throw new IllegalArgumentException("stateFile: " + stateFile + " (expected: a file path)");
+        }
     }
 
     /** Batches of 50, 10000 names, 2s per call, backoff 200ms..5s, checkpoint every 1s, 5s grace. */
     public static InvalidationsConfig defaults() {
         return DEFAULTS;
-    }
-
-    /**
-     * The queue core's view of these settings (everything but the call timeout, which the sender
-     * enforces), with the state file resolved against the working directory now, so that logs name
-     * it in full and a later change of directory cannot move it.
-     */
-    public InvalidationConfig queue() {
-        return new InvalidationConfig(batchSize, maxPendingNames, initialBackoff, maxBackoff, pausedRecheck,
-                checkpointInterval, stateFile == null ? null : stateFile.toAbsolutePath(), shutdownGrace);
     }
 
     /** Returns a copy that keeps its state in {@code file} ({@code null}: no state file). */

@@ -16,7 +16,7 @@ public record LimitsConfig(int maxInitialLineBytes, int maxHeaderBytes, long max
                            Duration clientIdleTimeout) {
 
     /** Bodies are aggregated into one Netty buffer, whose capacity is an {@code int}. */
-    static final long MAX_BODY_BYTES_LIMIT = Integer.MAX_VALUE;
+    public static final long MAX_BODY_BYTES_LIMIT = Integer.MAX_VALUE;
 
     private static final LimitsConfig DEFAULTS =
             new LimitsConfig(8 << 10, 16 << 10, 1L << 20, 10_000, Duration.ofSeconds(60));

@@ -22,7 +22,8 @@ public record LoggingConfig(boolean accessLog, Format format) {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        static Format parse(String text) {
+        /** Parses {@code text} or {@code json}; anything else is an error naming both. */
+        public static Format parse(String text) {
             for (Format f : values()) {
                 if (f.configName().equals(text)) {
                     return f;

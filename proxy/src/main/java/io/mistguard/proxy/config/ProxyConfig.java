@@ -28,7 +28,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
                           WebSocketConfig websocket) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
-    static final int MAX_IO_THREADS = 1024;
+    public static final int MAX_IO_THREADS = 1024;
 
     private static final ProxyConfig DEFAULTS =
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),

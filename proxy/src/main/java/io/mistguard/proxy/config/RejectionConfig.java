@@ -12,7 +12,8 @@ import java.time.Duration;
  */
 public record RejectionConfig(int status, Duration retryAfter) {
 
-    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(1);
+    /** catalyst-api sleeps for {@code Retry-After} uncapped: never more than this. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(1);
 
     public static final RejectionConfig DEFAULTS = new RejectionConfig(503, MAX_RETRY_AFTER);
 

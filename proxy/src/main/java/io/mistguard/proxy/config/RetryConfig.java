@@ -21,7 +21,8 @@ import java.time.Duration;
 public record RetryConfig(int attempts, Duration backoffBase, Duration backoffMax, double budgetRatio,
                           int budgetMinRetries, Duration budgetWindow) {
 
-    static final int MAX_ATTEMPTS = 10;
+    /** The most attempts a route may make. */
+    public static final int MAX_ATTEMPTS = 10;
 
     public static final RetryConfig NONE = new RetryConfig(1, Duration.ofMillis(50), Duration.ofMillis(500), 0.1, 3,
                                                            Duration.ofSeconds(10));

@@ -18,7 +18,7 @@ public enum RouteKind {
     /** Everything else (web UI, unknown paths): forwarded once with the route's budget. */
     PASSTHROUGH;
 
-    static final String EXPECTED = Arrays.stream(values()).map(RouteKind::configName)
+    public static final String EXPECTED = Arrays.stream(values()).map(RouteKind::configName)
                                          .collect(Collectors.joining(", ", "one of: ", ""));
 
     /** The name used in the config file, e.g. {@code read}. */
@@ -31,7 +31,12 @@ public enum RouteKind {
         return this == READ;
     }
 
-    static RouteKind parse(String text) {
+    /**
+     * Parses a kind as the config file writes it.
+     *
+     * @throws IllegalArgumentException naming the kinds there are
+     */
+    public static RouteKind parse(String text) {
         for (RouteKind kind : values()) {
             if (kind.configName().equals(text)) {
                 return kind;

@@ -17,7 +17,7 @@ public record UpstreamConfig(String host, int port, Duration connectTimeout, int
                              Duration idleTimeout, long maxResponseBytes) {
 
     /** Responses are aggregated into one Netty buffer, whose capacity is an {@code int}. */
-    static final long MAX_RESPONSE_BYTES_LIMIT = Integer.MAX_VALUE;
+    public static final long MAX_RESPONSE_BYTES_LIMIT = Integer.MAX_VALUE;
 
     private static final UpstreamConfig DEFAULTS =
             new UpstreamConfig("127.0.0.1", 4242, Duration.ofSeconds(1), 32, Duration.ofSeconds(30), 64L << 20);

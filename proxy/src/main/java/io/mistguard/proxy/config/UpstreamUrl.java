@@ -9,9 +9,9 @@ import static io.mistguard.proxy.config.Quotes.quote;
  * because mistguard forwards the caller's path and query unchanged; a path here would silently
  * be ignored, which is worse than an error.
  */
-final class UpstreamUrl {
+public final class UpstreamUrl {
 
-    static final String EXPECTED = "http://host[:port], like http://127.0.0.1:4242";
+    public static final String EXPECTED = "http://host[:port], like http://127.0.0.1:4242";
 
     private UpstreamUrl() {}
 
@@ -20,7 +20,7 @@ final class UpstreamUrl {
      *
      * @throws IllegalArgumentException with a message for the operator, naming what was expected
      */
-    static HostPort parse(String url) {
+    public static HostPort parse(String url) {
         int sep = url.indexOf("://");
         if (sep < 0) {
             throw bad(url, "is not an http URL");

@@ -16,7 +16,7 @@ import java.time.Duration;
 public record WebSocketConfig(Duration handshakeTimeout, Duration idleTimeout, int maxOpen) {
 
     /** Mist refuses descriptors past 1024: a bound well below that, leaving room for everything else. */
-    static final int MAX_OPEN_LIMIT = 1000;
+    public static final int MAX_OPEN_LIMIT = 1000;
 
     private static final WebSocketConfig DEFAULTS =
             new WebSocketConfig(Duration.ofSeconds(5), Duration.ofMinutes(5), 64);

@@ -1,5 +1,7 @@
 package io.mistguard.proxy.invalidation;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.time.Backoff;
 import io.mistguard.proxy.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +42,7 @@ final class Drainer {
     private int failures;
 
     Drainer(PendingSet pending, InvalidationSender sender, BooleanSupplier mayCall, Scheduler scheduler,
-            Backoff backoff, InvalidationConfig config, InvalidationCounters counters) {
+            Backoff backoff, InvalidationsConfig config, InvalidationCounters counters) {
         this.pending = pending;
         this.sender = sender;
         this.mayCall = mayCall;

@@ -1,5 +1,7 @@
 package io.mistguard.proxy.invalidation;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.time.Backoff;
 import io.mistguard.proxy.time.Scheduler;
 import io.mistguard.proxy.time.Ticker;
 import java.io.IOException;
@@ -27,7 +29,7 @@ public final class InvalidationQueue {
 
     private static final Logger log = LoggerFactory.getLogger(InvalidationQueue.class);
 
-    private final InvalidationConfig config;
+    private final InvalidationsConfig config;
     private final PendingSet pending;
     private final Drainer drainer;
     private final Checkpointer checkpointer;
@@ -37,7 +39,7 @@ public final class InvalidationQueue {
     private final CompletableFuture<ShutdownReport> shutdownResult = new CompletableFuture<>();
 
     /** Wires the parts; {@link InvalidationQueueBuilder#start()} then replays and starts them. */
-    InvalidationQueue(InvalidationConfig config, InvalidationSender sender, Scheduler scheduler,
+    InvalidationQueue(InvalidationsConfig config, InvalidationSender sender, Scheduler scheduler,
             Ticker ticker, BooleanSupplier mayCall, DoubleSupplier jitter, StateFile stateFile) {
         this.config = config;
         this.counters = new InvalidationCounters();
@@ -49,8 +51,11 @@ public final class InvalidationQueue {
         this.stateFile = stateFile;
     }
 
-    /** Starts configuring a queue; {@link InvalidationQueueBuilder#start()} creates it. */
-    public static InvalidationQueueBuilder builder(InvalidationConfig config, InvalidationSender sender,
+    /**
+     * Starts configuring a queue; {@link InvalidationQueueBuilder#start()} creates it. The queue reads
+     * every setting of {@code config} but {@code callTimeout}, which the sender enforces.
+     */
+    public static InvalidationQueueBuilder builder(InvalidationsConfig config, InvalidationSender sender,
             Scheduler scheduler) {
         return new InvalidationQueueBuilder(config, sender, scheduler);
     }
@@ -110,10 +115,10 @@ public final class InvalidationQueue {
         try {
             checkpointer.writeFinal(remaining);
             shutdownResult.complete(new ShutdownReport(drained || remaining.isEmpty(), remaining,
-                    config.stateFile()));
+                    stateFile.path()));
         } catch (IOException | RuntimeException e) {
             log.error("could not write {} undelivered stream(s) to {}: {}", remaining.size(),
-                    config.stateFile(), remaining, e);
+                    stateFile.path(), remaining, e);
             shutdownResult.completeExceptionally(e);
         }
     }

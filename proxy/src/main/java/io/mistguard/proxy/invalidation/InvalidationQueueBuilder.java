@@ -2,6 +2,7 @@ package io.mistguard.proxy.invalidation;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.time.Scheduler;
 import io.mistguard.proxy.time.Ticker;
 import java.time.Clock;
@@ -19,7 +20,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class InvalidationQueueBuilder {
 
-    private final InvalidationConfig config;
+    private final InvalidationsConfig config;
     private final InvalidationSender sender;
     private final Scheduler scheduler;
     private Ticker ticker = Ticker.system();
@@ -27,7 +28,7 @@ public final class InvalidationQueueBuilder {
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private Clock wallClock = Clock.systemUTC();
 
-    InvalidationQueueBuilder(InvalidationConfig config, InvalidationSender sender, Scheduler scheduler) {
+    InvalidationQueueBuilder(InvalidationsConfig config, InvalidationSender sender, Scheduler scheduler) {
         this.config = requireNonNull(config, "config");
         this.sender = requireNonNull(sender, "sender");
         this.scheduler = requireNonNull(scheduler, "scheduler");

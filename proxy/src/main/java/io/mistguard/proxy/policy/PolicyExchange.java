@@ -5,6 +5,7 @@ import io.mistguard.proxy.config.RetryConfig;
 import io.mistguard.proxy.exchange.Decisions;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.time.Backoff;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.upstream.UpstreamException;
 import io.mistguard.proxy.upstream.UpstreamFailure;

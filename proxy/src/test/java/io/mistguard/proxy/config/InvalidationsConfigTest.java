@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The {@code invalidations:} section: every key, the empty state file and positioned problems. */
 class InvalidationsConfigTest {
 
+    private static final Duration S = Duration.ofSeconds(1);
+
     @Test
     void everyKeyIsBound() throws ConfigException {
         InvalidationsConfig c = ConfigLoader.parse("""
@@ -28,9 +30,6 @@ class InvalidationsConfigTest {
         assertThat(c).isEqualTo(new InvalidationsConfig(7, 99, Duration.ofMillis(300), Duration.ofMillis(10),
                 Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(250), Path.of("var/inval.state"),
                 Duration.ZERO));
-        assertThat(c.queue().batchSize()).isEqualTo(7);
-        assertThat(c.queue().stateFile()).as("resolved against the working directory")
-                .isEqualTo(Path.of("var/inval.state").toAbsolutePath());
     }
 
     @Test
@@ -39,6 +38,35 @@ class InvalidationsConfigTest {
         assertThat(InvalidationsConfig.defaults().stateFile()).isEqualTo(Path.of("mistguard-invalidations.state"));
         assertThat(ConfigLoader.parse("invalidations:\n  state_file: \"\"\n", "t.yaml").invalidations().stateFile())
                 .isNull();
+    }
+
+    /** The documented defaults ({@code deploy/mistguard.yaml}, README) are the ones the queue runs with. */
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        assertThat(InvalidationsConfig.defaults()).isEqualTo(new InvalidationsConfig(50, 10_000, Duration.ofSeconds(2),
+                Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Path.of("mistguard-invalidations.state"), Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void recordRejectsWhatTheQueueCannotRunWith() {
+        assertThatThrownBy(() -> new InvalidationsConfig(0, 1, S, S, S, S, S, null, S))
+                .hasMessage("batchSize: 0 (expected: from 1 to 1000)");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, -1, S, S, S, S, S, null, S))
+                .hasMessage("maxPendingNames: -1 (expected: >= 1)");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, 1, S, Duration.ZERO, S, S, S, null, S))
+                .hasMessage("initialBackoff: 0s (expected: > 0)");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, 1, S, S.multipliedBy(2), S, S, S, null, S))
+                .hasMessage("maxBackoff: 1s (expected: >= initialBackoff 2s)");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, 1, S, S, S, null, S, null, S))
+                .isInstanceOf(NullPointerException.class).hasMessage("pausedRecheck");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, 1, S, S, S, S, S.negated(), null, S))
+                .hasMessage("checkpointInterval: -1s (expected: > 0)");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, 1, S, S, S, S, S, null, S.negated()))
+                .hasMessage("shutdownGrace: -1s (expected: >= 0)");
+        assertThatThrownBy(() -> new InvalidationsConfig(1, 1, S, S, S, S, S, Path.of("/"), S))
+                .hasMessage("stateFile: / (expected: a file path)");
+        assertThat(new InvalidationsConfig(1, 1, S, S, S, S, S, null, Duration.ZERO).shutdownGrace()).isZero();
     }
 
     @Test

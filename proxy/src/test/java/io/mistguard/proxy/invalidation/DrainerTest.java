@@ -2,6 +2,7 @@ package io.mistguard.proxy.invalidation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.time.ManualClock;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Test;
 /** The drainer's scheduling, driven through {@link InvalidationQueue} on fake time. */
 class DrainerTest {
 
+    /** Enforced by the sender, which these tests script; the queue itself never reads it. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofMillis(800);
     private static final Duration RECHECK = Duration.ofSeconds(1);
@@ -21,7 +25,7 @@ class DrainerTest {
     private final ScriptedSender sender = new ScriptedSender();
     private final AtomicBoolean breakerClosed = new AtomicBoolean(true);
     private final InvalidationQueue queue = InvalidationQueue
-            .builder(new InvalidationConfig(2, 100, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
+            .builder(new InvalidationsConfig(2, 100, CALL_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
                     Duration.ofSeconds(5), null, Duration.ofSeconds(3)), sender, clock)
             .ticker(clock)
             .mayCall(breakerClosed::get)
@@ -145,7 +149,7 @@ class DrainerTest {
     void breakerThatThrowsDoesNotStallTheDrainer() {
         AtomicInteger checks = new AtomicInteger();
         InvalidationQueue guarded = InvalidationQueue
-                .builder(new InvalidationConfig(10, 10, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
+                .builder(new InvalidationsConfig(10, 10, CALL_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
                         Duration.ofSeconds(5), null, Duration.ZERO), sender, clock)
                 .ticker(clock)
                 .mayCall(() -> {
@@ -168,7 +172,7 @@ class DrainerTest {
     void senderThatThrowsOrReturnsNullCountsAsAFailedCall() {
         AtomicInteger attempts = new AtomicInteger();
         InvalidationQueue broken = InvalidationQueue
-                .builder(new InvalidationConfig(10, 10, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
+                .builder(new InvalidationsConfig(10, 10, CALL_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF, RECHECK,
                         Duration.ofSeconds(5), null, Duration.ZERO), names -> {
                             int attempt = attempts.incrementAndGet();
                             if (attempt == 1) {

@@ -2,6 +2,7 @@ package io.mistguard.proxy.invalidation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.time.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Checkpoints, shutdown grace and replay on restart, through {@link InvalidationQueue}. */
 class DurabilityTest {
 
+    /** Enforced by the sender, which these tests script; the queue itself never reads it. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Duration CHECKPOINT = Duration.ofSeconds(5);
     private static final Duration GRACE = Duration.ofSeconds(3);
 
@@ -28,7 +32,7 @@ class DurabilityTest {
     private final ScriptedSender sender = new ScriptedSender();
 
     private InvalidationQueue start(ScriptedSender sender) {
-        InvalidationConfig config = new InvalidationConfig(2, 100, Duration.ofMillis(100),
+        InvalidationsConfig config = new InvalidationsConfig(2, 100, CALL_TIMEOUT, Duration.ofMillis(100),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), CHECKPOINT, dir.resolve("inval.state"), GRACE);
         return InvalidationQueue.builder(config, sender, clock).ticker(clock).jitter(() -> 0.5)
                 .wallClock(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC)).start();
@@ -74,6 +78,21 @@ class DurabilityTest {
         assertThat(dir.resolve("inval.state")).doesNotExist();
         assertThat(queue.offer("video+c")).isEqualTo(OfferOutcome.REJECTED_SHUTDOWN);
         assertThat(queue.shutdown()).isSameAs(done);
+    }
+
+    /** A relative state file is resolved when the queue starts, so the report (and the logs) name it in full. */
+    @Test
+    void relativeStateFileIsReportedInFull() {
+        Path relative = Path.of("target", "durability-relative.state"); // surefire runs in the module directory
+        InvalidationsConfig config = new InvalidationsConfig(2, 100, CALL_TIMEOUT, Duration.ofMillis(100),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), CHECKPOINT, relative, GRACE);
+        InvalidationQueue queue = InvalidationQueue.builder(config, sender, clock).ticker(clock).start();
+
+        CompletableFuture<ShutdownReport> done = queue.shutdown().toCompletableFuture();
+        clock.runDue();
+
+        assertThat(done).isCompletedWithValue(new ShutdownReport(true, List.of(), relative.toAbsolutePath()));
+        assertThat(relative).doesNotExist();
     }
 
     @Test

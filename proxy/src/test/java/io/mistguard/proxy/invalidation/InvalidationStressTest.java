@@ -2,6 +2,7 @@ package io.mistguard.proxy.invalidation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.time.Scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InvalidationStressTest {
 
+    /** Enforced by the sender, which these tests script; the queue itself never reads it. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
     private static final int PRODUCERS = 8;
     private static final int OFFERS_PER_PRODUCER = 20_000;
     private static final int NAMES = 500;
@@ -60,8 +64,9 @@ class InvalidationStressTest {
     @Timeout(60)
     void everyAcceptedNameIsDeliveredAfterItsLastAcceptanceAndNeverTwiceInFlight() throws Exception {
         CheckingSender sender = new CheckingSender();
-        InvalidationConfig config = new InvalidationConfig(32, 300, Duration.ofMillis(1), Duration.ofMillis(5),
-                Duration.ofMillis(1), Duration.ofMillis(10), dir.resolve("inval.state"), Duration.ofSeconds(20));
+        InvalidationsConfig config = new InvalidationsConfig(32, 300, CALL_TIMEOUT, Duration.ofMillis(1),
+                Duration.ofMillis(5), Duration.ofMillis(1), Duration.ofMillis(10), dir.resolve("inval.state"),
+                Duration.ofSeconds(20));
         InvalidationQueue queue = InvalidationQueue.builder(config, sender, Scheduler.of(drainerThreads))
                 .mayCall(() -> ThreadLocalRandom.current().nextInt(20) != 0) // breaker open 5% of the time
                 .start();

@@ -2,6 +2,7 @@ package io.mistguard.proxy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.time.Backoff;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;

@@ -55,7 +55,7 @@ public final class InvalidationService {
         });
         executor.setRemoveOnCancelPolicy(true); // cancelled backoff and deadline timers must not pile up
         try {
-            InvalidationQueue queue = InvalidationQueue.builder(config.queue(), sender, Scheduler.of(executor))
+            InvalidationQueue queue = InvalidationQueue.builder(config, sender, Scheduler.of(executor))
                     .mayCall(mayCall).start();
             return new InvalidationService(config, executor, queue);
         } catch (RuntimeException e) {

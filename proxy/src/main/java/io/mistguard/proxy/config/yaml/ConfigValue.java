@@ -1,8 +1,11 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static io.mistguard.proxy.config.Quotes.quote;
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.UpstreamUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,13 +112,13 @@ final class ConfigValue {
     Optional<Long> asByteSize(long min, long max) {
         return scalar("a byte size", ByteSizes.EXPECTED, text -> {
             long bytes = ByteSizes.parse(text);
-            Bounds.checkBytes(bytes, min, max, text);
+            ByteSizes.checkRange(bytes, min, max, text);
             return bytes;
         });
     }
 
     Optional<HostPort> asHostPort() {
-        return scalar("a host:port", HostPortSyntax.EXPECTED, HostPort::parse);
+        return scalar("a host:port", HostPort.EXPECTED, HostPort::parse);
     }
 
     /** Reads an upstream URL ({@code http://host[:port]}) into the address it points at. */

@@ -1,7 +1,11 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.config.ConfigException;
+import io.mistguard.proxy.config.ConfigLoader;
+import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.TrustedPeers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

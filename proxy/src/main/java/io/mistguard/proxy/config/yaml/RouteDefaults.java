@@ -1,5 +1,7 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
+import io.mistguard.proxy.config.RejectionConfig;
+import io.mistguard.proxy.config.RetryConfig;
 import java.time.Duration;
 
 /**

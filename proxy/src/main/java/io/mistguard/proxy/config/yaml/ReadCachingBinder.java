@@ -1,5 +1,9 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.ReadCaching;
+import io.mistguard.proxy.config.RouteKind;
+import io.mistguard.proxy.config.RouteMatch;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,5 +1,17 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
+import io.mistguard.proxy.config.AdmissionConfig;
+import io.mistguard.proxy.config.BreakerConfig;
+import io.mistguard.proxy.config.CacheConfig;
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.Quotes;
+import io.mistguard.proxy.config.ReadCaching;
+import io.mistguard.proxy.config.RejectionConfig;
+import io.mistguard.proxy.config.RetryConfig;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.config.RouteKind;
+import io.mistguard.proxy.config.RouteMatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,8 +1,9 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static io.mistguard.proxy.config.Quotes.quote;
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.config.HostPort;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

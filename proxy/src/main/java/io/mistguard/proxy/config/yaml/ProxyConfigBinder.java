@@ -1,5 +1,16 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
+import io.mistguard.proxy.config.AdminConfig;
+import io.mistguard.proxy.config.Cidr;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.config.LimitsConfig;
+import io.mistguard.proxy.config.LoggingConfig;
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.TrustedPeers;
+import io.mistguard.proxy.config.UpstreamConfig;
+import io.mistguard.proxy.config.WebSocketConfig;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,8 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.config.ConfigException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,8 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
+import io.mistguard.proxy.config.CommandText;
+import io.mistguard.proxy.config.Quotes;
+import io.mistguard.proxy.config.RouteMatch;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;

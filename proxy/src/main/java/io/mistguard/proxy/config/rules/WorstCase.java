@@ -1,5 +1,9 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.rules;
 
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.RetryConfig;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.time.Backoff;
 import java.time.Duration;
 
 /**
@@ -22,8 +26,8 @@ public record WorstCase(Duration queueWait, int attempts, Duration backoff, Dura
         RetryConfig retry = route.retry();
         Duration backoff = Duration.ZERO;
         for (int n = 1; n < retry.attempts(); n++) {
-            // Backoff.nanos: before retry n, at most min(max, base * 2^(n-1)).
-            backoff = backoff.plus(min(retry.backoffMax(), retry.backoffBase().multipliedBy(1L << (n - 1))));
+            // The longest wait before retry n: the ceiling of the backoff the route retries with.
+            backoff = backoff.plusNanos(Backoff.ceilingNanos(retry.backoffBase(), retry.backoffMax(), n));
         }
         Duration sum = queue.plus(route.perTryTimeout().multipliedBy(retry.attempts())).plus(backoff);
         return new WorstCase(queue, retry.attempts(), backoff, sum, min(sum, route.timeout()));

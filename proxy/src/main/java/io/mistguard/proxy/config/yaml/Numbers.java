@@ -1,6 +1,8 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static io.mistguard.proxy.config.Quotes.quote;
+
+import io.mistguard.proxy.config.Bounds;
 
 /**
  * Parses whole numbers within bounds. Underscores are allowed as digit separators
@@ -27,7 +29,10 @@ final class Numbers {
             throw new IllegalArgumentException(quote(text) + " is not a whole number (expected: " +
                                                expected(min, max) + ')');
         }
-        Bounds.check(value, min, max, text);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(quote(text) + " is out of range (expected: " +
+                                               Bounds.violated(value, min, max) + ')');
+        }
         return value;
     }
 }

@@ -1,4 +1,8 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
+
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.ProxyConfig;
 
 /**
  * Rules that involve more than one key, run once every key is valid on its own (otherwise a

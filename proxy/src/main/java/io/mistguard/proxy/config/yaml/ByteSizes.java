@@ -1,4 +1,4 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
 import static io.mistguard.proxy.config.Quotes.quote;
 
@@ -50,6 +50,20 @@ final class ByteSizes {
             throw new IllegalArgumentException(quote(text) + " is not a whole number of bytes (expected: " +
                                                EXPECTED + ')');
         }
+    }
+
+    /**
+     * Checks that {@code bytes}, parsed from {@code text}, is within {@code min..max}, stating the
+     * range in byte units.
+     *
+     * @throws IllegalArgumentException with a message for the operator, naming what was expected
+     */
+    static void checkRange(long bytes, long min, long max, String text) {
+        if (bytes >= min && bytes <= max) {
+            return;
+        }
+        String range = max == Long.MAX_VALUE ? ">= " + format(min) : "from " + format(min) + " to " + format(max);
+        throw new IllegalArgumentException(quote(text) + " is out of range (expected: " + range + ')');
     }
 
     /** Prints {@code bytes} with the largest unit that represents it exactly, else as a plain number. */

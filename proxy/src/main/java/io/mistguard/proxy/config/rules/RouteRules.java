@@ -1,6 +1,12 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.rules;
 
 import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.config.CommandText;
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.config.RouteKind;
+import io.mistguard.proxy.config.RouteMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

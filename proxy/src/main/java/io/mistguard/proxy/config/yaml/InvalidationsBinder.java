@@ -1,5 +1,8 @@
-package io.mistguard.proxy.config;
+package io.mistguard.proxy.config.yaml;
 
+import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.config.Quotes;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,0 +1,98 @@
+package io.mistguard.proxy.config.yaml;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mistguard.proxy.config.ConfigException;
+import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.Quotes;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * The steps behind {@link io.mistguard.proxy.config.ConfigLoader}: read, compose, bind, check across
+ * keys, and either return a validated {@link ProxyConfig} or throw one {@link ConfigException} with
+ * every problem found.
+ *
+ * <p>The only public type of this package, and only for that facade: code outside
+ * {@code io.mistguard.proxy.config} calls {@code ConfigLoader}, never this. Stateless; safe to call
+ * from any thread.
+ */
+public final class YamlConfigLoader {
+
+    private YamlConfigLoader() {}
+
+    /** Loads {@code file}; problems name it as given, so relative paths stay short. */
+    public static ProxyConfig load(Path file) throws ConfigException {
+        requireNonNull(file, "file");
+        Problems problems = new Problems(file.toString());
+        Optional<String> text = read(file, problems);
+        problems.throwIfAny();
+        return parse(text.orElseThrow(), problems);
+    }
+
+    /** Parses {@code yaml}, naming it {@code sourceName} in problems. */
+    public static ProxyConfig parse(String yaml, String sourceName) throws ConfigException {
+        requireNonNull(yaml, "yaml");
+        return parse(yaml, new Problems(requireNonNull(sourceName, "sourceName")));
+    }
+
+    private static ProxyConfig parse(String yaml, Problems problems) throws ConfigException {
+        Optional<Node> root = YamlSource.compose(yaml, problems);
+        problems.throwIfAny();
+        ConfigMapping mapping = rootMapping(root, problems);
+        ProxyConfig config = mapping.bind(ProxyConfigBinder::bind);
+        // Cross-field checks only see valid keys: a default standing in for a bad value would
+        // otherwise be blamed in a second, confusing problem.
+        problems.throwIfAny();
+        ConfigChecks.check(config, mapping);
+        problems.throwIfAny();
+        return config;
+    }
+
+    private static ConfigMapping rootMapping(Optional<Node> root, Problems problems) {
+        if (root.isEmpty()) {
+            return ConfigMapping.empty(Optional.empty(), "", problems);
+        }
+        Node node = root.get();
+        if (node instanceof MappingNode mapping) {
+            return ConfigMapping.of(mapping, "", problems);
+        }
+        if (node instanceof ScalarNode && Tag.NULL.equals(node.getTag())) {
+            return ConfigMapping.empty(node, "", problems);
+        }
+        String found = node instanceof ScalarNode scalar ? Quotes.quote(scalar.getValue()) : "a list";
+        problems.add(node, "", "the top level is " + found +
+                               " (expected: a mapping of settings, like listen: 127.0.0.1:4243)");
+        return ConfigMapping.empty(node, "", problems);
+    }
+
+    private static Optional<String> read(Path file, Problems problems) {
+        if (Files.isDirectory(file)) {
+            problems.addFileProblem("is a directory (expected: a YAML file)");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            problems.addFileProblem("file not found");
+        } catch (AccessDeniedException e) {
+            problems.addFileProblem("permission denied");
+        } catch (CharacterCodingException e) {
+            problems.addFileProblem("is not UTF-8 text");
+        } catch (IOException e) {
+            problems.addFileProblem("cannot be read: " + e);
+        }
+        return Optional.empty();
+    }
+}
