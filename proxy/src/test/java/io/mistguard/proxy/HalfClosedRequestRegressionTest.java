@@ -86,4 +86,22 @@ class HalfClosedRequestRegressionTest {
             }
         }
     }
+
+    /**
+     * A half-closing client of a slow Mist gets an interim 100 Continue (the probe that tells a gone
+     * client from a waiting one) and then its answer.
+     */
+    @Test
+    void halfClosedClientOfASlowMistGetsItsAnswerAfterTheProbe() throws Exception {
+        MIST.get().faults().add(io.mistguard.sim.fault.FaultRule.any().delay(Duration.ofMillis(700)).times(1));
+        try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofSeconds(5));
+             RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+            client.send(RawHttpConnection.formCommand("/", MistCommands.GET_STATE));
+            Thread.sleep(50); // a FIN well after the request: taken as a possible disconnect, so probed
+            client.shutdownOutput();
+            RawHttpConnection.Response answer = client.readFinal();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"local\":true");
+        }
+    }
 }

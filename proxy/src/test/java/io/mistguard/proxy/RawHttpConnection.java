@@ -69,6 +69,17 @@ final class RawHttpConnection implements AutoCloseable {
         return read(true);
     }
 
+    /** Reads the final answer, skipping interim 1xx ones (each a head without a body). */
+    Response readFinal() throws IOException {
+        Response answer;
+        while ((answer = read(false)).status() < 200) {
+            // an interim answer: its head was all of it
+        }
+        String length = answer.headers().get("content-length");
+        byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
+        return new Response(answer.status(), answer.headers(), new String(body, StandardCharsets.UTF_8));
+    }
+
     /** Reads the status line and headers of an answer that has no body (to a HEAD). */
     Response readHead() throws IOException {
         return read(false);

@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
  *       {@link #WITH_REQUEST_NANOS} of the request being handed on — is a half-close: such clients
  *       send it right after the request. The answer is written, then the connection is closed
  *       (HAProxy's default, without {@code abortonclose}).
- *   <li>A later FIN on HTTP/1.1 is probed with an interim {@code 100 Continue}, which RFC 9110
- *       §15.2 lets a server send before a final answer and requires every HTTP/1.1 client to accept:
- *       a client that still reads skips it and gets its answer; one that closed answers with a reset,
- *       which the kernel records ({@link TcpState#ended}) and a few checks after the probe turn into
- *       a close, cancelling the exchange like any other caller that went away.
+ *   <li>A later FIN on HTTP/1.1, while the answer is still not there {@link #PROBE_AFTER_MS} later,
+ *       is probed with an interim {@code 100 Continue}, which RFC 9110 §15.2 lets a server send
+ *       before a final answer and requires every HTTP/1.1 client to accept: a client that still reads
+ *       skips it and gets its answer; one that closed answers with a reset, which the kernel records
+ *       ({@link TcpState#ended}) and a few checks after the probe turn into a close, cancelling the
+ *       exchange like any other caller that went away. Answers that come sooner need no probe, so a
+ *       waiting client sees one only when Mist is slow, and a gone one holds its upstream work for
+ *       that long at most.
  *   <li>HTTP/1.0 must not be sent a 1xx (RFC 9110 §15.2), so a later FIN there is taken as a
  *       half-close as well: the answer is written, and upstream work stays bounded by the route.
  * </ul>
@@ -35,6 +38,8 @@ final class ClientHalfClose {
 
     /** How soon after its request is handed on a FIN still counts as part of it. */
     static final long WITH_REQUEST_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
+    /** How long a late FIN waits for the answer before the client is probed. */
+    static final long PROBE_AFTER_MS = 200;
     /** When to look for the reset after a probe went out. */
     private static final long[] CHECKS_MS = {2, 20, 200, 1000};
 

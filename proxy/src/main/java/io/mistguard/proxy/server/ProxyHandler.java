@@ -253,8 +253,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             } else if (exchange != null
                     && ClientHalfClose.probes(sameLoopPass, System.nanoTime() - handedOnNanos, requestVersion)) {
                 // A closed client answers the probe with a reset: the connection closes and the
-                // exchange is cancelled (channelInactive). A waiting one skips it.
-                ClientHalfClose.probe(ctx);
+                // exchange is cancelled (channelInactive). A waiting one skips it. Only probe when
+                // the answer is slow: the same exchange still pending after a moment.
+                Forwarder.Exchange pending = exchange;
+                ctx.executor().schedule(() -> {
+                    if (exchange == pending && ctx.channel().isActive()) {
+                        ClientHalfClose.probe(ctx);
+                    }
+                }, ClientHalfClose.PROBE_AFTER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
         } else if (evt == DrainEvent.INSTANCE) {
             draining = true;

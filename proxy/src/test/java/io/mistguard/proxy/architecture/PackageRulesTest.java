@@ -1,6 +1,7 @@
 package io.mistguard.proxy.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -29,5 +30,15 @@ class PackageRulesTest {
                 .should().dependOnClassesThat().resideInAPackage("io.mistguard.proxy.server..")
                 .because("server/ is the front door: the vocabulary it shares lives in exchange/")
                 .check(proxy);
+    }
+
+    /**
+     * No two top-level packages depend on each other, directly or around a loop. The one exception
+     * is inside {@code config}: its {@code ConfigLoader} facade calls {@code config.yaml}, which
+     * binds {@code config}'s records; both are one slice here.
+     */
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("io.mistguard.proxy.(*)..").should().beFreeOfCycles().check(proxy);
     }
 }
