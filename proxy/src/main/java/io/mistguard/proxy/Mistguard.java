@@ -17,6 +17,7 @@ import io.mistguard.proxy.reload.ConfigReloader;
 import io.mistguard.proxy.reload.ReloadOutcome;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.server.ProxyServer;
+import io.mistguard.proxy.server.RemoteMarking;
 import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.server.tunnel.TunnelSettings;
 import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
@@ -119,7 +120,8 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             mistguard.invalidations = invalidations;
             metrics.bind(policies, invalidations::stats);
             Forwarder forwarder = policies;
-            UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport));
+            UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport)
+                    .withExtraHeaders(new RemoteMarking(config.trustedPeers())));
             metrics.tunnels(tunnel::openTunnels);
             mistguard.proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
                     workers, config.logging().accessLog(), config.trustedPeers(), tunnel);

@@ -6,18 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Checks {@code Authorization: Bearer <token>} when a token is configured. The comparison takes
- * the same time wherever the first differing byte is ({@link MessageDigest#isEqual}), so the
- * token cannot be guessed byte by byte from response times. Immutable; thread-safe.
+ * Checks {@code Authorization: Bearer <token>} when a token is configured; the scheme is
+ * case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1). The token comparison takes the same time
+ * wherever the first differing byte is ({@link MessageDigest#isEqual}), so the token cannot be
+ * guessed byte by byte from response times. Immutable; thread-safe.
  */
 final class AdminAuth {
 
-    private static final String PREFIX = "Bearer ";
+    private static final String SCHEME = "Bearer ";
 
     private final byte[] expected;
 
     AdminAuth(String token) {
-        this.expected = token.isEmpty() ? null : (PREFIX + token).getBytes(StandardCharsets.UTF_8);
+        this.expected = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
     boolean allows(HttpRequest request) {
@@ -25,6 +26,9 @@ final class AdminAuth {
             return true;
         }
         String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        return given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+        if (given == null || !given.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected, given.substring(SCHEME.length()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -18,6 +18,12 @@ import java.util.Set;
  * command's top-level keys. The path is decoded as Mist decodes it. What Mist would not read as a
  * command is no command here either, so nothing is routed, coalesced or cached as one.
  *
+ * <p>One difference remains, on the safe side: Mist's JSON parser is lenient (it accepts trailing
+ * garbage, comments, single quotes, a trailing comma), this one is strict. Such a command is marked
+ * not {@linkplain MistRequest#parsable() parsable}: it matches no command route, is never cached,
+ * coalesced or queued, and goes to Mist as it came. The caller hands in headers as Mist will get them
+ * (hop-by-hop fields removed) and the last {@code Content-Type}, which is the one Mist reads.
+ *
  * <p>Pure and stateless: safe to share between event loops. The body is read without changing its
  * reader index and is never released here.
  */

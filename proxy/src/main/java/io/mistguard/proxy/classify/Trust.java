@@ -31,6 +31,19 @@ public enum Trust {
     public static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
     /**
+     * Whether a request must be marked remote with {@code X-Real-IP}: its peer is outside
+     * {@code trusted_peers} and it carries neither forwarding header. Decide it on the headers as they
+     * will reach Mist — after hop-by-hop fields (and whatever {@code Connection} names) are removed —
+     * or a caller could name its own forwarding header in {@code Connection} and have it vanish
+     * after the decision.
+     */
+    public static boolean needsRealIp(boolean peerTrusted, HttpHeaders headers) {
+        return !peerTrusted && !headers.contains(X_FORWARDED_FOR) && !headers.contains(X_REAL_IP);
+    }
+
+    /**
+     * Decide it on the headers as they will reach Mist (see {@link #needsRealIp}).
+     *
      * @param peerTrusted whether the client connection's peer is in {@code trusted_peers}
      * @param headers the request's headers as received
      * @param request the request's classification (for an {@code authorize} command)

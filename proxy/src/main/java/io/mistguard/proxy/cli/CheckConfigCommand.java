@@ -47,6 +47,12 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
         RouteReport.lines(config.policy()).forEach(out::println);
         List<String> failures = RouteRules.failures(config.policy());
+        String exposure = config.admin().exposureProblem();
+        String envToken = System.getenv("MISTGUARD_ADMIN_TOKEN");
+        if (exposure != null && (envToken == null || envToken.isBlank())) {
+            // The same refusal the daemon makes at start, unless the environment brings the token.
+            err.println(file + ": note: without MISTGUARD_ADMIN_TOKEN, mistguard will refuse to start: " + exposure);
+        }
         if (failures.isEmpty()) {
             out.println(file + ": OK, " + config.policy().routes().size() + " routes");
             out.flush();

@@ -17,6 +17,9 @@ public record AdminConfig(HostPort listen, String token) {
     public AdminConfig {
         requireNonNull(listen, "listen");
         requireNonNull(token, "token");
+        if (!token.isEmpty() && token.isBlank()) {
+            throw new IllegalArgumentException("token: only whitespace (expected: a secret, or \"\" for none)");
+        }
     }
 
     /** No token. */

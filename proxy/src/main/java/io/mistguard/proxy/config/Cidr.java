@@ -58,7 +58,13 @@ public record Cidr(byte[] network, int prefixLength) {
                         + " (expected: 0 to " + bytes.length * 8 + ")");
             }
         }
-        return new Cidr(bytes, prefix);
+        Cidr block = new Cidr(bytes, prefix);
+        if (!java.util.Arrays.equals(block.network, bytes)) {
+            // 10.0.0.1/8 is most likely a typo for 10.0.0.1/32: a trust rule must not guess.
+            throw new IllegalArgumentException(Quotes.quote(text) + " has host bits set (expected: " + block
+                    + ", or /" + bytes.length * 8 + " for the one address)");
+        }
+        return block;
     }
 
     /** Whether {@code address} lies in this block; an IPv4-mapped IPv6 address counts as IPv4. */

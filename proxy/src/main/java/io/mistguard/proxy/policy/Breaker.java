@@ -193,16 +193,16 @@ public final class Breaker {
         }
 
         /**
-         * The caller left before Mist answered, which says nothing about Mist. A closed-state permit
-         * is simply not recorded (Failsafe holds nothing for it); a half-open trial is recorded as a
-         * failure, so that its trial slot is freed and the breaker re-opens instead of waiting for a
-         * verdict that will never come.
+         * The caller left, or its own deadline ended, before Mist answered: that says nothing about
+         * Mist, so nothing is recorded. A closed-state permit holds nothing in Failsafe. A half-open
+         * trial holds one of Failsafe's trial permits, which Failsafe 3.3 cannot give back; the
+         * breaker goes through open into half-open afresh instead (callers in between are turned
+         * away as while open), so the next caller gets the trial. (Recording a failure here re-opened
+         * the breaker whenever a caller's short deadline ended a trial.)
          */
         public void abandon() {
-            if (trial) {
-                failure();
-            } else {
-                settle();
+            if (settle() && trial && recorded && failsafe.isHalfOpen()) {
+                restartHalfOpen();
             }
         }
 
@@ -216,5 +216,12 @@ public final class Breaker {
             }
             return true;
         }
+    }
+
+    /** Half-open with all its trials again; {@code halfOpen()} alone is a no-op while half-open. */
+    private void restartHalfOpen() {
+        failsafe.open();
+        openedAt.set(NOT_OPEN);
+        failsafe.halfOpen();
     }
 }

@@ -17,28 +17,24 @@ import java.util.concurrent.TimeUnit;
  * answers data with a reset.
  *
  * <ul>
- *   <li>A FIN that comes with the request — in the same event-loop pass, or within
- *       {@link #WITH_REQUEST_NANOS} of the request being handed on — is a half-close: such clients
- *       send it right after the request. The answer is written, then the connection is closed
+ *   <li>Whatever the client sent is answered; when the answer is written the connection closes
  *       (HAProxy's default, without {@code abortonclose}).
- *   <li>A later FIN on HTTP/1.1, while the answer is still not there {@link #PROBE_AFTER_MS} later,
- *       is probed with an interim {@code 100 Continue}, which RFC 9110 §15.2 lets a server send
+ *   <li>On HTTP/1.1, if the answer is still not there {@link #PROBE_AFTER_MS} after the FIN, the
+ *       client is probed with an interim {@code 100 Continue}, which RFC 9110 §15.2 lets a server send
  *       before a final answer and requires every HTTP/1.1 client to accept: a client that still reads
  *       skips it and gets its answer; one that closed answers with a reset, which the kernel records
  *       ({@link TcpState#ended}) and a few checks after the probe turn into a close, cancelling the
  *       exchange like any other caller that went away. Answers that come sooner need no probe, so a
- *       waiting client sees one only when Mist is slow, and a gone one holds its upstream work for
- *       that long at most.
- *   <li>HTTP/1.0 must not be sent a 1xx (RFC 9110 §15.2), so a later FIN there is taken as a
- *       half-close as well: the answer is written, and upstream work stays bounded by the route.
+ *       waiting client sees one only when Mist is slow, and a gone one holds its upstream work that
+ *       long at most.
+ *   <li>HTTP/1.0 must not be sent a 1xx (RFC 9110 §15.2): its FIN is taken as a half-close, and a gone
+ *       HTTP/1.0 caller's upstream work stays bounded by the route's budget.
  * </ul>
  * On the NIO transport the reset cannot be seen before the answer is written. Stateless.
  */
 final class ClientHalfClose {
 
-    /** How soon after its request is handed on a FIN still counts as part of it. */
-    static final long WITH_REQUEST_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
-    /** How long a late FIN waits for the answer before the client is probed. */
+    /** How long after a FIN the answer may take before the client is probed. */
     static final long PROBE_AFTER_MS = 200;
     /** When to look for the reset after a probe went out. */
     private static final long[] CHECKS_MS = {2, 20, 200, 1000};
@@ -46,14 +42,9 @@ final class ClientHalfClose {
     private ClientHalfClose() {
     }
 
-    /**
-     * Whether a FIN should be probed.
-     *
-     * @param sameLoopPass whether the event loop has not finished the pass that read the request
-     * @param sinceRequestNanos time since the request was handed on
-     */
-    static boolean probes(boolean sameLoopPass, long sinceRequestNanos, HttpVersion version) {
-        return !sameLoopPass && sinceRequestNanos > WITH_REQUEST_NANOS && !version.equals(HttpVersion.HTTP_1_0);
+    /** Whether a client of {@code version} that sent a FIN may be probed: HTTP/1.1 and later. */
+    static boolean probes(HttpVersion version) {
+        return !version.equals(HttpVersion.HTTP_1_0);
     }
 
     /** Sends the probe; closes the connection when the client turns out to be gone. */

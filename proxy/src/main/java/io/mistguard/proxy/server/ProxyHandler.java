@@ -65,9 +65,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private HttpMethod method;
     private String path;
     private long arrivedNanos;
-    /** When the current request was handed on, and whether the loop is still in the pass that read it. */
-    private long handedOnNanos;
-    private boolean sameLoopPass;
     private HttpVersion requestVersion = HttpVersion.HTTP_1_1;
 
     ProxyHandler(ProxyServices services) {
@@ -116,8 +113,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void forward(ChannelHandlerContext ctx, FullHttpRequest request) {
-        MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
-                request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
+        // Decide on the request as Mist will get it: hop-by-hop fields, and any a caller names in
+        // Connection (even X-Real-IP or Content-Type), are gone before trust and the command are read.
+        HopByHopHeaders.strip(request.headers());
+        MistRequest mistRequest = classify(request);
         HttpVersion clientVersion = request.protocolVersion();
         requestVersion = clientVersion;
         method = request.method();
@@ -131,9 +130,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         services.inFlight().incrementAndGet();
         exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest,
                                                 trust == Trust.SHARED ? null : privateConnection(ctx));
-        handedOnNanos = System.nanoTime();
-        sameLoopPass = true;
-        ctx.executor().execute(() -> sameLoopPass = false); // runs once this pass's I/O is handled
         exchange.response().addListener((Future<FullHttpResponse> f) -> onAnswer(ctx, f.getNow(), clientVersion));
     }
 
@@ -143,11 +139,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      * peer without a forwarding header is marked remote.
      */
     private void tunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
-        MistRequest mistRequest = services.classifier().classify(request.method().name(), request.uri(),
-                request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.content());
-        if (Trust.of(peerTrusted, request.headers(), mistRequest) == Trust.PRIVATE_MARKED_REMOTE) {
-            request.headers().set(Trust.X_REAL_IP, peerAddress);
-        }
         HttpMethod upgradeMethod = request.method();
         String upgradePath = pathOf(request.uri());
         long started = System.nanoTime();
@@ -201,6 +192,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return query < 0 ? uri : uri.substring(0, query);
     }
 
+    /**
+     * Classifies with the {@code Content-Type} Mist reads: the last one, when a caller sends several
+     * (Mist keeps headers in a map, so a later field replaces an earlier one).
+     */
+    private MistRequest classify(FullHttpRequest request) {
+        java.util.List<String> types = request.headers().getAll(HttpHeaderNames.CONTENT_TYPE);
+        return services.classifier().classify(request.method().name(), request.uri(),
+                types.isEmpty() ? null : types.get(types.size() - 1), request.content());
+    }
+
     private PrivateConnection privateConnection(ChannelHandlerContext ctx) {
         if (privateConnection == null) {
             privateConnection = PrivateConnection.of(ctx.channel());
@@ -250,8 +251,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             // A request still arriving was completed or refused by the decoder before this event.
             if (exchange == null && awaitingRequest) {
                 ctx.close();
-            } else if (exchange != null
-                    && ClientHalfClose.probes(sameLoopPass, System.nanoTime() - handedOnNanos, requestVersion)) {
+            } else if (exchange != null && ClientHalfClose.probes(requestVersion)) {
                 // A closed client answers the probe with a reset: the connection closes and the
                 // exchange is cancelled (channelInactive). A waiting one skips it. Only probe when
                 // the answer is slow: the same exchange still pending after a moment.

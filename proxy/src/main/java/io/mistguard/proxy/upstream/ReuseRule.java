@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>Mist's web UI page, after which Mist closes the connection without saying so
  *       (mist-api.md §1): any HTML answer, and any answer to a request Mist serves with that page —
  *       a path other than {@code /api} and {@code /api2} carrying no command;
+ *   <li>Mist's 403 without a length ({@link ForbiddenWithoutLength}), whose framing is unknown;
  *   <li>a {@code HEAD}: Mist answers it with a full body (mist-api.md §8) that a conforming decoder
  *       leaves unread on the connection, where it would be taken for the next answer.
  * </ul>
@@ -36,7 +37,9 @@ final class ReuseRule {
 
     static boolean reusable(FullHttpRequest request, FullHttpResponse response) {
         if (!HttpUtil.isKeepAlive(response) || !HttpUtil.isKeepAlive(request)
-                || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)) {
+                || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)
+                || response.status().code() == 403
+                   && response.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE)) {
             return false;
         }
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);

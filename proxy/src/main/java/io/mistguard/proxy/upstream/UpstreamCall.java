@@ -97,6 +97,13 @@ public final class UpstreamCall {
         pool.connect().addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 Throwable cause = f.cause();
+                if (cause instanceof java.nio.channels.ClosedChannelException && !retriedFresh && !done) {
+                    // The new channel was closed before it could connect (seen under load): nothing
+                    // was sent, so one more connection may carry the request.
+                    retriedFresh = true;
+                    connect();
+                    return;
+                }
                 UpstreamFailure failure = cause instanceof ConnectTimeoutException ? UpstreamFailure.CONNECT_TIMEOUT
                         : cause instanceof ConnectException ? UpstreamFailure.CONNECT_REFUSED
                         : UpstreamFailure.RESET;

@@ -108,6 +108,7 @@ public final class UpstreamClient {
                         .addLast("answer-start", new AnswerStartWatch(dispatch))
                         .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false))
+                        .addLast("forbidden", new ForbiddenWithoutLength())
                         .addLast("aggregator", new HttpObjectAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
                         .addLast("idle", new IdleStateHandler(0, 0,

@@ -34,8 +34,15 @@ class TrustedPeersConfigTest {
     }
 
     @Test
-    void hostBitsAreClearedAndPrintedBack() {
-        assertThat(Cidr.parse("10.1.2.3/16")).hasToString("10.1.0.0/16").isEqualTo(Cidr.parse("10.1.0.0/16"));
+    void aBlockPrintsBackAsParsed() {
+        assertThat(Cidr.parse("10.1.0.0/16")).hasToString("10.1.0.0/16");
+    }
+
+    /** Found by attacking the trust work: 10.0.0.1/8 was taken silently as all of 10/8. */
+    @Test
+    void hostBitsSetAreRefusedRatherThanGuessed() {
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.1/8")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("\"10.0.0.1/8\" has host bits set (expected: 10.0.0.0/8, or /32 for the one address)");
     }
 
     @ParameterizedTest

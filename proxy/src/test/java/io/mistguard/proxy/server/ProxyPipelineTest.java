@@ -310,6 +310,26 @@ class ProxyPipelineTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    /** Found by attacking this work: two Content-Types, or one named in Connection, made mistguard and Mist disagree. */
+    @Test
+    void theCommandIsReadFromTheRequestAsMistGetsIt() {
+        channel.writeInbound(bytes("POST /?command=%7B%22push_list%22%3A1%7D HTTP/1.1\r\nHost: mist\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 17\r\n\r\n{\"nuke_stream\":1}"));
+        assertThat(forwarder.seen.get(0).mistRequest().commandKeys()).as("the last Content-Type, as Mist reads it")
+                .containsExactly("nuke_stream");
+        forwarder.answer(0, "{}");
+        readOutbound(channel);
+        channel.writeInbound(bytes("POST /?command=%7B%22push_list%22%3A1%7D HTTP/1.1\r\nHost: mist\r\n"
+                + "Connection: Content-Type\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 17\r\n\r\n{\"nuke_stream\":1}"));
+        assertThat(forwarder.seen.get(1).mistRequest().commandKeys()).as("Content-Type never reaches Mist")
+                .containsExactly("push_list");
+        assertThat(forwarder.seen.get(1).headers()).doesNotContainIgnoringCase("content-type");
+        forwarder.answer(1, "{}");
+        readOutbound(channel);
+    }
+
     private static ByteBuf bytes(String raw) {
         return Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1);
     }

@@ -3,6 +3,7 @@ package io.mistguard.proxy.server.tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -59,6 +60,16 @@ final class EarlyDataHold extends ChannelInboundHandlerAdapter {
         for (ByteBuf bytes = held.poll(); bytes != null; bytes = held.poll()) {
             ctx.fireChannelRead(bytes);
         }
+    }
+
+    /** A FIN before the 101: a WebSocket client that has stopped sending is gone; so is its tunnel. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            log.debug("[{}] closing: the caller sent FIN during the upgrade", ctx.channel().id());
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * peer (Netty's HexDumpProxy idiom). A slow reader on one side therefore slows the sender on the
  * other instead of filling memory; at most one buffer per direction is in flight.
  *
- * <p>When its channel closes, the peer is closed once what was already sent to it has been flushed.
+ * <p>When its channel closes, or its peer sends a FIN (the listener allows half-closure, which a
+ * WebSocket never uses), the peer is closed once what was already sent to it has been flushed.
  * An {@link IdleStateEvent} (from the tunnel's idle handler in front of it) closes its channel, and
  * with it the peer. Anything other than bytes is released and closes the channel: after the upgrade
  * no HTTP handler is left to produce it.
@@ -90,6 +92,11 @@ final class Relay extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             log.debug("[{}] closing idle tunnel", ctx.channel().id());
+            ctx.close();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // The side shut down its sending (the proxy's listener allows half-closure): a WebSocket
+            // peer that does so is done, as Mist itself treats a FIN. Closing lets the peer flush.
+            log.debug("[{}] tunnel side sent FIN: closing", ctx.channel().id());
             ctx.close();
         }
         ReferenceCountUtil.release(evt);

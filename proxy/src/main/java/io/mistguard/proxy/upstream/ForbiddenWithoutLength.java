@@ -1,0 +1,51 @@
+package io.mistguard.proxy.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Ends Mist's one length-less answer at its head. Mist answers a bad {@code Authorization: json}
+ * header with {@code 403 Not authorized} and {@code WWW-Authenticate}, no {@code Content-Length}, no
+ * body and no close (measured on Mist 3.10, mist-api.md §8); by HTTP/1.1's rules its body runs to a
+ * close that never comes. Read that way, every such request — which any caller can send — would run
+ * to the route's timeout, hold an admission slot that long and count as Mist failing. So a 403 with
+ * {@code WWW-Authenticate} and neither {@code Content-Length} nor chunked coding is taken as complete
+ * and empty, and its connection, whose framing is now unknown, is closed.
+ *
+ * <p>Sits between the upstream codec and aggregator; one instance per upstream channel, used only
+ * from its event loop.
+ */
+final class ForbiddenWithoutLength extends ChannelInboundHandlerAdapter {
+
+    private boolean discarding;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse head && !(msg instanceof FullHttpResponse) && isMistsForbidden(head)) {
+            discarding = true;
+            ctx.fireChannelRead(msg);
+            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+            ctx.close();
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    static boolean isMistsForbidden(HttpResponse head) {
+        return head.status().code() == HttpResponseStatus.FORBIDDEN.code()
+                && head.headers().contains(HttpHeaderNames.WWW_AUTHENTICATE)
+                && !head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !HttpUtil.isTransferEncodingChunked(head);
+    }
+}
