@@ -73,13 +73,6 @@ class PolicyExchangeTest {
         return h.policy(route("get-state", RouteKind.READ, BUDGET, perTry, retry, MIST, MIST));
     }
 
-    private static void open(Breaker breaker) {
-        for (int i = 0; i < 20 && !breaker.snapshot().state().equals("open"); i++) {
-            breaker.tryAcquire().failure();
-        }
-        assertThat(breaker.snapshot().state()).isEqualTo("open");
-    }
-
     private static long nanos(Duration duration) {
         return duration.toNanos();
     }
@@ -478,7 +471,7 @@ class PolicyExchangeTest {
     @Test
     void anOpenBreakerAnswers503BreakerOpenWithoutAnAttempt() {
         RoutePolicy route = getState(READ_RETRY);
-        open(breaker);
+        PolicyHarness.open(breaker);
 
         PolicyExchange caller = h.call(route);
 
@@ -499,7 +492,7 @@ class PolicyExchangeTest {
         RoutePolicy route = h.policy(new RouteConfig("get-state", RouteMatch.ANY, RouteKind.READ, BUDGET, PER_TRY,
                                                      READ_RETRY, MIST, MIST, new RejectionConfig(429, Duration.ZERO),
                                                      null, ReadCaching.NONE));
-        open(breaker);
+        PolicyHarness.open(breaker);
 
         Answer answer = answer(h.call(route));
 
@@ -512,7 +505,7 @@ class PolicyExchangeTest {
         Breaker trials = h.breaker("trials", BreakerConfig.countWindow(50, 4, OPEN, 2));
         RoutePolicy route = h.policy(route("get-state", RouteKind.READ, BUDGET, PER_TRY, RetryConfig.NONE,
                                            "trials", null));
-        open(trials);
+        PolicyHarness.open(trials);
         h.advance(OPEN.minusNanos(1));
         assertThat(answer(h.call(route)).reason()).as("still open").isEqualTo(Reasons.BREAKER_OPEN);
         h.advance(Duration.ofNanos(1));
@@ -550,6 +543,7 @@ class PolicyExchangeTest {
         Answer answer = answer(turnedAway);
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.reason()).isEqualTo(Reasons.OVERLOAD);
+        assertThat(answer.body()).contains("the admission queue of mist is full");
         assertThat(answer.attempts()).isZero();
         assertThat(pool.snapshot()).isEqualTo(new AdmissionSnapshot(MIST, 1, 1, 1));
         assertThat(queued.response().isDone()).isFalse();
@@ -709,7 +703,7 @@ class PolicyExchangeTest {
     @Test
     void aCallerLeavingDuringAHalfOpenTrialSettlesItOnceEvenIfMistAnswersLate() {
         RoutePolicy route = getState(RetryConfig.NONE);
-        open(breaker);
+        PolicyHarness.open(breaker);
         h.advance(OPEN);
         PolicyExchange caller = h.call(route);
         Scripted trial = h.upstream.only();
@@ -777,6 +771,23 @@ class PolicyExchangeTest {
         assertThat(answer.reason()).isEqualTo(Reasons.CANCELLED);
         assertThat(h.upstream.started).hasSize(1);
         assertThat(breaker.snapshot().calls()).isZero();
+        assertAllFree(route);
+    }
+
+    @Test
+    void aHalfOpenTrialCancelledUnderneathFreesItsTrialAndReopens() {
+        RoutePolicy route = getState(RetryConfig.NONE);
+        PolicyHarness.open(breaker);
+        h.advance(OPEN);
+        PolicyExchange caller = h.call(route);
+        assertThat(breaker.snapshot().trialsOut()).isEqualTo(1);
+
+        h.upstream.only().fail(UpstreamFailure.CANCELLED);
+
+        assertThat(answer(caller).reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(breaker.snapshot().trialsOut()).isZero();
+        assertThat(breaker.snapshot().state()).as("no verdict would ever come: the trial counts as failed")
+                                              .isEqualTo("open");
         assertAllFree(route);
     }
 

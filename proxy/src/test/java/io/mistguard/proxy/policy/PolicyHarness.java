@@ -85,6 +85,16 @@ final class PolicyHarness implements AutoCloseable {
         return admission;
     }
 
+    /** Records failures until {@code breaker} opens, as Mist failing would. */
+    static void open(Breaker breaker) {
+        for (int i = 0; i < 20 && !breaker.snapshot().state().equals("open"); i++) {
+            breaker.tryAcquire().failure();
+        }
+        if (!breaker.snapshot().state().equals("open")) {
+            throw new AssertionError("breaker " + breaker.name() + " did not open");
+        }
+    }
+
     /** A route ready to serve, with the breaker and pool it names (registered beforehand). */
     RoutePolicy policy(RouteConfig config) {
         Breaker breaker = config.breaker() == null ? null : required(breakers, config.breaker(), "breaker");

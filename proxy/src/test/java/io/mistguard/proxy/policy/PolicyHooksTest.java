@@ -23,8 +23,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
-/** The backoff jitter reaches each exchange through {@link PolicyHooks}, and its default is random per thread. */
-class PolicyForwarderJitterTest {
+/**
+ * What {@link PolicyHooks} hands the route tables: the backoff jitter, which reaches each exchange,
+ * and the defaults of a table that needs no operations view.
+ */
+class PolicyHooksTest {
 
     private static final RetryConfig RETRY = new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(500), 0.2, 3,
                                                              Duration.ofSeconds(10));
@@ -64,5 +67,17 @@ class PolicyForwarderJitterTest {
 
         assertThat(List.of(here, elsewhere)).allSatisfy(sample -> assertThat(sample).isBetween(0.0, 1.0).isNotEqualTo(1.0));
         assertThat(PolicyHooks.none().jitter()).isSameAs(PolicyHooks.RANDOM_JITTER);
+    }
+
+    @Test
+    void noneObservesNothingAndQueuesNothing() {
+        PolicyHooks none = PolicyHooks.none();
+        RouteConfig route = new RouteConfig("catch-all", RouteMatch.ANY, RouteKind.PASSTHROUGH, Duration.ofSeconds(1),
+                                            Duration.ofSeconds(1), RetryConfig.NONE, null, null,
+                                            RejectionConfig.DEFAULTS, null, ReadCaching.NONE);
+
+        assertThat(none.observers().apply(route)).isSameAs(RouteObserver.NONE);
+        assertThat(none.queue()).isNull();
+        assertThat(none.inflight().list(0)).isEmpty();
     }
 }

@@ -23,6 +23,9 @@ import java.util.List;
  */
 final class ScriptedAttempts implements UpstreamAttempts {
 
+    /** What Mist answers a local caller's command. */
+    static final String MIST_REPLY = "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}}\n\n";
+
     private final Ticker ticker;
     final List<Scripted> started = new ArrayList<>();
     /** Every answer Mist gave, to check that each one was released by whoever ended up owning it. */
@@ -89,10 +92,10 @@ final class ScriptedAttempts implements UpstreamAttempts {
             }
         }
 
-        /** Mist answers with {@code status} and a small body. */
+        /** Mist answers with {@code status} and a valid reply ({@code authorize.status OK}), as to a local caller. */
         void answer(int status) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(status), Unpooled.copiedBuffer("{\"LTS\":1}\n\n", StandardCharsets.UTF_8));
+                    HttpResponseStatus.valueOf(status), Unpooled.copiedBuffer(MIST_REPLY, StandardCharsets.UTF_8));
             answers.add(response);
             if (!result.trySuccess(response)) {
                 response.release();
