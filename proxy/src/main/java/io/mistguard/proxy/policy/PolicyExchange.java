@@ -19,8 +19,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * One request under its route's policies: deadline, admission, breaker permit, attempts and
@@ -62,6 +62,8 @@ final class PolicyExchange implements Forwarder.Exchange {
     private final long deadline;
     /** The route's own deadline; an attempt is never given more time than this. */
     private final long routeDeadline;
+    /** Uniform samples in {@code [0, 1)} for the retry backoff. */
+    private final DoubleSupplier jitter;
     private ScheduledFuture<?> deadlineTimer;
     private ScheduledFuture<?> pendingTimer;
     private Admission.Waiter waiter;
@@ -73,9 +75,10 @@ final class PolicyExchange implements Forwarder.Exchange {
     private boolean done;
 
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
-                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection) {
+                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
+                   DoubleSupplier jitter) {
         this(route, upstream, inflight, ticker, loop, alloc, request, privateConnection, ticker.nanoTime(),
-             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos());
+             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos(), jitter);
     }
 
     /**
@@ -86,10 +89,11 @@ final class PolicyExchange implements Forwarder.Exchange {
      *
      * @param budgetNanos the caller's budget; {@code routeBudgetNanos} bounds the attempts, and a
      *                    deadline before it is the caller's own choice, not Mist's failure
+     * @param jitter uniform samples in {@code [0, 1)} for the retry backoff ({@link PolicyHooks#jitter()})
      */
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
                    EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
-                   long arrived, long budgetNanos, long routeBudgetNanos) {
+                   long arrived, long budgetNanos, long routeBudgetNanos, DoubleSupplier jitter) {
         this.route = route;
         this.upstream = upstream;
         this.inflight = inflight;
@@ -102,6 +106,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.arrived = arrived;
         this.routeDeadline = arrived + routeBudgetNanos;
         this.deadline = Math.min(arrived + budgetNanos, routeDeadline);
+        this.jitter = jitter;
     }
 
     @Override
@@ -240,8 +245,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         if (attempts >= retry.attempts() || !allowed || !FailureClassifier.retryable(failure)) {
             return false;
         }
-        long backoff = Backoff.nanos(retry.backoffBase(), retry.backoffMax(), attempts,
-                                     ThreadLocalRandom.current()::nextDouble);
+        long backoff = Backoff.nanos(retry.backoffBase(), retry.backoffMax(), attempts, jitter);
         if (remaining() - backoff < MIN_USEFUL_TRY_NANOS) {
             return false;
         }

@@ -103,13 +103,14 @@ public final class PolicyForwarder implements Forwarder {
             Exchange cached = read.forward(loop, alloc, request, mistRequest,
                     CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()),
                     (l, a, r, arrived, budget) -> started(new PolicyExchange(route, upstream, hooks.inflight(), ticker,
-                                                                             l, a, r, null, arrived, budget, budget)));
+                                                                             l, a, r, null, arrived, budget, budget,
+                                                                             hooks.jitter())));
             if (cached != null) {
                 return cached;
             }
         }
         return started(new PolicyExchange(route, upstream, hooks.inflight(), ticker, loop, alloc, request,
-                                          privateConnection));
+                                          privateConnection, hooks.jitter()));
     }
 
     /** Counts the answers the cache gives callers itself with the route's other decisions. */

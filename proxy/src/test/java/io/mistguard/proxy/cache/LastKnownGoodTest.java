@@ -72,4 +72,39 @@ class LastKnownGoodTest {
         assertThat(store.get("small", 0, SECOND)).as("nothing evicted for it").isNotNull();
         assertThat(stats.tooLarge.sum()).isEqualTo(1);
     }
+
+    @Test
+    void anEntryExactlyMaxAgeOldIsServedAndNotExpired() {
+        LastKnownGood store = new LastKnownGood(new CacheConfig(1 << 20, 10), stats);
+        assertThat(store.put("k", reply(10, 0))).isTrue();
+
+        store.expire("k", 10 * SECOND, 10 * SECOND);
+
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(stats.expired.sum()).isZero();
+        assertThat(stats.stored.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void entriesThatExactlyFillTheByteBoundAreAllKept() {
+        StoredReply one = reply(100, 0);
+        long weight = one.weight("a");
+        LastKnownGood store = new LastKnownGood(new CacheConfig(2 * weight, 10), stats);
+
+        assertThat(store.put("a", one)).isTrue();
+        assertThat(store.put("b", reply(100, 0))).isTrue();
+
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(store.bytes()).isEqualTo(2 * weight);
+        assertThat(stats.evicted.sum()).isZero();
+    }
+
+    @Test
+    void aReplyWeighingExactlyTheWholeStoreIsKept() {
+        StoredReply reply = reply(100, 0);
+        LastKnownGood store = new LastKnownGood(new CacheConfig(reply.weight("k"), 10), stats);
+
+        assertThat(store.put("k", reply)).isTrue();
+        assertThat(stats.tooLarge.sum()).isZero();
+    }
 }

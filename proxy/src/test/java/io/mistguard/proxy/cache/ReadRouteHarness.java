@@ -90,7 +90,7 @@ final class ReadRouteHarness implements AutoCloseable {
         EventLoop eventLoop = loops.get(loop).eventLoop();
         Forwarder.Exchange exchange = route.forward(eventLoop, ByteBufAllocator.DEFAULT, request, mist,
                 budget.toNanos(), (l, alloc, r, arrived, callBudget) -> {
-                    FakeCall call = new FakeCall(l, arrived, l.newPromise());
+                    FakeCall call = new FakeCall(l, arrived, callBudget, l.newPromise());
                     r.release(); // the exchange owns the request
                     calls.add(call);
                     return call;
@@ -176,12 +176,15 @@ final class ReadRouteHarness implements AutoCloseable {
     static final class FakeCall implements Forwarder.Exchange {
         final EventLoop loop;
         final long arrived;
+        /** The budget the cache gave the call, from {@link #arrived}. */
+        final long budget;
         private final Promise<FullHttpResponse> response;
         int cancels;
 
-        FakeCall(EventLoop loop, long arrived, Promise<FullHttpResponse> response) {
+        FakeCall(EventLoop loop, long arrived, long budget, Promise<FullHttpResponse> response) {
             this.loop = loop;
             this.arrived = arrived;
+            this.budget = budget;
             this.response = response;
         }
 

@@ -133,6 +133,47 @@ class BreakerTest {
         assertThat(granted).hasSize(2);
     }
 
+    @Test
+    void nothingRemainsOpenOnceClosedOrHalfOpen() {
+        assertThat(breaker.remainingOpen()).isEqualTo(Duration.ZERO);
+        openIt();
+        clock.advance(Duration.ofMillis(500));
+        assertThat(breaker.remainingOpen()).isEqualTo(OPEN.minusMillis(500));
+        assertThat(breaker.isRejecting()).isTrue();
+
+        clock.advance(OPEN.minusMillis(500));
+        assertThat(breaker.isRejecting()).as("open duration over: a trial may go").isFalse();
+        Breaker.Permit trial = breaker.tryAcquire();
+        assertThat(breaker.snapshot().state()).isEqualTo("half_open");
+        assertThat(breaker.remainingOpen()).isEqualTo(Duration.ZERO);
+        assertThat(breaker.isRejecting()).isFalse();
+        trial.success();
+    }
+
+    @Test
+    void anOverrideDecidesWhatRemainsOpen() {
+        breaker.force(true, Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(breaker.remainingOpen()).isEqualTo(Duration.ofSeconds(20));
+
+        clearOverrideAndOpen();
+        breaker.force(false, Duration.ofSeconds(30));
+        assertThat(breaker.remainingOpen()).isEqualTo(Duration.ZERO);
+        assertThat(breaker.isRejecting()).isFalse();
+    }
+
+    @Test
+    void aBreakerKnowsItsNameAndSettings() {
+        assertThat(breaker.name()).isEqualTo("mist");
+        assertThat(breaker.config()).isEqualTo(BreakerConfig.countWindow(50, 4, OPEN, 2));
+    }
+
+    /** Opens the breaker while an override may be in force (the override is cleared for it). */
+    private void clearOverrideAndOpen() {
+        breaker.clearForce();
+        openIt();
+    }
+
     private void openIt() {
         record(false, false);
         assertThat(breaker.snapshot().state()).isEqualTo("open");

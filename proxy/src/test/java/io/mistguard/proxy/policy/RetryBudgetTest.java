@@ -79,4 +79,35 @@ class RetryBudgetTest {
         clock.advance(WINDOW.plusSeconds(1));
         assertThat(budget.tryRetry()).isTrue();
     }
+
+    @Test
+    void aRetryIsCountedInTheBucketOfItsOwnTime() {
+        RetryBudget budget = budget(0.0, 1);
+        clock.advance(Duration.ofMillis(1500)); // into the window's second bucket
+
+        assertThat(budget.tryRetry()).isTrue();
+        assertThat(budget.tryRetry()).isFalse();
+    }
+
+    @Test
+    void aBucketExactlyOneWindowOldNoLongerCountsEvenBeforeItIsReused() {
+        RetryBudget budget = budget(0.0, 1);
+        assertThat(budget.tryRetry()).isTrue();
+
+        clock.advance(WINDOW.minusNanos(1));
+        assertThat(budget.tryRetry()).as("still inside the window").isFalse();
+        clock.advance(Duration.ofNanos(1));
+        assertThat(budget.tryRetry()).isTrue();
+    }
+
+    @Test
+    void theFloorAndTheRatioAddUp() {
+        RetryBudget budget = budget(0.5, 1);
+        budget.onRequest();
+        budget.onRequest();
+
+        assertThat(budget.tryRetry()).isTrue();
+        assertThat(budget.tryRetry()).as("1 + 0.5 * 2").isTrue();
+        assertThat(budget.tryRetry()).isFalse();
+    }
 }

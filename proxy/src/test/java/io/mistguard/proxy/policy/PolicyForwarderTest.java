@@ -1,0 +1,365 @@
+package io.mistguard.proxy.policy;
+
+import static io.mistguard.proxy.policy.PolicyHarness.answer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.classify.MistRequest;
+import io.mistguard.proxy.config.AdmissionConfig;
+import io.mistguard.proxy.config.BreakerConfig;
+import io.mistguard.proxy.config.CacheConfig;
+import io.mistguard.proxy.config.PolicyConfig;
+import io.mistguard.proxy.config.ReadCaching;
+import io.mistguard.proxy.config.RejectionConfig;
+import io.mistguard.proxy.config.RetryConfig;
+import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.config.RouteKind;
+import io.mistguard.proxy.config.RouteMatch;
+import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.exchange.QueueHandoff;
+import io.mistguard.proxy.upstream.PrivateConnection;
+import io.mistguard.proxy.upstream.UpstreamFailure;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The route table around the exchanges: which path a request takes (queue, cache, its own call),
+ * what a reload carries over (breakers, pools, counters, retry budgets, the cache) and what it starts
+ * afresh, and the read-only views. On fake time with scripted attempts ({@link PolicyHarness}).
+ */
+class PolicyForwarderTest {
+
+    private static final String MIST = "mist";
+    private static final Duration BUDGET = Duration.ofSeconds(4);
+    /** One retry per window whatever the traffic, so a spent budget shows. */
+    private static final RetryConfig ONE_RETRY = new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(500),
+                                                                 0.0, 1, Duration.ofSeconds(10));
+    private static final BreakerConfig BREAKER = BreakerConfig.countWindow(50, 4, Duration.ofSeconds(2), 1);
+    private static final AdmissionConfig POOL = new AdmissionConfig(4, 10, Duration.ofSeconds(1));
+
+    private final PolicyHarness h = new PolicyHarness();
+    private final List<Duration> servedStale = new ArrayList<>();
+    private final List<String> queued = new ArrayList<>();
+    /** Takes every offered request (releasing it) and answers it at once, as the real queue does. */
+    private final QueueHandoff queue = (loop, alloc, request, mist, route) -> {
+        queued.add(route);
+        request.release();
+        Future<FullHttpResponse> answer = loop.newSucceededFuture(
+                ProxyResponses.rejection(alloc, HttpResponseStatus.OK, "queued", null));
+        return new Forwarder.Exchange() {
+            @Override
+            public Future<FullHttpResponse> response() {
+                return answer;
+            }
+
+            @Override
+            public void cancel() {
+            }
+        };
+    };
+    private final PolicyHooks hooks = new PolicyHooks(h.inflight, route -> new RouteObserver() {
+        @Override
+        public void answered(long totalNanos) {
+        }
+
+        @Override
+        public void attempted(long upstreamNanos) {
+        }
+
+        @Override
+        public void servedStale(Duration age) {
+            servedStale.add(age);
+        }
+    }, queue, () -> 0.5);
+
+    @AfterEach
+    void nothingLeftOver() {
+        assertThat(h.finishedClean()).isTrue();
+    }
+
+    private static RouteConfig read(RetryConfig retry, ReadCaching caching) {
+        return new RouteConfig("get-state", RouteMatch.commands("active_streams"), RouteKind.READ, BUDGET,
+                               Duration.ofSeconds(2), retry, MIST, MIST, RejectionConfig.DEFAULTS, null, caching);
+    }
+
+    private static RouteConfig invalidate(String breaker) {
+        return new RouteConfig("invalidate-sessions", RouteMatch.commands("invalidate_sessions"), RouteKind.QUEUED,
+                               BUDGET, BUDGET, RetryConfig.NONE, breaker, null, RejectionConfig.DEFAULTS, null,
+                               ReadCaching.NONE);
+    }
+
+    private static RouteConfig catchAll(String name) {
+        return new RouteConfig(name, RouteMatch.ANY, RouteKind.PASSTHROUGH, BUDGET, BUDGET, ONE_RETRY, null, null,
+                               RejectionConfig.DEFAULTS, null, ReadCaching.NONE);
+    }
+
+    private static PolicyConfig config(RouteConfig... routes) {
+        return new PolicyConfig(List.of(routes), Map.of(MIST, BREAKER), Map.of(MIST, POOL));
+    }
+
+    /** The shipped shape: a cached GetState, the invalidation queue, a catch-all. */
+    private static PolicyConfig shipped() {
+        return config(read(ONE_RETRY, new ReadCaching(Duration.ofSeconds(10), Duration.ZERO, Duration.ZERO, true)),
+                      invalidate(MIST), catchAll("catch-all"));
+    }
+
+    private PolicyForwarder forwarder(PolicyConfig config, PolicyForwarder previous) {
+        return new PolicyForwarder(config, h.upstream, h.clock, hooks, previous);
+    }
+
+    private Forwarder.Exchange send(Forwarder forwarder, String command, PrivateConnection privateConnection) {
+        String form = "command=" + URLEncoder.encode(command, StandardCharsets.UTF_8);
+        FullHttpRequest request = h.tracked(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api",
+                Unpooled.copiedBuffer(form, StandardCharsets.UTF_8)));
+        request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        MistRequest mist = new CommandClassifier().classify("POST", "/api", "application/x-www-form-urlencoded",
+                                                            request.content());
+        return forwarder.forward(h.loop, ByteBufAllocator.DEFAULT, request, mist, privateConnection);
+    }
+
+    private static int status(Forwarder.Exchange exchange) {
+        assertThat(exchange.response().isDone()).isTrue();
+        FullHttpResponse response = exchange.response().getNow();
+        try {
+            return response.status().code();
+        } finally {
+            response.release();
+        }
+    }
+
+    // --- which path a request takes ------------------------------------------------------------------
+
+    @Test
+    void aLocalCallersInvalidationGoesToTheQueueAndAPrivateCallersToMist() {
+        PolicyForwarder forwarder = forwarder(shipped(), null);
+
+        assertThat(status(send(forwarder, "{\"invalidate_sessions\":\"a\"}", null))).isEqualTo(200);
+        assertThat(queued).containsExactly("invalidate-sessions");
+        assertThat(h.upstream.started).isEmpty();
+
+        Forwarder.Exchange remote = send(forwarder, "{\"invalidate_sessions\":\"a\"}", PrivateConnection.of(h.channel));
+        assertThat(queued).hasSize(1);
+        h.upstream.only().answer(200);
+        assertThat(answer((PolicyExchange) remote).reason()).isEqualTo(Reasons.PROXIED);
+    }
+
+    @Test
+    void aRequestTheQueueDoesNotTakeGoesToMist() {
+        PolicyForwarder forwarder = new PolicyForwarder(shipped(), h.upstream, h.clock,
+                new PolicyHooks(h.inflight, route -> RouteObserver.NONE, (l, a, r, m, n) -> null), null);
+
+        Forwarder.Exchange exchange = send(forwarder, "{\"invalidate_sessions\":\"a\"}", null);
+
+        h.upstream.only().answer(200);
+        assertThat(status(exchange)).isEqualTo(200);
+    }
+
+    @Test
+    void identicalLocalReadsShareOneCallAndAPrivateReadMakesItsOwn() {
+        PolicyForwarder forwarder = forwarder(shipped(), null);
+        Forwarder.Exchange first = send(forwarder, "{\"active_streams\":true}", null);
+        Forwarder.Exchange second = send(forwarder, "{\"active_streams\":true}", null);
+        Forwarder.Exchange remote = send(forwarder, "{\"active_streams\":true}", PrivateConnection.of(h.channel));
+
+        assertThat(h.upstream.started).hasSize(2);
+        h.upstream.started.get(0).answer(200);
+        h.upstream.started.get(1).answer(200);
+        h.runPending();
+
+        assertThat(List.of(status(first), status(second), status(remote))).containsOnly(200);
+        assertThat(forwarder.route("get-state").decided(Reasons.COALESCED)).as("counted with the route's decisions")
+                                                                        .isEqualTo(1);
+        assertThat(forwarder.cache().sharedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleAnswerIsCountedWithTheRoutesDecisionsAndReportedToItsObserver() {
+        PolicyForwarder forwarder = forwarder(shipped(), null);
+        storeAGetStateReply(forwarder);
+        h.advance(Duration.ofSeconds(3));
+
+        Forwarder.Exchange failed = send(forwarder, "{\"active_streams\":true}", null);
+        h.upstream.last().fail(UpstreamFailure.RESET);
+        h.advanceMillis(25); // the route's one retry
+        h.upstream.last().fail(UpstreamFailure.RESET);
+        h.runPending();
+
+        assertThat(status(failed)).isEqualTo(200);
+        assertThat(servedStale).containsExactly(Duration.ofSeconds(3));
+        assertThat(forwarder.route("get-state").decided(Reasons.STALE)).isEqualTo(1);
+    }
+
+    /** One GetState answered by Mist, so that the cache holds an entry. */
+    private void storeAGetStateReply(PolicyForwarder forwarder) {
+        Forwarder.Exchange good = send(forwarder, "{\"active_streams\":true}", null);
+        h.upstream.last().answer(200);
+        h.runPending();
+        assertThat(status(good)).isEqualTo(200);
+        assertThat(forwarder.cache().entries()).isEqualTo(1);
+    }
+
+    // --- reloads ---------------------------------------------------------------------------------------
+
+    @Test
+    void aReloadKeepsTheBreakerPoolCountersRetryBudgetAndCacheOfWhatDidNotChange() {
+        PolicyForwarder before = forwarder(shipped(), null);
+        Breaker breaker = before.breakerNamed(MIST);
+        spendTheCatchAllsRetry(before);
+        storeAGetStateReply(before);
+        PolicyHarness.open(breaker);
+
+        PolicyForwarder after = forwarder(shipped(), before);
+
+        assertThat(after.breakerNamed(MIST)).isSameAs(breaker);
+        assertThat(after.breaker(MIST).state()).isEqualTo("open");
+        assertThat(after.route("catch-all").retries()).as("counters kept").isEqualTo(1);
+        assertThat(after.cache().entries()).as("the cache kept").isEqualTo(1);
+        Forwarder.Exchange again = send(after, "{\"other\":1}", null);
+        h.upstream.last().fail(UpstreamFailure.CONNECT_REFUSED);
+        assertThat(status(again)).as("the spent retry budget carried over").isEqualTo(502);
+        assertThat(after.route("catch-all").retryBudgetExhausted()).isEqualTo(1);
+    }
+
+    @Test
+    void aReloadStartsAfreshWhatChanged() {
+        PolicyForwarder before = forwarder(shipped(), null);
+        spendTheCatchAllsRetry(before);
+        storeAGetStateReply(before);
+        PolicyHarness.open(before.breakerNamed(MIST));
+        RetryConfig otherRetry = ONE_RETRY.withAttempts(3);
+        PolicyConfig changed = new PolicyConfig(
+                List.of(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
+                        new RouteConfig("catch-all", RouteMatch.ANY, RouteKind.PASSTHROUGH, BUDGET, BUDGET, otherRetry,
+                                        null, null, RejectionConfig.DEFAULTS, null, ReadCaching.NONE)),
+                Map.of(MIST, BreakerConfig.countWindow(50, 4, Duration.ofSeconds(3), 1)),
+                Map.of(MIST, new AdmissionConfig(2, 10, Duration.ofSeconds(1))), new CacheConfig(1 << 20, 100));
+
+        PolicyForwarder after = forwarder(changed, before);
+
+        assertThat(after.breakerNamed(MIST)).isNotSameAs(before.breakerNamed(MIST));
+        assertThat(after.breaker(MIST).state()).isEqualTo("closed");
+        assertThat(after.admissions()).singleElement().isEqualTo(new AdmissionSnapshot(MIST, 0, 0, 0));
+        assertThat(after.cache().entries()).as("other bounds: a new cache").isZero();
+        assertThat(after.route("catch-all").retries()).as("same name: counters kept").isEqualTo(1);
+        Forwarder.Exchange again = send(after, "{\"other\":1}", null);
+        h.upstream.last().fail(UpstreamFailure.CONNECT_REFUSED);
+        h.advanceMillis(25);
+        assertThat(again.response().isDone()).as("a fresh retry budget").isFalse();
+        h.upstream.last().answer(200);
+        assertThat(status(again)).isEqualTo(200);
+    }
+
+    @Test
+    void aRenamedRouteStartsWithFreshCounters() {
+        PolicyForwarder before = forwarder(shipped(), null);
+        spendTheCatchAllsRetry(before);
+
+        PolicyForwarder after = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
+                                                 catchAll("everything-else")), before);
+
+        assertThat(after.route("everything-else").retries()).isZero();
+        assertThat(after.routes()).extracting(RouteStatsSnapshot::route)
+                                  .containsExactly("get-state", "invalidate-sessions", "everything-else");
+    }
+
+    @Test
+    void aReloadKeepsSlotsHeldInAnUnchangedPool() {
+        PolicyForwarder before = forwarder(shipped(), null);
+        Forwarder.Exchange holding = send(before, "{\"active_streams\":true}", PrivateConnection.of(h.channel));
+        assertThat(before.admission(MIST).inFlight()).isEqualTo(1);
+
+        PolicyForwarder after = forwarder(shipped(), before);
+
+        assertThat(after.admission(MIST).inFlight()).isEqualTo(1);
+        h.upstream.only().answer(200);
+        assertThat(status(holding)).isEqualTo(200);
+        assertThat(after.admission(MIST).inFlight()).isZero();
+    }
+
+    /** A catch-all request refused once and answered on its retry: the one retry of the window is spent. */
+    private void spendTheCatchAllsRetry(PolicyForwarder forwarder) {
+        Forwarder.Exchange exchange = send(forwarder, "{\"other\":1}", null);
+        h.upstream.last().fail(UpstreamFailure.CONNECT_REFUSED);
+        h.advanceMillis(25);
+        h.upstream.last().answer(200);
+        assertThat(status(exchange)).isEqualTo(200);
+        assertThat(forwarder.route("catch-all").retries()).isEqualTo(1);
+    }
+
+    // --- views -------------------------------------------------------------------------------------------
+
+    @Test
+    void theViewsListEveryBreakerPoolAndRouteByName() {
+        PolicyForwarder forwarder = forwarder(shipped(), null);
+
+        assertThat(forwarder.config()).isEqualTo(shipped());
+        assertThat(forwarder.breakers()).extracting(BreakerSnapshot::name).containsExactly(MIST);
+        assertThat(forwarder.admissions()).extracting(AdmissionSnapshot::name).containsExactly(MIST);
+        assertThat(forwarder.breakerNamed("nope")).isNull();
+        assertThat(forwarder.route("get-state").route()).isEqualTo("get-state");
+        assertThatThrownBy(() -> forwarder.route("nope")).isInstanceOf(IllegalArgumentException.class)
+                                                         .hasMessage("no route nope");
+    }
+
+    @Test
+    void queuedRoutesMayCallWhileTheirBreakerLetsCallsThrough() {
+        PolicyForwarder forwarder = forwarder(shipped(), null);
+        var mayCall = forwarder.queuedRoutesMayCall();
+        assertThat(mayCall.getAsBoolean()).isTrue();
+
+        PolicyHarness.open(forwarder.breakerNamed(MIST));
+
+        assertThat(mayCall.getAsBoolean()).isFalse();
+        h.advance(Duration.ofSeconds(2));
+        assertThat(mayCall.getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void queuedRoutesWithoutABreakerMayAlwaysCall() {
+        PolicyForwarder noBreaker = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(null),
+                                                     catchAll("catch-all")), null);
+        PolicyForwarder noQueue = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), catchAll("catch-all")), null);
+        noBreaker.breakerNamed(MIST).force(true, Duration.ofMinutes(1));
+        noQueue.breakerNamed(MIST).force(true, Duration.ofMinutes(1));
+
+        assertThat(noBreaker.queuedRoutesMayCall().getAsBoolean()).isTrue();
+        assertThat(noQueue.queuedRoutesMayCall().getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void liveTablesSwapWholeOnReloadAndRequestsTakeTheOneInForce() {
+        LivePolicies live = new LivePolicies(shipped(), h.upstream, h.clock, hooks);
+        PolicyForwarder first = live.current();
+        var mayCall = live.queuedRoutesMayCall();
+
+        PolicyForwarder second = live.reload(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
+                                                    catchAll("everything-else")));
+
+        assertThat(live.current()).isSameAs(second).isNotSameAs(first);
+        assertThat(live.inflight()).isSameAs(h.inflight);
+        Forwarder.Exchange exchange = send(live, "{\"other\":1}", null);
+        h.upstream.only().answer(200);
+        assertThat(status(exchange)).isEqualTo(200);
+        assertThat(second.route("everything-else").decided(Reasons.PROXIED)).isEqualTo(1);
+        second.breakerNamed(MIST).force(true, Duration.ofMinutes(1));
+        assertThat(mayCall.getAsBoolean()).as("asks the table in force").isFalse();
+    }
+}
