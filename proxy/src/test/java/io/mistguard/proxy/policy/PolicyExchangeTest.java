@@ -711,10 +711,12 @@ class PolicyExchangeTest {
         assertThat(breaker.snapshot().trialsOut()).isEqualTo(1);
 
         caller.cancel();
-        assertThat(breaker.snapshot().state()).as("an abandoned trial re-opens the breaker").isEqualTo("open");
+        assertThat(breaker.snapshot().state()).as("an abandoned trial gives no verdict: still half-open")
+                .isEqualTo("half_open");
+        assertThat(breaker.snapshot().trialsOut()).as("its trial is free for the next caller").isZero();
         trial.answer(200);
 
-        assertThat(breaker.snapshot().state()).as("the late answer records nothing more").isEqualTo("open");
+        assertThat(breaker.snapshot().state()).as("the late answer records nothing more").isEqualTo("half_open");
         assertThat(route.stats().snapshot().lateResponses()).isEqualTo(1);
         assertThat(answer(caller).reason()).isEqualTo(Reasons.CANCELLED);
         assertAllFree(route);
@@ -775,7 +777,7 @@ class PolicyExchangeTest {
     }
 
     @Test
-    void aHalfOpenTrialCancelledUnderneathFreesItsTrialAndReopens() {
+    void aHalfOpenTrialCancelledUnderneathFreesItsTrialWithoutAVerdict() {
         RoutePolicy route = getState(RetryConfig.NONE);
         PolicyHarness.open(breaker);
         h.advance(OPEN);
@@ -786,8 +788,11 @@ class PolicyExchangeTest {
 
         assertThat(answer(caller).reason()).isEqualTo(Reasons.CANCELLED);
         assertThat(breaker.snapshot().trialsOut()).isZero();
-        assertThat(breaker.snapshot().state()).as("no verdict would ever come: the trial counts as failed")
-                                              .isEqualTo("open");
+        assertThat(breaker.snapshot().state()).as("a cancellation says nothing about Mist: still half-open")
+                                              .isEqualTo("half_open");
+        Breaker.Permit next = breaker.tryAcquire();
+        assertThat(next).as("the freed trial goes to the next caller").isNotNull();
+        next.abandon();
         assertAllFree(route);
     }
 
