@@ -190,4 +190,25 @@ class ReadRouteAccountingTest {
             assertThat(h.finishedClean()).isTrue();
         }
     }
+
+    @Test
+    void onlyTheCallerThatStartedTheSharedCallReportsItsTimeAtMist() throws Exception {
+        try (ReadRouteHarness h = harness(true)) {
+            Forwarder.Exchange starter = h.getState();
+            Forwarder.Exchange joiner = h.getState();
+            h.onlyCall().upstreamNanos = 7_000;
+
+            assertThat(starter.upstreamNanos()).isEqualTo(7_000);
+            assertThat(joiner.upstreamNanos()).isZero();
+            h.onlyCall().reply("a");
+            h.runPending();
+            answer(starter);
+            answer(joiner);
+
+            Forwarder.Exchange fresh = h.getState();
+            assertThat(fresh.upstreamNanos()).as("answered from the store").isZero();
+            answer(fresh);
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
 }

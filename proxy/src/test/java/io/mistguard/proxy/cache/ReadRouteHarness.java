@@ -180,6 +180,8 @@ final class ReadRouteHarness implements AutoCloseable {
         final long budget;
         private final Promise<FullHttpResponse> response;
         int cancels;
+        /** What the policy engine would report as its time at Mist. */
+        long upstreamNanos = -1;
 
         FakeCall(EventLoop loop, long arrived, long budget, Promise<FullHttpResponse> response) {
             this.loop = loop;
@@ -210,6 +212,11 @@ final class ReadRouteHarness implements AutoCloseable {
 
         boolean cancelled() {
             return cancels > 0;
+        }
+
+        @Override
+        public long upstreamNanos() {
+            return upstreamNanos;
         }
 
         @Override

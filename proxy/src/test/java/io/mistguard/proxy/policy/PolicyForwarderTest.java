@@ -349,6 +349,7 @@ class PolicyForwarderTest {
         LivePolicies live = new LivePolicies(shipped(), h.upstream, h.clock, hooks);
         PolicyForwarder first = live.current();
         var mayCall = live.queuedRoutesMayCall();
+        assertThat(mayCall.getAsBoolean()).isTrue();
 
         PolicyForwarder second = live.reload(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
                                                     catchAll("everything-else")));
