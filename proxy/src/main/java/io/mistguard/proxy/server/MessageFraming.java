@@ -18,11 +18,11 @@ final class MessageFraming {
     }
 
     /**
-     * The request as it goes to Mist. Takes over {@code request}'s content and headers: the caller
-     * must not use or release {@code request} afterwards.
+     * The request as it goes to Mist, its hop-by-hop fields already removed by the caller (who must
+     * read trust and the command after that, see {@code ProxyHandler}). Takes over {@code request}'s
+     * content and headers: the caller must not use or release {@code request} afterwards.
      */
     static FullHttpRequest towardsMist(FullHttpRequest request) {
-        HopByHopHeaders.strip(request.headers());
         FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content(), request.headers(), request.trailingHeaders());
         if (upstream.content().isReadable()) {

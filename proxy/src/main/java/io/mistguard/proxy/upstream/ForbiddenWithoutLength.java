@@ -42,9 +42,14 @@ final class ForbiddenWithoutLength extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /** Mist's 403 to a bad {@code Authorization: json} header, framed or not. */
+    static boolean isLoginChallenge(HttpResponse response) {
+        return response.status().code() == HttpResponseStatus.FORBIDDEN.code()
+                && response.headers().contains(HttpHeaderNames.WWW_AUTHENTICATE);
+    }
+
     static boolean isMistsForbidden(HttpResponse head) {
-        return head.status().code() == HttpResponseStatus.FORBIDDEN.code()
-                && head.headers().contains(HttpHeaderNames.WWW_AUTHENTICATE)
+        return isLoginChallenge(head)
                 && !head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
                 && !HttpUtil.isTransferEncodingChunked(head);
     }

@@ -54,11 +54,6 @@ public final class PrivateConnection {
         idle = channel;
     }
 
-    /** Whether the client connection has closed. */
-    boolean isClosed() {
-        return closed;
-    }
-
     /** The client connection closed: close the idle upstream connection, and any released later. */
     void close() {
         closed = true;

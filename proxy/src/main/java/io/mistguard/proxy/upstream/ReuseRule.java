@@ -38,8 +38,7 @@ final class ReuseRule {
     static boolean reusable(FullHttpRequest request, FullHttpResponse response) {
         if (!HttpUtil.isKeepAlive(response) || !HttpUtil.isKeepAlive(request)
                 || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)
-                || response.status().code() == 403
-                   && response.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE)) {
+                || ForbiddenWithoutLength.isLoginChallenge(response)) {
             return false;
         }
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
