@@ -9,9 +9,10 @@ import io.mistguard.proxy.invalidation.http.MistInvalidationSender;
 import io.mistguard.proxy.metrics.Metrics;
 import io.mistguard.proxy.policy.Inflight;
 import io.mistguard.proxy.policy.InflightAttempt;
-import io.mistguard.proxy.policy.LivePolicies;
-import io.mistguard.proxy.policy.PolicyForwarder;
+import io.mistguard.proxy.cache.CacheSnapshot;
 import io.mistguard.proxy.policy.PolicyHooks;
+import io.mistguard.proxy.policy.PolicyView;
+import io.mistguard.proxy.route.LiveRoutes;
 import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.reload.ConfigReloader;
 import io.mistguard.proxy.reload.ReloadOutcome;
@@ -60,7 +61,8 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final UpstreamClient upstream;
-    private final LivePolicies policies;
+    private static final Ticker CLOCK = Ticker.system();
+    private final LiveRoutes policies;
     private final Metrics metrics;
     private final ConfigReloader reloader;
     private volatile InvalidationService invalidations;
@@ -68,7 +70,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
     private volatile AdminServer admin;
     private volatile boolean ready;
 
-    private Mistguard(EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream, LivePolicies policies,
+    private Mistguard(EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream, LiveRoutes policies,
                       Metrics metrics, ConfigReloader reloader) {
         this.acceptors = acceptors;
         this.workers = workers;
@@ -105,12 +107,12 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             // The queue asks the route table in force whether its breaker lets it call Mist, and the
             // route table hands the queued routes' requests to the queue: the queue starts first (it
             // replays its state file) and reads the table through this reference once it exists.
-            AtomicReference<LivePolicies> table = new AtomicReference<>();
+            AtomicReference<LiveRoutes> table = new AtomicReference<>();
             invalidations = InvalidationService.start(config.invalidations(), new MistInvalidationSender(upstream,
                     workers, config.upstream().address().toString(), config.invalidations().callTimeout()),
                     () -> table.get() == null || table.get().queuedRoutesMayCall().getAsBoolean());
-            LivePolicies policies = new LivePolicies(config.policy(), UpstreamAttempts.of(upstream), Ticker.system(),
-                    new PolicyHooks(new Inflight(), metrics::observer, invalidations.handoff()));
+            LiveRoutes policies = new LiveRoutes(config.policy(), UpstreamAttempts.of(upstream), Ticker.system(),
+                    new PolicyHooks(new Inflight(), metrics::observer), invalidations.handoff());
             table.set(policies);
             ConfigReloader reloader = new ConfigReloader(file, config, overrides, loaded -> {
                 policies.reload(loaded.policy());
@@ -118,7 +120,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             });
             Mistguard mistguard = new Mistguard(acceptors, workers, upstream, policies, metrics, reloader);
             mistguard.invalidations = invalidations;
-            metrics.bind(policies, invalidations::stats);
+            metrics.bind(() -> policies.current().policies(), invalidations::stats);
             Forwarder forwarder = policies;
             UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport)
                     .withExtraHeaders(new RemoteMarking(config.trustedPeers())));
@@ -164,8 +166,13 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
 
     /** Breakers, admission pools and per-route counters of the route table in force, read-only. */
     @Override
-    public PolicyForwarder policies() {
-        return policies.current();
+    public PolicyView policies() {
+        return policies.current().policies();
+    }
+
+    /** The read cache's counters and size. */
+    public CacheSnapshot cache() {
+        return policies.current().cache();
     }
 
     /** The invalidation queue's gauges and counters, for the admin listener and metrics. */
@@ -200,7 +207,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
 
     @Override
     public long nowNanos() {
-        return System.nanoTime(); // the Ticker.system() the policies run on
+        return CLOCK.nanoTime(); // the clock the policies and event loops run on
     }
 
     @Override

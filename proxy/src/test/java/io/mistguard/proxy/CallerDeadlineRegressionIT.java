@@ -1,6 +1,7 @@
 package io.mistguard.proxy;
 
 import static io.mistguard.proxy.PolicyProxies.command;
+import io.mistguard.proxy.exchange.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.policy.BreakerSnapshot;
@@ -108,8 +109,8 @@ class CallerDeadlineRegressionIT {
             BreakerSnapshot breaker = proxy.mistguard.policies().breaker("mist");
             assertThat(breaker.state()).isEqualTo("closed");
             assertThat(breaker.failureRate()).isZero();
-            assertThat(proxy.mistguard.policies().route("config-read").decided("caller-deadline")).isEqualTo(6);
-            assertThat(proxy.mistguard.policies().route("config-read").decided("timeout")).isZero();
+            assertThat(proxy.mistguard.policies().route("config-read").decided(Decision.CALLER_DEADLINE)).isEqualTo(6);
+            assertThat(proxy.mistguard.policies().route("config-read").decided(Decision.TIMEOUT)).isZero();
         }
     }
 

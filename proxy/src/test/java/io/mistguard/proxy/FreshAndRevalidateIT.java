@@ -85,7 +85,7 @@ class FreshAndRevalidateIT {
             assertThat(elapsed(sent)).as("nobody waited for the 1.5 s refresh").isLessThan(Duration.ofMillis(1500));
 
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (proxy.mistguard.policies().cache().stored() < 2 && System.nanoTime() < deadline) {
+            while (proxy.mistguard.cache().stored() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(MIST.get().recording().commandCount("active_streams")).as("one background refresh").isEqualTo(2);

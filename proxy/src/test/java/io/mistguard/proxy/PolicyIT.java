@@ -1,6 +1,7 @@
 package io.mistguard.proxy;
 
 import static io.mistguard.proxy.PolicyProxies.command;
+import io.mistguard.proxy.exchange.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
@@ -55,7 +56,7 @@ class PolicyIT {
             assertThat(MIST.get().recording().awaitConnectionsClosedByPeer(attempts, Duration.ofSeconds(2)))
                     .as("every attempt's connection closed by mistguard").isTrue();
             RouteStatsSnapshot stats = proxy.mistguard.policies().route("get-state");
-            assertThat(stats.decided("timeout")).isEqualTo(1);
+            assertThat(stats.decided(Decision.TIMEOUT)).isEqualTo(1);
             assertThat(stats.attemptsCutByDeadline()).isEqualTo(1);
             assertThat(stats.upstreamInFlight()).isZero();
         }
@@ -143,7 +144,7 @@ class PolicyIT {
             RouteStatsSnapshot stats = proxy.mistguard.policies().route("get-state");
             assertThat(stats.retries()).as("2 + 10% of 50").isLessThanOrEqualTo(7).isGreaterThanOrEqualTo(5);
             assertThat(stats.retryBudgetExhausted()).isPositive();
-            assertThat(stats.decided("connect-refused")).isEqualTo(requests);
+            assertThat(stats.decided(Decision.CONNECT_REFUSED)).isEqualTo(requests);
         }
     }
 
@@ -177,7 +178,7 @@ class PolicyIT {
             assertThat(next.statusCode()).isEqualTo(200);
             assertThat(next.headers().firstValue("Mistguard-Decision")).hasValue("proxied");
             assertThat(proxy.mistguard.policies().admission("mist").inFlight()).isZero();
-            assertThat(proxy.mistguard.policies().route("catch-all").decided("cancelled")).isEqualTo(1);
+            assertThat(proxy.mistguard.policies().route("catch-all").decided(Decision.CANCELLED)).isEqualTo(1);
         }
     }
 

@@ -70,7 +70,7 @@ class ReadCacheIT {
             assertThat(after.statusCode()).isEqualTo(afterMaxAge);
             assertThat(after.headers().firstValue("Mistguard-Decision").orElseThrow()).doesNotStartWith("stale");
             assertThat(after.headers().firstValue("Cache-Status")).isEmpty();
-            assertThat(proxy.mistguard.policies().cache().stale()).isEqualTo(2);
+            assertThat(proxy.mistguard.cache().stale()).isEqualTo(2);
             String metrics = proxy.http.send(java.net.http.HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("mistguard_stale_answers_total{route=\"get-state\"} 2.0")
@@ -99,7 +99,7 @@ class ReadCacheIT {
             assertThat(bodies).containsOnly(bodies.get(0));
             assertThat(decisions).containsOnly("proxied", "coalesced");
             assertThat(decisions).filteredOn("proxied"::equals).hasSize(1);
-            CacheSnapshot cache = proxy.mistguard.policies().cache();
+            CacheSnapshot cache = proxy.mistguard.cache();
             assertThat(cache.sharedCalls()).isEqualTo(1);
             assertThat(cache.coalesced()).isEqualTo(99);
         }
@@ -113,7 +113,7 @@ class ReadCacheIT {
             for (String path : List.of("/", "/api", "/api2")) {
                 assertThat(send(proxy, path, GET_STATE).statusCode()).isEqualTo(200);
             }
-            CacheSnapshot cache = proxy.mistguard.policies().cache();
+            CacheSnapshot cache = proxy.mistguard.cache();
             assertThat(cache.bytes()).isLessThanOrEqualTo(1024 * 1024);
             assertThat(cache.entries()).isEqualTo(2);
             assertThat(cache.evicted()).isEqualTo(1);
@@ -128,8 +128,8 @@ class ReadCacheIT {
             MIST.get().faults().clear();
             MIST.get().faults().add(FaultRule.forCommand("active_streams").hugeBody(2_000_000));
             assertThat(send(proxy, "/api", GET_STATE).statusCode()).isEqualTo(200);
-            assertThat(proxy.mistguard.policies().cache().tooLarge()).isEqualTo(1);
-            assertThat(proxy.mistguard.policies().cache().bytes()).isLessThanOrEqualTo(1024 * 1024);
+            assertThat(proxy.mistguard.cache().tooLarge()).isEqualTo(1);
+            assertThat(proxy.mistguard.cache().bytes()).isLessThanOrEqualTo(1024 * 1024);
         }
     }
 

@@ -3,7 +3,7 @@ package io.mistguard.proxy.admin;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.policy.InflightAttempt;
-import io.mistguard.proxy.policy.PolicyForwarder;
+import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.reload.ReloadOutcome;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,7 @@ public interface AdminBackend {
     ProxyConfig config();
 
     /** The route table in force, with its breakers. */
-    PolicyForwarder policies();
+    PolicyView policies();
 
     InvalidationStats invalidations();
 

@@ -2,7 +2,7 @@ package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.config.Durations;
 import io.mistguard.proxy.policy.Breaker;
-import io.mistguard.proxy.policy.PolicyForwarder;
+import io.mistguard.proxy.policy.PolicyView;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
@@ -24,7 +24,7 @@ final class BreakerActions {
 
     private BreakerActions() {}
 
-    static AdminAnswer act(PolicyForwarder policies, QueryStringDecoder uri, String client) {
+    static AdminAnswer act(PolicyView policies, QueryStringDecoder uri, String client) {
         String[] parts = uri.path().substring(PREFIX.length()).split("/", -1);
         if (parts.length != 2) {
             return notFound(uri.path());

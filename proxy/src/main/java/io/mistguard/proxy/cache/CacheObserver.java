@@ -1,13 +1,15 @@
 package io.mistguard.proxy.cache;
 
+import io.mistguard.proxy.exchange.Decision;
 import java.time.Duration;
 
 /**
- * Where a cached read route reports the answers it gave callers itself — joiners of a shared call
- * ({@code coalesced}), fresh hits ({@code cached}), last-known-good answers ({@code stale}) and callers
- * whose own deadline or departure ended their wait — so that per-route decision counts cover every
- * answer. The shared call's own answer to the caller that started it is counted by the policy
- * engine, not here. Implementations are thread-safe and never block.
+ * Where a cached read route reports how it answered each of its callers — the starter of a shared
+ * call (its decision), joiners ({@link Decision#COALESCED}), fresh hits ({@link Decision#CACHED}),
+ * last-known-good answers ({@link Decision#STALE}) and callers whose own deadline or departure ended
+ * their wait — so that per-route decision counts cover every answer once. The shared calls
+ * themselves, and background refreshes nobody waits for, are not answers and are not counted.
+ * Implementations are thread-safe and never block.
  */
 @FunctionalInterface
 public interface CacheObserver {
@@ -16,9 +18,8 @@ public interface CacheObserver {
     CacheObserver NONE = (decision, staleAge) -> { };
 
     /**
-     * @param decision the decision token: {@code coalesced}, {@code cached}, {@code stale}, or a
-     *                 rejection reason such as {@code timeout}
-     * @param staleAge the age of the answer when {@code decision} is {@code stale}, else {@code null}
+     * @param decision how the caller was answered; a decision a route gives ({@link Decision#perRoute()})
+     * @param staleAge the age of the answer when {@code decision} is {@code STALE}, else {@code null}
      */
-    void answered(String decision, Duration staleAge);
+    void answered(Decision decision, Duration staleAge);
 }

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,42 +21,42 @@ import java.util.concurrent.TimeUnit;
  */
 final class CachedAnswers {
 
-    static final String ROUTE_HEADER = "Mistguard-Route";
     static final String CACHE_STATUS = "Cache-Status";
-    static final String REVALIDATING = "revalidating";
     private static final String CACHE_NAME = "mistguard";
 
     private CachedAnswers() {}
 
     /** A reply within {@code fresh_for}: Mist was not asked. */
-    static FullHttpResponse fresh(StoredReply reply, long now, String route) {
-        return stored(reply, now, route, CACHE_NAME + "; hit", "cached");
+    static Answer fresh(StoredReply reply, long now) {
+        return Answer.of(stored(reply, now, CACHE_NAME + "; hit"), Decision.CACHED);
     }
 
-    /** The last good reply, because the call for this request failed for {@code reason}. */
-    static FullHttpResponse stale(StoredReply reply, String reason, long now, String route) {
-        return stored(reply, now, route, CACHE_NAME + "; fwd=stale; detail=" + reason, "stale; reason=" + reason);
+    /** The last good reply, because the call for this request failed with {@code cause}. */
+    static Answer stale(StoredReply reply, Decision cause, long now) {
+        return Answer.stale(stored(reply, now, CACHE_NAME + "; fwd=stale; detail=" + cause.token()), cause);
     }
 
     /** A reply past {@code fresh_for}, answered at once while one background call refreshes it. */
-    static FullHttpResponse revalidating(StoredReply reply, long now, String route) {
-        return stored(reply, now, route, CACHE_NAME + "; hit; detail=" + REVALIDATING,
-                      "stale; reason=" + REVALIDATING);
+    static Answer revalidating(StoredReply reply, long now) {
+        return Answer.stale(stored(reply, now, CACHE_NAME + "; hit; detail=" + Decision.REVALIDATING.token()),
+                            Decision.REVALIDATING);
     }
 
-    /** The shared answer as one caller gets it; callers other than the starter see {@code coalesced}. */
-    static FullHttpResponse shared(SharedResult result, boolean starter) {
+    /**
+     * The shared answer as one caller gets it, with the call's attempts; callers other than the
+     * starter see {@code coalesced} where the starter sees {@code proxied}.
+     *
+     * @param upstreamNanos the caller's own time at Mist: the call's for its starter, else 0
+     */
+    static Answer shared(SharedResult result, boolean starter, long upstreamNanos) {
         FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(result.status()), Unpooled.wrappedBuffer(result.body()));
         answer.headers().set(result.headers());
-        if (!starter && result.proxied()) {
-            answer.headers().set(Decisions.HEADER, "coalesced");
-        }
-        return answer;
+        Decision decision = !starter && result.proxied() ? Decision.COALESCED : result.decision();
+        return new Answer(answer, decision, null, null, result.attempts(), upstreamNanos);
     }
 
-    private static FullHttpResponse stored(StoredReply reply, long now, String route, String cacheStatus,
-                                           String decision) {
+    private static FullHttpResponse stored(StoredReply reply, long now, String cacheStatus) {
         FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                                                               Unpooled.wrappedBuffer(reply.body()));
         if (reply.contentType() != null) {
@@ -64,9 +65,7 @@ final class CachedAnswers {
         answer.headers()
               .set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)
               .set(HttpHeaderNames.AGE, TimeUnit.NANOSECONDS.toSeconds(Math.max(0, reply.ageNanos(now))))
-              .set(CACHE_STATUS, cacheStatus)
-              .set(Decisions.HEADER, decision)
-              .set(ROUTE_HEADER, route);
+              .set(CACHE_STATUS, cacheStatus);
         return answer;
     }
 }

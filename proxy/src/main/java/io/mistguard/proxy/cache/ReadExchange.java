@@ -1,13 +1,13 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -39,9 +39,8 @@ final class ReadExchange implements Forwarder.Exchange {
     private final boolean commandReply;
     private final long arrived;
     private final long deadline;
-    private final Promise<FullHttpResponse> response;
+    private final Promise<Answer> response;
     private SharedCall call;
-    private boolean starter;
     private ScheduledFuture<?> timer;
     private boolean done;
 
@@ -60,14 +59,8 @@ final class ReadExchange implements Forwarder.Exchange {
     }
 
     @Override
-    public Future<FullHttpResponse> response() {
+    public Future<Answer> response() {
         return response;
-    }
-
-    /** The shared call's time at Mist for the caller that started it; joiners made no call of their own. */
-    @Override
-    public long upstreamNanos() {
-        return starter && call != null ? call.upstreamNanos() : 0;
     }
 
     void start() {
@@ -76,11 +69,11 @@ final class ReadExchange implements Forwarder.Exchange {
             if (route.isFresh(stored, arrived)) {
                 request.release();
                 route.stats().fresh.increment();
-                finish(CachedAnswers.fresh(stored, arrived, route.name()), false);
+                finish(CachedAnswers.fresh(stored, arrived));
             } else {
                 route.refresh(key, origin, loop, alloc, request, arrived, commandReply); // takes the request
                 route.stats().revalidating.increment();
-                finish(CachedAnswers.revalidating(stored, arrived, route.name()), false);
+                finish(CachedAnswers.revalidating(stored, arrived));
             }
             return;
         }
@@ -97,7 +90,6 @@ final class ReadExchange implements Forwarder.Exchange {
 
     private void wait(SharedCall shared, boolean starter) {
         call = shared;
-        this.starter = starter;
         if (deadline < shared.deadline()) {
             timer = loop.schedule(this::onDeadline, deadline - route.now(), TimeUnit.NANOSECONDS);
         }
@@ -118,9 +110,9 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        FullHttpResponse stale = result.failure() == null ? null : route.stale(key, result.failure());
-        // The starter's own shared answer was counted by the policy engine that made the call.
-        finish(stale != null ? stale : CachedAnswers.shared(result, starter), stale == null && starter);
+        Answer stale = result.failure() == null ? null : route.stale(key, result.failure());
+        // The time at Mist is the starter's alone: joiners made no call of their own.
+        finish(stale != null ? stale : CachedAnswers.shared(result, starter, starter ? result.upstreamNanos() : 0));
     }
 
     private void onDeadline() {
@@ -130,10 +122,9 @@ final class ReadExchange implements Forwarder.Exchange {
         }
         call.leave(); // the last caller out ends the call: nobody else wants its answer
         // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
-        String reason = Decisions.CALLER_DEADLINE;
-        FullHttpResponse stale = route.stale(key, reason);
-        finish(stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), reason,
-                "no answer within the caller's own deadline (route " + route.name() + ')'), false);
+        Answer stale = route.stale(key, Decision.CALLER_DEADLINE);
+        finish(stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
+                Decision.CALLER_DEADLINE, "no answer within the caller's own deadline (route " + route.name() + ')'));
     }
 
     @Override
@@ -144,13 +135,14 @@ final class ReadExchange implements Forwarder.Exchange {
         if (call != null) {
             call.leave();
         }
-        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), UpstreamFailure.CANCELLED.reason(),
-                                        "the caller went away"), false);
+        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
+                                        "the caller went away"));
     }
 
-    private void finish(FullHttpResponse answer, boolean countedByPolicy) {
+    /** Answers the caller, once, and counts the answer with the route's decisions. */
+    private void finish(Answer answer) {
         if (done) {
-            answer.release();
+            answer.response().release();
             return;
         }
         done = true;
@@ -158,22 +150,8 @@ final class ReadExchange implements Forwarder.Exchange {
             timer.cancel(false);
             timer = null;
         }
-        if (!countedByPolicy) {
-            report(answer);
-        }
-        answer.headers().set(CachedAnswers.ROUTE_HEADER, route.name());
-        response.setSuccess(answer);
-    }
-
-    /** Tells the observer how this caller was answered, by the token its decision header carries. */
-    private void report(FullHttpResponse answer) {
-        String decision = String.valueOf(answer.headers().get(Decisions.HEADER));
-        if (decision.startsWith("stale")) {
-            long ageSeconds = answer.headers().getInt(HttpHeaderNames.AGE, 0);
-            route.observer().answered("stale", Duration.ofSeconds(ageSeconds));
-            return;
-        }
-        int reason = decision.indexOf("reason=");
-        route.observer().answered(reason < 0 ? decision : decision.substring(reason + 7), null);
+        route.observer().answered(answer.decision(), answer.decision() == Decision.STALE
+                ? Duration.ofSeconds(answer.response().headers().getInt(HttpHeaderNames.AGE, 0)) : null);
+        response.setSuccess(answer.onRoute(route.name()));
     }
 }

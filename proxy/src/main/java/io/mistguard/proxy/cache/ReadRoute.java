@@ -3,12 +3,13 @@ package io.mistguard.proxy.cache;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.ReadCaching;
 import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 
 /**
  * A {@code read} route's use of the cache: its windows ({@code fresh_for}, {@code while_revalidate},
@@ -91,8 +92,8 @@ public final class ReadRoute {
         return reply.ageNanos(now) <= caching.freshFor().toNanos();
     }
 
-    /** The stale answer for a call that failed for {@code reason}, or null when there is no usable entry. */
-    FullHttpResponse stale(String key, String reason) {
+    /** The stale answer for a call that failed with {@code cause}, or null when there is no usable entry. */
+    Answer stale(String key, Decision cause) {
         if (caching.staleMaxAge() == null) {
             return null;
         }
@@ -104,7 +105,7 @@ public final class ReadRoute {
             return null;
         }
         stats.stale.increment();
-        return CachedAnswers.stale(reply, reason, now, config.name());
+        return CachedAnswers.stale(reply, cause, now);
     }
 
     SharedCall newCall(String key, EventLoop loop, long arrived) {

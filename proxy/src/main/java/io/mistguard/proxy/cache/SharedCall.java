@@ -1,11 +1,11 @@
 package io.mistguard.proxy.cache;
 
+import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +62,7 @@ final class SharedCall {
                boolean commandReply, Consumer<SharedResult> onSettled) {
         Forwarder.Exchange started = origin.start(loop, alloc, request, arrived, deadline - arrived);
         exchange = started;
-        started.response().addListener((Future<FullHttpResponse> f) -> {
+        started.response().addListener((Future<Answer> f) -> {
             SharedResult settled = SharedResult.of(f.getNow(), commandReply, ticker.nanoTime());
             onSettled.accept(settled);
             if (table != null) {
@@ -132,11 +132,5 @@ final class SharedCall {
         if (exchange != null) {
             exchange.cancel();
         }
-    }
-
-    /** Time the shared call spent at Mist, for the access log of the caller that started it. */
-    long upstreamNanos() {
-        Forwarder.Exchange started = exchange;
-        return started == null ? 0 : started.upstreamNanos();
     }
 }

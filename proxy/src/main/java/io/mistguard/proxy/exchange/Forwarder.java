@@ -5,7 +5,6 @@ import io.mistguard.proxy.upstream.PrivateConnection;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.concurrent.Future;
 
 /**
@@ -24,7 +23,7 @@ public interface Forwarder {
      *                share calls and stored answers with other such callers. Otherwise the connection
      *                reserved for the caller's client connection: the request rides only that, and is
      *                never coalesced, cached, answered from a cache or queued on Mist's behalf.
-     * @return the exchange; its response future always succeeds, with Mist's answer or mistguard's own
+     * @return the exchange; its answer future always succeeds, with Mist's answer or mistguard's own
      */
     Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
                      PrivateConnection privateConnection);
@@ -32,15 +31,13 @@ public interface Forwarder {
     /** One request being answered. */
     interface Exchange {
 
-        /** Succeeds with the response to send; the listener owns it. Never fails. */
-        Future<FullHttpResponse> response();
+        /**
+         * Succeeds with the answer: the response to send, whose owner the listener becomes, and its
+         * typed outcome. Never fails.
+         */
+        Future<Answer> response();
 
         /** The caller went away: stop upstream work and free what it holds. Idempotent. */
         void cancel();
-
-        /** Time spent in upstream attempts so far (for the access log); -1 when not measured. */
-        default long upstreamNanos() {
-            return -1;
-        }
     }
 }

@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Builds the answers mistguard gives on its own: a status, a {@code Mistguard-Decision} header and a
- * short plain-text body naming the reason.
+ * Builds the answers mistguard gives on its own: a status and a short plain-text body naming the
+ * reason, as an {@link Answer} whose {@link Decision} the edge writes as {@code Mistguard-Decision}.
  *
  * <p>The body is deliberately not JSON: catalyst-api parses every API reply as JSON and, when that
  * fails, gives up at once instead of logging in again and re-sending (mist-api.md §4). A 503 carries
@@ -24,19 +24,33 @@ public final class ProxyResponses {
     }
 
     /**
-     * @param reason a short lower-case token ({@code timeout}, {@code connect-refused}, ...)
+     * mistguard's own answer, without route or attempts (the layer that knows them adds them).
+     *
+     * @param decision a {@linkplain Decision#rejected() rejection}, named in the body and the header
      * @param detail one human-readable sentence, or {@code null}
+     * @throws IllegalArgumentException when {@code decision} is not a rejection
      */
-    public static FullHttpResponse rejection(ByteBufAllocator alloc, HttpResponseStatus status, String reason,
-                                             String detail) {
-        String text = "mistguard: " + status.code() + " " + status.reasonPhrase() + ": " + reason
+    public static Answer rejection(ByteBufAllocator alloc, HttpResponseStatus status, Decision decision,
+                                   String detail) {
+        return Answer.of(response(alloc, status, decision, detail), decision);
+    }
+
+    /**
+     * The response of {@link #rejection}, for the edge handlers that write it themselves; it carries no
+     * {@code Mistguard-Decision} yet ({@link AnswerHeaders#write}).
+     */
+    public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, Decision decision,
+                                            String detail) {
+        if (!decision.rejected()) {
+            throw new IllegalArgumentException(decision + " is not a rejection");
+        }
+        String text = "mistguard: " + status.code() + " " + status.reasonPhrase() + ": " + decision.token()
                 + (detail == null ? "" : " (" + detail + ")") + "\n";
         ByteBuf body = ByteBufUtil.writeUtf8(alloc, text);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(Decisions.HEADER, Decisions.rejected(reason));
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         if (status.code() == 503 || status.code() == 429) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
         }

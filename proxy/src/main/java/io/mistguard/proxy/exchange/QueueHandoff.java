@@ -2,7 +2,6 @@ package io.mistguard.proxy.exchange;
 
 import io.mistguard.proxy.classify.MistRequest;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
@@ -17,11 +16,10 @@ public interface QueueHandoff {
      * Offers a local-equivalent request of a {@code queued} route. Called on the caller's event loop;
      * never blocks.
      *
-     * @param route the name of the route that matched, for the answer's {@code Mistguard-Route}
-     * @return the exchange that answers it, having taken ownership of {@code request}; or
-     *         {@code null} when the command is not one this queue can take (then the request, still
-     *         owned by the caller, goes to Mist under the route's policies)
+     * @return the answer ({@link Decision#QUEUED} or the queue's rejection; the caller adds the
+     *         route), having taken ownership of {@code request}; or {@code null} when the command is
+     *         not one this queue can take (then the request, still owned by the caller, goes to Mist
+     *         under the route's policies)
      */
-    Forwarder.Exchange offer(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
-                             String route);
+    Answer offer(ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest);
 }

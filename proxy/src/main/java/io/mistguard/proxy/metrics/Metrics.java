@@ -11,7 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
-import io.mistguard.proxy.policy.LivePolicies;
+import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteObserver;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,8 +68,11 @@ public final class Metrics {
         return created;
     }
 
-    /** Registers the counters and gauges read from {@code policies} and the invalidation queue. */
-    public synchronized void bind(LivePolicies policies, Supplier<InvalidationStats> invalidations) {
+    /**
+     * Registers the counters and gauges read from the policies in force ({@code policies} is asked at
+     * every scrape and refresh) and the invalidation queue.
+     */
+    public synchronized void bind(Supplier<PolicyView> policies, Supplier<InvalidationStats> invalidations) {
         policyMeters = new PolicyMeters(registry, policies);
         policyMeters.refresh();
         invalidationMeters = new InvalidationMeters(registry, invalidations);

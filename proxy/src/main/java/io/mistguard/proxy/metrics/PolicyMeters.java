@@ -4,9 +4,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.policy.AdmissionSnapshot;
 import io.mistguard.proxy.policy.BreakerSnapshot;
-import io.mistguard.proxy.policy.LivePolicies;
+import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -27,27 +29,27 @@ import java.util.function.ToDoubleFunction;
 final class PolicyMeters {
 
     private final MeterRegistry registry;
-    private final LivePolicies policies;
+    private final Supplier<PolicyView> policies;
     private final Map<String, List<Meter>> byName = new HashMap<>();
 
-    PolicyMeters(MeterRegistry registry, LivePolicies policies) {
+    PolicyMeters(MeterRegistry registry, Supplier<PolicyView> policies) {
         this.registry = registry;
         this.policies = policies;
     }
 
     void refresh() {
         Set<String> wanted = new java.util.HashSet<>();
-        for (RouteStatsSnapshot route : policies.current().routes()) {
+        for (RouteStatsSnapshot route : policies.get().routes()) {
             String key = "route:" + route.route();
             wanted.add(key);
             byName.computeIfAbsent(key, k -> routeMeters(route));
         }
-        for (BreakerSnapshot breaker : policies.current().breakers()) {
+        for (BreakerSnapshot breaker : policies.get().breakers()) {
             String key = "breaker:" + breaker.name();
             wanted.add(key);
             byName.computeIfAbsent(key, k -> breakerMeters(breaker.name()));
         }
-        for (AdmissionSnapshot pool : policies.current().admissions()) {
+        for (AdmissionSnapshot pool : policies.get().admissions()) {
             String key = "admission:" + pool.name();
             wanted.add(key);
             byName.computeIfAbsent(key, k -> admissionMeters(pool.name()));
@@ -64,9 +66,10 @@ final class PolicyMeters {
     private List<Meter> routeMeters(RouteStatsSnapshot first) {
         String name = first.route();
         List<Meter> meters = new ArrayList<>();
-        for (String reason : first.decisions().keySet()) {
-            meters.add(FunctionCounter.builder("mistguard.decisions", this, m -> m.route(name, s -> s.decided(reason)))
-                    .description("Answers by route and reason").tags("route", name, "reason", reason).register(registry));
+        for (Decision decision : Decision.perRoute()) {
+            meters.add(FunctionCounter.builder("mistguard.decisions", this, m -> m.route(name, s -> s.decided(decision)))
+                    .description("Answers by route and reason").tags("route", name, "reason", decision.token())
+                    .register(registry));
         }
         meters.add(counter("mistguard.retries", "Attempts after the first", name, s -> s.retries()));
         meters.add(counter("mistguard.retry.budget.exhausted", "Retries not made because the retry budget was spent",
@@ -78,7 +81,7 @@ final class PolicyMeters {
                 .description("Upstream attempts abandoned, by why").tags("route", name, "reason", "deadline")
                 .register(registry));
         meters.add(FunctionCounter.builder("mistguard.cancellations", this,
-                        m -> m.route(name, s -> s.decided("cancelled")))
+                        m -> m.route(name, s -> s.decided(Decision.CANCELLED)))
                 .description("Upstream attempts abandoned, by why").tags("route", name, "reason", "caller-gone")
                 .register(registry));
         meters.add(Gauge.builder("mistguard.upstream.inflight", this, m -> m.route(name, s -> s.upstreamInFlight()))
@@ -113,17 +116,17 @@ final class PolicyMeters {
     }
 
     private double route(String name, ToDoubleFunction<RouteStatsSnapshot> value) {
-        return policies.current().routes().stream().filter(r -> r.route().equals(name)).findFirst()
+        return policies.get().routes().stream().filter(r -> r.route().equals(name)).findFirst()
                        .map(value::applyAsDouble).orElse(Double.NaN);
     }
 
     private double breaker(String name, ToDoubleFunction<BreakerSnapshot> value) {
-        return policies.current().breakers().stream().filter(b -> Objects.equals(b.name(), name)).findFirst()
+        return policies.get().breakers().stream().filter(b -> Objects.equals(b.name(), name)).findFirst()
                        .map(value::applyAsDouble).orElse(Double.NaN);
     }
 
     private double admission(String name, ToDoubleFunction<AdmissionSnapshot> value) {
-        return policies.current().admissions().stream().filter(a -> a.name().equals(name)).findFirst()
+        return policies.get().admissions().stream().filter(a -> a.name().equals(name)).findFirst()
                        .map(value::applyAsDouble).orElse(Double.NaN);
     }
 }

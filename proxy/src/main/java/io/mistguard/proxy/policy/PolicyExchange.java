@@ -2,7 +2,8 @@ package io.mistguard.proxy.policy;
 
 import io.mistguard.proxy.config.RejectionConfig;
 import io.mistguard.proxy.config.RetryConfig;
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.time.Backoff;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -35,7 +37,7 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Only Mist's own failures are recorded against its breaker: the route's {@code per_try_timeout}
  * or {@code timeout} expiring, connect errors, resets and malformed answers. A deadline the caller
- * shortened ({@code reason=caller-deadline}) or a caller leaving ({@code reason=cancelled}) releases
+ * shortened ({@link Decision#CALLER_DEADLINE}) or a caller leaving ({@link Decision#CANCELLED}) releases
  * the permit without a verdict.
  *
  * <p>Confined to the caller's event loop: every method runs there (an admission grant from another
@@ -45,17 +47,16 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     /** A retry that could not get this much time before the deadline is not started. */
     private static final long MIN_USEFUL_TRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    static final String ROUTE_HEADER = "Mistguard-Route";
-    static final String ATTEMPTS_HEADER = "Mistguard-Attempts";
 
     private final RoutePolicy route;
     private final UpstreamAttempts upstream;
     private final Inflight inflight;
-    private final io.mistguard.proxy.time.Ticker ticker;
+    /** The loop's clock: deadlines are reckoned on the clock their timers run on. */
+    private final Ticker ticker;
     private final EventLoop loop;
     private final ByteBufAllocator alloc;
     private final FullHttpRequest request;
-    private final Promise<FullHttpResponse> response;
+    private final Promise<Answer> response;
     private final PrivateConnection privateConnection;
     private final long arrived;
     /** The caller's deadline: the route's, or earlier when the caller asked for less. */
@@ -64,6 +65,11 @@ final class PolicyExchange implements Forwarder.Exchange {
     private final long routeDeadline;
     /** Uniform samples in {@code [0, 1)} for the retry backoff. */
     private final DoubleSupplier jitter;
+    /**
+     * Whether the answer is a caller's and counts with the route's decisions; false for a shared call,
+     * whose callers are each counted by the cache as they are answered.
+     */
+    private final boolean answersACaller;
     private ScheduledFuture<?> deadlineTimer;
     private ScheduledFuture<?> pendingTimer;
     private Admission.Waiter waiter;
@@ -74,11 +80,11 @@ final class PolicyExchange implements Forwarder.Exchange {
     private int attempts;
     private boolean done;
 
-    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
-                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
+    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, EventLoop loop,
+                   ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
                    DoubleSupplier jitter) {
-        this(route, upstream, inflight, ticker, loop, alloc, request, privateConnection, ticker.nanoTime(),
-             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos(), jitter);
+        this(route, upstream, inflight, loop, alloc, request, privateConnection, loop.ticker().nanoTime(),
+             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos(), jitter, true);
     }
 
     /**
@@ -87,17 +93,20 @@ final class PolicyExchange implements Forwarder.Exchange {
      * says, and ends earlier when its last waiter leaves; a background refresh gets
      * {@code per_try_timeout}.
      *
+     * @param arrived when the budget starts, on {@code loop}'s clock ({@code loop.ticker()})
      * @param budgetNanos the caller's budget; {@code routeBudgetNanos} bounds the attempts, and a
      *                    deadline before it is the caller's own choice, not Mist's failure
      * @param jitter uniform samples in {@code [0, 1)} for the retry backoff ({@link PolicyHooks#jitter()})
+     * @param answersACaller false for a call shared by callers the cache answers and counts itself
      */
-    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, io.mistguard.proxy.time.Ticker ticker,
-                   EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
-                   long arrived, long budgetNanos, long routeBudgetNanos, DoubleSupplier jitter) {
+    PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, EventLoop loop,
+                   ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
+                   long arrived, long budgetNanos, long routeBudgetNanos, DoubleSupplier jitter,
+                   boolean answersACaller) {
         this.route = route;
         this.upstream = upstream;
         this.inflight = inflight;
-        this.ticker = ticker;
+        this.ticker = loop.ticker();
         this.loop = loop;
         this.alloc = alloc;
         this.request = request;
@@ -107,16 +116,12 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.routeDeadline = arrived + routeBudgetNanos;
         this.deadline = Math.min(arrived + budgetNanos, routeDeadline);
         this.jitter = jitter;
+        this.answersACaller = answersACaller;
     }
 
     @Override
-    public Future<FullHttpResponse> response() {
+    public Future<Answer> response() {
         return response;
-    }
-
-    @Override
-    public long upstreamNanos() {
-        return upstreamNanos;
     }
 
     void start() {
@@ -140,7 +145,7 @@ final class PolicyExchange implements Forwarder.Exchange {
                     pendingTimer = loop.schedule(this::onQueueTimeout, queueTimeout, TimeUnit.NANOSECONDS);
                 }
             }
-            case REJECTED -> reject(Reasons.OVERLOAD, "the admission queue of " + pool.name() + " is full");
+            case REJECTED -> reject(Decision.OVERLOAD, "the admission queue of " + pool.name() + " is full");
         }
     }
 
@@ -170,7 +175,7 @@ final class PolicyExchange implements Forwarder.Exchange {
             return; // granted meanwhile: onGranted is on its way and goes ahead
         }
         waiter = null;
-        reject(Reasons.QUEUE_TIMEOUT, "no slot at Mist within the queue timeout");
+        reject(Decision.QUEUE_TIMEOUT, "no slot at Mist within the queue timeout");
     }
 
     private void tryAttempt() {
@@ -181,7 +186,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         Breaker breaker = route.breaker();
         Breaker.Permit granted = breaker == null ? null : breaker.tryAcquire();
         if (breaker != null && granted == null) {
-            reject(Reasons.BREAKER_OPEN, "breaker " + breaker.name() + " is open after recent failures");
+            reject(Decision.BREAKER_OPEN, "breaker " + breaker.name() + " is open after recent failures");
             return;
         }
         attempts++;
@@ -219,9 +224,7 @@ final class PolicyExchange implements Forwarder.Exchange {
             if (settled != null) {
                 settled.success();
             }
-            FullHttpResponse answer = f.getNow();
-            answer.headers().set(Decisions.HEADER, Decisions.PROXIED);
-            finish(answer, Reasons.PROXIED);
+            finish(Answer.of(f.getNow(), Decision.PROXIED));
             return;
         }
         UpstreamException error = FailureClassifier.asUpstream(f.cause());
@@ -234,7 +237,7 @@ final class PolicyExchange implements Forwarder.Exchange {
             }
         }
         if (!retry(failure)) {
-            finish(ProxyResponses.rejection(alloc, failure.status(), failure.reason(), error.detail()), failure.reason());
+            finish(ProxyResponses.rejection(alloc, failure.status(), Decision.of(failure), error.detail()));
         }
     }
 
@@ -270,15 +273,14 @@ final class PolicyExchange implements Forwarder.Exchange {
         }
         if (callersChoice) {
             long askedMs = TimeUnit.NANOSECONDS.toMillis(deadline - arrived);
-            finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Reasons.CALLER_DEADLINE,
-                                            "no answer within the caller's own deadline of " + askedMs + "ms"),
-                   Reasons.CALLER_DEADLINE);
+            finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Decision.CALLER_DEADLINE,
+                                            "no answer within the caller's own deadline of " + askedMs + "ms"));
             return;
         }
         long budgetMs = TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos());
-        finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Reasons.TIMEOUT,
+        finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Decision.TIMEOUT,
                                         "no answer within the budget (route " + route.config().name() + ": "
-                                        + budgetMs + "ms)"), Reasons.TIMEOUT);
+                                        + budgetMs + "ms)"));
     }
 
     /** The caller went away: stop everything and free what is held. */
@@ -290,8 +292,8 @@ final class PolicyExchange implements Forwarder.Exchange {
         if (attempt != null) {
             abandonAttempt(false);
         }
-        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Reasons.CANCELLED,
-                                        "the caller went away"), Reasons.CANCELLED);
+        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
+                                        "the caller went away"));
     }
 
     /** Settles the permit, then closes the attempt's connection (its result is then ignored). */
@@ -310,19 +312,19 @@ final class PolicyExchange implements Forwarder.Exchange {
         current.cancel();
     }
 
-    private void reject(String reason, String detail) {
+    private void reject(Decision decision, String detail) {
         RejectionConfig rejection = route.config().rejection();
-        FullHttpResponse answer = ProxyResponses.rejection(alloc, HttpResponseStatus.valueOf(rejection.status()),
-                                                           reason, detail);
+        Answer answer = ProxyResponses.rejection(alloc, HttpResponseStatus.valueOf(rejection.status()), decision,
+                                                 detail);
         if (rejection.retryAfterSeconds() == 0) {
-            answer.headers().remove(HttpHeaderNames.RETRY_AFTER);
+            answer.response().headers().remove(HttpHeaderNames.RETRY_AFTER);
         }
-        finish(answer, reason);
+        finish(answer);
     }
 
-    private void finish(FullHttpResponse answer, String reason) {
+    private void finish(Answer answer) {
         if (done) {
-            answer.release();
+            answer.response().release();
             return;
         }
         done = true;
@@ -336,13 +338,13 @@ final class PolicyExchange implements Forwarder.Exchange {
         }
         releaseSlot();
         request.release();
-        route.stats().decided(reason);
+        if (answersACaller) {
+            route.stats().decided(answer.decision());
+        }
         long waited = ticker.nanoTime() - arrived;
         route.stats().longestAnswerNanos.accumulateAndGet(waited, Math::max);
         route.observer().answered(waited);
-        answer.headers().set(ROUTE_HEADER, route.config().name());
-        answer.headers().set(ATTEMPTS_HEADER, attempts);
-        response.setSuccess(answer);
+        response.setSuccess(answer.onRoute(route.config().name()).withAttempts(attempts, upstreamNanos));
     }
 
     private void releaseSlot() {

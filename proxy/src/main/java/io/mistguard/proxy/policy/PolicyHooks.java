@@ -3,7 +3,6 @@ package io.mistguard.proxy.policy;
 import static java.util.Objects.requireNonNull;
 
 import io.mistguard.proxy.config.RouteConfig;
-import io.mistguard.proxy.exchange.QueueHandoff;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -16,11 +15,10 @@ import java.util.function.Function;
  * @param inflight the attempts at Mist now
  * @param observers the latency and stale-answer observer of each route (metrics), called when a table
  *                  is built
- * @param queue where the {@code queued} routes' requests go; {@code null}: they go to Mist like writes
  * @param jitter the retry backoff's jitter, uniform in {@code [0, 1)}; called on any event loop, so
  *               it must be thread-safe (tests pin it to make backoffs exact)
  */
-public record PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers, QueueHandoff queue,
+public record PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers,
                           DoubleSupplier jitter) {
 
     /**
@@ -34,13 +32,8 @@ public record PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver
     }
 
     /** Backoffs jittered at random. */
-    public PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers, QueueHandoff queue) {
-        this(inflight, observers, queue, RANDOM_JITTER);
-    }
-
-    /** Queued routes go to Mist. */
     public PolicyHooks(Inflight inflight, Function<RouteConfig, RouteObserver> observers) {
-        this(inflight, observers, null);
+        this(inflight, observers, RANDOM_JITTER);
     }
 
     /** For tests and tools that need no operations view. */

@@ -1,20 +1,22 @@
 package io.mistguard.proxy.policy;
 
-import java.util.LinkedHashMap;
+import io.mistguard.proxy.exchange.Decision;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A route's counters: decisions by reason, retries, budget exhaustion, attempts cut by a deadline,
+ * A route's counters: answers by {@link Decision} (one counter per decision a route can give, made
+ * up front, so the set exported never depends on what has happened yet), retries, budget exhaustion, attempts cut by a deadline,
  * late responses and attempts in flight. Written from every event loop with {@link LongAdder}s
  * (no locks); read as a {@link RouteStatsSnapshot}. Thread-safe.
  */
 final class RouteStats {
 
     private final String route;
-    private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
+    /** Filled in the constructor and never changed after: read concurrently without locks. */
+    private final Map<Decision, LongAdder> decisions = new EnumMap<>(Decision.class);
     final LongAdder retries = new LongAdder();
     final LongAdder retryBudgetExhausted = new LongAdder();
     final LongAdder attemptsCutByDeadline = new LongAdder();
@@ -25,18 +27,25 @@ final class RouteStats {
 
     RouteStats(String route) {
         this.route = route;
-        Reasons.ALL.forEach(reason -> decisions.put(reason, new LongAdder()));
+        Decision.perRoute().forEach(decision -> decisions.put(decision, new LongAdder()));
     }
 
-    void decided(String reason) {
-        LongAdder counter = decisions.get(reason);
-        (counter != null ? counter : decisions.computeIfAbsent(reason, r -> new LongAdder())).increment();
+    /**
+     * Counts one answer.
+     *
+     * @throws IllegalArgumentException for a decision no route gives (refused before a route, or a cause)
+     */
+    void decided(Decision decision) {
+        LongAdder counter = decisions.get(decision);
+        if (counter == null) {
+            throw new IllegalArgumentException(decision + " is not a decision of a route");
+        }
+        counter.increment();
     }
 
     RouteStatsSnapshot snapshot() {
-        Map<String, Long> byReason = new LinkedHashMap<>();
-        Reasons.ALL.forEach(reason -> byReason.put(reason, decisions.get(reason).sum()));
-        decisions.forEach((reason, counter) -> byReason.putIfAbsent(reason, counter.sum()));
+        Map<Decision, Long> byReason = new EnumMap<>(Decision.class);
+        decisions.forEach((decision, counter) -> byReason.put(decision, counter.sum()));
         return new RouteStatsSnapshot(route, byReason, retries.sum(), retryBudgetExhausted.sum(),
                                       attemptsCutByDeadline.sum(), lateResponses.sum(), upstreamInFlight.get(),
                                       java.time.Duration.ofNanos(longestAnswerNanos.get()));

@@ -1,12 +1,15 @@
 package io.mistguard.proxy.policy;
 
+import io.mistguard.proxy.exchange.Decision;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * A route's counters at one moment, for the admin listener and tests.
  *
  * @param route the route name
- * @param decisions answers by reason ({@code proxied}, {@code timeout}, {@code breaker-open}, ...)
+ * @param decisions answers by decision: every one of {@link Decision#perRoute()}, in declaration order
  * @param retries attempts after the first
  * @param retryBudgetExhausted retries not made because the retry budget was spent
  * @param attemptsCutByDeadline attempts whose connection was closed because the budget ran out
@@ -14,16 +17,18 @@ import java.util.Map;
  * @param upstreamInFlight attempts at Mist right now
  * @param longestAnswer the longest any request waited for its answer (from arrival), since start
  */
-public record RouteStatsSnapshot(String route, Map<String, Long> decisions, long retries, long retryBudgetExhausted,
+public record RouteStatsSnapshot(String route, Map<Decision, Long> decisions, long retries, long retryBudgetExhausted,
                                  long attemptsCutByDeadline, long lateResponses, int upstreamInFlight,
                                  java.time.Duration longestAnswer) {
 
     public RouteStatsSnapshot {
-        decisions = Map.copyOf(decisions);
+        Map<Decision, Long> copy = new EnumMap<>(Decision.class);
+        copy.putAll(decisions);
+        decisions = Collections.unmodifiableMap(copy);
     }
 
-    /** Answers given for {@code reason}. */
-    public long decided(String reason) {
-        return decisions.getOrDefault(reason, 0L);
+    /** Answers given as {@code decision}. */
+    public long decided(Decision decision) {
+        return decisions.getOrDefault(decision, 0L);
     }
 }

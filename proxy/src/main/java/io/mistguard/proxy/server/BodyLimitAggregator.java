@@ -1,5 +1,8 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,9 +46,10 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx) {
-        FullHttpResponse response = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "body-too-large", "the request body exceeds " + maxBodyBytes + " bytes");
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return response;
+        Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Decision.BODY_TOO_LARGE, "the request body exceeds " + maxBodyBytes + " bytes");
+        AnswerHeaders.write(answer);
+        answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return answer.response();
     }
 }

@@ -1,6 +1,6 @@
 package io.mistguard.proxy.server;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.net.TcpState;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,7 +50,7 @@ final class ClientHalfClose {
     /** Sends the probe; closes the connection when the client turns out to be gone. */
     static void probe(ChannelHandlerContext ctx) {
         FullHttpResponse probe = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE);
-        probe.headers().set(Decisions.HEADER, "probe; reason=half-close");
+        probe.headers().set(AnswerHeaders.DECISION, "probe; reason=half-close"); // an interim answer, not a decision
         ctx.writeAndFlush(probe).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 ctx.close();

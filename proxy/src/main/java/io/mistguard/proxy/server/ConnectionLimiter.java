@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -21,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("mistguard.counted");
-    private static final String REJECTION_BODY = "mistguard: 503 Service Unavailable: too-many-connections\n";
+    private static final String REJECTION_BODY = "mistguard: 503 Service Unavailable: "
+            + Decision.TOO_MANY_CONNECTIONS.token() + "\n";
     private static final byte[] REJECTION = ("HTTP/1.1 503 Service Unavailable\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\n"
-            + Decisions.HEADER + ": " + Decisions.rejected("too-many-connections") + "\r\n"
+            + AnswerHeaders.DECISION + ": " + Decision.TOO_MANY_CONNECTIONS.header() + "\r\n"
             + "Retry-After: 1\r\n"
             + "Connection: close\r\n"
             + "Content-Length: " + REJECTION_BODY.length() + "\r\n"

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Decision;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,7 +13,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
  * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits) and
  * transfer codings other than {@code chunked}. Stateless.
  */
-record InvalidRequest(HttpResponseStatus status, String reason, String detail) {
+record InvalidRequest(HttpResponseStatus status, Decision decision, String detail) {
 
     /** The problem with {@code request}, or {@code null} when it may be forwarded. */
     static InvalidRequest of(FullHttpRequest request) {
@@ -20,17 +21,17 @@ record InvalidRequest(HttpResponseStatus status, String reason, String detail) {
             Throwable cause = request.decoderResult().cause();
             String detail = String.valueOf(cause.getMessage());
             if (cause instanceof TooLongHttpLineException) {
-                return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri-too-long", detail);
+                return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, Decision.URI_TOO_LONG, detail);
             }
             if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-                return new InvalidRequest(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header-too-large", detail);
+                return new InvalidRequest(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Decision.HEADER_TOO_LARGE, detail);
             }
-            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, "bad-request", detail);
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, detail);
         }
         String codings = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
         if (codings != null) {
             // The aggregator removed "chunked"; anything left is a coding we cannot undo.
-            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, "bad-request",
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "unsupported Transfer-Encoding: " + codings);
         }
         return null;

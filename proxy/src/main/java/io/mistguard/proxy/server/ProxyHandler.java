@@ -1,5 +1,7 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.classify.MistRequest;
@@ -99,8 +101,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             request.release();
             keepAlive = false; // the framing of whatever follows cannot be trusted
             headRequest = false;
-            write(ctx, ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.reason(), invalid.detail()),
-                    HttpVersion.HTTP_1_1);
+            write(ctx, ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(), invalid.detail()),
+                  HttpVersion.HTTP_1_1);
             return;
         }
         if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
@@ -130,7 +132,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         services.inFlight().incrementAndGet();
         exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest,
                                                 trust == Trust.SHARED ? null : privateConnection(ctx));
-        exchange.response().addListener((Future<FullHttpResponse> f) -> onAnswer(ctx, f.getNow(), clientVersion));
+        exchange.response().addListener((Future<Answer> f) -> onAnswer(ctx, f.getNow(), clientVersion));
     }
 
     /**
@@ -150,21 +152,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void onAnswer(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {
-        long upstreamNanos = exchange.upstreamNanos();
+    private void onAnswer(ChannelHandlerContext ctx, Answer answer, HttpVersion clientVersion) {
         exchange = null;
         if (services.accessLog()) {
-            AccessLog.log(method, path, response, System.nanoTime() - arrivedNanos, upstreamNanos);
+            AccessLog.log(method, path, answer, System.nanoTime() - arrivedNanos);
         }
         services.inFlight().decrementAndGet();
         if (!ctx.channel().isActive()) {
-            response.release();
+            answer.response().release();
             return;
         }
-        write(ctx, response, clientVersion);
+        write(ctx, answer, clientVersion);
     }
 
-    private void write(ChannelHandlerContext ctx, FullHttpResponse response, HttpVersion clientVersion) {
+    /** Writes {@code answer}, its {@code Mistguard-*} fields set here, the one place they are. */
+    private void write(ChannelHandlerContext ctx, Answer answer, HttpVersion clientVersion) {
+        AnswerHeaders.write(answer);
+        FullHttpResponse response = answer.response();
         MessageFraming.towardsCaller(response, headRequest);
         boolean stayOpen = keepAlive && !draining;
         if (!stayOpen) {

@@ -10,11 +10,21 @@ package io.mistguard.proxy.time;
 @FunctionalInterface
 public interface Ticker {
 
-    /** The current reading, as {@link System#nanoTime()} would give it. */
+    /** The current reading, in nanoseconds from an arbitrary origin. */
     long nanoTime();
 
-    /** The JVM's monotonic clock. */
+    /**
+     * The JVM's monotonic clock as every Netty event loop reads it ({@code EventExecutor.ticker()}):
+     * the one clock on which deadlines are reckoned and timers run, so readings taken here and on a
+     * loop compare.
+     */
     static Ticker system() {
-        return System::nanoTime;
+        io.netty.util.concurrent.Ticker netty = io.netty.util.concurrent.Ticker.systemTicker();
+        return netty::nanoTime;
+    }
+
+    /** A Netty ticker (an event loop's, or a test's {@code MockTicker}) as a {@code Ticker}. */
+    static Ticker of(io.netty.util.concurrent.Ticker netty) {
+        return netty::nanoTime;
     }
 }

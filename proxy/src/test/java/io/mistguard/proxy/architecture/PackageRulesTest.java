@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of design.md, checked on the compiled classes (ArchUnit): the front door
- * ({@code server}) is imported by nobody but the composition root, and no two packages depend on
- * each other in a cycle, so each layer can be read, tested and changed from the bottom up.
+ * ({@code server}) is imported by nobody but the composition root, the policy engine knows nothing
+ * of the cache or the invalidation queue that sit around it (the route dispatcher composes them), and
+ * no two packages depend on each other in a cycle, so each layer can be read, tested and changed
+ * from the bottom up.
  */
 class PackageRulesTest {
 
@@ -29,6 +31,25 @@ class PackageRulesTest {
         noClasses().that().resideOutsideOfPackages("io.mistguard.proxy.server..", "io.mistguard.proxy")
                 .should().dependOnClassesThat().resideInAPackage("io.mistguard.proxy.server..")
                 .because("server/ is the front door: the vocabulary it shares lives in exchange/")
+                .check(proxy);
+    }
+
+    @Test
+    void thePolicyEngineImportsNeitherTheCacheNorTheQueueNorTheRouteTable() {
+        noClasses().that().resideInAPackage("io.mistguard.proxy.policy..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.mistguard.proxy.cache..",
+                        "io.mistguard.proxy.invalidation..", "io.mistguard.proxy.route..")
+                .because("route/ dispatches on the route kind and wraps a policed call in the cache; the "
+                         + "policy engine only polices calls")
+                .check(proxy);
+    }
+
+    @Test
+    void onlyTheServerEdgeWritesTheAnswerHeaders() {
+        noClasses().that().resideOutsideOfPackages("io.mistguard.proxy.server..", "io.mistguard.proxy.exchange..")
+                .should().callMethod(io.mistguard.proxy.exchange.AnswerHeaders.class, "write",
+                                     io.mistguard.proxy.exchange.Answer.class)
+                .because("the Mistguard-* fields are written once, at the edge, from the typed Answer")
                 .check(proxy);
     }
 

@@ -6,10 +6,10 @@ import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.ConfigLoader;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
-import io.mistguard.proxy.time.ManualClock;
+import io.mistguard.proxy.time.Ticker;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Promise;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code read} route of a real {@link ReadCache} on fake time, for the cache's unit tests: the
- * route comes from YAML, callers arrive on {@link EmbeddedChannel} event loops whose clocks are frozen
- * and moved together with a {@link ManualClock} (the cache's {@code Ticker}), and the calls to Mist
+ * route comes from YAML, callers arrive on {@link EmbeddedChannel} event loops that all run on one
+ * Netty {@link MockTicker}, also the cache's clock, and the calls to Mist
  * are {@link FakeCall}s the test answers, fails, or sees cancelled. Single-threaded.
  */
 final class ReadRouteHarness implements AutoCloseable {
@@ -44,7 +45,9 @@ final class ReadRouteHarness implements AutoCloseable {
         return "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"},\"tag\":\"" + tag + "\"}\n\n";
     }
 
-    final ManualClock clock = new ManualClock();
+    private final MockTicker time = io.netty.util.concurrent.Ticker.newMockTicker();
+    /** The one clock: every loop's and the cache's. */
+    final Ticker clock = Ticker.of(time);
     final List<EmbeddedChannel> loops = new ArrayList<>();
     final List<FakeCall> calls = new ArrayList<>();
     final List<String> observed = new ArrayList<>();
@@ -59,17 +62,16 @@ final class ReadRouteHarness implements AutoCloseable {
                                                  "harness.yaml").policy();
         config = policy.routes().get(0);
         cache = new ReadCache(policy.cache(), clock);
-        route = cache.route(config, (decision, staleAge) -> observed.add(decision));
+        route = cache.route(config, (decision, staleAge) -> observed.add(decision.token()));
         if (route == null) {
             throw new IllegalArgumentException("route " + config.name() + " does not use the cache");
         }
         loop(); // loop 0 is where callers arrive unless a test says otherwise
     }
 
-    /** A new event loop for callers (its own EmbeddedChannel, time frozen at the clock's). */
+    /** A new event loop for callers (its own EmbeddedChannel, on the one clock). */
     int loop() {
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.freezeTime();
+        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(time).build();
         loops.add(channel);
         return loops.size() - 1;
     }
@@ -102,11 +104,11 @@ final class ReadRouteHarness implements AutoCloseable {
         return exchange;
     }
 
-    /** Moves the cache's clock and every loop's clock by {@code duration}, then runs what fell due. */
+    /** Moves the one clock by {@code duration}, then runs what fell due on every loop. */
     void advance(Duration duration) {
-        clock.advance(duration);
+        time.advance(duration.toNanos(), TimeUnit.NANOSECONDS);
         for (EmbeddedChannel channel : loops) {
-            channel.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
+            channel.runScheduledPendingTasks();
         }
         runPending();
     }
@@ -148,7 +150,7 @@ final class ReadRouteHarness implements AutoCloseable {
         }
     }
 
-    /** The decision header of a settled exchange's answer; releases the answer. */
+    /** The {@code Mistguard-Decision} the edge would write for a settled exchange's answer; releases it. */
     static String decision(Forwarder.Exchange exchange) {
         return answer(exchange).decision();
     }
@@ -158,19 +160,22 @@ final class ReadRouteHarness implements AutoCloseable {
         if (!exchange.response().isDone()) {
             throw new AssertionError("the caller has not been answered");
         }
-        FullHttpResponse response = exchange.response().getNow();
+        io.mistguard.proxy.exchange.Answer answer = exchange.response().getNow();
+        FullHttpResponse response = answer.response();
         try {
-            return new Answer(response.status().code(), response.headers().get(Decisions.HEADER),
+            return new Answer(response.status().code(), answer.decisionHeader(),
                               response.content().toString(StandardCharsets.UTF_8),
                               response.headers().get(HttpHeaderNames.AGE),
-                              response.headers().get(CachedAnswers.CACHE_STATUS));
+                              response.headers().get(CachedAnswers.CACHE_STATUS), answer.route(),
+                              answer.upstreamNanos());
         } finally {
             response.release();
         }
     }
 
     /** What a caller got, detached from Netty. */
-    record Answer(int status, String decision, String body, String age, String cacheStatus) {}
+    record Answer(int status, String decision, String body, String age, String cacheStatus, String route,
+                  long upstreamNanos) {}
 
     /** One fake call to Mist: the test settles it; {@link #cancel()} records that mistguard gave up on it. */
     static final class FakeCall implements Forwarder.Exchange {
@@ -178,12 +183,12 @@ final class ReadRouteHarness implements AutoCloseable {
         final long arrived;
         /** The budget the cache gave the call, from {@link #arrived}. */
         final long budget;
-        private final Promise<FullHttpResponse> response;
+        private final Promise<io.mistguard.proxy.exchange.Answer> response;
         int cancels;
         /** What the policy engine would report as its time at Mist. */
-        long upstreamNanos = -1;
+        long upstreamNanos;
 
-        FakeCall(EventLoop loop, long arrived, long budget, Promise<FullHttpResponse> response) {
+        FakeCall(EventLoop loop, long arrived, long budget, Promise<io.mistguard.proxy.exchange.Answer> response) {
             this.loop = loop;
             this.arrived = arrived;
             this.budget = budget;
@@ -191,7 +196,7 @@ final class ReadRouteHarness implements AutoCloseable {
         }
 
         @Override
-        public Promise<FullHttpResponse> response() {
+        public Promise<io.mistguard.proxy.exchange.Answer> response() {
             return response;
         }
 
@@ -199,15 +204,14 @@ final class ReadRouteHarness implements AutoCloseable {
         void reply(String tag) {
             FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.copiedBuffer(mistReply(tag), StandardCharsets.UTF_8));
-            answer.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/javascript")
-                  .set(Decisions.HEADER, Decisions.PROXIED);
-            settle(answer);
+            answer.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/javascript");
+            settle(io.mistguard.proxy.exchange.Answer.of(answer, Decision.PROXIED));
         }
 
         /** The policy layer gives up on Mist: its own 504 timeout rejection. */
         void timeOut() {
             settle(ProxyResponses.rejection(ByteBufAllocator.DEFAULT, UpstreamFailure.TIMEOUT.status(),
-                                            UpstreamFailure.TIMEOUT.reason(), null));
+                                            Decision.TIMEOUT, null));
         }
 
         boolean cancelled() {
@@ -215,22 +219,17 @@ final class ReadRouteHarness implements AutoCloseable {
         }
 
         @Override
-        public long upstreamNanos() {
-            return upstreamNanos;
-        }
-
-        @Override
         public void cancel() {
             cancels++;
             if (!response.isDone()) { // as the policy layer does: the caller-gone rejection
                 settle(ProxyResponses.rejection(ByteBufAllocator.DEFAULT, UpstreamFailure.CANCELLED.status(),
-                                                UpstreamFailure.CANCELLED.reason(), null));
+                                                Decision.CANCELLED, null));
             }
         }
 
-        private void settle(FullHttpResponse answer) {
-            if (!response.trySuccess(answer)) {
-                answer.release();
+        private void settle(io.mistguard.proxy.exchange.Answer answer) {
+            if (!response.trySuccess(answer.withAttempts(1, upstreamNanos))) {
+                answer.response().release();
                 throw new AssertionError("call settled twice");
             }
         }

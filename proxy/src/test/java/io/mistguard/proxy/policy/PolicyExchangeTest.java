@@ -11,6 +11,7 @@ import io.mistguard.proxy.config.RetryConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.config.RouteKind;
 import io.mistguard.proxy.config.RouteMatch;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.policy.PolicyHarness.Answer;
 import io.mistguard.proxy.policy.ScriptedAttempts.Scripted;
 import io.mistguard.proxy.upstream.UpstreamFailure;
@@ -106,7 +107,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer.reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(answer.route()).isEqualTo("get-state");
         assertThat(answer.attempts()).isEqualTo(1);
         assertThat(answer.body()).contains("route get-state: 4000ms");
@@ -115,9 +116,9 @@ class PolicyExchangeTest {
         assertThat(breaker.snapshot().failureRate()).isEqualTo(100);
         RouteStatsSnapshot stats = route.stats().snapshot();
         assertThat(stats.attemptsCutByDeadline()).isEqualTo(1);
-        assertThat(stats.decided(Reasons.TIMEOUT)).isEqualTo(1);
+        assertThat(stats.decided(Decision.TIMEOUT)).isEqualTo(1);
         assertThat(stats.longestAnswer()).isEqualTo(BUDGET);
-        assertThat(caller.upstreamNanos()).isEqualTo(nanos(BUDGET));
+        assertThat(answer.upstreamNanos()).isEqualTo(nanos(BUDGET));
         assertThat(h.observer.attempted).containsExactly(nanos(BUDGET));
         assertThat(h.observer.answered).containsExactly(nanos(BUDGET));
         assertAllFree(route);
@@ -138,14 +139,14 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.reason()).isEqualTo(Reasons.CALLER_DEADLINE);
+        assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
         assertThat(answer.body()).contains("deadline of 300ms");
         assertThat(attempt.cancels).isEqualTo(1);
         assertThat(breaker.snapshot().calls()).as("the caller's choice says nothing about Mist").isZero();
         assertThat(breaker.snapshot().failureRate()).isZero();
         assertThat(route.stats().snapshot().attemptsCutByDeadline()).isEqualTo(1);
-        assertThat(route.stats().snapshot().decided(Reasons.CALLER_DEADLINE)).isEqualTo(1);
-        assertThat(route.stats().snapshot().decided(Reasons.TIMEOUT)).isZero();
+        assertThat(route.stats().snapshot().decided(Decision.CALLER_DEADLINE)).isEqualTo(1);
+        assertThat(route.stats().snapshot().decided(Decision.TIMEOUT)).isZero();
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -157,7 +158,7 @@ class PolicyExchangeTest {
 
         h.advance(BUDGET);
 
-        assertThat(answer(caller).reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer(caller).reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(breaker.snapshot().calls()).isEqualTo(1);
     }
 
@@ -172,12 +173,12 @@ class PolicyExchangeTest {
         h.advance(Duration.ofNanos(1));
 
         Answer answer = answer(queued);
-        assertThat(answer.reason()).isEqualTo(Reasons.CALLER_DEADLINE);
+        assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
         assertThat(answer.attempts()).isZero();
         assertThat(pool.snapshot().queued()).isZero();
         assertThat(route.stats().snapshot().attemptsCutByDeadline()).isZero();
         h.upstream.only().answer(200);
-        assertThat(answer(admitted).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -204,7 +205,7 @@ class PolicyExchangeTest {
 
         h.advanceMillis(4000 - 2550);
         Answer answer = answer(caller);
-        assertThat(answer.reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer.reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(answer.attempts()).isEqualTo(3);
         assertThat(h.upstream.last().cancelled()).isTrue();
         assertThat(breaker.snapshot().calls()).as("three failures of Mist").isEqualTo(3);
@@ -223,7 +224,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.reason()).isEqualTo(UpstreamFailure.TIMEOUT.reason());
+        assertThat(answer.reason()).isEqualTo(Decision.of(UpstreamFailure.TIMEOUT));
         assertThat(attempt.cancelled()).isFalse();
         assertThat(breaker.snapshot().calls()).isEqualTo(1);
         assertThat(breaker.snapshot().failureRate()).isEqualTo(100);
@@ -243,7 +244,7 @@ class PolicyExchangeTest {
         assertThat(shared.response().isDone()).isFalse();
         h.advance(Duration.ofNanos(1));
 
-        assertThat(answer(shared).reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer(shared).reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(h.observer.answered).containsExactly(nanos(BUDGET));
     }
 
@@ -255,7 +256,7 @@ class PolicyExchangeTest {
         attempt.deafToCancel = true; // the answer was already on its way
 
         h.advance(BUDGET);
-        assertThat(answer(caller).reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer(caller).reason()).isEqualTo(Decision.TIMEOUT);
         h.advanceMillis(10);
         attempt.answer(200);
 
@@ -292,13 +293,13 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer.reason()).isEqualTo(Decision.PROXIED);
         assertThat(answer.attempts()).isEqualTo(2);
         assertThat(route.stats().snapshot().retries()).isEqualTo(1);
         assertThat(breaker.snapshot().calls()).isEqualTo(2);
         assertThat(breaker.snapshot().failureRate()).isEqualTo(50);
         assertThat(h.observer.attempted).containsExactly(millis(100), millis(30));
-        assertThat(caller.upstreamNanos()).isEqualTo(millis(130));
+        assertThat(answer.upstreamNanos()).isEqualTo(millis(130));
         assertThat(h.observer.answered).containsExactly(millis(130) + backoff);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
@@ -317,7 +318,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(502);
-        assertThat(answer.reason()).isEqualTo(UpstreamFailure.RESET.reason());
+        assertThat(answer.reason()).isEqualTo(Decision.of(UpstreamFailure.RESET));
         assertThat(answer.attempts()).isEqualTo(attempts);
         h.advance(BUDGET);
         assertThat(h.upstream.started).hasSize(attempts);
@@ -345,9 +346,9 @@ class PolicyExchangeTest {
         if (retried) {
             assertThat(h.upstream.last().timeoutNanos).isEqualTo(millis(10));
             h.upstream.last().answer(200);
-            assertThat(answer(caller).reason()).isEqualTo(Reasons.PROXIED);
+            assertThat(answer(caller).reason()).isEqualTo(Decision.PROXIED);
         } else {
-            assertThat(answer(caller).reason()).isEqualTo(UpstreamFailure.RESET.reason());
+            assertThat(answer(caller).reason()).isEqualTo(Decision.of(UpstreamFailure.RESET));
             assertThat(route.stats().snapshot().retryBudgetExhausted()).as("the budget was not asked").isZero();
         }
         assertThat(route.stats().snapshot().retries()).isEqualTo(retried ? 1 : 0);
@@ -448,7 +449,7 @@ class PolicyExchangeTest {
         }
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(retried ? 200 : failure.status().code());
-        assertThat(answer.reason()).isEqualTo(retried ? Reasons.PROXIED : failure.reason());
+        assertThat(answer.reason()).isEqualTo(retried ? Decision.PROXIED : Decision.of(failure));
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -462,7 +463,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(502);
-        assertThat(answer.reason()).isEqualTo(UpstreamFailure.RESET.reason());
+        assertThat(answer.reason()).isEqualTo(Decision.of(UpstreamFailure.RESET));
         assertThat(breaker.snapshot().failureRate()).isEqualTo(100);
     }
 
@@ -477,12 +478,12 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.reason()).isEqualTo(Reasons.BREAKER_OPEN);
+        assertThat(answer.reason()).isEqualTo(Decision.BREAKER_OPEN);
         assertThat(answer.retryAfter()).isEqualTo("1");
         assertThat(answer.attempts()).isZero();
         assertThat(answer.body()).contains("breaker mist is open");
         assertThat(h.upstream.started).isEmpty();
-        assertThat(route.stats().snapshot().decided(Reasons.BREAKER_OPEN)).isEqualTo(1);
+        assertThat(route.stats().snapshot().decided(Decision.BREAKER_OPEN)).isEqualTo(1);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -507,7 +508,7 @@ class PolicyExchangeTest {
                                            "trials", null));
         PolicyHarness.open(trials);
         h.advance(OPEN.minusNanos(1));
-        assertThat(answer(h.call(route)).reason()).as("still open").isEqualTo(Reasons.BREAKER_OPEN);
+        assertThat(answer(h.call(route)).reason()).as("still open").isEqualTo(Decision.BREAKER_OPEN);
         h.advance(Duration.ofNanos(1));
 
         PolicyExchange first = h.call(route);
@@ -515,18 +516,18 @@ class PolicyExchangeTest {
         PolicyExchange third = h.call(route);
 
         assertThat(h.upstream.started).hasSize(2);
-        assertThat(answer(third).reason()).isEqualTo(Reasons.BREAKER_OPEN);
+        assertThat(answer(third).reason()).isEqualTo(Decision.BREAKER_OPEN);
         assertThat(trials.snapshot().trialsOut()).isEqualTo(2);
         h.upstream.started.get(0).answer(200);
         h.upstream.started.get(1).answer(200);
-        assertThat(answer(first).reason()).isEqualTo(Reasons.PROXIED);
-        assertThat(answer(second).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(first).reason()).isEqualTo(Decision.PROXIED);
+        assertThat(answer(second).reason()).isEqualTo(Decision.PROXIED);
         assertThat(trials.snapshot().state()).isEqualTo("closed");
 
         PolicyExchange fourth = h.call(route);
         assertThat(h.upstream.started).hasSize(3);
         h.upstream.last().answer(200);
-        assertThat(answer(fourth).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(fourth).reason()).isEqualTo(Decision.PROXIED);
         assertThat(trials.snapshot().trialsOut()).isZero();
     }
 
@@ -542,7 +543,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(turnedAway);
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.reason()).isEqualTo(Reasons.OVERLOAD);
+        assertThat(answer.reason()).isEqualTo(Decision.OVERLOAD);
         assertThat(answer.body()).contains("the admission queue of mist is full");
         assertThat(answer.attempts()).isZero();
         assertThat(pool.snapshot()).isEqualTo(new AdmissionSnapshot(MIST, 1, 1, 1));
@@ -551,10 +552,10 @@ class PolicyExchangeTest {
 
         h.upstream.only().answer(200);
         h.runPending(); // the freed slot hops to the waiter's loop
-        assertThat(answer(admitted).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
         assertThat(h.upstream.started).hasSize(2);
         h.upstream.last().answer(200);
-        assertThat(answer(queued).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(queued).reason()).isEqualTo(Decision.PROXIED);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -571,12 +572,12 @@ class PolicyExchangeTest {
 
         Answer answer = answer(queued);
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.reason()).isEqualTo(Reasons.QUEUE_TIMEOUT);
+        assertThat(answer.reason()).isEqualTo(Decision.QUEUE_TIMEOUT);
         assertThat(answer.attempts()).isZero();
         assertThat(pool.snapshot().queued()).isZero();
         assertThat(pool.snapshot().inFlight()).isEqualTo(1);
         h.upstream.only().answer(200);
-        assertThat(answer(admitted).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
         assertThat(breaker.snapshot().calls()).as("only the admitted call was recorded").isEqualTo(1);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
@@ -599,17 +600,17 @@ class PolicyExchangeTest {
 
         Answer answer = answer(reader);
         assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer.reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(answer.attempts()).isZero();
         assertThat(slow.snapshot().queued()).isZero();
         PolicyExchange next = h.call(read);
         assertThat(next.response().isDone()).as("the place is free for the next caller").isFalse();
         h.upstream.only().answer(200);
         h.runPending();
-        assertThat(answer(writer).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(writer).reason()).isEqualTo(Decision.PROXIED);
         assertThat(h.upstream.started).as("the slot went to the next caller").hasSize(2);
         h.upstream.last().answer(200);
-        assertThat(answer(next).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(next).reason()).isEqualTo(Decision.PROXIED);
         assertThat(breaker.snapshot().failureRate()).as("a queued caller holds no permit").isZero();
         assertThat(slow.snapshot().inFlight()).isZero();
         assertThat(h.noTimersLeft()).isTrue();
@@ -630,8 +631,8 @@ class PolicyExchangeTest {
         h.runPending();
         assertThat(h.upstream.started).hasSize(2);
         h.upstream.last().answer(200);
-        assertThat(answer(admitted).reason()).isEqualTo(Reasons.PROXIED);
-        assertThat(answer(queued).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
+        assertThat(answer(queued).reason()).isEqualTo(Decision.PROXIED);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -649,13 +650,13 @@ class PolicyExchangeTest {
 
         Answer answer = answer(queued);
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer.reason()).isEqualTo(Decision.CANCELLED);
         assertThat(pool.snapshot().queued()).isZero();
         h.upstream.only().answer(200);
         h.runPending();
-        assertThat(answer(admitted).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
         assertThat(h.upstream.started).as("nobody left to give the slot to").hasSize(1);
-        assertThat(route.stats().snapshot().decided(Reasons.CANCELLED)).isEqualTo(1);
+        assertThat(route.stats().snapshot().decided(Decision.CANCELLED)).isEqualTo(1);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).as("its queue and deadline timers are cancelled").isTrue();
     }
@@ -671,8 +672,8 @@ class PolicyExchangeTest {
         assertThat(pool.snapshot().inFlight()).as("held for the waiter until its grant runs").isEqualTo(1);
         h.runPending();
 
-        assertThat(answer(admitted).reason()).isEqualTo(Reasons.PROXIED);
-        assertThat(answer(queued).reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
+        assertThat(answer(queued).reason()).isEqualTo(Decision.CANCELLED);
         assertThat(h.upstream.started).hasSize(1);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
@@ -690,12 +691,12 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer.reason()).isEqualTo(Decision.CANCELLED);
         assertThat(attempt.cancels).isEqualTo(1);
         assertThat(breaker.snapshot().calls()).isZero();
         assertThat(h.upstream.started).as("a cancelled attempt is not retried").hasSize(1);
         assertThat(route.stats().snapshot().attemptsCutByDeadline()).isZero();
-        assertThat(caller.upstreamNanos()).isEqualTo(millis(100));
+        assertThat(answer.upstreamNanos()).isEqualTo(millis(100));
         assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
@@ -718,7 +719,7 @@ class PolicyExchangeTest {
 
         assertThat(breaker.snapshot().state()).as("the late answer records nothing more").isEqualTo("half_open");
         assertThat(route.stats().snapshot().lateResponses()).isEqualTo(1);
-        assertThat(answer(caller).reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer(caller).reason()).isEqualTo(Decision.CANCELLED);
         assertAllFree(route);
     }
 
@@ -733,7 +734,7 @@ class PolicyExchangeTest {
         caller.cancel();
         h.advance(BUDGET);
 
-        assertThat(answer(caller).reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer(caller).reason()).isEqualTo(Decision.CANCELLED);
         assertThat(h.upstream.started).hasSize(1);
         assertThat(breaker.snapshot().calls()).as("the reset, recorded once").isEqualTo(1);
         assertThat(route.stats().snapshot().retries()).isEqualTo(1);
@@ -770,7 +771,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer.reason()).isEqualTo(Decision.CANCELLED);
         assertThat(h.upstream.started).hasSize(1);
         assertThat(breaker.snapshot().calls()).isZero();
         assertAllFree(route);
@@ -786,7 +787,7 @@ class PolicyExchangeTest {
 
         h.upstream.only().fail(UpstreamFailure.CANCELLED);
 
-        assertThat(answer(caller).reason()).isEqualTo(Reasons.CANCELLED);
+        assertThat(answer(caller).reason()).isEqualTo(Decision.CANCELLED);
         assertThat(breaker.snapshot().trialsOut()).isZero();
         assertThat(breaker.snapshot().state()).as("a cancellation says nothing about Mist: still half-open")
                                               .isEqualTo("half_open");
@@ -813,7 +814,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.decision()).isEqualTo(io.mistguard.proxy.exchange.Decisions.PROXIED);
+        assertThat(answer.reason()).isEqualTo(Decision.PROXIED);
         assertThat(answer.route()).isEqualTo("get-state");
         assertThat(answer.attempts()).isEqualTo(1);
         assertThat(breaker.snapshot().calls()).isEqualTo(1);
@@ -829,7 +830,7 @@ class PolicyExchangeTest {
 
         h.advance(BUDGET);
 
-        assertThat(answer(caller).reason()).isEqualTo(Reasons.TIMEOUT);
+        assertThat(answer(caller).reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(h.upstream.only().cancelled()).isTrue();
         assertThat(route.stats().snapshot().attemptsCutByDeadline()).isEqualTo(1);
     }
@@ -843,7 +844,7 @@ class PolicyExchangeTest {
 
         Answer answer = answer(caller);
         assertThat(answer.status()).as("Mist's own errors are passed through").isEqualTo(404);
-        assertThat(answer.reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer.reason()).isEqualTo(Decision.PROXIED);
         assertThat(breaker.snapshot().calls()).isZero();
         assertThat(pool.snapshot().inFlight()).isZero();
         assertThat(h.noTimersLeft()).isTrue();

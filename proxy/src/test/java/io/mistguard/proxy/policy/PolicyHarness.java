@@ -3,8 +3,8 @@ package io.mistguard.proxy.policy;
 import io.mistguard.proxy.config.AdmissionConfig;
 import io.mistguard.proxy.config.BreakerConfig;
 import io.mistguard.proxy.config.RouteConfig;
-import io.mistguard.proxy.exchange.Decisions;
-import io.mistguard.proxy.time.ManualClock;
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.time.Ticker;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.MockTicker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,21 +28,23 @@ import java.util.function.DoubleSupplier;
 
 /**
  * {@link PolicyExchange}s on fake time, for the policy engine's unit tests: callers arrive on one
- * {@link EmbeddedChannel} event loop whose clock is frozen and moved in step with a
- * {@link ManualClock} (the engine's {@code Ticker}, also the breakers' and retry budgets'), upstream
+ * {@link EmbeddedChannel} event loop whose clock is a Netty {@link MockTicker} — the one clock, also
+ * read by the breakers, retry budgets and scripted attempts — moved only by the test; upstream
  * attempts are {@link ScriptedAttempts} the test settles, and the backoff jitter is a seeded
- * generator. Routes are assembled from config records as {@code PolicyForwarder} does. Single-threaded.
+ * generator. Routes are assembled from config records as {@code PolicyRegistry} does. Single-threaded.
  */
-final class PolicyHarness implements AutoCloseable {
+public final class PolicyHarness implements AutoCloseable {
 
     /** The seed of the backoff jitter; a test predicts a backoff with {@link #jitterSamples()}. */
     static final long SEED = 20261130L;
 
-    final ManualClock clock = new ManualClock();
-    final EmbeddedChannel channel = new EmbeddedChannel();
-    final EventLoop loop = channel.eventLoop();
-    final ScriptedAttempts upstream = new ScriptedAttempts(clock);
-    final Inflight inflight = new Inflight();
+    private final MockTicker time = io.netty.util.concurrent.Ticker.newMockTicker();
+    /** The loop's clock, as the breakers and retry budgets read it. */
+    public final Ticker clock = Ticker.of(time);
+    public final EmbeddedChannel channel = EmbeddedChannel.builder().ticker(time).build();
+    public final EventLoop loop = channel.eventLoop();
+    public final ScriptedAttempts upstream = new ScriptedAttempts(clock);
+    public final Inflight inflight = new Inflight();
     final RecordingObserver observer = new RecordingObserver();
     private final Map<String, Breaker> breakers = new HashMap<>();
     private final Map<String, Admission> admissions = new HashMap<>();
@@ -54,8 +57,7 @@ final class PolicyHarness implements AutoCloseable {
     private final List<FullHttpRequest> requests = new ArrayList<>();
 
     /** Backoffs jittered by a generator seeded with {@link #SEED} unless {@link #pinJitter pinned}. */
-    PolicyHarness() {
-        channel.freezeTime();
+    public PolicyHarness() {
     }
 
     /** Every later backoff is {@code sample} of its ceiling (0.5: exactly half). */
@@ -86,7 +88,7 @@ final class PolicyHarness implements AutoCloseable {
     }
 
     /** Records failures until {@code breaker} opens, as Mist failing would. */
-    static void open(Breaker breaker) {
+    public static void open(Breaker breaker) {
         for (int i = 0; i < 20 && !breaker.snapshot().state().equals("open"); i++) {
             breaker.tryAcquire().failure();
         }
@@ -113,25 +115,25 @@ final class PolicyHarness implements AutoCloseable {
 
     /** A caller of {@code route} with the route's whole budget, started now. */
     PolicyExchange call(RoutePolicy route) {
-        return started(new PolicyExchange(route, upstream, inflight, clock, loop, ByteBufAllocator.DEFAULT,
+        return started(new PolicyExchange(route, upstream, inflight, loop, ByteBufAllocator.DEFAULT,
                                           tracked(request(null)), null, recordingJitter()));
     }
 
     /** A caller of {@code route} that sends {@code Mistguard-Timeout-Ms: millis}. */
     PolicyExchange callWithDeadline(RoutePolicy route, long millis) {
-        return started(new PolicyExchange(route, upstream, inflight, clock, loop, ByteBufAllocator.DEFAULT,
+        return started(new PolicyExchange(route, upstream, inflight, loop, ByteBufAllocator.DEFAULT,
                                           tracked(request(millis)), null, recordingJitter()));
     }
 
     /** A call shared by several callers (cache/): its budget counts from {@code arrived}. */
     PolicyExchange sharedCall(RoutePolicy route, long arrived, long budgetNanos, long routeBudgetNanos) {
-        return started(new PolicyExchange(route, upstream, inflight, clock, loop, ByteBufAllocator.DEFAULT,
+        return started(new PolicyExchange(route, upstream, inflight, loop, ByteBufAllocator.DEFAULT,
                                           tracked(request(null)), null, arrived, budgetNanos, routeBudgetNanos,
-                                          recordingJitter()));
+                                          recordingJitter(), false));
     }
 
     /** {@code request}, remembered so that {@link #finishedClean()} checks it was released. */
-    FullHttpRequest tracked(FullHttpRequest request) {
+    public FullHttpRequest tracked(FullHttpRequest request) {
         requests.add(request);
         return request;
     }
@@ -161,10 +163,10 @@ final class PolicyHarness implements AutoCloseable {
     }
 
     /**
-     * Moves time by {@code duration}, the {@link ManualClock} and the loop's frozen clock together,
-     * stopping at each timer on the way so that every task runs at its own due time.
+     * Moves time by {@code duration}, stopping at each timer on the way so that every task runs at
+     * its own due time.
      */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         long left = duration.toNanos();
         runPending();
         for (long next = channel.runScheduledPendingTasks(); next >= 0 && next <= left;
@@ -177,18 +179,17 @@ final class PolicyHarness implements AutoCloseable {
         runPending();
     }
 
-    void advanceMillis(long millis) {
+    public void advanceMillis(long millis) {
         advance(Duration.ofMillis(millis));
     }
 
-    /** Moves both clocks without running anything: the next task run sees the new time. */
+    /** Moves the clock without running anything: the next task run sees the new time. */
     void step(long nanos) {
-        clock.advance(Duration.ofNanos(nanos));
-        channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
+        time.advance(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs the loop's queued tasks (a grant hopping back, for one) and the timers that are due. */
-    void runPending() {
+    public void runPending() {
         for (int round = 0; round < 10 && channel.hasPendingTasks(); round++) {
             channel.runPendingTasks();
         }
@@ -209,7 +210,7 @@ final class PolicyHarness implements AutoCloseable {
      * and every answer of Mist by whoever got it (the test reads each caller's answer with
      * {@link #answer}, which releases it).
      */
-    boolean finishedClean() {
+    public boolean finishedClean() {
         boolean released = requests.stream().allMatch(r -> r.refCnt() == 0)
                 && upstream.answers.stream().allMatch(r -> r.refCnt() == 0);
         return !channel.finishAndReleaseAll() && released;
@@ -221,30 +222,24 @@ final class PolicyHarness implements AutoCloseable {
     }
 
     /** A settled exchange's answer, copied out and released. */
-    static Answer answer(PolicyExchange exchange) {
+    public static Answer answer(io.mistguard.proxy.exchange.Forwarder.Exchange exchange) {
         if (!exchange.response().isDone()) {
             throw new AssertionError("the caller has not been answered");
         }
-        FullHttpResponse response = exchange.response().getNow();
+        io.mistguard.proxy.exchange.Answer answer = exchange.response().getNow();
+        FullHttpResponse response = answer.response();
         try {
-            return new Answer(response.status().code(), response.headers().get(Decisions.HEADER),
-                              response.headers().get(PolicyExchange.ROUTE_HEADER),
-                              response.headers().getInt(PolicyExchange.ATTEMPTS_HEADER, -1),
+            return new Answer(response.status().code(), answer.decision(), answer.route(), answer.attempts(),
                               response.headers().get(HttpHeaderNames.RETRY_AFTER),
-                              response.content().toString(StandardCharsets.UTF_8));
+                              response.content().toString(StandardCharsets.UTF_8), answer.upstreamNanos());
         } finally {
             response.release();
         }
     }
 
     /** What a caller got, detached from Netty. */
-    record Answer(int status, String decision, String route, int attempts, String retryAfter, String body) {
-
-        /** The reason token: {@code proxied}, or what follows {@code reason=} in a rejection. */
-        String reason() {
-            int at = decision == null ? -1 : decision.indexOf("reason=");
-            return at < 0 ? decision : decision.substring(at + "reason=".length());
-        }
+    public record Answer(int status, Decision reason, String route, int attempts, String retryAfter, String body,
+                  long upstreamNanos) {
     }
 
     /** Records what a route reports to metrics. */

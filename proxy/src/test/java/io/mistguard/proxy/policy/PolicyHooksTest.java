@@ -3,8 +3,6 @@ package io.mistguard.proxy.policy;
 import static io.mistguard.proxy.policy.PolicyHarness.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mistguard.proxy.classify.CommandClassifier;
-import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.ReadCaching;
 import io.mistguard.proxy.config.RejectionConfig;
@@ -33,19 +31,17 @@ class PolicyHooksTest {
                                                              Duration.ofSeconds(10));
 
     @Test
-    void theForwardersBackoffUsesTheJitterOfItsHooks() {
+    void theRegistrysBackoffUsesTheJitterOfItsHooks() {
         try (PolicyHarness h = new PolicyHarness()) {
             RouteConfig route = new RouteConfig("catch-all", RouteMatch.ANY, RouteKind.READ, Duration.ofSeconds(4),
                                                 Duration.ofSeconds(2), RETRY, null, null, RejectionConfig.DEFAULTS,
                                                 null, ReadCaching.NONE);
-            PolicyHooks hooks = new PolicyHooks(h.inflight, r -> RouteObserver.NONE, null, () -> 0.5);
-            PolicyForwarder forwarder = new PolicyForwarder(new PolicyConfig(List.of(route), Map.of(), Map.of()),
-                                                            h.upstream, h.clock, hooks, null);
+            PolicyHooks hooks = new PolicyHooks(h.inflight, r -> RouteObserver.NONE, () -> 0.5);
+            PolicyRegistry registry = new PolicyRegistry(new PolicyConfig(List.of(route), Map.of(), Map.of()),
+                                                         h.upstream, h.clock, hooks, null);
             FullHttpRequest request = h.tracked(PolicyHarness.request(null));
-            MistRequest classified = new CommandClassifier().classify("POST", request.uri(),
-                    request.headers().get("Content-Type"), request.content());
 
-            Forwarder.Exchange caller = forwarder.forward(h.loop, ByteBufAllocator.DEFAULT, request, classified, null);
+            Forwarder.Exchange caller = registry.call(0, h.loop, ByteBufAllocator.DEFAULT, request, null);
             h.upstream.only().fail(UpstreamFailure.RESET);
             h.advance(Duration.ofMillis(25).minusNanos(1));
             assertThat(h.upstream.started).hasSize(1);
@@ -70,14 +66,13 @@ class PolicyHooksTest {
     }
 
     @Test
-    void noneObservesNothingAndQueuesNothing() {
+    void noneObservesNothing() {
         PolicyHooks none = PolicyHooks.none();
         RouteConfig route = new RouteConfig("catch-all", RouteMatch.ANY, RouteKind.PASSTHROUGH, Duration.ofSeconds(1),
                                             Duration.ofSeconds(1), RetryConfig.NONE, null, null,
                                             RejectionConfig.DEFAULTS, null, ReadCaching.NONE);
 
         assertThat(none.observers().apply(route)).isSameAs(RouteObserver.NONE);
-        assertThat(none.queue()).isNull();
         assertThat(none.inflight().list(0)).isEmpty();
     }
 }

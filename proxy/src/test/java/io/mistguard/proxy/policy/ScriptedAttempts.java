@@ -21,13 +21,13 @@ import java.util.List;
  * timeout it was given, and returns an {@link Attempt} the test answers, fails with an
  * {@link UpstreamFailure}, or sees cancelled. Stands where the real client would. Single-threaded.
  */
-final class ScriptedAttempts implements UpstreamAttempts {
+public final class ScriptedAttempts implements UpstreamAttempts {
 
     /** What Mist answers a local caller's command. */
     static final String MIST_REPLY = "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}}\n\n";
 
     private final Ticker ticker;
-    final List<Scripted> started = new ArrayList<>();
+    public final List<Scripted> started = new ArrayList<>();
     /** Every answer Mist gave, to check that each one was released by whoever ended up owning it. */
     final List<FullHttpResponse> answers = new ArrayList<>();
 
@@ -45,14 +45,14 @@ final class ScriptedAttempts implements UpstreamAttempts {
     }
 
     /** The only attempt started so far, failing the test if there is not exactly one. */
-    Scripted only() {
+    public Scripted only() {
         if (started.size() != 1) {
             throw new AssertionError("attempts started: " + started.size() + " (expected: 1)");
         }
         return started.get(0);
     }
 
-    Scripted last() {
+    public Scripted last() {
         if (started.isEmpty()) {
             throw new AssertionError("no attempt was started");
         }
@@ -60,7 +60,7 @@ final class ScriptedAttempts implements UpstreamAttempts {
     }
 
     /** One attempt at Mist, as the test scripts it. */
-    static final class Scripted implements Attempt {
+    public static final class Scripted implements Attempt {
 
         private final Promise<FullHttpResponse> result;
         private final List<FullHttpResponse> answers;
@@ -93,7 +93,7 @@ final class ScriptedAttempts implements UpstreamAttempts {
         }
 
         /** Mist answers with {@code status} and a valid reply ({@code authorize.status OK}), as to a local caller. */
-        void answer(int status) {
+        public void answer(int status) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(status), Unpooled.copiedBuffer(MIST_REPLY, StandardCharsets.UTF_8));
             answers.add(response);
@@ -103,7 +103,7 @@ final class ScriptedAttempts implements UpstreamAttempts {
             }
         }
 
-        void fail(UpstreamFailure failure) {
+        public void fail(UpstreamFailure failure) {
             fail(new UpstreamException(failure, "scripted " + failure.reason()));
         }
 
@@ -113,7 +113,7 @@ final class ScriptedAttempts implements UpstreamAttempts {
             }
         }
 
-        boolean cancelled() {
+        public boolean cancelled() {
             return cancels > 0;
         }
     }

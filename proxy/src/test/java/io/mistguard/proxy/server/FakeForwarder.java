@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.classify.MistRequest;
@@ -28,7 +29,7 @@ final class FakeForwarder implements Forwarder {
     }
 
     final List<Seen> seen = new ArrayList<>();
-    final List<Promise<FullHttpResponse>> pending = new ArrayList<>();
+    final List<Promise<Answer>> pending = new ArrayList<>();
     int cancelled;
 
     @Override
@@ -37,11 +38,11 @@ final class FakeForwarder implements Forwarder {
         seen.add(new Seen(request.method().name(), request.uri(), request.headers().toString(),
                 request.content().toString(StandardCharsets.UTF_8), mistRequest, privateConnection));
         request.release();
-        Promise<FullHttpResponse> promise = loop.newPromise();
+        Promise<Answer> promise = loop.newPromise();
         pending.add(promise);
         return new Exchange() {
             @Override
-            public Future<FullHttpResponse> response() {
+            public Future<Answer> response() {
                 return promise;
             }
 
@@ -49,7 +50,7 @@ final class FakeForwarder implements Forwarder {
             public void cancel() {
                 cancelled++;
                 promise.trySuccess(ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "cancelled", null));
+                        Decision.CANCELLED, null));
             }
         };
     }
@@ -60,7 +61,6 @@ final class FakeForwarder implements Forwarder {
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers().set("Content-Type", "text/javascript").set("Connection", "keep-alive, X-Hop")
                 .set("X-Hop", "must not pass").set("Transfer-Encoding", "chunked");
-        response.headers().set(Decisions.HEADER, Decisions.PROXIED);
-        pending.get(n).setSuccess(response);
+        pending.get(n).setSuccess(Answer.of(response, Decision.PROXIED));
     }
 }

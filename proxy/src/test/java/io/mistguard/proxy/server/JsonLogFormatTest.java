@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -99,11 +100,10 @@ class JsonLogFormatTest {
     private static ILoggingEvent accessEvent() {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
-        response.headers().set(Decisions.HEADER, "proxied").set("Mistguard-Route", "get-state")
-                .set("Mistguard-Attempts", "1");
+        Answer answer = Answer.of(response, Decision.PROXIED).onRoute("get-state")
+                              .withAttempts(1, TimeUnit.MILLISECONDS.toNanos(2));
         try (LogCapture capture = LogCapture.of("mistguard.access", Level.INFO)) {
-            AccessLog.log(HttpMethod.POST, "/api2", response, TimeUnit.MILLISECONDS.toNanos(3),
-                          TimeUnit.MILLISECONDS.toNanos(2));
+            AccessLog.log(HttpMethod.POST, "/api2", answer, TimeUnit.MILLISECONDS.toNanos(3));
             assertThat(capture.events()).hasSize(1);
             return capture.events().get(0);
         } finally {

@@ -3,15 +3,12 @@ package io.mistguard.proxy.invalidation.http;
 import static java.util.Objects.requireNonNull;
 
 import io.mistguard.proxy.classify.MistRequest;
-import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.QueueHandoff;
 import io.mistguard.proxy.invalidation.OfferOutcome;
 import io.mistguard.proxy.invalidation.StreamNames;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.util.concurrent.Future;
 import java.util.List;
 import java.util.function.Function;
 
@@ -37,8 +34,6 @@ import java.util.function.Function;
  */
 public final class InvalidationForwarder implements QueueHandoff {
 
-    static final String ROUTE_HEADER = "Mistguard-Route";
-
     private final Function<String, OfferOutcome> queue;
 
     /** @param queue offers one name, e.g. {@code InvalidationQueue::offer} */
@@ -47,19 +42,16 @@ public final class InvalidationForwarder implements QueueHandoff {
     }
 
     @Override
-    public Forwarder.Exchange offer(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
-                                    MistRequest mistRequest, String route) {
+    public Answer offer(ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest) {
         List<String> names = InvalidateCommand.names(mistRequest);
         if (names == null) {
             return null;
         }
         request.release(); // answered here: Mist never sees this request
-        FullHttpResponse answer = decide(alloc, names);
-        answer.headers().set(ROUTE_HEADER, route);
-        return answered(loop.newSucceededFuture(answer));
+        return decide(alloc, names);
     }
 
-    private FullHttpResponse decide(ByteBufAllocator alloc, List<String> names) {
+    private Answer decide(ByteBufAllocator alloc, List<String> names) {
         for (int i = 0; i < names.size(); i++) {
             String problem = StreamNames.problem(names.get(i));
             if (problem != null) {
@@ -78,19 +70,5 @@ public final class InvalidationForwarder implements QueueHandoff {
             };
         }
         return InvalidationReplies.queued(alloc);
-    }
-
-    private static Forwarder.Exchange answered(Future<FullHttpResponse> response) {
-        return new Forwarder.Exchange() {
-            @Override
-            public Future<FullHttpResponse> response() {
-                return response;
-            }
-
-            @Override
-            public void cancel() {
-                // Nothing to stop: the answer was complete before the caller could leave.
-            }
-        };
     }
 }

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.invalidation.http;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,42 +23,36 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 final class InvalidationReplies {
 
-    /** {@code Mistguard-Decision} of an accepted invalidation. */
-    static final String QUEUED = "queued";
-    static final String QUEUE_FULL = "invalidation-queue-full";
-    static final String SHUTTING_DOWN = "invalidation-queue-shutting-down";
-    static final String INVALID_NAME = "invalid-stream-name";
-
     private static final String MIST_OK = "{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}}\n\n";
 
     private InvalidationReplies() {
     }
 
-    static FullHttpResponse queued(ByteBufAllocator alloc) {
+    static Answer queued(ByteBufAllocator alloc) {
         ByteBuf body = ByteBufUtil.writeUtf8(alloc, MIST_OK);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/javascript")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(Decisions.HEADER, QUEUED);
-        return response;
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return Answer.of(response, Decision.QUEUED);
     }
 
     /** 503 with {@code Retry-After: 1}: the queue holds its maximum of distinct names. */
-    static FullHttpResponse full(ByteBufAllocator alloc, int accepted, int total) {
-        return ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, QUEUE_FULL,
+    static Answer full(ByteBufAllocator alloc, int accepted, int total) {
+        return ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.INVALIDATION_QUEUE_FULL,
                 partial(accepted, total) + "retry the whole request");
     }
 
     /** 503 with {@code Retry-After: 1}: this process is stopping; its successor will take the names. */
-    static FullHttpResponse shuttingDown(ByteBufAllocator alloc, int accepted, int total) {
-        return ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, SHUTTING_DOWN,
+    static Answer shuttingDown(ByteBufAllocator alloc, int accepted, int total) {
+        return ProxyResponses.rejection(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                Decision.INVALIDATION_QUEUE_SHUTTING_DOWN,
                 partial(accepted, total) + "retry the whole request");
     }
 
     /** 400: retrying cannot help, so nothing of the request was queued. */
-    static FullHttpResponse invalid(ByteBufAllocator alloc, int index, String problem) {
-        return ProxyResponses.rejection(alloc, HttpResponseStatus.BAD_REQUEST, INVALID_NAME,
+    static Answer invalid(ByteBufAllocator alloc, int index, String problem) {
+        return ProxyResponses.rejection(alloc, HttpResponseStatus.BAD_REQUEST, Decision.INVALID_STREAM_NAME,
                 "name " + index + ": " + problem + "; nothing was queued");
     }
 

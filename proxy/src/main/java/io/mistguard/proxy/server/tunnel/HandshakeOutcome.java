@@ -2,7 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Decision;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -12,9 +12,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * @param status   101 when the tunnel is up; Mist's own status when it declined; mistguard's status
  *                 (400, 501, 502, 503, 504) when mistguard answered; 503 {@code cancelled} when the
  *                 caller left before any answer (nothing was sent then)
- * @param decision {@code proxied}, or {@code rejected; reason=<reason>}
+ * @param decision {@link Decision#PROXIED}, or mistguard's rejection
  */
-public record HandshakeOutcome(HttpResponseStatus status, String decision) {
+public record HandshakeOutcome(HttpResponseStatus status, Decision decision) {
 
     public HandshakeOutcome {
         requireNonNull(status, "status");
@@ -22,11 +22,11 @@ public record HandshakeOutcome(HttpResponseStatus status, String decision) {
     }
 
     static HandshakeOutcome proxied(HttpResponseStatus status) {
-        return new HandshakeOutcome(status, Decisions.PROXIED);
+        return new HandshakeOutcome(status, Decision.PROXIED);
     }
 
-    static HandshakeOutcome rejected(HttpResponseStatus status, String reason) {
-        return new HandshakeOutcome(status, Decisions.rejected(reason));
+    static HandshakeOutcome rejected(HttpResponseStatus status, Decision decision) {
+        return new HandshakeOutcome(status, decision);
     }
 
     /** Whether the tunnel was established (Mist answered 101 and it was relayed). */

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -172,12 +173,13 @@ final class Tunnel {
         }
         settle();
         log.debug("[{}] upgrade failed: {}: {}", client.id(), failure.reason(), detail);
-        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), failure.status(), failure.reason(), detail))
+        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), failure.status(), Decision.of(failure),
+                                                        detail))
                 .addListener(ChannelFutureListener.CLOSE);
         if (upstream.isOpen()) {
             upstream.close();
         }
-        outcome.trySuccess(HandshakeOutcome.rejected(failure.status(), failure.reason()));
+        outcome.trySuccess(HandshakeOutcome.rejected(failure.status(), Decision.of(failure)));
     }
 
     private void settle() {
@@ -193,8 +195,7 @@ final class Tunnel {
             settle();
             log.debug("[{}] caller left during the upgrade; closing {}", client.id(), upstream.id());
             upstream.close(); // at once: nobody waits for Mist's answer any more
-            outcome.trySuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(),
-                    UpstreamFailure.CANCELLED.reason()));
+            outcome.trySuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(), Decision.CANCELLED));
         }
         lingerAtMost(upstream, upstreamClosed);
         maybeEnd();

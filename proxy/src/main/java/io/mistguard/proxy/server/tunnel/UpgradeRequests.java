@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.exchange.Decision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -47,24 +48,24 @@ final class UpgradeRequests {
     /** Why {@code request} is not tunnelled, or {@code null} when it may be. */
     static Refusal refusal(FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad-request",
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     String.valueOf(request.decoderResult().cause().getMessage()));
         }
         if (!isUpgrade(request)) {
-            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad-upgrade",
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, Decision.BAD_UPGRADE,
                     "an upgrade needs HTTP/1.1, an Upgrade field and Connection: upgrade");
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             // 501, not 400: the request is fine, mistguard just cannot pass that protocol. catalyst-api
             // does not retry a 501 (mist-api.md §4).
-            return new Refusal(HttpResponseStatus.NOT_IMPLEMENTED, "upgrade-unsupported",
+            return new Refusal(HttpResponseStatus.NOT_IMPLEMENTED, Decision.UPGRADE_UNSUPPORTED,
                     "only websocket upgrades are passed through");
         }
         if (!request.method().equals(HttpMethod.GET)) {
-            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad-upgrade", "a websocket upgrade must be a GET");
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, Decision.BAD_UPGRADE, "a websocket upgrade must be a GET");
         }
         if (request.content().isReadable()) {
-            return new Refusal(HttpResponseStatus.BAD_REQUEST, "bad-upgrade", "a websocket upgrade has no body");
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, Decision.BAD_UPGRADE, "a websocket upgrade has no body");
         }
         return null;
     }
@@ -116,6 +117,6 @@ final class UpgradeRequests {
     }
 
     /** Why an upgrade is answered by mistguard instead of Mist. */
-    record Refusal(HttpResponseStatus status, String reason, String detail) {
+    record Refusal(HttpResponseStatus status, Decision decision, String detail) {
     }
 }

@@ -1,6 +1,8 @@
 package io.mistguard.proxy.server.tunnel;
 
-import io.mistguard.proxy.exchange.Decisions;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,7 +35,7 @@ final class UpgradeResponses {
     static FullHttpResponse switching(FullHttpResponse response) {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         response.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .set(Decisions.HEADER, Decisions.PROXIED);
+                .set(AnswerHeaders.DECISION, Decision.PROXIED.header());
         return response;
     }
 
@@ -56,14 +58,17 @@ final class UpgradeResponses {
         } else if (code != HttpResponseStatus.NOT_MODIFIED.code()) {
             HttpUtil.setContentLength(response, response.content().readableBytes());
         }
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE).set(Decisions.HEADER, Decisions.PROXIED);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE).set(AnswerHeaders.DECISION,
+                                                                                      Decision.PROXIED.header());
         return response;
     }
 
     /** mistguard's own answer ({@link ProxyResponses#rejection}), for a connection that closes after it. */
-    static FullHttpResponse rejection(ByteBufAllocator alloc, HttpResponseStatus status, String reason, String detail) {
-        FullHttpResponse response = ProxyResponses.rejection(alloc, status, reason, detail);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return response;
+    static FullHttpResponse rejection(ByteBufAllocator alloc, HttpResponseStatus status, Decision decision,
+                                      String detail) {
+        Answer answer = ProxyResponses.rejection(alloc, status, decision, detail);
+        AnswerHeaders.write(answer);
+        answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return answer.response();
     }
 }

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.exchange.Decision;
 import static java.util.Objects.requireNonNull;
 
 import io.mistguard.proxy.upstream.UpstreamFailure;
@@ -90,8 +91,7 @@ public final class UpgradeTunnel {
         } catch (RejectedExecutionException e) {
             request.release(); // the loop is shutting down, and with it the connection
             client.channel().close();
-            answered.setSuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(),
-                    UpstreamFailure.CANCELLED.reason()));
+            answered.setSuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(), Decision.CANCELLED));
         }
         return answered;
     }
@@ -120,7 +120,7 @@ public final class UpgradeTunnel {
             open.decrementAndGet();
             towardsMist.release();
             return refuse(client, new UpgradeRequests.Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "too-many-tunnels", settings.maxTunnels() + " websocket tunnels are open already"), outcome);
+                    Decision.TOO_MANY_TUNNELS, settings.maxTunnels() + " websocket tunnels are open already"), outcome);
         }
         new Tunnel(client, settings, outcome, open::decrementAndGet).open(towardsMist);
         return outcome;
@@ -128,8 +128,8 @@ public final class UpgradeTunnel {
 
     private static Future<HandshakeOutcome> refuse(Channel client, UpgradeRequests.Refusal refusal,
                                                    Promise<HandshakeOutcome> outcome) {
-        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), refusal.status(), refusal.reason(),
+        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), refusal.status(), refusal.decision(),
                 refusal.detail())).addListener(ChannelFutureListener.CLOSE);
-        return outcome.setSuccess(HandshakeOutcome.rejected(refusal.status(), refusal.reason()));
+        return outcome.setSuccess(HandshakeOutcome.rejected(refusal.status(), refusal.decision()));
     }
 }

@@ -5,7 +5,7 @@
  * <p>{@link io.mistguard.proxy.server.tunnel.UpgradeTunnel} is the entry point the client
  * connection's last handler calls; {@link io.mistguard.proxy.server.tunnel.TunnelSettings} says where
  * Mist is and how long each phase may take. The package uses the server's edge vocabulary
- * ({@code ProxyResponses}, {@code Decisions}, {@code Transport}) and the upstream failure kinds
+ * ({@code ProxyResponses}, {@code Decision}, {@code AnswerHeaders}, {@code Transport}) and the upstream failure kinds
  * ({@code UpstreamFailure}), and nothing from routing, policies or the cache: a tunnel is neither
  * routed, nor retried, nor cached, and never uses the shared upstream pool.
  */

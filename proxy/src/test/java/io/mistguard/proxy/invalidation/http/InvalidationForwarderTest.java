@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.invalidation.OfferOutcome;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -47,11 +50,10 @@ class InvalidationForwarderTest {
     private final Forwarder delegate = (loop, alloc, request, mistRequest, privateConnection) -> {
         delegated.add(mistRequest.command());
         request.release();
-        FullHttpResponse proxied = InvalidationReplies.queued(alloc);
-        proxied.headers().set("Mistguard-Decision", "proxied");
+        Answer proxied = Answer.of(InvalidationReplies.queued(alloc).response(), Decision.PROXIED);
         return new Forwarder.Exchange() {
             @Override
-            public Future<FullHttpResponse> response() {
+            public Future<Answer> response() {
                 return loop.newSucceededFuture(proxied);
             }
 
@@ -61,7 +63,10 @@ class InvalidationForwarderTest {
         };
     };
 
-    /** Sends {@code json} as a form body to {@code /} through a forwarder whose queue answers with {@code outcomes}. */
+    /**
+     * Sends {@code json} as a form body to {@code /} through a forwarder whose queue answers with
+     * {@code outcomes}; the answer's {@code Mistguard-*} fields written as the edge writes them.
+     */
     private FullHttpResponse send(String json, Function<String, OfferOutcome> outcomes) {
         String form = "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
@@ -74,17 +79,18 @@ class InvalidationForwarderTest {
             return outcomes.apply(name);
         };
         // What the route table does for a queued route: offer it, and send what is given back to Mist.
-        Forwarder.Exchange offered = new InvalidationForwarder(queue)
-                .offer(loop, ALLOC, request, mistRequest, "invalidate-sessions");
-        Forwarder.Exchange exchange = offered != null ? offered
-                : delegate.forward(loop, ALLOC, request, mistRequest, null);
-        if (offered != null) {
-            assertThat(exchange.response().getNow().headers().get("Mistguard-Route")).isEqualTo("invalidate-sessions");
+        Answer queued = new InvalidationForwarder(queue).offer(ALLOC, request, mistRequest);
+        Answer answer;
+        if (queued != null) {
+            answer = queued;
+        } else {
+            Forwarder.Exchange exchange = delegate.forward(loop, ALLOC, request, mistRequest, null);
+            assertThat(exchange.response().isSuccess()).as("answered at once").isTrue();
+            answer = exchange.response().getNow();
         }
         assertThat(request.refCnt()).as("the request is released either way").isZero();
-        assertThat(exchange.response().isSuccess()).as("answered at once").isTrue();
-        exchange.cancel(); // harmless after the answer
-        return exchange.response().getNow();
+        AnswerHeaders.write(answer);
+        return answer.response();
     }
 
     private static String body(FullHttpResponse response) {

@@ -72,7 +72,7 @@ class UpgradeRequestsTest {
             assertThat(refusal).isNull();
         } else {
             assertThat(refusal.status().code()).isEqualTo(status);
-            assertThat(refusal.reason()).isEqualTo(reason);
+            assertThat(refusal.decision().token()).isEqualTo(reason);
         }
         request.release();
     }

@@ -2,6 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -99,7 +100,7 @@ class UpgradeTunnelIT {
         assertThat(tunnel.openTunnels()).isEqualTo(1);
         HandshakeOutcome outcome = front.nextOutcome();
         assertThat(outcome.upgraded()).isTrue();
-        assertThat(outcome.decision()).isEqualTo("proxied");
+        assertThat(outcome.decision()).isEqualTo(Decision.PROXIED);
 
         assertThat(mist.handshakes.get(0).requestUri()).isEqualTo(WS_PATH);
         HttpHeaders seen = mist.lastHandshakeHeaders();

@@ -2,6 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -187,7 +188,7 @@ class UpgradeTunnelWireIT {
                 .containsIgnoringCase("connection: close")
                 .contains("mistguard: 502 Bad Gateway: connect-refused");
         assertThat(front.nextOutcome()).isEqualTo(
-                new HandshakeOutcome(HttpResponseStatus.BAD_GATEWAY, "rejected; reason=connect-refused"));
+                new HandshakeOutcome(HttpResponseStatus.BAD_GATEWAY, Decision.CONNECT_REFUSED));
     }
 
     @Test
@@ -205,7 +206,7 @@ class UpgradeTunnelWireIT {
                 .doesNotContainIgnoringCase("transfer-encoding")
                 .doesNotContainIgnoringCase("keep-alive")
                 .endsWith("\r\n\r\nhello");
-        assertThat(front.nextOutcome()).isEqualTo(new HandshakeOutcome(HttpResponseStatus.OK, "proxied"));
+        assertThat(front.nextOutcome()).isEqualTo(new HandshakeOutcome(HttpResponseStatus.OK, Decision.PROXIED));
     }
 
     @Test
@@ -260,7 +261,7 @@ class UpgradeTunnelWireIT {
         }
         Await.until("Mist's side closed", () -> mist.closed.get() == 1);
         assertThat(front.nextOutcome()).isEqualTo(
-                new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, "rejected; reason=cancelled"));
+                new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.policy;
+package io.mistguard.proxy.route;
 
 import static io.mistguard.proxy.policy.PolicyHarness.answer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +16,20 @@ import io.mistguard.proxy.config.RetryConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.config.RouteKind;
 import io.mistguard.proxy.config.RouteMatch;
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
-import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.exchange.QueueHandoff;
+import io.mistguard.proxy.invalidation.http.InvalidationForwarder;
+import io.mistguard.proxy.invalidation.OfferOutcome;
+import io.mistguard.proxy.policy.AdmissionSnapshot;
+import io.mistguard.proxy.policy.Breaker;
+import io.mistguard.proxy.policy.BreakerSnapshot;
+import io.mistguard.proxy.policy.PolicyHarness;
+import io.mistguard.proxy.policy.PolicyHooks;
+import io.mistguard.proxy.policy.PolicyRegistry;
+import io.mistguard.proxy.policy.RouteObserver;
+import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,9 +39,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.Future;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,11 +50,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The route table around the exchanges: which path a request takes (queue, cache, its own call),
- * what a reload carries over (breakers, pools, counters, retry budgets, the cache) and what it starts
- * afresh, and the read-only views. On fake time with scripted attempts ({@link PolicyHarness}).
+ * The route table around the exchanges: which path a request takes by route kind (queue, cache, its
+ * own call), how answers given without a call of the caller's own are counted, what a reload carries
+ * over (breakers, pools, counters, retry budgets, the cache) and what it starts afresh, and the
+ * read-only views. On fake time with scripted attempts ({@link PolicyHarness}).
  */
-class PolicyForwarderTest {
+class RouteDispatcherTest {
 
     private static final String MIST = "mist";
     private static final Duration BUDGET = Duration.ofSeconds(4);
@@ -58,23 +68,11 @@ class PolicyForwarderTest {
     private final PolicyHarness h = new PolicyHarness();
     private final List<Duration> servedStale = new ArrayList<>();
     private final List<String> queued = new ArrayList<>();
-    /** Takes every offered request (releasing it) and answers it at once, as the real queue does. */
-    private final QueueHandoff queue = (loop, alloc, request, mist, route) -> {
-        queued.add(route);
-        request.release();
-        Future<FullHttpResponse> answer = loop.newSucceededFuture(
-                ProxyResponses.rejection(alloc, HttpResponseStatus.OK, "queued", null));
-        return new Forwarder.Exchange() {
-            @Override
-            public Future<FullHttpResponse> response() {
-                return answer;
-            }
-
-            @Override
-            public void cancel() {
-            }
-        };
-    };
+    /** The real handoff in front of a queue that takes every name. */
+    private final QueueHandoff queue = new InvalidationForwarder(name -> {
+        queued.add(name);
+        return OfferOutcome.QUEUED;
+    });
     private final PolicyHooks hooks = new PolicyHooks(h.inflight, route -> new RouteObserver() {
         @Override
         public void answered(long totalNanos) {
@@ -88,7 +86,7 @@ class PolicyForwarderTest {
         public void servedStale(Duration age) {
             servedStale.add(age);
         }
-    }, queue, () -> 0.5);
+    }, () -> 0.5);
 
     @AfterEach
     void nothingLeftOver() {
@@ -121,8 +119,14 @@ class PolicyForwarderTest {
                       invalidate(MIST), catchAll("catch-all"));
     }
 
-    private PolicyForwarder forwarder(PolicyConfig config, PolicyForwarder previous) {
-        return new PolicyForwarder(config, h.upstream, h.clock, hooks, previous);
+    private RouteDispatcher forwarder(PolicyConfig config, RouteDispatcher previous) {
+        return forwarder(config, previous, queue);
+    }
+
+    private RouteDispatcher forwarder(PolicyConfig config, RouteDispatcher previous, QueueHandoff handoff) {
+        PolicyRegistry policies = new PolicyRegistry(config, h.upstream, h.clock, hooks,
+                                                     previous == null ? null : previous.policies());
+        return new RouteDispatcher(config, policies, handoff, h.clock, previous);
     }
 
     private Forwarder.Exchange send(Forwarder forwarder, String command, PrivateConnection privateConnection) {
@@ -137,7 +141,7 @@ class PolicyForwarderTest {
 
     private static int status(Forwarder.Exchange exchange) {
         assertThat(exchange.response().isDone()).isTrue();
-        FullHttpResponse response = exchange.response().getNow();
+        FullHttpResponse response = exchange.response().getNow().response();
         try {
             return response.status().code();
         } finally {
@@ -149,22 +153,26 @@ class PolicyForwarderTest {
 
     @Test
     void aLocalCallersInvalidationGoesToTheQueueAndAPrivateCallersToMist() {
-        PolicyForwarder forwarder = forwarder(shipped(), null);
+        RouteDispatcher forwarder = forwarder(shipped(), null);
 
-        assertThat(status(send(forwarder, "{\"invalidate_sessions\":\"a\"}", null))).isEqualTo(200);
-        assertThat(queued).containsExactly("invalidate-sessions");
+        PolicyHarness.Answer local = answer(send(forwarder, "{\"invalidate_sessions\":\"a\"}", null));
+        assertThat(local.status()).isEqualTo(200);
+        assertThat(local.reason()).isEqualTo(Decision.QUEUED);
+        assertThat(local.route()).as("the queue's answer names its route").isEqualTo("invalidate-sessions");
+        assertThat(queued).containsExactly("a");
         assertThat(h.upstream.started).isEmpty();
+        assertThat(forwarder.policies().route("invalidate-sessions").decided(Decision.QUEUED))
+                .as("counted with the route's decisions").isEqualTo(1);
 
         Forwarder.Exchange remote = send(forwarder, "{\"invalidate_sessions\":\"a\"}", PrivateConnection.of(h.channel));
         assertThat(queued).hasSize(1);
         h.upstream.only().answer(200);
-        assertThat(answer((PolicyExchange) remote).reason()).isEqualTo(Reasons.PROXIED);
+        assertThat(answer(remote).reason()).isEqualTo(Decision.PROXIED);
     }
 
     @Test
     void aRequestTheQueueDoesNotTakeGoesToMist() {
-        PolicyForwarder forwarder = new PolicyForwarder(shipped(), h.upstream, h.clock,
-                new PolicyHooks(h.inflight, route -> RouteObserver.NONE, (l, a, r, m, n) -> null), null);
+        RouteDispatcher forwarder = forwarder(shipped(), null, (alloc, request, mist) -> null);
 
         Forwarder.Exchange exchange = send(forwarder, "{\"invalidate_sessions\":\"a\"}", null);
 
@@ -174,7 +182,7 @@ class PolicyForwarderTest {
 
     @Test
     void identicalLocalReadsShareOneCallAndAPrivateReadMakesItsOwn() {
-        PolicyForwarder forwarder = forwarder(shipped(), null);
+        RouteDispatcher forwarder = forwarder(shipped(), null);
         Forwarder.Exchange first = send(forwarder, "{\"active_streams\":true}", null);
         Forwarder.Exchange second = send(forwarder, "{\"active_streams\":true}", null);
         Forwarder.Exchange remote = send(forwarder, "{\"active_streams\":true}", PrivateConnection.of(h.channel));
@@ -185,14 +193,47 @@ class PolicyForwarderTest {
         h.runPending();
 
         assertThat(List.of(status(first), status(second), status(remote))).containsOnly(200);
-        assertThat(forwarder.route("get-state").decided(Reasons.COALESCED)).as("counted with the route's decisions")
+        assertThat(forwarder.policies().route("get-state").decided(Decision.COALESCED)).as("counted with the route's decisions")
                                                                         .isEqualTo(1);
         assertThat(forwarder.cache().sharedCalls()).isEqualTo(1);
     }
 
+    /**
+     * Regression: a shared call's own ending was counted as a decision on top of its callers' — a
+     * caller leaving a call it shared was counted {@code cancelled} twice, and a background refresh
+     * counted as an answer nobody got. Decisions count answers to callers, each once.
+     */
+    @Test
+    void eachCallerOfASharedCallIsCountedOnceAndTheCallItselfNot() {
+        RouteDispatcher forwarder = forwarder(shipped(), null);
+        Forwarder.Exchange starter = send(forwarder, "{\"active_streams\":true}", null);
+        Forwarder.Exchange leaving = send(forwarder, "{\"active_streams\":true}", null);
+        leaving.cancel();
+        h.upstream.only().answer(200);
+        h.runPending();
+        assertThat(status(starter)).isEqualTo(200);
+        status(leaving);
+        h.advance(Duration.ofSeconds(11)); // past fresh_for: the next two share a new call
+
+        Forwarder.Exchange third = send(forwarder, "{\"active_streams\":true}", null);
+        Forwarder.Exchange fourth = send(forwarder, "{\"active_streams\":true}", null);
+        third.cancel();
+        fourth.cancel(); // the last waiter out: the shared call is cancelled too
+        h.runPending();
+        status(third);
+        status(fourth);
+
+        RouteStatsSnapshot stats = forwarder.policies().route("get-state");
+        assertThat(h.upstream.last().cancelled()).isTrue();
+        assertThat(stats.decided(Decision.PROXIED)).isEqualTo(1);
+        assertThat(stats.decided(Decision.CANCELLED)).isEqualTo(3);
+        assertThat(stats.decisions().values().stream().mapToLong(Long::longValue).sum())
+                .as("one decision per caller").isEqualTo(4);
+    }
+
     @Test
     void aStaleAnswerIsCountedWithTheRoutesDecisionsAndReportedToItsObserver() {
-        PolicyForwarder forwarder = forwarder(shipped(), null);
+        RouteDispatcher forwarder = forwarder(shipped(), null);
         storeAGetStateReply(forwarder);
         h.advance(Duration.ofSeconds(3));
 
@@ -204,11 +245,11 @@ class PolicyForwarderTest {
 
         assertThat(status(failed)).isEqualTo(200);
         assertThat(servedStale).containsExactly(Duration.ofSeconds(3));
-        assertThat(forwarder.route("get-state").decided(Reasons.STALE)).isEqualTo(1);
+        assertThat(forwarder.policies().route("get-state").decided(Decision.STALE)).isEqualTo(1);
     }
 
     /** One GetState answered by Mist, so that the cache holds an entry. */
-    private void storeAGetStateReply(PolicyForwarder forwarder) {
+    private void storeAGetStateReply(RouteDispatcher forwarder) {
         Forwarder.Exchange good = send(forwarder, "{\"active_streams\":true}", null);
         h.upstream.last().answer(200);
         h.runPending();
@@ -220,30 +261,30 @@ class PolicyForwarderTest {
 
     @Test
     void aReloadKeepsTheBreakerPoolCountersRetryBudgetAndCacheOfWhatDidNotChange() {
-        PolicyForwarder before = forwarder(shipped(), null);
-        Breaker breaker = before.breakerNamed(MIST);
+        RouteDispatcher before = forwarder(shipped(), null);
+        Breaker breaker = before.policies().breakerNamed(MIST);
         spendTheCatchAllsRetry(before);
         storeAGetStateReply(before);
         PolicyHarness.open(breaker);
 
-        PolicyForwarder after = forwarder(shipped(), before);
+        RouteDispatcher after = forwarder(shipped(), before);
 
-        assertThat(after.breakerNamed(MIST)).isSameAs(breaker);
-        assertThat(after.breaker(MIST).state()).isEqualTo("open");
-        assertThat(after.route("catch-all").retries()).as("counters kept").isEqualTo(1);
+        assertThat(after.policies().breakerNamed(MIST)).isSameAs(breaker);
+        assertThat(after.policies().breaker(MIST).state()).isEqualTo("open");
+        assertThat(after.policies().route("catch-all").retries()).as("counters kept").isEqualTo(1);
         assertThat(after.cache().entries()).as("the cache kept").isEqualTo(1);
         Forwarder.Exchange again = send(after, "{\"other\":1}", null);
         h.upstream.last().fail(UpstreamFailure.CONNECT_REFUSED);
         assertThat(status(again)).as("the spent retry budget carried over").isEqualTo(502);
-        assertThat(after.route("catch-all").retryBudgetExhausted()).isEqualTo(1);
+        assertThat(after.policies().route("catch-all").retryBudgetExhausted()).isEqualTo(1);
     }
 
     @Test
     void aReloadStartsAfreshWhatChanged() {
-        PolicyForwarder before = forwarder(shipped(), null);
+        RouteDispatcher before = forwarder(shipped(), null);
         spendTheCatchAllsRetry(before);
         storeAGetStateReply(before);
-        PolicyHarness.open(before.breakerNamed(MIST));
+        PolicyHarness.open(before.policies().breakerNamed(MIST));
         RetryConfig otherRetry = ONE_RETRY.withAttempts(3);
         PolicyConfig changed = new PolicyConfig(
                 List.of(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
@@ -252,13 +293,13 @@ class PolicyForwarderTest {
                 Map.of(MIST, BreakerConfig.countWindow(50, 4, Duration.ofSeconds(3), 1)),
                 Map.of(MIST, new AdmissionConfig(2, 10, Duration.ofSeconds(1))), new CacheConfig(1 << 20, 100));
 
-        PolicyForwarder after = forwarder(changed, before);
+        RouteDispatcher after = forwarder(changed, before);
 
-        assertThat(after.breakerNamed(MIST)).isNotSameAs(before.breakerNamed(MIST));
-        assertThat(after.breaker(MIST).state()).isEqualTo("closed");
-        assertThat(after.admissions()).singleElement().isEqualTo(new AdmissionSnapshot(MIST, 0, 0, 0));
+        assertThat(after.policies().breakerNamed(MIST)).isNotSameAs(before.policies().breakerNamed(MIST));
+        assertThat(after.policies().breaker(MIST).state()).isEqualTo("closed");
+        assertThat(after.policies().admissions()).singleElement().isEqualTo(new AdmissionSnapshot(MIST, 0, 0, 0));
         assertThat(after.cache().entries()).as("other bounds: a new cache").isZero();
-        assertThat(after.route("catch-all").retries()).as("same name: counters kept").isEqualTo(1);
+        assertThat(after.policies().route("catch-all").retries()).as("same name: counters kept").isEqualTo(1);
         Forwarder.Exchange again = send(after, "{\"other\":1}", null);
         h.upstream.last().fail(UpstreamFailure.CONNECT_REFUSED);
         h.advanceMillis(25);
@@ -269,63 +310,63 @@ class PolicyForwarderTest {
 
     @Test
     void aRenamedRouteStartsWithFreshCounters() {
-        PolicyForwarder before = forwarder(shipped(), null);
+        RouteDispatcher before = forwarder(shipped(), null);
         spendTheCatchAllsRetry(before);
 
-        PolicyForwarder after = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
+        RouteDispatcher after = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
                                                  catchAll("everything-else")), before);
 
-        assertThat(after.route("everything-else").retries()).isZero();
-        assertThat(after.routes()).extracting(RouteStatsSnapshot::route)
+        assertThat(after.policies().route("everything-else").retries()).isZero();
+        assertThat(after.policies().routes()).extracting(RouteStatsSnapshot::route)
                                   .containsExactly("get-state", "invalidate-sessions", "everything-else");
     }
 
     @Test
     void aReloadKeepsSlotsHeldInAnUnchangedPool() {
-        PolicyForwarder before = forwarder(shipped(), null);
+        RouteDispatcher before = forwarder(shipped(), null);
         Forwarder.Exchange holding = send(before, "{\"active_streams\":true}", PrivateConnection.of(h.channel));
-        assertThat(before.admission(MIST).inFlight()).isEqualTo(1);
+        assertThat(before.policies().admission(MIST).inFlight()).isEqualTo(1);
 
-        PolicyForwarder after = forwarder(shipped(), before);
+        RouteDispatcher after = forwarder(shipped(), before);
 
-        assertThat(after.admission(MIST).inFlight()).isEqualTo(1);
+        assertThat(after.policies().admission(MIST).inFlight()).isEqualTo(1);
         h.upstream.only().answer(200);
         assertThat(status(holding)).isEqualTo(200);
-        assertThat(after.admission(MIST).inFlight()).isZero();
+        assertThat(after.policies().admission(MIST).inFlight()).isZero();
     }
 
     /** A catch-all request refused once and answered on its retry: the one retry of the window is spent. */
-    private void spendTheCatchAllsRetry(PolicyForwarder forwarder) {
+    private void spendTheCatchAllsRetry(RouteDispatcher forwarder) {
         Forwarder.Exchange exchange = send(forwarder, "{\"other\":1}", null);
         h.upstream.last().fail(UpstreamFailure.CONNECT_REFUSED);
         h.advanceMillis(25);
         h.upstream.last().answer(200);
         assertThat(status(exchange)).isEqualTo(200);
-        assertThat(forwarder.route("catch-all").retries()).isEqualTo(1);
+        assertThat(forwarder.policies().route("catch-all").retries()).isEqualTo(1);
     }
 
     // --- views -------------------------------------------------------------------------------------------
 
     @Test
     void theViewsListEveryBreakerPoolAndRouteByName() {
-        PolicyForwarder forwarder = forwarder(shipped(), null);
+        RouteDispatcher forwarder = forwarder(shipped(), null);
 
         assertThat(forwarder.config()).isEqualTo(shipped());
-        assertThat(forwarder.breakers()).extracting(BreakerSnapshot::name).containsExactly(MIST);
-        assertThat(forwarder.admissions()).extracting(AdmissionSnapshot::name).containsExactly(MIST);
-        assertThat(forwarder.breakerNamed("nope")).isNull();
-        assertThat(forwarder.route("get-state").route()).isEqualTo("get-state");
-        assertThatThrownBy(() -> forwarder.route("nope")).isInstanceOf(IllegalArgumentException.class)
+        assertThat(forwarder.policies().breakers()).extracting(BreakerSnapshot::name).containsExactly(MIST);
+        assertThat(forwarder.policies().admissions()).extracting(AdmissionSnapshot::name).containsExactly(MIST);
+        assertThat(forwarder.policies().breakerNamed("nope")).isNull();
+        assertThat(forwarder.policies().route("get-state").route()).isEqualTo("get-state");
+        assertThatThrownBy(() -> forwarder.policies().route("nope")).isInstanceOf(IllegalArgumentException.class)
                                                          .hasMessage("no route nope");
     }
 
     @Test
     void queuedRoutesMayCallWhileTheirBreakerLetsCallsThrough() {
-        PolicyForwarder forwarder = forwarder(shipped(), null);
-        var mayCall = forwarder.queuedRoutesMayCall();
+        RouteDispatcher forwarder = forwarder(shipped(), null);
+        var mayCall = forwarder.policies().queuedRoutesMayCall();
         assertThat(mayCall.getAsBoolean()).isTrue();
 
-        PolicyHarness.open(forwarder.breakerNamed(MIST));
+        PolicyHarness.open(forwarder.policies().breakerNamed(MIST));
 
         assertThat(mayCall.getAsBoolean()).isFalse();
         h.advance(Duration.ofSeconds(2));
@@ -334,24 +375,24 @@ class PolicyForwarderTest {
 
     @Test
     void queuedRoutesWithoutABreakerMayAlwaysCall() {
-        PolicyForwarder noBreaker = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(null),
+        RouteDispatcher noBreaker = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(null),
                                                      catchAll("catch-all")), null);
-        PolicyForwarder noQueue = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), catchAll("catch-all")), null);
-        noBreaker.breakerNamed(MIST).force(true, Duration.ofMinutes(1));
-        noQueue.breakerNamed(MIST).force(true, Duration.ofMinutes(1));
+        RouteDispatcher noQueue = forwarder(config(read(ONE_RETRY, ReadCaching.COALESCE), catchAll("catch-all")), null);
+        noBreaker.policies().breakerNamed(MIST).force(true, Duration.ofMinutes(1));
+        noQueue.policies().breakerNamed(MIST).force(true, Duration.ofMinutes(1));
 
-        assertThat(noBreaker.queuedRoutesMayCall().getAsBoolean()).isTrue();
-        assertThat(noQueue.queuedRoutesMayCall().getAsBoolean()).isTrue();
+        assertThat(noBreaker.policies().queuedRoutesMayCall().getAsBoolean()).isTrue();
+        assertThat(noQueue.policies().queuedRoutesMayCall().getAsBoolean()).isTrue();
     }
 
     @Test
     void liveTablesSwapWholeOnReloadAndRequestsTakeTheOneInForce() {
-        LivePolicies live = new LivePolicies(shipped(), h.upstream, h.clock, hooks);
-        PolicyForwarder first = live.current();
+        LiveRoutes live = new LiveRoutes(shipped(), h.upstream, h.clock, hooks, queue);
+        RouteDispatcher first = live.current();
         var mayCall = live.queuedRoutesMayCall();
         assertThat(mayCall.getAsBoolean()).isTrue();
 
-        PolicyForwarder second = live.reload(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
+        RouteDispatcher second = live.reload(config(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
                                                     catchAll("everything-else")));
 
         assertThat(live.current()).isSameAs(second).isNotSameAs(first);
@@ -359,8 +400,8 @@ class PolicyForwarderTest {
         Forwarder.Exchange exchange = send(live, "{\"other\":1}", null);
         h.upstream.only().answer(200);
         assertThat(status(exchange)).isEqualTo(200);
-        assertThat(second.route("everything-else").decided(Reasons.PROXIED)).isEqualTo(1);
-        second.breakerNamed(MIST).force(true, Duration.ofMinutes(1));
+        assertThat(second.policies().route("everything-else").decided(Decision.PROXIED)).isEqualTo(1);
+        second.policies().breakerNamed(MIST).force(true, Duration.ofMinutes(1));
         assertThat(mayCall.getAsBoolean()).as("asks the table in force").isFalse();
     }
 }
