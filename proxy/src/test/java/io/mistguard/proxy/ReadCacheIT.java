@@ -42,6 +42,31 @@ class ReadCacheIT {
     @RegisterExtension
     static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
 
+    /**
+     * Regression: a stored answer kept only Mist's body and Content-Type, so a stale or cached GetState
+     * lost Mist's CORS fields (a browser caller was then refused by its own CORS check).
+     */
+    @Test
+    void aStaleAnswerCarriesMistsOwnHeaderFields() throws Exception {
+        try (TestProxy proxy = PolicyProxies.start(ROUTES, MIST.get().port())) {
+            HttpResponse<String> good = send(proxy, GET_STATE);
+            assertThat(good.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            MIST.get().faults().add(FaultRule.forCommand("active_streams").resetMidResponse());
+
+            HttpResponse<String> stale = send(proxy, GET_STATE);
+
+            assertThat(stale.headers().firstValue("Mistguard-Decision")).hasValue("stale; reason=upstream-reset");
+            for (String field : List.of("Content-Type", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+                                        "Access-Control-Allow-Methods", "Access-Control-Allow-Headers")) {
+                assertThat(stale.headers().allValues(field)).as(field).isEqualTo(good.headers().allValues(field))
+                                                             .isNotEmpty();
+            }
+            assertThat(stale.headers().allValues("Content-Length")).hasSize(1);
+        } finally {
+            MIST.get().faults().clear();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"hang, timeout, 504", "reset, upstream-reset, 502", "garbage, malformed-reply, 200",
                 "status500, upstream-5xx, 500"})

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * revalidated, and a shared call's answer for one of its callers. Each answer wraps the shared
  * {@code byte[]} in its own unpooled buffer, so the caller's pipeline owns and releases it alone.
  *
- * <p>Stored replies keep their body and {@code Content-Type} byte for byte (they still carry Mist's
+ * <p>Stored replies keep their body and Mist's header fields byte for byte (they still carry Mist's
  * {@code "authorize":{"status":"OK"}}, which is what makes catalyst-api accept them, mist-api.md
  * §4); {@code Age} and an RFC 9211 {@code Cache-Status} say how old and why. Stateless.
  */
@@ -59,8 +59,8 @@ final class CachedAnswers {
     private static FullHttpResponse stored(StoredReply reply, long now, String cacheStatus) {
         FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                                                               Unpooled.wrappedBuffer(reply.body()));
-        if (reply.contentType() != null) {
-            answer.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        for (java.util.Map.Entry<String, String> field : reply.headers()) {
+            answer.headers().add(field.getKey(), field.getValue());
         }
         answer.headers()
               .set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)

@@ -5,7 +5,6 @@ import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.upstream.MistReplyStatus;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
@@ -39,7 +38,7 @@ record SharedResult(int status, HttpHeaders headers, byte[] body, Decision decis
         Decision decision = answer.decision();
         Decision failure = failure(decision, status, commandReply, body);
         StoredReply good = failure == null && status == 200
-                ? new StoredReply(body, headers.get(HttpHeaderNames.CONTENT_TYPE), now) : null;
+                ? StoredReply.of(body, headers, now) : null;
         return new SharedResult(status, headers, body, decision, answer.attempts(), answer.upstreamNanos(), failure,
                                 good);
     }
