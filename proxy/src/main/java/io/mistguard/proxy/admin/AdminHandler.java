@@ -22,8 +22,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) for anyone;
- * {@code /metrics} and {@code /admin/*} only with the bearer token when one is configured (401
- * otherwise). Views are GET; mutations are POST only (405 with {@code Allow} otherwise). Last
+ * {@code /metrics} and {@code /admin/*} never for another site's page ({@link CrossOrigin}, 403) and
+ * only with the bearer token when one is configured (401 otherwise). Views are GET; mutations are POST only (405 with {@code Allow} otherwise). Last
  * handler of the admin pipeline; shared, its per-connection state in channel attributes. Runs on the
  * acceptor loop: every view is
  * read from snapshots without waiting, and a reload answers when its own thread is done.
@@ -58,6 +58,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean get = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         if (path.equals("/healthz") || path.equals("/readyz")) {
             write(ctx, get ? probe(path) : AdminAnswer.methodNotAllowed(GET), keepAlive);
+            return;
+        }
+        String crossOrigin = CrossOrigin.refusal(request);
+        if (crossOrigin != null) {
+            write(ctx, AdminAnswer.json(HttpResponseStatus.FORBIDDEN,
+                    AdminViews.error("cross-origin request refused: " + crossOrigin)), keepAlive);
             return;
         }
         if (!auth.allows(request)) {
