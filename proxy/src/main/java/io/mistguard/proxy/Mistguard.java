@@ -125,9 +125,11 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport)
                     .withExtraHeaders(new RemoteMarking(config.trustedPeers())));
             metrics.tunnels(tunnel::openTunnels);
-            mistguard.proxy = ProxyServer.bind(config.listen(), config.limits(), forwarder, transport, acceptors,
-                    workers, config.logging().accessLog(), config.trustedPeers(), tunnel);
-            mistguard.admin = AdminServer.bind(config.admin(), mistguard, transport, acceptors);
+            mistguard.proxy = bound("listen", config.listen(), () -> ProxyServer.bind(config.listen(),
+                    config.limits(), forwarder, transport, acceptors, workers, config.logging().accessLog(),
+                    config.trustedPeers(), tunnel));
+            mistguard.admin = bound("admin.listen", config.admin().listen(),
+                    () -> AdminServer.bind(config.admin(), mistguard, transport, acceptors));
             mistguard.ready = true;
             log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", mistguard.proxyAddress(),
                     mistguard.adminAddress(), config.upstream().host(), config.upstream().port(), transport.name());
@@ -139,6 +141,23 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
+        }
+    }
+
+    /** A listener's bind step; Netty rethrows a bind error unchecked-style from {@code sync()}. */
+    private interface Bind<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code bind}, turning its failure (address in use, no such address) into a {@link ListenFailure}. */
+    private static <T> T bound(String key, io.mistguard.proxy.config.HostPort address, Bind<T> bind)
+            throws InterruptedException {
+        try {
+            return bind.run();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // BindException, Netty's NativeIoException, UnresolvedAddressException, …
+            throw new ListenFailure(key, address, e);
         }
     }
 

@@ -52,8 +52,15 @@ public final class SimMist implements AutoCloseable {
     }
 
     private Channel bind(String host, int port, ChannelInitializer<SocketChannel> init) throws InterruptedException {
-        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class).childHandler(init)
-                .bind(new InetSocketAddress(host, port)).sync().channel();
+        Channel ch;
+        try {
+            ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class).childHandler(init)
+                    .bind(new InetSocketAddress(host, port)).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty's sync() rethrows the checked BindException as is
+            throw new BindFailure(host, port, e);
+        }
         channels.add(ch);
         return ch;
     }

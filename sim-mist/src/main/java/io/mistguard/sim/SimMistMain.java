@@ -6,15 +6,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Command-line entry point: starts a sim-mist and runs until the JVM is stopped (or, in tests,
  * {@link #stop()} is called). {@code --port 0} binds an ephemeral port, printed at start.
  */
-@Command(name = "sim-mist", mixinStandardHelpOptions = true,
-        description = "A simulated MistServer API with fault injection.")
+@Command(name = "sim-mist", mixinStandardHelpOptions = true, versionProvider = SimMistMain.Version.class,
+        description = "A simulated MistServer API with fault injection.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped", "1:a port could not be bound (e.g. in use)", "2:bad options"})
 public final class SimMistMain implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE})")
     String host = "127.0.0.1";
@@ -43,7 +50,16 @@ public final class SimMistMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SimMist mist = start();
+        SimMist mist;
+        try {
+            mist = start();
+        } catch (BindFailure e) {
+            String flag = e.port() == port ? "--port" : "--control-port";
+            spec.commandLine().getErr().println("sim-mist: cannot listen on " + e.host() + ":" + e.port() + " (" + flag
+                                                + "): " + e.reason());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         Thread hook = new Thread(() -> stop(mist), "sim-mist-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("sim-mist listening on " + host + ":" + mist.port()
@@ -56,6 +72,16 @@ public final class SimMistMain implements Callable<Integer> {
             // the JVM is shutting down: the hook is what stopped us
         }
         return 0;
+    }
+
+    /** Reports the version written into the jar's manifest at build time ({@code dev} when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SimMistMain.class.getPackage().getImplementationVersion();
+            return new String[] {"sim-mist " + (version == null ? "dev" : version),
+                    "Java " + System.getProperty("java.version")};
+        }
     }
 
     /** Closes the running sim-mist and lets {@link #call()} return; the shutdown hook does it too. */

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,31 @@ class SimMistMainTest {
         assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
         int port = m.port();
         assertThatThrownBy(() -> new RawHttp(port).close()).isInstanceOf(IOException.class);
+    }
+
+    /** Issue 13: {@code sim-mist --version} printed nothing. */
+    @Test
+    void versionNamesTheProductRegression() {
+        StringWriter out = new StringWriter();
+        int code = new CommandLine(new SimMistMain()).setOut(new PrintWriter(out)).execute("--version");
+        assertThat(code).isZero();
+        assertThat(out.toString()).startsWith("sim-mist ").contains("Java ");
+    }
+
+    /** Issue 13: a port in use printed Netty's stack trace; now one line naming the address and its flag, exit 1. */
+    @Test
+    void aPortInUseIsOneLineNamingTheFlagRegression() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            StringWriter err = new StringWriter();
+
+            int code = new CommandLine(new SimMistMain()).setErr(new PrintWriter(err))
+                    .execute("--port", "0", "--control-port", String.valueOf(port));
+
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString().lines()).containsExactly("sim-mist: cannot listen on 127.0.0.1:" + port
+                    + " (--control-port): Address already in use");
+        }
     }
 
     @Test

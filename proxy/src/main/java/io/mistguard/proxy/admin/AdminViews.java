@@ -50,11 +50,29 @@ final class AdminViews {
                 if (r.callerTimeout() != null) {
                     millis(json, "caller_timeout_ms", r.callerTimeout());
                 }
+                caching(json, r);
                 json.writeEndObject();
             }
             json.writeEndArray();
             json.writeEndObject();
         });
+    }
+
+    /**
+     * The read-cache keys of the route as the config names them: {@code coalesce}, {@code stale}
+     * ({@code null} when the route is never answered stale) and {@code fresh_for_ms} (0 = off).
+     */
+    private static void caching(JsonGenerator json, RouteConfig r) throws IOException {
+        json.writeBooleanField("coalesce", r.caching().coalesce());
+        if (r.staleMaxAge() == null) {
+            json.writeNullField("stale");
+        } else {
+            json.writeObjectFieldStart("stale");
+            millis(json, "max_age_ms", r.staleMaxAge());
+            millis(json, "while_revalidate_ms", r.caching().whileRevalidate());
+            json.writeEndObject();
+        }
+        millis(json, "fresh_for_ms", r.freshFor());
     }
 
     static String breakers(List<BreakerSnapshot> breakers) {

@@ -4,6 +4,7 @@ import io.mistguard.proxy.config.Durations;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.config.RouteMatch;
+import io.mistguard.proxy.config.rules.RouteRules;
 import io.mistguard.proxy.config.rules.WorstCase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The effective route table as {@code check-config} prints it: one row per route with its timeouts,
- * attempts, worst case (the unbounded sum and what the route's timeout enforces) and caller budget.
+ * attempts, worst case (the unbounded sum and what the route's timeout enforces), caller budget and
+ * verdict ({@link RouteRules}, the rules behind the exit status).
  * Columns are padded to their widest cell. Stateless.
  */
 final class RouteReport {
@@ -30,7 +32,7 @@ final class RouteReport {
             rows.add(List.of(route.name(), route.kind().configName(), match(route.match()),
                     fmt(route.timeout()), fmt(route.perTryTimeout()), String.valueOf(worst.attempts()),
                     fmt(worst.sum()) + (worst.cutByTimeout() ? "*" : ""), fmt(worst.enforced()),
-                    route.callerTimeout() == null ? "-" : fmt(route.callerTimeout()), verdict(route, worst)));
+                    route.callerTimeout() == null ? "-" : fmt(route.callerTimeout()), verdict(route, policy)));
         }
         int[] widths = new int[HEADER.size()];
         rows.forEach(row -> {
@@ -52,14 +54,9 @@ final class RouteReport {
         return lines;
     }
 
-    private static String verdict(RouteConfig route, WorstCase worst) {
-        if (route.callerTimeout() != null && worst.enforced().compareTo(route.callerTimeout()) >= 0) {
-            return "FAIL";
-        }
-        if (route.staleMaxAge() != null && !route.kind().replayable()) {
-            return "FAIL";
-        }
-        return "ok";
+    /** The same rules {@code check-config}'s exit status comes from, route by route. */
+    private static String verdict(RouteConfig route, PolicyConfig policy) {
+        return RouteRules.failures(route, policy).isEmpty() ? "ok" : "FAIL";
     }
 
     static String match(RouteMatch m) {

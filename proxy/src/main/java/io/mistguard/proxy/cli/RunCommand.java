@@ -1,5 +1,6 @@
 package io.mistguard.proxy.cli;
 
+import io.mistguard.proxy.ListenFailure;
 import io.mistguard.proxy.Mistguard;
 import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
@@ -7,6 +8,8 @@ import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mistguard [--config FILE] [--listen HOST:PORT] [--upstream URL] [--admin-listen HOST:PORT] [--demo]}:
  * loads the configuration (flags override the file), runs the sidecar until SIGTERM or SIGINT, then
- * drains and exits 0. Exit status 2 means the configuration or the flags were refused.
+ * drains and exits 0. Exit status 2 means the configuration or the flags were refused (every problem
+ * of both listed); 1 that a listener could not bind (one line: the address and what set it).
  */
 @Command(name = "mistguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -67,10 +71,6 @@ public final class RunCommand implements Callable<Integer> {
             e.problems().forEach(problem -> err.println("  " + problem));
             err.flush();
             return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("mistguard: " + e.getMessage());
-            err.flush();
-            return 2;
         }
         String exposure = config.admin().exposureProblem();
         if (exposure != null) {
@@ -91,15 +91,46 @@ public final class RunCommand implements Callable<Integer> {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
                 }
                 log.info("received {}, draining (grace {})", signal.await(), config.shutdownGrace());
+            } catch (ListenFailure e) {
+                err.println("mistguard: cannot listen on " + e.address() + " (" + setBy(e.key()) + "): " + e.reason());
+                err.flush();
+                flushLogs();
+                return 1;
             }
         }
         flushLogs();
         return 0;
     }
 
+    /**
+     * The file (or the defaults) with the environment and the flags applied. Every problem of the
+     * file and of every flag is reported together, not just the first one.
+     */
     private ProxyConfig effectiveConfig() throws ConfigException {
-        ProxyConfig config = configFile == null ? ProxyConfig.defaults() : ConfigLoader.load(configFile);
-        return flags(environment(config));
+        List<String> problems = new ArrayList<>();
+        ProxyConfig config = ProxyConfig.defaults();
+        if (configFile != null) {
+            try {
+                config = ConfigLoader.load(configFile);
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        ProxyConfig flagged = flags(environment(config), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return flagged;
+    }
+
+    /** Which flag or config key set the address of listener {@code key}, for a listen failure. */
+    private String setBy(String key) {
+        String flag = key.equals("admin.listen") ? "--admin-listen" : "--listen";
+        if ((key.equals("admin.listen") ? adminListen : listen) != null) {
+            return flag;
+        }
+        return configFile != null ? key + " in " + configFile + " or its default; " + flag + " overrides it"
+                                  : "the default of " + key + "; change it with " + flag;
     }
 
     /**
@@ -120,29 +151,38 @@ public final class RunCommand implements Callable<Integer> {
 
     /** A reloaded file as the running process sees it: environment, flags and the demo upstream applied. */
     private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) {
-        ProxyConfig config = flags(environment(loaded));
+        List<String> problems = new ArrayList<>(); // the flags were checked at start; they cannot fail now
+        ProxyConfig config = flags(environment(loaded), problems);
         return demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
                     : config;
     }
 
-    private ProxyConfig flags(ProxyConfig config) {
+    /** Applies every flag that parses; adds one problem per flag that does not. */
+    private ProxyConfig flags(ProxyConfig config, List<String> problems) {
         if (listen != null) {
-            config = config.withListen(parseHostPort("--listen", listen));
+            HostPort address = parseHostPort("--listen", listen, problems);
+            config = address == null ? config : config.withListen(address);
         }
         if (upstream != null) {
-            config = config.withUpstream(upstream);
+            try {
+                config = config.withUpstream(upstream);
+            } catch (IllegalArgumentException e) {
+                problems.add("--upstream: " + e.getMessage());
+            }
         }
         if (adminListen != null) {
-            config = config.withAdminListen(parseHostPort("--admin-listen", adminListen));
+            HostPort address = parseHostPort("--admin-listen", adminListen, problems);
+            config = address == null ? config : config.withAdminListen(address);
         }
         return config;
     }
 
-    private static HostPort parseHostPort(String flag, String value) {
+    private static HostPort parseHostPort(String flag, String value, List<String> problems) {
         try {
             return HostPort.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+            problems.add(flag + ": " + e.getMessage());
+            return null;
         }
     }
 

@@ -22,10 +22,8 @@ final class DefaultRoutes {
     static final String MIST = "mist";
 
     private static final Duration TEN_S = Duration.ofSeconds(10);
-    private static final RetryConfig READ_RETRY =
+    static final RetryConfig READ_RETRY =
             new RetryConfig(2, Duration.ofMillis(50), Duration.ofMillis(500), 0.2, 3, TEN_S);
-    /** Writes keep one retry for a connect that was refused: that request never reached Mist. */
-    private static final RetryConfig WRITE_RETRY = READ_RETRY;
 
     /**
      * GetState: stale for up to 10s (mist-api.md §3: 5-10s is tolerable to every consumer), shared
@@ -43,44 +41,54 @@ final class DefaultRoutes {
 
     /** The built-in table with {@code requestTimeout} as the default budget. */
     static PolicyConfig policy(Duration requestTimeout) {
-        return new PolicyConfig(routes(requestTimeout), Map.of(MIST, BreakerConfig.defaults()),
-                                Map.of(MIST, AdmissionConfig.defaults()));
+        return new PolicyConfig(routes(requestTimeout, requestTimeout, READ_RETRY, MIST, MIST, RejectionConfig.DEFAULTS),
+                                Map.of(MIST, BreakerConfig.defaults()), Map.of(MIST, AdmissionConfig.defaults()));
     }
 
-    private static List<RouteConfig> routes(Duration total) {
+    /**
+     * The built-in routes under the given route defaults (the shipped ones: {@link #policy}). Each route
+     * keeps what it sets itself in {@code deploy/mistguard.yaml}, capped by {@code total}.
+     */
+    static List<RouteConfig> routes(Duration total, Duration perTry, RetryConfig retry, String breaker,
+                                    String admission, RejectionConfig rejection) {
+        Defaults d = new Defaults(total, min(perTry, total), retry, breaker, admission, rejection);
         List<RouteConfig> routes = new ArrayList<>();
-        routes.add(read("get-state", RouteMatch.commands("active_streams", "stats_streams", "push_list",
-                                                         "push_auto_list"),
-                        min(total, Duration.ofSeconds(4)), Duration.ofSeconds(2), Duration.ofMillis(4500),
-                        GET_STATE_CACHING));
-        routes.add(read("config-read", new RouteMatch(null, null, null, "{\"config\":{}}"), total,
-                        Duration.ofSeconds(5), null, ReadCaching.NONE));
-        routes.add(write("config-write", RouteKind.WRITE, "config", total));
-        routes.add(write("invalidate-sessions", RouteKind.QUEUED, "invalidate_sessions", total));
+        Duration fourS = min(total, Duration.ofSeconds(4));
+        routes.add(d.read("get-state", RouteMatch.commands("active_streams", "stats_streams", "push_list",
+                                                           "push_auto_list"),
+                          fourS, Duration.ofSeconds(2), Duration.ofMillis(4500), GET_STATE_CACHING));
+        routes.add(d.read("config-read", new RouteMatch(null, null, null, "{\"config\":{}}"), total,
+                          Duration.ofSeconds(5), null, ReadCaching.NONE));
+        routes.add(d.write("config-write", RouteKind.WRITE, "config"));
+        routes.add(d.write("invalidate-sessions", RouteKind.QUEUED, "invalidate_sessions"));
         for (String command : List.of("stop_sessions", "nuke_stream", "push_auto_add", "push_auto_remove",
                                       "push_stop")) {
-            routes.add(write(command.replace('_', '-'), RouteKind.WRITE, command, total));
+            routes.add(d.write(command.replace('_', '-'), RouteKind.WRITE, command));
         }
-        routes.add(read("prometheus", new RouteMatch("GET", "/koekjes*", java.util.Set.of(), null),
-                        min(total, Duration.ofSeconds(4)), Duration.ofSeconds(2), null, PROMETHEUS_CACHING));
-        routes.add(new RouteConfig("catch-all", RouteMatch.ANY, RouteKind.PASSTHROUGH, total, total,
-                                   READ_RETRY.withAttempts(1), null, MIST, RejectionConfig.DEFAULTS,
-                                   null, ReadCaching.NONE));
+        routes.add(d.read("prometheus", new RouteMatch("GET", "/koekjes*", java.util.Set.of(), null),
+                          fourS, Duration.ofSeconds(2), null, PROMETHEUS_CACHING));
+        routes.add(new RouteConfig("catch-all", RouteMatch.ANY, RouteKind.PASSTHROUGH, total, d.perTry(),
+                                   retry.withAttempts(1), null, admission, rejection, null, ReadCaching.NONE));
         return routes;
     }
 
-    private static RouteConfig read(String name, RouteMatch match, Duration timeout, Duration perTry,
-                                    Duration callerTimeout, ReadCaching caching) {
-        return new RouteConfig(name, match, RouteKind.READ, timeout, min(perTry, timeout), READ_RETRY, MIST, MIST,
-                               RejectionConfig.DEFAULTS, callerTimeout, caching);
+    /** The values a built-in route takes for every key it does not set itself. */
+    private record Defaults(Duration total, Duration perTry, RetryConfig retry, String breaker, String admission,
+                            RejectionConfig rejection) {
+
+        RouteConfig read(String name, RouteMatch match, Duration timeout, Duration ownPerTry, Duration callerTimeout,
+                         ReadCaching caching) {
+            return new RouteConfig(name, match, RouteKind.READ, timeout, min(ownPerTry, timeout), retry, breaker,
+                                   admission, rejection, callerTimeout, caching);
+        }
+
+        RouteConfig write(String name, RouteKind kind, String command) {
+            return new RouteConfig(name, new RouteMatch(null, null, Set.of(command), null), kind, total, perTry,
+                                   retry, breaker, admission, rejection, null, ReadCaching.NONE);
+        }
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static RouteConfig write(String name, RouteKind kind, String command, Duration total) {
-        return new RouteConfig(name, new RouteMatch(null, null, Set.of(command), null), kind, total, total,
-                               WRITE_RETRY, MIST, MIST, RejectionConfig.DEFAULTS, null, ReadCaching.NONE);
     }
 }

@@ -73,6 +73,22 @@ public record PolicyConfig(List<RouteConfig> routes, Map<String, BreakerConfig> 
         return DefaultRoutes.policy(requestTimeout);
     }
 
+    /** The breaker and admission pool the built-in routes use. */
+    public static final String MIST = DefaultRoutes.MIST;
+    /** The retries the built-in routes are written with (two attempts; writes retry only a refused connect). */
+    public static final RetryConfig SHIPPED_RETRY = DefaultRoutes.READ_RETRY;
+
+    /**
+     * The built-in routes written with other defaults: each route keeps what it sets itself (GetState's
+     * 4s/2s and caller budget, the catch-all's single attempt and no breaker, …) and takes the rest
+     * from these, as routes take {@code route_defaults}. Budgets of its own are capped by {@code timeout}.
+     */
+    public static List<RouteConfig> builtInRoutes(java.time.Duration timeout, java.time.Duration perTryTimeout,
+                                                  RetryConfig retry, String breaker, String admission,
+                                                  RejectionConfig rejection) {
+        return DefaultRoutes.routes(timeout, perTryTimeout, retry, breaker, admission, rejection);
+    }
+
     /** Finds a route by name. */
     public RouteConfig route(String name) {
         return routes.stream().filter(r -> r.name().equals(name)).findFirst()

@@ -87,6 +87,20 @@ class CheckConfigCommandTest {
                 + "naming only commands safe to replay, or retry.attempts: 1)");
     }
 
+    /** Issue 13: the table said "VERDICT ok" for the very route the rules then reported as broken. */
+    @Test
+    void theVerdictColumnAgreesWithTheBrokenRulesRegression(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("replay.yaml");
+        Files.writeString(file, ROUTES.replace("commands: [active_streams]", "commands: [nuke_stream]"));
+
+        assertThat(run("check-config", file.toString())).isEqualTo(1);
+
+        assertThat(out.toString().lines().filter(l -> l.startsWith("get-state")).findFirst().orElseThrow())
+                .endsWith("FAIL");
+        assertThat(out.toString().lines().filter(l -> l.startsWith("rest")).findFirst().orElseThrow())
+                .endsWith("ok");
+    }
+
     @Test
     void aRetryingReadRouteThatMatchesAnyCommandFails(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("any.yaml");

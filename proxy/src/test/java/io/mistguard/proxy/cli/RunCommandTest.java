@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,72 @@ class RunCommandTest {
 
         assertThat(run("--upstream", "https://127.0.0.1:4242")).isEqualTo(2);
         assertThat(err.toString()).contains("https");
+    }
+
+    /** Issue 13: a bad flag hid the next one; every bad flag and every file problem is listed at once. */
+    @Test
+    void everyBadFlagIsReportedAtOnceRegression(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "request_timeout: 5\n");
+
+        assertThat(run("--config", file.toString(), "--listen", "nonsense", "--upstream", "https://127.0.0.1:4242",
+                       "--admin-listen", "also-nonsense")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("bad.yaml:1:18: request_timeout: \"5\" is not a duration")
+                .contains("  --listen: ").contains("  --upstream: ").contains("  --admin-listen: ");
+    }
+
+    /** Issue 13: a port in use printed Netty's stack trace; now one line naming the address and its flag, exit 1. */
+    @Test
+    void aListenPortInUseIsOneLineNamingTheFlagRegression(@TempDir Path dir) throws Exception {
+        Path file = quietConfig(dir);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            assertThat(run("--config", file.toString(), "--listen", "127.0.0.1:" + port, "--admin-listen",
+                           "127.0.0.1:0")).isEqualTo(1);
+
+            assertThat(err.toString().lines()).containsExactly("mistguard: cannot listen on 127.0.0.1:" + port
+                    + " (--listen): Address already in use");
+        }
+    }
+
+    @Test
+    void anAdminPortInUseNamesTheConfigKeyWhenNoFlagSetItRegression(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Path file = dir.resolve("m.yaml");
+            Files.writeString(file, "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:" + port + "}\n"
+                                    + "invalidations: {state_file: \"\"}\n");
+
+            assertThat(run("--config", file.toString())).isEqualTo(1);
+
+            assertThat(err.toString().lines()).containsExactly("mistguard: cannot listen on 127.0.0.1:" + port
+                    + " (admin.listen in " + file + " or its default; --admin-listen overrides it): "
+                    + "Address already in use");
+        }
+    }
+
+    /** The README says --listen and --admin-listen work with --demo: they do, port in use included. */
+    @Test
+    void theDemoHonoursListenAndReportsAPortInUseRegression(@TempDir Path dir) throws Exception {
+        Path file = quietConfig(dir);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            assertThat(run("--demo", "--config", file.toString(), "--listen", "127.0.0.1:0", "--admin-listen",
+                           "127.0.0.1:" + port)).isEqualTo(1);
+
+            assertThat(err.toString().lines()).containsExactly("mistguard: cannot listen on 127.0.0.1:" + port
+                    + " (--admin-listen): Address already in use");
+        }
+    }
+
+    /** No state file in the module directory. */
+    private static Path quietConfig(Path dir) throws Exception {
+        Path file = dir.resolve("quiet.yaml");
+        Files.writeString(file, "invalidations: {state_file: \"\"}\nlogging: {access_log: false}\n");
+        return file;
     }
 
     @Test

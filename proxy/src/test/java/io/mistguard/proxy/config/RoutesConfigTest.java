@@ -50,9 +50,7 @@ class RoutesConfigTest {
                 Arguments.of("Retry-After catalyst-api would sleep for",
                         "routes:\n  - {name: a, match: {commands: [x]}, kind: write, rejection: {retry_after: 5s}}\n"
                                 + CATCH_ALL, List.of("r.yaml:2:77: routes[0].rejection.retry_after: 5s is too long: catalyst-api sleeps for it, "
-                                + "uncapped (expected: 0s or 1s)")),
-                Arguments.of("route defaults without routes",
-                        "route_defaults: {timeout: 1s}\n", List.of("r.yaml:1:17: route_defaults: has no effect without routes (expected: a routes list too)")));
+                                + "uncapped (expected: 0s or 1s)")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,11 @@
 package io.mistguard.proxy.invalidation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.logging.LogCapture;
 
 import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.time.ManualClock;
@@ -64,6 +69,24 @@ class DrainerTest {
         assertThat(sender.inFlight()).isFalse();
         assertThat(queue.stats()).extracting(InvalidationStats::calls, InvalidationStats::sent,
                 InvalidationStats::depth).containsExactly(3L, 6L, 0);
+    }
+
+    /** Issue 13: a delivered batch left no trace in the log; now one INFO line per call, without names. */
+    @Test
+    void eachDeliveredBatchLogsOneInfoLineRegression() {
+        try (LogCapture log = LogCapture.of(Drainer.class.getName(), Level.INFO)) {
+            List.of("video+a", "video+b", "video+c").forEach(queue::offer);
+            clock.runDue();
+            sender.succeed();
+            clock.runDue();
+            sender.succeed();
+            clock.runDue();
+
+            assertThat(log.events()).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+                    .containsExactly(
+                            tuple(Level.INFO, "invalidate_sessions delivered for 2 stream(s) in one call"),
+                            tuple(Level.INFO, "invalidate_sessions delivered for 1 stream(s) in one call"));
+        }
     }
 
     @Test

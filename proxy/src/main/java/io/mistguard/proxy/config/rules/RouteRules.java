@@ -37,23 +37,33 @@ public final class RouteRules {
     public static List<String> failures(PolicyConfig policy) {
         List<String> failures = new ArrayList<>();
         for (RouteConfig route : policy.routes()) {
-            WorstCase worst = WorstCase.of(route, policy);
-            if (route.callerTimeout() != null && worst.enforced().compareTo(route.callerTimeout()) >= 0) {
-                failures.add("route " + route.name() + ": worst case " + Durations.format(worst.enforced())
-                             + " is not below its caller_timeout " + Durations.format(route.callerTimeout()));
-            }
-            String replayed = replaysUnsafely(route);
-            if (replayed != null) {
-                failures.add("route " + route.name() + ": kind read with " + route.retry().attempts()
-                             + " attempts replays requests that may have reached Mist, but it " + replayed
-                             + " (expected: match.commands or match.command naming only commands safe to replay, "
-                             + "or retry.attempts: 1)");
-            }
-            if (route.kind() != RouteKind.READ && route.staleMaxAge() != null) {
-                failures.add("route " + route.name() + ": kind " + route.kind().configName()
-                             + " has a stale window (stale.max_age " + Durations.format(route.staleMaxAge())
-                             + "); only read routes may answer from last-known-good data");
-            }
+            failures.addAll(failures(route, policy));
+        }
+        return failures;
+    }
+
+    /**
+     * The broken rules of one route of {@code policy}; empty when it passes. {@code check-config}'s
+     * VERDICT column is this, so the row and the exit status cannot disagree.
+     */
+    public static List<String> failures(RouteConfig route, PolicyConfig policy) {
+        List<String> failures = new ArrayList<>();
+        WorstCase worst = WorstCase.of(route, policy);
+        if (route.callerTimeout() != null && worst.enforced().compareTo(route.callerTimeout()) >= 0) {
+            failures.add("route " + route.name() + ": worst case " + Durations.format(worst.enforced())
+                         + " is not below its caller_timeout " + Durations.format(route.callerTimeout()));
+        }
+        String replayed = replaysUnsafely(route);
+        if (replayed != null) {
+            failures.add("route " + route.name() + ": kind read with " + route.retry().attempts()
+                         + " attempts replays requests that may have reached Mist, but it " + replayed
+                         + " (expected: match.commands or match.command naming only commands safe to replay, "
+                         + "or retry.attempts: 1)");
+        }
+        if (route.kind() != RouteKind.READ && route.staleMaxAge() != null) {
+            failures.add("route " + route.name() + ": kind " + route.kind().configName()
+                         + " has a stale window (stale.max_age " + Durations.format(route.staleMaxAge())
+                         + "); only read routes may answer from last-known-good data");
         }
         return failures;
     }

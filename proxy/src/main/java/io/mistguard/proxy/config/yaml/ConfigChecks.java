@@ -5,26 +5,30 @@ import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 
 /**
- * Rules that involve more than one key, run once every key is valid on its own (otherwise a
- * default standing in for a bad value would produce a second, misleading problem).
+ * Rules that involve more than one top-level key. They run even when other keys are wrong, so that
+ * every problem is reported at once, but each rule only when the keys it compares bound without a
+ * problem: a default standing in for a bad value would otherwise be blamed in a second, misleading
+ * problem.
  *
- * <p>Each rule reports at the key the operator most likely has to change. Route-level rules
- * (per-try timeout longer than the route's total) belong here too once routes exist.
+ * <p>Each rule reports at the key the operator most likely has to change. Route-level rules that
+ * combine keys live in {@link RoutesBinder} and {@link ReadCachingBinder}, next to the route's mapping.
  */
 final class ConfigChecks {
 
     private ConfigChecks() {}
 
     static void check(ProxyConfig config, ConfigMapping root) {
-        if (sameAddress(config.listen(), config.admin().listen())) {
+        if (root.valid("listen") && root.valid("admin.listen") && sameAddress(config.listen(), config.admin().listen())) {
             root.problemAt("admin.listen", config.admin().listen() + " is also the proxy's listen address " +
                                            "(expected: a different port)");
         }
-        if (sameAddress(config.listen(), config.upstream().address())) {
+        if (root.valid("listen") && root.valid("upstream.url")
+                && sameAddress(config.listen(), config.upstream().address())) {
             root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own listen address, so " +
                                            "requests would loop (expected: Mist's API address)");
         }
-        if (config.upstream().connectTimeout().compareTo(config.requestTimeout()) > 0) {
+        if (root.valid("upstream.connect_timeout") && root.valid("request_timeout")
+                && config.upstream().connectTimeout().compareTo(config.requestTimeout()) > 0) {
             root.problemAt("upstream.connect_timeout",
                            Durations.format(config.upstream().connectTimeout()) + " is longer than request_timeout (" +
                            Durations.format(config.requestTimeout()) + "), so it could never fire " +

@@ -101,6 +101,19 @@ final class ConfigMapping {
         return entries.keySet();
     }
 
+    /**
+     * Whether {@code relativePath} holds a value the operator wrote and that bound without a problem,
+     * or is absent (so its default is what applies). False once a problem was recorded there.
+     */
+    boolean valid(String relativePath) {
+        return !problems.any(child(path, relativePath));
+    }
+
+    /** Whether {@code key} is written in this mapping (whatever its value). */
+    boolean has(String key) {
+        return entries.containsKey(key);
+    }
+
     /** Records a problem at this mapping itself, e.g. a required key that is missing. */
     void problem(String relativePath, String message) {
         problems.add(mark, child(path, relativePath), message);

@@ -64,6 +64,21 @@ final class Problems {
         return problems.isEmpty();
     }
 
+    /**
+     * Whether a problem was recorded at {@code path}, under it ({@code routes[0]} covers
+     * {@code routes[0].timeout}) or at one of its enclosing keys ({@code admin} is not a mapping, so
+     * {@code admin.listen} is a default). Checks that combine keys ask this first, so they never
+     * blame a default that stands in for a value the operator wrote wrongly.
+     */
+    boolean any(String path) {
+        return problems.stream().anyMatch(p -> encloses(path, p.path()) || encloses(p.path(), path));
+    }
+
+    /** Whether {@code inner} is {@code outer} or a key path under it; the root {@code ""} encloses all. */
+    private static boolean encloses(String outer, String inner) {
+        return outer.isEmpty() || inner.equals(outer) || inner.startsWith(outer + '.') || inner.startsWith(outer + '[');
+    }
+
     /** Returns the formatted problems in file order. */
     List<String> formatted() {
         return problems.stream().sorted(FILE_ORDER).map(this::format).toList();

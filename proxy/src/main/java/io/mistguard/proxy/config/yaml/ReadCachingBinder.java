@@ -24,10 +24,13 @@ final class ReadCachingBinder {
     static ReadCaching bind(ConfigMapping m, Optional<RouteKind> kind, RouteMatch match) {
         boolean read = kind.orElse(RouteKind.READ) == RouteKind.READ;
         Optional<ConfigValue> staleValue = m.value("stale");
-        Duration[] stale = staleValue.flatMap(v -> v.asMapping(s -> new Duration[] {
-                s.duration("max_age", null, false), s.duration("while_revalidate", Duration.ZERO, true)}))
-                .orElse(new Duration[] {null, Duration.ZERO});
-        if (staleValue.isPresent() && stale[0] == null) {
+        boolean[] maxAgeWritten = {true}; // stays true when stale is absent or not a mapping
+        Duration[] stale = staleValue.flatMap(v -> v.asMapping(s -> {
+            maxAgeWritten[0] = s.has("max_age");
+            return new Duration[] {s.duration("max_age", null, false), s.duration("while_revalidate", Duration.ZERO, true)};
+        })).orElse(new Duration[] {null, Duration.ZERO});
+        if (!maxAgeWritten[0]) {
+            // Only when the key is absent: a max_age written wrongly already has its problem.
             m.problemAt("stale.max_age", "missing (expected: the oldest answer served stale, like 10s)");
         }
         Duration freshFor = m.duration("fresh_for", Duration.ZERO, true);
@@ -49,13 +52,15 @@ final class ReadCachingBinder {
                         + " and no fresh_for on this route)");
             return new ReadCaching(null, Duration.ZERO, Duration.ZERO, coalesce);
         }
-        if (stale[0] != null && freshFor.plus(stale[1]).compareTo(stale[0]) > 0) {
+        if (stale[0] != null && m.valid("stale") && m.valid("fresh_for")
+                && freshFor.plus(stale[1]).compareTo(stale[0]) > 0) {
             m.problemAt("stale.max_age", Durations.format(stale[0]) + " is shorter than fresh_for + while_revalidate ("
                         + Durations.format(freshFor.plus(stale[1])) + "), so an answer would be served past it"
                         + " (expected: max_age >= fresh_for + while_revalidate)");
             return new ReadCaching(null, Duration.ZERO, freshFor, coalesce);
         }
-        return new ReadCaching(stale[0], stale[1], freshFor, coalesce);
+        // Without max_age (already reported) there is no stale window for while_revalidate to extend.
+        return new ReadCaching(stale[0], stale[0] == null ? Duration.ZERO : stale[1], freshFor, coalesce);
     }
 
     /**

@@ -23,8 +23,9 @@ import java.util.Set;
 
 /**
  * The schema of {@code breakers}, {@code admissions}, {@code route_defaults} and {@code routes}.
- * Without a {@code routes} key the built-in table of {@link PolicyConfig#defaults()} applies
- * (with its {@code mist} breaker and pool unless those sections are given).
+ * Without a {@code routes} key the built-in table of {@link PolicyConfig#defaults()} applies, with
+ * {@code route_defaults} merged into it when given (and its {@code mist} breaker and pool unless
+ * those sections are given).
  *
  * <p>Problems are positioned like every other config problem ({@code routes[2].per_try_timeout});
  * route-level rules that involve several keys are checked here, where the route's own mapping is
@@ -39,6 +40,9 @@ final class RoutesBinder {
     private final RouteDefaults defaults;
     private final Set<String> names = new HashSet<>();
     private boolean last;
+    /** Whether route_defaults' (or request_timeout's) timeout bound cleanly, for routes that inherit it. */
+    private boolean defaultTimeoutValid = true;
+    private boolean defaultPerTryValid = true;
 
     private RoutesBinder(Map<String, BreakerConfig> breakers, Map<String, AdmissionConfig> admissions,
                          RouteDefaults defaults) {
@@ -56,8 +60,7 @@ final class RoutesBinder {
         Optional<ConfigValue> defaultsValue = root.value("route_defaults");
         Optional<ConfigValue> routesValue = root.value("routes");
         if (routesValue.isEmpty()) {
-            defaultsValue.ifPresent(v -> v.problem("has no effect without routes (expected: a routes list too)"));
-            return new PolicyConfig(builtIn.routes(), breakers, admissions, builtIn.cache());
+            return builtInTable(root, requestTimeout, defaultsValue, breakers, admissions, builtIn);
         }
         RouteDefaults base = RouteDefaults.of(requestTimeout);
         RouteDefaults defaults = defaultsValue.flatMap(v -> v.asMapping(m -> routeDefaults(m, base, breakers,
@@ -65,6 +68,8 @@ final class RoutesBinder {
                                               .orElse(base);
         List<ConfigValue> items = routesValue.get().asList().orElse(List.of());
         RoutesBinder binder = new RoutesBinder(breakers, admissions, defaults);
+        binder.defaultTimeoutValid = root.valid("route_defaults.timeout") && root.valid("request_timeout");
+        binder.defaultPerTryValid = binder.defaultTimeoutValid && root.valid("route_defaults.per_try_timeout");
         int problemsBefore = routesValue.get().problemCount();
         List<RouteConfig> routes = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -86,6 +91,41 @@ final class RoutesBinder {
         }
     }
 
+    /**
+     * No {@code routes} key: the built-in table, with {@code route_defaults} (if any) in place of the
+     * shipped defaults for every key a built-in route does not set itself, as if
+     * {@code deploy/mistguard.yaml}'s routes were written out under these defaults (a route's own
+     * budget is capped by the default timeout). An operator can so change, say, every write's
+     * timeout without copying the whole table.
+     */
+    private static PolicyConfig builtInTable(ConfigMapping root, Duration requestTimeout,
+                                             Optional<ConfigValue> defaultsValue, Map<String, BreakerConfig> breakers,
+                                             Map<String, AdmissionConfig> admissions, PolicyConfig builtIn) {
+        RouteDefaults shipped = RouteDefaults.shipped(requestTimeout);
+        RouteDefaults defaults = defaultsValue.flatMap(v -> v.asMapping(m -> routeDefaults(m, shipped, breakers,
+                                                                                          admissions)))
+                                              .orElse(shipped);
+        // The built-in routes name the mist breaker and pool unless route_defaults names others.
+        boolean missing = false;
+        if (defaults.breaker() != null && !breakers.containsKey(defaults.breaker())) {
+            root.problemAt("breakers", "no breaker \"" + defaults.breaker() + "\", which the built-in routes use"
+                           + " (expected: define it, or set route_defaults.breaker)");
+            missing = true;
+        }
+        if (defaults.admission() != null && !admissions.containsKey(defaults.admission())) {
+            root.problemAt("admissions", "no pool \"" + defaults.admission() + "\", which the built-in routes use"
+                           + " (expected: define it, or set route_defaults.admission)");
+            missing = true;
+        }
+        if (missing) {
+            return builtIn;
+        }
+        return new PolicyConfig(PolicyConfig.builtInRoutes(defaults.timeout(), defaults.perTryTimeout(),
+                                                           defaults.retry(), defaults.breaker(), defaults.admission(),
+                                                           defaults.rejection()),
+                                breakers, admissions, builtIn.cache());
+    }
+
     private Optional<RouteConfig> route(ConfigMapping m) {
         String name = m.string("name", null);
         if (name == null) {
@@ -103,7 +143,8 @@ final class RoutesBinder {
         if (m.value("kind").isEmpty()) {
             m.problem("kind", "missing (expected " + RouteKind.EXPECTED + ')');
         }
-        Budgets budgets = budgets(m, defaults.timeout(), defaults.perTryTimeout(), "the route's timeout");
+        Budgets budgets = budgets(m, defaults.timeout(), defaults.perTryTimeout(), "the route's timeout",
+                                  defaultTimeoutValid, defaultPerTryValid);
         Duration timeout = budgets.timeout();
         Duration perTry = budgets.perTry();
         RetryConfig retry = m.mapping("retry", r -> retry(r, defaults.retry()));
@@ -111,7 +152,7 @@ final class RoutesBinder {
         String admission = reference(m, "admission", defaults.admission(), admissions.keySet());
         RejectionConfig rejection = m.mapping("rejection", r -> rejection(r, defaults.rejection()));
         Duration callerTimeout = m.duration("caller_timeout", null, false);
-        if (callerTimeout != null && callerTimeout.compareTo(timeout) <= 0) {
+        if (callerTimeout != null && budgets.timeoutValid() && callerTimeout.compareTo(timeout) <= 0) {
             m.problemAt("caller_timeout", "the caller gives up after " + Durations.format(callerTimeout)
                         + ", before the route's timeout (" + Durations.format(timeout) + ") can answer it"
                         + " (expected: timeout < caller_timeout)");
@@ -130,7 +171,7 @@ final class RoutesBinder {
 
     private static RouteDefaults routeDefaults(ConfigMapping m, RouteDefaults base, Map<String, BreakerConfig> breakers,
                                                Map<String, AdmissionConfig> admissions) {
-        Budgets budgets = budgets(m, base.timeout(), base.perTryTimeout(), "timeout");
+        Budgets budgets = budgets(m, base.timeout(), base.perTryTimeout(), "timeout", true, true);
         Duration timeout = budgets.timeout();
         Duration perTry = budgets.perTry();
         RetryConfig retry = m.mapping("retry", r -> retry(r, base.retry()));
@@ -242,17 +283,28 @@ final class RoutesBinder {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** A route's (or the defaults') total and per-try budgets; per-try defaults to at most the total. */
-    private record Budgets(Duration timeout, Duration perTry) {}
+    /**
+     * A route's (or the defaults') total and per-try budgets; per-try defaults to at most the total.
+     * {@code timeoutValid}: the total is one the operator wrote (or a default) without a problem, so
+     * a rule may compare other keys with it.
+     */
+    private record Budgets(Duration timeout, Duration perTry, boolean timeoutValid) {}
 
-    /** Reads {@code timeout} and {@code per_try_timeout}, reporting a per-try budget that could never fire. */
-    private static Budgets budgets(ConfigMapping m, Duration defaultTimeout, Duration defaultPerTry, String totalName) {
+    /**
+     * Reads {@code timeout} and {@code per_try_timeout}, reporting a per-try budget that could never
+     * fire. An inherited value counts as valid when it was valid where it was written
+     * ({@code inheritedTimeoutValid}, {@code inheritedPerTryValid}).
+     */
+    private static Budgets budgets(ConfigMapping m, Duration defaultTimeout, Duration defaultPerTry, String totalName,
+                                   boolean inheritedTimeoutValid, boolean inheritedPerTryValid) {
         Duration timeout = m.duration("timeout", defaultTimeout, false);
         Duration perTry = m.duration("per_try_timeout", min(defaultPerTry, timeout), false);
-        if (perTry.compareTo(timeout) > 0) {
+        boolean timeoutValid = m.has("timeout") ? m.valid("timeout") : inheritedTimeoutValid;
+        boolean perTryValid = m.has("per_try_timeout") ? m.valid("per_try_timeout") : inheritedPerTryValid;
+        if (timeoutValid && perTryValid && perTry.compareTo(timeout) > 0) {
             m.problemAt("per_try_timeout", Durations.format(perTry) + " is longer than " + totalName + " ("
                         + Durations.format(timeout) + "), so it could never fire (expected: <= timeout)");
         }
-        return new Budgets(timeout, perTry);
+        return new Budgets(timeout, perTry, timeoutValid);
     }
 }

@@ -52,9 +52,8 @@ public final class YamlConfigLoader {
         problems.throwIfAny();
         ConfigMapping mapping = rootMapping(root, problems);
         ProxyConfig config = mapping.bind(ProxyConfigBinder::bind);
-        // Cross-field checks only see valid keys: a default standing in for a bad value would
-        // otherwise be blamed in a second, confusing problem.
-        problems.throwIfAny();
+        // Cross-field checks run whatever else is wrong (every problem at once); each one skips
+        // keys that already have a problem, so it never blames the default standing in for them.
         ConfigChecks.check(config, mapping);
         problems.throwIfAny();
         return config;
