@@ -71,7 +71,6 @@ class FreshAndRevalidateIT {
             // the refresh takes 1.5 s, so every caller below arrives while it is in flight
             MIST.get().faults().add(FaultRule.forCommand("active_streams").delay(Duration.ofMillis(1500)).times(1));
 
-            long sent = System.nanoTime();
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 calls.add(proxy.http.sendAsync(command(proxy, MistCommands.GET_STATE),
@@ -82,7 +81,9 @@ class FreshAndRevalidateIT {
                 assertThat(decision(response)).isEqualTo("stale; reason=revalidating");
                 assertThat(response.body()).isEqualTo(first.body());
             }
-            assertThat(elapsed(sent)).as("nobody waited for the 1.5 s refresh").isLessThan(Duration.ofMillis(1500));
+            // Nobody waited for the refresh: each was answered from the store ("revalidating"), which a
+            // caller waiting on the call would not be (it would get "coalesced"). No stopwatch: on a
+            // loaded machine fifty answers can take longer than the refresh without waiting for it.
 
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (proxy.mistguard.cache().stored() < 2 && System.nanoTime() < deadline) {

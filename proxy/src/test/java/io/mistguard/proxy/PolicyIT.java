@@ -1,9 +1,9 @@
 package io.mistguard.proxy;
 
 import static io.mistguard.proxy.PolicyProxies.command;
-import io.mistguard.proxy.exchange.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;

@@ -54,7 +54,11 @@ class Pr1377RegressionIT {
             assertThat(queued.response().statusCode()).isEqualTo(200);
             assertThat(queued.response().headers().firstValue("Mistguard-Decision")).hasValue("queued");
             assertThat(queued.response().body()).startsWith("{\"LTS\":1,\"authorize\":{\"local\":true,\"status\":\"OK\"}");
-            assertThat(queued.took()).as("the caller never waits on Mist for an invalidation").isLessThan(SLACK);
+            // Mist holds the invalidation (and its lock) for good: the answer came from the queue. It
+            // came before the GetState behind it ran out of its 1 s budget — an order, not a stopwatch,
+            // so a loaded machine cannot fail it.
+            assertThat(queued.doneAt()).as("the caller never waits on Mist for an invalidation")
+                                       .isLessThan(getState.get().doneAt());
 
             assertAnsweredWithin(getState.get(), Duration.ofSeconds(1), "get-state");
             assertAnsweredWithin(nuke.get(), Duration.ofMillis(1500), "nuke-stream");
@@ -63,11 +67,15 @@ class Pr1377RegressionIT {
         }
     }
 
-    private record Timed(HttpResponse<String> response, Duration took) {}
+    /** An answer, how long after {@code start} it was complete, and when ({@link System#nanoTime()}). */
+    private record Timed(HttpResponse<String> response, Duration took, long doneAt) {}
 
     private static CompletableFuture<Timed> send(TestProxy proxy, String json, long start) {
         return proxy.http.sendAsync(command(proxy, json), HttpResponse.BodyHandlers.ofString())
-                         .thenApply(r -> new Timed(r, Duration.ofNanos(System.nanoTime() - start)));
+                         .thenApply(r -> {
+                             long now = System.nanoTime();
+                             return new Timed(r, Duration.ofNanos(now - start), now);
+                         });
     }
 
     private static void assertAnsweredWithin(Timed timed, Duration budget, String route) {

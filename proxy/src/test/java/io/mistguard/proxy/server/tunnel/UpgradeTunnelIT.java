@@ -2,6 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.Await;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.Transport;
 import io.netty.channel.EventLoopGroup;

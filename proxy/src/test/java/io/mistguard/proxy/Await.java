@@ -1,14 +1,14 @@
-package io.mistguard.proxy.server.tunnel;
+package io.mistguard.proxy;
 
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition that another thread makes true; fails after a generous 10 s, never on timing. */
-final class Await {
+public final class Await {
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) throws InterruptedException {
+    public static void until(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
