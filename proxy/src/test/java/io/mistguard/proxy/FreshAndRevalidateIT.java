@@ -64,8 +64,8 @@ class FreshAndRevalidateIT {
     void pastFreshForFiftyCallersAreAnsweredStaleWhileMistIsAskedOnceAndThenTheEntryIsNew() throws Exception {
         String routes = ROUTES.replace("STALE", "stale: {max_age: 30s, while_revalidate: 20s}");
         try (TestProxy proxy = PolicyProxies.start(routes, MIST.get().port())) {
-            long storedBy = System.nanoTime();
             HttpResponse<String> first = send(proxy);
+            long storedBy = System.nanoTime(); // after the answer: the entry is at most this old
             assertThat(decision(first)).isEqualTo("proxied");
             sleepUntil(storedBy, Duration.ofMillis(1200));
             // the refresh takes 1.5 s, so every caller below arrives while it is in flight
@@ -76,14 +76,18 @@ class FreshAndRevalidateIT {
                 calls.add(proxy.http.sendAsync(command(proxy, MistCommands.GET_STATE),
                                                HttpResponse.BodyHandlers.ofString()));
             }
+            List<String> decisions = new ArrayList<>();
             for (CompletableFuture<HttpResponse<String>> call : calls) {
                 HttpResponse<String> response = call.get();
-                assertThat(decision(response)).isEqualTo("stale; reason=revalidating");
+                decisions.add(decision(response));
                 assertThat(response.body()).isEqualTo(first.body());
             }
-            // Nobody waited for the refresh: each was answered from the store ("revalidating"), which a
-            // caller waiting on the call would not be (it would get "coalesced"). No stopwatch: on a
-            // loaded machine fifty answers can take longer than the refresh without waiting for it.
+            // Nobody waited for the refresh: each was answered from the store — "revalidating" while it
+            // ran, or "cached" from the entry it stored when a loaded machine sent the rest after it
+            // ended — never "coalesced" or "proxied", which a caller waiting on Mist would get. No
+            // stopwatch: fifty answers can take longer than the refresh without waiting for it.
+            assertThat(decisions).contains("stale; reason=revalidating");
+            assertThat(decisions).isSubsetOf("stale; reason=revalidating", "cached");
 
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (proxy.mistguard.cache().stored() < 2 && System.nanoTime() < deadline) {
