@@ -2,7 +2,9 @@ package io.mistguard.proxy.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.mistguard.proxy.config.Durations;
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.config.RouteKind;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.mistguard.proxy.policy.InflightAttempt;
@@ -19,7 +21,13 @@ final class AdminViews {
 
     private AdminViews() {}
 
-    static String routes(List<RouteConfig> routes) {
+    /**
+     * The route table in force. A {@code queued} route's requests are answered by the invalidation
+     * queue, so its per-call settings apply only to the requests that still go to Mist (remote
+     * callers, commands the queue cannot read): they are listed under {@code when_sent_to_mist}, and
+     * {@code queue} says how the queue delivers and which breaker pauses it.
+     */
+    static String routes(List<RouteConfig> routes, InvalidationsConfig invalidations) {
         return Json.of(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("routes");
@@ -39,23 +47,49 @@ final class AdminViews {
                 }
                 optional(json, "command", r.match().command());
                 json.writeEndObject();
-                millis(json, "timeout_ms", r.timeout());
-                millis(json, "per_try_timeout_ms", r.perTryTimeout());
-                json.writeNumberField("attempts", r.retry().attempts());
-                millis(json, "backoff_base_ms", r.retry().backoffBase());
-                millis(json, "backoff_max_ms", r.retry().backoffMax());
-                optional(json, "breaker", r.breaker());
-                optional(json, "admission", r.admission());
-                json.writeNumberField("rejection_status", r.rejection().status());
-                if (r.callerTimeout() != null) {
-                    millis(json, "caller_timeout_ms", r.callerTimeout());
+                if (r.kind() == RouteKind.QUEUED) {
+                    queue(json, r, invalidations);
+                    json.writeObjectFieldStart("when_sent_to_mist");
+                    callPolicy(json, r);
+                    json.writeEndObject();
+                } else {
+                    callPolicy(json, r);
+                    caching(json, r);
                 }
-                caching(json, r);
                 json.writeEndObject();
             }
             json.writeEndArray();
             json.writeEndObject();
         });
+    }
+
+    /** The settings of a policed call to Mist on route {@code r}. */
+    private static void callPolicy(JsonGenerator json, RouteConfig r) throws IOException {
+        millis(json, "timeout_ms", r.timeout());
+        millis(json, "per_try_timeout_ms", r.perTryTimeout());
+        json.writeNumberField("attempts", r.retry().attempts());
+        millis(json, "backoff_base_ms", r.retry().backoffBase());
+        millis(json, "backoff_max_ms", r.retry().backoffMax());
+        optional(json, "breaker", r.breaker());
+        optional(json, "admission", r.admission());
+        json.writeNumberField("rejection_status", r.rejection().status());
+        if (r.callerTimeout() != null) {
+            millis(json, "caller_timeout_ms", r.callerTimeout());
+        }
+    }
+
+    /** How the invalidation queue answers and delivers a {@code queued} route's requests. */
+    private static void queue(JsonGenerator json, RouteConfig r, InvalidationsConfig invalidations)
+            throws IOException {
+        json.writeObjectFieldStart("queue");
+        json.writeStringField("answers", "at once, with Mist's own reply, for local-equivalent callers");
+        millis(json, "call_timeout_ms", invalidations.callTimeout());
+        json.writeNumberField("batch_size", invalidations.batchSize());
+        json.writeNumberField("max_pending_names", invalidations.maxPendingNames());
+        millis(json, "initial_backoff_ms", invalidations.initialBackoff());
+        millis(json, "max_backoff_ms", invalidations.maxBackoff());
+        optional(json, "paused_while_open", r.breaker());
+        json.writeEndObject();
     }
 
     /**

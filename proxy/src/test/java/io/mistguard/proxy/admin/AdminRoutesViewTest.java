@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.config.PolicyConfig;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class AdminRoutesViewTest {
 
     private static JsonNode route(String name) throws Exception {
-        JsonNode routes = new ObjectMapper().readTree(AdminViews.routes(PolicyConfig.defaults().routes())).get("routes");
+        JsonNode routes = new ObjectMapper().readTree(AdminViews.routes(PolicyConfig.defaults().routes(),
+                                                                       InvalidationsConfig.defaults())).get("routes");
         for (JsonNode route : routes) {
             if (route.get("name").asText().equals(name)) {
                 return route;
@@ -34,5 +36,23 @@ class AdminRoutesViewTest {
         JsonNode configRead = route("config-read");
         assertThat(configRead.get("coalesce").asBoolean()).isFalse();
         assertThat(configRead.get("stale").isNull()).isTrue();
+    }
+
+    /**
+     * Issue 13: the queued route showed a timeout, attempts and breaker as if its requests were calls
+     * to Mist; they are answered by the queue, and those settings apply only to what still goes to Mist.
+     */
+    @Test
+    void theQueuedRouteSaysTheQueueAnswersItRegression() throws Exception {
+        JsonNode invalidate = route("invalidate-sessions");
+
+        assertThat(invalidate.get("kind").asText()).isEqualTo("queued");
+        assertThat(invalidate.has("timeout_ms")).isFalse();
+        assertThat(invalidate.has("attempts")).isFalse();
+        assertThat(invalidate.get("queue").get("call_timeout_ms").asLong())
+                .isEqualTo(InvalidationsConfig.defaults().callTimeout().toMillis());
+        assertThat(invalidate.get("queue").get("paused_while_open").asText()).isEqualTo("mist");
+        assertThat(invalidate.get("when_sent_to_mist").has("timeout_ms")).isTrue();
+        assertThat(route("get-state").has("timeout_ms")).as("other routes keep their flat shape").isTrue();
     }
 }
