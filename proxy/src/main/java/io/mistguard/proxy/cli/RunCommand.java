@@ -112,6 +112,12 @@ public final class RunCommand implements Callable<Integer> {
         if (configFile != null) {
             try {
                 config = ConfigLoader.load(configFile);
+                String warning = TokenFileCheck.warning(configFile, config.admin().requiresToken());
+                if (warning != null) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("mistguard: warning: " + warning);
+                    err.flush();
+                }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
