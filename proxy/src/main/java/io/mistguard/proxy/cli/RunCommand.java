@@ -80,15 +80,17 @@ public final class RunCommand implements Callable<Integer> {
         }
         LogFormat.apply(config.logging().format().configName());
         ShutdownSignal signal = ShutdownSignal.install();
-        try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null) {
+        try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
+             DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {
             if (demoUpstream != null) {
-                config = config.withUpstream(demoUpstream.url());
+                config = demoTriggers.apply(config.withUpstream(demoUpstream.url()));
             }
             ProxyConfig started = config;
             try (Mistguard mistguard = Mistguard.start(config, configFile, loaded -> overrides(loaded, started));
                  ReloadTriggers triggers = ReloadTriggers.install(configFile, mistguard)) {
                 if (demoUpstream != null) {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
+                    demoTriggers.printWelcome(spec.commandLine().getOut(), mistguard);
                 }
                 log.info("received {}, draining (grace {})", signal.await(), config.shutdownGrace());
             }
@@ -122,6 +124,7 @@ public final class RunCommand implements Callable<Integer> {
     private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) {
         ProxyConfig config = flags(environment(loaded));
         return demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
+                            .withTriggers(started.triggers())
                     : config;
     }
 

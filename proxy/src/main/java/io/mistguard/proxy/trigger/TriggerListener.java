@@ -52,8 +52,9 @@ public final class TriggerListener {
         service[0] = new TriggerService(config, UpstreamAttempts.of(client), workers.next(), Ticker.system(), observer);
         meters.accept(observer);
         TriggerServer server = TriggerServer.bind(config.listen(), config, service[0], transport, acceptors, workers);
-        log.info("trigger listener on {} forwarding to {}; point Mist's trigger URLs at http://{}{}", server.address(),
-                 config.upstream(), config.listen(), config.upstream().path());
+        log.info("trigger listener on {} forwarding to {}; point Mist's trigger URLs at http://{}:{}{}",
+                 server.address(), config.upstream(), server.address().getHostString(), server.address().getPort(),
+                 config.upstream().path());
         config.policies().forEach((name, p) -> {
             if (p.blocking() && p.timeout().compareTo(TriggersConfig.MIST_ATTEMPT) >= 0) {
                 log.warn("trigger {}: timeout {} is not below Mist's 5s attempt, so Mist retries before mistguard "
