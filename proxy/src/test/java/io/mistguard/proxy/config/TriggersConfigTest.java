@@ -33,6 +33,27 @@ class TriggersConfigTest {
         assertThat(TriggerRules.failures(t)).isEmpty();
     }
 
+    /** The defaults the README's {@code triggers:} table states. */
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        TriggersConfig d = TriggersConfig.defaults();
+        assertThat(d.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(d.maxRequestBytes()).isEqualTo(64 * 1024);
+        assertThat(d.maxResponseBytes()).isEqualTo(64 * 1024);
+        assertThat(d.admission()).isEqualTo(new AdmissionConfig(32, 1000, Duration.ofSeconds(1)));
+        assertThat(d.breaker()).isEqualTo(BreakerConfig.defaults());
+        assertThat(d.lastKnownMaxEntries()).isEqualTo(10_000);
+        assertThat(d.lastKnownMaxBytes()).isEqualTo(4L << 20);
+        assertThat(d.delivery()).isEqualTo(new TriggerDeliveryConfig(1000, 8L << 20, 4, Duration.ofSeconds(5), 10,
+                Duration.ofMillis(200), Duration.ofSeconds(5)));
+        assertThat(d.defaultPolicy()).isEqualTo(TriggerPolicy.fixed(true, Duration.ofSeconds(4), TriggerFallback.ALLOW));
+        assertThat(d.policy("USER_NEW").otherwise()).isEqualTo(TriggerFallback.ALLOW);
+        assertThat(d.policy("STREAM_SOURCE").otherwise()).isEqualTo(TriggerFallback.EMPTY);
+        assertThat(d.policy("PUSH_REWRITE").keyLines()).containsExactly(0, 2);
+        assertThat(d.policies().values()).filteredOn(TriggerPolicy::blocking)
+                .allMatch(p -> p.timeout().equals(Duration.ofSeconds(1)));
+    }
+
     @Test
     void policiesMergeKeyByKeyOverTheBuiltInOnes() throws Exception {
         TriggersConfig t = ConfigLoader.parse("""
