@@ -23,6 +23,8 @@ import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.server.tunnel.TunnelSettings;
 import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
 import io.mistguard.proxy.time.Ticker;
+import io.mistguard.proxy.trigger.TriggerListener;
+import io.mistguard.proxy.trigger.TriggerView;
 import io.mistguard.proxy.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -68,6 +70,8 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
     private volatile InvalidationService invalidations;
     private volatile ProxyServer proxy;
     private volatile AdminServer admin;
+    /** The trigger listener in front of catalyst-api, or {@code null} when {@code triggers:} is absent. */
+    private volatile TriggerListener triggers;
     private volatile boolean ready;
 
     private Mistguard(EventLoopGroup acceptors, EventLoopGroup workers, UpstreamClient upstream, LiveRoutes policies,
@@ -128,6 +132,10 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             mistguard.proxy = bound("listen", config.listen(), () -> ProxyServer.bind(config.listen(),
                     config.limits(), forwarder, transport, acceptors, workers, config.logging().accessLog(),
                     config.trustedPeers(), tunnel));
+            if (config.triggers().enabled()) {
+                mistguard.triggers = bound("triggers.listen", config.triggers().listen(),
+                        () -> TriggerListener.start(config.triggers(), transport, acceptors, workers, metrics::bind));
+            }
             mistguard.admin = bound("admin.listen", config.admin().listen(),
                     () -> AdminServer.bind(config.admin(), mistguard, transport, acceptors));
             mistguard.ready = true;
@@ -175,6 +183,18 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
 
     public InetSocketAddress adminAddress() {
         return admin.address();
+    }
+
+    /** Where Mist's trigger URLs point, or {@code null} without a trigger listener. */
+    public InetSocketAddress triggerAddress() {
+        TriggerListener t = triggers;
+        return t == null ? null : t.address();
+    }
+
+    @Override
+    public TriggerView triggers() {
+        TriggerListener t = triggers;
+        return t == null ? null : t.service().view();
     }
 
     /** The config in force: as started, with the route table of the last good reload. */
@@ -245,6 +265,9 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
         reloader.close();
         proxy.shutdown(config().shutdownGrace());
         invalidations.shutdown();
+        if (triggers != null) {
+            triggers.close();
+        }
         admin.close();
         upstream.close(UPSTREAM_CLOSE_TIMEOUT);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);

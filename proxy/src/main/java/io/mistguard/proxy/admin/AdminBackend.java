@@ -5,6 +5,7 @@ import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.policy.InflightAttempt;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.reload.ReloadOutcome;
+import io.mistguard.proxy.trigger.TriggerView;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +34,11 @@ public interface AdminBackend {
 
     /** The clock attempts and breakers are measured on. */
     long nowNanos();
+
+    /** The trigger listener's policies and shared state, or {@code null} when it is not configured. */
+    default TriggerView triggers() {
+        return null;
+    }
 
     /** Re-reads the config file; completes when the reload was applied or refused. */
     CompletableFuture<ReloadOutcome> reload(String trigger);

@@ -116,8 +116,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private AdminAnswer view(String path) {
         return switch (path) {
             case "/metrics" -> new AdminAnswer(HttpResponseStatus.OK, Metrics.CONTENT_TYPE, backend.scrape(), null);
-            case "/admin/routes" -> AdminAnswer.ok(AdminViews.routes(backend.config().policy().routes(),
-                                                                      backend.config().invalidations()));
+            case "/admin/routes" -> AdminAnswer.ok(TriggerRoutesView.withTriggers(
+                    AdminViews.routes(backend.config().policy().routes(), backend.config().invalidations()),
+                    backend.triggers()));
             case "/admin/breakers" -> AdminAnswer.ok(AdminViews.breakers(backend.policies().breakers()));
             case "/admin/inflight" -> {
                 long now = backend.nowNanos();

@@ -4,6 +4,7 @@ import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.rules.RouteRules;
+import io.mistguard.proxy.config.rules.TriggerRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +47,9 @@ final class CheckConfigCommand implements Callable<Integer> {
             return 2;
         }
         RouteReport.lines(config.policy()).forEach(out::println);
-        List<String> failures = RouteRules.failures(config.policy());
+        TriggerRules.report(config.triggers()).forEach(out::println);
+        List<String> failures = new java.util.ArrayList<>(RouteRules.failures(config.policy()));
+        failures.addAll(TriggerRules.failures(config.triggers()));
         String exposure = config.admin().exposureProblem();
         String envToken = System.getenv("MISTGUARD_ADMIN_TOKEN");
         if (exposure != null && (envToken == null || envToken.isBlank())) {

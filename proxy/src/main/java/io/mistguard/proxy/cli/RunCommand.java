@@ -80,15 +80,17 @@ public final class RunCommand implements Callable<Integer> {
         }
         LogFormat.apply(config.logging().format().configName());
         ShutdownSignal signal = ShutdownSignal.install();
-        try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null) {
+        try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
+             DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {
             if (demoUpstream != null) {
-                config = config.withUpstream(demoUpstream.url());
+                config = demoTriggers.apply(config.withUpstream(demoUpstream.url()));
             }
             ProxyConfig started = config;
             try (Mistguard mistguard = Mistguard.start(config, configFile, loaded -> overrides(loaded, started));
                  ReloadTriggers triggers = ReloadTriggers.install(configFile, mistguard)) {
                 if (demoUpstream != null) {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
+                    demoTriggers.printWelcome(spec.commandLine().getOut(), mistguard);
                 }
                 log.info("received {}, draining (grace {})", signal.await(), config.shutdownGrace());
             } catch (ListenFailure e) {
@@ -131,6 +133,10 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Which flag or config key set the address of listener {@code key}, for a listen failure. */
     private String setBy(String key) {
+        if (key.equals("triggers.listen")) {
+            return configFile != null ? key + " in " + configFile + " or its default (no flag sets it)"
+                                      : "the default of " + key;
+        }
         String flag = key.equals("admin.listen") ? "--admin-listen" : "--listen";
         if ((key.equals("admin.listen") ? adminListen : listen) != null) {
             return flag;
@@ -160,6 +166,7 @@ public final class RunCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>(); // the flags were checked at start; they cannot fail now
         ProxyConfig config = flags(environment(loaded), problems);
         return demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
+                            .withTriggers(started.triggers())
                     : config;
     }
 

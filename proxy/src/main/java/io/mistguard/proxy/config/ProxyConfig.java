@@ -21,11 +21,12 @@ import java.time.Duration;
  * @param logging the access log and the log format
  * @param trustedPeers the callers that may be presented to Mist as local ({@link TrustedPeers})
  * @param websocket WebSocket upgrades passed through to Mist
+ * @param triggers the trigger listener in front of catalyst-api (off unless configured)
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                           AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
                           InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers,
-                          WebSocketConfig websocket) {
+                          WebSocketConfig websocket, TriggersConfig triggers) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     public static final int MAX_IO_THREADS = 1024;
@@ -34,7 +35,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
                             LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
                             PolicyConfig.defaults(), InvalidationsConfig.defaults(), LoggingConfig.defaults(),
-                            TrustedPeers.defaults(), WebSocketConfig.defaults());
+                            TrustedPeers.defaults(), WebSocketConfig.defaults(), TriggersConfig.defaults());
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -49,6 +50,22 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         requireNonNull(logging, "logging");
         requireNonNull(trustedPeers, "trustedPeers");
         requireNonNull(websocket, "websocket");
+        requireNonNull(triggers, "triggers");
+    }
+
+    /** A configuration without a trigger listener. */
+    public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                       AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
+                       InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers,
+                       WebSocketConfig websocket) {
+        this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy, invalidations,
+             logging, trustedPeers, websocket, TriggersConfig.defaults());
+    }
+
+    /** Returns a copy with another {@code triggers:} section. */
+    public ProxyConfig withTriggers(TriggersConfig triggers) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** A configuration with the default {@code trusted_peers} (loopback only) and {@code websocket:}. */
@@ -70,13 +87,13 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another admin section (the admin token from the environment). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** Returns a copy with another {@code logging:} section (the format from the environment). */
     public ProxyConfig withLogging(LoggingConfig logging) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /**
@@ -92,25 +109,25 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another route table. */
     public ProxyConfig withPolicy(PolicyConfig policy) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
     public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** Returns a copy trusting {@code trustedPeers} as local callers. */
     public ProxyConfig withTrustedPeers(TrustedPeers trustedPeers) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** Returns a copy with another {@code websocket:} section. */
     public ProxyConfig withWebSocket(WebSocketConfig websocket) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -121,7 +138,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /**
@@ -133,7 +150,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -144,6 +161,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen, admin.token()),
-                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket, triggers);
     }
 }

@@ -13,7 +13,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
  *
  * @param response      the status, Mist's headers and body; carries no {@code Mistguard-*} field yet
  * @param decision      how the request was answered; never a {@link Decision.Kind#CAUSE}
- * @param staleCause    for {@link Decision#STALE}, why: the failed call's decision or a cause; else null
+ * @param staleCause    for a decision that {@linkplain Decision#needsCause() needs a cause} ({@link Decision#STALE},
+ *                      a trigger's {@link Decision#FALLBACK} or {@link Decision#LAST_KNOWN}), why: the
+ *                      failed call's decision or a cause; else null
  * @param route         the route's name, or {@code null} before a route was chosen
  * @param attempts      upstream attempts made for this answer (a coalesced caller sees the shared
  *                      call's), or {@link #NO_ATTEMPTS} when no policed call answered it
@@ -32,8 +34,9 @@ public record Answer(FullHttpResponse response, Decision decision, Decision stal
         if (decision.kind() == Decision.Kind.CAUSE) {
             throw new IllegalArgumentException(decision + " is only a stale answer's cause");
         }
-        if ((decision == Decision.STALE) != (staleCause != null)) {
-            throw new IllegalArgumentException("a stale answer, and only one, names its cause: " + decision);
+        if (decision.needsCause() != (staleCause != null)) {
+            throw new IllegalArgumentException("a stale or fallback answer, and only one, names its cause: "
+                                               + decision);
         }
     }
 
@@ -45,6 +48,11 @@ public record Answer(FullHttpResponse response, Decision decision, Decision stal
     /** A last-known-good reply, because of {@code cause}. */
     public static Answer stale(FullHttpResponse response, Decision cause) {
         return new Answer(response, Decision.STALE, requireNonNull(cause, "cause"), null, NO_ATTEMPTS, 0);
+    }
+
+    /** A trigger's fallback or last-known answer ({@code decision}), because of {@code cause}. */
+    public static Answer instead(FullHttpResponse response, Decision decision, Decision cause) {
+        return new Answer(response, decision, requireNonNull(cause, "cause"), null, NO_ATTEMPTS, 0);
     }
 
     /** This answer, given on {@code routeName}. */
@@ -59,6 +67,6 @@ public record Answer(FullHttpResponse response, Decision decision, Decision stal
 
     /** The {@code Mistguard-Decision} value. */
     public String decisionHeader() {
-        return decision == Decision.STALE ? Decision.staleHeader(staleCause) : decision.header();
+        return decision.needsCause() ? decision.header(staleCause) : decision.header();
     }
 }

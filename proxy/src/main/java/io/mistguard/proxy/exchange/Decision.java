@@ -13,7 +13,12 @@ import java.util.List;
  * <p>Header forms (design.md): {@code proxied}, {@code coalesced}, {@code cached}, {@code queued};
  * {@code stale; reason=<cause>} for a last-known-good answer, where the cause is the decision of the
  * call that failed, {@link #UPSTREAM_5XX}, {@link #MALFORMED_REPLY} or {@link #REVALIDATING}; and
- * {@code rejected; reason=<token>} when mistguard answered itself instead of Mist. Immutable.
+ * {@code rejected; reason=<token>} when mistguard answered itself instead of Mist.
+ *
+ * <p>The trigger listener (Mist → catalyst-api, mist-api.md §5) adds {@code fallback; reason=<cause>}
+ * and {@code last-known; reason=<cause>}: a 200 answered to Mist in place of catalyst-api's, because
+ * the call for it failed with that cause. Those decisions, and {@link #TRIGGER_QUEUE_FULL}, are
+ * {@linkplain #perTrigger() trigger decisions} and never counted per route. Immutable.
  */
 public enum Decision {
 
@@ -61,6 +66,19 @@ public enum Decision {
     /** A name in an {@code invalidate_sessions} command is not a stream name Mist would accept. */
     INVALID_STREAM_NAME("invalid-stream-name", Kind.REJECTED),
 
+    /**
+     * A trigger answered with its configured fallback ({@code true}, {@code false} or empty) because
+     * catalyst-api failed; header {@code fallback; reason=<cause>}.
+     */
+    FALLBACK("fallback", Kind.FALLBACK, false, true),
+    /**
+     * A trigger answered with catalyst-api's last 200 answer for the same key because catalyst-api
+     * failed; header {@code last-known; reason=<cause>}.
+     */
+    LAST_KNOWN("last-known", Kind.STORED, false, true),
+    /** A non-blocking trigger refused because the delivery queue is full. */
+    TRIGGER_QUEUE_FULL("trigger-queue-full", Kind.REJECTED, false, true),
+
     /** Malformed request syntax or framing (RFC 9112), before any route. */
     BAD_REQUEST("bad-request", Kind.REFUSED),
     /** A request line over the limit. */
@@ -80,6 +98,8 @@ public enum Decision {
 
     /** A stale answer's cause: Mist answered with a 5xx. */
     UPSTREAM_5XX("upstream-5xx", Kind.CAUSE),
+    /** A fallback's cause: catalyst-api answered with a status other than 200 and below 500. */
+    UPSTREAM_STATUS("upstream-status", Kind.CAUSE),
     /** A stale answer's cause: Mist's 200 was not a valid API reply. */
     MALFORMED_REPLY("malformed-reply", Kind.CAUSE),
     /** A stale answer's cause: the entry is past {@code fresh_for} and is being refreshed. */
@@ -91,8 +111,10 @@ public enum Decision {
         MIST,
         /** A stored reply of Mist's. */
         STORED,
-        /** Taken by the invalidation queue. */
+        /** Taken by a queue (invalidations, non-blocking triggers) and answered at once. */
         QUEUED,
+        /** mistguard's own 200 to a trigger, in place of catalyst-api's failed answer. */
+        FALLBACK,
         /** mistguard's own answer on a route, instead of Mist's. */
         REJECTED,
         /** mistguard's own answer before any route was chosen (malformed or over a limit). */
@@ -104,21 +126,28 @@ public enum Decision {
     private static final String REJECTED_PREFIX = "rejected; reason=";
     private static final String STALE_PREFIX = "stale; reason=";
     private static final List<Decision> PER_ROUTE = Arrays.stream(values())
-            .filter(d -> d.kind != Kind.REFUSED && d.kind != Kind.CAUSE).toList();
+            .filter(d -> d.kind != Kind.REFUSED && d.kind != Kind.CAUSE && !d.triggerOnly).toList();
 
     private final String token;
     private final Kind kind;
     private final boolean upstreamFault;
     private final String header;
+    /** Only the trigger listener gives it. */
+    private final boolean triggerOnly;
 
     Decision(String token, Kind kind) {
         this(token, kind, false);
     }
 
     Decision(String token, Kind kind, boolean upstreamFault) {
+        this(token, kind, upstreamFault, false);
+    }
+
+    Decision(String token, Kind kind, boolean upstreamFault, boolean triggerOnly) {
         this.token = token;
         this.kind = kind;
         this.upstreamFault = upstreamFault;
+        this.triggerOnly = triggerOnly;
         this.header = kind == Kind.REJECTED || kind == Kind.REFUSED ? REJECTED_PREFIX + token : token;
     }
 
@@ -150,7 +179,7 @@ public enum Decision {
      * @throws IllegalStateException for {@link #STALE} and the causes, which need or are a cause
      */
     public String header() {
-        if (this == STALE || kind == Kind.CAUSE) {
+        if (needsCause() || kind == Kind.CAUSE) {
             throw new IllegalStateException(this + " has no header of its own");
         }
         return header;
@@ -159,6 +188,30 @@ public enum Decision {
     /** {@code stale; reason=<cause>}. */
     public static String staleHeader(Decision cause) {
         return STALE_PREFIX + cause.token;
+    }
+
+    /**
+     * Whether an answer with this decision names the cause it stands in for: {@link #STALE},
+     * {@link #FALLBACK} and {@link #LAST_KNOWN}.
+     */
+    public boolean needsCause() {
+        return this == STALE || this == FALLBACK || this == LAST_KNOWN;
+    }
+
+    /** {@code <token>; reason=<cause>} for a decision that {@linkplain #needsCause() needs a cause}. */
+    public String header(Decision cause) {
+        if (!needsCause()) {
+            throw new IllegalStateException(this + " names no cause");
+        }
+        return token + "; reason=" + cause.token;
+    }
+
+    /**
+     * The decisions the trigger listener gives, each with its own counter per trigger from the start:
+     * catalyst-api's answer, queued for delivery, a fallback, a last-known answer, a full queue.
+     */
+    public static List<Decision> perTrigger() {
+        return List.of(PROXIED, QUEUED, FALLBACK, LAST_KNOWN, TRIGGER_QUEUE_FULL);
     }
 
     /** The decisions a route can give, each with its own counter from the start (closed set). */

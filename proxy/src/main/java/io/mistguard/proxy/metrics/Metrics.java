@@ -95,6 +95,14 @@ public final class Metrics {
         }
     }
 
+    /**
+     * Registers the meters of a part that owns its own (the trigger listener's {@code TriggerMeters}),
+     * in this registry, so that {@code /metrics} shows them with the rest.
+     */
+    public synchronized void bind(io.micrometer.core.instrument.binder.MeterBinder meters) {
+        meters.bindTo(registry);
+    }
+
     /** Registers {@code mistguard_websocket_tunnels_open}: WebSocket tunnels open or opening now. */
     public void tunnels(java.util.function.IntSupplier open) {
         io.micrometer.core.instrument.Gauge.builder("mistguard.websocket.tunnels.open", open, o -> o.getAsInt())

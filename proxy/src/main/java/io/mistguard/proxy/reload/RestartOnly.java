@@ -25,6 +25,7 @@ final class RestartOnly {
         add(keys, "logging", running.logging(), loaded.logging());
         add(keys, "trusted_peers", running.trustedPeers(), loaded.trustedPeers());
         add(keys, "websocket", running.websocket(), loaded.websocket());
+        add(keys, "triggers", running.triggers(), loaded.triggers());
         return keys;
     }
 

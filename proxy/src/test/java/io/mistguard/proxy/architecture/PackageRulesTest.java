@@ -44,9 +44,11 @@ class PackageRulesTest {
                 .check(proxy);
     }
 
+    /** The trigger listener ({@code trigger/}) is the edge of the second listener, Mist's trigger port. */
     @Test
     void onlyTheServerEdgeWritesTheAnswerHeaders() {
-        noClasses().that().resideOutsideOfPackages("io.mistguard.proxy.server..", "io.mistguard.proxy.exchange..")
+        noClasses().that().resideOutsideOfPackages("io.mistguard.proxy.server..", "io.mistguard.proxy.exchange..",
+                                                   "io.mistguard.proxy.trigger..")
                 .should().callMethod(io.mistguard.proxy.exchange.AnswerHeaders.class, "write",
                                      io.mistguard.proxy.exchange.Answer.class)
                 .because("the Mistguard-* fields are written once, at the edge, from the typed Answer")

@@ -60,7 +60,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         f + ":2:1: lisen: unknown key \"lisen\" (expected one of: listen, upstream, request_timeout, " +
-                        "limits, admin, shutdown_grace, io_threads, cache, breakers, admissions, route_defaults, routes, invalidations, logging, trusted_peers, websocket)",
+                        "limits, admin, shutdown_grace, io_threads, cache, breakers, admissions, route_defaults, routes, invalidations, logging, trusted_peers, websocket, triggers)",
                         f + ":4:8: upstream.url: \"https://127.0.0.1:4242\" has scheme \"https\", but Mist's API " +
                         "speaks plain http (expected: http://host[:port], like http://127.0.0.1:4242)",
                         f + ":5:20: upstream.connect_timeout: \"5\" is not a duration (expected: a number with a " +

@@ -8,6 +8,7 @@ import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.LoggingConfig;
 import io.mistguard.proxy.config.PolicyConfig;
 import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.config.TrustedPeers;
 import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.config.WebSocketConfig;
@@ -45,8 +46,11 @@ final class ProxyConfigBinder {
                         .flatMap(java.util.Optional::stream).toList()))
                 .orElse(d.trustedPeers());
         WebSocketConfig websocket = root.mapping("websocket", ProxyConfigBinder::websocket);
+        // Absent: no trigger listener. Present (even empty): one, with every default.
+        TriggersConfig triggers = root.value("triggers").flatMap(v -> v.asMapping(TriggersBinder::bind))
+                .orElse(TriggersConfig.defaults());
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket);
+                               invalidations, logging, trustedPeers, websocket, triggers);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {

@@ -226,7 +226,8 @@ final class RoutesBinder {
         return new RejectionConfig(status, retryAfter);
     }
 
-    private static BreakerConfig breaker(ConfigMapping m) {
+    /** Also binds {@code triggers.breaker} ({@link TriggersBinder}): one breaker schema. */
+    static BreakerConfig breaker(ConfigMapping m) {
         BreakerConfig d = BreakerConfig.defaults();
         int rate = m.integer("failure_rate", d.failureRate(), 1, 100);
         int calls = m.integer("window_calls", 0, 1, Integer.MAX_VALUE);

@@ -1,0 +1,86 @@
+package io.mistguard.proxy.trigger;
+
+import io.mistguard.proxy.config.TriggerFallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The answers the trigger listener gives in catalyst-api's place, and the small rules around them.
+ *
+ * <p>Every answer to Mist is a {@code 200}: Mist ignores the body of any other status and counts it
+ * as a failed attempt, which sends it into its 5 × 5 s retry and then its default (mist-api.md §5).
+ * Bodies are {@code text/plain}, like catalyst-api's. Stateless.
+ */
+final class TriggerAnswers {
+
+    private static final String TEXT = "text/plain; charset=utf-8";
+    /** RFC 9110 §7.6.1, as {@code server/HopByHopHeaders} strips them on the Mist side. */
+    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, "proxy-connection",
+            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+
+    private TriggerAnswers() {
+    }
+
+    /** A fixed fallback: {@code true}, {@code false} or empty. */
+    static FullHttpResponse fixed(ByteBufAllocator alloc, TriggerFallback fallback) {
+        return ok(ByteBufUtil.writeUtf8(alloc, fallback.body()), TEXT);
+    }
+
+    /** catalyst-api's stored answer, byte for byte, with its content type. */
+    static FullHttpResponse stored(LastKnownAnswers.Stored stored) {
+        return ok(Unpooled.wrappedBuffer(stored.body()), stored.contentType());
+    }
+
+    /** A non-blocking trigger taken for delivery: Mist does not read the answer. */
+    static FullHttpResponse queued() {
+        return ok(Unpooled.EMPTY_BUFFER, TEXT);
+    }
+
+    private static FullHttpResponse ok(ByteBuf body, String contentType) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return response;
+    }
+
+    /**
+     * The key a {@code last-known} answer is stored under: the trigger name and the payload lines
+     * {@code lines} (0-based; all of them when empty). Missing lines count as empty.
+     */
+    static String key(String trigger, ByteBuf payload, List<Integer> lines) {
+        String text = payload.toString(StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return trigger + '\n' + text;
+        }
+        String[] all = text.split("\n", -1);
+        StringBuilder key = new StringBuilder(trigger);
+        for (int line : lines) {
+            key.append('\n').append(line < all.length ? all[line] : "");
+        }
+        return key.toString();
+    }
+
+    /** Removes hop-by-hop fields (and those {@code Connection} names) before a message goes on. */
+    static void stripHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                if (!token.isBlank()) {
+                    headers.remove(token.trim());
+                }
+            }
+        }
+        HOP_BY_HOP.forEach(headers::remove);
+    }
+}

@@ -1,0 +1,81 @@
+package io.mistguard.proxy.trigger;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.mistguard.proxy.config.TriggersConfig;
+import io.mistguard.proxy.config.UpstreamConfig;
+import io.mistguard.proxy.net.Transport;
+import io.mistguard.proxy.policy.UpstreamAttempts;
+import io.mistguard.proxy.time.Ticker;
+import io.mistguard.proxy.upstream.UpstreamClient;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running trigger direction, as the composition root starts and stops it: the HTTP client to
+ * catalyst-api (the same client as Mist's, {@code upstream/}, with its own pool per event loop), the
+ * {@link TriggerService}, its meters and the {@link TriggerServer}. Thread-safe.
+ */
+public final class TriggerListener {
+
+    private static final Logger log = LoggerFactory.getLogger(TriggerListener.class);
+    /** Idle keep-alive connections to catalyst-api kept per event loop. */
+    private static final int IDLE_CONNECTIONS_PER_LOOP = 8;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final UpstreamClient client;
+    private final TriggerService service;
+    private final TriggerServer server;
+
+    private TriggerListener(UpstreamClient client, TriggerService service, TriggerServer server) {
+        this.client = client;
+        this.service = service;
+        this.server = server;
+    }
+
+    /**
+     * Starts the listener on {@code config.listen()}; blocks until bound, so call from a plain thread.
+     *
+     * @param meters where the listener's meters are registered (the metrics registry's hook)
+     */
+    public static TriggerListener start(TriggersConfig config, Transport transport, EventLoopGroup acceptors,
+                                        EventLoopGroup workers, Consumer<MeterBinder> meters)
+            throws InterruptedException {
+        UpstreamClient client = new UpstreamClient(new UpstreamConfig(config.upstream().host(), config.upstream().port(),
+                config.connectTimeout(), IDLE_CONNECTIONS_PER_LOOP, IDLE_TIMEOUT, config.maxResponseBytes()), transport);
+        TriggerService[] service = new TriggerService[1];
+        TriggerMeters observer = new TriggerMeters(config, TriggerService.tags(config), () -> service[0].view());
+        service[0] = new TriggerService(config, UpstreamAttempts.of(client), workers.next(), Ticker.system(), observer);
+        meters.accept(observer);
+        TriggerServer server = TriggerServer.bind(config.listen(), config, service[0], transport, acceptors, workers);
+        log.info("trigger listener on {} forwarding to {}; point Mist's trigger URLs at http://{}:{}{}",
+                 server.address(), config.upstream(), server.address().getHostString(), server.address().getPort(),
+                 config.upstream().path());
+        config.policies().forEach((name, p) -> {
+            if (p.blocking() && p.timeout().compareTo(TriggersConfig.MIST_ATTEMPT) >= 0) {
+                log.warn("trigger {}: timeout {} is not below Mist's 5s attempt, so Mist retries before mistguard "
+                         + "answers", name, p.timeout());
+            }
+        });
+        return new TriggerListener(client, service[0], server);
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    public TriggerService service() {
+        return service;
+    }
+
+    /** Closes the listener and its connections, stops the delivery queue, then the client. */
+    public void close() throws InterruptedException {
+        server.close();
+        service.close();
+        client.close(CLOSE_TIMEOUT);
+    }
+}
