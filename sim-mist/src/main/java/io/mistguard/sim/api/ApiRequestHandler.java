@@ -63,7 +63,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             Connections.done(ch, inFlight);
             gate.answered();
         };
-        ResponseWriter writer = new ResponseWriter(ctx, answered);
+        ResponseWriter writer = new ResponseWriter(ctx, inFlight::end, answered);
         if (command != null) {
             command.whenComplete((reply, error) ->
                     ctx.executor().execute(() -> answer(ctx, writer, reply, error, fault, inFlight)));

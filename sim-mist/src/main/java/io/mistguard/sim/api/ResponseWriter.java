@@ -21,15 +21,19 @@ import java.util.concurrent.TimeUnit;
  * mangled, or whole and then the connection closed. Must be called on the channel's event loop;
  * pauses are {@code schedule(...)}d there, never slept. Every buffer it creates is handed to a
  * write, which owns and releases it. Runs {@code onDone} exactly once per {@link #write} or
- * {@link #raw}, when the reply is out (or can no longer be sent).
+ * {@link #raw}, when the reply is out (or can no longer be sent); {@code beforeLastWrite} runs just
+ * before the write that completes a reply, so that the request no longer counts as in flight by the
+ * time the client can read its reply and send the next one (on another connection, another loop).
  */
 final class ResponseWriter {
 
     private final ChannelHandlerContext ctx;
+    private final Runnable beforeLastWrite;
     private final Runnable onDone;
 
-    ResponseWriter(ChannelHandlerContext ctx, Runnable onDone) {
+    ResponseWriter(ChannelHandlerContext ctx, Runnable beforeLastWrite, Runnable onDone) {
         this.ctx = ctx;
+        this.beforeLastWrite = beforeLastWrite;
         this.onDone = onDone;
     }
 
@@ -61,6 +65,7 @@ final class ResponseWriter {
             onDone.run();
             return;
         }
+        beforeLastWrite.run();
         encoder.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> onDone.run());
     }
 
@@ -72,6 +77,7 @@ final class ResponseWriter {
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
         headers(response, reply, reply.body().length);
+        beforeLastWrite.run();
         ctx.writeAndFlush(response).addListener(f -> finish(reply));
     }
 
@@ -83,6 +89,7 @@ final class ResponseWriter {
         }
         int n = Math.min(fault.amount(), reply.body().length - offset);
         if (n <= 0) {
+            beforeLastWrite.run();
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply));
             return;
         }
