@@ -2,7 +2,6 @@ package io.mistguard.proxy.cli;
 
 import io.mistguard.proxy.Mistguard;
 import io.mistguard.proxy.reload.ConfigWatcher;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -34,14 +33,14 @@ final class ReloadTriggers implements AutoCloseable {
         ConfigWatcher watcher = null;
         try {
             watcher = ConfigWatcher.start(file, QUIET, () -> mistguard.reload("file change"));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("cannot watch {} for changes ({}); reload with SIGHUP or POST /admin/reload", file, e.toString());
         }
         return new ReloadTriggers(watcher);
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (watcher != null) {
             watcher.close();
         }
