@@ -42,17 +42,18 @@
 #   --half-duration 10   seconds per constant-rate run
 #   --conns 32           wrk connections at saturation
 #   --rate-conns 100     h2load connections at the constant rate (the rate is split over them)
-#   --tries 1            repeat the whole measurement until a run is VALID, at most this often
+#   --tries 3            measure a case again when it was INVALID, at most this often in all
+#   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
 #   --base-port 18400    ports base..base+6 on 127.0.0.1
-# Exit status: 0 when the last run was VALID, 3 when INVALID.
+# Exit status: 0 when the run was VALID, 3 when INVALID.
 # Needs: java 17, haproxy, nginx (nginx-light), wrk, h2load (nghttp2-client), taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx"
-DURATION=10; WARMUP=15; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=1; BASE_PORT=18400; MAX_FOREIGN=15
+DURATION=10; WARMUP=15; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     case "$1" in
         --cases) CASES="$2"; shift 2 ;;
@@ -64,6 +65,7 @@ while (( $# )); do
         --rate-conns) RATE_CONNS="$2"; shift 2 ;;
         --tries) TRIES="$2"; shift 2 ;;
         --max-foreign) MAX_FOREIGN="$2"; shift 2 ;;
+        --quiet-wait) QUIET_WAIT="$2"; shift 2 ;;
         --base-port) BASE_PORT="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
@@ -373,65 +375,94 @@ host_line() {
          "$(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); h2load $(h2load --version | cut -d/ -f2)."
 }
 
+# measure_case CASE: warm-up, saturation of every target (direct before and after), constant rate.
+# Sets CASE_OK (1 when valid), CASE_REASONS and CASE_BODY (the markdown section).
+measure_case() {
+    local c=$1
+    CASE_OK=1; CASE_REASONS=(); CASE_BODY=""
+    log "case $c: warm-up"
+    for t in direct $PROXIES; do
+        wrk_run "$t" "$c" "$([[ $t == mistguard* ]] && echo "$WARMUP" || echo 3)" >/dev/null
+    done
+    declare -A SAT=()
+    SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
+    for p in $PROXIES; do SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"; done
+    SAT[direct-after]=$(wrk_run direct "$c" "$DURATION"); log "$c direct again: ${SAT[direct-after]}"
+    local direct_min fastest=0 fastest_name=""
+    direct_min=$(( $(f "${SAT[direct-before]}" 1) < $(f "${SAT[direct-after]}" 1) ? $(f "${SAT[direct-before]}" 1) : $(f "${SAT[direct-after]}" 1) ))
+    for p in $PROXIES; do
+        (( $(f "${SAT[$p]}" 1) > fastest )) && { fastest=$(f "${SAT[$p]}" 1); fastest_name=$p; }
+        (( $(f "${SAT[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${SAT[$p]}" 5) errors at saturation"); }
+    done
+    for t in direct-before $PROXIES direct-after; do
+        (( $(f "${SAT[$t]}" 8) <= MAX_FOREIGN )) || { CASE_OK=0; CASE_REASONS+=("$c: other processes used $(f "${SAT[$t]}" 8)% of a core during $t at saturation"); }
+    done
+    local verdict="direct $direct_min req/s (lower of before/after) vs fastest proxy $fastest_name $fastest req/s: ratio $(awk -v a="$direct_min" -v b="$fastest" 'BEGIN{printf "%.2f", b ? a / b : 0}')"
+    if (( direct_min < 2 * fastest )); then
+        CASE_OK=0; CASE_REASONS+=("$c: $verdict < 2")
+    fi
+    declare -A HALF=() DHALF=() RATE=()
+    for p in $PROXIES; do
+        # half of the saturation rate, rounded to a whole number of requests/s per connection
+        RATE[$p]=$(( ( ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS > 0 ? ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS : 1 ) * RATE_CONNS ))
+        DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
+        HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
+        log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
+        (( $(f "${HALF[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }
+        for x in "direct:${DHALF[$p]}" "$p:${HALF[$p]}"; do
+            (( $(f "${x#*:}" 8) <= MAX_FOREIGN )) || { CASE_OK=0; CASE_REASONS+=("$c: other processes used $(f "${x#*:}" 8)% of a core during ${x%%:*} at ${RATE[$p]} req/s"); }
+        done
+    done
+    CASE_BODY+=$'\n'"## $c: ${CASE_METHOD[$c]} ${CASE_PATH[$c]}, reply ${CASE_SIZE[$c]} bytes, route ${CASE_ROUTE[$c]}"$'\n\n'
+    CASE_BODY+="Saturation check: $verdict."$'\n\n'
+    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | RSS / peak MiB | foreign CPU % (sat / half) |"$'\n'
+    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
+    for t in direct-before $PROXIES direct-after; do
+        local s=${SAT[$t]} row
+        row="| ${t/-/ } | $(f "$s" 1) | $(us2ms "$(f "$s" 2)") | $(us2ms "$(f "$s" 3)") | $(us2ms "$(f "$s" 4)") |"
+        if [[ $t == direct-* ]]; then
+            row+=" – | – | – | – | – | – | – | – | $(f "$s" 8) |"
+        else
+            local h=${HALF[$t]} d=${DHALF[$t]} rh
+            read -r rss hwm <<<"$(rss_hwm_kib "$t")"
+            row+=" **$(f "$s" 6)** | ${RATE[$t]} ($(f "$h" 1)) | $(us2ms "$(f "$h" 2)") | $(us2ms "$(f "$h" 3)") | $(us2ms "$(f "$h" 4)") |"
+            row+=" $(us2ms $(( $(f "$h" 3) - $(f "$d" 3) ))) (direct $(us2ms "$(f "$d" 3)")) | $(f "$h" 6) | $(kib2mib "$rss") / $(kib2mib "$hwm") | $(f "$s" 8) / $(f "$h" 8) |"
+        fi
+        CASE_BODY+="$row"$'\n'
+    done
+    unset SAT HALF DHALF RATE
+}
+
+# wait_quiet: waits (at most QUIET_WAIT s) until other processes use at most MAX_FOREIGN % of a
+# core over 5 s, so that a measurement does not start in the middle of somebody's build.
+wait_quiet() {
+    local deadline=$(( $(date +%s) + QUIET_WAIT )) s0 s1 pf
+    while :; do
+        s0=$(snapshot direct); sleep 5; s1=$(snapshot direct)
+        pf=$(foreign_pct "$s0" "$s1" 0)
+        (( ${pf#* } <= MAX_FOREIGN )) && return 0
+        (( $(date +%s) < deadline )) || { log "still ${pf#* }% of a core used by others after ${QUIET_WAIT}s; measuring anyway"; return 0; }
+        log "other processes use ${pf#* }% of a core; waiting for quiet"
+    done
+}
+
 one_run() { # writes $REPORT, sets RUN_VALID
     local stamp; stamp=$(date -u +%Y%m%dT%H%M%SZ)
     REPORT="$RESULTS_DIR/passthrough-$stamp.md"
     RUN_VALID=1
-    local reasons=() body=""
+    local reasons=() body="" discarded=()
     local started; started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
     local load0; load0=$(cut -d' ' -f1-3 /proc/loadavg)
     for c in $CASES; do
-        log "case $c: warm-up"
-        for t in direct $PROXIES; do
-            wrk_run "$t" "$c" "$([[ $t == mistguard* ]] && echo "$WARMUP" || echo 3)" >/dev/null
+        for (( try = 1; try <= TRIES; try++ )); do
+            wait_quiet
+            measure_case "$c"
+            (( CASE_OK )) && break
+            log "case $c attempt $try INVALID: ${CASE_REASONS[*]}"
+            discarded+=("$c attempt $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[*]}")
         done
-        declare -A SAT=()
-        SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
-        for p in $PROXIES; do SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"; done
-        SAT[direct-after]=$(wrk_run direct "$c" "$DURATION"); log "$c direct again: ${SAT[direct-after]}"
-        local direct_min fastest=0 fastest_name=""
-        direct_min=$(( $(f "${SAT[direct-before]}" 1) < $(f "${SAT[direct-after]}" 1) ? $(f "${SAT[direct-before]}" 1) : $(f "${SAT[direct-after]}" 1) ))
-        for p in $PROXIES; do
-            (( $(f "${SAT[$p]}" 1) > fastest )) && { fastest=$(f "${SAT[$p]}" 1); fastest_name=$p; }
-            (( $(f "${SAT[$p]}" 5) == 0 )) || { RUN_VALID=0; reasons+=("$c: $p had $(f "${SAT[$p]}" 5) errors at saturation"); }
-        done
-        for t in direct-before $PROXIES direct-after; do
-            (( $(f "${SAT[$t]}" 8) <= MAX_FOREIGN )) || { RUN_VALID=0; reasons+=("$c: other processes used $(f "${SAT[$t]}" 8)% of a core during $t at saturation"); }
-        done
-        local verdict="direct $direct_min req/s (lower of before/after) vs fastest proxy $fastest_name $fastest req/s: ratio $(awk -v a="$direct_min" -v b="$fastest" 'BEGIN{printf "%.2f", b ? a / b : 0}')"
-        if (( direct_min < 2 * fastest )); then
-            RUN_VALID=0; reasons+=("$c: $verdict < 2")
-        fi
-        declare -A HALF=() DHALF=() RATE=()
-        for p in $PROXIES; do
-            # half of the saturation rate, rounded to a whole number of requests/s per connection
-            RATE[$p]=$(( ( ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS > 0 ? ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS : 1 ) * RATE_CONNS ))
-            DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
-            HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
-            log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
-            (( $(f "${HALF[$p]}" 5) == 0 )) || { RUN_VALID=0; reasons+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }
-            for x in "direct:${DHALF[$p]}" "$p:${HALF[$p]}"; do
-                (( $(f "${x#*:}" 8) <= MAX_FOREIGN )) || { RUN_VALID=0; reasons+=("$c: other processes used $(f "${x#*:}" 8)% of a core during ${x%%:*} at ${RATE[$p]} req/s"); }
-            done
-        done
-        body+=$'\n'"## $c: ${CASE_METHOD[$c]} ${CASE_PATH[$c]}, reply ${CASE_SIZE[$c]} bytes, route ${CASE_ROUTE[$c]}"$'\n\n'
-        body+="Saturation check: $verdict."$'\n\n'
-        body+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | RSS / peak MiB | foreign CPU % (sat / half) |"$'\n'
-        body+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
-        for t in direct-before $PROXIES direct-after; do
-            local s=${SAT[$t]} row
-            row="| ${t/-/ } | $(f "$s" 1) | $(us2ms "$(f "$s" 2)") | $(us2ms "$(f "$s" 3)") | $(us2ms "$(f "$s" 4)") |"
-            if [[ $t == direct-* ]]; then
-                row+=" – | – | – | – | – | – | – | – | $(f "$s" 8) |"
-            else
-                local h=${HALF[$t]} d=${DHALF[$t]} rh
-                read -r rss hwm <<<"$(rss_hwm_kib "$t")"
-                row+=" **$(f "$s" 6)** | ${RATE[$t]} ($(f "$h" 1)) | $(us2ms "$(f "$h" 2)") | $(us2ms "$(f "$h" 3)") | $(us2ms "$(f "$h" 4)") |"
-                row+=" $(us2ms $(( $(f "$h" 3) - $(f "$d" 3) ))) (direct $(us2ms "$(f "$d" 3)")) | $(f "$h" 6) | $(kib2mib "$rss") / $(kib2mib "$hwm") | $(f "$s" 8) / $(f "$h" 8) |"
-            fi
-            body+="$row"$'\n'
-        done
-        unset SAT HALF DHALF RATE
+        (( CASE_OK )) || { RUN_VALID=0; reasons+=("${CASE_REASONS[@]}"); }
+        body+="$CASE_BODY"
     done
     local ended; ended=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
     {
@@ -442,6 +473,11 @@ one_run() { # writes $REPORT, sets RUN_VALID
         else
             echo "**INVALID** — do not quote these figures:"
             printf -- '- %s\n' "${reasons[@]}"
+        fi
+        if (( ${#discarded[@]} )); then
+            echo
+            echo "Attempts discarded as INVALID and measured again:"
+            printf -- '- %s\n' "${discarded[@]}"
         fi
         echo
         echo "Run: $started – $ended; load average before $load0, after $(cut -d' ' -f1-3 /proc/loadavg)."
@@ -457,11 +493,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
     } >"$REPORT"
 }
 
-for (( try = 1; try <= TRIES; try++ )); do
-    one_run
-    cat "$REPORT"
-    log "written to $REPORT"
-    (( RUN_VALID )) && break
-    (( try < TRIES )) && log "run INVALID; trying again ($((try + 1))/$TRIES)"
-done
+one_run
+cat "$REPORT"
+log "written to $REPORT"
 (( RUN_VALID )) || exit 3
