@@ -51,9 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * (with {@code metrics=true}) the two Micrometer timers — and nothing of Netty's I/O or HTTP codec.
  *
  * <p>It runs on an {@link EmbeddedChannel}'s event loop: the same scheduled-task queue as a real
- * event loop ({@code AbstractScheduledEventExecutor}), run on the benchmark thread. Also: the
- * deadline timer's schedule + cancel alone, with 64 other timers pending as with 32 keep-alive
- * connections (one idle timer each, plus their requests' deadlines).
+ * event loop ({@code AbstractScheduledEventExecutor}), run on the benchmark thread, with 64 other
+ * timers pending as with 32 keep-alive connections (one idle timer each, plus their requests'
+ * deadlines). {@link TimerBench} has the timer alone.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -151,13 +151,4 @@ public class PolicyBench {
                                                  getStateBody.duplicate()), getState);
     }
 
-    /** One deadline timer, scheduled and cancelled, as every request does. */
-    @Benchmark
-    public boolean scheduleAndCancel() {
-        ScheduledFuture<?> timer = loop.schedule(PolicyBench::noop, 10, TimeUnit.SECONDS);
-        return timer.cancel(false);
-    }
-
-    private static void noop() {
-    }
 }
