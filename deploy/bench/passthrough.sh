@@ -375,6 +375,16 @@ host_line() {
          "$(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); h2load $(h2load --version | cut -d/ -f2)."
 }
 
+# quiet_during RESULT LABEL: false (and the case marked INVALID) when other processes used more
+# than MAX_FOREIGN % of a core during that measurement; the case is then abandoned at once, to be
+# measured again from the start, rather than finished for nothing.
+quiet_during() {
+    (( $(f "$1" 8) <= MAX_FOREIGN )) && return 0
+    CASE_OK=0
+    CASE_REASONS+=("$c: other processes used $(f "$1" 8)% of a core during $2 (case abandoned there)")
+    return 1
+}
+
 # measure_case CASE: warm-up, saturation of every target (direct before and after), constant rate.
 # Sets CASE_OK (1 when valid), CASE_REASONS and CASE_BODY (the markdown section).
 measure_case() {
@@ -386,8 +396,13 @@ measure_case() {
     done
     declare -A SAT=()
     SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
-    for p in $PROXIES; do SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"; done
+    quiet_during "${SAT[direct-before]}" "direct at saturation" || return 0
+    for p in $PROXIES; do
+        SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"
+        quiet_during "${SAT[$p]}" "$p at saturation" || return 0
+    done
     SAT[direct-after]=$(wrk_run direct "$c" "$DURATION"); log "$c direct again: ${SAT[direct-after]}"
+    quiet_during "${SAT[direct-after]}" "direct (after) at saturation" || return 0
     local direct_min fastest=0 fastest_name=""
     direct_min=$(( $(f "${SAT[direct-before]}" 1) < $(f "${SAT[direct-after]}" 1) ? $(f "${SAT[direct-before]}" 1) : $(f "${SAT[direct-after]}" 1) ))
     for p in $PROXIES; do
@@ -406,7 +421,9 @@ measure_case() {
         # half of the saturation rate, rounded to a whole number of requests/s per connection
         RATE[$p]=$(( ( ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS > 0 ? ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS : 1 ) * RATE_CONNS ))
         DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
+        quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" || return 0
         HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
+        quiet_during "${HALF[$p]}" "$p at ${RATE[$p]} req/s" || return 0
         log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
         (( $(f "${HALF[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }
         for x in "direct:${DHALF[$p]}" "$p:${HALF[$p]}"; do
