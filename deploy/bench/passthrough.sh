@@ -303,42 +303,50 @@ check_case() { # TARGET CASE
 # A run in which something else took a noticeable share (another build, a noisy neighbour) is not
 # a measurement of the proxies, whatever the direct row says.
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
-snapshot() { echo "$(busy_ticks) $(cpu_ticks "$1") $(cpu_ticks upstream) $(date +%s%N)"; }
+# snapshot TARGET: "busy target upstream time neighbours", neighbours = the proxies not measured now
+snapshot() {
+    local p others=0
+    for p in $PROXIES; do [[ $p == "$1" ]] || others=$(( others + $(cpu_ticks "$p") )); done
+    echo "$(busy_ticks) $(cpu_ticks "$1") $(cpu_ticks upstream) $(date +%s%N) $others"
+}
 # children_ticks: the last line of `times` (children's user and system time) in clock ticks
 children_ticks() {
     tail -1 | awk -v hz="$CLK_TCK" '
         function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
         { printf "%.0f\n", (secs($1) + secs($2)) * hz }'
 }
-# foreign_pct "SNAP_BEFORE" "SNAP_AFTER" LOADGEN_TICKS -> "proxy_ticks foreign_pct"
+# foreign_pct "SNAP_BEFORE" "SNAP_AFTER" LOADGEN_TICKS -> "proxy_ticks foreign_pct neighbour_pct":
+# foreign = not started by this script; neighbour = the idle proxies (e.g. a JIT still compiling
+# after mistguard's warm-up), which share core 1 with the proxy being measured.
 foreign_pct() {
     awk -v a="$1" -v b="$2" -v gen="$3" -v hz="$CLK_TCK" 'BEGIN {
         split(a, x, " "); split(b, y, " ")
         busy = y[1] - x[1]; proxy = y[2] - x[2]; up = y[3] - x[3]; wall = (y[4] - x[4]) / 1e9 * hz
-        f = (busy - proxy - up - gen) / wall * 100; if (f < 0) f = 0
-        printf "%d %.0f\n", proxy, f }'
+        nb = y[5] - x[5]
+        f = (busy - proxy - up - gen - nb) / wall * 100; if (f < 0) f = 0
+        printf "%d %.0f %.0f\n", proxy, f, nb / wall * 100 }'
 }
 
 # wrk_run TARGET CASE SECONDS: saturation; prints
 # "rps p50_us p99_us p999_us errors cpu_us_per_req requests foreign_pct".
 wrk_run() {
-    local out s0 s1 gen pf
+    local out s0 s1 gen ptk fpct npct
     s0=$(snapshot "$1")
     out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$3"s -s "$WORK_DIR/$2.lua" "http://127.0.0.1:${PORT[$1]}${CASE_PATH[$2]}"; times)
     s1=$(snapshot "$1")
     gen=$(children_ticks <<<"$out")
-    pf=$(foreign_pct "$s0" "$s1" "$gen")
+    read -r ptk fpct npct <<<"$(foreign_pct "$s0" "$s1" "$gen")"
     printf '== %s %s %ss\n%s\n' "$1" "$2" "$3" "$out" >>"$WORK_DIR/wrk.log"
-    awk -v dt="${pf% *}" -v foreign="${pf#* }" -v hz="$CLK_TCK" '
-        /^RESULT / { n = $2; us = $3; printf "%.0f %d %d %d %d %.2f %d %d\n", n / (us / 1e6), $4, $5, $6, $7 + $8,
-                     n ? dt * 1e6 / hz / n : 0, n, foreign; found = 1 }
-        END { if (!found) print "0 0 0 0 1 0 0 0" }' <<<"$out"
+    awk -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" '
+        /^RESULT / { n = $2; us = $3; printf "%.0f %d %d %d %d %.2f %d %d %d\n", n / (us / 1e6), $4, $5, $6, $7 + $8,
+                     n ? dt * 1e6 / hz / n : 0, n, foreign, nb; found = 1 }
+        END { if (!found) print "0 0 0 0 1 0 0 0 0" }' <<<"$out"
 }
 
 # rate_run TARGET CASE RATE: constant total RATE for HALF_DURATION s; prints
 # "achieved_rps p50_us p99_us p999_us non200 cpu_us_per_req requests foreign_pct".
 rate_run() {
-    local per_conn=$(( $3 / RATE_CONNS )) logf="$WORK_DIR/h2load.tsv" s0 s1 out pf body=()
+    local per_conn=$(( $3 / RATE_CONNS )) logf="$WORK_DIR/h2load.tsv" s0 s1 out ptk fpct npct body=()
     [[ $2 == getstate ]] && body=(-d "$WORK_DIR/getstate.form" -H 'Content-Type: application/x-www-form-urlencoded')
     rm -f "$logf"
     s0=$(snapshot "$1")
@@ -346,13 +354,13 @@ rate_run() {
         --log-file "$logf" "http://127.0.0.1:${PORT[$1]}${CASE_PATH[$2]}" 2>&1; times)
     s1=$(snapshot "$1")
     printf '%s\n' "$out" >>"$WORK_DIR/h2load.log"
-    pf=$(foreign_pct "$s0" "$s1" "$(children_ticks <<<"$out")")
-    [[ -s $logf ]] || { echo "0 0 0 0 1 0 0 ${pf#* }"; return; }
-    sort -t$'\t' -k3,3n "$logf" | awk -F'\t' -v d="$HALF_DURATION" -v dt="${pf% *}" -v foreign="${pf#* }" -v hz="$CLK_TCK" '
+    read -r ptk fpct npct <<<"$(foreign_pct "$s0" "$s1" "$(children_ticks <<<"$out")")"
+    [[ -s $logf ]] || { echo "0 0 0 0 1 0 0 $fpct $npct"; return; }
+    sort -t$'\t' -k3,3n "$logf" | awk -F'\t' -v d="$HALF_DURATION" -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" '
         function pct(p,  i) { i = int(NR * p); if (i < NR * p) i++; if (i < 1) i = 1; return t[i] }
         { t[NR] = $3; if ($2 != 200) bad++ }
-        END { printf "%.0f %d %d %d %d %.2f %d %d\n", NR / d, pct(0.5), pct(0.99), pct(0.999), bad,
-                     dt * 1e6 / hz / NR, NR, foreign }'
+        END { printf "%.0f %d %d %d %d %.2f %d %d %d\n", NR / d, pct(0.5), pct(0.99), pct(0.999), bad,
+                     dt * 1e6 / hz / NR, NR, foreign, nb }'
 }
 
 us2ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u / 1000}'; }
@@ -379,9 +387,14 @@ host_line() {
 # than MAX_FOREIGN % of a core during that measurement; the case is then abandoned at once, to be
 # measured again from the start, rather than finished for nothing.
 quiet_during() {
-    (( $(f "$1" 8) <= MAX_FOREIGN )) && return 0
+    if (( $(f "$1" 8) > MAX_FOREIGN )); then
+        CASE_REASONS+=("$c: other processes used $(f "$1" 8)% of a core during $2 (case abandoned there)")
+    elif [[ $2 != direct* ]] && (( $(f "$1" 9) > MAX_FOREIGN )); then
+        CASE_REASONS+=("$c: the idle proxies used $(f "$1" 9)% of a core during $2 (case abandoned there)")
+    else
+        return 0
+    fi
     CASE_OK=0
-    CASE_REASONS+=("$c: other processes used $(f "$1" 8)% of a core during $2 (case abandoned there)")
     return 1
 }
 
@@ -453,13 +466,13 @@ measure_case() {
 # wait_quiet: waits (at most QUIET_WAIT s) until other processes use at most MAX_FOREIGN % of a
 # core over 5 s, so that a measurement does not start in the middle of somebody's build.
 wait_quiet() {
-    local deadline=$(( $(date +%s) + QUIET_WAIT )) s0 s1 pf
+    local deadline=$(( $(date +%s) + QUIET_WAIT )) s0 s1 fpct npct
     while :; do
         s0=$(snapshot direct); sleep 5; s1=$(snapshot direct)
-        pf=$(foreign_pct "$s0" "$s1" 0)
-        (( ${pf#* } <= MAX_FOREIGN )) && return 0
-        (( $(date +%s) < deadline )) || { log "still ${pf#* }% of a core used by others after ${QUIET_WAIT}s; measuring anyway"; return 0; }
-        log "other processes use ${pf#* }% of a core; waiting for quiet"
+        read -r _ fpct npct <<<"$(foreign_pct "$s0" "$s1" 0)"
+        (( fpct <= MAX_FOREIGN && npct <= MAX_FOREIGN )) && return 0
+        (( $(date +%s) < deadline )) || { log "still busy after ${QUIET_WAIT}s (others ${fpct}%, our idle proxies ${npct}%); measuring anyway"; return 0; }
+        log "other processes use ${fpct}% of a core, our idle proxies ${npct}%; waiting for quiet"
     done
 }
 
@@ -503,7 +516,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for mistguard, 3s for others)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
-        echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus proxy, upstream and load generator, in % of one core."
+        echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
         echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')."
         printf '%s' "$body"
