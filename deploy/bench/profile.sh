@@ -81,6 +81,7 @@ http {
 }
 EOF
 spawn "$WORK_DIR/upstream.out" taskset -c 0 nginx -e "$WORK_DIR/upstream-error.log" -p "$WORK_DIR" -c "$WORK_DIR/upstream.conf"
+UP_PID=$SPAWNED_PID
 wait_http "http://127.0.0.1:$UP_PORT$REQ_PATH" 10
 
 # A directory of its own: mistguard watches its config's directory, and mistguard.out written
@@ -95,16 +96,27 @@ URL="http://127.0.0.1:$MG_PORT$REQ_PATH"
 curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' || die "GET $REQ_PATH is not on the catch-all route"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$MG_PID/stat"; }
+ours_ticks() { # mistguard + the upstream nginx (master and worker)
+    local pid total=0
+    for pid in "$MG_PID" "$UP_PID" $(pgrep -P "$UP_PID" || true); do
+        total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+    done
+    echo "$total"
+}
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 
-# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request".
+# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request foreign_pct", foreign = CPU
+# used by processes this script did not start (and strace), in % of one core (see passthrough.sh).
 load() {
-    local c0 c1 out
-    c0=$(cpu_ticks)
-    out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$1"s "$URL")
-    c1=$(cpu_ticks)
-    awk -v dt=$(( c1 - c0 )) -v hz="$CLK_TCK" '
-        /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 }
-        END { printf "%d %.0f %.2f\n", n, rps, n ? dt * 1e6 / hz / n : 0 }' <<<"$out"
+    local c0 c1 o0 o1 b0 b1 t0 t1 out
+    c0=$(cpu_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
+    out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$1"s "$URL"; times)
+    c1=$(cpu_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N)
+    awk -v dt=$(( c1 - c0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" '
+        function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
+        /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 } /^[0-9]+m[0-9.]+s / { gen = (secs($1) + secs($2)) * hz }
+        END { f = (busy - ours - gen) / (wall / 1e9 * hz) * 100; if (f < 0) f = 0
+              printf "%d %.0f %.2f %.0f\n", n, rps, n ? dt * 1e6 / hz / n : 0, f }' <<<"$out"
 }
 
 # The options go in quotes: jcmd would otherwise read "start,event=cpu" as its own key=value argument.
@@ -128,14 +140,15 @@ for phase in $PHASES; do
             profiler "dump,file=$OUT/$phase.collapsed,collapsed,total"
             profiler "stop,file=$OUT/$phase-flame.html,total" ;;
         strace)
-            timeout -s INT $(( DURATION + 1 )) strace -c -f -p "$MG_PID" -o "$OUT/strace.txt" 2>>"$WORK_DIR/strace.err" &
+            # attached before the load starts and detached after it ends: every request's syscalls
+            strace -c -f -p "$MG_PID" -o "$OUT/strace.txt" 2>>"$WORK_DIR/strace.err" &
             strace_pid=$!
-            sleep 1
+            sleep 2
             RESULT[strace]=$(load "$DURATION")
-            wait "$strace_pid" || true ;;
+            kill -INT "$strace_pid"; wait "$strace_pid" || true ;;
         *) die "unknown phase $phase" ;;
     esac
-    log "$phase: requests rps cpu_us/req = ${RESULT[$phase]}"
+    log "$phase: requests rps cpu_us/req foreign% = ${RESULT[$phase]}"
 done
 cp "$WORK_DIR/jcmd.log" "$OUT/" 2>/dev/null || true
 
@@ -148,17 +161,17 @@ REPORT="$OUT/report.md"
     echo "shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`. async-profiler $ASYNC_PROFILER_VERSION. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
     for phase in $PHASES; do
-        read -r n rps cpu <<<"${RESULT[$phase]}"
-        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request"
+        read -r n rps cpu foreign <<<"${RESULT[$phase]}"
+        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile"
     done
     for phase in cpu alloc; do
         [[ -f $OUT/$phase.collapsed ]] || continue
-        read -r n _ cpu <<<"${RESULT[$phase]}"
+        read -r n _ _ _ <<<"${RESULT[$phase]}"
         echo
         python3 "$BENCH_DIR/topframes.py" "$OUT/$phase.collapsed" --kind "$phase" --requests "$n" --top 15
     done
     if [[ -f $OUT/strace.txt ]]; then
-        read -r n _ _ <<<"${RESULT[strace]}"
+        read -r n _ _ _ <<<"${RESULT[strace]}"
         echo
         echo "## Syscalls per request (strace -c -f, $n requests while attached)"
         echo

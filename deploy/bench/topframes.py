@@ -99,6 +99,16 @@ def main():
     if args.kind == "cpu":
         table("Top %d frames by self %s" % (args.top, unit), self_w, total, args.kind, args.requests, args.top)
         table("Top %d frames by inclusive %s" % (args.top, unit), incl_w, total, args.kind, args.requests, args.top)
+        # Self time charged to the deepest Java frame: the method that ran, or that made the native or
+        # kernel call the time was spent in. Inclusive frames of a proxy nest the whole response path
+        # under the upstream read (policy, upstream client), so they say little about whose cost it is.
+        java = collections.Counter()
+        for frames, w in stacks:
+            owner = next((f for f in reversed(frames) if "/" in f and not f.endswith("_[k]")
+                          and not f.startswith("/")), frames[-1])
+            java[owner] += w
+        table("Top %d Java methods by self %s, native and kernel time included" % (args.top, unit), java, total,
+              args.kind, args.requests, args.top, "Java method")
         syscalls = collections.Counter()
         for frames, w in stacks:
             for i, frame in enumerate(frames[:-1]):
