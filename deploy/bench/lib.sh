@@ -138,3 +138,29 @@ stats() {
         m = (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2
         printf "%g %g %g\n", m, v[1], v[NR]}'
 }
+
+# mistguard_bench_config DST PORT ADMIN_PORT UPSTREAM_PORT ACCESS_LOG(true|false): the shipped
+# deploy/mistguard.yaml with exactly the changes a pass-through benchmark needs — ports, one I/O
+# thread (the proxy gets one core), get-state's coalescing off (so every GetState goes to the
+# upstream) and the access log as asked. Each edit must apply exactly once, or this fails: a
+# change to the shipped file cannot silently turn a benchmark into something else.
+mistguard_bench_config() {
+    python3 - "$REPO_DIR/deploy/mistguard.yaml" "$@" <<'PYEOF'
+import re, sys
+src, dst, port, admin, up, access_log = sys.argv[1:]
+text = open(src).read()
+def once(pattern, repl):
+    global text
+    text, n = re.subn(pattern, repl, text, flags=re.M)
+    if n != 1:
+        sys.exit("bench config: %r matched %d times in deploy/mistguard.yaml (expected once)" % (pattern, n))
+once(r"^listen: 127\.0\.0\.1:\d+$", "listen: 127.0.0.1:" + port)
+once(r"^(  url: )http://127\.0\.0\.1:\d+$", r"\g<1>http://127.0.0.1:" + up)
+once(r"^(admin:\n(?:  #.*\n)*  listen: )127\.0\.0\.1:\d+$", r"\g<1>127.0.0.1:" + admin)
+once(r"^io_threads: \d+", "io_threads: 1")
+once(r"^(  access_log: )true", r"\g<1>" + access_log)
+# get-state's own coalesce: the first "coalesce:" after "- name: get-state", before the next route
+once(r"(- name: get-state\n(?:(?!  - name:).*\n)*?    coalesce: )true", r"\g<1>false")
+open(dst, "w").write(text)
+PYEOF
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Where mistguard's CPU and allocations go per request, under the small-GET pass-through load of
+# passthrough.sh (GET /api on the catch-all route, upstream nginx `return 200` on core 0, wrk on
+# core 0, mistguard from the built jar with the image's JVM flags on core 1, the shipped config with
+# the same bench edits).
+#
+# Phases, each one wrk run of --duration seconds after a warm-up:
+#   baseline   no tool attached: req/s and CPU us/request (utime+stime of the JVM / requests)
+#   cpu        async-profiler, event=cpu (perf_events: Java, native and kernel frames), per thread
+#   alloc      async-profiler, event=alloc (TLAB-driven sampling, bytes)
+#   strace     strace -c -f on the JVM: syscalls per request (strace slows the JVM a lot; the
+#              count per request stays meaningful, the rate does not)
+# The report lists per profile the top frames by self and by inclusive weight, as a share of the
+# total and as us (cpu) or bytes (alloc) per request. Collapsed stacks and flame graphs (HTML) are
+# saved under deploy/bench/results/profile-<stamp>/ (git-ignored).
+#
+# async-profiler comes from Maven Central (tools.profiler:async-profiler, the jar carries
+# libasyncProfiler.so for linux-x64 and arm64) and is attached with `jcmd PID JVMTI.agent_load`.
+#
+# Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--conns 32] [--access-log true|false]
+#        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500]
+#   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
+# Needs: java 17 (jcmd), mvn (to fetch async-profiler once), nginx, wrk, strace, taskset, python3, curl.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DURATION=15; WARMUP=20; CONNS=32; ACCESS_LOG=true; PHASES="baseline cpu alloc strace"; BASE_PORT=18500
+REQ_PATH=/api
+ASYNC_PROFILER_VERSION=4.1
+while (( $# )); do
+    case "$1" in
+        --duration) DURATION="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --conns) CONNS="$2"; shift 2 ;;
+        --access-log) ACCESS_LOG="$2"; shift 2 ;;
+        --phases) PHASES="$2"; shift 2 ;;
+        --path) REQ_PATH="$2"; shift 2 ;;
+        --base-port) BASE_PORT="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (try --help)" ;;
+    esac
+done
+
+require java jcmd nginx wrk strace taskset python3 curl unzip
+require_jars
+bench_init
+chmod 755 "$WORK_DIR"
+
+# async-profiler's native library, from the jar in the local Maven repository (fetched once).
+AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/$ASYNC_PROFILER_VERSION/async-profiler-$ASYNC_PROFILER_VERSION.jar"
+if [[ ! -f $AP_JAR ]]; then
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch async-profiler)"
+    mvn -B -ntp -q dependency:get -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" -Dtransitive=false
+fi
+case "$(uname -m)" in x86_64) AP_ARCH=linux-x64 ;; aarch64) AP_ARCH=linux-arm64 ;; *) die "no async-profiler library for $(uname -m)" ;; esac
+unzip -q -o -j "$AP_JAR" "$AP_ARCH/libasyncProfiler.so" -d "$WORK_DIR/ap"
+AP_LIB="$WORK_DIR/ap/libasyncProfiler.so"
+
+UP_PORT=$BASE_PORT; MG_PORT=$((BASE_PORT + 1)); MG_ADMIN=$((BASE_PORT + 2))
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$RESULTS_DIR/profile-$STAMP"
+mkdir -p "$OUT"
+CLK_TCK=$(getconf CLK_TCK)
+
+cat >"$WORK_DIR/upstream.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK_DIR/upstream.pid;
+error_log $WORK_DIR/upstream-error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    types { }
+    default_type text/javascript;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+    server {
+        listen 127.0.0.1:$UP_PORT backlog=4096;
+        location / { return 200 '{"LTS":1,"authorize":{"local":true,"status":"OK"},"ok":1}\n\n'; }
+    }
+}
+EOF
+spawn "$WORK_DIR/upstream.out" taskset -c 0 nginx -e "$WORK_DIR/upstream-error.log" -p "$WORK_DIR" -c "$WORK_DIR/upstream.conf"
+UP_PID=$SPAWNED_PID
+wait_http "http://127.0.0.1:$UP_PORT$REQ_PATH" 10
+
+# A directory of its own: mistguard watches its config's directory, and mistguard.out written
+# there would wake the watcher on every access-log line.
+mkdir -p "$WORK_DIR/conf"
+mistguard_bench_config "$WORK_DIR/conf/mistguard.yaml" "$MG_PORT" "$MG_ADMIN" "$UP_PORT" "$ACCESS_LOG"
+java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf/mistguard.yaml"
+spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
+MG_PID=$SPAWNED_PID
+wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20
+URL="http://127.0.0.1:$MG_PORT$REQ_PATH"
+curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' || die "GET $REQ_PATH is not on the catch-all route"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$MG_PID/stat"; }
+ours_ticks() { # mistguard + the upstream nginx (master and worker)
+    local pid total=0
+    for pid in "$MG_PID" "$UP_PID" $(pgrep -P "$UP_PID" || true); do
+        total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+    done
+    echo "$total"
+}
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
+
+# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request foreign_pct", foreign = CPU
+# used by processes this script did not start (and strace), in % of one core (see passthrough.sh).
+load() {
+    local c0 c1 o0 o1 b0 b1 t0 t1 out
+    c0=$(cpu_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
+    out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$1"s "$URL"; times)
+    c1=$(cpu_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N)
+    awk -v dt=$(( c1 - c0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" '
+        function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
+        /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 } /^[0-9]+m[0-9.]+s / { gen = (secs($1) + secs($2)) * hz }
+        END { f = (busy - ours - gen) / (wall / 1e9 * hz) * 100; if (f < 0) f = 0
+              printf "%d %.0f %.2f %.0f\n", n, rps, n ? dt * 1e6 / hz / n : 0, f }' <<<"$out"
+}
+
+# The options go in quotes: jcmd would otherwise read "start,event=cpu" as its own key=value argument.
+profiler() {
+    jcmd "$MG_PID" JVMTI.agent_load "$AP_LIB" "\"$1\"" >>"$WORK_DIR/jcmd.log" 2>&1
+    tail -1 "$WORK_DIR/jcmd.log" | grep -q 'return code: 0' || die "async-profiler '$1' failed: see $WORK_DIR/mistguard.out"
+}
+
+log "warm-up ${WARMUP}s"
+load "$WARMUP" >/dev/null
+declare -A RESULT=()
+for phase in $PHASES; do
+    case "$phase" in
+        baseline)
+            RESULT[baseline]=$(load "$DURATION") ;;
+        cpu|alloc)
+            # interval: cpu in ns of CPU time, alloc in bytes between samples
+            interval=$([[ $phase == cpu ]] && echo 1000000 || echo 262144)
+            profiler "start,event=$phase,interval=$interval,threads,cstack=vm"
+            RESULT[$phase]=$(load "$DURATION")
+            profiler "dump,file=$OUT/$phase.collapsed,collapsed,total"
+            profiler "stop,file=$OUT/$phase-flame.html,total" ;;
+        strace)
+            # attached before the load starts and detached after it ends: every request's syscalls
+            strace -c -f -p "$MG_PID" -o "$OUT/strace.txt" 2>>"$WORK_DIR/strace.err" &
+            strace_pid=$!
+            sleep 2
+            RESULT[strace]=$(load "$DURATION")
+            kill -INT "$strace_pid"; wait "$strace_pid" || true ;;
+        *) die "unknown phase $phase" ;;
+    esac
+    log "$phase: requests rps cpu_us/req foreign% = ${RESULT[$phase]}"
+done
+cp "$WORK_DIR/jcmd.log" "$OUT/" 2>/dev/null || true
+
+REPORT="$OUT/report.md"
+{
+    echo "# mistguard profile, $STAMP"
+    echo
+    echo "Load: \`wrk -t1 -c$CONNS -d${DURATION}s $URL\` on core 0 (GET $REQ_PATH, catch-all, 59-byte reply from nginx \`return 200\` on core 0);"
+    echo "mistguard on core 1: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
+    echo "shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`. async-profiler $ASYNC_PROFILER_VERSION. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo
+    for phase in $PHASES; do
+        read -r n rps cpu foreign <<<"${RESULT[$phase]}"
+        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile"
+    done
+    for phase in cpu alloc; do
+        [[ -f $OUT/$phase.collapsed ]] || continue
+        read -r n _ _ _ <<<"${RESULT[$phase]}"
+        echo
+        python3 "$BENCH_DIR/topframes.py" "$OUT/$phase.collapsed" --kind "$phase" --requests "$n" --top 15
+    done
+    if [[ -f $OUT/strace.txt ]]; then
+        read -r n _ _ _ <<<"${RESULT[strace]}"
+        echo
+        echo "## Syscalls per request (strace -c -f, $n requests while attached)"
+        echo
+        echo '```'
+        awk -v n="$n" '
+            /^------/ { sep++; next }
+            sep == 1 && NF >= 5 { name = $NF; calls = ($4 ~ /^[0-9]+$/) ? $4 : $(NF-2)
+                                  printf "%-16s %10d calls  %6.3f /request\n", name, calls, calls / n; total += calls }
+            END { printf "%-16s %10d calls  %6.3f /request\n", "total", total, total / n }' "$OUT/strace.txt"
+        echo '```'
+    fi
+} >"$REPORT"
+cat "$REPORT"
+log "written to $REPORT (collapsed stacks and flame graphs beside it)"
