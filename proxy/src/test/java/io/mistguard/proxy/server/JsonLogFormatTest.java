@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.logging.BatchingAppender;
 import io.mistguard.proxy.exchange.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,11 +62,12 @@ class JsonLogFormatTest {
             ((OutputStreamAppender<ILoggingEvent>) json).setOutputStream(stdout);
 
             Logger accessLogger = context.getLogger("mistguard.access");
-            accessLogger.getAppender("access").doAppend(access); // through the async appender, as in production
+            assertThat(accessLogger.getAppender("access-text")).as("the text access appender is not in use").isNull();
+            BatchingAppender accessAppender = (BatchingAppender) accessLogger.getAppender("access-json");
+            accessAppender.setTarget(stdout);
+            accessAppender.doAppend(access); // through the batching appender, as in production
+            accessAppender.stop(); // writes what is queued
             context.getLogger("io.mistguard.proxy.Mistguard").info("mistguard listening on {}", "/127.0.0.1:4243");
-            // Stopping the async appender drains it into the json appender; the context's own stop
-            // may stop the json appender first and drop what the worker had not written yet.
-            accessLogger.getAppender("access").stop();
         } finally {
             context.stop();
         }

@@ -1,0 +1,164 @@
+package io.mistguard.proxy.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A Logback appender for lines logged on event loops (the access log): {@link #append} only puts the
+ * event on a lock-free queue — no lock, no thread woken, no I/O — and one daemon thread wakes every
+ * {@code flushMillis}, encodes what arrived and writes it to stdout in one {@code write}.
+ *
+ * <p>Why not Logback's {@code AsyncAppender}: its blocking queue signals the worker on every event,
+ * so each access-log line cost a futex wake-up, a context switch and a {@code write()} — a third
+ * of mistguard's CPU per request in a profile (87–98 µs per request with the access log on, 57 µs
+ * with it off).
+ *
+ * <p>Bounded: at most {@code queueSize} events wait (8192 by default); beyond that a line is dropped
+ * rather than ever blocking an event loop, and the worker reports how many it dropped, at most once
+ * per flush. Lines reach stdout at most {@code flushMillis} (50 ms by default) after they were
+ * logged, and every queued line is written when the appender stops. Thread-safe: any number of
+ * threads may append; one thread encodes and writes.
+ */
+public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    private final Queue<ILoggingEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
+    private Encoder<ILoggingEvent> encoder;
+    private int queueSize = 8192;
+    private long flushMillis = 50;
+    private volatile OutputStream target = System.out;
+    private volatile boolean running;
+    private Thread worker;
+
+    /** The encoder of each line (Logback's {@code <encoder>} element). */
+    public void setEncoder(Encoder<ILoggingEvent> encoder) {
+        this.encoder = encoder;
+    }
+
+    /** Events that may wait to be written, 1 or more; more are dropped. */
+    public void setQueueSize(int queueSize) {
+        this.queueSize = queueSize;
+    }
+
+    /** How often the worker writes what arrived, in milliseconds, 1 or more. */
+    public void setFlushMillis(long flushMillis) {
+        this.flushMillis = flushMillis;
+    }
+
+    /** Where lines go: stdout unless a test or an embedding program says otherwise. */
+    public void setTarget(OutputStream target) {
+        this.target = target;
+    }
+
+    /** Lines dropped because the queue was full, since start. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public void start() {
+        if (encoder == null) {
+            addError("no encoder for appender " + name);
+            return;
+        }
+        if (queueSize < 1 || flushMillis < 1) {
+            addError("queueSize and flushMillis must be 1 or more");
+            return;
+        }
+        running = true;
+        worker = new Thread(this::work, "mistguard-log-" + name);
+        worker.setDaemon(true);
+        worker.start();
+        super.start();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        if (queued.incrementAndGet() > queueSize) {
+            queued.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        try {
+            event.getThreadName(); // captured here: these are read lazily, and the worker is another thread
+            event.getMDCPropertyMap();
+        } finally {
+            queue.offer(event);
+        }
+    }
+
+    private void work() {
+        long reported = 0;
+        while (running) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(flushMillis));
+            reported = reportDrops(reported);
+            drain();
+        }
+        drain();
+    }
+
+    private long reportDrops(long reported) {
+        long now = dropped.get();
+        if (now > reported) {
+            write(("mistguard: " + (now - reported) + " access-log line(s) dropped: the log could not keep up\n")
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return now;
+    }
+
+    /** Encodes everything queued now and writes it at once. */
+    private void drain() {
+        batch.reset();
+        for (ILoggingEvent event; (event = queue.poll()) != null; ) {
+            queued.decrementAndGet();
+            try {
+                batch.write(encoder.encode(event));
+            } catch (IOException | RuntimeException e) {
+                addError("could not encode a line", e);
+            }
+        }
+        if (batch.size() > 0) {
+            write(batch.toByteArray());
+        }
+    }
+
+    private void write(byte[] bytes) {
+        try {
+            target.write(bytes);
+            target.flush();
+        } catch (IOException e) {
+            addError("could not write log lines", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted()) {
+            return;
+        }
+        super.stop();
+        running = false;
+        LockSupport.unpark(worker);
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (target instanceof PrintStream stream) {
+            stream.flush();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.mistguard.proxy.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The access log's appender: every line appended from any thread is written, in order per thread,
+ * with the appending thread's name; a full queue drops lines and says how many; stopping writes
+ * what is queued. Stop is the synchronisation point, so nothing here waits on a clock.
+ */
+class BatchingAppenderTest {
+
+    private final LoggerContext context = new LoggerContext();
+    private final Logger logger = context.getLogger("mistguard.access");
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private BatchingAppender appender(int queueSize, long flushMillis) {
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("[%thread] %msg%n");
+        encoder.start();
+        BatchingAppender appender = new BatchingAppender();
+        appender.setContext(context);
+        appender.setName("test");
+        appender.setEncoder(encoder);
+        appender.setQueueSize(queueSize);
+        appender.setFlushMillis(flushMillis);
+        appender.setTarget(out);
+        appender.start();
+        return appender;
+    }
+
+    private LoggingEvent event(String message, Object... arguments) {
+        return new LoggingEvent(Logger.class.getName(), logger, Level.INFO, message, null, arguments);
+    }
+
+    @Test
+    void everyLineFromEveryThreadIsWrittenInOrderPerThreadWithItsThreadName() throws Exception {
+        BatchingAppender appender = appender(100_000, 5);
+        int threads = 4;
+        int lines = 2_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread writer = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < lines; i++) {
+                    appender.doAppend(event("t{} line {}", id, i));
+                }
+            }, "writer-" + t);
+            writer.start();
+            writers.add(writer);
+        }
+        go.countDown();
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        appender.stop();
+
+        String[] written = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(written).hasSize(threads * lines);
+        for (int t = 0; t < threads; t++) {
+            String prefix = "[writer-" + t + "] t" + t + " line ";
+            List<Integer> order = new ArrayList<>();
+            for (String line : written) {
+                if (line.startsWith(prefix)) {
+                    order.add(Integer.parseInt(line.substring(prefix.length())));
+                }
+            }
+            assertThat(order).hasSize(lines).isSorted();
+        }
+        assertThat(appender.dropped()).isZero();
+    }
+
+    @Test
+    void aFullQueueDropsLinesCountsThemAndSaysSo() {
+        BatchingAppender appender = appender(10, 60_000); // the worker will not drain before stop
+        for (int i = 0; i < 25; i++) {
+            appender.doAppend(event("line {}", i));
+        }
+        assertThat(appender.dropped()).isEqualTo(15);
+        appender.stop();
+
+        String written = out.toString(StandardCharsets.UTF_8);
+        assertThat(written.lines().filter(l -> l.contains("] line "))).hasSize(10);
+        assertThat(written).contains("line 0").contains("line 9").doesNotContain("line 10");
+    }
+
+    @Test
+    void anAppenderWithoutEncoderDoesNotStart() {
+        BatchingAppender appender = new BatchingAppender();
+        appender.setContext(context);
+        appender.start();
+        assertThat(appender.isStarted()).isFalse();
+    }
+}
