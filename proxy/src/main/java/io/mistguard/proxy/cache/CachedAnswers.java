@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class CachedAnswers {
 
     static final String CACHE_STATUS = "Cache-Status";
+    /** RFC 9111 §5.1, written as the RFC spells it (Netty's constant is lower case; case does not matter to HTTP). */
+    static final String AGE = "Age";
     private static final String CACHE_NAME = "mistguard";
 
     private CachedAnswers() {}
@@ -64,7 +66,7 @@ final class CachedAnswers {
         }
         answer.headers()
               .set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)
-              .set(HttpHeaderNames.AGE, TimeUnit.NANOSECONDS.toSeconds(Math.max(0, reply.ageNanos(now))))
+              .set(AGE, TimeUnit.NANOSECONDS.toSeconds(Math.max(0, reply.ageNanos(now))))
               .set(CACHE_STATUS, cacheStatus);
         return answer;
     }

@@ -110,9 +110,12 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        // The time at Mist is the starter's alone: joiners made no call of their own. A stale answer
+        // still says what the failed call did (its attempts, and the starter's time at Mist).
+        long upstreamNanos = starter ? result.upstreamNanos() : 0;
         Answer stale = result.failure() == null ? null : route.stale(key, result.failure());
-        // The time at Mist is the starter's alone: joiners made no call of their own.
-        finish(stale != null ? stale : CachedAnswers.shared(result, starter, starter ? result.upstreamNanos() : 0));
+        finish(stale != null ? stale.withAttempts(result.attempts(), upstreamNanos)
+                             : CachedAnswers.shared(result, starter, upstreamNanos));
     }
 
     private void onDeadline() {

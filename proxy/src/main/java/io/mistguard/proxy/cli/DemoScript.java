@@ -51,8 +51,8 @@ record DemoScript(List<String> setup, List<Step> steps) {
                 "Paste step 3 right after this one: within " + maxAge + " of step 1."));
         steps.add(new Step("GetState again. Mist does not answer; mistguard does, at GetState's budget (" + budget
                         + ", before catalyst's load balancer gives up at 4.5s), with Mist's last good answer:",
-                List.of("curl -si $P/api2 --data-urlencode \"$GS\" | grep -E '^(HTTP|Age|Cache-Status|Mistguard)'"),
-                List.of("HTTP/1.1 200 OK", "Cache-Status: mistguard; fwd=stale; detail=timeout",
+                List.of("curl -si $P/api2 --data-urlencode \"$GS\" | grep -iE '^(HTTP|Age|Cache-Status|Mistguard)'"),
+                List.of("HTTP/1.1 200 OK", "Age: ", "Cache-Status: mistguard; fwd=stale; detail=timeout",
                         "Mistguard-Decision: stale; reason=timeout"),
                 "This is the point: the caller gets a valid answer, " + "Age seconds old (the Age line), with Mist's "
                         + "own \"authorize\":{\"status\":\"OK\"} that catalyst-api accepts, instead of hanging. "

@@ -124,7 +124,11 @@ public final class RunCommand implements Callable<Integer> {
                 problems.addAll(e.problems());
             }
         }
-        ProxyConfig flagged = flags(environment(config), problems);
+        ProxyConfig flagged = flags(environment(config, problems), problems);
+        listenersDiffer(flagged, problems);
+        if (demo && upstream != null) {
+            problems.add("--upstream: not with --demo (the demo starts its own simulated Mist and points mistguard at it)");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -147,14 +151,26 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * The environment: {@code MISTGUARD_ADMIN_TOKEN} and {@code MISTGUARD_LOG_FORMAT} win over the
-     * file, so a secret need not be written into it.
+     * file, so a secret need not be written into it. The token is trimmed: a Secret file or an
+     * {@code echo} often ends it with a newline, which no caller sends (Prometheus trims its
+     * {@code credentials_file} too); a token of only whitespace is a problem, not a crash.
      */
-    private static ProxyConfig environment(ProxyConfig config) {
-        String token = System.getenv("MISTGUARD_ADMIN_TOKEN");
+    private static ProxyConfig environment(ProxyConfig config, List<String> problems) {
+        return environment(config, problems, System::getenv);
+    }
+
+    /** {@link #environment(ProxyConfig, List)} with the variables read from {@code env}. */
+    static ProxyConfig environment(ProxyConfig config, List<String> problems,
+                                   java.util.function.UnaryOperator<String> env) {
+        String token = env.apply("MISTGUARD_ADMIN_TOKEN");
         if (token != null && !token.isEmpty()) {
-            config = config.withAdmin(config.admin().withToken(token));
+            if (token.isBlank()) {
+                problems.add("MISTGUARD_ADMIN_TOKEN: only whitespace (expected: a secret, or unset for none)");
+            } else {
+                config = config.withAdmin(config.admin().withToken(token.strip()));
+            }
         }
-        String format = System.getenv(LogFormat.VARIABLE);
+        String format = env.apply(LogFormat.VARIABLE);
         if (format != null && !format.isBlank()) {
             config = config.withLogging(config.logging().withFormat(format.trim()));
         }
@@ -164,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
     /** A reloaded file as the running process sees it: environment, flags and the demo upstream applied. */
     private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) {
         List<String> problems = new ArrayList<>(); // the flags were checked at start; they cannot fail now
-        ProxyConfig config = flags(environment(loaded), problems);
+        ProxyConfig config = flags(environment(loaded, problems), problems);
         return demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
                             .withTriggers(started.triggers())
                     : config;
@@ -188,6 +204,25 @@ public final class RunCommand implements Callable<Integer> {
             config = address == null ? config : config.withAdminListen(address);
         }
         return config;
+    }
+
+    /**
+     * The listeners must be different addresses once the flags are applied: the file's own clash is
+     * refused by the loader, but {@code --listen} and {@code --admin-listen} can make one too.
+     */
+    static void listenersDiffer(ProxyConfig config, List<String> problems) {
+        if (config.admin().listen().equals(config.listen())) {
+            problems.add("admin.listen: " + config.listen() + " is also listen (expected: two different addresses)");
+        }
+        if (config.triggers().enabled()) {
+            for (var other : java.util.Map.of("listen", config.listen(), "admin.listen", config.admin().listen())
+                                          .entrySet()) {
+                if (config.triggers().listen().equals(other.getValue())) {
+                    problems.add("triggers.listen: " + other.getValue() + " is also " + other.getKey()
+                                 + " (expected: an address of its own)");
+                }
+            }
+        }
     }
 
     private static HostPort parseHostPort(String flag, String value, List<String> problems) {

@@ -101,7 +101,11 @@ final class PolicyMeters {
                         .tag("breaker", name).register(registry),
                 Gauge.builder("mistguard.breaker.failure.rate", this, m -> m.breaker(name, b -> b.failureRate()))
                         .description("Percent of failed calls in the breaker's window").tag("breaker", name)
-                        .register(registry));
+                        .register(registry),
+                Gauge.builder("mistguard.breaker.forced", this,
+                              m -> m.breaker(name, b -> BreakerSnapshot.NOT_FORCED.equals(b.forced()) ? 0 : 1))
+                        .description("1 while an operator's override (force-open or force-close) is in force")
+                        .tag("breaker", name).register(registry));
     }
 
     private List<Meter> admissionMeters(String name) {

@@ -186,6 +186,33 @@ class ReadRouteAccountingTest {
         }
     }
 
+    /** Review of #13: a stale answer's access-log line said attempts=0 upstream_ms=0 for a call that was made. */
+    @Test
+    void aStaleAnswerSaysWhatTheFailedCallDidRegression() throws Exception {
+        try (ReadRouteHarness h = harness(true)) {
+            Forwarder.Exchange first = h.getState();
+            h.lastCall().reply("a");
+            h.runPending();
+            answer(first);
+            h.advance(Duration.ofSeconds(7));
+
+            Forwarder.Exchange starter = h.getState();
+            Forwarder.Exchange joiner = h.getState();
+            h.lastCall().upstreamNanos = 4_000;
+            h.lastCall().timeOut();
+            h.runPending();
+
+            ReadRouteHarness.Answer started = answer(starter);
+            assertThat(started.decision()).isEqualTo("stale; reason=timeout");
+            assertThat(started.attempts()).isEqualTo(1);
+            assertThat(started.upstreamNanos()).isEqualTo(4_000);
+            ReadRouteHarness.Answer joined = answer(joiner);
+            assertThat(joined.attempts()).isEqualTo(1);
+            assertThat(joined.upstreamNanos()).as("no call of its own").isZero();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
     @Test
     void onlyTheCallerThatStartedTheSharedCallReportsItsTimeAtMist() throws Exception {
         try (ReadRouteHarness h = harness(true)) {

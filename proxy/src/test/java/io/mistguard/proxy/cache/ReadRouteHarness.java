@@ -167,7 +167,7 @@ final class ReadRouteHarness implements AutoCloseable {
                               response.content().toString(StandardCharsets.UTF_8),
                               response.headers().get(HttpHeaderNames.AGE),
                               response.headers().get(CachedAnswers.CACHE_STATUS), answer.route(),
-                              answer.upstreamNanos());
+                              answer.upstreamNanos(), answer.attempts());
         } finally {
             response.release();
         }
@@ -175,7 +175,7 @@ final class ReadRouteHarness implements AutoCloseable {
 
     /** What a caller got, detached from Netty. */
     record Answer(int status, String decision, String body, String age, String cacheStatus, String route,
-                  long upstreamNanos) {}
+                  long upstreamNanos, int attempts) {}
 
     /** One fake call to Mist: the test settles it; {@link #cancel()} records that mistguard gave up on it. */
     static final class FakeCall implements Forwarder.Exchange {

@@ -78,6 +78,37 @@ class RunCommandTest {
                 .contains("  --listen: ").contains("  --upstream: ").contains("  --admin-listen: ");
     }
 
+    /** Review of #13: two listeners on one address given by flags were not refused (only the file's were). */
+    @Test
+    void listenAndAdminListenOnOneAddressByFlagsAreRefusedRegression() {
+        assertThat(run("--listen", "127.0.0.1:15999", "--admin-listen", "127.0.0.1:15999")).isEqualTo(2);
+        assertThat(err.toString()).contains("admin.listen: 127.0.0.1:15999 is also listen");
+    }
+
+    /** Review of #13: --upstream with --demo was silently ignored. */
+    @Test
+    void upstreamWithDemoIsRefusedRegression() {
+        assertThat(run("--demo", "--upstream", "http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--upstream: not with --demo");
+    }
+
+    /**
+     * Review of #13: a whitespace MISTGUARD_ADMIN_TOKEN crashed with a stack trace, and a token ending
+     * in a newline (a Secret file, an echo) was kept as is, so no caller's Bearer matched it.
+     */
+    @Test
+    void theTokenFromTheEnvironmentIsTrimmedAndABlankOneIsAProblemRegression() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        io.mistguard.proxy.config.ProxyConfig defaults = io.mistguard.proxy.config.ProxyConfig.defaults();
+
+        assertThat(RunCommand.environment(defaults, problems, name -> name.equals("MISTGUARD_ADMIN_TOKEN")
+                ? "s3cret\n" : null).admin().token()).isEqualTo("s3cret");
+        assertThat(problems).isEmpty();
+        RunCommand.environment(defaults, problems, name -> name.equals("MISTGUARD_ADMIN_TOKEN") ? " \t" : null);
+        assertThat(problems).containsExactly(
+                "MISTGUARD_ADMIN_TOKEN: only whitespace (expected: a secret, or unset for none)");
+    }
+
     /** Issue 13: a port in use printed Netty's stack trace; now one line naming the address and its flag, exit 1. */
     @Test
     void aListenPortInUseIsOneLineNamingTheFlagRegression(@TempDir Path dir) throws Exception {
