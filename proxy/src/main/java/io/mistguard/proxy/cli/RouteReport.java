@@ -29,7 +29,8 @@ final class RouteReport {
         rows.add(HEADER);
         for (RouteConfig route : policy.routes()) {
             WorstCase worst = WorstCase.of(route, policy);
-            rows.add(List.of(route.name(), route.kind().configName(), match(route.match()),
+            boolean queued = route.kind() == io.mistguard.proxy.config.RouteKind.QUEUED;
+            rows.add(List.of(route.name(), route.kind().configName() + (queued ? "+" : ""), match(route.match()),
                     fmt(route.timeout()), fmt(route.perTryTimeout()), String.valueOf(worst.attempts()),
                     fmt(worst.sum()) + (worst.cutByTimeout() ? "*" : ""), fmt(worst.enforced()),
                     route.callerTimeout() == null ? "-" : fmt(route.callerTimeout()), verdict(route, policy)));
@@ -50,6 +51,10 @@ final class RouteReport {
         }
         if (policy.routes().stream().anyMatch(r -> WorstCase.of(r, policy).cutByTimeout())) {
             lines.add("* the sum exceeds the route's timeout, which cuts every request there (information only)");
+        }
+        if (policy.routes().stream().anyMatch(r -> r.kind() == io.mistguard.proxy.config.RouteKind.QUEUED)) {
+            lines.add("+ answered at once by the invalidation queue; the other columns apply only to what still goes"
+                      + " to Mist (remote callers, commands the queue cannot read)");
         }
         return lines;
     }

@@ -51,8 +51,9 @@ class DocsDriftRegressionTest {
                     .map(f -> DeployFiles.DEPLOY.resolve("bench").relativize(f).toString()).sorted().toList();
         }
         String bench = Files.readString(BENCH_README);
-        assertThat(scripts).hasSize(5);
-        assertThat(bench).startsWith("# Benchmarks\n\nFive scripts");
+        List<String> counts = List.of("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine");
+        assertThat(scripts.size()).as("scripts %s", scripts).isLessThan(counts.size());
+        assertThat(bench).startsWith("# Benchmarks\n\n" + counts.get(scripts.size()) + " scripts");
         scripts.forEach(script -> assertThat(bench).contains("`" + script + "`"));
     }
 
