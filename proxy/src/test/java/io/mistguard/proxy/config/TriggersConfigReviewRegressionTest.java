@@ -41,6 +41,11 @@ class TriggersConfigReviewRegressionTest {
                     .contains("the trigger listener's own address");
         }
         assertThat(problems("""
+                triggers:
+                  upstream: http://127.0.0.1:4245/api/mist/trigger
+                  policies: {"": {}}
+                """)).as("with every other problem of the section").hasSize(2);
+        assertThat(problems("""
                 listen: 127.0.0.1:4243
                 triggers: {upstream: 'http://127.0.0.1:4243/api/mist/trigger'}
                 """)).singleElement().asString().contains("mistguard's own proxy listen address");

@@ -75,7 +75,7 @@ final class TriggersBinder {
      */
     static void check(ProxyConfig config, ConfigMapping root) {
         TriggersConfig t = config.triggers();
-        if (!t.enabled() || !root.valid("triggers")) {
+        if (!t.enabled()) {
             return;
         }
         if (config.policy().breakers().containsKey(TriggersConfig.BREAKER_NAME)) {
