@@ -134,7 +134,8 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
                     config.trustedPeers(), tunnel));
             if (config.triggers().enabled()) {
                 mistguard.triggers = bound("triggers.listen", config.triggers().listen(),
-                        () -> TriggerListener.start(config.triggers(), transport, acceptors, workers, metrics::bind));
+                        () -> TriggerListener.start(config.triggers(), transport, acceptors, workers, metrics::bind,
+                                                   config.logging().accessLog()));
             }
             mistguard.admin = bound("admin.listen", config.admin().listen(),
                     () -> AdminServer.bind(config.admin(), mistguard, transport, acceptors));
@@ -195,6 +196,12 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
     public TriggerView triggers() {
         TriggerListener t = triggers;
         return t == null ? null : t.service().view();
+    }
+
+    @Override
+    public io.mistguard.proxy.policy.Breaker triggerBreaker() {
+        TriggerListener t = triggers;
+        return t == null ? null : t.service().catalystBreaker();
     }
 
     /** The config in force: as started, with the route table of the last good reload. */

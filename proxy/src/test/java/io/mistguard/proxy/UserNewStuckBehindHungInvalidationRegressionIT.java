@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * invalidation is in flight. Before: each viewer waited 5 × 5 s and was let in by Mist's default.
  *
  * <p>Here the fake catalyst-api holds its lock for the whole time the invalidation is in flight
- * through mistguard (accepted, not yet delivered), which is the whole Mist outage. Still: the
+ * through mistguard (accepted, not yet delivered), which is the whole Mist outage; it lets go when
+ * the test ends the outage, strictly before Mist recovers, so Mist's immediate re-triggers never race
+ * a poller for the lock. Still: the
  * invalidation call itself returns at once ({@code queued}); every viewer arriving meanwhile is
  * decided on Mist's first attempt within the trigger timeout + ε, a known viewer by its last answer
  * and a new one denied (policy {@code last-known}, otherwise {@code deny}) — never Mist's silent
@@ -64,6 +66,10 @@ class UserNewStuckBehindHungInvalidationRegressionIT {
 
             mist.faults().add(FaultRule.forCommand("invalidate_sessions").hangHoldingLock());
             AtomicLong invalidateNanos = new AtomicLong(-1);
+            // The end of the outage, as an event: the loop lets go of its lock when the test says Mist
+            // recovers, before Mist runs the invalidation and re-triggers USER_NEW — never a poll racing
+            // Mist's re-triggers for the lock (issue #15, finding 7).
+            CompletableFuture<Void> mistRecovers = new CompletableFuture<>();
             CompletableFuture<Void> accessControlLoop = CompletableFuture.runAsync(() -> {
                 catalyst.accessCache.lock(); // PR #1377: the lock is held across the invalidation
                 try {
@@ -71,7 +77,7 @@ class UserNewStuckBehindHungInvalidationRegressionIT {
                     HttpResponse<String> r = invalidate(proxy, STREAM);
                     invalidateNanos.set(System.nanoTime() - start);
                     assertThat(r.headers().firstValue("Mistguard-Decision")).hasValue("queued");
-                    awaitQuietly(() -> delivered(proxy));
+                    mistRecovers.join(); // in flight through mistguard, undelivered, for the whole outage
                 } finally {
                     catalyst.accessCache.unlock();
                 }
@@ -99,8 +105,11 @@ class UserNewStuckBehindHungInvalidationRegressionIT {
             InvalidationIT.await(() -> proxy.mistguard.triggers().breaker().remainingOpen().isZero(), "open time over");
 
             mist.triggers().clear();
+            assertThat(delivered(proxy)).as("nothing delivered while Mist hangs").isFalse();
+            mistRecovers.complete(null);
+            accessControlLoop.get(); // the lock is free (happens-before), and only then does Mist recover
             mist.faults().clear();
-            accessControlLoop.get();
+            InvalidationIT.await(() -> delivered(proxy), "the invalidation is delivered after Mist recovers");
             InvalidationIT.await(() -> mist.triggers().outcomes("USER_NEW").size() >= VIEWERS_OF_STREAM,
                                  "Mist re-ran USER_NEW for each viewer of the invalidated stream");
             List<TriggerOutcome> rechecked = mist.triggers().outcomes("USER_NEW");
@@ -129,18 +138,6 @@ class UserNewStuckBehindHungInvalidationRegressionIT {
     private static boolean delivered(TestProxy proxy) {
         InvalidationStats s = proxy.mistguard.invalidationStats();
         return s.sent() >= 1 && s.depth() == 0 && s.inFlight() == 0;
-    }
-
-    private static void awaitQuietly(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private static HttpResponse<String> invalidate(TestProxy proxy, String stream) {

@@ -2,6 +2,7 @@ package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.InflightAttempt;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.reload.ReloadOutcome;
@@ -37,6 +38,15 @@ public interface AdminBackend {
 
     /** The trigger listener's policies and shared state, or {@code null} when it is not configured. */
     default TriggerView triggers() {
+        return null;
+    }
+
+    /**
+     * The trigger listener's breaker on catalyst-api ({@code catalyst-api}), or {@code null} when the
+     * listener is not configured: listed by {@code /admin/breakers} and forced there like the route
+     * table's breakers.
+     */
+    default Breaker triggerBreaker() {
         return null;
     }
 

@@ -1,6 +1,8 @@
 package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.metrics.Metrics;
+import io.mistguard.proxy.policy.Breaker;
+import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -19,6 +21,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) for anyone;
@@ -86,7 +90,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (path.startsWith(BreakerActions.PREFIX)) {
-            write(ctx, method.equals(HttpMethod.POST) ? BreakerActions.act(backend.policies(), uri, client(ctx))
+            write(ctx, method.equals(HttpMethod.POST) ? BreakerActions.act(this::breakerNamed, uri, client(ctx))
                     : AdminAnswer.methodNotAllowed(POST), keepAlive);
             return;
         }
@@ -119,7 +123,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/admin/routes" -> AdminAnswer.ok(TriggerRoutesView.withTriggers(
                     AdminViews.routes(backend.config().policy().routes(), backend.config().invalidations()),
                     backend.triggers()));
-            case "/admin/breakers" -> AdminAnswer.ok(AdminViews.breakers(backend.policies().breakers()));
+            case "/admin/breakers" -> AdminAnswer.ok(AdminViews.breakers(breakers()));
             case "/admin/inflight" -> {
                 long now = backend.nowNanos();
                 yield AdminAnswer.ok(AdminViews.inflight(backend.inflight(), now));
@@ -127,6 +131,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/admin/invalidations" -> AdminAnswer.ok(AdminViews.invalidations(backend.invalidations()));
             default -> null;
         };
+    }
+
+    /** The route table's breakers, then the trigger listener's {@code catalyst-api}, if it runs. */
+    private List<BreakerSnapshot> breakers() {
+        List<BreakerSnapshot> all = new ArrayList<>(backend.policies().breakers());
+        Breaker triggers = backend.triggerBreaker();
+        if (triggers != null) {
+            all.add(triggers.snapshot());
+        }
+        return all;
+    }
+
+    /** A breaker an operator may force: the route table's, or the trigger listener's by its name. */
+    private Breaker breakerNamed(String name) {
+        Breaker route = backend.policies().breakerNamed(name);
+        if (route != null) {
+            return route;
+        }
+        Breaker triggers = backend.triggerBreaker();
+        return triggers != null && triggers.name().equals(name) ? triggers : null;
     }
 
     private static AdminAnswer notFound(String path) {

@@ -2,11 +2,11 @@ package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.config.Durations;
 import io.mistguard.proxy.policy.Breaker;
-import io.mistguard.proxy.policy.PolicyView;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +24,16 @@ final class BreakerActions {
 
     private BreakerActions() {}
 
-    static AdminAnswer act(PolicyView policies, QueryStringDecoder uri, String client) {
+    /**
+     * @param breakers the breaker of a name, {@code null} for none: the route table's, and the trigger
+     *                 listener's {@code catalyst-api}
+     */
+    static AdminAnswer act(Function<String, Breaker> breakers, QueryStringDecoder uri, String client) {
         String[] parts = uri.path().substring(PREFIX.length()).split("/", -1);
         if (parts.length != 2) {
             return notFound(uri.path());
         }
-        Breaker breaker = policies.breakerNamed(parts[0]);
+        Breaker breaker = breakers.apply(parts[0]);
         if (breaker == null) {
             return AdminAnswer.json(HttpResponseStatus.NOT_FOUND, AdminViews.error("no breaker named " + parts[0]));
         }

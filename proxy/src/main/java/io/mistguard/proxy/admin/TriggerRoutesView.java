@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.mistguard.proxy.config.TriggerDeliveryConfig;
+import io.mistguard.proxy.config.TriggerFallback;
 import io.mistguard.proxy.config.TriggerPolicy;
 import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.mistguard.proxy.trigger.DeliveryStats;
@@ -72,6 +74,11 @@ final class TriggerRoutesView {
         json.writeEndObject();
         DeliveryStats d = v.delivery();
         json.writeObjectFieldStart("delivery");
+        TriggerDeliveryConfig dc = v.config().delivery();
+        millis(json, "timeout_ms", dc.timeout());
+        json.writeNumberField("max_attempts", dc.maxAttempts());
+        json.writeNumberField("max_concurrent", dc.maxConcurrent());
+        json.writeNumberField("max_pending", dc.maxPending());
         json.writeNumberField("pending", d.pending());
         json.writeNumberField("pending_bytes", d.pendingBytes());
         json.writeNumberField("in_flight", d.inFlight());
@@ -87,19 +94,31 @@ final class TriggerRoutesView {
         json.writeEndObject();
     }
 
+    /**
+     * One trigger's policy, with only what applies to it: a non-blocking trigger has no timeout or
+     * fallback ({@code "answer": "queued"}, delivered as {@code "delivery"} says); {@code otherwise},
+     * {@code max_age_ms} and {@code key_lines} appear only with {@code last-known}.
+     */
     private static void policy(JsonGenerator json, String name, TriggerPolicy p) throws IOException {
         json.writeStartObject();
         json.writeStringField("trigger", name);
         json.writeBooleanField("blocking", p.blocking());
+        if (!p.blocking()) {
+            json.writeStringField("answer", "queued");
+            json.writeEndObject();
+            return;
+        }
         millis(json, "timeout_ms", p.timeout());
         json.writeStringField("fallback", p.fallback().configName());
-        json.writeStringField("otherwise", p.otherwise().configName());
-        millis(json, "max_age_ms", p.maxAge());
-        json.writeArrayFieldStart("key_lines");
-        for (int line : p.keyLines()) {
-            json.writeNumber(line);
+        if (p.fallback() == TriggerFallback.LAST_KNOWN) {
+            json.writeStringField("otherwise", p.otherwise().configName());
+            millis(json, "max_age_ms", p.maxAge());
+            json.writeArrayFieldStart("key_lines");
+            for (int line : p.keyLines()) {
+                json.writeNumber(line);
+            }
+            json.writeEndArray();
         }
-        json.writeEndArray();
         json.writeEndObject();
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
  * @param fallback  the answer when catalyst-api fails; {@link TriggerFallback#LAST_KNOWN} consults the
  *                  store first
  * @param otherwise for {@code last-known}: the answer when no stored answer is young enough; never
- *                  {@code last-known} itself
+ *                  {@code last-known} itself. For any other fallback it is that fallback, and
+ *                  {@code keyLines} is empty: such a policy keeps no answers, so it has no key
  * @param maxAge    for {@code last-known}: the oldest stored answer that is still given
  * @param keyLines  for {@code last-known}: the 0-based payload lines that make up the key (USER_NEW:
  *                  stream and session id, lines 0 and 5); empty means the whole payload
@@ -38,6 +39,11 @@ public record TriggerPolicy(boolean blocking, Duration timeout, TriggerFallback 
         Require.positive(maxAge, "maxAge");
         keyLines = List.copyOf(keyLines);
         keyLines.forEach(line -> Require.inRange(line, 0, MAX_KEY_LINE, "keyLines"));
+        if (fallback != TriggerFallback.LAST_KNOWN) {
+            // Nothing is stored or looked up: views must not show a key or an otherwise that never applies.
+            otherwise = fallback;
+            keyLines = List.of();
+        }
     }
 
     /** A policy whose fallback is a fixed answer (no store). */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code triggers:} section: the second listener, which Mist's trigger URLs point at and which
@@ -43,10 +44,35 @@ public record TriggersConfig(HostPort listen, Upstream upstream, Duration connec
 
     /** Mist's per-attempt wait for a trigger answer (mist-api.md §5); every timeout should be below it. */
     public static final Duration MIST_ATTEMPT = Duration.ofSeconds(5);
+    /**
+     * The name of the trigger listener's breaker (and admission pool) on catalyst-api, in
+     * {@code /admin/breakers}, its force actions and the metrics; no route-table breaker may take it.
+     */
+    public static final String BREAKER_NAME = "catalyst-api";
     /** Where the listener binds when {@code triggers:} is present without {@code listen}. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 4245);
     /** Triggers Mist waits for (mist-api.md §5); they can never be delivered later. */
     public static final Set<String> BLOCKING = Set.of("USER_NEW", "PUSH_REWRITE", "STREAM_SOURCE", "PUSH_OUT_START");
+    /**
+     * Blocking triggers whose answer is a string, not a boolean (mist-api.md §5): {@code STREAM_SOURCE}
+     * a source URL, {@code PUSH_REWRITE} a stream name, {@code PUSH_OUT_START} a target URL. An
+     * {@code allow} or {@code deny} fallback would hand Mist the literal {@code true} or {@code false}
+     * as that URL or name, so they take {@code empty} or {@code last-known} only.
+     */
+    public static final Set<String> STRING_VALUED = Set.of("STREAM_SOURCE", "PUSH_REWRITE", "PUSH_OUT_START");
+    /**
+     * The most payload lines each blocking trigger carries (mist-api.md §5 and Mist's trigger list):
+     * {@code USER_NEW} 6, and a 7th ({@code lastUrl}) when re-triggered by {@code invalidate_sessions};
+     * {@code STREAM_SOURCE} the stream name; {@code PUSH_REWRITE} target URL, client host, stream name;
+     * {@code PUSH_OUT_START} stream name, target URL. A {@code key_lines} index at or past this is
+     * never in the payload.
+     */
+    public static final Map<String, Integer> PAYLOAD_LINES = Map.of("USER_NEW", 7, "STREAM_SOURCE", 1,
+                                                                    "PUSH_REWRITE", 3, "PUSH_OUT_START", 2);
+    /** What a trigger name ({@code X-Trigger}) looks like; Mist's are all capitals and underscores. */
+    public static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+    /** For "(expected: …)" texts about a policy's name. */
+    public static final String NAME_EXPECTED = "a Mist trigger name in capitals, like USER_NEW";
     /** Payload bodies are a few short lines; anything near this is not a trigger. */
     public static final long MAX_BYTES_LIMIT = 16L << 20;
 
@@ -71,12 +97,68 @@ public record TriggersConfig(HostPort listen, Upstream upstream, Duration connec
         requireNonNull(defaultPolicy, "defaultPolicy");
         policies = Map.copyOf(new LinkedHashMap<>(requireNonNull(policies, "policies")));
         policies.forEach((name, policy) -> {
-            Require.notEmpty(name, "policies");
-            if (!policy.blocking() && BLOCKING.contains(name)) {
-                throw new IllegalArgumentException("policies." + name + ".blocking: false (expected: true; Mist "
-                                                   + "waits for " + name + "'s answer)");
+            requireNonNull(policy, "policies." + name);
+            String problem = nameProblem(name);
+            if (problem == null && !policy.blocking() && BLOCKING.contains(name)) {
+                problem = "blocking: false (expected: true; Mist waits for " + name + "'s answer)";
+            }
+            if (problem == null) {
+                problem = fallbackProblem(name, policy.fallback());
+            }
+            if (problem == null && policy.fallback() == TriggerFallback.LAST_KNOWN) {
+                problem = fallbackProblem(name, policy.otherwise());
+            }
+            for (int i = 0; problem == null && i < policy.keyLines().size(); i++) {
+                problem = keyLineProblem(name, policy.keyLines().get(i));
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException("policies." + quote(name) + ": " + problem);
             }
         });
+    }
+
+    /**
+     * What is wrong with {@code name} as a policy's trigger name, or {@code null}: it must be what
+     * Mist sends in {@code X-Trigger} (an empty or lower-case name would never match, and {@code *}
+     * is how views label the default policy).
+     */
+    public static String nameProblem(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return quote(String.valueOf(name)) + " is not a trigger name (expected: " + NAME_EXPECTED + ')';
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with answering {@code fallback} (a {@code fallback:} or {@code otherwise:}) for
+     * trigger {@code name}, or {@code null}: a string-valued trigger would take {@code true} or
+     * {@code false} literally, as a URL or a stream name.
+     */
+    public static String fallbackProblem(String name, TriggerFallback fallback) {
+        if (name != null && STRING_VALUED.contains(name) && (fallback == TriggerFallback.ALLOW || fallback == TriggerFallback.DENY)) {
+            return fallback.configName() + " answers the literal \"" + fallback.body() + "\", which Mist would use as "
+                   + name + "'s " + (name.equals("PUSH_REWRITE") ? "stream name" : "URL")
+                   + " (expected: empty or last-known)";
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with payload line {@code line} (0-based) in trigger {@code name}'s
+     * {@code key_lines}, or {@code null}: past the trigger's {@link #PAYLOAD_LINES}, it is never there.
+     */
+    public static String keyLineProblem(String name, int line) {
+        Integer lines = name == null ? null : PAYLOAD_LINES.get(name);
+        if (lines != null && line >= lines) {
+            return line + " is past " + name + "'s payload, which has " + payloadText(name, lines)
+                   + ", so the key would never be there (expected: 0 to " + (lines - 1) + ')';
+        }
+        return null;
+    }
+
+    private static String payloadText(String name, int lines) {
+        return name.equals("USER_NEW") ? "6 lines (7 when re-triggered by invalidate_sessions)"
+                : lines + (lines == 1 ? " line" : " lines");
     }
 
     /**

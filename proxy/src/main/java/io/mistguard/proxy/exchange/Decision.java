@@ -78,6 +78,12 @@ public enum Decision {
     LAST_KNOWN("last-known", Kind.STORED, false, true),
     /** A non-blocking trigger refused because the delivery queue is full. */
     TRIGGER_QUEUE_FULL("trigger-queue-full", Kind.REJECTED, false, true),
+    /**
+     * A trigger that already passed this mistguard ({@code Mistguard-Via} names it) or too many
+     * hops: {@code triggers.upstream} leads back to the listener, so the loop is cut here with a
+     * {@code 508}, which the hop that sent it takes as catalyst-api failing.
+     */
+    LOOP_DETECTED("loop-detected", Kind.REFUSED, false, true),
 
     /** Malformed request syntax or framing (RFC 9112), before any route. */
     BAD_REQUEST("bad-request", Kind.REFUSED),

@@ -57,17 +57,30 @@ final class TriggerAnswers {
 
     /**
      * The key a {@code last-known} answer is stored under: the trigger name and the payload lines
-     * {@code lines} (0-based; all of them when empty). Missing lines count as empty.
+     * {@code lines} (0-based; the whole payload when empty), or {@code null} — no key, so nothing is
+     * stored or looked up and the policy's {@code otherwise} answers — when a key line is missing from
+     * this payload or empty. Such a key would not tell one request from another: with
+     * {@code key_lines: [9]}, every {@code USER_NEW} would share the one key "" and get whichever
+     * answer catalyst-api last gave anybody. The line count is that of Mist's payload, lines joined by
+     * {@code \n} with no trailing newline (mist-api.md §5); a trailing newline ends the last line
+     * rather than starting an empty one.
      */
     static String key(String trigger, ByteBuf payload, List<Integer> lines) {
         String text = payload.toString(StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            return null; // nothing tells one request from another
+        }
         if (lines.isEmpty()) {
             return trigger + '\n' + text;
         }
         String[] all = text.split("\n", -1);
+        int present = all.length > 0 && all[all.length - 1].isEmpty() ? all.length - 1 : all.length;
         StringBuilder key = new StringBuilder(trigger);
         for (int line : lines) {
-            key.append('\n').append(line < all.length ? all[line] : "");
+            if (line >= present || all[line].isEmpty()) {
+                return null;
+            }
+            key.append('\n').append(all[line]);
         }
         return key.toString();
     }

@@ -7,11 +7,14 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -20,12 +23,21 @@ import java.util.ArrayDeque;
 /**
  * Last handler of a trigger connection's pipeline ({@code codec → aggregator → idle → trigger}): hands
  * each complete request from Mist to the {@link TriggerService} and writes its answer, with the
- * {@code Mistguard-*} fields, once — this listener's edge, as {@code server/} is the API port's.
+ * {@code Mistguard-*} fields, once — this listener's edge, as {@code server/} is the API port's — and
+ * one access-log line per answer ({@link TriggerAccessLog}).
  *
  * <p>Requests are answered one at a time and in order; one that arrives while another is being
  * answered waits its turn. When Mist closes the connection (its own 5 s attempt ran out), the trigger
  * being answered is cancelled: its call to catalyst-api closed, its slot and permit freed. A
- * malformed request gets 400 and the connection is closed.
+ * malformed request gets 400, a request line over the limit 414 and a header block over the limit
+ * 431, and the connection is closed: its framing can no longer be trusted.
+ *
+ * <p><b>Loops.</b> Every request forwarded gets this listener's {@link TriggerService#via() id}
+ * appended to {@code Mistguard-Via}; one that arrives already naming it, or after more than
+ * {@link #MAX_HOPS} hops, came back around a loop ({@code triggers.upstream} leading back here
+ * through another hop, which {@code check-config} cannot see) and is answered {@code 508} with
+ * {@code rejected; reason=loop-detected} instead of being forwarded again. The hop that sent it
+ * takes the 508 as catalyst-api failing: one fallback, and the breaker opens, instead of a storm.
  *
  * <p>One instance per connection; runs on that connection's event loop only, so fields need no
  * synchronisation.
@@ -34,13 +46,19 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     /** The trigger name header Mist sends (mist-api.md §5). */
     static final String X_TRIGGER = "X-Trigger";
+    /** The hop header: the ids of the trigger listeners a request went through. */
+    static final String VIA = "Mistguard-Via";
+    /** More mistguard hops than this is a loop whatever the ids (a restarted instance has a new id). */
+    static final int MAX_HOPS = 4;
 
     private final TriggerService service;
+    private final boolean accessLog;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private TriggerService.Exchange current;
 
-    TriggerHandler(TriggerService service) {
+    TriggerHandler(TriggerService service, boolean accessLog) {
         this.service = service;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -57,16 +75,28 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long arrived = ctx.channel().eventLoop().ticker().nanoTime();
+        String trigger = request.headers().get(X_TRIGGER);
+        String tag = service.tag(trigger);
+        String method = request.method().name();
+        String uri = request.uri();
         if (!request.decoderResult().isSuccess()) {
+            Throwable cause = request.decoderResult().cause();
             request.release();
-            Answer refused = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
-                                                      Decision.BAD_REQUEST, "malformed trigger request");
-            write(ctx, refused, false);
+            write(ctx, refusal(ctx, cause).onRoute(tag), false, method, uri, arrived);
+            return;
+        }
+        if (looped(request)) {
+            request.release();
+            Answer loop = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.valueOf(508),
+                    Decision.LOOP_DETECTED, "this trigger already passed this mistguard: triggers.upstream leads "
+                                            + "back to the trigger listener").onRoute(tag);
+            write(ctx, loop, false, method, uri, arrived);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String trigger = request.headers().get(X_TRIGGER);
         TriggerAnswers.stripHopByHop(request.headers());
+        request.headers().add(VIA, service.via());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         TriggerService.Exchange exchange = service.answer(ctx.channel().eventLoop(), ctx.alloc(), request, trigger);
         current = exchange;
@@ -74,12 +104,49 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             if (current == exchange) {
                 current = null;
             }
-            write(ctx, f.getNow(), keepAlive);
+            write(ctx, f.getNow(), keepAlive, method, uri, arrived);
         });
     }
 
-    private void write(ChannelHandlerContext ctx, Answer answer, boolean keepAlive) {
+    /** Whether {@code request} came around a loop: it names this listener, or too many hops. */
+    private boolean looped(FullHttpRequest request) {
+        int hops = 0;
+        for (String value : request.headers().getAll(VIA)) {
+            for (String id : value.split(",")) {
+                String trimmed = id.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (trimmed.equals(service.via()) || ++hops > MAX_HOPS) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The answer to a request the decoder could not read: 414, 431 or 400, as on the proxy's port. */
+    private static Answer refusal(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                                            Decision.URI_TOO_LONG, "the request line is too long");
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                                            Decision.HEADER_TOO_LARGE, "the header fields are too large");
+        }
+        return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
+                                        "malformed trigger request");
+    }
+
+    private void write(ChannelHandlerContext ctx, Answer answer, boolean keepAlive, String method, String uri,
+                       long arrived) {
         FullHttpResponse response = answer.response();
+        if (accessLog) {
+            TriggerAccessLog.log(answer.route() == null ? TriggerService.OTHER : answer.route(), answer.decision(),
+                                 answer.staleCause(), response.status().code(), response.content().readableBytes(),
+                                 answer.attempts(), ctx.channel().eventLoop().ticker().nanoTime() - arrived, answer.upstreamNanos(), method, uri);
+        }
         if (!ctx.channel().isActive()) {
             response.release();
             return;

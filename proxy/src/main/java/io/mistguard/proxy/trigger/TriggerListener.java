@@ -40,10 +40,11 @@ public final class TriggerListener {
     /**
      * Starts the listener on {@code config.listen()}; blocks until bound, so call from a plain thread.
      *
-     * @param meters where the listener's meters are registered (the metrics registry's hook)
+     * @param meters    where the listener's meters are registered (the metrics registry's hook)
+     * @param accessLog one {@code mistguard.access} line per trigger answered ({@code logging.access_log})
      */
     public static TriggerListener start(TriggersConfig config, Transport transport, EventLoopGroup acceptors,
-                                        EventLoopGroup workers, Consumer<MeterBinder> meters)
+                                        EventLoopGroup workers, Consumer<MeterBinder> meters, boolean accessLog)
             throws InterruptedException {
         UpstreamClient client = new UpstreamClient(new UpstreamConfig(config.upstream().host(), config.upstream().port(),
                 config.connectTimeout(), IDLE_CONNECTIONS_PER_LOOP, IDLE_TIMEOUT, config.maxResponseBytes()), transport);
@@ -51,7 +52,8 @@ public final class TriggerListener {
         TriggerMeters observer = new TriggerMeters(config, TriggerService.tags(config), () -> service[0].view());
         service[0] = new TriggerService(config, UpstreamAttempts.of(client), workers.next(), Ticker.system(), observer);
         meters.accept(observer);
-        TriggerServer server = TriggerServer.bind(config.listen(), config, service[0], transport, acceptors, workers);
+        TriggerServer server = TriggerServer.bind(config.listen(), config, service[0], transport, acceptors, workers,
+                                                   accessLog);
         log.info("trigger listener on {} forwarding to {}; point Mist's trigger URLs at http://{}:{}{}",
                  server.address(), config.upstream(), server.address().getHostString(), server.address().getPort(),
                  config.upstream().path());

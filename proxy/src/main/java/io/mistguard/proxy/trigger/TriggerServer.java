@@ -11,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -21,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The trigger listener: where Mist's trigger URLs point, in front of catalyst-api. Pipeline per
  * connection, built in named steps: {@code codec} (HTTP/1.1), {@code aggregator} (whole requests up
- * to {@code max_request_bytes}; larger gets 413), {@code idle} (an idle keep-alive connection is
+ * to {@code max_request_bytes}; larger gets 413 and the connection closed: {@link TriggerBodyLimit}),
+ * {@code idle} (an idle keep-alive connection is
  * closed after {@link #IDLE_SECONDS}), {@code trigger} ({@link TriggerHandler}).
  *
  * <p>Connections run on the shared worker loops, so each trigger's call to catalyst-api stays on
@@ -43,7 +43,8 @@ public final class TriggerServer {
 
     /** Binds {@code listen}; blocks until bound, so call it from a plain thread. */
     public static TriggerServer bind(HostPort listen, TriggersConfig config, TriggerService service, Transport transport,
-                                     EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+                                     EventLoopGroup acceptors, EventLoopGroup workers, boolean accessLog)
+            throws InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("mistguard-triggers", GlobalEventExecutor.INSTANCE);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -56,9 +57,9 @@ public final class TriggerServer {
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
-                                .addLast("aggregator", new HttpObjectAggregator(maxBody))
+                                .addLast("aggregator", new TriggerBodyLimit(maxBody, service, accessLog))
                                 .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast("trigger", new TriggerHandler(service));
+                                .addLast("trigger", new TriggerHandler(service, accessLog));
                     }
                 });
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();

@@ -46,6 +46,8 @@ public final class TriggerService {
     private final LastKnownAnswers lastKnown;
     private final TriggerDeliveries deliveries;
     private final TriggerObserver observer;
+    /** This listener's id in {@code Mistguard-Via}: random per process, so a loop back here is recognised. */
+    private final String via = "mistguard-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
 
     /**
      * @param attempts      calls to catalyst-api (the real client, or scripted in tests)
@@ -62,11 +64,16 @@ public final class TriggerService {
                    TriggerObserver observer, DoubleSupplier jitter) {
         this.config = config;
         this.attempts = attempts;
-        this.breaker = new Breaker("catalyst-api", config.breaker(), ticker);
-        this.admission = new Admission("catalyst-api", config.admission());
+        this.breaker = new Breaker(TriggersConfig.BREAKER_NAME, config.breaker(), ticker);
+        this.admission = new Admission(TriggersConfig.BREAKER_NAME, config.admission());
         this.lastKnown = new LastKnownAnswers(config.lastKnownMaxEntries(), config.lastKnownMaxBytes());
         this.observer = observer;
         this.deliveries = new TriggerDeliveries(config.delivery(), attempts, breaker, deliveryLoop, jitter, observer);
+    }
+
+    /** This listener's id, which it appends to {@code Mistguard-Via} on every request it forwards. */
+    String via() {
+        return via;
     }
 
     /** The metric tag of a trigger name ({@code X-Trigger}). */

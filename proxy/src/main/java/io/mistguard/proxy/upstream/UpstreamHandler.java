@@ -8,8 +8,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Last handler of an upstream connection's pipeline: hands the aggregated response, a close or an
- * error to the {@link UpstreamCall} currently using the connection, and closes connections that sit
+ * Last handler of an upstream connection's pipeline: hands the aggregated final response (interim
+ * 1xx answers are skipped), a close or an error to the {@link UpstreamCall} currently using the connection, and closes connections that sit
  * idle in the pool for too long.
  *
  * <p>One instance per upstream channel; only used from that channel's event loop, which is also the
@@ -50,8 +50,20 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (isInterim(response)) {
+            // RFC 9110 §15.2: a client must read and ignore an interim 1xx before the final answer
+            // (a 100 Continue, a 103 Early Hints); the call waits on for that final answer.
+            response.release();
+            return;
+        }
         call = null;
         current.onResponse(response);
+    }
+
+    /** An interim answer: 1xx other than 101, which ends HTTP/1.1 on the connection and is final. */
+    static boolean isInterim(FullHttpResponse response) {
+        int code = response.status().code();
+        return code >= 100 && code < 200 && code != 101 && response.decoderResult().isSuccess();
     }
 
     @Override

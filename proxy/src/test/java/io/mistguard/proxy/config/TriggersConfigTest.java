@@ -115,7 +115,6 @@ class TriggersConfigTest {
                   policies:
                     USER_NEW: {timeout: 5s}
                     STREAM_SOURCE: {timeout: 4999ms}
-                    PUSH_END: {timeout: 30s}
                 """, "t.yaml").triggers();
 
         assertThat(TriggerRules.failures(t)).containsExactly("trigger USER_NEW: timeout 5s is not below Mist's 5s "

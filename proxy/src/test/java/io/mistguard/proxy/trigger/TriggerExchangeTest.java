@@ -197,4 +197,50 @@ class TriggerExchangeTest {
             assertThat(h.answered).containsExactly("other fallback timeout");
         }
     }
+
+    /**
+     * Issue #15, finding 2: a key built from payload lines that are not there made every trigger share
+     * one key (a missing line became ""), so with {@code otherwise: deny} an attacker's USER_NEW on
+     * another stream got another viewer's {@code true}. A key line missing from the payload, or empty,
+     * now means no key: nothing stored, nothing looked up, {@code otherwise} answers.
+     */
+    @Test
+    void keyLinesMissingFromThePayloadNeverShareAnAnswer() {
+        // Line 6 (lastUrl) is only there when invalidate_sessions re-triggers USER_NEW.
+        TriggerPolicy byLastUrl = new TriggerPolicy(true, Duration.ofSeconds(1), TriggerFallback.LAST_KNOWN,
+                TriggerFallback.DENY, Duration.ofMinutes(10), List.of(6));
+        TriggerPolicy byLineNine = new TriggerPolicy(true, Duration.ofSeconds(1), TriggerFallback.LAST_KNOWN,
+                TriggerFallback.DENY, Duration.ofMinutes(10), List.of(0, 9));
+        try (TriggerHarness h = new TriggerHarness(config(byLastUrl).withPolicy("MY_TRIGGER", byLineNine))) {
+            TriggerService.Exchange viewer = h.send("USER_NEW", VIEWER);
+            h.last().answer(200, "true");
+            h.runPending();
+            assertThat(result(viewer).decision()).isEqualTo("proxied");
+            TriggerService.Exchange other = h.send("MY_TRIGGER", "video+s1", "x");
+            h.last().answer(200, "true");
+            h.runPending();
+            assertThat(h.service.view().lastKnownEntries()).as("no key, nothing stored").isZero();
+
+            String[] attacker = {"secret+s2", "192.0.2.66", "7", "HLS", "http://x/hls/s2/index.m3u8", "sess-evil"};
+            TriggerService.Exchange denied = h.send("USER_NEW", attacker);
+            TriggerService.Exchange deniedToo = h.send("MY_TRIGGER", "video+s1", "y");
+            h.advance(ms(1000));
+
+            assertThat(result(denied)).isEqualTo(new Result(200, "false", "fallback; reason=timeout", 1));
+            assertThat(result(deniedToo)).isEqualTo(new Result(200, "false", "fallback; reason=timeout", 1));
+            assertThat(result(other).decision()).isEqualTo("proxied");
+        }
+        assertThat(keyOf("a\n\nc", List.of(1))).as("an empty key line is no key").isNull();
+        assertThat(keyOf("a\nb\n", List.of(2))).as("a trailing newline starts no line").isNull();
+        assertThat(keyOf("a\nb", List.of(0, 1))).isEqualTo("T\na\nb");
+    }
+
+    private static String keyOf(String payload, List<Integer> lines) {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.copiedBuffer(payload, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return TriggerAnswers.key("T", b, lines);
+        } finally {
+            b.release();
+        }
+    }
 }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  */
 public final class TriggerRules {
 
-    private static final String FORMAT = "%-16s %-9s %-8s %-11s %-9s %-8s %s";
+    private static final String FORMAT = "%-16s %-9s %-8s %-11s %-9s %-8s %-9s %s";
+    private static final String NONE = "-";
 
     private TriggerRules() {}
 
@@ -46,13 +47,42 @@ public final class TriggerRules {
         }
         lines.add("triggers: listen " + triggers.listen() + " -> " + triggers.upstream());
         lines.add(String.format(FORMAT, "TRIGGER", "BLOCKING", "TIMEOUT", "FALLBACK", "OTHERWISE", "MAX-AGE",
-                                "VERDICT"));
-        table(triggers).forEach((name, p) -> lines.add(String.format(FORMAT, name, p.blocking(),
-                Durations.format(p.timeout()), p.fallback().configName(),
-                p.fallback() == TriggerFallback.LAST_KNOWN ? p.otherwise().configName() : "-",
-                p.fallback() == TriggerFallback.LAST_KNOWN ? Durations.format(p.maxAge()) : "-",
-                p.blocking() && p.timeout().compareTo(TriggersConfig.MIST_ATTEMPT) >= 0 ? "TIMEOUT >= 5s" : "ok")));
+                                "KEY-LINES", "VERDICT"));
+        table(triggers).forEach((name, p) -> lines.add(row(name, p)));
+        var d = triggers.delivery();
+        lines.add("non-blocking triggers: answered 200 at once, then delivered with delivery.timeout "
+                  + Durations.format(d.timeout()) + ", max_attempts " + d.maxAttempts() + ", backoff "
+                  + Durations.format(d.initialBackoff()) + ".." + Durations.format(d.maxBackoff()) + ", max_pending "
+                  + d.maxPending() + "; timeout and fallback do not apply to them");
         return lines;
+    }
+
+    /**
+     * One row, showing only what applies: a non-blocking trigger has no timeout or fallback of its
+     * own (the delivery settings apply), and only a {@code last-known} policy has an otherwise, a
+     * maximum age and key lines.
+     */
+    private static String row(String name, TriggerPolicy p) {
+        if (!p.blocking()) {
+            return String.format(FORMAT, name, false, NONE, "queued", NONE, NONE, NONE, "ok");
+        }
+        boolean lastKnown = p.fallback() == TriggerFallback.LAST_KNOWN;
+        return String.format(FORMAT, name, true, Durations.format(p.timeout()), p.fallback().configName(),
+                lastKnown ? p.otherwise().configName() : NONE, lastKnown ? Durations.format(p.maxAge()) : NONE,
+                lastKnown ? keyLines(p.keyLines()) : NONE,
+                p.timeout().compareTo(TriggersConfig.MIST_ATTEMPT) >= 0 ? "TIMEOUT >= 5s" : "ok");
+    }
+
+    /** {@code 0,5}, or {@code all} for the whole payload. */
+    private static String keyLines(List<Integer> lines) {
+        if (lines.isEmpty()) {
+            return "all";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int line : lines) {
+            out.append(out.length() == 0 ? "" : ",").append(line);
+        }
+        return out.toString();
     }
 
     /** The named policies by name, then the default one as {@code *}. */

@@ -1,7 +1,6 @@
 package io.mistguard.proxy.config.yaml;
 
 import io.mistguard.proxy.config.Durations;
-import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 
 /**
@@ -18,12 +17,12 @@ final class ConfigChecks {
     private ConfigChecks() {}
 
     static void check(ProxyConfig config, ConfigMapping root) {
-        if (root.valid("listen") && root.valid("admin.listen") && sameAddress(config.listen(), config.admin().listen())) {
+        if (root.valid("listen") && root.valid("admin.listen") && Endpoints.collide(config.listen(), config.admin().listen())) {
             root.problemAt("admin.listen", config.admin().listen() + " is also the proxy's listen address " +
                                            "(expected: a different port)");
         }
         if (root.valid("listen") && root.valid("upstream.url")
-                && sameAddress(config.listen(), config.upstream().address())) {
+                && Endpoints.reaches(config.upstream().address(), config.listen())) {
             root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own listen address, so " +
                                            "requests would loop (expected: Mist's API address)");
         }
@@ -34,10 +33,6 @@ final class ConfigChecks {
                            Durations.format(config.requestTimeout()) + "), so it could never fire " +
                            "(expected: <= request_timeout)");
         }
-    }
-
-    /** Port 0 asks the OS for a free port, so two port-0 listeners never collide. */
-    private static boolean sameAddress(HostPort a, HostPort b) {
-        return a.port() != 0 && a.equals(b);
+        TriggersBinder.check(config, root);
     }
 }

@@ -119,6 +119,21 @@ final class ConfigMapping {
         problems.add(mark, child(path, relativePath), message);
     }
 
+    /** Records a problem with this mapping as a whole, at its start. */
+    void problemHere(String message) {
+        problems.add(mark, path, message);
+    }
+
+    /**
+     * Records a problem with the key {@code key} itself (an operator-chosen name that is not
+     * allowed), at the key, under this mapping's path; the key counts as known from then on.
+     */
+    void problemAtKey(String key, String message) {
+        known.add(key);
+        NodeTuple tuple = entries.get(key);
+        problems.add(tuple == null ? mark : tuple.getKeyNode().getStartMark(), path, message);
+    }
+
     String string(String key, String defaultValue) {
         return value(key).flatMap(ConfigValue::asString).orElse(defaultValue);
     }

@@ -1,6 +1,8 @@
 package io.mistguard.proxy.config.yaml;
 
 import io.mistguard.proxy.config.AdmissionConfig;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.TriggerDeliveryConfig;
 import io.mistguard.proxy.config.TriggerFallback;
 import io.mistguard.proxy.config.TriggerPolicy;
@@ -15,7 +17,8 @@ import java.util.Optional;
  * Binds the {@code triggers:} section to a {@link TriggersConfig}: the listener, catalyst-api's
  * address, the shared admission pool and breaker, the delivery queue, and a policy per trigger name
  * merged key by key over its built-in policy (or over {@code default} for names without one).
- * Reports every bad value at its position, and a {@code blocking: false} on a trigger Mist waits for.
+ * Reports every bad value at its position, every key that cannot apply, and a {@code blocking: false}
+ * on a trigger Mist waits for; {@link #check} compares the section with the rest of the file.
  *
  * <p>Stateless; its own class so that {@link ProxyConfigBinder} gains one line for the section.
  */
@@ -42,13 +45,67 @@ final class TriggersBinder {
         Map<String, TriggerPolicy> policies = new LinkedHashMap<>(d.policies());
         m.value("policies").flatMap(v -> v.asMapping(named -> {
             for (String name : List.copyOf(named.keys())) {
+                String badName = TriggersConfig.nameProblem(name);
+                if (badName != null) {
+                    named.problemAtKey(name, badName);
+                    continue;
+                }
                 TriggerPolicy builtIn = TriggersConfig.builtInPolicy(name);
                 policies.put(name, named.mapping(name, p -> policy(p, name, builtIn != null ? builtIn : defaultPolicy)));
             }
             return policies;
         }));
-        return new TriggersConfig(listen, upstream, connect, maxRequest, maxResponse, admission, breaker, lastKnown,
-                                  lastKnownBytes, delivery, defaultPolicy, policies);
+        try {
+            return new TriggersConfig(listen, upstream, connect, maxRequest, maxResponse, admission, breaker, lastKnown,
+                                      lastKnownBytes, delivery, defaultPolicy, policies);
+        } catch (IllegalArgumentException e) {
+            // Every rule of the records is checked above first, at its own key; this only keeps a rule
+            // added to a record later from escaping as a crash instead of a positioned problem.
+            m.problemHere(e.getMessage());
+            return d.withListen(listen);
+        }
+    }
+
+    /**
+     * The checks of the {@code triggers:} section against the rest of the file, after binding: the
+     * trigger listener must not take the proxy's or the admin listener's address, and catalyst-api's
+     * address must not be one of mistguard's own listeners — the trigger listener itself forwards
+     * every trigger back to itself, for ever; the proxy or admin listener is not catalyst-api.
+     * Skipped for keys that already have a problem.
+     */
+    static void check(ProxyConfig config, ConfigMapping root) {
+        TriggersConfig t = config.triggers();
+        if (!t.enabled()) {
+            return;
+        }
+        if (config.policy().breakers().containsKey(TriggersConfig.BREAKER_NAME)) {
+            root.problemAt("breakers." + TriggersConfig.BREAKER_NAME, "the name is the trigger listener's breaker on "
+                           + "catalyst-api, which /admin/breakers lists and forces by it (expected: another name)");
+        }
+        boolean listenOk = root.valid("triggers.listen");
+        if (listenOk && root.valid("listen") && Endpoints.collide(t.listen(), config.listen())) {
+            root.problemAt("triggers.listen", t.listen() + " is also the proxy's listen address (expected: a "
+                           + "different port)");
+        } else if (listenOk && root.valid("admin.listen") && Endpoints.collide(t.listen(), config.admin().listen())) {
+            root.problemAt("triggers.listen", t.listen() + " is also the admin listen address (expected: a "
+                           + "different port)");
+        }
+        if (!root.valid("triggers.upstream")) {
+            return;
+        }
+        HostPort target = t.upstream().address();
+        if (listenOk && Endpoints.reaches(target, t.listen())) {
+            root.problemAt("triggers.upstream", t.upstream() + " is the trigger listener's own address, so every "
+                           + "trigger would be forwarded back to it for ever (expected: catalyst-api's address, "
+                           + "like " + TriggersConfig.Upstream.CATALYST + ')');
+        } else if (root.valid("listen") && Endpoints.reaches(target, config.listen())) {
+            root.problemAt("triggers.upstream", t.upstream() + " is mistguard's own proxy listen address, which "
+                           + "forwards to Mist, not catalyst-api (expected: catalyst-api's address, like "
+                           + TriggersConfig.Upstream.CATALYST + ')');
+        } else if (root.valid("admin.listen") && Endpoints.reaches(target, config.admin().listen())) {
+            root.problemAt("triggers.upstream", t.upstream() + " is mistguard's own admin listen address "
+                           + "(expected: catalyst-api's address, like " + TriggersConfig.Upstream.CATALYST + ')');
+        }
     }
 
     private static AdmissionConfig admission(ConfigMapping m, AdmissionConfig d) {
@@ -74,7 +131,19 @@ final class TriggersBinder {
         return new TriggerDeliveryConfig(maxPending, maxBytes, maxConcurrent, timeout, attempts, initial, max);
     }
 
-    /** One policy, each key over {@code base}; {@code name} is null for {@code default}. */
+    /** Keys that mean something only for a blocking trigger. */
+    private static final List<String> BLOCKING_ONLY = List.of("timeout", "fallback", "otherwise", "max_age", "key_lines");
+    /** Keys that mean something only with {@code fallback: last-known}. */
+    private static final List<String> LAST_KNOWN_ONLY = List.of("otherwise", "max_age", "key_lines");
+
+    /**
+     * One policy, each key over {@code base}; {@code name} is null for {@code default}. Refuses, each
+     * at its key: {@code blocking: false} for a trigger Mist waits for; a key that cannot apply
+     * (anything but {@code blocking} on a non-blocking trigger, which is answered at once and
+     * delivered by {@code triggers.delivery}; {@code otherwise}, {@code max_age} or {@code key_lines}
+     * without {@code last-known}); {@code allow} or {@code deny} for a string-valued trigger; and a
+     * {@code key_lines} index past the trigger's payload.
+     */
     private static TriggerPolicy policy(ConfigMapping m, String name, TriggerPolicy base) {
         boolean blocking = m.bool("blocking", base.blocking());
         if (!blocking && name != null && TriggersConfig.BLOCKING.contains(name)) {
@@ -83,17 +152,53 @@ final class TriggersBinder {
         }
         Duration timeout = m.duration("timeout", base.timeout(), false);
         TriggerFallback fallback = fallback(m, "fallback").orElse(base.fallback());
+        if (name != null && m.has("fallback") && m.valid("fallback")) {
+            String problem = TriggersConfig.fallbackProblem(name, fallback);
+            if (problem != null) {
+                m.problemAt("fallback", problem);
+                fallback = base.fallback();
+            }
+        }
         TriggerFallback otherwise = fallback(m, "otherwise").orElse(base.otherwise());
         if (otherwise == TriggerFallback.LAST_KNOWN) {
             m.problemAt("otherwise", "last-known is what otherwise stands in for (expected: allow, deny or empty)");
             otherwise = base.otherwise();
+        } else if (name != null && m.has("otherwise") && m.valid("otherwise")) {
+            String problem = TriggersConfig.fallbackProblem(name, otherwise);
+            if (problem != null) {
+                m.problemAt("otherwise", problem);
+                otherwise = base.otherwise();
+            }
+        }
+        if (fallback == TriggerFallback.LAST_KNOWN && TriggersConfig.fallbackProblem(name, otherwise) != null) {
+            otherwise = TriggerFallback.EMPTY; // a default policy's allow inherited by a string-valued name
         }
         Duration maxAge = m.duration("max_age", base.maxAge(), false);
         List<Integer> keyLines = m.value("key_lines").flatMap(ConfigValue::asList)
-                .map(items -> items.stream().map(v -> v.asInt(0, TriggerPolicy.MAX_KEY_LINE))
-                                   .flatMap(Optional::stream).toList())
+                .map(items -> items.stream().map(v -> v.asInt(0, TriggerPolicy.MAX_KEY_LINE).filter(line -> {
+                    String problem = name == null ? null : TriggersConfig.keyLineProblem(name, line);
+                    if (problem != null) {
+                        v.problem(problem);
+                    }
+                    return problem == null;
+                })).flatMap(Optional::stream).toList())
                 .orElse(base.keyLines());
+        if (!blocking) {
+            notApplying(m, BLOCKING_ONLY, "applies to blocking triggers only; a non-blocking one is answered 200 at "
+                        + "once and delivered as triggers.delivery says (expected: no such key, or blocking: true)");
+        } else if (fallback != TriggerFallback.LAST_KNOWN && m.valid("fallback")) {
+            notApplying(m, LAST_KNOWN_ONLY, "applies only with fallback: last-known, and this fallback is "
+                        + fallback.configName() + " (expected: no such key, or fallback: last-known)");
+        }
         return new TriggerPolicy(blocking, timeout, fallback, otherwise, maxAge, keyLines);
+    }
+
+    private static void notApplying(ConfigMapping m, List<String> keys, String message) {
+        for (String key : keys) {
+            if (m.has(key) && m.valid(key)) {
+                m.problemAt(key, message);
+            }
+        }
     }
 
     private static Optional<TriggerFallback> fallback(ConfigMapping m, String key) {

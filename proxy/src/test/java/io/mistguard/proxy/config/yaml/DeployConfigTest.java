@@ -100,6 +100,53 @@ class DeployConfigTest {
         assertThat(Files.readString(manifest)).contains("kind: NetworkPolicy");
     }
 
+    /** Every key of the {@code triggers:} section (finding 8 of issue #15: it had none in the example). */
+    private static final List<String> TRIGGER_KEYS = List.of(
+            "triggers", "triggers.listen", "triggers.upstream", "triggers.connect_timeout",
+            "triggers.max_request_bytes", "triggers.max_response_bytes",
+            "triggers.admission", "triggers.admission.max_concurrent", "triggers.admission.max_queue",
+            "triggers.admission.queue_timeout",
+            "triggers.breaker", "triggers.breaker.failure_rate", "triggers.breaker.window_time",
+            "triggers.breaker.minimum_calls", "triggers.breaker.open_duration", "triggers.breaker.half_open_trials",
+            "triggers.last_known_max_entries", "triggers.last_known_max_bytes",
+            "triggers.delivery", "triggers.delivery.max_pending", "triggers.delivery.max_pending_bytes",
+            "triggers.delivery.max_concurrent", "triggers.delivery.timeout", "triggers.delivery.max_attempts",
+            "triggers.delivery.initial_backoff", "triggers.delivery.max_backoff",
+            "triggers.default", "triggers.default.blocking", "triggers.default.timeout", "triggers.default.fallback",
+            "triggers.policies", "triggers.policies.USER_NEW", "triggers.policies.USER_NEW.blocking",
+            "triggers.policies.USER_NEW.timeout", "triggers.policies.USER_NEW.fallback",
+            "triggers.policies.USER_NEW.otherwise", "triggers.policies.USER_NEW.max_age",
+            "triggers.policies.USER_NEW.key_lines");
+
+    /**
+     * The example's commented-out {@code triggers:} section, uncommented, is every key of the section
+     * with its default: it loads to exactly the defaults with the listener on.
+     */
+    @Test
+    void missingTriggersSectionInTheExampleRegression() throws Exception {
+        List<String> lines = Files.readAllLines(EXAMPLE);
+        int start = lines.indexOf("#triggers:");
+        assertThat(start).as("a commented-out triggers: section").isPositive();
+        StringBuilder section = new StringBuilder();
+        for (String line : lines.subList(start, lines.size())) {
+            assertThat(line).as("the section runs to the end of the file, every line commented").startsWith("#");
+            section.append(line.substring(1)).append('\n');
+        }
+        String yaml = section.toString();
+
+        ProxyConfig loaded = ConfigLoader.parse(yaml, "triggers-section");
+        assertThat(loaded.triggers()).isEqualTo(io.mistguard.proxy.config.TriggersConfig.defaults()
+                .withListen(io.mistguard.proxy.config.TriggersConfig.DEFAULT_LISTEN));
+        Problems problems = new Problems("triggers-section");
+        List<String> keys = new ArrayList<>();
+        collectKeys(YamlSource.compose(yaml, problems).orElseThrow(), "", keys);
+        assertThat(keys).containsAll(TRIGGER_KEYS);
+        assertThat(keys).as("every built-in policy is shown")
+                .containsAll(io.mistguard.proxy.config.TriggersConfig.defaults().policies().keySet().stream()
+                        .map(name -> "triggers.policies." + name).toList());
+        assertThat(ConfigLoader.load(EXAMPLE).triggers().enabled()).as("commented out: no listener").isFalse();
+    }
+
     private static void collectKeys(Node node, String path, List<String> keys) {
         if (!(node instanceof MappingNode mapping)) {
             return;

@@ -1,0 +1,174 @@
+package io.mistguard.proxy.trigger;
+
+import static io.mistguard.proxy.trigger.TriggerHarness.ms;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.TriggerFallback;
+import io.mistguard.proxy.config.TriggerPolicy;
+import io.mistguard.proxy.config.TriggersConfig;
+import io.mistguard.proxy.logging.LogCapture;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trigger listener's edge — codec, {@link TriggerBodyLimit}, {@link TriggerHandler} — on an
+ * {@link EmbeddedChannel} sharing the {@link TriggerHarness}'s fake clock: what Mist gets for
+ * requests refused before any call, the loop guard, and the access-log line of each answer.
+ */
+class TriggerEdgeTest {
+
+    private static final String VIEWER = "video+s1\n10.0.0.7\n42\nHLS\nhttp://x/hls/s1/index.m3u8?token=secret\nsess-1";
+
+    private static TriggersConfig config() {
+        return TriggersConfig.defaults().withListen(new HostPort("127.0.0.1", 0)).withPolicy("USER_NEW",
+                new TriggerPolicy(true, Duration.ofSeconds(1), TriggerFallback.LAST_KNOWN, TriggerFallback.DENY,
+                                  Duration.ofMinutes(10), List.of(0, 5)));
+    }
+
+    /** Mist's side of one connection to the listener: writes raw requests, reads parsed answers. */
+    private static final class Edge implements AutoCloseable {
+        final EmbeddedChannel server;
+        final EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
+
+        Edge(TriggerHarness h) {
+            server = EmbeddedChannel.builder().ticker(h.time).handlers(new HttpServerCodec(8192, 16 * 1024, 8192),
+                    new TriggerBodyLimit(1024, h.service, true), new TriggerHandler(h.service, true)).build();
+        }
+
+        void send(String raw) {
+            server.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+            server.runPendingTasks();
+        }
+
+        FullHttpResponse answer() {
+            ByteBuf out;
+            while ((out = server.readOutbound()) != null) {
+                client.writeInbound(out);
+            }
+            return client.readInbound();
+        }
+
+        @Override
+        public void close() {
+            server.finishAndReleaseAll();
+            client.finishAndReleaseAll();
+        }
+    }
+
+    private static String post(String trigger, String body, String... headers) {
+        return "POST /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: " + trigger + "\r\n"
+               + String.join("", List.of(headers).stream().map(h -> h + "\r\n").toList())
+               + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    /** Finding 23: the 413 had no Mistguard-Decision and left the connection open. */
+    @Test
+    void oversizedTriggerBodyGets413WithItsDecisionAndTheConnectionClosed() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", "x".repeat(1025)));
+
+            FullHttpResponse r = edge.answer();
+            try {
+                assertThat(r.status().code()).isEqualTo(413);
+                assertThat(r.headers().get("Mistguard-Decision")).isEqualTo("rejected; reason=body-too-large");
+                assertThat(r.headers().get("Mistguard-Route")).isEqualTo("USER_NEW");
+                assertThat(r.headers().get("Connection")).isEqualTo("close");
+            } finally {
+                r.release();
+            }
+            assertThat(edge.server.isOpen()).as("framing can no longer be trusted").isFalse();
+            assertThat(h.calls).isEmpty();
+        }
+    }
+
+    /** Finding 23: a header block over the limit got 400, not 431. */
+    @Test
+    void oversizedHeaderBlockGets431AndTheConnectionClosed() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", "a", "X-Big: " + "b".repeat(20 * 1024)));
+
+            FullHttpResponse r = edge.answer();
+            try {
+                assertThat(r.status().code()).isEqualTo(431);
+                assertThat(r.headers().get("Mistguard-Decision")).isEqualTo("rejected; reason=header-too-large");
+            } finally {
+                r.release();
+            }
+            assertThat(edge.server.isOpen()).isFalse();
+        }
+    }
+
+    /**
+     * Finding 1, at run time: a trigger that already passed this listener (triggers.upstream leading
+     * back to it through another hop) is answered 508 instead of being forwarded again; every request
+     * forwarded carries this listener's id in Mistguard-Via.
+     */
+    @Test
+    void selfLoopThroughAnotherHopIsCutByTheViaHeader() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER));
+            TriggerHarness.Call forwarded = h.only();
+            String via = forwarded.request.headers().get("Mistguard-Via");
+            assertThat(via).isEqualTo(h.service.via());
+
+            // The loop brings the same request back to the listener, with the header it was sent with.
+            edge.send(post("USER_NEW", VIEWER, "Mistguard-Via: 10.1.1.1-proxy, " + via));
+            forwarded.answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+
+            FullHttpResponse first = edge.answer();
+            FullHttpResponse looped = edge.answer();
+            try {
+                assertThat(first.headers().get("Mistguard-Decision")).isEqualTo("proxied");
+                assertThat(looped.status().code()).isEqualTo(508);
+                assertThat(looped.headers().get("Mistguard-Decision")).isEqualTo("rejected; reason=loop-detected");
+            } finally {
+                first.release();
+                looped.release();
+            }
+            assertThat(h.calls).as("the looped request was not forwarded again").hasSize(1);
+        }
+    }
+
+    /** Finding 15: the listener wrote no access-log line, so nobody saw USER_NEW decided without catalyst-api. */
+    @Test
+    void everyTriggerDecisionWritesOneBoundedAccessLogLine() throws Exception {
+        try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
+             TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER));
+            h.advance(ms(1000)); // catalyst-api hangs: the fallback
+            edge.server.runScheduledPendingTasks();
+            FullHttpResponse r = edge.answer();
+            try {
+                assertThat(r.headers().get("Mistguard-Decision")).isEqualTo("fallback; reason=timeout");
+            } finally {
+                r.release();
+            }
+            edge.send(post("PUSH_END", "video+s1"));
+            edge.answer().release();
+
+            List<ILoggingEvent> lines = log.events();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0).getLevel()).isEqualTo(Level.WARN);
+            assertThat(lines.get(0).getFormattedMessage()).isEqualTo("route=trigger:USER_NEW decision=fallback "
+                    + "cause=timeout status=200 bytes=5 total_ms=1000 upstream_ms=1000 attempts=1 method=POST path=/api/mist/trigger");
+            assertThat(lines.get(1).getLevel()).isEqualTo(Level.INFO);
+            assertThat(lines.get(1).getFormattedMessage()).startsWith("route=trigger:PUSH_END decision=queued status=200");
+            assertThat(lines).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                    .doesNotContain("sess-1", "secret", "10.0.0.7", "video+s1"));
+        }
+    }
+}
