@@ -134,6 +134,8 @@ class HostileInputIT {
                         413, "body-too-large"),
                 args("an oversized chunked body", chunked + ("10000\r\n" + "c".repeat(0x10000) + "\r\n").repeat(17)
                         + "0\r\n\r\n", 413, "body-too-large"),
+                args("an unsupported expectation", post + "Expect: 100-continud\r\nContent-Length: 4\r\n\r\n{}{}",
+                        417, "expectation-failed"),
                 // methods and request targets
                 args("an invalid method", "G(T / HTTP/1.1\r\nHost: mist\r\n\r\n", 400, "bad-request"),
                 args("a control character in the method", "GE\u0001T / HTTP/1.1\r\nHost: mist\r\n\r\n",

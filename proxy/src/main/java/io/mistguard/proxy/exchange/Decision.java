@@ -94,6 +94,8 @@ public enum Decision {
      * body not complete within {@code limits.body_read_timeout} of its head (slowloris, slow bodies).
      */
     REQUEST_TIMEOUT("request-timeout", Kind.REFUSED),
+    /** An {@code Expect} other than {@code 100-continue} (RFC 9110 §10.1.1): 417. */
+    EXPECTATION_FAILED("expectation-failed", Kind.REFUSED),
     /** A request line over the limit. */
     URI_TOO_LONG("uri-too-long", Kind.REFUSED),
     /** Header fields over the limit. */

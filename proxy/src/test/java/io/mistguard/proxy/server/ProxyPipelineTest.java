@@ -113,6 +113,10 @@ class ProxyPipelineTest {
                         "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\tc\r\n\r\n", "400 Bad Request", "obs-fold"),
                 Arguments.of("absolute-form target",
                         "GET http://x/koekjes HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
+                // Found by ProxyFrontEndFuzzTest: Netty's own 417 had no Mistguard-Decision.
+                Arguments.of("unsupported expectation",
+                        "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continud\r\nContent-Length: 4\r\n\r\n{}{}",
+                        "417 Expectation Failed", "expectation-failed"),
                 Arguments.of("CONNECT", "CONNECT x:1 HTTP/1.1\r\nHost: x:1\r\n\r\n",
                         "405 Method Not Allowed", "method-not-allowed"),
                 Arguments.of("TRACE", "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -200,6 +204,18 @@ class ProxyPipelineTest {
         channel.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(readOutbound(channel)).startsWith("HTTP/1.1 408 Request Timeout\r\n");
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anAnnouncedBodyNotInWithinTheBodyReadTimeoutIsAnswered408AfterTheInterim100() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: mist\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 5\r\n\r\n{}{}"));
+        channel.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 408 Request Timeout\r\n");
         assertThat(forwarder.seen).isEmpty();
         assertThat(channel.isOpen()).isFalse();
     }
