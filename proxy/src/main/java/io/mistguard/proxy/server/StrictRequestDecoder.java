@@ -107,13 +107,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     /** Bytes other than the CRLFs a client may send between requests (RFC 9112 §2.2). */
     private static boolean startsRequest(ByteBuf in) {
-        for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
-            byte b = in.getByte(i);
-            if (b != CR && b != LF) {
-                return true;
-            }
-        }
-        return false;
+        // One bulk pass, not a getByte per byte: each access of a leak-aware buffer may be recorded.
+        return in.forEachByte(b -> b == CR || b == LF) >= 0;
     }
 
     /**
@@ -123,21 +118,26 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
      */
     private boolean continuationLine(ByteBuf in) {
         int from = in.readerIndex() + (int) Math.max(0, scanned - consumed);
-        for (int i = from; i < in.writerIndex() && scan != Scan.DONE; i++) {
-            byte b = in.getByte(i);
+        if (scan == Scan.DONE || from >= in.writerIndex()) {
+            return false;
+        }
+        boolean[] fold = new boolean[1];
+        in.forEachByte(from, in.writerIndex() - from, b -> {
             scanned++;
             switch (scan) {
                 case LEADING -> scan = b == CR || b == LF ? Scan.LEADING : Scan.IN_LINE;
                 case IN_LINE -> scan = b == LF ? Scan.AFTER_LF : Scan.IN_LINE;
                 case AFTER_LF -> {
                     if (b == ' ' || b == '\t') {
-                        return true;
+                        fold[0] = true;
+                        return false;
                     }
                     scan = b == CR || b == LF ? Scan.DONE : Scan.IN_LINE;
                 }
                 default -> throw new IllegalStateException(scan.name());
             }
-        }
-        return false;
+            return scan != Scan.DONE;
+        });
+        return fold[0];
     }
 }
