@@ -104,6 +104,11 @@ final class RawHttpConnection implements AutoCloseable {
         return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
+    /** Bytes that can be read without blocking. */
+    int available() throws IOException {
+        return in.available();
+    }
+
     /** True when the server closed the connection: the next read sees end of stream. */
     boolean closedByServer() throws IOException {
         return in.read() < 0;

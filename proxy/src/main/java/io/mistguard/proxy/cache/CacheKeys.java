@@ -25,12 +25,16 @@ import java.util.List;
  * {@code config} key ({@code {"config":{}}} feeds a read-modify-write, §3); a command parameter that
  * is not JSON (Mist answers its web UI); a request with {@code X-Real-IP} or {@code X-Forwarded-For}
  * (Mist does not trust such a caller as local, so it must not get a local caller's reply); and
- * {@code Cache-Control: no-cache} or {@code no-store}. Stateless; thread-safe.
+ * {@code Cache-Control: no-cache} or {@code no-store}. A request without a command is also keyed by
+ * its {@code Host}, {@code User-Agent} and {@code Accept}, which Mist echoes in its Prometheus
+ * answers. Stateless; thread-safe.
  */
 final class CacheKeys {
 
     private static final List<String> NOT_LOCAL = List.of("X-Real-IP", "X-Forwarded-For");
     private static final List<String> JSONP = List.of("callback", "jsonp");
+    private static final List<CharSequence> ECHOED = List.of(HttpHeaderNames.HOST, HttpHeaderNames.USER_AGENT,
+            HttpHeaderNames.ACCEPT);
 
     private CacheKeys() {}
 
@@ -44,6 +48,13 @@ final class CacheKeys {
         int queryStart = request.uri().indexOf('?');
         String query = queryStart < 0 ? "" : request.uri().substring(queryStart + 1);
         key.append(mist.hasCommand() ? CommandText.compact(mist.command()) : query);
+        if (!mist.hasCommand()) {
+            // Mist echoes these request fields in its Prometheus answers (mist-api.md §8): a caller
+            // must not get another caller's Host (or agent) back from a stored answer.
+            for (CharSequence name : ECHOED) {
+                key.append('\n').append(request.headers().get(name, ""));
+            }
+        }
         // Mist wraps its answer in callback(...) / jsonp(...) from the last such variable, a form
         // body's replacing the query's: read them as Mist does, so that no two callers who would get
         // different answers from Mist share one.

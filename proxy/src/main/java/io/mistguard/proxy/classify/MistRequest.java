@@ -12,15 +12,26 @@ import java.util.Set;
  * re-serialisation), or {@code null} when there is none. {@code parsable} is false when a command
  * parameter was present but is not a JSON object; such requests are still forwarded, because Mist
  * answers them with its web UI (mist-api.md §1).
+ *
+ * <p>{@code unreadable} says why mistguard cannot read the command exactly as Mist would (invalid
+ * percent-encoding, bytes that are not UTF-8, JSON nested deeper than {@link
+ * CommandClassifier#MAX_NESTING_DEPTH}), or is {@code null}. Such a request must be refused, not
+ * forwarded: its route, trust and cache key would rest on a guess.
  */
 public record MistRequest(String method, String path, Set<String> commandKeys, CommandEncoding encoding,
-                          String command, boolean parsable) {
+                          String command, boolean parsable, String unreadable) {
 
     public MistRequest {
         requireNonNull(method, "method");
         requireNonNull(path, "path");
         commandKeys = Set.copyOf(requireNonNull(commandKeys, "commandKeys"));
         requireNonNull(encoding, "encoding");
+    }
+
+    /** A request whose command, if any, mistguard reads as Mist does. */
+    public MistRequest(String method, String path, Set<String> commandKeys, CommandEncoding encoding,
+                       String command, boolean parsable) {
+        this(method, path, commandKeys, encoding, command, parsable, null);
     }
 
     /** True when the request carries a command that parsed as a JSON object. */

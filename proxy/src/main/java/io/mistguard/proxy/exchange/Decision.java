@@ -87,6 +87,21 @@ public enum Decision {
 
     /** Malformed request syntax or framing (RFC 9112), before any route. */
     BAD_REQUEST("bad-request", Kind.REFUSED),
+    /**
+     * A well-framed request whose Mist command mistguard cannot read exactly as Mist would: invalid
+     * percent-encoding, bytes that are not UTF-8, or JSON nested deeper than any command needs.
+     * Refused before any route, so that routing, trust and caching never rest on a guess.
+     */
+    BAD_COMMAND("bad-command", Kind.REFUSED),
+    /** {@code CONNECT} or {@code TRACE}: mistguard neither tunnels nor echoes requests. */
+    METHOD_NOT_ALLOWED("method-not-allowed", Kind.REFUSED),
+    /**
+     * A request head not complete within {@code limits.header_read_timeout} of its first byte, or a
+     * body not complete within {@code limits.body_read_timeout} of its head (slowloris, slow bodies).
+     */
+    REQUEST_TIMEOUT("request-timeout", Kind.REFUSED),
+    /** An {@code Expect} other than {@code 100-continue} (RFC 9110 §10.1.1): 417. */
+    EXPECTATION_FAILED("expectation-failed", Kind.REFUSED),
     /** A request line over the limit. */
     URI_TOO_LONG("uri-too-long", Kind.REFUSED),
     /** Header fields over the limit. */

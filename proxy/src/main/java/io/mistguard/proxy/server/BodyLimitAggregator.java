@@ -42,12 +42,26 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
         if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
             return tooLarge(pipeline.context(this));
         }
-        return super.newContinueResponse(start, maxContentLength, pipeline);
+        Object interim = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (interim instanceof FullHttpResponse response
+                && response.status().code() == HttpResponseStatus.EXPECTATION_FAILED.code()) {
+            // Netty's own bare 417 carried no Mistguard-Decision (found by ProxyFrontEndFuzzTest):
+            // mistguard's answer instead, like every refusal.
+            response.release();
+            return refusal(pipeline.context(this), HttpResponseStatus.EXPECTATION_FAILED, Decision.EXPECTATION_FAILED,
+                    "only Expect: 100-continue is supported");
+        }
+        return interim;
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx) {
-        Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                Decision.BODY_TOO_LARGE, "the request body exceeds " + maxBodyBytes + " bytes");
+        return refusal(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Decision.BODY_TOO_LARGE,
+                "the request body exceeds " + maxBodyBytes + " bytes");
+    }
+
+    private static FullHttpResponse refusal(ChannelHandlerContext ctx, HttpResponseStatus status, Decision decision,
+                                            String detail) {
+        Answer answer = ProxyResponses.rejection(ctx.alloc(), status, decision, detail);
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return answer.response();

@@ -4,16 +4,24 @@ import io.mistguard.proxy.exchange.Decision;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * Why a decoded request must not be forwarded, with the status and reason it is answered with:
- * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits) and
- * transfer codings other than {@code chunked}. Stateless.
+ * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits), transfer
+ * codings other than {@code chunked}, request targets other than origin-form ({@code /path?query})
+ * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). Stateless.
  */
 record InvalidRequest(HttpResponseStatus status, Decision decision, String detail) {
+
+    /**
+     * The {@code Allow} field of a 405 (RFC 9110 §15.5.6): the methods Mist's API serves. Any other
+     * method but {@code CONNECT} and {@code TRACE} is forwarded too, as Mist treats it like GET.
+     */
+    static final String ALLOW = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";
 
     /** The problem with {@code request}, or {@code null} when it may be forwarded. */
     static InvalidRequest of(FullHttpRequest request) {
@@ -33,6 +41,19 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             // The aggregator removed "chunked"; anything left is a coding we cannot undo.
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "unsupported Transfer-Encoding: " + codings);
+        }
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.CONNECT) || method.equals(HttpMethod.TRACE)) {
+            // CONNECT would ask for a tunnel to any host; TRACE would echo the request, credentials
+            // included. mistguard is the origin of neither.
+            return new InvalidRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, Decision.METHOD_NOT_ALLOWED,
+                    method.name() + " is not served");
+        }
+        if (!request.uri().startsWith("/")) {
+            // Absolute-form (http://host/...) could name another authority, even the admin listener,
+            // and routes match paths: only origin-form is read the same way here and at Mist.
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
+                    "the request target is not origin-form (/path?query)");
         }
         return null;
     }

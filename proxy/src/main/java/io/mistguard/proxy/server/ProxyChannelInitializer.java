@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a client connection's pipeline in named steps:
- * {@code limit → idle → decoder → encoder → aggregator → flow → proxy}.
+ * {@code limit → idle → decoder → encoder → read-timeout → aggregator → flow → proxy}.
  */
 final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -41,6 +41,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private void addHttpHandlers(ChannelPipeline pipeline) {
         pipeline.addLast("decoder", new StrictRequestDecoder(limits.maxInitialLineBytes(), limits.maxHeaderBytes()));
         pipeline.addLast("encoder", new HttpResponseEncoder());
+        pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout()));
         pipeline.addLast("aggregator", new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes())));
         // Holds a pipelined request until the previous answer is written (see ProxyHandler).
         pipeline.addLast("flow", new FlowControlHandler());

@@ -2,6 +2,7 @@ package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.classify.MistRequest;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -99,10 +101,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         InvalidRequest invalid = InvalidRequest.of(request);
         if (invalid != null) {
             request.release();
-            keepAlive = false; // the framing of whatever follows cannot be trusted
-            headRequest = false;
-            write(ctx, ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(), invalid.detail()),
-                  HttpVersion.HTTP_1_1);
+            refuse(ctx, invalid);
             return;
         }
         if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
@@ -119,6 +118,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         // Connection (even X-Real-IP or Content-Type), are gone before trust and the command are read.
         HopByHopHeaders.strip(request.headers());
         MistRequest mistRequest = classify(request);
+        if (mistRequest.unreadable() != null) {
+            request.release();
+            refuse(ctx, new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_COMMAND,
+                                           mistRequest.unreadable()));
+            return;
+        }
         HttpVersion clientVersion = request.protocolVersion();
         requestVersion = clientVersion;
         method = request.method();
@@ -133,6 +138,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest,
                                                 trust == Trust.SHARED ? null : privateConnection(ctx));
         exchange.response().addListener((Future<Answer> f) -> onAnswer(ctx, f.getNow(), clientVersion));
+    }
+
+    /** Answers a request that must not be forwarded, and closes: what follows it cannot be trusted. */
+    private void refuse(ChannelHandlerContext ctx, InvalidRequest invalid) {
+        keepAlive = false;
+        headRequest = false;
+        Answer answer = ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(), invalid.detail());
+        if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
+            answer.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);
+        }
+        write(ctx, answer, HttpVersion.HTTP_1_1);
     }
 
     /**

@@ -1,8 +1,13 @@
 package io.mistguard.proxy.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
 
 /**
  * HTTP/1.x request decoder that refuses ambiguous framing instead of guessing.
@@ -10,20 +15,129 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
  * <p>Netty's default drops {@code Content-Length} when {@code Transfer-Encoding: chunked} is also
  * present; a proxy must not forward such a request at all (request smuggling, RFC 9112 §6.1), so
  * here it becomes an invalid message that {@link ProxyHandler} answers with 400. Conflicting
- * {@code Content-Length} values are refused by the base decoder because duplicates are not allowed.
- * First in the server pipeline after the connection limiter; one instance per channel.
+ * {@code Content-Length} values are refused by the base decoder because duplicates are not allowed,
+ * and lines must end in CRLF (strict line parsing). Netty unfolds obs-fold continuation lines and
+ * reads a header line that starts with whitespace; RFC 9112 §5.2 and §2.2 let a server refuse both,
+ * and here both are invalid: {@code Transfer-Encoding:\r\n chunked} means one thing to a server that
+ * unfolds and another to one that does not.
+ *
+ * <p>Also tells {@link RequestReadTimeout} when the first byte of a request arrives
+ * ({@link RequestReadTimeout#HEAD_STARTED}), so that a request's head is timed from its first byte
+ * and an idle keep-alive connection is left to the idle timeout. First in the server pipeline after
+ * the connection limiter and the idle handler; one instance per channel, used from its event loop.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private enum Scan { LEADING, IN_LINE, AFTER_LF, DONE }
+
+    /** Between the first byte of a request and its last. */
+    private boolean inRequest;
+    /** Between the first byte of a request and the end of its head. */
+    private boolean inHead;
+    /** Where the scan for continuation lines is in the head, carried across reads. */
+    private Scan scan = Scan.DONE;
+    /** Bytes the base decoder consumed on this connection, and bytes of it the scan has looked at. */
+    private long consumed;
+    private long scanned;
+    /** An invalid message was produced: everything after it is discarded. */
+    private boolean broken;
 
     StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineBytes)
                 .setMaxHeaderSize(maxHeaderBytes)
-                .setAllowDuplicateContentLengths(false));
+                .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true));
     }
 
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         throw new IllegalArgumentException("both Transfer-Encoding and Content-Length are present");
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (!inRequest && startsRequest(in)) {
+            inRequest = true;
+            inHead = true;
+            scan = Scan.LEADING;
+            scanned = consumed;
+            ctx.fireUserEventTriggered(RequestReadTimeout.HEAD_STARTED);
+        }
+        if (inHead && continuationLine(in)) {
+            broken = true;
+            in.skipBytes(in.readableBytes());
+            HttpMessage invalid = createInvalidMessage();
+            invalid.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(
+                    "a header line starts with whitespace (obs-fold)")));
+            out.add(invalid);
+            return;
+        }
+        int before = in.readerIndex();
+        int produced = out.size();
+        super.decode(ctx, in, out);
+        consumed += in.readerIndex() - before;
+        for (int i = produced; i < out.size(); i++) {
+            Object message = out.get(i);
+            if (message instanceof HttpMessage) {
+                inHead = false;
+            }
+            if (message instanceof LastHttpContent) {
+                inRequest = false;
+                inHead = false;
+            }
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        super.decodeLast(ctx, in, out);
+    }
+
+    /** Bytes other than the CRLFs a client may send between requests (RFC 9112 §2.2). */
+    private static boolean startsRequest(ByteBuf in) {
+        // One bulk pass, not a getByte per byte: each access of a leak-aware buffer may be recorded.
+        return in.forEachByte(b -> b == CR || b == LF) >= 0;
+    }
+
+    /**
+     * Whether a line of the head starts with a space or tab. Each byte of the head is looked at once,
+     * however the head is split across reads; the scan stops at the end of the head (an empty line),
+     * since a body may hold anything.
+     */
+    private boolean continuationLine(ByteBuf in) {
+        int from = in.readerIndex() + (int) Math.max(0, scanned - consumed);
+        if (scan == Scan.DONE || from >= in.writerIndex()) {
+            return false;
+        }
+        boolean[] fold = new boolean[1];
+        in.forEachByte(from, in.writerIndex() - from, b -> {
+            scanned++;
+            switch (scan) {
+                case LEADING -> scan = b == CR || b == LF ? Scan.LEADING : Scan.IN_LINE;
+                case IN_LINE -> scan = b == LF ? Scan.AFTER_LF : Scan.IN_LINE;
+                case AFTER_LF -> {
+                    if (b == ' ' || b == '\t') {
+                        fold[0] = true;
+                        return false;
+                    }
+                    scan = b == CR || b == LF ? Scan.DONE : Scan.IN_LINE;
+                }
+                default -> throw new IllegalStateException(scan.name());
+            }
+            return scan != Scan.DONE;
+        });
+        return fold[0];
     }
 }

@@ -52,8 +52,9 @@ class CacheKeysTest {
 
     @Test
     void withoutACommandTheRawQueryIsTheKey() {
-        assertThat(key("GET", "/koekjes.json?stream=a", null, "")).isEqualTo("get-state\nGET\n/koekjes.json\nstream=a");
-        assertThat(key("GET", "/koekjes.json", null, "")).isEqualTo("get-state\nGET\n/koekjes.json\n");
+        assertThat(key("GET", "/koekjes.json?stream=a", null, ""))
+                .isEqualTo("get-state\nGET\n/koekjes.json\nstream=a\n\n\n");
+        assertThat(key("GET", "/koekjes.json", null, "")).isEqualTo("get-state\nGET\n/koekjes.json\n\n\n\n");
         assertThat(key("GET", "?stream=a", null, "")).as("a query at the very start")
                 .isNotEqualTo(key("GET", "?stream=b", null, ""));
     }
@@ -85,10 +86,27 @@ class CacheKeysTest {
         assertThat(key("POST", "/api", FORM, GET_STATE, "Cache-Control", "max-age=0")).isNotNull();
     }
 
+    /**
+     * Regression (found by the hostile-input tests): Mist echoes a request's Host, User-Agent and
+     * Accept in its Prometheus answers, which keep Mist's header fields when stored, so a caller
+     * sending {@code Host: evil.example} had its Host served to the next caller within
+     * {@code fresh_for}.
+     */
+    @Test
+    void echoedRequestFieldsKeyAnAnswerWithoutACommand() {
+        String plain = key("GET", "/koekjes.json", null, "", "Host", "mist");
+        assertThat(key("GET", "/koekjes.json", null, "", "Host", "evil.example:666")).isNotEqualTo(plain);
+        assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "User-Agent", "x")).isNotEqualTo(plain);
+        assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "Accept", "x")).isNotEqualTo(plain);
+        assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "X-Other", "x")).isEqualTo(plain);
+        assertThat(key("POST", "/api", FORM, GET_STATE, "Host", "evil.example"))
+                .as("a command's answer echoes nothing").isEqualTo(key("POST", "/api", FORM, GET_STATE, "Host", "mist"));
+    }
+
     @Test
     void aJsonpCallbackMakesTheReplyCallerSpecific() {
         assertThat(key("GET", "/koekjes.json?callback=cb", null, ""))
-                .isEqualTo("get-state\nGET\n/koekjes.json\ncallback=cb\ncallback=cb");
+                .isEqualTo("get-state\nGET\n/koekjes.json\ncallback=cb\n\n\n\ncallback=cb");
         assertThat(key("POST", "/api?jsonp=q", FORM, GET_STATE))
                 .isEqualTo("get-state\nPOST\n/api\n{\"active_streams\":true}\njsonp=q");
     }

@@ -146,4 +146,57 @@ class CommandClassifierTest {
             buf.release();
         }
     }
+
+    private static MistRequest form(String body) {
+        return CLASSIFIER.classify("POST", "/api2", "application/x-www-form-urlencoded",
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    /** Regressions found by HostileInputIT: each was forwarded to Mist, read by a guess. */
+    @ParameterizedTest(name = "{1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "command=%7B%22push_list%22%3Atrue%7D%G1  | a non-hex escape",
+            "command=%7B%22push_list%22%3Atrue%7D%    | a truncated escape",
+            "command=%7B%22push_list%22%3Atrue%7D%4   | an escape of one digit",
+            "command=%7B%22a%22%3A%22%FF%FE%22%7D     | bytes that are not UTF-8",
+            "command=%7B%22a%22%3A%22%C0%AF%22%7D     | an overlong UTF-8 form",
+            "command=%7B%22a%22%3A%22%ED%A0%80%22%7D  | a UTF-16 surrogate in UTF-8",
+    })
+    void aCommandMistguardCannotReadAsMistWouldIsUnreadable(String body, String why) {
+        MistRequest request = form(body);
+        assertThat(request.unreadable()).as(why).isNotNull();
+        assertThat(request.commandKeys()).isEmpty();
+        assertThat(request.hasCommand()).isFalse();
+    }
+
+    @Test
+    void anInvalidEscapeOutsideTheCommandIsMistsBusiness() {
+        assertThat(form("x=%zz&command=%7B%22push_list%22%3Atrue%7D").unreadable()).isNull();
+        assertThat(form("x=%zz&command=%7B%22push_list%22%3Atrue%7D").commandKeys()).containsExactly("push_list");
+    }
+
+    @Test
+    void aJsonBodyThatIsNotUtf8IsUnreadable() {
+        MistRequest request = CLASSIFIER.classify("POST", "/api2", "application/json",
+                Unpooled.wrappedBuffer(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'}));
+        assertThat(request.unreadable()).isNotNull();
+    }
+
+    /** Regression: nesting beyond the parser's limit made the command merely "unparsable", and forwarded. */
+    @Test
+    void aCommandNestedDeeperThanTheLimitIsUnreadableAndOneAtTheLimitIsRead() {
+        int depth = CommandClassifier.MAX_NESTING_DEPTH;
+        String atLimit = "{\"a\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+        String over = "{\"authorize\":{},\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+        assertThat(CLASSIFIER.classify("POST", "/", "application/json", utf8(atLimit)).commandKeys())
+                .containsExactly("a");
+        MistRequest deep = CLASSIFIER.classify("POST", "/", "application/json", utf8(over));
+        assertThat(deep.unreadable()).contains("nests deeper");
+        assertThat(CLASSIFIER.classify("POST", "/", "application/json",
+                utf8("{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}")).unreadable()).isNotNull();
+    }
+
+    private static ByteBuf utf8(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
 }

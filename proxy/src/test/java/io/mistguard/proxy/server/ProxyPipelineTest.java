@@ -102,7 +102,30 @@ class ProxyPipelineTest {
                         "413 Request Entity Too Large", "body-too-large"),
                 Arguments.of("garbage instead of HTTP",
                         "\u0001\u0002 not http at all\r\n\r\n",
-                        "400 Bad Request", "bad-request"));
+                        "400 Bad Request", "bad-request"),
+                // Regressions found by HostileInputIT: each was forwarded before.
+                Arguments.of("obs-fold continuation line",
+                        "GET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\n", "400 Bad Request", "obs-fold"),
+                Arguments.of("header line starting with whitespace",
+                        "POST / HTTP/1.1\r\n Transfer-Encoding: chunked\r\nHost: x\r\n\r\n0\r\n\r\n",
+                        "400 Bad Request", "obs-fold"),
+                Arguments.of("obs-fold after leading empty lines",
+                        "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\tc\r\n\r\n", "400 Bad Request", "obs-fold"),
+                Arguments.of("absolute-form target",
+                        "GET http://x/koekjes HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
+                // Found by ProxyFrontEndFuzzTest: Netty's own 417 had no Mistguard-Decision.
+                Arguments.of("unsupported expectation",
+                        "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continud\r\nContent-Length: 4\r\n\r\n{}{}",
+                        "417 Expectation Failed", "expectation-failed"),
+                Arguments.of("CONNECT", "CONNECT x:1 HTTP/1.1\r\nHost: x:1\r\n\r\n",
+                        "405 Method Not Allowed", "method-not-allowed"),
+                Arguments.of("TRACE", "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "405 Method Not Allowed", "method-not-allowed"),
+                Arguments.of("invalid percent-escape in the command",
+                        "GET /?command=%7B%7D%zz HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "bad-command"),
+                Arguments.of("command that is not UTF-8",
+                        "GET /?command=%7B%22a%22%3A%22%FF%22%7D HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "400 Bad Request", "bad-command"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,12 +147,12 @@ class ProxyPipelineTest {
         channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: mist\r\nConnection: keep-alive, X-Private\r\n"
                 + "X-Private: secret\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nUpgrade: h2c\r\n"
                 + "Proxy-Connection: keep-alive\r\nX-End-To-End: kept\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 28\r\n\r\n"
-                + "command=%7B%22push_list%22%3A1%7D"));
-        // Content-Length 28 cuts the body short on purpose: only what the length covers is forwarded.
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 33\r\n\r\n"
+                + "command=%7B%22push_list%22%3A1%7D&x=yyyyy"));
+        // Content-Length 33 cuts the body short on purpose: only what the length covers is forwarded.
         assertThat(forwarder.seen).hasSize(1);
         FakeForwarder.Seen seen = forwarder.seen.get(0);
-        assertThat(seen.headers()).contains("X-End-To-End: kept", "Host: mist", "content-length: 28")
+        assertThat(seen.headers()).contains("X-End-To-End: kept", "Host: mist", "content-length: 33")
                 .doesNotContainIgnoringCase("x-private")
                 .doesNotContainIgnoringCase("keep-alive")
                 .doesNotContainIgnoringCase("upgrade")
@@ -152,6 +175,79 @@ class ProxyPipelineTest {
         channel.readInbound();
         channel.close();
         readOutbound(channel);
+    }
+
+    /** Regression: a head trickled a byte at a time kept its connection forever (slowloris). */
+    @Test
+    void aHeadNotInWithinTheHeaderReadTimeoutIsAnswered408() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a"));
+        for (int i = 0; i < 9; i++) {
+            channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+            channel.runScheduledPendingTasks();
+            channel.writeInbound(bytes("a"));
+        }
+        assertThat((Object) channel.readOutbound()).as("not yet: 9 s of 10").isNull();
+        channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                .contains("Mistguard-Decision: rejected; reason=request-timeout").contains("connection: close");
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** Regression: a body trickled a byte at a time kept its connection forever. */
+    @Test
+    void aBodyNotInWithinTheBodyReadTimeoutIsAnswered408() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\nab"));
+        channel.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 408 Request Timeout\r\n");
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anAnnouncedBodyNotInWithinTheBodyReadTimeoutIsAnswered408AfterTheInterim100() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: mist\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 5\r\n\r\n{}{}"));
+        channel.advanceTimeBy(10, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 408 Request Timeout\r\n");
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsLeftToTheIdleTimeout() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"));
+        forwarder.answer(0, "{}");
+        readOutbound(channel);
+        channel.advanceTimeBy(30, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.isOpen()).isTrue();
+        channel.close();
+    }
+
+    /** A pipelined request partly in while the one before it is answered is not charged the wait. */
+    @Test
+    void aPipelinedHeadIsNotTimedWhileTheAnswerBeforeItIsPending() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHo"));
+        channel.advanceTimeBy(15, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat((Object) channel.readOutbound()).as("Mist is still answering /a").isNull();
+        forwarder.answer(0, "{}");
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 200 OK");
+        channel.writeInbound(bytes("st: x\r\n\r\n"));
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::uri).containsExactly("/a", "/b");
+        forwarder.answer(1, "{}");
+        readOutbound(channel);
+        channel.close();
     }
 
     @Test

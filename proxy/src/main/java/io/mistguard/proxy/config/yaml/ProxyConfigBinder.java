@@ -73,7 +73,9 @@ final class ProxyConfigBinder {
         long maxBody = m.byteSize("max_body_bytes", d.maxBodyBytes(), 1, LimitsConfig.MAX_BODY_BYTES_LIMIT);
         int maxConnections = m.integer("max_connections", d.maxConnections(), 1, Integer.MAX_VALUE);
         Duration clientIdle = m.duration("client_idle_timeout", d.clientIdleTimeout(), false);
-        return new LimitsConfig(maxInitialLine, maxHeader, maxBody, maxConnections, clientIdle);
+        Duration headerRead = m.duration("header_read_timeout", d.headerReadTimeout(), false);
+        Duration bodyRead = m.duration("body_read_timeout", d.bodyReadTimeout(), false);
+        return new LimitsConfig(maxInitialLine, maxHeader, maxBody, maxConnections, clientIdle, headerRead, bodyRead);
     }
 
     private static AdminConfig admin(ConfigMapping m) {

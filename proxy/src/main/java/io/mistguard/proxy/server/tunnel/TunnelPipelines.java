@@ -43,7 +43,7 @@ final class TunnelPipelines {
     static final String RELAY = "tunnel-relay";
 
     /** The client handlers that read HTTP requests, last first, so leftovers flow towards the hold. */
-    private static final List<String> CLIENT_READERS = List.of("proxy", "flow", "aggregator", "decoder", "idle");
+    private static final List<String> CLIENT_READERS = List.of("proxy", "flow", "aggregator", "read-timeout", "decoder", "idle");
     private static final String ENCODER = "encoder";
     private static final String DECODER = "decoder";
     private static final String AGGREGATOR = "aggregator";

@@ -1,0 +1,127 @@
+package io.mistguard.proxy.server;
+
+import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.exchange.ProxyResponses;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds how long a request may take to arrive: its head within {@code limits.header_read_timeout}
+ * of its first byte (slowloris: headers trickled a byte at a time), its body within
+ * {@code limits.body_read_timeout} of the end of its head (a slow body). On expiry the caller gets
+ * mistguard's 408 {@code request-timeout} and the connection is closed; nothing reaches Mist. The
+ * idle timeout alone cannot do this: a byte a second keeps a connection from ever being idle.
+ *
+ * <p>The clock starts at a request's first byte ({@link #HEAD_STARTED}, from
+ * {@link StrictRequestDecoder}), so an idle keep-alive connection is left to the idle timeout. While
+ * an earlier request of the connection is still being answered, mistguard is not reading, so the
+ * clock of a pipelined request that is only partly in is restarted rather than charged to the
+ * caller. Sits after the decoder and the encoder, before the aggregator; one instance per channel,
+ * used only from its event loop.
+ */
+final class RequestReadTimeout extends ChannelDuplexHandler {
+
+    /** The decoder saw the first byte of a request. */
+    static final Object HEAD_STARTED = new Object() {
+        @Override
+        public String toString() {
+            return "HEAD_STARTED";
+        }
+    };
+
+    private final long headerNanos;
+    private final long bodyNanos;
+    private ScheduledFuture<?> timer;
+    /** Requests fully received, and final answers written: unequal while one is being answered. */
+    private long received;
+    private long answered;
+
+    RequestReadTimeout(Duration headerTimeout, Duration bodyTimeout) {
+        this.headerNanos = headerTimeout.toNanos();
+        this.bodyNanos = bodyTimeout.toNanos();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == HEAD_STARTED) {
+            arm(ctx, headerNanos, "the request head did not arrive within ");
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+            cancel();
+            if (!(msg instanceof LastHttpContent)) {
+                arm(ctx, bodyNanos, "the request body did not arrive within ");
+            }
+        }
+        if (msg instanceof LastHttpContent) {
+            cancel();
+            received++;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response && response.status().code() >= 200) {
+            answered++;
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    private void arm(ChannelHandlerContext ctx, long nanos, String what) {
+        cancel();
+        timer = ctx.executor().schedule(() -> expire(ctx, nanos, what), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void expire(ChannelHandlerContext ctx, long nanos, String what) {
+        timer = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (answered < received) {
+            arm(ctx, nanos, what); // an earlier request is being answered and nothing is read meanwhile
+            return;
+        }
+        Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
+                Decision.REQUEST_TIMEOUT, what + Duration.ofNanos(nanos).toMillis() + " ms");
+        AnswerHeaders.write(answer);
+        answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(answer.response()).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}
