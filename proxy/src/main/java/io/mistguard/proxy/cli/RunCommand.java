@@ -57,7 +57,36 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The parser for the whole jar, with the subcommands registered. */
     public static CommandLine commandLine() {
-        return new CommandLine(new RunCommand());
+        CommandLine cli = new CommandLine(new RunCommand());
+        CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((ex, args) -> ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                && ex.getCommandLine() == cli ? everyProblem(cli, unmatched, args) : usual.handleParseException(ex, args));
+        return cli;
+    }
+
+    /**
+     * An unknown flag ends picocli's parse; so that every problem is still reported at once, the
+     * other arguments are parsed and checked again without it, and all problems are listed. Exit 2.
+     */
+    private static int everyProblem(CommandLine cli, CommandLine.UnmatchedArgumentException unmatched, String[] args) {
+        List<String> problems = new ArrayList<>();
+        unmatched.getUnmatched().forEach(arg -> problems.add("Unknown option: '" + arg + "' (see --help)"));
+        List<String> rest = new ArrayList<>(List.of(args));
+        unmatched.getUnmatched().forEach(rest::remove);
+        RunCommand probe = new RunCommand();
+        try {
+            new CommandLine(probe).parseArgs(rest.toArray(String[]::new));
+            probe.effectiveConfig();
+        } catch (CommandLine.ParameterException e) {
+            problems.add(e.getMessage());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        PrintWriter err = cli.getErr();
+        err.println("mistguard: configuration refused:");
+        problems.forEach(problem -> err.println("  " + problem));
+        err.flush();
+        return 2;
     }
 
     @Override

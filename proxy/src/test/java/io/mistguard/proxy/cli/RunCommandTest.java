@@ -167,4 +167,13 @@ class RunCommandTest {
         assertThat(run("--nope")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option: '--nope'");
     }
+
+    /** Review of #13: an unknown flag hid every other problem (picocli stops at it). */
+    @Test
+    void anUnknownFlagDoesNotHideTheOtherProblemsRegression() {
+        assertThat(run("--listen", "nope", "--admin-listen", "1.2.3.4:99999", "--upstream", "ftp://x", "--bogus"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--bogus'").contains("  --listen: ")
+                                  .contains("  --admin-listen: ").contains("  --upstream: ");
+    }
 }
