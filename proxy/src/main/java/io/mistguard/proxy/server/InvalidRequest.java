@@ -49,11 +49,11 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             return new InvalidRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, Decision.METHOD_NOT_ALLOWED,
                     method.name() + " is not served");
         }
-        if (!request.uri().startsWith("/")) {
-            // Absolute-form (http://host/...) could name another authority, even the admin listener,
-            // and routes match paths: only origin-form is read the same way here and at Mist.
+        if (!request.uri().startsWith("/") && !RequestTarget.isAbsolute(request.uri())) {
+            // Authority-form and asterisk-form have no path to route or to hand Mist; absolute-form is
+            // accepted and rewritten to origin-form (RequestTarget, RFC 9112 §3.2.2).
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
-                    "the request target is not origin-form (/path?query)");
+                    "the request target is neither origin-form (/path?query) nor absolute-form (http://host/path)");
         }
         return null;
     }

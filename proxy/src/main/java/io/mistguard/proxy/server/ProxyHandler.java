@@ -104,6 +104,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, invalid);
             return;
         }
+        RequestTarget.toOriginForm(request); // before anything reads the path or Host
         if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
             tunnel(ctx, request);
             return;

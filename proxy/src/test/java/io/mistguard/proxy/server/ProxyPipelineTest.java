@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.LimitsConfig;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -111,8 +113,10 @@ class ProxyPipelineTest {
                         "400 Bad Request", "obs-fold"),
                 Arguments.of("obs-fold after leading empty lines",
                         "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\tc\r\n\r\n", "400 Bad Request", "obs-fold"),
-                Arguments.of("absolute-form target",
-                        "GET http://x/koekjes HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
+                Arguments.of("authority-form target",
+                        "GET x:4242 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
+                Arguments.of("asterisk-form target",
+                        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
                 // Found by ProxyFrontEndFuzzTest: Netty's own 417 had no Mistguard-Decision.
                 Arguments.of("unsupported expectation",
                         "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continud\r\nContent-Length: 4\r\n\r\n{}{}",
@@ -140,6 +144,28 @@ class ProxyPipelineTest {
                 .contains(bodyPart);
         assertThat(forwarder.seen).isEmpty();
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    /**
+     * RFC 9112 §3.2.2: a server MUST accept absolute-form and use its authority instead of Host. It
+     * was refused (400); now Mist gets origin-form with the target's authority as Host, and a target
+     * naming another listener (the admin one) goes to Mist like any other request.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "http://mist/koekjes.json?x=1#frag | /koekjes.json?x=1 | mist",
+            "HTTP://127.0.0.1:4244/admin/breakers/mist/force-open?for=1h | /admin/breakers/mist/force-open?for=1h | 127.0.0.1:4244",
+            "http://user:pw@mist:4242 | / | mist:4242",
+            "https://mist?command=%7B%7D | /?command=%7B%7D | mist"})
+    void anAbsoluteFormTargetReachesMistAsOriginFormWithItsAuthorityAsHostRegression(String target, String uri,
+                                                                                     String host) {
+        channel.writeInbound(bytes("GET " + target + " HTTP/1.1\r\nHost: other\r\n\r\n"));
+
+        assertThat(forwarder.seen).hasSize(1);
+        assertThat(forwarder.seen.get(0).uri()).isEqualTo(uri);
+        assertThat(forwarder.seen.get(0).headers()).contains("Host: " + host).doesNotContain("Host: other");
+        forwarder.answer(0, "ok");
+        ReferenceCountUtil.release(channel.readOutbound());
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.mistguard.proxy.server;
+
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Locale;
+
+/**
+ * A request's target in the form Mist and mistguard both read: origin-form ({@code /path?query}).
+ *
+ * <p>RFC 9112 §3.2.2: a server MUST accept the absolute-form ({@code http://host:port/path?query}),
+ * and then MUST ignore the {@code Host} field and use the target's authority. Routes, the command
+ * classifier and Mist's own parser all read a path, so an absolute-form target is rewritten to
+ * origin-form, with its authority as {@code Host}, before anything reads the request. Whatever
+ * authority it names, the request goes to Mist like any other: it never reaches the admin listener or
+ * another host. Other forms (authority-form, asterisk-form) stay refused ({@link InvalidRequest}).
+ * Stateless.
+ */
+final class RequestTarget {
+
+    private RequestTarget() {
+    }
+
+    /** Whether {@code uri} is absolute-form with an http or https scheme. */
+    static boolean isAbsolute(String uri) {
+        String lower = uri.length() > 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : uri.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    /**
+     * Rewrites an absolute-form target of {@code request} to origin-form and sets {@code Host} to its
+     * authority; leaves any other request as it is.
+     */
+    static void toOriginForm(HttpRequest request) {
+        String uri = request.uri();
+        if (!isAbsolute(uri)) {
+            return;
+        }
+        int authorityStart = uri.indexOf("//") + 2;
+        int pathStart = authorityStart;
+        while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
+            pathStart++;
+        }
+        String authority = uri.substring(authorityStart, pathStart);
+        int at = authority.lastIndexOf('@'); // userinfo is deprecated (RFC 9110 §4.2.4) and never forwarded
+        authority = authority.substring(at + 1);
+        String rest = uri.substring(pathStart);
+        int fragment = rest.indexOf('#');
+        rest = fragment < 0 ? rest : rest.substring(0, fragment);
+        request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
+        if (!authority.isEmpty()) {
+            request.headers().set("Host", authority); // spelled as clients spell it: Mist gets what a client sends
+        }
+    }
+}
