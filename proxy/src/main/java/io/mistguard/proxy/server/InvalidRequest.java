@@ -49,6 +49,10 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             return new InvalidRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, Decision.METHOD_NOT_ALLOWED,
                     method.name() + " is not served");
         }
+        if (RequestTarget.isAbsolute(request.uri()) && !RequestTarget.hasValidAuthority(request.uri())) {
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
+                    "the request target's authority is not a host[:port]");
+        }
         if (!request.uri().startsWith("/") && !RequestTarget.isAbsolute(request.uri())) {
             // Authority-form and asterisk-form have no path to route or to hand Mist; absolute-form is
             // accepted and rewritten to origin-form (RequestTarget, RFC 9112 §3.2.2).

@@ -98,20 +98,29 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        InvalidRequest invalid = InvalidRequest.of(request);
-        if (invalid != null) {
-            request.release();
-            refuse(ctx, invalid);
-            return;
+        try {
+            InvalidRequest invalid = InvalidRequest.of(request);
+            if (invalid != null) {
+                request.release();
+                refuse(ctx, invalid);
+                return;
+            }
+            RequestTarget.toOriginForm(request); // before anything reads the path or Host
+            if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
+                tunnel(ctx, request);
+                return;
+            }
+            keepAlive = HttpUtil.isKeepAlive(request) && !draining;
+            headRequest = request.method().equals(HttpMethod.HEAD);
+            forward(ctx, request);
+        } catch (RuntimeException e) {
+            // A bug, not an input to answer: never leak the request or leave the caller hanging.
+            if (exchange == null && request.refCnt() > 0) {
+                ReferenceCountUtil.safeRelease(request, request.refCnt());
+            }
+            log.warn("[{}] closing client connection after an unexpected failure", ctx.channel().id(), e);
+            ctx.close();
         }
-        RequestTarget.toOriginForm(request); // before anything reads the path or Host
-        if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
-            tunnel(ctx, request);
-            return;
-        }
-        keepAlive = HttpUtil.isKeepAlive(request) && !draining;
-        headRequest = request.method().equals(HttpMethod.HEAD);
-        forward(ctx, request);
     }
 
     private void forward(ChannelHandlerContext ctx, FullHttpRequest request) {

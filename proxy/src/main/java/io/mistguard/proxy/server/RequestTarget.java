@@ -26,23 +26,50 @@ final class RequestTarget {
     }
 
     /**
+     * Whether an absolute-form {@code uri}'s authority is one {@code Host} can carry: RFC 3986 §3.2
+     * characters only (a request line may hold bytes no header value may, such as NUL).
+     */
+    static boolean hasValidAuthority(String uri) {
+        String authority = authority(uri);
+        for (int i = 0; i < authority.length(); i++) {
+            char c = authority.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "-._~!$&'()*+,;=:%[]".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The authority of an absolute-form {@code uri}, without userinfo. */
+    private static String authority(String uri) {
+        int authorityStart = uri.indexOf("//") + 2;
+        String authority = uri.substring(authorityStart, pathStart(uri));
+        int at = authority.lastIndexOf('@'); // userinfo is deprecated (RFC 9110 §4.2.4) and never forwarded
+        return authority.substring(at + 1);
+    }
+
+    private static int pathStart(String uri) {
+        int pathStart = uri.indexOf("//") + 2;
+        while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
+            pathStart++;
+        }
+        return pathStart;
+    }
+
+    /**
      * Rewrites an absolute-form target of {@code request} to origin-form and sets {@code Host} to its
-     * authority; leaves any other request as it is.
+     * authority; leaves any other request as it is. The authority must be valid
+     * ({@link #hasValidAuthority}, checked by {@link InvalidRequest} first).
      */
     static void toOriginForm(HttpRequest request) {
         String uri = request.uri();
         if (!isAbsolute(uri)) {
             return;
         }
-        int authorityStart = uri.indexOf("//") + 2;
-        int pathStart = authorityStart;
-        while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
-            pathStart++;
-        }
-        String authority = uri.substring(authorityStart, pathStart);
-        int at = authority.lastIndexOf('@'); // userinfo is deprecated (RFC 9110 §4.2.4) and never forwarded
-        authority = authority.substring(at + 1);
-        String rest = uri.substring(pathStart);
+        String authority = authority(uri);
+        String rest = uri.substring(pathStart(uri));
         int fragment = rest.indexOf('#');
         rest = fragment < 0 ? rest : rest.substring(0, fragment);
         request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);

@@ -115,6 +115,10 @@ class ProxyPipelineTest {
                         "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\tc\r\n\r\n", "400 Bad Request", "obs-fold"),
                 Arguments.of("authority-form target",
                         "GET x:4242 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
+                // Found by ProxyFrontEndFuzzTest: a NUL in an absolute-form authority made Host invalid,
+                // an exception leaked the request.
+                Arguments.of("absolute-form target with a NUL in its authority",
+                        "GET http://mi\u0000st/ HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "authority"),
                 Arguments.of("asterisk-form target",
                         "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "origin-form"),
                 // Found by ProxyFrontEndFuzzTest: Netty's own 417 had no Mistguard-Decision.
