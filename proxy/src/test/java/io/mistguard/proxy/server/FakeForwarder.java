@@ -25,7 +25,7 @@ final class FakeForwarder implements Forwarder {
 
     /** What the forwarder saw of one request (the request itself is released at once). */
     record Seen(String method, String uri, String headers, String body, MistRequest mistRequest,
-                PrivateConnection privateConnection) {
+                PrivateConnection privateConnection, java.util.Set<String> headerNames) {
     }
 
     final List<Seen> seen = new ArrayList<>();
@@ -36,7 +36,9 @@ final class FakeForwarder implements Forwarder {
     public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
                             PrivateConnection privateConnection) {
         seen.add(new Seen(request.method().name(), request.uri(), request.headers().toString(),
-                request.content().toString(StandardCharsets.UTF_8), mistRequest, privateConnection));
+                request.content().toString(StandardCharsets.UTF_8), mistRequest, privateConnection,
+                request.headers().names().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toSet())));
         request.release();
         Promise<Answer> promise = loop.newPromise();
         pending.add(promise);

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class ProxyFrontEndFuzzTest {
 
-    private static final java.util.regex.Pattern HOP_BY_HOP = java.util.regex.Pattern.compile(
-            "[\\[ ](transfer-encoding|te|connection|upgrade|keep-alive|proxy-connection): ");
+    private static final java.util.List<String> HOP_BY_HOP = java.util.List.of("transfer-encoding", "te",
+            "connection", "upgrade", "keep-alive", "proxy-connection");
 
     private static final LimitsConfig LIMITS = new LimitsConfig(512, 1024, 2048, 10, Duration.ofSeconds(60),
             Duration.ofSeconds(5), Duration.ofSeconds(5));
@@ -93,8 +93,8 @@ class ProxyFrontEndFuzzTest {
             assertThat(seen.uri()).startsWith("/");
             assertThat(seen.method()).isNotIn("CONNECT", "TRACE");
             assertThat(seen.mistRequest().unreadable()).isNull();
-            // DefaultHttpHeaders' text: "defaulthttpheaders[name: value, name: value]"
-            assertThat(seen.headers().toLowerCase(Locale.ROOT)).doesNotContainPattern(HOP_BY_HOP);
+            // By name: a value may well contain "connection: upgrade" as text (the fuzzer wrote one).
+            assertThat(seen.headerNames()).doesNotContainAnyElementsOf(HOP_BY_HOP);
         }
     }
 
