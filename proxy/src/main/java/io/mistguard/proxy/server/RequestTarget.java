@@ -1,7 +1,6 @@
 package io.mistguard.proxy.server;
 
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.Locale;
 
 /**
  * A request's target in the form Mist and mistguard both read: origin-form ({@code /path?query}).
@@ -21,8 +20,8 @@ final class RequestTarget {
 
     /** Whether {@code uri} is absolute-form with an http or https scheme. */
     static boolean isAbsolute(String uri) {
-        String lower = uri.length() > 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : uri.toLowerCase(Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://");
+        // On every request: compares in place, allocates nothing.
+        return uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8);
     }
 
     /**
