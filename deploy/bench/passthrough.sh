@@ -25,6 +25,10 @@
 #                over $RATE_CONNS connections: p50/p99/p99.9 from h2load's per-request log, the rate
 #                achieved, CPU us/request; the same rate direct to the upstream right before gives
 #                "added p99" = proxied p99 - direct p99
+#   same rate    every proxy at one constant rate, the lowest of the half rates: CPU us/request and
+#                p99 when all do the same work. At different rates the kernel's cost per send
+#                differs: a send that wakes a sleeping load generator or upstream costs more, and
+#                how often they sleep depends on the rate (seen in profile.sh's kernel frames).
 #   RSS          VmRSS and peak VmHWM after the case (nginx: master + worker)
 # direct is measured before and after the proxies; validity uses the lower of the two.
 #
@@ -47,12 +51,18 @@
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
 #   --base-port 18400    ports base..base+6 on 127.0.0.1
+#   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
+#                        refilled every --quota-period-us (default 10000 µs, so a throttled proxy
+#                        waits at most 10 ms). Use it where the load generator and upstream on core 0
+#                        cannot reach 2x what a proxy does on a whole core 1: capping every proxy alike
+#                        keeps the direct row's headroom, and compares the proxies at an equal CPU
+#                        budget. CPU µs/request is unaffected; p99 at saturation includes throttling.
 # Exit status: 0 when the run was VALID, 3 when INVALID.
 # Needs: java 17, haproxy, nginx (nginx-light), wrk, h2load (nghttp2-client), taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx"
+CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx"; CPU_QUOTA=""; QUOTA_PERIOD_US=10000
 DURATION=10; WARMUP=15; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     case "$1" in
@@ -67,6 +77,8 @@ while (( $# )); do
         --max-foreign) MAX_FOREIGN="$2"; shift 2 ;;
         --quiet-wait) QUIET_WAIT="$2"; shift 2 ;;
         --base-port) BASE_PORT="$2"; shift 2 ;;
+        --cpu-quota) CPU_QUOTA="$2"; shift 2 ;;
+        --quota-period-us) QUOTA_PERIOD_US="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
     esac
@@ -84,6 +96,37 @@ declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$(
 declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6)))
 declare -A PID=()
 CLK_TCK=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------------------------------------
+# CPU cap per proxy (--cpu-quota): one cgroup per proxy under the v1 cpu controller, created before
+# the proxy starts so that its every thread and child process (nginx workers) is in it from birth.
+CGROUP_ROOT=/sys/fs/cgroup/cpu
+CGROUPS=()
+if [[ -n $CPU_QUOTA ]]; then
+    [[ $CPU_QUOTA =~ ^[0-9]+$ ]] && (( CPU_QUOTA >= 1 && CPU_QUOTA <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $CPU_QUOTA"
+    [[ -w $CGROUP_ROOT/cgroup.procs ]] || die "--cpu-quota needs a writable cgroup v1 cpu controller at $CGROUP_ROOT (run as root)"
+    (( CPU_QUOTA * QUOTA_PERIOD_US / 100 >= 1000 )) || die "--cpu-quota: the kernel wants a quota of at least 1000 µs per period; raise --quota-period-us"
+fi
+remove_cgroups() { local cg; for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done; }
+trap 'bench_cleanup; remove_cgroups' EXIT
+# in_cap NAME CMD...: exec CMD inside proxy NAME's capped cgroup (as itself when no cap is asked).
+make_cap() {
+    [[ -n $CPU_QUOTA ]] || return 0
+    local cg="$CGROUP_ROOT/mistguard-bench-$$-$1"
+    mkdir -p "$cg"; CGROUPS+=("$cg")
+    echo "$QUOTA_PERIOD_US" >"$cg/cpu.cfs_period_us"
+    echo $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) >"$cg/cpu.cfs_quota_us"
+}
+in_cap() {
+    local name=$1; shift
+    [[ -n $CPU_QUOTA ]] && echo "$BASHPID" >"$CGROUP_ROOT/mistguard-bench-$$-$name/cgroup.procs"
+    exec "$@"
+}
+# throttled_ms NAME: total time the kernel held proxy NAME back for its quota, in ms.
+throttled_ms() {
+    [[ -n $CPU_QUOTA ]] || { echo 0; return; }
+    awk '/^throttled_time /{printf "%.0f\n", $2 / 1e6}' "$CGROUP_ROOT/mistguard-bench-$$-$1/cpu.stat"
+}
 
 # ---------------------------------------------------------------------------------------------
 # The cases: path, method, expected reply size, the route mistguard must pick.
@@ -183,7 +226,8 @@ start_mistguard_named() { # NAME ACCESS_LOG
     mkdir -p "$WORK_DIR/conf-$1"
     mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "${PORT[$1]}" "${ADMIN_PORT[$1]}" "$UP_PORT" "$2"
     java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf-$1/mistguard.yaml"
-    spawn "$WORK_DIR/$1.out" taskset -c 1 "${JAVA_CMD[@]}"
+    make_cap "$1"
+    spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 "${JAVA_CMD[@]}"
     PID[$1]=$SPAWNED_PID
     wait_http "http://127.0.0.1:${ADMIN_PORT[$1]}/healthz" 20
 }
@@ -211,7 +255,8 @@ backend mist
     http-reuse always
     server up 127.0.0.1:$UP_PORT
 EOF
-    spawn "$WORK_DIR/haproxy.out" taskset -c 1 haproxy -db -f "$WORK_DIR/haproxy.cfg"
+    make_cap haproxy
+    spawn "$WORK_DIR/haproxy.out" in_cap haproxy taskset -c 1 haproxy -db -f "$WORK_DIR/haproxy.cfg"
     PID[haproxy]=$SPAWNED_PID
     wait_http "http://127.0.0.1:${PORT[haproxy]}/small" 10
 }
@@ -250,7 +295,8 @@ http {
     }
 }
 EOF
-    spawn "$WORK_DIR/nginx-proxy.out" taskset -c 1 nginx -e "$WORK_DIR/nginx-proxy-error.log" -p "$WORK_DIR/nginx-proxy" -c "$WORK_DIR/nginx-proxy.conf"
+    make_cap nginx
+    spawn "$WORK_DIR/nginx-proxy.out" in_cap nginx taskset -c 1 nginx -e "$WORK_DIR/nginx-proxy-error.log" -p "$WORK_DIR/nginx-proxy" -c "$WORK_DIR/nginx-proxy.conf"
     PID[nginx]=$SPAWNED_PID
     wait_http "http://127.0.0.1:${PORT[nginx]}/small" 10
 }
@@ -443,24 +489,40 @@ measure_case() {
             (( $(f "${x#*:}" 8) <= MAX_FOREIGN )) || { CASE_OK=0; CASE_REASONS+=("$c: other processes used $(f "${x#*:}" 8)% of a core during ${x%%:*} at ${RATE[$p]} req/s"); }
         done
     done
+    # One rate for all, the lowest half rate: what a request costs each proxy when every proxy does
+    # the same work (see "same rate" in the header).
+    local same=0
+    for p in $PROXIES; do (( same == 0 || RATE[$p] < same )) && same=${RATE[$p]}; done
+    declare -A SAME=()
+    for p in $PROXIES; do
+        if (( RATE[$p] == same )); then
+            SAME[$p]=${HALF[$p]}
+        else
+            SAME[$p]=$(rate_run "$p" "$c" "$same")
+            quiet_during "${SAME[$p]}" "$p at $same req/s" || return 0
+            log "$c same rate $same/s: $p [${SAME[$p]}]"
+            (( $(f "${SAME[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${SAME[$p]}" 5) non-200 at $same req/s"); }
+        fi
+    done
     CASE_BODY+=$'\n'"## $c: ${CASE_METHOD[$c]} ${CASE_PATH[$c]}, reply ${CASE_SIZE[$c]} bytes, route ${CASE_ROUTE[$c]}"$'\n\n'
     CASE_BODY+="Saturation check: $verdict."$'\n\n'
-    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | RSS / peak MiB | foreign CPU % (sat / half) |"$'\n'
-    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
+    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | all at $same req/s: CPU µs/req | p99 | RSS / peak MiB | foreign CPU % (sat / half) |"$'\n'
+    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
     for t in direct-before $PROXIES direct-after; do
         local s=${SAT[$t]} row
         row="| ${t/-/ } | $(f "$s" 1) | $(us2ms "$(f "$s" 2)") | $(us2ms "$(f "$s" 3)") | $(us2ms "$(f "$s" 4)") |"
         if [[ $t == direct-* ]]; then
-            row+=" – | – | – | – | – | – | – | – | $(f "$s" 8) |"
+            row+=" – | – | – | – | – | – | – | – | – | – | $(f "$s" 8) |"
         else
             local h=${HALF[$t]} d=${DHALF[$t]} rh
             read -r rss hwm <<<"$(rss_hwm_kib "$t")"
             row+=" **$(f "$s" 6)** | ${RATE[$t]} ($(f "$h" 1)) | $(us2ms "$(f "$h" 2)") | $(us2ms "$(f "$h" 3)") | $(us2ms "$(f "$h" 4)") |"
-            row+=" $(us2ms $(( $(f "$h" 3) - $(f "$d" 3) ))) (direct $(us2ms "$(f "$d" 3)")) | $(f "$h" 6) | $(kib2mib "$rss") / $(kib2mib "$hwm") | $(f "$s" 8) / $(f "$h" 8) |"
+            row+=" $(us2ms $(( $(f "$h" 3) - $(f "$d" 3) ))) (direct $(us2ms "$(f "$d" 3)")) | $(f "$h" 6) |"
+            row+=" **$(f "${SAME[$t]}" 6)** | $(us2ms "$(f "${SAME[$t]}" 3)") | $(kib2mib "$rss") / $(kib2mib "$hwm") | $(f "$s" 8) / $(f "$h" 8) |"
         fi
         CASE_BODY+="$row"$'\n'
     done
-    unset SAT HALF DHALF RATE
+    unset SAT HALF DHALF RATE SAME
 }
 
 # wait_quiet: waits (at most QUIET_WAIT s) until other processes use at most MAX_FOREIGN % of a
@@ -512,7 +574,11 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo
         echo "Run: $started – $ended; load average before $load0, after $(cut -d' ' -f1-3 /proc/loadavg)."
         echo "$(host_line)"
-        echo "Upstream nginx (1 worker) + wrk + h2load on core 0; each proxy on core 1 (taskset)."
+        echo "Upstream nginx (1 worker) + wrk + h2load on core 0; each proxy on core 1 (taskset)$( [[ -n $CPU_QUOTA ]] && echo ", capped at $CPU_QUOTA% of that core (cgroup cpu quota $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) µs per $QUOTA_PERIOD_US µs)")."
+        if [[ -n $CPU_QUOTA ]]; then
+            local p; echo -n "Time held back by the cap over the whole run, ms:"
+            for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
+        fi
         echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for mistguard, 3s for others)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."

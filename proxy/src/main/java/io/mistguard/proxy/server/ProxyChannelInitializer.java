@@ -5,13 +5,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a client connection's pipeline in named steps:
- * {@code limit → idle → decoder → encoder → read-timeout → aggregator → flow → proxy}.
+ * {@code limit → idle → decoder → encoder → read-timeout → aggregator → proxy}.
  */
 final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -43,7 +42,5 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout()));
         pipeline.addLast("aggregator", new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes())));
-        // Holds a pipelined request until the previous answer is written (see ProxyHandler).
-        pipeline.addLast("flow", new FlowControlHandler());
     }
 }

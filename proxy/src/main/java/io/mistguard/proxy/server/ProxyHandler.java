@@ -27,6 +27,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
+import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
@@ -36,11 +37,12 @@ import org.slf4j.LoggerFactory;
  * The last handler of a client connection: validates each aggregated request, classifies it, hands
  * it to the {@link Forwarder} and writes the answer back.
  *
- * <p>One request is handled at a time per connection: the channel does not auto-read, and the next
- * request is read only after the previous response was written (a {@code FlowControlHandler} in
- * front holds any request a client pipelined meanwhile). That keeps responses in order and gives
- * natural back-pressure. Invalid requests get a precise 400 / 414 / 431 and the connection is closed,
- * since its framing can no longer be trusted.
+ * <p>One request is handled at a time per connection, and answers leave in the order the requests
+ * came. The channel auto-reads, so a caller that waits for each answer (every Mist client does)
+ * costs no change of read interest per request. A request a caller pipelined while the previous one
+ * is still being answered is held here, and the channel stops reading until every held request is
+ * answered: back-pressure bounded by one read's worth of requests. Invalid requests get a precise
+ * 400 / 414 / 431 and the connection is closed, since its framing can no longer be trusted.
  *
  * <p>Trust ({@link Trust}): whether the peer is in {@code trusted_peers} is decided once per
  * connection; each request is then either local-equivalent and stateless, and may share the pooled
@@ -62,7 +64,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private PrivateConnection privateConnection;
     private boolean inputShutdown;
     private Forwarder.Exchange exchange;
-    private boolean awaitingRequest;
+    /** From taking a request until its answer is written (or the connection is closing). */
+    private boolean answering;
+    /** Requests that arrived while {@link #answering}, oldest first; reading is off while any is held. */
+    private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>(2);
     private boolean keepAlive;
     private boolean headRequest;
     private boolean draining;
@@ -81,7 +86,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         InetAddress peer = inetAddress(ctx.channel().remoteAddress());
         peerTrusted = services.trustedPeers().contains(peer);
         peerAddress = peer != null ? peer.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-        readNextRequest(ctx);
         ctx.fireChannelActive();
     }
 
@@ -91,13 +95,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        awaitingRequest = false;
-        if (exchange != null) {
-            // Cannot happen with the flow control in front; never answer out of order if it does.
-            request.release();
-            ctx.close();
+        if (answering) {
+            held.add(request);
+            ctx.channel().config().setAutoRead(false); // back-pressure: nothing more until it is answered
             return;
         }
+        handle(ctx, request);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        answering = true;
         try {
             InvalidRequest invalid = InvalidRequest.of(request);
             if (invalid != null) {
@@ -206,7 +213,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (stayOpen) {
             written.addListener((ChannelFuture f) -> {
                 if (f.isSuccess()) {
-                    readNextRequest(ctx);
+                    answered(ctx);
                 } else {
                     ctx.close();
                 }
@@ -243,24 +250,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
-    private void readNextRequest(ChannelHandlerContext ctx) {
-        awaitingRequest = true;
-        ctx.read(); // the flow control hands over a request it holds at once, within this call
-        if (inputShutdown && awaitingRequest) {
-            ctx.close(); // the client sent all it will, and all of it is answered
-        }
-    }
-
     /**
-     * A read cycle may end without a whole request (its body is still on the way, so the aggregator
-     * holds it back); Netty's contract is then to ask again, or the connection would stall.
+     * The answer of the current request is written: take the next held one, or read again. When held
+     * requests are answered at once (stored replies), this runs again from within {@link #handle};
+     * Netty's promises bound that recursion (past a few listener levels they notify from a task).
      */
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (awaitingRequest && !inputShutdown) {
-            ctx.read();
+    private void answered(ChannelHandlerContext ctx) {
+        answering = false;
+        FullHttpRequest next = held.poll();
+        if (next != null) {
+            handle(ctx, next);
+        } else if (inputShutdown) {
+            ctx.close(); // the client sent all it will, and all of it is answered
+        } else if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
         }
-        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -269,17 +273,30 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.cancel(); // the caller left: free the upstream connection and whatever it holds
         }
+        releaseHeld();
         ctx.fireChannelInactive();
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld(); // the connection became a tunnel; what a caller pipelined after the upgrade goes
+    }
+
+    private void releaseHeld() {
+        FullHttpRequest request;
+        while ((request = held.poll()) != null) {
+            request.release();
+        }
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && exchange == null) {
+        if (evt instanceof IdleStateEvent && !answering && held.isEmpty()) {
             ctx.close();
         } else if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             // A request still arriving was completed or refused by the decoder before this event.
-            if (exchange == null && awaitingRequest) {
+            if (!answering && held.isEmpty()) {
                 ctx.close();
             } else if (exchange != null && ClientHalfClose.probes(requestVersion)) {
                 // A closed client answers the probe with a reset: the connection closes and the
@@ -294,7 +311,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (evt == DrainEvent.INSTANCE) {
             draining = true;
-            if (exchange == null) {
+            if (!answering && held.isEmpty()) {
                 ctx.close();
             }
         }

@@ -60,7 +60,8 @@ public final class ProxyServer {
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
+                // Auto-read: a caller waiting for each answer costs no epoll_ctl per request;
+                // ProxyHandler turns reading off while it holds a pipelined request.
                 // A client that shuts down its sending side (nc, BusyBox wget, health checks) still
                 // gets its answer: ProxyHandler closes once what arrived is answered.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

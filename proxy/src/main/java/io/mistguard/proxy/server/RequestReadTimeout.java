@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The clock starts at a request's first byte ({@link #HEAD_STARTED}, from
  * {@link StrictRequestDecoder}), so an idle keep-alive connection is left to the idle timeout. While
- * an earlier request of the connection is still being answered, mistguard is not reading, so the
- * clock of a pipelined request that is only partly in is restarted rather than charged to the
- * caller. Sits after the decoder and the encoder, before the aggregator; one instance per channel,
+ * an earlier request of the connection is still being answered, mistguard may have stopped reading
+ * (it holds a pipelined request; see {@code ProxyHandler}), so the clock of a pipelined request that
+ * is only partly in is restarted rather than charged to the caller. Sits after the decoder and the encoder, before the aggregator; one instance per channel,
  * used only from its event loop.
  */
 final class RequestReadTimeout extends ChannelDuplexHandler {
@@ -108,7 +108,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
             return;
         }
         if (answered < received) {
-            arm(ctx, nanos, what); // an earlier request is being answered and nothing is read meanwhile
+            arm(ctx, nanos, what); // an earlier request is being answered; reading may be held back meanwhile
             return;
         }
         Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,

@@ -31,6 +31,8 @@ final class FakeForwarder implements Forwarder {
     final List<Seen> seen = new ArrayList<>();
     final List<Promise<Answer>> pending = new ArrayList<>();
     int cancelled;
+    /** Answer each request within {@link #forward} itself, as a stored reply is. */
+    boolean answerAtOnce;
 
     @Override
     public Exchange forward(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, MistRequest mistRequest,
@@ -42,6 +44,9 @@ final class FakeForwarder implements Forwarder {
         request.release();
         Promise<Answer> promise = loop.newPromise();
         pending.add(promise);
+        if (answerAtOnce) {
+            answer(pending.size() - 1, "{}");
+        }
         return new Exchange() {
             @Override
             public Future<Answer> response() {

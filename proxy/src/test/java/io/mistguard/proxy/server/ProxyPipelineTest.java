@@ -72,8 +72,7 @@ class ProxyPipelineTest {
     private EmbeddedChannel newChannel(ConnectionLimiter limiter, InetSocketAddress peer) throws Exception {
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger());
-        EmbeddedChannel ch = new PeerEmbeddedChannel(peer);
-        ch.config().setAutoRead(false);
+        EmbeddedChannel ch = new PeerEmbeddedChannel(peer); // auto-reads, as ProxyServer's children do
         ch.pipeline().addLast(new ProxyChannelInitializer(LIMITS, limiter, services));
         ch.register();
         return ch;
@@ -278,6 +277,47 @@ class ProxyPipelineTest {
         forwarder.answer(1, "{}");
         readOutbound(channel);
         channel.close();
+    }
+
+    /** Regression (cost): reading stays on for a caller that waits for each answer (no epoll_ctl pair). */
+    @Test
+    void aCallerThatWaitsForEachAnswerKeepsReadingOn() {
+        for (int i = 0; i < 3; i++) {
+            channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertThat(channel.config().isAutoRead()).as("while /a is answered").isTrue();
+            forwarder.answer(i, "{}");
+            readOutbound(channel);
+            assertThat(channel.config().isAutoRead()).isTrue();
+        }
+    }
+
+    /** Back-pressure: a pipelined request is held and reading stops until every held one is answered. */
+    @Test
+    void aPipelinedRequestStopsReadingUntilItIsAnswered() {
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(channel.config().isAutoRead()).as("/b is held").isFalse();
+        forwarder.answer(0, "first");
+        assertThat(channel.config().isAutoRead()).as("/b is being answered").isFalse();
+        forwarder.answer(1, "second");
+        assertThat(channel.config().isAutoRead()).as("nothing held").isTrue();
+        readOutbound(channel);
+    }
+
+    /** Held requests answered at once (stored replies) are all answered, in order, and reading resumes. */
+    @Test
+    void thousandsOfPipelinedRequestsAnsweredAtOnceAreAllAnsweredInOrder() {
+        forwarder.answerAtOnce = true;
+        int n = 1_000;
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            requests.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        channel.writeInbound(bytes(requests.toString()));
+        assertThat(forwarder.seen).hasSize(n);
+        assertThat(forwarder.seen.get(n - 1).uri()).isEqualTo("/r" + (n - 1));
+        assertThat(readOutbound(channel).split("HTTP/1.1 200 OK", -1)).hasSize(n + 1);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(channel.config().isAutoRead()).isTrue();
     }
 
     @Test

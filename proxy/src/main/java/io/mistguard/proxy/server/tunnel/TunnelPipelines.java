@@ -43,7 +43,7 @@ final class TunnelPipelines {
     static final String RELAY = "tunnel-relay";
 
     /** The client handlers that read HTTP requests, last first, so leftovers flow towards the hold. */
-    private static final List<String> CLIENT_READERS = List.of("proxy", "flow", "aggregator", "read-timeout", "decoder", "idle");
+    private static final List<String> CLIENT_READERS = List.of("proxy", "aggregator", "read-timeout", "decoder", "idle");
     private static final String ENCODER = "encoder";
     private static final String DECODER = "decoder";
     private static final String AGGREGATOR = "aggregator";
@@ -63,7 +63,7 @@ final class TunnelPipelines {
         for (String name : CLIENT_READERS) {
             removeIfPresent(pipeline, name);
         }
-        // Back-pressure needs explicit reads; the proxy's listener already runs without auto-read.
+        // Back-pressure needs explicit reads from here on: the tunnel's relays ask for each read.
         caller.channel().config().setAutoRead(false);
     }
 

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -20,7 +19,6 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -32,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stand-in for mistguard's listener, so the tunnel is tested without touching {@code ProxyHandler}:
  * a Netty server whose client pipeline carries the proxy's handler names. The full form mirrors
- * {@code ProxyChannelInitializer} ({@code idle → decoder → encoder → aggregator → flow → proxy}, no
- * auto-read); the minimal one has only {@code decoder → encoder → aggregator → proxy} and auto-read on.
+ * {@code ProxyChannelInitializer} ({@code idle → decoder → encoder → aggregator → proxy}); the minimal
+ * one has only {@code decoder → encoder → aggregator → proxy}. Both auto-read, as the listener does.
  * Its {@code proxy} handler hands upgrade requests to {@link UpgradeTunnel#start} and answers
  * anything else with 404. Outcomes are collected for assertions.
  */
@@ -53,7 +51,6 @@ final class TestFront implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
-                .childOption(ChannelOption.AUTO_READ, !full)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -64,9 +61,6 @@ final class TestFront implements AutoCloseable {
                         p.addLast("decoder", new HttpRequestDecoder());
                         p.addLast("encoder", new HttpResponseEncoder());
                         p.addLast("aggregator", new HttpObjectAggregator(64 * 1024));
-                        if (full) {
-                            p.addLast("flow", new FlowControlHandler());
-                        }
                         p.addLast("proxy", new FrontHandler(tunnel, outcomes));
                     }
                 });
@@ -92,23 +86,15 @@ final class TestFront implements AutoCloseable {
         server.close().sync();
     }
 
-    /** The front's {@code proxy}: reads one request at a time, like {@code ProxyHandler}. */
+    /** The front's {@code proxy}: auto-reads, like {@code ProxyHandler} with no request held. */
     private static final class FrontHandler extends ChannelInboundHandlerAdapter {
 
         private final UpgradeTunnel tunnel;
         private final BlockingQueue<HandshakeOutcome> outcomes;
-        private boolean awaitingRequest;
 
         FrontHandler(UpgradeTunnel tunnel, BlockingQueue<HandshakeOutcome> outcomes) {
             this.tunnel = tunnel;
             this.outcomes = outcomes;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            awaitingRequest = true;
-            ctx.read();
-            ctx.fireChannelActive();
         }
 
         @Override
@@ -117,7 +103,6 @@ final class TestFront implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            awaitingRequest = false;
             if (UpgradeTunnel.isUpgrade(request)) {
                 tunnel.start(ctx, request).addListener((Future<HandshakeOutcome> f) -> outcomes.add(f.getNow()));
                 return;
@@ -127,14 +112,6 @@ final class TestFront implements AutoCloseable {
                     ByteBufUtil.writeAscii(ctx.alloc(), "not an upgrade\n"));
             notFound.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, notFound.content().readableBytes());
             ctx.writeAndFlush(notFound).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (awaitingRequest) {
-                ctx.read();
-            }
-            ctx.fireChannelReadComplete();
         }
     }
 }
