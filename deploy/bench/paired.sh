@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Paired comparison of two mistguard builds on a machine that is not quiet: both run at the same
+# time, on the same core, each fed the same constant request rate by its own load generator. Other
+# load on the machine (a build, a noisy neighbour) then falls on both alike, so the ratio of their
+# CPU cost per request stays meaningful when each one's absolute figure does not. Use it to decide
+# whether a change made mistguard cheaper; use passthrough.sh (which needs a quiet machine) for the
+# figures a note or the README quotes.
+#
+# Layout: upstream nginx `return 200` (1 worker) and two h2load processes on core 0; mistguard A and
+# mistguard B on core 1, each from its own jar with the image's JVM flags and the shipped config
+# with passthrough.sh's bench edits. Every round runs A and B for --duration seconds at --rate
+# requests/s each (constant rate, h2load --rps), at the same moment; which one gets the lower ports
+# alternates between rounds.
+#
+# Per round and build: CPU µs/request, split into user and system time (utime, stime of the JVM
+# over the round / requests completed), p50 and p99 latency (h2load's per-request log), and the
+# ratio B/A of CPU µs/request. The summary gives the median ratio over the rounds.
+#
+# Usage: deploy/bench/paired.sh --a OLD.jar [--b NEW.jar] [options]
+#   --a JAR            build A (required), e.g. a jar built from main before the change
+#   --b JAR            build B (default: proxy/target/mistguard.jar)
+#   --rate 3000        requests/s to each build (keep 2 x rate x CPU/request below one core)
+#   --duration 10      seconds per round
+#   --rounds 5
+#   --warmup 20        seconds of wrk load on each build before the first round (JIT)
+#   --conns 50         h2load connections per build
+#   --path /api        request path (GET); /api is the catch-all route
+#   --base-port 18700  ports base..base+4 on 127.0.0.1
+# Needs: java 17, nginx, wrk, h2load (nghttp2-client), taskset, python3, curl.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+JAR_A=""; JAR_B="$MISTGUARD_JAR"; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; CONNS=50
+REQ_PATH=/api; BASE_PORT=18700
+while (( $# )); do
+    case "$1" in
+        --a) JAR_A="$2"; shift 2 ;;
+        --b) JAR_B="$2"; shift 2 ;;
+        --rate) RATE="$2"; shift 2 ;;
+        --duration) DURATION="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --conns) CONNS="$2"; shift 2 ;;
+        --path) REQ_PATH="$2"; shift 2 ;;
+        --base-port) BASE_PORT="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (try --help)" ;;
+    esac
+done
+[[ -n $JAR_A ]] || die "--a JAR is required (try --help)"
+[[ -f $JAR_A ]] || die "no such jar: $JAR_A"
+[[ -f $JAR_B ]] || die "no such jar: $JAR_B"
+(( RATE >= CONNS )) || die "--rate must be at least --conns ($CONNS): h2load paces each connection"
+require java nginx wrk h2load taskset python3 curl
+(( $(nproc) >= 2 )) || die "needs 2 cores: core 0 for upstream + load, core 1 for mistguard"
+bench_init
+CLK_TCK=$(getconf CLK_TCK)
+
+UP_PORT=$BASE_PORT
+cat >"$WORK_DIR/upstream.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK_DIR/upstream.pid;
+error_log $WORK_DIR/upstream-error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    types { }
+    default_type text/javascript;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+    server {
+        listen 127.0.0.1:$UP_PORT backlog=4096;
+        location / { return 200 '{"LTS":1,"authorize":{"local":true,"status":"OK"},"ok":1}\n\n'; }
+    }
+}
+EOF
+spawn "$WORK_DIR/upstream.out" taskset -c 0 nginx -e "$WORK_DIR/upstream-error.log" -p "$WORK_DIR" -c "$WORK_DIR/upstream.conf"
+wait_http "http://127.0.0.1:$UP_PORT$REQ_PATH" 10
+
+# start_build NAME JAR PORT ADMIN_PORT: sets PID_<NAME>.
+declare -A PID=() PORT=()
+start_build() {
+    mkdir -p "$WORK_DIR/conf-$1"
+    mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "$3" "$4" "$UP_PORT" true
+    MISTGUARD_JAR="$2" CDS_ARCHIVE="$WORK_DIR/$1.jsa" java_image_cmd -jar "$2" --config "$WORK_DIR/conf-$1/mistguard.yaml"
+    spawn "$WORK_DIR/$1.out" taskset -c 1 "${JAVA_CMD[@]}"
+    PID[$1]=$SPAWNED_PID; PORT[$1]=$3
+    wait_http "http://127.0.0.1:$4/healthz" 30
+    curl -s -D - -o /dev/null "http://127.0.0.1:$3$REQ_PATH" | tr -d '\r' | grep -qi '^mistguard-decision: proxied' \
+        || die "build $1: GET $REQ_PATH was not proxied"
+}
+start_build A "$JAR_A" $((BASE_PORT + 1)) $((BASE_PORT + 2))
+start_build B "$JAR_B" $((BASE_PORT + 3)) $((BASE_PORT + 4))
+for b in A B; do
+    log "warm-up of $b: ${WARMUP}s of wrk"
+    taskset -c 0 wrk -t1 -c32 -d"$WARMUP"s "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null
+done
+
+ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # "utime stime" in clock ticks
+
+# round N: A and B at once; prints "A user sys total p50 p99 | B ... | ratio".
+round() {
+    local b t0 t1 logs=() pids=() order=(A B)
+    (( $1 % 2 == 0 )) && order=(B A)
+    declare -A T0=() T1=()
+    for b in A B; do T0[$b]=$(ticks "${PID[$b]}"); done
+    for b in "${order[@]}"; do
+        rm -f "$WORK_DIR/h2-$b.tsv"
+        taskset -c 0 h2load --h1 -t1 -c"$CONNS" --rps $(( RATE / CONNS )) -D "$DURATION" \
+            --log-file "$WORK_DIR/h2-$b.tsv" "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >"$WORK_DIR/h2-$b.out" 2>&1 &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    for b in A B; do T1[$b]=$(ticks "${PID[$b]}"); done
+    for b in A B; do
+        sort -t$'\t' -k3,3n "$WORK_DIR/h2-$b.tsv" | awk -F'\t' -v t0="${T0[$b]}" -v t1="${T1[$b]}" -v hz="$CLK_TCK" '
+            function pct(p,  i) { i = int(NR * p); if (i < NR * p) i++; if (i < 1) i = 1; return t[i] }
+            { t[NR] = $3; if ($2 != 200) bad++ }
+            END { split(t0, a, " "); split(t1, c, " "); u = (c[1] - a[1]) * 1e6 / hz / NR; s = (c[2] - a[2]) * 1e6 / hz / NR
+                  printf "%.1f %.1f %.1f %.2f %.2f %d %d\n", u, s, u + s, pct(0.5) / 1000, pct(0.99) / 1000, NR, bad }'
+    done
+}
+
+echo "# Paired comparison: A = $(basename "$JAR_A"), B = $(basename "$JAR_B")"
+echo
+echo "Both at once on core 1, ${RATE} req/s each (h2load --h1 -c$CONNS), GET $REQ_PATH, ${DURATION}s per round; load average $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "| round | A user µs/req | A sys | A total | A p50 ms | A p99 ms | B user µs/req | B sys | B total | B p50 ms | B p99 ms | B/A total |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+RATIOS=()
+for (( r = 1; r <= ROUNDS; r++ )); do
+    mapfile -t rows < <(round "$r")
+    read -r au as at ap50 ap99 an abad <<<"${rows[0]}"
+    read -r bu bs bt bp50 bp99 bn bbad <<<"${rows[1]}"
+    (( abad == 0 && bbad == 0 )) || log "round $r: non-200 answers: A $abad, B $bbad"
+    ratio=$(awk -v a="$at" -v b="$bt" 'BEGIN{printf "%.2f", (a > 0) ? b / a : 0}')
+    RATIOS+=("$ratio")
+    echo "| $r | $au | $as | $at | $ap50 | $ap99 | $bu | $bs | $bt | $bp50 | $bp99 | $ratio |"
+done
+echo
+echo "Median B/A CPU per request over $ROUNDS rounds: $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f1) (min $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f2), max $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f3)); load average after $(cut -d' ' -f1-3 /proc/loadavg)."
