@@ -3,6 +3,9 @@ package io.mistguard.proxy.admin;
 import io.mistguard.proxy.metrics.Metrics;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.BreakerSnapshot;
+import io.mistguard.proxy.metrics.RouteLatency;
+import io.mistguard.proxy.policy.PolicyView;
+import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -22,7 +25,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) for anyone;
@@ -43,6 +48,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final AdminBackend backend;
     private final AdminAuth auth;
+    private final RecentLatency recent = new RecentLatency();
 
     AdminHandler(AdminBackend backend, String token) {
         this.backend = backend;
@@ -120,9 +126,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private AdminAnswer view(String path) {
         return switch (path) {
             case "/metrics" -> new AdminAnswer(HttpResponseStatus.OK, Metrics.CONTENT_TYPE, backend.scrape(), null);
-            case "/admin/routes" -> AdminAnswer.ok(TriggerRoutesView.withTriggers(
-                    AdminViews.routes(backend.config().policy().routes(), backend.config().invalidations()),
-                    backend.triggers()));
+            case "/admin/routes" -> AdminAnswer.ok(TriggerRoutesView.withTriggers(routes(), backend.triggers()));
             case "/admin/breakers" -> AdminAnswer.ok(AdminViews.breakers(breakers()));
             case "/admin/inflight" -> {
                 long now = backend.nowNanos();
@@ -131,6 +135,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/admin/invalidations" -> AdminAnswer.ok(AdminViews.invalidations(backend.invalidations()));
             default -> null;
         };
+    }
+
+    /**
+     * The route table in force, each route with its {@code "stats"}: counters from the same policy
+     * view as the table (so a reload between two reads cannot pair one table with another's counters)
+     * and the last minute's latencies from its meters.
+     */
+    private String routes() {
+        PolicyView policies = backend.policies();
+        Map<String, RouteStatsSnapshot> stats = new HashMap<>();
+        policies.routes().forEach(s -> stats.put(s.route(), s));
+        recent.retain(stats.keySet());
+        long now = backend.nowNanos();
+        return AdminViews.routes(policies.config().routes(), backend.config().invalidations(), (json, route) -> {
+            RouteStatsSnapshot s = stats.get(route.name());
+            if (s != null) {
+                RouteLatency latency = backend.latency(route.name());
+                RouteStatsView.write(json, s, latency == null ? null : recent.observe(route.name(), latency, now));
+            }
+        });
     }
 
     /** The route table's breakers, then the trigger listener's {@code catalyst-api}, if it runs. */
