@@ -247,6 +247,11 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
     }
 
     @Override
+    public io.mistguard.proxy.metrics.RouteLatency latency(String route) {
+        return metrics.latency(route);
+    }
+
+    @Override
     public List<InflightAttempt> inflight() {
         return policies.inflight().list(nowNanos());
     }

@@ -2,6 +2,7 @@ package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.invalidation.InvalidationStats;
+import io.mistguard.proxy.metrics.RouteLatency;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.InflightAttempt;
 import io.mistguard.proxy.policy.PolicyView;
@@ -47,6 +48,15 @@ public interface AdminBackend {
      * table's breakers.
      */
     default Breaker triggerBreaker() {
+        return null;
+    }
+
+    /**
+     * The answer-latency buckets and stale-answer totals of the route named {@code route} (what
+     * {@code mistguard_request_seconds} and the stale meters count), or {@code null} when the route
+     * has none: the status page's p50/p99 and stale age.
+     */
+    default RouteLatency latency(String route) {
         return null;
     }
 

@@ -3,8 +3,11 @@ package io.mistguard.proxy.admin;
 import io.mistguard.proxy.metrics.Metrics;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.BreakerSnapshot;
+import io.mistguard.proxy.metrics.RouteLatency;
+import io.mistguard.proxy.policy.PolicyView;
+import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,16 +24,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) for anyone;
+ * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) and the status
+ * page's files ({@code /}, {@code /assets/*}: {@link StatusPage}, no data in them) for anyone;
  * {@code /metrics} and {@code /admin/*} never for another site's page ({@link CrossOrigin}, 403) and
- * only with the bearer token when one is configured (401 otherwise). Views are GET; mutations are POST only (405 with {@code Allow} otherwise). Last
- * handler of the admin pipeline; shared, its per-connection state in channel attributes. Runs on the
- * acceptor loop: every view is
- * read from snapshots without waiting, and a reload answers when its own thread is done.
+ * only with the bearer token when one is configured (401 otherwise). Views are GET or HEAD; mutations
+ * are POST only (405 with {@code Allow} otherwise). Every answer carries {@link SecurityHeaders}.
+ * Last handler of the admin pipeline; shared, its per-connection state in channel attributes. Runs on
+ * the acceptor loop: every view is read from snapshots without waiting, the page's files are in
+ * memory, and a reload answers when its own thread is done.
  */
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -43,41 +51,58 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final AdminBackend backend;
     private final AdminAuth auth;
+    private final StatusPage page;
+    private final RecentLatency recent = new RecentLatency();
 
+    /** Reads the status page's files from the jar: build it off the event loop. */
     AdminHandler(AdminBackend backend, String token) {
         this.backend = backend;
         this.auth = new AdminAuth(token);
+        this.page = StatusPage.load();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         if (!request.decoderResult().isSuccess()) {
-            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
+            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         HttpMethod method = request.method();
-        boolean get = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+        boolean head = method.equals(HttpMethod.HEAD);
+        boolean get = method.equals(HttpMethod.GET) || head;
         if (path.equals("/healthz") || path.equals("/readyz")) {
-            write(ctx, get ? probe(path) : AdminAnswer.methodNotAllowed(GET), keepAlive);
+            write(ctx, get ? probe(path) : AdminAnswer.methodNotAllowed(GET), keepAlive, head);
+            return;
+        }
+        if (StatusPage.owns(path)) {
+            // Before the origin and token checks: the page holds no data, and it is what asks for the token.
+            StatusPage.Asset asset = page.asset(path);
+            if (!get) {
+                write(ctx, AdminAnswer.methodNotAllowed(GET), keepAlive, false);
+            } else if (asset == null) {
+                write(ctx, notFound(path), keepAlive, head);
+            } else {
+                send(ctx, HttpResponseStatus.OK, asset.contentType(), null, asset.body(), keepAlive, head);
+            }
             return;
         }
         String crossOrigin = CrossOrigin.refusal(request);
         if (crossOrigin != null) {
             write(ctx, AdminAnswer.json(HttpResponseStatus.FORBIDDEN,
-                    AdminViews.error("cross-origin request refused: " + crossOrigin)), keepAlive);
+                    AdminViews.error("cross-origin request refused: " + crossOrigin)), keepAlive, head);
             return;
         }
         if (!auth.allows(request)) {
             write(ctx, new AdminAnswer(HttpResponseStatus.UNAUTHORIZED, AdminAnswer.JSON,
-                    AdminViews.error("missing or wrong Authorization: Bearer token"), null), keepAlive);
+                    AdminViews.error("missing or wrong Authorization: Bearer token"), null), keepAlive, head);
             return;
         }
         if (path.equals("/admin/reload")) {
             if (!method.equals(HttpMethod.POST)) {
-                write(ctx, AdminAnswer.methodNotAllowed(POST), keepAlive);
+                write(ctx, AdminAnswer.methodNotAllowed(POST), keepAlive, head);
                 return;
             }
             ctx.channel().attr(ANSWER_PENDING).set(Boolean.TRUE);
@@ -86,18 +111,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                                                 AdminViews.error(String.valueOf(error)))
                               : AdminAnswer.json(outcome.applied() ? HttpResponseStatus.OK
                                                  : HttpResponseStatus.UNPROCESSABLE_ENTITY, AdminViews.reload(outcome)),
-                          keepAlive)));
+                          keepAlive, false)));
             return;
         }
         if (path.startsWith(BreakerActions.PREFIX)) {
             write(ctx, method.equals(HttpMethod.POST) ? BreakerActions.act(this::breakerNamed, uri, client(ctx))
-                    : AdminAnswer.methodNotAllowed(POST), keepAlive);
+                    : AdminAnswer.methodNotAllowed(POST), keepAlive, head);
             return;
         }
         if (!isView(path)) {
-            write(ctx, notFound(path), keepAlive);
+            write(ctx, notFound(path), keepAlive, head);
         } else {
-            write(ctx, get ? view(path) : AdminAnswer.methodNotAllowed(GET), keepAlive);
+            write(ctx, get ? view(path) : AdminAnswer.methodNotAllowed(GET), keepAlive, head);
         }
     }
 
@@ -120,9 +145,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private AdminAnswer view(String path) {
         return switch (path) {
             case "/metrics" -> new AdminAnswer(HttpResponseStatus.OK, Metrics.CONTENT_TYPE, backend.scrape(), null);
-            case "/admin/routes" -> AdminAnswer.ok(TriggerRoutesView.withTriggers(
-                    AdminViews.routes(backend.config().policy().routes(), backend.config().invalidations()),
-                    backend.triggers()));
+            case "/admin/routes" -> AdminAnswer.ok(TriggerRoutesView.withTriggers(routes(), backend.triggers()));
             case "/admin/breakers" -> AdminAnswer.ok(AdminViews.breakers(breakers()));
             case "/admin/inflight" -> {
                 long now = backend.nowNanos();
@@ -131,6 +154,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/admin/invalidations" -> AdminAnswer.ok(AdminViews.invalidations(backend.invalidations()));
             default -> null;
         };
+    }
+
+    /**
+     * The route table in force, each route with its {@code "stats"}: counters from the same policy
+     * view as the table (so a reload between two reads cannot pair one table with another's counters)
+     * and the last minute's latencies from its meters.
+     */
+    private String routes() {
+        PolicyView policies = backend.policies();
+        Map<String, RouteStatsSnapshot> stats = new HashMap<>();
+        policies.routes().forEach(s -> stats.put(s.route(), s));
+        recent.retain(stats.keySet());
+        long now = backend.nowNanos();
+        return AdminViews.routes(policies.config().routes(), backend.config().invalidations(), (json, route) -> {
+            RouteStatsSnapshot s = stats.get(route.name());
+            if (s != null) {
+                RouteLatency latency = backend.latency(route.name());
+                RouteStatsView.write(json, s, latency == null ? null : recent.observe(route.name(), latency, now));
+            }
+        });
     }
 
     /** The route table's breakers, then the trigger listener's {@code catalyst-api}, if it runs. */
@@ -176,16 +219,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ReferenceCountUtil.release(evt);
     }
 
-    private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAliveAsked) {
+    private static void write(ChannelHandlerContext ctx, AdminAnswer answer, boolean keepAliveAsked, boolean head) {
+        send(ctx, answer.status(), answer.contentType(), answer.allow(),
+             answer.body().getBytes(StandardCharsets.UTF_8), keepAliveAsked, head);
+    }
+
+    /**
+     * Writes one answer; to a {@code HEAD}, the same header fields ({@code Content-Length} of the body
+     * a {@code GET} gets) and no body. {@code body} is wrapped, not copied, and never written to.
+     */
+    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, String allow,
+                             byte[] body, boolean keepAliveAsked, boolean head) {
         ctx.channel().attr(ANSWER_PENDING).set(null);
         boolean keepAlive = keepAliveAsked && ctx.channel().attr(INPUT_SHUT_DOWN).get() == null;
-        ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), answer.body());
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(), content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
-        if (answer.allow() != null) {
-            response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
+        ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        if (allow != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, allow);
         }
-        HttpUtil.setContentLength(response, content.readableBytes());
+        SecurityHeaders.apply(response.headers());
+        HttpUtil.setContentLength(response, body.length);
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response);

@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class AdminViews {
 
+    /** {@link BreakerSnapshot#stateNumber()} as text: 0 closed, 1 open, 2 half-open. */
+    private static final String[] EFFECTIVE_STATES = {"closed", "open", "half_open"};
+
     private AdminViews() {}
 
     /**
@@ -28,6 +31,17 @@ final class AdminViews {
      * {@code queue} says how the queue delivers and which breaker pauses it.
      */
     static String routes(List<RouteConfig> routes, InvalidationsConfig invalidations) {
+        return routes(routes, invalidations, (json, route) -> { });
+    }
+
+    /** What a route's object gets after its settings (its {@code "stats"}, from the handler). */
+    @FunctionalInterface
+    interface RouteExtras {
+        void write(JsonGenerator json, RouteConfig route) throws IOException;
+    }
+
+    /** {@link #routes(List, InvalidationsConfig)}, each route's object ending with what {@code extras} writes. */
+    static String routes(List<RouteConfig> routes, InvalidationsConfig invalidations, RouteExtras extras) {
         return Json.of(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("routes");
@@ -56,6 +70,7 @@ final class AdminViews {
                     callPolicy(json, r);
                     caching(json, r);
                 }
+                extras.write(json, r);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -125,16 +140,30 @@ final class AdminViews {
         return Json.of(json -> breaker(json, b));
     }
 
+    /**
+     * One breaker. {@code state} is the breaker's own; {@code effective_state} is what callers get
+     * now, an operator's override winning ({@code forced}). {@code last_failure} is {@code null}
+     * until a call through the breaker fails, then its reason token and how long ago it was.
+     */
     private static void breaker(JsonGenerator json, BreakerSnapshot b) throws IOException {
         json.writeStartObject();
         json.writeStringField("name", b.name());
         json.writeStringField("state", b.state());
+        json.writeStringField("effective_state", EFFECTIVE_STATES[b.stateNumber()]);
         json.writeNumberField("failure_rate", b.failureRate());
         json.writeNumberField("calls", b.calls());
         millis(json, "open_remaining_ms", b.remainingOpen());
         json.writeNumberField("trials_out", b.trialsOut());
         json.writeStringField("forced", b.forced());
         millis(json, "forced_remaining_ms", b.forcedFor());
+        if (b.lastFailure() == null) {
+            json.writeNullField("last_failure");
+        } else {
+            json.writeObjectFieldStart("last_failure");
+            json.writeStringField("reason", b.lastFailure());
+            millis(json, "ago_ms", b.sinceLastFailure());
+            json.writeEndObject();
+        }
         json.writeEndObject();
     }
 

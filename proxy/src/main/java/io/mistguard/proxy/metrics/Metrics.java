@@ -111,6 +111,16 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /**
+     * The answer-latency buckets and stale-answer totals of the route named {@code route}, or
+     * {@code null} when no route of that name is timed. Called by the admin listener; the lock it
+     * takes is otherwise held only while a route table is built, so it is not contended.
+     */
+    public synchronized RouteLatency latency(String route) {
+        RouteTimers t = timers.get(route);
+        return t == null ? null : t.latency();
+    }
+
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public String scrape() {
         return registry.scrape();

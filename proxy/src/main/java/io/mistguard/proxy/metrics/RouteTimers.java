@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.mistguard.proxy.config.RouteConfig;
 import io.mistguard.proxy.policy.RouteObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,22 @@ final class RouteTimers implements RouteObserver {
     public void servedStale(Duration age) {
         staleAnswers.increment();
         staleAge.record(age.toNanos() / 1e9);
+    }
+
+    /**
+     * The request histogram's buckets and the stale-answer totals now, for the admin status page:
+     * Micrometer's Prometheus histograms count from registration, so the counts are cumulative.
+     */
+    RouteLatency latency() {
+        CountAtBucket[] counts = request.takeSnapshot().histogramCounts();
+        List<Duration> bounds = new ArrayList<>(counts.length);
+        long[] within = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            bounds.add(Duration.ofNanos((long) counts[i].bucket(TimeUnit.NANOSECONDS)));
+            within[i] = (long) counts[i].count();
+        }
+        return new RouteLatency(bounds, within, request.count(), (long) staleAnswers.count(),
+                                staleAge.totalAmount());
     }
 
     /** Removes both timers (a reload changed the route's timeouts, so its buckets must change). */

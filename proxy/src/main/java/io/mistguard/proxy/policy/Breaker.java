@@ -36,6 +36,8 @@ public final class Breaker {
     private static final Logger log = LoggerFactory.getLogger(Breaker.class);
     private static final Duration FOREVER = Duration.ofDays(365 * 100);
     private static final long NOT_OPEN = Long.MIN_VALUE;
+    /** The last failure's reason when the permit's holder named none. */
+    static final String UNSPECIFIED = "unspecified";
 
     private final String name;
     private final BreakerConfig config;
@@ -45,6 +47,12 @@ public final class Breaker {
     private final AtomicLong openedAt = new AtomicLong(NOT_OPEN);
     private final AtomicInteger trialsOut = new AtomicInteger();
     private final AtomicReference<ForcedState> forced = new AtomicReference<>();
+    /** The last failure a permit reported, for operators ({@link BreakerSnapshot#lastFailure()}); null before any. */
+    private final AtomicReference<LastFailure> lastFailure = new AtomicReference<>();
+
+    /** A failure's reason token and when it was reported, on {@link #ticker}. */
+    private record LastFailure(String reason, long atNanos) {
+    }
 
     public Breaker(String name, BreakerConfig config, Ticker ticker) {
         this.name = name;
@@ -150,11 +158,14 @@ public final class Breaker {
     /** A read-only view for the admin listener and tests. */
     public BreakerSnapshot snapshot() {
         ForcedState f = activeForce();
+        LastFailure last = lastFailure.get();
+        long now = ticker.nanoTime();
         return new BreakerSnapshot(name, failsafe.getState().name().toLowerCase(java.util.Locale.ROOT),
                                    failsafe.getFailureRate(), failsafe.getExecutionCount(), remainingOpen(),
                                    trialsOut.get(), f == null ? BreakerSnapshot.NOT_FORCED : f.name(),
-                                   f == null ? Duration.ZERO
-                                             : Duration.ofNanos(Math.max(0, f.untilNanos() - ticker.nanoTime())));
+                                   f == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, f.untilNanos() - now)),
+                                   last == null ? null : last.reason(),
+                                   last == null ? null : Duration.ofNanos(Math.max(0, now - last.atNanos())));
     }
 
     /**
@@ -185,9 +196,23 @@ public final class Breaker {
             }
         }
 
-        /** Timeout, connection error, reset or bad response. */
+        /** Timeout, connection error, reset or bad response, for a caller that does not say which. */
         public void failure() {
-            if (settle() && recorded) {
+            failure(UNSPECIFIED);
+        }
+
+        /**
+         * Timeout, connection error, reset or bad response. {@code reason} (a decision token such as
+         * {@code timeout} or {@code connect-refused}) is kept as the breaker's last failure for the
+         * admin views, also under a forced-closed override, whose calls Failsafe does not see: the
+         * operator still learns that Mist fails.
+         */
+        public void failure(String reason) {
+            if (!settle()) {
+                return;
+            }
+            lastFailure.set(new LastFailure(reason, ticker.nanoTime()));
+            if (recorded) {
                 failsafe.recordFailure();
             }
         }

@@ -13,9 +13,14 @@ import java.time.Duration;
  * @param trialsOut half-open trial calls in flight
  * @param forced an operator's override: {@code open}, {@code closed} or {@code none}
  * @param forcedFor time left of the override; zero when none
+ * @param lastFailure the reason token of the last failure a call reported ({@code timeout},
+ *                    {@code connect-refused}, {@code upstream-reset}, …), also under a forced-closed
+ *                    override; {@code null} when none was reported since the breaker was made
+ * @param sinceLastFailure how long ago that failure was reported; {@code null} when none was
  */
 public record BreakerSnapshot(String name, String state, int failureRate, int calls, Duration remainingOpen,
-                              int trialsOut, String forced, Duration forcedFor) {
+                              int trialsOut, String forced, Duration forcedFor, String lastFailure,
+                              Duration sinceLastFailure) {
 
     /** {@link #forced()} when no override is in force. */
     public static final String NOT_FORCED = "none";

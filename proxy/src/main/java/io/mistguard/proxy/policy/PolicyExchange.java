@@ -231,7 +231,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         UpstreamFailure failure = error.failure();
         if (settled != null) {
             if (FailureClassifier.breakerFailure(failure)) {
-                settled.failure();
+                settled.failure(failure.reason());
             } else {
                 settled.abandon();
             }
@@ -304,7 +304,8 @@ final class PolicyExchange implements Forwarder.Exchange {
         permit = null;
         if (held != null) {
             if (timedOut) {
-                held.failure(); // the route's own deadline ended the attempt: a timeout of Mist
+                // the route's own deadline ended the attempt: a timeout of Mist
+                held.failure(UpstreamFailure.TIMEOUT.reason());
             } else {
                 held.abandon();
             }

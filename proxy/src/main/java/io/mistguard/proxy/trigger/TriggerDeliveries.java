@@ -1,6 +1,7 @@
 package io.mistguard.proxy.trigger;
 
 import io.mistguard.proxy.config.TriggerDeliveryConfig;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.time.Backoff;
@@ -163,7 +164,7 @@ final class TriggerDeliveries {
                 permit.success();
                 finished(trigger, TriggerObserver.DeliveryOutcome.DELIVERED);
             } else if (status >= 500) {
-                permit.failure();
+                permit.failure(Decision.UPSTREAM_5XX.token());
                 retryOrDrop(trigger, "status " + status);
             } else {
                 permit.success();
@@ -179,7 +180,7 @@ final class TriggerDeliveries {
             finished(trigger, TriggerObserver.DeliveryOutcome.DROPPED);
             return;
         }
-        permit.failure();
+        permit.failure(failure.reason());
         retryOrDrop(trigger, failure.reason());
     }
 

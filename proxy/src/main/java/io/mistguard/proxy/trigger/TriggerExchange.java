@@ -172,7 +172,7 @@ final class TriggerExchange {
         permit = null;
         if (!f.isSuccess()) {
             UpstreamFailure failure = f.cause() instanceof UpstreamException e ? e.failure() : UpstreamFailure.RESET;
-            held.failure();
+            held.failure(failure.reason());
             fallback(Decision.of(failure));
             return;
         }
@@ -188,7 +188,7 @@ final class TriggerExchange {
         }
         answer.release(); // Mist ignores a non-200's body (mist-api.md §5)
         if (status >= 500) {
-            held.failure();
+            held.failure(Decision.UPSTREAM_5XX.token());
             fallback(Decision.UPSTREAM_5XX);
         } else {
             held.success();
@@ -212,7 +212,8 @@ final class TriggerExchange {
             UpstreamAttempts.Attempt current = attempt;
             attempt = null;
             upstreamNanos += ticker.nanoTime() - attemptStarted;
-            permit.failure(); // the trigger's own timeout: catalyst-api was too slow
+            // the trigger's own timeout: catalyst-api was too slow
+            permit.failure(UpstreamFailure.TIMEOUT.reason());
             permit = null;
             current.cancel();
         }
