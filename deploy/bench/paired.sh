@@ -16,6 +16,11 @@
 # over the round / requests completed), p50 and p99 latency (h2load's per-request log), and the
 # ratio B/A of CPU µs/request. The summary gives the median ratio over the rounds.
 #
+# The direct row: before the rounds, wrk saturates the upstream directly (no proxy) from core 0. The
+# comparison is VALID only if that rate is at least 2x the load offered in a round (2 x --rate), every
+# round achieved at least 95% of its rate for both builds, and no answer was other than 200 — else the
+# load generator and upstream, not the builds, set the pace. Exit status 3 when INVALID.
+#
 # Usage: deploy/bench/paired.sh --a OLD.jar [--b NEW.jar] [options]
 #   --a JAR            build A (required), e.g. a jar built from main before the change
 #   --b JAR            build B (default: proxy/target/mistguard.jar)
@@ -92,6 +97,8 @@ start_build() {
 }
 start_build A "$JAR_A" $((BASE_PORT + 1)) $((BASE_PORT + 2))
 start_build B "$JAR_B" $((BASE_PORT + 3)) $((BASE_PORT + 4))
+DIRECT=$(taskset -c 0 wrk -t1 -c32 -d5s "http://127.0.0.1:$UP_PORT$REQ_PATH" | awk '/^Requests\/sec:/{printf "%.0f", $2}')
+log "direct (no proxy): $DIRECT req/s"
 for b in A B; do
     log "warm-up of $b: ${WARMUP}s of wrk"
     taskset -c 0 wrk -t1 -c32 -d"$WARMUP"s "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null
@@ -128,15 +135,27 @@ echo "Both at once on core 1, ${RATE} req/s each (h2load --h1 -c$CONNS), GET $RE
 echo
 echo "| round | A user µs/req | A sys | A total | A p50 ms | A p99 ms | B user µs/req | B sys | B total | B p50 ms | B p99 ms | B/A total |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-RATIOS=()
+RATIOS=(); PROBLEMS=()
+(( DIRECT >= 4 * RATE )) || PROBLEMS+=("direct $DIRECT req/s is below 2x the $(( 2 * RATE )) req/s offered per round")
 for (( r = 1; r <= ROUNDS; r++ )); do
     mapfile -t rows < <(round "$r")
     read -r au as at ap50 ap99 an abad <<<"${rows[0]}"
     read -r bu bs bt bp50 bp99 bn bbad <<<"${rows[1]}"
-    (( abad == 0 && bbad == 0 )) || log "round $r: non-200 answers: A $abad, B $bbad"
+    (( abad == 0 && bbad == 0 )) || PROBLEMS+=("round $r: non-200 answers: A $abad, B $bbad")
+    (( an * 100 >= RATE * DURATION * 95 && bn * 100 >= RATE * DURATION * 95 )) \
+        || PROBLEMS+=("round $r: rate not held: A $an, B $bn requests of $(( RATE * DURATION ))")
     ratio=$(awk -v a="$at" -v b="$bt" 'BEGIN{printf "%.2f", (a > 0) ? b / a : 0}')
     RATIOS+=("$ratio")
     echo "| $r | $au | $as | $at | $ap50 | $ap99 | $bu | $bs | $bt | $bp50 | $bp99 | $ratio |"
 done
 echo
+echo "Direct (no proxy, wrk -c32 from core 0): $DIRECT req/s against $(( 2 * RATE )) req/s offered per round."
+echo
+if (( ${#PROBLEMS[@]} )); then
+    echo "**INVALID** — do not quote:"; printf -- '- %s\n' "${PROBLEMS[@]}"
+else
+    echo "**VALID**: direct ≥ 2× the load offered, every round held its rate, only 200s."
+fi
+echo
 echo "Median B/A CPU per request over $ROUNDS rounds: $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f1) (min $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f2), max $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f3)); load average after $(cut -d' ' -f1-3 /proc/loadavg)."
+(( ${#PROBLEMS[@]} == 0 )) || exit 3
