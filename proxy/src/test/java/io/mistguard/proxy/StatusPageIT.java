@@ -49,7 +49,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *
  * <p>Nothing is installed or downloaded here: the browser and driver paths are given to Selenium,
  * so Selenium Manager never runs. Without them the test is skipped and says why; {@code .ci/run}
- * installs both. One browser session serves both tests.
+ * installs both. One browser session serves every test; the later ones also play a mistguard restart
+ * in the page and a token the browser cannot send.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -260,6 +261,72 @@ class StatusPageIT {
         assertThat(browser.executeScript("return window.innerWidth;")).isEqualTo(390L);
         screenshot("phone.png");
         assertNoScriptOrPolicyErrors();
+    }
+
+    /**
+     * Regression (issue 16's review): a mistguard that restarts while the page is open starts its
+     * counters from zero, and the page took differences against the old ones: requests/s read
+     * -12.8 for ten seconds and the decisions "none", and "serving stale" turned into "no stale
+     * answers" while stale answers were being served. The restart is played in the page: from one
+     * poll on, {@code /admin/routes} answers the counters minus those of that moment, as a new
+     * process would (the real ones keep counting underneath). Mist is still hung and the breaker
+     * forced closed since the first test, so GetState is answered stale all along.
+     */
+    @Test
+    @Order(3)
+    void aRestartedMistguardNeverShowsNegativeRatesOrHidesTheStaleAnswers() {
+        startCatalyst();
+        viewport(1280, 800, false);
+        open();
+        awaitText("stale-state", "serving stale", PATIENCE);
+        browser.executeScript("""
+                const real = window.fetch;
+                let zero = null;
+                window.fetch = async (path, init) => {
+                  const answer = await real(path, init);
+                  if (!String(path).startsWith('/admin/routes') || !answer.ok) {
+                    return answer;
+                  }
+                  const body = await answer.json();
+                  zero = zero || new Map(body.routes.filter((r) => r.stats)
+                      .map((r) => [r.name, JSON.parse(JSON.stringify(r.stats))]));
+                  for (const r of body.routes) {
+                    const z = zero.get(r.name);
+                    if (r.stats && z) {
+                      r.stats.answered -= z.answered;
+                      for (const reason of Object.keys(r.stats.decisions)) {
+                        r.stats.decisions[reason] -= z.decisions[reason] || 0;
+                      }
+                    }
+                  }
+                  return new Response(JSON.stringify(body), {status: answer.status});
+                };""");
+        String read = "return Array.from(document.querySelectorAll('#routes tbody td[data-label=\"Requests/s\"]'),"
+                      + " (td) => td.textContent).join(' ') + ' | ' + document.getElementById('stale-state').textContent;";
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (System.nanoTime() < until) {
+            String seen = (String) browser.executeScript(read);
+            assertThat(seen).as("requests/s | stale answers after the restart").doesNotContain("-")
+                    .doesNotContain("no stale answers");
+        }
+        awaitText("stale-state", "serving stale", PATIENCE);
+        assertNoScriptOrPolicyErrors();
+    }
+
+    /**
+     * Regression (issue 16's review): a token the browser cannot put in a header field (a character
+     * beyond Latin-1, pasted by mistake) made {@code fetch} throw before any request; the page kept
+     * its token prompt with no word and retried every second. It now says why under the prompt.
+     */
+    @Test
+    @Order(4)
+    void aTokenTheBrowserCannotSendIsSaidSoUnderThePrompt() {
+        browser.get(proxy.adminUri("/").toString());
+        new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        browser.findElement(By.id("token")).sendKeys(TOKEN + "\u20ac");
+        browser.findElement(By.id("login-submit")).click();
+        awaitText("login-error", s -> s.startsWith("No answer with that token"), PATIENCE);
+        assertThat(browser.findElement(By.id("token")).isDisplayed()).isTrue();
     }
 
     /** Loads the page afresh (the token is then forgotten) and gives it the token it asks for. */

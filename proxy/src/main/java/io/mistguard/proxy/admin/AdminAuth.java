@@ -21,6 +21,11 @@ final class AdminAuth {
         this.expected = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Whether a token is configured: without one, every request that gets here is allowed. */
+    boolean required() {
+        return expected != null;
+    }
+
     boolean allows(HttpRequest request) {
         if (expected == null) {
             return true;

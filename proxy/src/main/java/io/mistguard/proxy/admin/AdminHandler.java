@@ -33,8 +33,9 @@ import java.util.Map;
 /**
  * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) and the status
  * page's files ({@code /}, {@code /assets/*}: {@link StatusPage}, no data in them) for anyone;
- * {@code /metrics} and {@code /admin/*} never for another site's page ({@link CrossOrigin}, 403) and
- * only with the bearer token when one is configured (401 otherwise). Views are GET or HEAD; mutations
+ * {@code /metrics} and {@code /admin/*} never for another site's page ({@link CrossOrigin}, 403), and
+ * only with the bearer token when one is configured (401 otherwise) or, when none is, only when
+ * addressed to {@code localhost} or an IP address (403 otherwise: DNS rebinding). Views are GET or HEAD; mutations
  * are POST only (405 with {@code Allow} otherwise). Every answer carries {@link SecurityHeaders}.
  * Last handler of the admin pipeline; shared, its per-connection state in channel attributes. Runs on
  * the acceptor loop: every view is read from snapshots without waiting, the page's files are in
@@ -90,6 +91,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String crossOrigin = CrossOrigin.refusal(request);
+        if (crossOrigin == null && !auth.required()) {
+            crossOrigin = CrossOrigin.foreignHost(request);
+        }
         if (crossOrigin != null) {
             write(ctx, AdminAnswer.json(HttpResponseStatus.FORBIDDEN,
                     AdminViews.error("cross-origin request refused: " + crossOrigin)), keepAlive, head);

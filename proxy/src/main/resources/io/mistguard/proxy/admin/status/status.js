@@ -83,6 +83,10 @@
         return; // polling resumes once a token is given
       }
       lastError = e.name === 'AbortError' ? 'no answer within ' + REQUEST_TIMEOUT_MS / 1000 + ' s' : e.message;
+      if (!$('login').hidden) {
+        // Still asking for the token: the freshness line is not shown, so say it here.
+        $('login-error').textContent = 'No answer with that token: ' + lastError;
+      }
     }
     inFlight = false;
     renderFreshness();
@@ -108,6 +112,17 @@
       if (r.stats) {
         byName.set(r.name, { answered: r.stats.answered, decisions: r.stats.decisions });
       }
+    }
+    // Counters only grow while one mistguard runs: a smaller one means it restarted (or a reload
+    // replaced the route). Differences against the old counters would be negative rates and would
+    // hide the stale answers being served, so the rates count again from here.
+    const last = history[history.length - 1];
+    if (last && Array.from(byName).some(([name, counts]) => {
+      const before = last.routes.get(name);
+      return before && (counts.answered < before.answered ||
+        Object.entries(before.decisions).some(([reason, count]) => (counts.decisions[reason] || 0) < count));
+    })) {
+      history = [];
     }
     history.push({ at: now, routes: byName });
     while (history.length > 2 && now - history[1].at >= RATE_WINDOW_MS) {
