@@ -29,15 +29,19 @@ final class BreakerActions {
      *                 listener's {@code catalyst-api}
      */
     static AdminAnswer act(Function<String, Breaker> breakers, QueryStringDecoder uri, String client) {
-        String[] parts = uri.path().substring(PREFIX.length()).split("/", -1);
-        if (parts.length != 2) {
+        // The action is the last segment; the name is everything before it, so that a breaker whose
+        // name holds a '/' (sent as %2F, which the path has already decoded) can be acted on too.
+        String rest = uri.path().substring(PREFIX.length());
+        int slash = rest.lastIndexOf('/');
+        if (slash <= 0) {
             return notFound(uri.path());
         }
-        Breaker breaker = breakers.apply(parts[0]);
+        String name = rest.substring(0, slash);
+        Breaker breaker = breakers.apply(name);
         if (breaker == null) {
-            return AdminAnswer.json(HttpResponseStatus.NOT_FOUND, AdminViews.error("no breaker named " + parts[0]));
+            return AdminAnswer.json(HttpResponseStatus.NOT_FOUND, AdminViews.error("no breaker named " + name));
         }
-        String action = parts[1];
+        String action = rest.substring(slash + 1);
         if (action.equals("clear")) {
             boolean had = breaker.clearForce();
             log.warn("admin {}: breaker {} override cleared{}", client, breaker.name(), had ? "" : " (there was none)");
