@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes one reply, shaped by the request's fault: whole, after a pause, dribbled, cut short, reset,
- * mangled, or whole and then the connection closed. Must be called on the channel's event loop;
+ * mangled, replaced by bytes that are not HTTP, or whole and then the connection closed. Must be called on the channel's event loop;
  * pauses are {@code schedule(...)}d there, never slept. Every buffer it creates is handed to a
  * write, which owns and releases it. Runs {@code onDone} exactly once per {@link #write} or
  * {@link #raw}, when the reply is out (or can no longer be sent); {@code beforeLastWrite} runs just
@@ -51,6 +51,7 @@ final class ResponseWriter {
             case MALFORMED_JSON -> whole(reply.withBody(BodyMangler.malformed(reply.body())));
             case HUGE_BODY -> whole(reply.withBody(BodyMangler.huge(reply.body(), fault.amount())));
             case CLOSE_AFTER_REPLY -> whole(reply.thenClose());
+            case GARBAGE -> raw(BodyMangler.garbage());
             default -> whole(reply);
         }
     }
