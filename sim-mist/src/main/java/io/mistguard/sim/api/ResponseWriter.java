@@ -9,11 +9,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,9 +89,11 @@ final class ResponseWriter {
             return;
         }
         int n = Math.min(fault.amount(), reply.body().length - offset);
-        if (n <= 0) {
+        if (offset + n >= reply.body().length) {
+            // The last bytes complete the reply: a client may send its next request as soon as they arrive.
             beforeLastWrite.run();
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply));
+            ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(reply.body(), offset, n)))
+                    .addListener(f -> finish(reply));
             return;
         }
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(reply.body(), offset, n)));
