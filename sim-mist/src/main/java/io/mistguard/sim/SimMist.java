@@ -3,6 +3,7 @@ package io.mistguard.sim;
 import io.mistguard.sim.api.MistApi;
 import io.mistguard.sim.api.SimState;
 import io.mistguard.sim.control.ControlChannelInitializer;
+import io.mistguard.sim.fault.Chaos;
 import io.mistguard.sim.fault.Faults;
 import io.mistguard.sim.record.Recording;
 import io.mistguard.sim.trigger.TriggerSender;
@@ -22,12 +23,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running simulated Mist: the API listener, an optional control listener, the global command lock,
- * state, faults, recording and trigger sender. Start one with {@link #builder()}; {@link #close()}
+ * state, faults (and their chaos mode), recording and trigger sender. Start one with {@link #builder()}; {@link #close()}
  * frees every socket and thread, including connections left hanging by faults. Thread-safe.
  */
 public final class SimMist implements AutoCloseable {
 
     private final MistApi sim;
+    private final Chaos chaos;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("sim-mist", GlobalEventExecutor.INSTANCE);
     private final Channel api;
@@ -35,11 +37,12 @@ public final class SimMist implements AutoCloseable {
 
     SimMist(MistApi sim, String host, int port, int controlPort, int ioThreads) throws InterruptedException {
         this.sim = sim;
+        this.chaos = new Chaos(sim.faults());
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         try {
             this.api = bind(host, port, sim.channelInitializer(channels));
             this.control = controlPort < 0 ? null : bind(host, controlPort,
-                    new ControlChannelInitializer(sim.faults(), sim.recording(), sim.triggers(), channels));
+                    new ControlChannelInitializer(sim.faults(), chaos, sim.recording(), sim.triggers(), channels));
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
@@ -78,6 +81,11 @@ public final class SimMist implements AutoCloseable {
         return sim.faults();
     }
 
+    /** Random faults over time from a seeded {@link io.mistguard.sim.fault.ChaosSchedule}: start, stop, inspect. */
+    public Chaos chaos() {
+        return chaos;
+    }
+
     public Recording recording() {
         return sim.recording();
     }
@@ -93,6 +101,7 @@ public final class SimMist implements AutoCloseable {
 
     @Override
     public void close() {
+        chaos.close();
         sim.faults().clear();
         channels.forEach(MistApi::markClosedByUs);
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.mistguard.sim;
 
+import io.mistguard.sim.fault.ChaosSchedule;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,8 @@ public final class SimMistMain implements Callable<Integer> {
     String triggerUrl;
     @Option(names = "--passphrase", description = "Prometheus passphrase (default: koekjes)")
     String passphrase;
+    @Option(names = "--chaos-seed", description = "start chaos mode: random faults over time, planned from this seed")
+    Long chaosSeed;
 
     /** Completes with the running sim-mist once it listens; lets a test find its ports. */
     final CompletableFuture<SimMist> started = new CompletableFuture<>();
@@ -111,6 +114,11 @@ public final class SimMistMain implements Callable<Integer> {
         if (passphrase != null) {
             b.passphrase(passphrase);
         }
-        return b.start();
+        SimMist mist = b.start();
+        if (chaosSeed != null) {
+            mist.chaos().start(ChaosSchedule.seeded(chaosSeed));
+            System.out.println("sim-mist chaos mode, seed " + chaosSeed);
+        }
+        return mist;
     }
 }

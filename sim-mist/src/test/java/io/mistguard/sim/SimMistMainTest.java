@@ -51,6 +51,17 @@ class SimMistMainTest {
         assertThatThrownBy(() -> new RawHttp(port).close()).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void chaosSeedStartsChaosModeWithThatSeed() throws Exception {
+        SimMistMain main = new SimMistMain();
+        main.port = 0;
+        main.chaosSeed = 42L;
+        try (SimMist m = main.start()) {
+            assertThat(m.chaos().runner()).isNotNull();
+            assertThat(m.chaos().runner().seed()).isEqualTo(42L);
+        }
+    }
+
     /** Issue 13: {@code sim-mist --version} printed nothing. */
     @Test
     void versionNamesTheProductRegression() {

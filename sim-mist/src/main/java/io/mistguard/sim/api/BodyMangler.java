@@ -3,7 +3,7 @@ package io.mistguard.sim.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Builds the broken or oversized bodies some faults send. Stateless. */
+/** Builds the broken, oversized or non-HTTP bytes some faults send. Stateless. */
 final class BodyMangler {
 
     private BodyMangler() {
@@ -16,6 +16,14 @@ final class BodyMangler {
         out[cut] = '\n';
         out[cut + 1] = '\n';
         return out;
+    }
+
+    /**
+     * What a corrupted peer might send instead of a response: control bytes, a NUL and no HTTP
+     * status line, ended by a blank line so that a reader waiting for one gets it and must decide.
+     */
+    static byte[] garbage() {
+        return "\u0000\u0007\u001b[2J\u00ff\u00feMIST\u0000GARBAGE not http\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Adds a {@code "padding"} string field so the body, still valid JSON, is at least {@code size} bytes. */

@@ -2,6 +2,7 @@ package io.mistguard.sim.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mistguard.sim.record.Recording;
 import io.mistguard.sim.trigger.TriggerSender;
 import java.util.Iterator;
 import java.util.Map;
@@ -13,8 +14,8 @@ import java.util.Map;
  * {@code addstream} and {@code deletestream} get Mist's "incomplete list" as {@code streams} on
  * every path. An
  * {@code Authorization: json {…}} header is checked first: bad JSON or wrong credentials get
- * {@code 403 Not authorized} and run nothing. Runs only on the command thread, which is what makes
- * it Mist's global lock.
+ * {@code 403 Not authorized} and run nothing. Commands that ran are told to the {@link Recording}.
+ * Runs only on the command thread, which is what makes it Mist's global lock.
  */
 final class CommandExecutor {
 
@@ -26,9 +27,11 @@ final class CommandExecutor {
     private final Authorizer authorizer;
     private final StreamCommands streamCommands;
     private final PushCommands pushCommands;
+    private final Recording recording;
 
-    CommandExecutor(SimState state, TriggerSender triggers, MistBehaviour behaviour) {
+    CommandExecutor(SimState state, TriggerSender triggers, MistBehaviour behaviour, Recording recording) {
         this.state = state;
+        this.recording = recording;
         this.behaviour = behaviour;
         this.shape = behaviour.replyShape();
         this.authorizer = new Authorizer(state, behaviour.catalystLoginPenalty());
@@ -56,6 +59,7 @@ final class CommandExecutor {
             Map.Entry<String, JsonNode> e = it.next();
             run(e.getKey(), e.getValue(), out);
         }
+        recording.executed(request);
         if (!request.minimal()) {
             out.set("config", state.configNode());
         }

@@ -7,7 +7,7 @@ import io.netty.channel.group.ChannelGroup;
 import java.io.IOException;
 
 /**
- * First handler of the API pipeline: counts connections opened and those closed by the peer, ends
+ * First handler of the API pipeline: counts connections opened, open and closed by the peer, ends
  * the in-flight accounting of requests that never got an answer, and lets a peer reset close the
  * channel quietly. Runs on the channel's event loop; shares only thread-safe {@link Recording}.
  */
@@ -32,6 +32,7 @@ final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         Connections.endAll(ctx.channel());
+        recording.connectionClosed();
         if (!Connections.closedByUs(ctx.channel())) {
             recording.connectionClosedByPeer();
         }

@@ -21,7 +21,7 @@ public final class MistApi implements AutoCloseable {
     public MistApi(SimState state, Faults faults, Recording recording, TriggerSender triggers,
                    MistBehaviour behaviour) {
         this.sim = new SimContext(state, faults, recording, new CommandLock(),
-                new CommandExecutor(state, triggers, behaviour), triggers);
+                new CommandExecutor(state, triggers, behaviour, recording), triggers);
     }
 
     /**

@@ -9,16 +9,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Writes one reply, shaped by the request's fault: whole, after a pause, dribbled, cut short, reset,
- * mangled, or whole and then the connection closed. Must be called on the channel's event loop;
+ * mangled, replaced by bytes that are not HTTP, or whole and then the connection closed. Must be called on the channel's event loop;
  * pauses are {@code schedule(...)}d there, never slept. Every buffer it creates is handed to a
  * write, which owns and releases it. Runs {@code onDone} exactly once per {@link #write} or
  * {@link #raw}, when the reply is out (or can no longer be sent); {@code beforeLastWrite} runs just
@@ -51,6 +51,7 @@ final class ResponseWriter {
             case MALFORMED_JSON -> whole(reply.withBody(BodyMangler.malformed(reply.body())));
             case HUGE_BODY -> whole(reply.withBody(BodyMangler.huge(reply.body(), fault.amount())));
             case CLOSE_AFTER_REPLY -> whole(reply.thenClose());
+            case GARBAGE -> raw(BodyMangler.garbage());
             default -> whole(reply);
         }
     }
@@ -88,9 +89,11 @@ final class ResponseWriter {
             return;
         }
         int n = Math.min(fault.amount(), reply.body().length - offset);
-        if (n <= 0) {
+        if (offset + n >= reply.body().length) {
+            // The last bytes complete the reply: a client may send its next request as soon as they arrive.
             beforeLastWrite.run();
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(reply));
+            ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(reply.body(), offset, n)))
+                    .addListener(f -> finish(reply));
             return;
         }
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(reply.body(), offset, n)));

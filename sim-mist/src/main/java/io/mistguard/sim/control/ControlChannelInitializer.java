@@ -1,5 +1,6 @@
 package io.mistguard.sim.control;
 
+import io.mistguard.sim.fault.Chaos;
 import io.mistguard.sim.fault.Faults;
 import io.mistguard.sim.record.Recording;
 import io.mistguard.sim.trigger.TriggerSender;
@@ -11,7 +12,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * Builds the control port's pipeline: an HTTP/1.1 codec, aggregation of whole requests, then the
- * {@link ControlHandler} over the faults, recording and trigger sender it drives. Each connection
+ * {@link ControlHandler} over the faults, chaos mode, recording and trigger sender it drives. Each connection
  * joins {@code channels}, so closing the sim-mist closes it too. The one public way into this
  * package; shared by every connection of one control listener.
  */
@@ -20,13 +21,15 @@ public final class ControlChannelInitializer extends ChannelInitializer<SocketCh
     private static final int MAX_REQUEST_BYTES = 1024 * 1024;
 
     private final Faults faults;
+    private final Chaos chaos;
     private final Recording recording;
     private final TriggerSender triggers;
     private final ChannelGroup channels;
 
-    public ControlChannelInitializer(Faults faults, Recording recording, TriggerSender triggers,
+    public ControlChannelInitializer(Faults faults, Chaos chaos, Recording recording, TriggerSender triggers,
                                      ChannelGroup channels) {
         this.faults = faults;
+        this.chaos = chaos;
         this.recording = recording;
         this.triggers = triggers;
         this.channels = channels;
@@ -36,7 +39,7 @@ public final class ControlChannelInitializer extends ChannelInitializer<SocketCh
     protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast("http", new HttpServerCodec())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast("control", new ControlHandler(faults, recording, triggers));
+                .addLast("control", new ControlHandler(faults, new ChaosControl(chaos, faults), recording, triggers));
         channels.add(ch);
     }
 }

@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The control endpoint (its own port): {@code GET/POST/DELETE /faults}, {@code GET/DELETE /recording},
- * {@code GET/POST /triggers}. Every call is answered: 404 for an unknown route, 400 for a malformed
+ * The control endpoint (its own port): {@code GET/POST/DELETE /faults}, {@code GET/POST/DELETE /chaos}
+ * ({@link ChaosControl}), {@code GET/DELETE /recording}, {@code GET/POST /triggers}. Every call is answered: 404 for an unknown route, 400 for a malformed
  * body, 409 for a trigger when no trigger URL is configured. Last handler of the control pipeline
  * ({@link ControlChannelInitializer}); runs on the event loop and only touches thread-safe
  * components, so it never blocks.
@@ -36,11 +36,13 @@ import java.util.Map;
 final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Faults faults;
+    private final ChaosControl chaos;
     private final Recording recording;
     private final TriggerSender triggers;
 
-    ControlHandler(Faults faults, Recording recording, TriggerSender triggers) {
+    ControlHandler(Faults faults, ChaosControl chaos, Recording recording, TriggerSender triggers) {
         this.faults = faults;
+        this.chaos = chaos;
         this.recording = recording;
         this.triggers = triggers;
     }
@@ -86,6 +88,12 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             case "DELETE /faults":
                 faults.clear();
                 return Map.of("cleared", true);
+            case "GET /chaos":
+                return chaos.view();
+            case "POST /chaos":
+                return chaos.start(body.isBlank() ? Json.MAPPER.createObjectNode() : parse(body));
+            case "DELETE /chaos":
+                return chaos.stop();
             case "GET /recording":
                 return RecordingView.of(recording);
             case "DELETE /recording":

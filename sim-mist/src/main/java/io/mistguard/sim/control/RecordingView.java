@@ -19,12 +19,14 @@ final class RecordingView {
         requests.forEach(r -> commands.addAll(r.commandKeys()));
         Map<String, Object> perCommand = new LinkedHashMap<>();
         for (String c : commands) {
-            perCommand.put(c, Map.of("count", recording.commandCount(c), "maxConcurrent", recording.maxConcurrent(c),
-                    "streams", recording.streamsFor(c)));
+            perCommand.put(c, Map.of("count", recording.commandCount(c), "executed", recording.executedCount(c),
+                    "maxConcurrent", recording.maxConcurrent(c), "streams", recording.streamsFor(c)));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("requestCount", recording.requestCount());
         out.put("connectionsOpened", recording.connectionsOpened());
+        out.put("connectionsOpen", recording.connectionsOpen());
+        out.put("maxConnectionsOpen", recording.maxConnectionsOpen());
         out.put("connectionsClosedByPeer", recording.connectionsClosedByPeer());
         out.put("pipelinedRequests", recording.pipelinedRequests());
         out.put("webSocketsOpened", recording.webSocketsOpened());

@@ -31,5 +31,10 @@ public enum FaultAction {
      * {@code Connection: close}, then closes the connection: a keep-alive connection that dies
      * between requests, which a client only learns about when it reuses it.
      */
-    CLOSE_AFTER_REPLY
+    CLOSE_AFTER_REPLY,
+    /**
+     * Executes, then answers with bytes that are not HTTP at all (no status line, control bytes),
+     * and keeps the connection open: a client must give up on that connection by itself.
+     */
+    GARBAGE
 }

@@ -121,6 +121,11 @@ public final class FaultRule {
         return act(FaultAction.HUGE_BODY, Duration.ZERO, Duration.ZERO, bytes);
     }
 
+    /** Bytes that are not an HTTP response at all instead of the reply; the connection stays open. */
+    public FaultRule garbage() {
+        return act(FaultAction.GARBAGE, Duration.ZERO, Duration.ZERO, 0);
+    }
+
     /** A complete reply (with its Content-Length, no {@code Connection: close}), then the connection is closed. */
     public FaultRule closeAfterReply() {
         return act(FaultAction.CLOSE_AFTER_REPLY, Duration.ZERO, Duration.ZERO, 0);

@@ -50,9 +50,10 @@ public final class FaultSpecs {
             case "truncated" -> r.truncated();
             case "hugeBody" -> r.hugeBody(num(m, "bytes", 10_000_000).intValue());
             case "closeAfterReply" -> r.closeAfterReply();
+            case "garbage" -> r.garbage();
             default -> throw new IllegalArgumentException("fault action: '" + action + "' (expected: delay, hang, "
                     + "hangHoldingLock, slowFirstByte, dribble, resetMidResponse, closeWithoutResponse, status, "
-                    + "malformedJson, truncated, hugeBody, closeAfterReply)");
+                    + "malformedJson, truncated, hugeBody, closeAfterReply, garbage)");
         };
         if (m.get("times") != null) {
             r = r.times(num(m, "times", 1).intValue());

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What sim-mist received on its API port: every request (the latest {@value #KEEP} kept in full;
- * counters are exact), per-command concurrency high-water marks, connections opened and closed by
- * the peer, requests that arrived pipelined, and {@code /ws} WebSocket sessions opened and closed.
- * Thread-safe: the API port's event loops write, tests and the control endpoint read.
+ * counters are exact), per-command concurrency high-water marks, connections opened, open at once
+ * and closed by the peer, requests that arrived pipelined, {@code /ws} WebSocket sessions opened and
+ * closed, and which commands actually ran (authorised, under the lock) for which streams.
+ * Thread-safe: the API port's event loops and the command thread write, tests and the control
+ * endpoint read.
  */
 public final class Recording {
 
@@ -30,6 +32,11 @@ public final class Recording {
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final AtomicLong opened = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger maxOpen = new AtomicInteger();
+    private final Map<String, AtomicLong> executedCounts = new ConcurrentHashMap<>();
+    /** Command and stream ({@code command + '\0' + stream}) to the {@code System.nanoTime()} it last ran at. */
+    private final Map<String, Long> lastExecuted = new ConcurrentHashMap<>();
     private final EventCounter closedByPeer = new EventCounter();
     private final AtomicLong pipelined = new AtomicLong();
     private final EventCounter webSocketsOpened = new EventCounter();
@@ -58,6 +65,26 @@ public final class Recording {
 
     public void connectionOpened() {
         opened.incrementAndGet();
+        maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+    }
+
+    /** A connection closed, whoever closed it; pairs with {@link #connectionOpened()}. */
+    public void connectionClosed() {
+        open.decrementAndGet();
+    }
+
+    /**
+     * The request's commands ran: it was authorised and executed under the global lock (a hang,
+     * a close without answer or an injected status never gets here). Called on the command thread.
+     */
+    public void executed(MistRequest r) {
+        long now = System.nanoTime();
+        for (String key : r.commandKeys()) {
+            executedCounts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            for (String stream : r.streams()) {
+                lastExecuted.put(key + '\0' + stream, now);
+            }
+        }
     }
 
     public void connectionClosedByPeer() {
@@ -112,6 +139,32 @@ public final class Recording {
         return opened.get();
     }
 
+    /** Connections open now. */
+    public int connectionsOpen() {
+        return open.get();
+    }
+
+    /** The most connections that were open at once since the start (or the last {@link #clear()}). */
+    public int maxConnectionsOpen() {
+        return maxOpen.get();
+    }
+
+    /** How many requests carrying {@code command} ran (authorised and executed, not faulted away). */
+    public long executedCount(String command) {
+        AtomicLong n = executedCounts.get(command);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * The {@code System.nanoTime()} at which {@code command} last ran for {@code stream}, or
+     * {@link Long#MIN_VALUE} if it never did. Comparable with the nano time of the JVM running
+     * this sim-mist only.
+     */
+    public long lastExecutedNanos(String command, String stream) {
+        Long at = lastExecuted.get(command + '\0' + stream);
+        return at == null ? Long.MIN_VALUE : at;
+    }
+
     public long connectionsClosedByPeer() {
         return closedByPeer.get();
     }
@@ -154,6 +207,9 @@ public final class Recording {
         commandCounts.clear();
         maxInFlight.clear();
         opened.set(0);
+        maxOpen.set(open.get());
+        executedCounts.clear();
+        lastExecuted.clear();
         closedByPeer.reset();
         pipelined.set(0);
         webSocketsOpened.reset();

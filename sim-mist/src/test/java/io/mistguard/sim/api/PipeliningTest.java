@@ -81,6 +81,22 @@ class PipeliningTest {
         assertThat(m.recording().pipelinedRequests()).isZero();
     }
 
+    /**
+     * Regression (found by the chaos soak): a dribbled reply counted as unanswered until a final empty
+     * write one interval after its last byte, so a client that sent its next request as soon as the
+     * body was complete was counted as pipelining. A reply is answered with its last byte.
+     */
+    @Test
+    void aRequestSentRightAfterADribbledBodyIsCompleteIsNotPipelinedRegression() throws Exception {
+        SimMist m = mist.get();
+        m.faults().add(FaultRule.forCommand("push_list").dribble(64, Duration.ofMillis(300)).times(1));
+        try (RawHttp http = new RawHttp(m.port())) {
+            assertOk(http.post("/api2", "{\"push_list\":true}"));
+            assertOk(http.post("/api2", "{\"push_list\":true}"));
+        }
+        assertThat(m.recording().pipelinedRequests()).isZero();
+    }
+
     @Test
     void theControlPortReportsTheCount() throws Exception {
         SimMist m = mist.get();

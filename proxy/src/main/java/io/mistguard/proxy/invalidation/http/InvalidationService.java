@@ -6,9 +6,8 @@ import io.mistguard.proxy.invalidation.InvalidationSender;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.invalidation.ShutdownReport;
 import io.mistguard.proxy.exchange.QueueHandoff;
-import io.mistguard.proxy.time.Scheduler;
+import io.mistguard.proxy.time.TimerThread;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -29,10 +28,10 @@ public final class InvalidationService {
     private static final long FINAL_WRITE_MARGIN_MILLIS = 5_000;
 
     private final InvalidationsConfig config;
-    private final ScheduledThreadPoolExecutor executor;
+    private final TimerThread executor;
     private final InvalidationQueue queue;
 
-    private InvalidationService(InvalidationsConfig config, ScheduledThreadPoolExecutor executor,
+    private InvalidationService(InvalidationsConfig config, TimerThread executor,
                                 InvalidationQueue queue) {
         this.config = config;
         this.executor = executor;
@@ -48,14 +47,11 @@ public final class InvalidationService {
      */
     public static InvalidationService start(InvalidationsConfig config, InvalidationSender sender,
                                             BooleanSupplier mayCall) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "mistguard-invalidations");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true); // cancelled backoff and deadline timers must not pile up
+        // Not a ScheduledThreadPoolExecutor: event loops wake the drainer (an offer, a call's completion),
+        // and its queue lock could park them (InvalidationOfferNeverBlocksAnEventLoopRegressionTest).
+        TimerThread executor = new TimerThread("mistguard-invalidations");
         try {
-            InvalidationQueue queue = InvalidationQueue.builder(config, sender, Scheduler.of(executor))
+            InvalidationQueue queue = InvalidationQueue.builder(config, sender, executor)
                     .mayCall(mayCall).start();
             return new InvalidationService(config, executor, queue);
         } catch (RuntimeException e) {
