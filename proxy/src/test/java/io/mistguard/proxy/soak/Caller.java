@@ -106,6 +106,9 @@ final class Caller implements Runnable {
         if (!call.invalidations().isEmpty() && !kind.remote && "queued".equals(decision)) {
             ctx.ledger().accepted(call.invalidations(), started);
         }
+        if (answer.status() / 100 == 2 && servedByUpstream(decision)) {
+            ctx.tally().add(served(kind, call.login() ? LOGIN_ROUTE : call.route()));
+        }
         String what = call.login() ? "login" : kind.name();
         ctx.tally().add("requests/" + what);
         ctx.tally().add("decisions/" + call.route() + " " + answer.status() + " " + shortDecision(decision));
@@ -168,6 +171,20 @@ final class Caller implements Runnable {
             connection.close();
             connection = null;
         }
+    }
+
+    /** The tally key of {@code kind}'s 2xx answers on {@code route} that came from Mist (or catalyst-api). */
+    static String served(Traffic kind, String route) {
+        return "served/" + kind + " " + route;
+    }
+
+    /** The route a login is counted under in {@link #served}. */
+    static final String LOGIN_ROUTE = "login";
+
+    /** An answer that came from upstream, now or (cached, coalesced) for this request; not mistguard's own. */
+    private static boolean servedByUpstream(String decision) {
+        return decision != null && (decision.equals("proxied") || decision.equals("coalesced")
+                || decision.equals("cached") || decision.equals("queued"));
     }
 
     private static String shortDecision(String decision) {

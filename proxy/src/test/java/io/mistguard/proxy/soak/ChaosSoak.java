@@ -3,6 +3,7 @@ package io.mistguard.proxy.soak;
 import io.mistguard.sim.SimMist;
 import io.mistguard.sim.fault.ChaosRunner;
 import io.mistguard.sim.fault.ChaosSchedule;
+import io.mistguard.sim.fault.FaultAction;
 import io.mistguard.sim.fault.FaultRule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,12 @@ import java.util.Map;
 final class ChaosSoak {
 
     private static final Duration READY = Duration.ofSeconds(60);
+    /** The longest a fault kind is played in the {@link #encore()}. */
+    private static final Duration ENCORE = Duration.ofSeconds(3);
+    /** The fault kinds issue #14 names: hang, hang holding the lock, reset, slow first byte, slow body, garbage, 5xx, close after reply. */
+    private static final List<FaultAction> ISSUE_FAULTS = List.of(FaultAction.HANG, FaultAction.HANG_HOLDING_LOCK,
+            FaultAction.RESET_MID_RESPONSE, FaultAction.SLOW_FIRST_BYTE, FaultAction.DRIBBLE, FaultAction.GARBAGE,
+            FaultAction.STATUS, FaultAction.CLOSE_AFTER_REPLY);
 
     private final SoakSettings settings;
     private final long startNanos = System.nanoTime();
@@ -117,11 +124,56 @@ final class ChaosSoak {
         until(settings.restartAt().plus(settings.warmUp()));
         samples.add(sampler.quiesceAndSample("mistguard 2 after warm-up", mistguard, ctx));
         until(settings.length().minus(settings.calmTail()));
+        encore();
         say("calm tail");
         mist.chaos().stop();
         catalyst.calm(true);
         until(settings.length());
         say("callers stop");
+    }
+
+    /**
+     * Plays, on every request, each fault kind the issue names that the random plan has not yet
+     * injected, until it hits one request (at most {@link #ENCORE} each): a 2-minute plan of some 25
+     * episodes drawn from 12 kinds, each on a random scope with a random probability, leaves at least
+     * one of them out in most runs, and nothing else said so. The restart's hang of every invalidation
+     * counts as a hang. A floor, not a soak of its own: one hit each. Then checks that every one was
+     * injected.
+     */
+    private void encore() throws InterruptedException {
+        ChaosRunner chaos = mist.chaos().runner();
+        chaos.pause();
+        for (FaultAction action : ISSUE_FAULTS) {
+            if (mist.faults().injected().getOrDefault(action, 0L) > 0) {
+                continue;
+            }
+            FaultRule any = FaultRule.any();
+            FaultRule rule = switch (action) {
+                case HANG -> any.hang();
+                case HANG_HOLDING_LOCK -> any.hangHoldingLock();
+                case RESET_MID_RESPONSE -> any.resetMidResponse();
+                case SLOW_FIRST_BYTE -> any.slowFirstByte(Duration.ofMillis(1_500));
+                case DRIBBLE -> any.dribble(32, Duration.ofMillis(100));
+                case GARBAGE -> any.garbage();
+                case STATUS -> any.status(503);
+                case CLOSE_AFTER_REPLY -> any.closeAfterReply();
+                default -> throw new IllegalStateException("no encore for " + action);
+            };
+            say("encore: " + ChaosRunner.describe(rule) + " (the plan never injected it)");
+            mist.faults().add(rule);
+            long deadline = System.nanoTime() + ENCORE.toNanos();
+            while (mist.faults().injected().getOrDefault(action, 0L) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            mist.faults().remove(rule);
+            tally.add("encore/" + action);
+        }
+        Map<FaultAction, Long> injected = mist.faults().injected();
+        for (FaultAction action : ISSUE_FAULTS) {
+            invariants.check(Invariants.FAULTS, injected.getOrDefault(action, 0L) > 0,
+                    () -> action + " was never injected, not even by the encore");
+        }
+        chaos.resume();
     }
 
     /**
@@ -139,13 +191,20 @@ final class ChaosSoak {
             Thread.sleep(50);
         }
         Thread.sleep(1_000);
-        say("SIGTERM to mistguard 1 with " + sampler.heldInvalidations() + " invalidations held");
+        long held = sampler.heldInvalidations();
+        say("SIGTERM to mistguard 1 with " + held + " invalidations held");
         restarts.begin();
         int status = mistguard.terminate(Duration.ofSeconds(30));
         say("mistguard 1 exited " + status);
         invariants.check(Invariants.RESTART, status == 0, () -> "mistguard exited " + status + " on SIGTERM");
-        stateFileNames = Files.exists(config.stateFile)
-                ? (int) Files.readAllLines(config.stateFile).stream().filter(l -> !l.startsWith("#")).count() : 0;
+        List<String> stateLines = Files.exists(config.stateFile) ? Files.readAllLines(config.stateFile) : List.of();
+        stateFileNames = (int) stateLines.stream().filter(l -> !l.startsWith("#")).count();
+        long onceHeld = stateLines.stream().filter(l -> l.contains(Traffic.ONCE_PREFIX)).count();
+        // Without names sent only once among those that crossed, a next start that drops the state
+        // file's names goes unseen: every other name comes back from the callers and is delivered then.
+        invariants.check(Invariants.RESTART, held <= 0 || onceHeld > 0, () -> "SIGTERM with " + held
+                + " invalidations held left " + stateFileNames + " names in the state file, " + onceHeld
+                + " of them sent only once");
         mist.faults().remove(hang);
         mistguard = startMistguard();
         restarts.end();
@@ -200,10 +259,26 @@ final class ChaosSoak {
         ledger.checkDelivered(mist.recording(), invariants, startNanos, ResourceSampler.DRAIN);
         samples.add(sampler.sample("mistguard 2 at the end", mistguard));
         monitor.checkNow();
+        checkCoverage();
         SoakResources.compare(samples.get(0), samples.get(1), config.loaded, invariants);
         SoakResources.compare(samples.get(2), samples.get(3), config.loaded, invariants);
         int status = mistguard.terminate(Duration.ofSeconds(30));
         invariants.check(Invariants.RESTART, status == 0, () -> "mistguard exited " + status + " on the final SIGTERM");
+    }
+
+    /**
+     * Every caller kind got at least one answer from Mist (catalyst-api for triggers) on every route
+     * it calls: without this, a mistguard that answers a whole route itself (a 503, say) passes every
+     * other invariant, and an invalidation route that queues nothing loses nothing.
+     */
+    private void checkCoverage() {
+        for (Traffic kind : Traffic.values()) {
+            for (String route : kind.routes()) {
+                long served = tally.get(Caller.served(kind, route));
+                invariants.check(Invariants.COVERAGE, served > 0, () -> kind + " never got a 2xx answer from upstream"
+                        + " on route " + route + " (" + tally.get("requests/" + kind) + " requests of this kind)");
+            }
+        }
     }
 
     /** Reads every mistguard process's log: stalls (to judge late answers), leaks, blocking calls. */

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link System#nanoTime()} clock, which the in-process sim-mist also stamps executions with. A
  * name is delivered when Mist executed {@code invalidate_sessions} for it at or after that time; the
  * send time (not the answer's arrival) is used because mistguard may deliver before its answer
- * reaches the caller. Thread-safe.
+ * reaches the caller. A name accepted again later is judged by its latest acceptance only, so the
+ * loss of an earlier one is hidden when the name comes back and is delivered then; the names
+ * {@link Traffic#INVALIDATE} sends only once ({@link Traffic#ONCE_PREFIX}) are what catches a lost
+ * acceptance, the restart's among them. Thread-safe.
  */
 final class InvalidationLedger {
 

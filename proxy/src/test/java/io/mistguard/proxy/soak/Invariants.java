@@ -28,6 +28,8 @@ final class Invariants {
     static final String LEAKS = "no-leak: Netty reports no leaked buffer in mistguard";
     static final String BLOCKING = "no-blocking: no blocking call on a mistguard event loop";
     static final String BREAKERS = "breakers: /admin/breakers agrees with the /metrics gauges";
+    static final String COVERAGE = "coverage: every caller kind got Mist's (or catalyst-api's) answer on every route it calls";
+    static final String FAULTS = "faults: sim-mist injected every fault kind of issue #14 at least once";
     static final String RESTART = "restart: SIGTERM stops cleanly (exit 0) and the next start is ready";
 
     private static final int KEEP = 25;

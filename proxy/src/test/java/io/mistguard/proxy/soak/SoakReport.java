@@ -32,7 +32,9 @@ record SoakReport(SoakSettings settings, Duration took, Invariants invariants, T
         timeline.forEach(out::println);
         section(out, "requests per caller kind", tally.under("requests/"));
         section(out, "answers per route, status and decision", tally.under("decisions/"));
+        section(out, "2xx answers from upstream, per caller kind and route", tally.under("served/"));
         section(out, "faults injected by sim-mist (requests hit, per action)", injected);
+        section(out, "fault kinds the plan never injected, played at the end (encore)", tally.under("encore/"));
         section(out, "chaos episodes (per action)", episodes);
         section(out, "catalyst-api stub answers (per mood)", tally.under("catalyst-api/"));
         out.printf("invalidations: %d names accepted (%d distinct) and checked delivered; %d names crossed the "

@@ -55,8 +55,13 @@ enum Traffic {
             List<String> names = new ArrayList<>();
             int n = r.nextInt(4) == 0 ? 2 + r.nextInt(4) : 1;
             for (int i = 0; i < n; i++) {
-                // streams with viewers set off USER_NEW triggers at Mist; the others are just names
-                String name = r.nextInt(4) == 0 ? "video+stream" + r.nextInt(STREAMS) : "video+soak" + r.nextInt(300);
+                // streams with viewers set off USER_NEW triggers at Mist; the others are just names. A
+                // name that comes back is coalesced by the queue, but its later delivery also hides an
+                // earlier acceptance that was lost (InvalidationLedger): a quarter are sent only once.
+                int pick = r.nextInt(4);
+                String name = pick == 0 ? "video+stream" + r.nextInt(STREAMS)
+                        : pick == 1 ? ONCE_PREFIX + Long.toHexString(r.nextLong() >>> 1)
+                        : "video+soak" + r.nextInt(300);
                 if (!names.contains(name)) {
                     names.add(name);
                 }
@@ -132,6 +137,8 @@ enum Traffic {
 
     static final String GET_STATE_JSON = "{\"active_streams\":[\"source\"],\"stats_streams\":[\"clients\","
             + "\"lastms\"],\"push_list\":true,\"push_auto_list\":true}";
+    /** Names an invalidator sends once only: their loss cannot hide behind a later acceptance. */
+    static final String ONCE_PREFIX = "video+once";
     /** sim-mist's streams with viewers: {@code video+stream0…}. */
     static final int STREAMS = 10;
 
@@ -147,6 +154,22 @@ enum Traffic {
     }
 
     abstract Call next(SplittableRandom r);
+
+    /**
+     * Every route (or {@code trigger:NAME}) this kind calls, found by drawing many calls; a login
+     * (for {@link #logsIn}) is {@link Caller#LOGIN_ROUTE}.
+     */
+    java.util.Set<String> routes() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        SplittableRandom r = new SplittableRandom(ordinal());
+        for (int i = 0; i < 10_000; i++) {
+            out.add(next(r).route());
+        }
+        if (logsIn) {
+            out.add(Caller.LOGIN_ROUTE);
+        }
+        return out;
+    }
 
     boolean trigger() {
         return this == TRIGGER;
