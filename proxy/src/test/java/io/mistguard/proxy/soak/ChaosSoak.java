@@ -222,6 +222,9 @@ final class ChaosSoak {
         runQueues.add(new RunQueueWatch(p.pid(), "mistguard-io"));
         boolean ready = p.awaitReady(admin, READY);
         invariants.check(Invariants.RESTART, ready, () -> "mistguard " + processes.size() + " not ready within " + READY);
+        if (!ready) {
+            p.terminate(Duration.ofSeconds(10)); // never leave it running: it outlived the test before
+        }
         return ready ? p : null;
     }
 
