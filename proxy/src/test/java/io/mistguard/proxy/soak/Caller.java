@@ -131,9 +131,15 @@ final class Caller implements Runnable {
     private void checkWait(Call call, long budget, long started, long ended, String outcome) {
         long waited = ended - started;
         long allowed = (budget + ctx.epsilonMillis()) * 1_000_000;
-        ctx.tally().max("past-budget/" + call.route(), waited / 1_000_000 - budget);
         Supplier<String> detail = () -> String.format("%s %s %s waited %d ms for %s; budget %d ms + epsilon %d ms",
                 kind, call.method(), call.path(), waited / 1_000_000, outcome, budget, ctx.epsilonMillis());
+        if (ctx.restarts().overlapsStart(started, ended)) {
+            // A process not yet ready, still loading and compiling: reported, not held to the budget.
+            ctx.tally().add("answered-while-starting/" + call.route());
+            ctx.tally().max("past-budget-while-starting/" + call.route(), waited / 1_000_000 - budget);
+            return;
+        }
+        ctx.tally().max("past-budget/" + call.route(), waited / 1_000_000 - budget);
         if (waited <= allowed) {
             ctx.invariants().check(Invariants.BUDGET, true, detail);
             return;

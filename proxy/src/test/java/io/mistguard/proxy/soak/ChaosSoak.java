@@ -121,7 +121,7 @@ final class ChaosSoak {
         samples.add(sampler.quiesceAndSample("mistguard 1 before SIGTERM", mistguard, ctx));
         until(settings.restartAt());
         restart();
-        until(settings.restartAt().plus(settings.warmUp()));
+        Thread.sleep(settings.warmUp().toMillis()); // the new process warms up as the first did, however long it took to start
         samples.add(sampler.quiesceAndSample("mistguard 2 after warm-up", mistguard, ctx));
         until(settings.length().minus(settings.calmTail()));
         encore();
@@ -195,6 +195,7 @@ final class ChaosSoak {
         say("SIGTERM to mistguard 1 with " + held + " invalidations held");
         restarts.begin();
         int status = mistguard.terminate(Duration.ofSeconds(30));
+        restarts.exited();
         say("mistguard 1 exited " + status);
         invariants.check(Invariants.RESTART, status == 0, () -> "mistguard exited " + status + " on SIGTERM");
         List<String> stateLines = Files.exists(config.stateFile) ? Files.readAllLines(config.stateFile) : List.of();

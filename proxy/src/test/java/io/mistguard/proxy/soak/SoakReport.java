@@ -52,6 +52,9 @@ record SoakReport(SoakSettings settings, Duration took, Invariants invariants, T
         section(out, "late past epsilon, but not by more than the machine's stalls overlapping it (per route)",
                 tally.under("late-within-measured-stalls/"));
         credited.forEach(c -> out.println("  credited: " + c));
+        section(out, "answers from a mistguard not yet ready after its start (not held to the budget), per route",
+                tally.under("answered-while-starting/"));
+        section(out, "  their longest wait past the budget, in ms", tally.maxima("past-budget-while-starting/"));
         section(out, "no answer while mistguard restarted (expected, per caller kind)",
                 tally.under("no-answer-during-restart/"));
         section(out, "soak bookkeeping", merged(tally.under("sample/"), tally.under("monitor/")));
