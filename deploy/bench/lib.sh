@@ -164,3 +164,31 @@ once(r"(- name: get-state\n(?:(?!  - name:).*\n)*?    coalesce: )true", r"\g<1>f
 open(dst, "w").write(text)
 PYEOF
 }
+
+# start_small_upstream PORT PATH: the cheap upstream of profile.sh and paired.sh, an nginx (one worker,
+# core 0) answering every path with passthrough.sh's 59-byte Mist-like reply from `return 200`; waits
+# until PATH answers. Its pid is in SPAWNED_PID.
+start_small_upstream() {
+    cat >"$WORK_DIR/upstream.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK_DIR/upstream.pid;
+error_log $WORK_DIR/upstream-error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    types { }
+    default_type text/javascript;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+    server {
+        listen 127.0.0.1:$1 backlog=4096;
+        location / { return 200 '{"LTS":1,"authorize":{"local":true,"status":"OK"},"ok":1}\n\n'; }
+    }
+}
+EOF
+    spawn "$WORK_DIR/upstream.out" taskset -c 0 nginx -e "$WORK_DIR/upstream-error.log" -p "$WORK_DIR" -c "$WORK_DIR/upstream.conf"
+    local pid=$SPAWNED_PID
+    wait_http "http://127.0.0.1:$1$2" 10
+    SPAWNED_PID=$pid
+}

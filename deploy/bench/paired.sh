@@ -62,26 +62,7 @@ bench_init
 CLK_TCK=$(getconf CLK_TCK)
 
 UP_PORT=$BASE_PORT
-cat >"$WORK_DIR/upstream.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK_DIR/upstream.pid;
-error_log $WORK_DIR/upstream-error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    types { }
-    default_type text/javascript;
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-    server {
-        listen 127.0.0.1:$UP_PORT backlog=4096;
-        location / { return 200 '{"LTS":1,"authorize":{"local":true,"status":"OK"},"ok":1}\n\n'; }
-    }
-}
-EOF
-spawn "$WORK_DIR/upstream.out" taskset -c 0 nginx -e "$WORK_DIR/upstream-error.log" -p "$WORK_DIR" -c "$WORK_DIR/upstream.conf"
-wait_http "http://127.0.0.1:$UP_PORT$REQ_PATH" 10
+start_small_upstream "$UP_PORT" "$REQ_PATH"
 
 # start_build NAME JAR PORT ADMIN_PORT: sets PID_<NAME>.
 declare -A PID=() PORT=()

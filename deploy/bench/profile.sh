@@ -62,27 +62,8 @@ OUT="$RESULTS_DIR/profile-$STAMP"
 mkdir -p "$OUT"
 CLK_TCK=$(getconf CLK_TCK)
 
-cat >"$WORK_DIR/upstream.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK_DIR/upstream.pid;
-error_log $WORK_DIR/upstream-error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    types { }
-    default_type text/javascript;
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-    server {
-        listen 127.0.0.1:$UP_PORT backlog=4096;
-        location / { return 200 '{"LTS":1,"authorize":{"local":true,"status":"OK"},"ok":1}\n\n'; }
-    }
-}
-EOF
-spawn "$WORK_DIR/upstream.out" taskset -c 0 nginx -e "$WORK_DIR/upstream-error.log" -p "$WORK_DIR" -c "$WORK_DIR/upstream.conf"
+start_small_upstream "$UP_PORT" "$REQ_PATH"
 UP_PID=$SPAWNED_PID
-wait_http "http://127.0.0.1:$UP_PORT$REQ_PATH" 10
 
 # A directory of its own: mistguard watches its config's directory, and mistguard.out written
 # there would wake the watcher on every access-log line.
