@@ -29,8 +29,15 @@ import java.util.concurrent.TimeUnit;
  * {@link StrictRequestDecoder}), so an idle keep-alive connection is left to the idle timeout. While
  * an earlier request of the connection is still being answered, mistguard may have stopped reading
  * (it holds a pipelined request; see {@code ProxyHandler}), so the clock of a pipelined request that
- * is only partly in is restarted rather than charged to the caller. Sits after the decoder and the encoder, before the aggregator; one instance per channel,
- * used only from its event loop.
+ * is only partly in is restarted rather than charged to the caller.
+ *
+ * <p>A timer is armed only when a read ends with the head or body still incomplete: a request that
+ * arrives whole in one read, the usual case, costs no timer at all (it cost two, a schedule and a
+ * cancel each, before). The time limit still counts from the first byte of the head, or from the
+ * end of the head for the body, on the event loop's clock.
+ *
+ * <p>Sits after the decoder and the encoder, before the aggregator; one instance per channel, used
+ * only from its event loop.
  */
 final class RequestReadTimeout extends ChannelDuplexHandler {
 
@@ -45,6 +52,11 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     private final long headerNanos;
     private final long bodyNanos;
     private ScheduledFuture<?> timer;
+    /** The phase being read (head or body): its limit, when it began, and its 408 text; null if none. */
+    private String phase;
+    private long phaseNanos;
+    private long phaseStarted;
+    private int timersScheduled;
     /** Requests fully received, and final answers written: unequal while one is being answered. */
     private long received;
     private long answered;
@@ -57,7 +69,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == HEAD_STARTED) {
-            arm(ctx, headerNanos, "the request head did not arrive within ");
+            begin(ctx, headerNanos, "the request head did not arrive within ");
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -66,16 +78,26 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
-            cancel();
+            end();
             if (!(msg instanceof LastHttpContent)) {
-                arm(ctx, bodyNanos, "the request body did not arrive within ");
+                begin(ctx, bodyNanos, "the request body did not arrive within ");
             }
         }
         if (msg instanceof LastHttpContent) {
-            cancel();
+            end();
             received++;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** The read is over: a head or body still incomplete now gets its timer, for the time it has left. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (phase != null && timer == null) {
+            long left = phaseNanos - (ctx.executor().ticker().nanoTime() - phaseStarted);
+            schedule(ctx, Math.max(0, left), phaseNanos, phase);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -88,18 +110,36 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancel();
+        end();
         super.channelInactive(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        end();
+    }
+
+    /** How many read timers this connection has scheduled so far (for tests). */
+    int timersScheduled() {
+        return timersScheduled;
+    }
+
+    /** A head or body starts arriving; its timer waits for the end of the read (see the class comment). */
+    private void begin(ChannelHandlerContext ctx, long nanos, String what) {
+        cancel();
+        phase = what;
+        phaseNanos = nanos;
+        phaseStarted = ctx.executor().ticker().nanoTime();
+    }
+
+    private void end() {
+        phase = null;
         cancel();
     }
 
-    private void arm(ChannelHandlerContext ctx, long nanos, String what) {
-        cancel();
-        timer = ctx.executor().schedule(() -> expire(ctx, nanos, what), nanos, TimeUnit.NANOSECONDS);
+    private void schedule(ChannelHandlerContext ctx, long delayNanos, long limitNanos, String what) {
+        timersScheduled++;
+        timer = ctx.executor().schedule(() -> expire(ctx, limitNanos, what), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void expire(ChannelHandlerContext ctx, long nanos, String what) {
@@ -108,9 +148,12 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
             return;
         }
         if (answered < received) {
-            arm(ctx, nanos, what); // an earlier request is being answered; reading may be held back meanwhile
+            // an earlier request is being answered; reading may be held back meanwhile: start over
+            phaseStarted = ctx.executor().ticker().nanoTime();
+            schedule(ctx, nanos, nanos, what);
             return;
         }
+        phase = null;
         Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
                 Decision.REQUEST_TIMEOUT, what + Duration.ofNanos(nanos).toMillis() + " ms");
         AnswerHeaders.write(answer);

@@ -225,6 +225,30 @@ class ProxyPipelineTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    /** A request that arrives whole in one read costs no read timer (it cost a schedule and a cancel twice). */
+    @Test
+    void aRequestReadWholeInOneReadArmsNoReadTimer() {
+        channel.writeInbound(bytes("POST /api2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"));
+        assertThat(channel.pipeline().get(RequestReadTimeout.class).timersScheduled()).isZero();
+        forwarder.answer(0, "{}");
+        readOutbound(channel);
+    }
+
+    /** The header limit counts from the head's first byte, though its timer starts when that read ends. */
+    @Test
+    void aHeadSplitOverReadsIsTimedFromItsFirstByte() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: x\r\n"));
+        assertThat(channel.pipeline().get(RequestReadTimeout.class).timersScheduled()).isEqualTo(1);
+        channel.advanceTimeBy(9_999, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat((Object) channel.readOutbound()).isNull();
+        channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 408 Request Timeout\r\n");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     /** Regression: a body trickled a byte at a time kept its connection forever. */
     @Test
     void aBodyNotInWithinTheBodyReadTimeoutIsAnswered408() {
