@@ -139,15 +139,18 @@ stats() {
         printf "%g %g %g\n", m, v[1], v[NR]}'
 }
 
-# mistguard_bench_config DST PORT ADMIN_PORT UPSTREAM_PORT ACCESS_LOG(true|false): the shipped
+# mistguard_bench_config DST PORT ADMIN_PORT UPSTREAM_PORT ACCESS_LOG(true|false) [MAX_CONCURRENT]: the shipped
 # deploy/mistguard.yaml with exactly the changes a pass-through benchmark needs — ports, one I/O
 # thread (the proxy gets one core), get-state's coalescing off (so every GetState goes to the
 # upstream) and the access log as asked. Each edit must apply exactly once, or this fails: a
-# change to the shipped file cannot silently turn a benchmark into something else.
+# change to the shipped file cannot silently turn a benchmark into something else. MAX_CONCURRENT,
+# when given, replaces the `mist` admission pool's max_concurrent (the shipped 4 queues a load of
+# 32 connections in mistguard, which HAProxy and nginx do not do).
 mistguard_bench_config() {
     python3 - "$REPO_DIR/deploy/mistguard.yaml" "$@" <<'PYEOF'
 import re, sys
-src, dst, port, admin, up, access_log = sys.argv[1:]
+src, dst, port, admin, up, access_log = sys.argv[1:7]
+max_concurrent = sys.argv[7] if len(sys.argv) > 7 else None
 text = open(src).read()
 def once(pattern, repl):
     global text
@@ -161,6 +164,8 @@ once(r"^io_threads: \d+", "io_threads: 1")
 once(r"^(  access_log: )true", r"\g<1>" + access_log)
 # get-state's own coalesce: the first "coalesce:" after "- name: get-state", before the next route
 once(r"(- name: get-state\n(?:(?!  - name:).*\n)*?    coalesce: )true", r"\g<1>false")
+if max_concurrent:
+    once(r"^(admissions:\n  mist:\n    max_concurrent: )\d+$", r"\g<1>" + max_concurrent)
 open(dst, "w").write(text)
 PYEOF
 }

@@ -40,9 +40,12 @@
 #
 # Usage: deploy/bench/passthrough.sh [options]
 #   --cases "small-get getstate reply-64k"
-#   --proxies "mistguard haproxy nginx"   add mistguard-nolog for a second mistguard, access log off
+#   --proxies "mistguard haproxy nginx netty-floor"
+#                        optional: mistguard-nolog (access log off), mistguard-unqueued (the `mist`
+#                        admission pool's max_concurrent 4 raised to 1024, so 32 connections never
+#                        queue in mistguard, as they do not in HAProxy and nginx)
 #   --duration 10        seconds per measured saturation run
-#   --warmup 15          seconds of load before a proxy's first measured run (JIT); 3 s for others
+#   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
 #   --half-duration 10   seconds per constant-rate run
 #   --conns 32           wrk connections at saturation
 #   --rate-conns 100     h2load connections at the constant rate (the rate is split over them)
@@ -50,19 +53,22 @@
 #   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
-#   --base-port 18400    ports base..base+6 on 127.0.0.1
+#   --base-port 18400    ports base..base+9 on 127.0.0.1
 #   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
-#                        refilled every --quota-period-us (default 10000 µs, so a throttled proxy
-#                        waits at most 10 ms). Use it where the load generator and upstream on core 0
-#                        cannot reach 2x what a proxy does on a whole core 1: capping every proxy alike
-#                        keeps the direct row's headroom, and compares the proxies at an equal CPU
-#                        budget. CPU µs/request is unaffected; p99 at saturation includes throttling.
+#                        refilled every --quota-period-us (default 100000 µs). Use it where the load
+#                        generator and upstream on core 0 cannot reach 2x what a proxy does on a whole
+#                        core 1: capping every proxy alike keeps the direct row's headroom, and
+#                        compares the proxies at an equal CPU budget. p99 at saturation is then the
+#                        throttle's (up to one period), for every proxy alike. Short periods charge
+#                        a JVM more CPU per request than it uses uncapped (10 ms: mistguard 103 µs,
+#                        netty-floor 41; 100 ms: 54 and 31; uncapped ~50 and ~28; HAProxy 25 in all).
+#                        Warm-ups run uncapped, so the JIT has compiled before the cap applies.
 # Exit status: 0 when the run was VALID, 3 when INVALID.
 # Needs: java 17, haproxy, nginx (nginx-light), wrk, h2load (nghttp2-client), taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx"; CPU_QUOTA=""; QUOTA_PERIOD_US=10000
+CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
 DURATION=10; WARMUP=15; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     case "$1" in
@@ -92,8 +98,10 @@ chmod 755 "$WORK_DIR"   # nginx workers run unprivileged and read the 64 KiB bod
 
 UP_PORT=$BASE_PORT
 declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$((BASE_PORT + 3))
-                 [nginx]=$((BASE_PORT + 4)) [mistguard-nolog]=$((BASE_PORT + 5)))
-declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6)))
+                 [nginx]=$((BASE_PORT + 4)) [mistguard-nolog]=$((BASE_PORT + 5))
+                 [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9)))
+declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6))
+                       [mistguard-unqueued]=$((BASE_PORT + 8)))
 declare -A PID=()
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -116,6 +124,13 @@ make_cap() {
     mkdir -p "$cg"; CGROUPS+=("$cg")
     echo "$QUOTA_PERIOD_US" >"$cg/cpu.cfs_period_us"
     echo $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) >"$cg/cpu.cfs_quota_us"
+}
+# set_cap NAME on|off: the cap on (the quota) or lifted (-1) for proxy NAME, e.g. for its warm-up.
+set_cap() {
+    [[ -n $CPU_QUOTA ]] || return 0
+    local quota=-1
+    [[ $2 == on ]] && quota=$(( CPU_QUOTA * QUOTA_PERIOD_US / 100 ))
+    echo "$quota" >"$CGROUP_ROOT/mistguard-bench-$$-$1/cpu.cfs_quota_us"
 }
 in_cap() {
     local name=$1; shift
@@ -220,11 +235,11 @@ EOF
     wait_http "http://127.0.0.1:$UP_PORT/api" 10
 }
 
-start_mistguard_named() { # NAME ACCESS_LOG
+start_mistguard_named() { # NAME ACCESS_LOG [MAX_CONCURRENT]
     # A directory of its own: mistguard watches its config's directory, and a log file written
     # there would wake the watcher on every access-log line.
     mkdir -p "$WORK_DIR/conf-$1"
-    mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "${PORT[$1]}" "${ADMIN_PORT[$1]}" "$UP_PORT" "$2"
+    mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "${PORT[$1]}" "${ADMIN_PORT[$1]}" "$UP_PORT" "$2" ${3:-}
     java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf-$1/mistguard.yaml"
     make_cap "$1"
     spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 "${JAVA_CMD[@]}"
@@ -233,6 +248,21 @@ start_mistguard_named() { # NAME ACCESS_LOG
 }
 start_mistguard() { start_mistguard_named mistguard true; }
 start_mistguard-nolog() { start_mistguard_named mistguard-nolog false; }
+start_mistguard-unqueued() { start_mistguard_named mistguard-unqueued true 1024; }
+
+# The floor: deploy/bench/NettyFloorProxy.java, the least an HTTP proxy built from mistguard's Netty
+# parts does (codecs, aggregators, keep-alive reuse; nothing else), with the image's JVM flags and
+# the mistguard jar as its class path. What mistguard costs above it is mistguard's own work.
+start_netty-floor() {
+    local -a flags envs
+    mapfile -t flags < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
+    read -r -a envs <<<"$(image_env)"
+    make_cap netty-floor
+    spawn "$WORK_DIR/netty-floor.out" in_cap netty-floor taskset -c 1 env "${envs[@]}" java "${flags[@]}" \
+        -cp "$MISTGUARD_JAR" "$BENCH_DIR/NettyFloorProxy.java" "${PORT[netty-floor]}" "$UP_PORT"
+    PID[netty-floor]=$SPAWNED_PID
+    wait_http "http://127.0.0.1:${PORT[netty-floor]}/small" 30
+}
 
 start_haproxy() {
     cat >"$WORK_DIR/haproxy.cfg" <<EOF
@@ -451,7 +481,12 @@ measure_case() {
     CASE_OK=1; CASE_REASONS=(); CASE_BODY=""
     log "case $c: warm-up"
     for t in direct $PROXIES; do
-        wrk_run "$t" "$c" "$([[ $t == mistguard* ]] && echo "$WARMUP" || echo 3)" >/dev/null
+        # Uncapped: under a cap, the JIT's compiler threads share the proxy's quota with the event
+        # loop and the first measurement would catch mistguard half-compiled. Start-up cost is
+        # startup.sh's to measure; this script measures the steady state.
+        [[ $t == direct ]] || set_cap "$t" off
+        wrk_run "$t" "$c" "$([[ $t == mistguard* || $t == netty-floor ]] && echo "$WARMUP" || echo 3)" >/dev/null
+        [[ $t == direct ]] || set_cap "$t" on
     done
     declare -A SAT=()
     SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
@@ -579,12 +614,12 @@ one_run() { # writes $REPORT, sets RUN_VALID
             local p; echo -n "Time held back by the cap over the whole run, ms:"
             for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
         fi
-        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for mistguard, 3s for others)."
+        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and netty-floor; 3s for others)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent: 1024` (shipped: 4)')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }
