@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.time.Backoff;
 import io.mistguard.proxy.upstream.PrivateConnection;
+import io.mistguard.proxy.upstream.SendCopy;
 import io.mistguard.proxy.upstream.UpstreamException;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
@@ -197,7 +198,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         // Bounded by the route's own clock only: the caller's deadline ends the attempt through
         // onDeadline, so that an attempt's own timeout is always one of Mist's failures.
         long routeLeft = routeDeadline - ticker.nanoTime();
-        UpstreamAttempts.Attempt started = upstream.start(loop, request.retainedDuplicate(),
+        UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request),
                                                           Math.min(route.perTryNanos(), routeLeft), privateConnection);
         attempt = started;
         started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, view, granted, f));

@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.policy.Admission;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.UpstreamAttempts;
+import io.mistguard.proxy.upstream.SendCopy;
 import io.mistguard.proxy.upstream.UpstreamException;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
@@ -153,7 +154,7 @@ final class TriggerExchange {
         permit = granted;
         attempts++;
         attemptStarted = ticker.nanoTime();
-        UpstreamAttempts.Attempt started = service.attempts().start(loop, request.retainedDuplicate(), remaining(),
+        UpstreamAttempts.Attempt started = service.attempts().start(loop, SendCopy.of(request), remaining(),
                                                                     null);
         attempt = started;
         started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, f));

@@ -123,7 +123,7 @@ public final class UpstreamCall {
         answerStarted = false;
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.bind(this);
-        ch.writeAndFlush(request.retainedDuplicate()).addListener((ChannelFuture f) -> {
+        ch.writeAndFlush(SendCopy.of(request)).addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !done && ch == channel) {
                 onNeverReceived("write failed: " + Details.of(f.cause()));
             }
