@@ -98,8 +98,7 @@ SPAWNED_PIDS+=("$SAMPLER_PID")
 
 for (( round = 1; round <= ROUNDS; round++ )); do
     # The previous round's connections close, and its failures leave the retry budget's and the
-    # breaker's 10 s windows, so that every round meets the same mistguard state (a round started
-    # sooner finds the retry budget spent: one attempt, answered at per_try_timeout, not the budget).
+    # breaker's 10 s windows, so that every round meets the same policy state; only the JIT differs.
     (( round == 1 )) || sleep 12
     log "round $round of $ROUNDS: sending $CALLERS callers at up to $RATE connections/s; budget ${TIMEOUT_MS} ms"
     taskset -c 0 java -Xss256k "$BENCH_DIR/HungMistClient.java" 127.0.0.1 "$MG_PORT" "$CALLERS" "$RATE" \
