@@ -7,11 +7,16 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * What starts a reload besides {@code POST /admin/reload}: SIGHUP, and a change of the config file
  * (debounced by {@link #QUIET}). Both only ask {@link Mistguard#reload}, which runs on its own
  * thread; nothing here waits for it. Without a config file there is nothing to watch or reload.
+ *
+ * <p>A process started with SIGHUP ignored ({@code nohup}) keeps ignoring it: the JVM installs no
+ * handler for an ignored SIGHUP. That is logged at WARN; the file watcher and
+ * {@code POST /admin/reload} still work.
  */
 final class ReloadTriggers implements AutoCloseable {
 
@@ -29,7 +34,12 @@ final class ReloadTriggers implements AutoCloseable {
         if (file == null) {
             return new ReloadTriggers(null);
         }
-        Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP"));
+        SignalHandler previous = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP"));
+        if (previous == SignalHandler.SIG_IGN) {
+            // Started with SIGHUP ignored (nohup): the JVM then installs no handler for it at all.
+            log.warn("SIGHUP is ignored by this process (started under nohup?) and cannot reload it; "
+                     + "reload by changing {} or with POST /admin/reload", file);
+        }
         ConfigWatcher watcher = null;
         try {
             watcher = ConfigWatcher.start(file, QUIET, () -> mistguard.reload("file change"));

@@ -1,13 +1,22 @@
 package io.mistguard.proxy.cli;
 
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns SIGTERM and SIGINT into a graceful stop: the main thread waits on {@link #await()}, drains
  * and then exits 0 — instead of the JVM's default of running hooks and exiting 143.
+ *
+ * <p>A signal ignored when the process started stays ignored: the JVM installs no handler for it. For
+ * SIGTERM, how Kubernetes and Docker stop a container, that is logged at WARN; an ignored SIGINT is
+ * what a shell gives a background job, and is not.
  */
 final class ShutdownSignal {
+
+    private static final Logger log = LoggerFactory.getLogger(ShutdownSignal.class);
 
     private final CountDownLatch received = new CountDownLatch(1);
     private volatile String name;
@@ -15,10 +24,14 @@ final class ShutdownSignal {
     static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), s -> {
+            SignalHandler previous = Signal.handle(new Signal(name), s -> {
                 signal.name = "SIG" + s.getName();
                 signal.received.countDown();
             });
+            if (previous == SignalHandler.SIG_IGN && name.equals("TERM")) {
+                log.warn("SIGTERM is ignored by this process (it was ignored when it started): a SIGTERM "
+                         + "will neither drain nor stop mistguard; stop it with SIGINT");
+            }
         }
         return signal;
     }

@@ -34,6 +34,10 @@ import sun.misc.SignalHandler;
  * {@link ReloadTriggers#install} registered. The test first checks that this handler is in place (the
  * JVM's own would stop the test JVM), and puts the JVM's handler back afterwards. (sun.misc.Signal
  * wraps handlers it did not make, so identity cannot tell the JVM's from ours; the class name can.)
+ *
+ * <p>Under {@code nohup} the test JVM starts with SIGHUP ignored, and the JVM then installs no handler
+ * for it (measured: {@code Signal.handle} returns {@code SIG_IGN} and a raised SIGHUP reaches
+ * nobody). The test then checks instead that mistguard says so at WARN, and leaves SIGHUP alone.
  */
 class ReloadTriggersTest {
 
@@ -59,8 +63,10 @@ class ReloadTriggersTest {
         Files.writeString(file, YAML.replace("NAME", "state-v1"));
         SignalHandler jvmHandler = Signal.handle(HUP, SignalHandler.SIG_DFL);
         Signal.handle(HUP, jvmHandler);
+        boolean hupIgnored = jvmHandler == SignalHandler.SIG_IGN;
         try (SimMist mist = SimMist.builder().streams(1, 1).start();
-             LogCapture reloads = LogCapture.of("io.mistguard.proxy.reload.ConfigReloader", Level.INFO)) {
+             LogCapture reloads = LogCapture.of("io.mistguard.proxy.reload.ConfigReloader", Level.INFO);
+             LogCapture triggerLog = LogCapture.of(ReloadTriggers.class.getName(), Level.INFO)) {
             UnaryOperator<ProxyConfig> onLoopback = loaded -> onLoopback(loaded, mist.port());
             try (Mistguard mistguard = Mistguard.start(onLoopback.apply(ConfigLoader.load(file)), file, onLoopback);
                  ReloadTriggers triggers = ReloadTriggers.install(file, mistguard)) {
@@ -84,6 +90,16 @@ class ReloadTriggersTest {
                 assertThat(routeOf(mistguard)).isEqualTo("state-v2");
                 assertThat(mistguard.config().policy().routes()).extracting(r -> r.name())
                         .containsExactly("state-v2", "rest");
+
+                if (hupIgnored) {
+                    // nohup: no handler could be installed, and mistguard said so when it tried.
+                    assertThat(triggerLog.events()).filteredOn(e -> e.getLevel() == Level.WARN)
+                            .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                            .startsWith("SIGHUP is ignored by this process")
+                            .contains("POST /admin/reload");
+                    return;
+                }
+                assertThat(triggerLog.events()).filteredOn(e -> e.getLevel() == Level.WARN).isEmpty();
 
                 // SIGHUP with the broken file still there: the signal reaches the reloader, which refuses again.
                 SignalHandler installed = Signal.handle(HUP, jvmHandler);
