@@ -43,7 +43,9 @@
 #   --proxies "mistguard haproxy nginx netty-floor"
 #                        optional: mistguard-nolog (access log off), mistguard-unqueued (the `mist`
 #                        admission pool's max_concurrent 4 raised to 1024, so 32 connections never
-#                        queue in mistguard, as they do not in HAProxy and nginx)
+#                        queue in mistguard, as they do not in HAProxy and nginx), haproxy-queued
+#                        (HAProxy held to that pool's limits: server maxconn 4, maxqueue 200,
+#                        timeout queue 1s — the like-for-like row for the shipped mistguard)
 #   --duration 10        seconds per measured saturation run
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
 #   --half-duration 10   seconds per constant-rate run
@@ -53,7 +55,7 @@
 #   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
-#   --base-port 18400    ports base..base+9 on 127.0.0.1
+#   --base-port 18400    ports base..base+10 on 127.0.0.1
 #   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
 #                        refilled every --quota-period-us (default 100000 µs). Use it where the load
 #                        generator and upstream on core 0 cannot reach 2x what a proxy does on a whole
@@ -99,7 +101,8 @@ chmod 755 "$WORK_DIR"   # nginx workers run unprivileged and read the 64 KiB bod
 UP_PORT=$BASE_PORT
 declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$((BASE_PORT + 3))
                  [nginx]=$((BASE_PORT + 4)) [mistguard-nolog]=$((BASE_PORT + 5))
-                 [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9)))
+                 [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9))
+                 [haproxy-queued]=$((BASE_PORT + 10)))
 declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6))
                        [mistguard-unqueued]=$((BASE_PORT + 8)))
 declare -A PID=()
@@ -264,8 +267,9 @@ start_netty-floor() {
     wait_http "http://127.0.0.1:${PORT[netty-floor]}/small" 30
 }
 
-start_haproxy() {
-    cat >"$WORK_DIR/haproxy.cfg" <<EOF
+# Writes $WORK_DIR/NAME.cfg for HAProxy proxy NAME ($1); $2 = extra words on its server line.
+write_haproxy_config() {
+    cat >"$WORK_DIR/$1.cfg" <<EOF
 global
     nbthread 1
     # 2 fds per proxied connection; must fit the fd limit
@@ -276,20 +280,29 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-keep-alive 60s
+    # how long a request may wait in the server's queue (haproxy-queued): the mist pool's queue_timeout
+    timeout queue 1s
     option http-keep-alive
 frontend fe
-    bind 127.0.0.1:${PORT[haproxy]}
+    bind 127.0.0.1:${PORT[$1]}
     default_backend mist
 backend mist
     # keep server connections open and share idle ones between client connections
     http-reuse always
-    server up 127.0.0.1:$UP_PORT
+    server up 127.0.0.1:$UP_PORT ${2:-}
 EOF
-    make_cap haproxy
-    spawn "$WORK_DIR/haproxy.out" in_cap haproxy taskset -c 1 haproxy -db -f "$WORK_DIR/haproxy.cfg"
-    PID[haproxy]=$SPAWNED_PID
-    wait_http "http://127.0.0.1:${PORT[haproxy]}/small" 10
 }
+start_haproxy_named() {
+    write_haproxy_config "$1" "${2:-}"
+    make_cap "$1"
+    spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 haproxy -db -f "$WORK_DIR/$1.cfg"
+    PID[$1]=$SPAWNED_PID
+    wait_http "http://127.0.0.1:${PORT[$1]}/small" 10
+}
+start_haproxy() { start_haproxy_named haproxy; }
+# HAProxy held to the shipped `mist` admission pool's limits (max_concurrent 4, max_queue 200,
+# queue_timeout 1s): at most 4 requests at the upstream, the rest wait in HAProxy's server queue.
+start_haproxy-queued() { start_haproxy_named haproxy-queued "maxconn 4 maxqueue 200"; }
 
 start_nginx() {
     mkdir -p "$WORK_DIR/nginx-proxy"
@@ -619,7 +632,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent: 1024` (shipped: 4)')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent: 1024` (shipped: 4)')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }
