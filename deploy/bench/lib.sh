@@ -145,7 +145,8 @@ stats() {
 # upstream) and the access log as asked. Each edit must apply exactly once, or this fails: a
 # change to the shipped file cannot silently turn a benchmark into something else. MAX_CONCURRENT,
 # when given, replaces the `mist` admission pool's max_concurrent (the shipped 4 queues a load of
-# 32 connections in mistguard, which HAProxy and nginx do not do).
+# 32 connections in mistguard, which HAProxy and nginx do not do) and upstream
+# max_idle_connections_per_thread (shipped 32: below h2load's 100 connections at half rate).
 mistguard_bench_config() {
     python3 - "$REPO_DIR/deploy/mistguard.yaml" "$@" <<'PYEOF'
 import re, sys
@@ -166,6 +167,9 @@ once(r"^(  access_log: )true", r"\g<1>" + access_log)
 once(r"(- name: get-state\n(?:(?!  - name:).*\n)*?    coalesce: )true", r"\g<1>false")
 if max_concurrent:
     once(r"^(admissions:\n  mist:\n    max_concurrent: )\d+$", r"\g<1>" + max_concurrent)
+    # as many idle upstream connections kept as may be busy: else each request above the idle limit
+    # closes its connection after use and the next one opens a new one (connect + TIME_WAIT churn)
+    once(r"^(  max_idle_connections_per_thread: )\d+$", r"\g<1>" + max_concurrent)
 open(dst, "w").write(text)
 PYEOF
 }
