@@ -35,7 +35,8 @@ final class ReloadTriggers implements AutoCloseable {
             return new ReloadTriggers(null);
         }
         SignalHandler previous = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP"));
-        if (previous == SignalHandler.SIG_IGN) {
+        boolean hupIgnored = previous == SignalHandler.SIG_IGN;
+        if (hupIgnored) {
             // Started with SIGHUP ignored (nohup): the JVM then installs no handler for it at all.
             log.warn("SIGHUP is ignored by this process (started under nohup?) and cannot reload it; "
                      + "reload by changing {} or with POST /admin/reload", file);
@@ -44,7 +45,8 @@ final class ReloadTriggers implements AutoCloseable {
         try {
             watcher = ConfigWatcher.start(file, QUIET, () -> mistguard.reload("file change"));
         } catch (RuntimeException e) {
-            log.warn("cannot watch {} for changes ({}); reload with SIGHUP or POST /admin/reload", file, e.toString());
+            log.warn("cannot watch {} for changes ({}); reload with {}POST /admin/reload", file, e.toString(),
+                     hupIgnored ? "" : "SIGHUP or ");
         }
         return new ReloadTriggers(watcher);
     }

@@ -11,8 +11,9 @@ import sun.misc.SignalHandler;
  * and then exits 0 — instead of the JVM's default of running hooks and exiting 143.
  *
  * <p>A signal ignored when the process started stays ignored: the JVM installs no handler for it. For
- * SIGTERM, how Kubernetes and Docker stop a container, that is logged at WARN; an ignored SIGINT is
- * what a shell gives a background job, and is not.
+ * SIGTERM, how Kubernetes and Docker stop a container, that is logged at WARN, naming SIGINT as the
+ * way out unless SIGINT is ignored too (then only SIGKILL stops it). An ignored SIGINT alone is what
+ * a non-interactive shell gives a background job, and is not logged.
  */
 final class ShutdownSignal {
 
@@ -23,17 +24,25 @@ final class ShutdownSignal {
 
     static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
-        for (String name : new String[] {"TERM", "INT"}) {
-            SignalHandler previous = Signal.handle(new Signal(name), s -> {
-                signal.name = "SIG" + s.getName();
-                signal.received.countDown();
-            });
-            if (previous == SignalHandler.SIG_IGN && name.equals("TERM")) {
-                log.warn("SIGTERM is ignored by this process (it was ignored when it started): a SIGTERM "
-                         + "will neither drain nor stop mistguard; stop it with SIGINT");
-            }
+        boolean termIgnored = install(signal, "TERM");
+        boolean intIgnored = install(signal, "INT");
+        if (termIgnored && intIgnored) {
+            log.warn("SIGTERM and SIGINT are both ignored by this process (they were ignored when it "
+                     + "started): no signal but SIGKILL will stop mistguard, and none will drain it");
+        } else if (termIgnored) {
+            log.warn("SIGTERM is ignored by this process (it was ignored when it started): a SIGTERM "
+                     + "will neither drain nor stop mistguard; stop it with SIGINT");
         }
         return signal;
+    }
+
+    /** Installs the handler for one signal; true when that signal was ignored at start (and stays so). */
+    private static boolean install(ShutdownSignal signal, String name) {
+        SignalHandler previous = Signal.handle(new Signal(name), s -> {
+            signal.name = "SIG" + s.getName();
+            signal.received.countDown();
+        });
+        return previous == SignalHandler.SIG_IGN;
     }
 
     /** Blocks until a signal arrives; returns its name. */
