@@ -12,7 +12,9 @@ import sun.misc.SignalHandler;
 /**
  * What starts a reload besides {@code POST /admin/reload}: SIGHUP, and a change of the config file
  * (debounced by {@link #QUIET}). Both only ask {@link Mistguard#reload}, which runs on its own
- * thread; nothing here waits for it. Without a config file there is nothing to watch or reload.
+ * thread; nothing here waits for it. Without a config file there is nothing to watch or reload: a
+ * SIGHUP is then logged at WARN and changes nothing (the JVM's default would stop mistguard at once,
+ * undrained, with exit status 129).
  *
  * <p>A process started with SIGHUP ignored ({@code nohup}) keeps ignoring it: the JVM installs no
  * handler for an ignored SIGHUP. That is logged at WARN; the file watcher and
@@ -32,7 +34,9 @@ final class ReloadTriggers implements AutoCloseable {
 
     static ReloadTriggers install(Path file, Mistguard mistguard) {
         if (file == null) {
-            return new ReloadTriggers(null);
+            Signal.handle(new Signal("HUP"), s -> log.warn(
+                    "SIGHUP: nothing to reload, mistguard was started without --config; still serving"));
+            return none();
         }
         SignalHandler previous = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP"));
         boolean hupIgnored = previous == SignalHandler.SIG_IGN;
@@ -49,6 +53,11 @@ final class ReloadTriggers implements AutoCloseable {
                      hupIgnored ? "" : "SIGHUP or ");
         }
         return new ReloadTriggers(watcher);
+    }
+
+    /** Triggers that watch nothing and leave SIGHUP alone. */
+    static ReloadTriggers none() {
+        return new ReloadTriggers(null);
     }
 
     @Override

@@ -108,7 +108,9 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         LogFormat.apply(config.logging().format().configName());
-        ShutdownSignal signal = ShutdownSignal.install();
+        // A demo without a file has nothing to reload: its SIGHUP is its terminal going away.
+        boolean hangUpStops = demo && configFile == null;
+        ShutdownSignal signal = ShutdownSignal.install(hangUpStops);
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
              DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {
             if (demoUpstream != null) {
@@ -116,7 +118,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             ProxyConfig started = config;
             try (Mistguard mistguard = Mistguard.start(config, configFile, loaded -> overrides(loaded, started));
-                 ReloadTriggers triggers = ReloadTriggers.install(configFile, mistguard)) {
+                 ReloadTriggers triggers = hangUpStops ? ReloadTriggers.none() : ReloadTriggers.install(configFile, mistguard)) {
                 if (demoUpstream != null) {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
                     demoTriggers.printWelcome(spec.commandLine().getOut(), mistguard);

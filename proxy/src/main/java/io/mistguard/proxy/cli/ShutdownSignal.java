@@ -8,7 +8,9 @@ import sun.misc.SignalHandler;
 
 /**
  * Turns SIGTERM and SIGINT into a graceful stop: the main thread waits on {@link #await()}, drains
- * and then exits 0 — instead of the JVM's default of running hooks and exiting 143.
+ * and then exits 0 — instead of the JVM's default of running hooks and exiting 143. Asked to, SIGHUP
+ * too: for a demo without a config file, whose SIGHUP means its terminal went away (there is nothing
+ * to reload); everywhere else SIGHUP belongs to {@link ReloadTriggers}.
  *
  * <p>A signal ignored when the process started stays ignored: the JVM installs no handler for it. For
  * SIGTERM, how Kubernetes and Docker stop a container, that is logged at WARN, naming SIGINT as the
@@ -22,10 +24,14 @@ final class ShutdownSignal {
     private final CountDownLatch received = new CountDownLatch(1);
     private volatile String name;
 
-    static ShutdownSignal install() {
+    /** @param hangUpStops whether SIGHUP stops too (see the class comment) */
+    static ShutdownSignal install(boolean hangUpStops) {
         ShutdownSignal signal = new ShutdownSignal();
         boolean termIgnored = install(signal, "TERM");
         boolean intIgnored = install(signal, "INT");
+        if (hangUpStops) {
+            install(signal, "HUP"); // ignored under nohup, as nohup means
+        }
         if (termIgnored && intIgnored) {
             log.warn("SIGTERM and SIGINT are both ignored by this process (they were ignored when it "
                      + "started): no signal but SIGKILL will stop mistguard, and none will drain it");
