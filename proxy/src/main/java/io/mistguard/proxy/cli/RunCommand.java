@@ -203,7 +203,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         String format = env.apply(LogFormat.VARIABLE);
         if (format != null && !format.isBlank()) {
-            config = config.withLogging(config.logging().withFormat(format.trim()));
+            try {
+                config = config.withLogging(config.logging().withFormat(format.trim()));
+            } catch (IllegalArgumentException e) {
+                problems.add(LogFormat.VARIABLE + ": " + e.getMessage());
+            }
         }
         return config;
     }

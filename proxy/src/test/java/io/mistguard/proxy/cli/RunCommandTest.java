@@ -109,6 +109,25 @@ class RunCommandTest {
                 "MISTGUARD_ADMIN_TOKEN: only whitespace (expected: a secret, or unset for none)");
     }
 
+    /**
+     * An unknown MISTGUARD_LOG_FORMAT crashed with IllegalArgumentException's stack trace instead of the
+     * refusal every other bad value gets.
+     */
+    @Test
+    void anUnknownLogFormatFromTheEnvironmentIsAProblemNotAStackTraceRegression() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        io.mistguard.proxy.config.ProxyConfig defaults = io.mistguard.proxy.config.ProxyConfig.defaults();
+
+        assertThat(RunCommand.environment(defaults, problems, name -> name.equals("MISTGUARD_LOG_FORMAT") ? "yaml" : null))
+                .isEqualTo(defaults);
+        assertThat(problems).containsExactly(
+                "MISTGUARD_LOG_FORMAT: \"yaml\" is not a log format (expected: text or json)");
+        problems.clear();
+        assertThat(RunCommand.environment(defaults, problems, name -> name.equals("MISTGUARD_LOG_FORMAT") ? " json\n" : null)
+                .logging().format()).isEqualTo(io.mistguard.proxy.config.LoggingConfig.Format.JSON);
+        assertThat(problems).isEmpty();
+    }
+
     /** Issue 13: a port in use printed Netty's stack trace; now one line naming the address and its flag, exit 1. */
     @Test
     void aListenPortInUseIsOneLineNamingTheFlagRegression(@TempDir Path dir) throws Exception {
