@@ -1,21 +1,20 @@
 package io.mistguard.proxy.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
 import io.mistguard.proxy.config.LoggingConfig;
-import java.net.URL;
+import io.mistguard.proxy.logging.DefaultLogging;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the log format of the config file ({@code logging.format}) to the shipped
- * {@code logback.xml}, which picks its appenders by the {@code MISTGUARD_LOG_FORMAT} property.
- * The environment variable wins (Logback already read it), and an operator's own
- * {@code -Dlogback.configurationFile} is left alone. Called once, at start, before anything is served.
+ * Applies the log format of the config file ({@code logging.format}) to mistguard's default logging
+ * ({@link DefaultLogging}), which Logback set up from {@code MISTGUARD_LOG_FORMAT} alone. The
+ * environment variable wins (it is already in force), and an operator's own Logback configuration
+ * ({@code -Dlogback.configurationFile}, or a {@code logback.xml} on the class path) is left alone.
+ * Called once, at start, before anything is served.
  */
 final class LogFormat {
 
-    static final String VARIABLE = "MISTGUARD_LOG_FORMAT";
+    static final String VARIABLE = DefaultLogging.FORMAT_VARIABLE;
 
     private LogFormat() {}
 
@@ -24,25 +23,14 @@ final class LogFormat {
         return fromEnvironment == null || fromEnvironment.isBlank() ? logging.format().configName() : fromEnvironment;
     }
 
-    /** Reloads the shipped Logback config in {@code format} when it is not already in force. */
+    /** Switches the default logging to {@code format} when it is in force and not already in that format. */
     static void apply(String format) {
-        if (System.getProperty("logback.configurationFile") != null || System.getenv(VARIABLE) != null
+        if (System.getenv(VARIABLE) != null
                 || format.equals(LoggingConfig.Format.TEXT.configName())
-                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
+                || !DefaultLogging.inForce(context)) {
             return;
         }
-        URL shipped = LogFormat.class.getClassLoader().getResource("logback.xml");
-        if (shipped == null) {
-            return;
-        }
-        context.reset();
-        context.putProperty(VARIABLE, format);
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(shipped);
-        } catch (JoranException e) {
-            System.err.println("mistguard: could not switch the log format to " + format + ": " + e);
-        }
+        DefaultLogging.apply(context, format);
     }
 }

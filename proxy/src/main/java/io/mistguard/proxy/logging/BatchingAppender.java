@@ -48,6 +48,11 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         this.encoder = encoder;
     }
 
+    /** The encoder of each line, or {@code null} before one is set. */
+    public Encoder<ILoggingEvent> getEncoder() {
+        return encoder;
+    }
+
     /** Events that may wait to be written, 1 or more; more are dropped. */
     public void setQueueSize(int queueSize) {
         this.queueSize = queueSize;

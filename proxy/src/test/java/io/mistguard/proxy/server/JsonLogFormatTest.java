@@ -2,13 +2,13 @@ package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.logging.BatchingAppender;
+import io.mistguard.proxy.logging.DefaultLogging;
 import io.mistguard.proxy.exchange.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
@@ -34,9 +34,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped {@code logback.xml} configured for {@code json} exactly as {@code LogFormat} does it (the
- * {@code MISTGUARD_LOG_FORMAT} property on the context, then Joran), in a context of its own so that the
- * tests' logging is untouched; the console appender's stream is swapped for a buffer. A real access-log
+ * mistguard's default logging ({@link DefaultLogging}) in {@code json}, as {@code LogFormat} switches to it,
+ * in a context of its own so that the tests' logging is untouched; the console appender's stream is
+ * swapped for a buffer. A real access-log
  * event (made by {@link AccessLog}) and an ordinary one go through it and come out as one JSON object a line.
  */
 class JsonLogFormatTest {
@@ -51,10 +51,7 @@ class JsonLogFormatTest {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         try {
             context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's provider gives the real context
-            context.putProperty("MISTGUARD_LOG_FORMAT", "json");
-            JoranConfigurator configurator = new JoranConfigurator();
-            configurator.setContext(context);
-            configurator.doConfigure(AccessLog.class.getClassLoader().getResource("logback.xml"));
+            DefaultLogging.apply(context, "json");
             Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             assertThat(root.getAppender("text")).as("the text appender is not in use").isNull();
             Appender<ILoggingEvent> json = root.getAppender("json");

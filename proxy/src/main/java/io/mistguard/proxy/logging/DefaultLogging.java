@@ -1,0 +1,130 @@
+package io.mistguard.proxy.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.NopStatusListener;
+import java.util.function.UnaryOperator;
+
+/**
+ * mistguard's default logging, set up in code: Logback finds this class through
+ * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator} before it looks for XML.
+ * Lines go to stdout at INFO and up ({@code io.netty} at WARN), as readable text or as one JSON object
+ * per line (Logback's {@link JsonEncoder}); the access log ({@code mistguard.access}) goes through a
+ * {@link BatchingAppender}, so an event loop never blocks on it.
+ *
+ * <p>Why code and not the {@code logback.xml} it replaced: Joran (XML parsing, its model and rule
+ * store) was the dearest single part of start-up: about 130 ms of the main thread's CPU on one core
+ * before the first line was logged, plus the JIT work it caused (async-profiler from JVM start). The same
+ * configuration as XML ships as {@code deploy/logback.xml}, the starting point for an operator's own.
+ *
+ * <p>Stands aside, and lets Logback's own search run, when the operator chose a configuration:
+ * {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} or {@code logback.xml} on the
+ * class path (the tests' {@code logback-test.xml} is one). The format is {@code MISTGUARD_LOG_FORMAT}
+ * ({@code text} or {@code json}); any other value logs text, and the command line then refuses it with
+ * a precise error. Thread-safety: called by Logback once, during its initialisation; {@link #apply}
+ * is for the start-up thread, before anything is served.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class DefaultLogging extends ContextAwareBase implements Configurator {
+
+    /** The environment variable that picks the format. */
+    public static final String FORMAT_VARIABLE = "MISTGUARD_LOG_FORMAT";
+    /** The logger of the access log, one line per request. */
+    public static final String ACCESS_LOGGER = "mistguard.access";
+    /** The text layout, with an ISO-8601 time and its offset. */
+    public static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
+    /** Access-log events that may wait to be written; more are dropped and counted. */
+    static final int ACCESS_QUEUE_SIZE = 8192;
+    /** How often the access log is written, in milliseconds. */
+    static final long ACCESS_FLUSH_MILLIS = 50;
+
+    /** Marks a context this class configured, so that a later format switch knows it may rebuild it. */
+    private static final String MARK = DefaultLogging.class.getName();
+
+    /** Logback's entry point: the default configuration, unless the operator chose one. */
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (operatorChose(System::getProperty, DefaultLogging.class.getClassLoader())) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        apply(context, System.getenv(FORMAT_VARIABLE));
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Whether the operator named a Logback configuration: the {@code logback.configurationFile}
+     * property, or a {@code logback-test.xml} or {@code logback.xml} resource that {@code loader} finds.
+     */
+    static boolean operatorChose(UnaryOperator<String> systemProperty, ClassLoader loader) {
+        return systemProperty.apply("logback.configurationFile") != null
+                || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null;
+    }
+
+    /** Whether {@code context} runs this default configuration (and not an operator's file). */
+    public static boolean inForce(LoggerContext context) {
+        return context.getObject(MARK) != null;
+    }
+
+    /**
+     * Replaces whatever {@code context} had with the default configuration in {@code format}:
+     * {@code "json"} for JSON lines, anything else (also {@code null}) for text.
+     */
+    public static void apply(LoggerContext context, String format) {
+        boolean json = "json".equals(format == null ? null : format.trim());
+        context.reset();
+        context.getStatusManager().add(new NopStatusListener());
+
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName(json ? "json" : "text");
+        console.setEncoder(encoder(context, json));
+        console.start();
+
+        BatchingAppender access = new BatchingAppender();
+        access.setContext(context);
+        access.setName(json ? "access-json" : "access-text");
+        access.setQueueSize(ACCESS_QUEUE_SIZE);
+        access.setFlushMillis(ACCESS_FLUSH_MILLIS);
+        access.setEncoder(encoder(context, json));
+        access.start();
+
+        Logger accessLogger = context.getLogger(ACCESS_LOGGER);
+        accessLogger.setLevel(Level.INFO);
+        accessLogger.setAdditive(false);
+        accessLogger.addAppender(access);
+        context.getLogger("io.netty").setLevel(Level.WARN);
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(console);
+        context.putObject(MARK, json ? "json" : "text");
+    }
+
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context, boolean json) {
+        if (json) {
+            JsonEncoder encoder = new JsonEncoder();
+            encoder.setContext(context);
+            encoder.setWithArguments(false);
+            encoder.setWithFormattedMessage(true);
+            encoder.setWithMessage(false);
+            encoder.setWithMDC(false);
+            encoder.setWithContext(false);
+            encoder.start();
+            return encoder;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(TEXT_PATTERN);
+        encoder.start();
+        return encoder;
+    }
+}
