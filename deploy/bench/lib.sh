@@ -88,16 +88,17 @@ image_env() {
     awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=(env == "" ? $0 : env" "$0)} END{print env}' "$DOCKERFILE"
 }
 
-# Builds the dynamic CDS archive the image builds (see the Dockerfile's training RUN), for this
-# jar and this JVM, unless one newer than the jar exists: start once, stop, the JVM writes it.
+# Builds the CDS archive the image builds (see the Dockerfile's training RUN), for this jar and this
+# JVM, unless one newer than the jar exists: start once and stop, with the JVM listing every class it
+# loaded; then dump those classes, the JDK's and mistguard's, into one static archive.
 ensure_cds_archive() {
     grep -q 'SharedArchiveFile=/opt/mistguard/mistguard.jsa' "$DOCKERFILE" || return 0
     [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" ]] && return 0
     mkdir -p "$RESULTS_DIR"
     rm -f "$CDS_ARCHIVE"
     log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
-    local pid
-    java -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Xlog:cds=off \
+    local pid classlist="$CDS_ARCHIVE.classlist"
+    java -XX:+UseSerialGC -XX:DumpLoadedClassList="$classlist" \
         -jar "$MISTGUARD_JAR" \
         --listen 127.0.0.1:18991 --admin-listen 127.0.0.1:18992 --upstream http://127.0.0.1:18993 >/dev/null 2>&1 &
     pid=$!
@@ -105,6 +106,9 @@ ensure_cds_archive() {
     wait_http http://127.0.0.1:18992/healthz 30
     curl -s -o /dev/null --max-time 2 -d 'command={}' http://127.0.0.1:18991/api2 || true
     stop "$pid"
+    java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$classlist" -XX:SharedArchiveFile="$CDS_ARCHIVE" \
+        -Xlog:cds=off -cp "$MISTGUARD_JAR" >/dev/null 2>&1 || die "java -Xshare:dump failed"
+    rm -f "$classlist"
     [[ -s "$CDS_ARCHIVE" ]] || die "no CDS archive written"
 }
 

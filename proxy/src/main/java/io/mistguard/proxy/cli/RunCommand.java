@@ -111,6 +111,7 @@ public final class RunCommand implements Callable<Integer> {
         // A demo without a file has nothing to reload: its SIGHUP is its terminal going away.
         boolean hangUpStops = demo && configFile == null;
         ShutdownSignal signal = ShutdownSignal.install(hangUpStops);
+        ClassSharingCheck.warnIfArchiveUnused();
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
              DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {
             if (demoUpstream != null) {

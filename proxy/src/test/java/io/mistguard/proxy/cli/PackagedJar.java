@@ -1,0 +1,57 @@
+package io.mistguard.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged {@code mistguard.jar} started as an operator starts it ({@code java -jar}), for the
+ * loopback tests that need the jar itself and not the test class path (which has
+ * {@code logback-test.xml}). Failsafe runs after {@code package}, which builds the jar.
+ */
+final class PackagedJar {
+
+    static final Path JAR = Path.of("target", "mistguard.jar");
+    static final String LISTENING = "mistguard listening on";
+
+    private PackagedJar() {}
+
+    /**
+     * Starts the jar with {@code jvmFlags} and {@code args} on free loopback ports, with
+     * {@code MISTGUARD_LOG_FORMAT} unset unless {@code env} sets it; waits for its listening line (or its
+     * end), stops it with SIGTERM; returns its output.
+     */
+    static String run(Path dir, Map<String, String> env, List<String> jvmFlags, List<String> args) throws Exception {
+        assertThat(JAR).as("the packaged jar").isRegularFile();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", JAR.toString(),
+                "--listen", "127.0.0.1:" + ChildMistguard.freePort(),
+                "--admin-listen", "127.0.0.1:" + ChildMistguard.freePort(),
+                "--upstream", "http://127.0.0.1:" + ChildMistguard.freePort()));
+        command.addAll(args);
+        Path out = dir.resolve("out-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().remove("MISTGUARD_LOG_FORMAT");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try {
+            long deadline = System.nanoTime() + ChildMistguard.WITHIN.toNanos();
+            while (!Files.readString(out).contains(LISTENING) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            process.destroy();
+            if (!process.waitFor(ChildMistguard.WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        return Files.readString(out);
+    }
+}
