@@ -88,33 +88,32 @@ image_env() {
     awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=(env == "" ? $0 : env" "$0)} END{print env}' "$DOCKERFILE"
 }
 
-# Builds the CDS archive the image builds (see the Dockerfile's training RUN), for this jar and this
-# JVM, unless one newer than the jar exists: start once and stop, with the JVM listing every class it
-# loaded; then dump those classes, the JDK's and mistguard's, into one static archive.
+# Makes the CDS archive the image makes (deploy/cds-archive.sh, with the image's config) for this jar
+# and this JVM, unless the one there is newer than the jar and this JVM, with the image's flags and
+# FLAGS, can use it (-Xshare:on refuses an archive made by another JVM, or with options that change
+# its layout, such as -XX:-UseCompressedOops).
 ensure_cds_archive() {
     grep -q 'SharedArchiveFile=/opt/mistguard/mistguard.jsa' "$DOCKERFILE" || return 0
-    [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" ]] && return 0
+    local -a flags
+    mapfile -t flags < <(image_jvm_flags)
+    if [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" ]] \
+        && java "${flags[@]}" "$@" -Xshare:on -cp "$MISTGUARD_JAR" -version >/dev/null 2>&1; then
+        return 0
+    fi
     mkdir -p "$RESULTS_DIR"
-    rm -f "$CDS_ARCHIVE"
     log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
-    local pid classlist="$CDS_ARCHIVE.classlist"
-    java -XX:+UseSerialGC -XX:DumpLoadedClassList="$classlist" \
-        -jar "$MISTGUARD_JAR" \
-        --listen 127.0.0.1:18991 --admin-listen 127.0.0.1:18992 --upstream http://127.0.0.1:18993 >/dev/null 2>&1 &
-    pid=$!
-    SPAWNED_PIDS+=("$pid")
-    wait_http http://127.0.0.1:18992/healthz 30
-    curl -s -o /dev/null --max-time 2 -d 'command={}' http://127.0.0.1:18991/api2 || true
-    stop "$pid"
-    java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$classlist" -XX:SharedArchiveFile="$CDS_ARCHIVE" \
-        -Xlog:cds=off -cp "$MISTGUARD_JAR" >/dev/null 2>&1 || die "java -Xshare:dump failed"
-    rm -f "$classlist"
-    [[ -s "$CDS_ARCHIVE" ]] || die "no CDS archive written"
+    CDS_TRAINING_PORT=18991 bash "$REPO_DIR/deploy/cds-archive.sh" "$MISTGUARD_JAR" "$CDS_ARCHIVE" \
+        "$REPO_DIR/deploy/mistguard.yaml" >/dev/null || die "deploy/cds-archive.sh failed"
+    java "${flags[@]}" "$@" -Xshare:on -cp "$MISTGUARD_JAR" -version >/dev/null 2>&1 \
+        || die "the new CDS archive cannot be used with these JVM flags: ${flags[*]} $*"
 }
 
 # java_image_cmd CMD-ARGS...: `env <image env> java <image flags> CMD-ARGS...`, as an array in JAVA_CMD.
 java_image_cmd() {
-    ensure_cds_archive
+    local -a extra=()
+    local arg
+    for arg in "$@"; do [[ "$arg" == -jar ]] && break; extra+=("$arg"); done
+    ensure_cds_archive "${extra[@]}"
     local -a flags envs
     mapfile -t flags < <(image_jvm_flags)
     read -r -a envs <<<"$(image_env)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Start-up time and idle RSS of mistguard with the container image's JVM flags and environment
-# (read from deploy/Dockerfile). Per run: time from `java -jar` to the first 200 from GET /healthz
-# on the admin port (polled every 10 ms with curl, so ~10-20 ms resolution), RSS at that moment,
-# and RSS after --idle seconds without traffic. Targets (design.md): ready < 1 s, idle RSS <= 64 MiB.
+# Start-up time and idle RSS of mistguard with the container image's JVM flags, environment and
+# config file (read from deploy/Dockerfile; the config is deploy/mistguard.yaml, ports replaced).
+# Per run: time from `java -jar` to the first 200 from GET /healthz on the admin port (polled every
+# 10 ms with curl, so ~10-20 ms resolution), RSS at that moment, and RSS after --idle seconds without
+# traffic. A run fails if mistguard warns that its CDS archive was refused. Targets (design.md): ready < 1 s, idle RSS <= 64 MiB.
 #
 # Usage: deploy/bench/startup.sh [--runs 5] [--idle 15] [--base-port 18600] [--pin 1]
 #   --pin CORE: run mistguard under taskset -c CORE, as a 1-CPU container would ("" = no pinning)
@@ -27,10 +28,13 @@ require_jars
 bench_init
 
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
-java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --listen "127.0.0.1:$BASE_PORT" \
-    --upstream "http://127.0.0.1:$((BASE_PORT + 2))" --admin-listen "127.0.0.1:$((BASE_PORT + 1))"
+# The image's command: its config file, with the ports replaced.
+java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$REPO_DIR/deploy/mistguard.yaml" \
+    --listen "127.0.0.1:$BASE_PORT" --upstream "http://127.0.0.1:$((BASE_PORT + 2))" \
+    --admin-listen "127.0.0.1:$((BASE_PORT + 1))"
 [[ -n "$PIN" ]] && JAVA_CMD=(taskset -c "$PIN" "${JAVA_CMD[@]}")
 HEALTHZ="http://127.0.0.1:$((BASE_PORT + 1))/healthz"
+cd "$WORK_DIR" # the config's invalidation state file is relative: it lands here, not in the checkout
 
 READY=""; RSS_READY=""; RSS_IDLE=""; THREADS=""
 for (( r = 1; r <= RUNS; r++ )); do
@@ -47,6 +51,8 @@ for (( r = 1; r <= RUNS; r++ )); do
     sleep "$IDLE"
     rss_idle=$(rss_kib "$pid"); nthreads=$(threads "$pid")
     stop "$pid"
+    ! grep -q "no class is shared" "$WORK_DIR/mistguard-$r.out" \
+        || die "run $r shared no class: the CDS archive was refused (see $WORK_DIR/mistguard-$r.out)"
     ms=$(( (t1 - t0) / 1000000 ))
     log "run $r: ready after $ms ms, RSS at ready $(mib "$rss_ready") MiB, after ${IDLE}s idle $(mib "$rss_idle") MiB, $nthreads threads"
     READY+="$ms"$'\n'; RSS_READY+="$(mib "$rss_ready")"$'\n'; RSS_IDLE+="$(mib "$rss_idle")"$'\n'; THREADS+="$nthreads"$'\n'

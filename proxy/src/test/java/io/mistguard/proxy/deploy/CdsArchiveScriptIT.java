@@ -1,0 +1,93 @@
+package io.mistguard.proxy.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code deploy/cds-archive.sh}, which the image build runs (no container engine runs here, so this is
+ * where its training start is exercised): it makes an archive this JVM accepts for the packaged jar,
+ * and it fails, writing nothing, when the training start fails — an image build must not pass with an
+ * archive of a start that never got going.
+ */
+class CdsArchiveScriptIT {
+
+    private static final Path SCRIPT = DeployFiles.DEPLOY.resolve("cds-archive.sh");
+    private static final Path JAR = Path.of("target", "mistguard.jar");
+
+    @Test
+    void makesAnArchiveTheJvmAcceptsForTheJar(@TempDir Path dir) throws Exception {
+        Path archive = dir.resolve("mistguard.jsa");
+
+        Result made = run(dir, JAR.toString(), archive.toString(), DeployFiles.DEPLOY.resolve("mistguard.yaml").toString());
+
+        assertThat(made.status()).as("cds-archive.sh: %s", made.output()).isZero();
+        assertThat(made.output()).contains("wrote " + archive);
+        Result check = exec(dir, java(), "-XX:+UseSerialGC", "-Xshare:on", "-XX:SharedArchiveFile=" + archive,
+                "-cp", JAR.toString(), "-version");
+        assertThat(check.status()).as("java -Xshare:on with the archive: %s", check.output()).isZero();
+        assertThat(check.output()).contains("sharing");
+    }
+
+    @Test
+    void aTrainingStartThatFailsFailsTheScriptAndWritesNoArchive(@TempDir Path dir) throws Exception {
+        Path archive = dir.resolve("mistguard.jsa");
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "routes: [\n");
+
+        Result made = run(dir, JAR.toString(), archive.toString(), broken.toString());
+
+        assertThat(made.status()).isNotZero();
+        assertThat(made.output()).contains("configuration refused", "ended before it was ready");
+        assertThat(archive).doesNotExist();
+    }
+
+    private static Result run(Path dir, String jar, String archive, String config) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), jar, archive, config);
+        builder.environment().put("CDS_TRAINING_PORT", Integer.toString(twoFreePorts()));
+        return exec(dir, builder);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Result exec(Path dir, String... command) throws Exception {
+        return exec(dir, new ProcessBuilder(command));
+    }
+
+    private static Result exec(Path dir, ProcessBuilder builder) throws Exception {
+        Path out = Files.createTempFile(dir, "out", ".log");
+        Process process = builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("timed out: " + builder.command() + "\n" + Files.readString(out));
+        }
+        return new Result(process.exitValue(), Files.readString(out));
+    }
+
+    /** A port p with p and p + 1 free on loopback now (the script listens on both; p + 2 stays closed). */
+    private static int twoFreePorts() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = first.getLocalPort();
+                if (port < 65534) {
+                    try (ServerSocket second = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                        return port;
+                    } catch (IOException taken) {
+                        // try another
+                    }
+                }
+            }
+        }
+        throw new IOException("no two consecutive free ports");
+    }
+
+    private record Result(int status, String output) {}
+}
