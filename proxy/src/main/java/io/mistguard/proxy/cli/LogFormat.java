@@ -1,16 +1,15 @@
 package io.mistguard.proxy.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import io.mistguard.proxy.config.LoggingConfig;
 import io.mistguard.proxy.logging.DefaultLogging;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the log format of the config file ({@code logging.format}) to mistguard's default logging
- * ({@link DefaultLogging}), which Logback set up from {@code MISTGUARD_LOG_FORMAT} alone. The
- * environment variable wins (it is already in force), and an operator's own Logback configuration
- * ({@code -Dlogback.configurationFile}, or a {@code logback.xml} on the class path) is left alone.
- * Called once, at start, before anything is served.
+ * Puts the log format of the effective configuration in force. Logback set mistguard's default
+ * logging ({@link DefaultLogging}) up from {@code MISTGUARD_LOG_FORMAT} alone, before the config file
+ * was read; the effective format is the variable's when it is set and not blank, else the file's
+ * {@code logging.format} ({@link RunCommand}'s environment step decides). An operator's own Logback
+ * configuration is left alone. Called once, at start, before anything is served.
  */
 final class LogFormat {
 
@@ -18,19 +17,18 @@ final class LogFormat {
 
     private LogFormat() {}
 
-    /** The format in force: the environment's when set, else the file's. */
-    static String effective(LoggingConfig logging, String fromEnvironment) {
-        return fromEnvironment == null || fromEnvironment.isBlank() ? logging.format().configName() : fromEnvironment;
+    /** Switches this process's default logging to {@code format} ({@code text} or {@code json}) if needed. */
+    static void apply(String format) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            apply(context, format);
+        }
     }
 
-    /** Switches the default logging to {@code format} when it is in force and not already in that format. */
-    static void apply(String format) {
-        if (System.getenv(VARIABLE) != null
-                || format.equals(LoggingConfig.Format.TEXT.configName())
-                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
-                || !DefaultLogging.inForce(context)) {
-            return;
+    /** Switches {@code context} to {@code format} when it runs the default logging in another format. */
+    static void apply(LoggerContext context, String format) {
+        String inForce = DefaultLogging.formatInForce(context);
+        if (inForce != null && !inForce.equals(format)) {
+            DefaultLogging.apply(context, format);
         }
-        DefaultLogging.apply(context, format);
     }
 }

@@ -12,6 +12,12 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import java.net.MalformedURLException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,8 +33,8 @@ import java.util.function.UnaryOperator;
  * configuration as XML ships as {@code deploy/logback.xml}, the starting point for an operator's own.
  *
  * <p>Stands aside, and lets Logback's own search run, when the operator chose a configuration:
- * {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} or {@code logback.xml} on the
- * class path (the tests' {@code logback-test.xml} is one). The format is {@code MISTGUARD_LOG_FORMAT}
+ * {@code -Dlogback.configurationFile} naming a file, resource or URL, or a {@code logback-test.xml} or
+ * {@code logback.xml} on the class path (the tests' {@code logback-test.xml} is one). The format is {@code MISTGUARD_LOG_FORMAT}
  * ({@code text} or {@code json}); any other value logs text, and the command line then refuses it with
  * a precise error. Thread-safety: called by Logback once, during its initialisation; {@link #apply}
  * is for the start-up thread, before anything is served.
@@ -36,6 +42,8 @@ import java.util.function.UnaryOperator;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
 
+    /** The system property that names an operator's own Logback file (Logback's own name for it). */
+    public static final String FILE_PROPERTY = "logback.configurationFile";
     /** The environment variable that picks the format. */
     public static final String FORMAT_VARIABLE = "MISTGUARD_LOG_FORMAT";
     /** The logger of the access log, one line per request. */
@@ -50,29 +58,75 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     /** Marks a context this class configured, so that a later format switch knows it may rebuild it. */
     private static final String MARK = DefaultLogging.class.getName();
 
-    /** Logback's entry point: the default configuration, unless the operator chose one. */
+    /**
+     * Logback's entry point: the default configuration, unless the operator chose one. A
+     * {@code logback.configurationFile} that names nothing Logback could read is not a choice: Logback
+     * would fall back to its own DEBUG-level console setup, so the default is used, with a WARN saying so.
+     */
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (operatorChose(System::getProperty, DefaultLogging.class.getClassLoader())) {
+        ClassLoader loader = DefaultLogging.class.getClassLoader();
+        if (operatorChose(System::getProperty, loader)) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         apply(context, System.getenv(FORMAT_VARIABLE));
+        String named = System.getProperty(FILE_PROPERTY);
+        if (named != null) {
+            context.getLogger(DefaultLogging.class).warn("-D{}={} names no file, class-path resource or URL; "
+                    + "mistguard's default logging is in force", FILE_PROPERTY, named);
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     /**
-     * Whether the operator named a Logback configuration: the {@code logback.configurationFile}
-     * property, or a {@code logback-test.xml} or {@code logback.xml} resource that {@code loader} finds.
+     * Whether the operator named a Logback configuration: a {@code logback.configurationFile} property that
+     * names something to read ({@link #found}), or a {@code logback-test.xml} or {@code logback.xml} resource
+     * that {@code loader} finds (Logback's own search order).
      */
     static boolean operatorChose(UnaryOperator<String> systemProperty, ClassLoader loader) {
-        return systemProperty.apply("logback.configurationFile") != null
+        String named = systemProperty.apply(FILE_PROPERTY);
+        return named != null && found(named, loader)
                 || loader.getResource("logback-test.xml") != null
                 || loader.getResource("logback.xml") != null;
     }
 
+    /**
+     * Whether Logback would find the configuration {@code named}, as it looks: a URL (a {@code file:} URL
+     * only if its file exists; others are taken as given), else a class-path resource, else a file.
+     */
+    static boolean found(String named, ClassLoader loader) {
+        URL url;
+        try {
+            url = new URL(named);
+        } catch (MalformedURLException notAUrl) {
+            return loader.getResource(named) != null || isFile(named);
+        }
+        if (!"file".equals(url.getProtocol())) {
+            return true;
+        }
+        try {
+            return Files.isRegularFile(Path.of(url.toURI()));
+        } catch (URISyntaxException | IllegalArgumentException notAFile) {
+            return isFile(url.getPath());
+        }
+    }
+
+    private static boolean isFile(String path) {
+        try {
+            return Files.isRegularFile(Path.of(path));
+        } catch (InvalidPathException notAPath) {
+            return false;
+        }
+    }
+
     /** Whether {@code context} runs this default configuration (and not an operator's file). */
     public static boolean inForce(LoggerContext context) {
-        return context.getObject(MARK) != null;
+        return formatInForce(context) != null;
+    }
+
+    /** {@code "text"} or {@code "json"} when {@code context} runs this default configuration, else {@code null}. */
+    public static String formatInForce(LoggerContext context) {
+        return (String) context.getObject(MARK);
     }
 
     /**

@@ -55,6 +55,7 @@ class DefaultLoggingTest {
             });
             assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
             assertThat(DefaultLogging.inForce(context)).isTrue();
+            assertThat(DefaultLogging.formatInForce(context)).isEqualTo(expected);
         } finally {
             context.stop();
         }
@@ -86,12 +87,39 @@ class DefaultLoggingTest {
     }
 
     @Test
-    void standsAsideForAConfigurationFileNamedByProperty() {
+    void standsAsideForAConfigurationFileNamedByProperty(@TempDir Path dir) throws Exception {
         ClassLoader bare = new URLClassLoader(new URL[0], null);
-        Map<String, String> properties = Map.of("logback.configurationFile", "/etc/mistguard/logback.xml");
+        Path file = Files.writeString(dir.resolve("mine.xml"), "<configuration/>");
 
-        assertThat(DefaultLogging.operatorChose(properties::get, bare)).isTrue();
+        for (String named : List.of(file.toString(), file.toUri().toString(), "https://config.example/logback.xml")) {
+            assertThat(DefaultLogging.operatorChose(Map.of(DefaultLogging.FILE_PROPERTY, named)::get, bare))
+                    .as(named).isTrue();
+        }
         assertThat(DefaultLogging.operatorChose(name -> null, bare)).isFalse();
+    }
+
+    /**
+     * Regression: a -Dlogback.configurationFile naming nothing made the default stand aside, and Logback
+     * fell back to its own console setup at DEBUG: ~50 Netty DEBUG lines at start, access lines in
+     * another layout, and no word that the file was missing.
+     */
+    @Test
+    void aConfigurationFileThatNamesNothingIsNotAChoiceRegression(@TempDir Path dir) throws Exception {
+        ClassLoader bare = new URLClassLoader(new URL[0], null);
+        for (String named : List.of(dir.resolve("missing.xml").toString(), dir.resolve("missing.xml").toUri().toString(),
+                "", "no-such-resource.xml", dir.toString(), "bad\0path")) {
+            assertThat(DefaultLogging.operatorChose(Map.of(DefaultLogging.FILE_PROPERTY, named)::get, bare))
+                    .as("[%s]", named).isFalse();
+        }
+    }
+
+    @Test
+    void aClassPathResourceNamedByPropertyIsAChoice(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ops-logging.xml"), "<configuration/>");
+        try (URLClassLoader withResource = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            assertThat(DefaultLogging.operatorChose(Map.of(DefaultLogging.FILE_PROPERTY, "ops-logging.xml")::get,
+                    withResource)).isTrue();
+        }
     }
 
     @ParameterizedTest
