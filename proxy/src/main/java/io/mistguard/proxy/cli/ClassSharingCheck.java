@@ -29,21 +29,26 @@ final class ClassSharingCheck {
 
     /**
      * The warning for a JVM started with {@code jvmArguments} whose {@code java.vm.info} is {@code vmInfo},
-     * or empty when no archive was named (the last {@code -XX:SharedArchiveFile} counts, as for the JVM) or
-     * classes are shared.
+     * or empty when no archive was named, sharing was turned off ({@code -Xshare:off}; for both flags the
+     * last one counts, as for the JVM), or classes are shared.
      */
     static Optional<String> problem(List<String> jvmArguments, String vmInfo) {
         String archive = null;
+        boolean sharingOff = false;
         for (String argument : jvmArguments) {
             if (argument.startsWith(ARCHIVE_FLAG)) {
                 archive = argument.substring(ARCHIVE_FLAG.length());
+            } else if (argument.startsWith("-Xshare:")) {
+                sharingOff = argument.equals("-Xshare:off");
             }
         }
-        if (archive == null || vmInfo == null || vmInfo.contains("sharing")) {
+        if (archive == null || sharingOff || vmInfo == null || vmInfo.contains("sharing")) {
             return Optional.empty();
         }
-        return Optional.of("the class-data-sharing archive " + archive + " could not be used, so no class is shared "
-                + "(it was made for another jar or another JVM, or is unreadable; -Xshare:on tells why): start-up "
-                + "is slower and RSS higher. Make it again for this jar and JVM, as deploy/Dockerfile does.");
+        return Optional.of("the class-data-sharing archive " + archive + " could not be used, so no class is shared: "
+                + "start-up is slower and RSS higher. A JVM takes an archive only if it is there and readable, made "
+                + "by the same JVM with the options that shape it (such as -XX:-UseCompressedOops), for the very jar "
+                + "file it runs (same path, size and modification time); java -Xshare:on with the same flags says "
+                + "which failed. Make it again for this jar and JVM with deploy/cds-archive.sh, as the image does.");
     }
 }

@@ -15,7 +15,13 @@ class ClassSharingCheckTest {
     void anArchiveNamedButNotInUseIsWarnedAboutByName() {
         assertThat(ClassSharingCheck.problem(List.of("-XX:+UseSerialGC", "-XX:SharedArchiveFile=/opt/mistguard/mistguard.jsa"),
                 NOT_SHARING)).hasValueSatisfying(warning -> assertThat(warning)
-                        .contains("/opt/mistguard/mistguard.jsa could not be used", "deploy/Dockerfile"));
+                        .contains("/opt/mistguard/mistguard.jsa could not be used", "deploy/cds-archive.sh"));
+    }
+
+    @Test
+    void sharingTurnedOffAndOnAgainIsWarnedAbout() {
+        assertThat(ClassSharingCheck.problem(List.of("-Xshare:off", "-XX:SharedArchiveFile=/x.jsa", "-Xshare:auto"),
+                NOT_SHARING)).isPresent();
     }
 
     @Test
@@ -28,6 +34,8 @@ class ClassSharingCheckTest {
     void noWarningWhenClassesAreSharedOrNoArchiveWasNamed() {
         assertThat(ClassSharingCheck.problem(List.of("-XX:SharedArchiveFile=/opt/mistguard/mistguard.jsa"), SHARING)).isEmpty();
         assertThat(ClassSharingCheck.problem(List.of("-Xshare:off"), NOT_SHARING)).isEmpty();
+        assertThat(ClassSharingCheck.problem(List.of("-XX:SharedArchiveFile=/x.jsa", "-Xshare:off"), NOT_SHARING))
+                .as("sharing turned off on purpose").isEmpty();
         assertThat(ClassSharingCheck.problem(List.of(), NOT_SHARING)).isEmpty();
         assertThat(ClassSharingCheck.problem(List.of("-XX:SharedArchiveFile=/x.jsa"), null)).isEmpty();
     }
