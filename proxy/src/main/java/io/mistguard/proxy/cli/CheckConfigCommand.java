@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mistguard check-config FILE}: validates a config file as a start would, prints the
  * effective route table with each route's worst-case latency, and checks the pre-deploy rules
- * ({@link RouteRules}). Exit 0: fine; 1: a rule is broken (each one listed); 2: the file is invalid.
+ * ({@link RouteRules}). Exit 0: fine; 1: a rule is broken (each one listed); 2: the file is invalid,
+ * or the environment's {@code MISTGUARD_*} variables are, as a start with them would find.
  */
 @Command(name = "check-config", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Validate a config file and print each route's worst-case latency "
@@ -40,6 +41,11 @@ final class CheckConfigCommand implements Callable<Integer> {
         ProxyConfig config;
         try {
             config = ConfigLoader.load(file);
+            List<String> problems = new java.util.ArrayList<>();
+            RunCommand.environment(config, problems, System::getenv);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems); // a start in this environment would refuse it too
+            }
         } catch (ConfigException e) {
             err.println("mistguard: configuration refused:");
             e.problems().forEach(problem -> err.println("  " + problem));

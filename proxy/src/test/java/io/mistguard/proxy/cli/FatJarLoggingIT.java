@@ -46,6 +46,13 @@ class FatJarLoggingIT {
     }
 
     @Test
+    void theConfigFilesJsonHoldsWhenTheEnvironmentVariableIsEmpty(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("mistguard.yaml"), "logging:\n  format: json\n");
+
+        assertJson(listeningLine(run(dir, Map.of("MISTGUARD_LOG_FORMAT", ""), List.of("--config", config.toString()))));
+    }
+
+    @Test
     void anOperatorsOwnLogbackFileDecides(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("logback.xml"), """
                 <configuration>
@@ -60,6 +67,36 @@ class FatJarLoggingIT {
                 List.of("-Dlogback.configurationFile=" + file), List.of()));
 
         assertThat(line).startsWith("OPERATOR io.mistguard.proxy.Mistguard mistguard listening on");
+    }
+
+    /**
+     * Regression: check-config passed a file that a start refused, because it never read the environment:
+     * with MISTGUARD_LOG_FORMAT=yaml it printed OK and exited 0.
+     */
+    @Test
+    void checkConfigRefusesAnUnknownLogFormatFromTheEnvironmentAsAStartDoesRegression(@TempDir Path dir)
+            throws Exception {
+        String shipped = Path.of("..", "deploy", "mistguard.yaml").toString();
+
+        PackagedJar.Ended checked = PackagedJar.exec(dir, Map.of("MISTGUARD_LOG_FORMAT", "yaml"), List.of("check-config", shipped));
+
+        assertThat(checked.status()).as(checked.output()).isEqualTo(2);
+        assertThat(checked.output()).contains("configuration refused",
+                "MISTGUARD_LOG_FORMAT: \"yaml\" is not a log format (expected: text or json)");
+        assertThat(PackagedJar.exec(dir, Map.of("MISTGUARD_LOG_FORMAT", "json"), List.of("check-config", shipped)).status())
+                .isZero();
+    }
+
+    /** A -Dlogback.configurationFile that names nothing leaves the default in force and says so. */
+    @Test
+    void aMissingOperatorFileLeavesTheDefaultAndWarnsRegression(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.xml");
+
+        String output = PackagedJar.run(dir, Map.of(), List.of("-Dlogback.configurationFile=" + missing), List.of());
+
+        assertThat(output).contains("WARN", "-Dlogback.configurationFile=" + missing + " names no file");
+        assertThat(listeningLine(output)).matches("\\d{4}-\\d\\d-\\d\\dT.* INFO  \\[main\\] i\\.m\\.proxy\\.Mistguard - .*");
+        assertThat(output).doesNotContain("DEBUG");
     }
 
     private static void assertJson(String line) {

@@ -54,4 +54,26 @@ final class PackagedJar {
         }
         return Files.readString(out);
     }
+
+    /** Runs the jar with {@code args} to its end (a command such as {@code check-config}); returns status and output. */
+    static Ended exec(Path dir, Map<String, String> env, List<String> args) throws Exception {
+        assertThat(JAR).as("the packaged jar").isRegularFile();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(args);
+        Path out = dir.resolve("out-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().remove("MISTGUARD_LOG_FORMAT");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(ChildMistguard.WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("did not end: " + command + "\n" + Files.readString(out));
+        }
+        return new Ended(process.exitValue(), Files.readString(out));
+    }
+
+    /** How a run of the jar ended. */
+    record Ended(int status, String output) {}
 }
