@@ -4,8 +4,9 @@
 # deploy/Dockerfile at image build and by deploy/bench/lib.sh, so the benchmarks run what the image runs.
 #
 # Usage: deploy/cds-archive.sh JAR ARCHIVE CONFIG
-#   JAR      the mistguard.jar the archive is for; run it later with `-jar` and this very path, unchanged
-#            (the JVM checks path, size and modification time, and refuses the archive otherwise)
+#   JAR      the mistguard.jar the archive is for; run it later with `-jar` and this very file, unchanged
+#            and not moved (the JVM checks path, size and modification time, and refuses the archive
+#            otherwise)
 #   ARCHIVE  the archive to write
 #   CONFIG   the config file the jar will run with (the image's CMD names one); its classes are loaded
 #   CDS_TRAINING_PORT (environment, default 14243): the training start listens on this port and the
@@ -66,8 +67,9 @@ wait "$pid" || status=$?
 (( status == 0 )) || { cat "$WORK/training.log" >&2; die "the training start exited with status $status"; }
 grep -q '^io/mistguard/proxy/Mistguard$' "$WORK/classes.list" || die "the class list lacks mistguard's classes"
 
-# With JAR exactly as given: the JVM compares the class path it runs with to the one dumped here.
+# With the jar's absolute path: the archive records the class path as dumped, and a relative one would
+# match only runs from this directory.
 java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$WORK/classes.list" -XX:SharedArchiveFile="$ARCHIVE" \
-    -Xlog:cds=off -cp "$JAR" >"$WORK/dump.log" 2>&1 || { cat "$WORK/dump.log" >&2; die "java -Xshare:dump failed"; }
+    -Xlog:cds=off -cp "$JAR_PATH" >"$WORK/dump.log" 2>&1 || { cat "$WORK/dump.log" >&2; die "java -Xshare:dump failed"; }
 [[ -s "$ARCHIVE" ]] || die "no archive written"
 echo "cds-archive.sh: wrote $ARCHIVE ($(grep -c '^[a-z]' "$WORK/classes.list") classes listed) for $JAR"

@@ -30,8 +30,10 @@ class CdsArchiveScriptIT {
 
         assertThat(made.status()).as("cds-archive.sh: %s", made.output()).isZero();
         assertThat(made.output()).contains("wrote " + archive);
-        Result check = exec(dir, java(), "-XX:+UseSerialGC", "-Xshare:on", "-XX:SharedArchiveFile=" + archive,
-                "-cp", JAR.toString(), "-version");
+        // From another directory, by absolute path, as the image runs it. Regression: the script dumped the
+        // class path as given, so an archive made for a relative JAR was refused from any other directory.
+        Result check = exec(dir, new ProcessBuilder(java(), "-XX:+UseSerialGC", "-Xshare:on",
+                "-XX:SharedArchiveFile=" + archive, "-cp", JAR.toAbsolutePath().toString(), "-version").directory(dir.toFile()));
         assertThat(check.status()).as("java -Xshare:on with the archive: %s", check.output()).isZero();
         assertThat(check.output()).contains("sharing");
     }
