@@ -27,51 +27,56 @@ final class PackagedJar {
      * end), stops it with SIGTERM; returns its output.
      */
     static String run(Path dir, Map<String, String> env, List<String> jvmFlags, List<String> args) throws Exception {
-        assertThat(JAR).as("the packaged jar").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", JAR.toString(),
+        List<String> serving = new ArrayList<>(List.of(
                 "--listen", "127.0.0.1:" + ChildMistguard.freePort(),
                 "--admin-listen", "127.0.0.1:" + ChildMistguard.freePort(),
                 "--upstream", "http://127.0.0.1:" + ChildMistguard.freePort()));
-        command.addAll(args);
-        Path out = dir.resolve("out-" + System.nanoTime() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().remove("MISTGUARD_LOG_FORMAT");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().putAll(env);
-        Process process = builder.start();
+        serving.addAll(args);
+        Started started = start(dir, env, jvmFlags, serving);
         try {
             long deadline = System.nanoTime() + ChildMistguard.WITHIN.toNanos();
-            while (!Files.readString(out).contains(LISTENING) && process.isAlive() && System.nanoTime() < deadline) {
+            while (!started.output().contains(LISTENING) && started.process().isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
         } finally {
-            process.destroy();
-            if (!process.waitFor(ChildMistguard.WITHIN.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            started.process().destroy();
+            if (!started.process().waitFor(ChildMistguard.WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+                started.process().destroyForcibly().waitFor();
             }
         }
-        return Files.readString(out);
+        return started.output();
     }
 
     /** Runs the jar with {@code args} to its end (a command such as {@code check-config}); returns status and output. */
     static Ended exec(Path dir, Map<String, String> env, List<String> args) throws Exception {
+        Started started = start(dir, env, List.of(), args);
+        if (!started.process().waitFor(ChildMistguard.WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            started.process().destroyForcibly().waitFor();
+            throw new AssertionError("did not end: " + args + "\n" + started.output());
+        }
+        return new Ended(started.process().exitValue(), started.output());
+    }
+
+    private static Started start(Path dir, Map<String, String> env, List<String> jvmFlags, List<String> args)
+            throws Exception {
         assertThat(JAR).as("the packaged jar").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(args);
         Path out = dir.resolve("out-" + System.nanoTime() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().remove("MISTGUARD_LOG_FORMAT");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(ChildMistguard.WITHIN.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("did not end: " + command + "\n" + Files.readString(out));
+        return new Started(builder.start(), out);
+    }
+
+    /** A started jar and the file its output goes to. */
+    private record Started(Process process, Path out) {
+        String output() throws Exception {
+            return Files.readString(out);
         }
-        return new Ended(process.exitValue(), Files.readString(out));
     }
 
     /** How a run of the jar ended. */
