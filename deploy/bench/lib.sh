@@ -177,6 +177,11 @@ open(dst, "w").write(text)
 PYEOF
 }
 
+# GetState as catalyst-api's load balancer sends it every 5 s (form body, command= url-encoded).
+GETSTATE_FORM='command=%7B%22active_streams%22%3A%5B%22source%22%5D%2C%22stats_streams%22%3A%5B%22clients%22%2C%22lastms%22%5D%2C%22push_list%22%3Atrue%2C%22push_auto_list%22%3Atrue%7D'
+# catalyst-api's session invalidation for one stream (form body): mistguard's queue answers it at once.
+INVALIDATE_FORM='command=%7B%22invalidate_sessions%22%3A%22video%2Bbench%22%7D'
+
 # start_small_upstream PORT PATH: the cheap upstream of profile.sh and paired.sh, an nginx (one worker,
 # core 0) answering every path with passthrough.sh's 59-byte Mist-like reply from `return 200`; waits
 # until PATH answers. Its pid is in SPAWNED_PID.

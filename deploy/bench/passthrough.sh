@@ -150,8 +150,6 @@ throttled_ms() {
 # ---------------------------------------------------------------------------------------------
 # The cases: path, method, expected reply size, the route mistguard must pick.
 SMALL_BODY='{"LTS":1,"authorize":{"local":true,"status":"OK"},"ok":1}'   # + "\n\n" = 59 bytes
-# GetState as catalyst-api's load balancer sends it every 5 s (form body, command= url-encoded).
-GETSTATE_FORM='command=%7B%22active_streams%22%3A%5B%22source%22%5D%2C%22stats_streams%22%3A%5B%22clients%22%2C%22lastms%22%5D%2C%22push_list%22%3Atrue%2C%22push_auto_list%22%3Atrue%7D'
 declare -A CASE_PATH=([small-get]=/api [getstate]=/api2 [reply-64k]='/api?size=64k' [webui-get]=/small)
 declare -A CASE_ROUTE=([small-get]=catch-all [getstate]=get-state [reply-64k]=catch-all [webui-get]=catch-all)
 declare -A CASE_METHOD=([small-get]=GET [getstate]="POST (GetState form)" [reply-64k]=GET [webui-get]=GET)
