@@ -7,7 +7,7 @@
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/../.." && pwd)"
 DOCKERFILE="$REPO_DIR/deploy/Dockerfile"
-MISTGUARD_JAR="${MISTGUARD_JAR:-$REPO_DIR/proxy/target/mistguard.jar}"
+MISTGUARD_JAR="$(realpath -m "${MISTGUARD_JAR:-$REPO_DIR/proxy/target/mistguard.jar}")" # absolute: scripts cd
 SIM_MIST_JAR="${SIM_MIST_JAR:-$REPO_DIR/sim-mist/target/sim-mist.jar}"
 RESULTS_DIR="$BENCH_DIR/results"
 SPAWNED_PIDS=()
@@ -88,24 +88,25 @@ image_env() {
     awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=(env == "" ? $0 : env" "$0)} END{print env}' "$DOCKERFILE"
 }
 
-# Makes the CDS archive the image makes (deploy/cds-archive.sh, with the image's config) for this jar
-# and this JVM, unless the one there is newer than the jar and this JVM, with the image's flags and
-# FLAGS, can use it (-Xshare:on refuses an archive made by another JVM, or with options that change
-# its layout, such as -XX:-UseCompressedOops).
+# Makes the CDS archive the image makes (deploy/cds-archive.sh, with the image's config and flags, and
+# FLAGS after them) for this jar and this JVM, unless the one there is newer than the jar, the config
+# and the script, and this JVM with the image's flags and FLAGS accepts it (-Xshare:on: it refuses an
+# archive made by another JVM, or under options that change its layout, such as -XX:-UseCompressedOops).
 ensure_cds_archive() {
     grep -q 'SharedArchiveFile=/opt/mistguard/mistguard.jsa' "$DOCKERFILE" || return 0
-    local -a flags
-    mapfile -t flags < <(image_jvm_flags)
-    if [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" ]] \
-        && java "${flags[@]}" "$@" -Xshare:on -cp "$MISTGUARD_JAR" -version >/dev/null 2>&1; then
+    local -a flags=() image_flags
+    local flag
+    mapfile -t image_flags < <(image_jvm_flags)
+    for flag in "${image_flags[@]}" "$@"; do [[ "$flag" == -XX:SharedArchiveFile=* ]] || flags+=("$flag"); done
+    if [[ -s "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$MISTGUARD_JAR" && "$CDS_ARCHIVE" -nt "$REPO_DIR/deploy/mistguard.yaml" \
+          && "$CDS_ARCHIVE" -nt "$REPO_DIR/deploy/cds-archive.sh" ]] \
+        && java "${flags[@]}" -Xshare:on -XX:SharedArchiveFile="$CDS_ARCHIVE" -cp "$MISTGUARD_JAR" -version >/dev/null 2>&1; then
         return 0
     fi
     mkdir -p "$RESULTS_DIR"
     log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
-    CDS_TRAINING_PORT=18991 bash "$REPO_DIR/deploy/cds-archive.sh" "$MISTGUARD_JAR" "$CDS_ARCHIVE" \
-        "$REPO_DIR/deploy/mistguard.yaml" >/dev/null || die "deploy/cds-archive.sh failed"
-    java "${flags[@]}" "$@" -Xshare:on -cp "$MISTGUARD_JAR" -version >/dev/null 2>&1 \
-        || die "the new CDS archive cannot be used with these JVM flags: ${flags[*]} $*"
+    CDS_TRAINING_PORT=$((20000 + RANDOM % 20000)) bash "$REPO_DIR/deploy/cds-archive.sh" "$MISTGUARD_JAR" \
+        "$CDS_ARCHIVE" "$REPO_DIR/deploy/mistguard.yaml" "${flags[@]}" >/dev/null || die "deploy/cds-archive.sh failed"
 }
 
 # java_image_cmd CMD-ARGS...: `env <image env> java <image flags> CMD-ARGS...`, as an array in JAVA_CMD.

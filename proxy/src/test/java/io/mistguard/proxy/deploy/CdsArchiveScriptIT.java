@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +28,14 @@ class CdsArchiveScriptIT {
     void makesAnArchiveTheJvmAcceptsForTheJar(@TempDir Path dir) throws Exception {
         Path archive = dir.resolve("mistguard.jsa");
 
-        Result made = run(dir, JAR.toString(), archive.toString(), DeployFiles.DEPLOY.resolve("mistguard.yaml").toString());
+        Result made = run(dir, JAR.toString(), archive.toString(), DeployFiles.DEPLOY.resolve("mistguard.yaml").toString(),
+                "-XX:+UseSerialGC", "-Xmx128m");
 
         assertThat(made.status()).as("cds-archive.sh: %s", made.output()).isZero();
         assertThat(made.output()).contains("wrote " + archive);
         // From another directory, by absolute path, as the image runs it. Regression: the script dumped the
         // class path as given, so an archive made for a relative JAR was refused from any other directory.
-        Result check = exec(dir, new ProcessBuilder(java(), "-XX:+UseSerialGC", "-Xshare:on",
+        Result check = exec(dir, new ProcessBuilder(java(), "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:on",
                 "-XX:SharedArchiveFile=" + archive, "-cp", JAR.toAbsolutePath().toString(), "-version").directory(dir.toFile()));
         assertThat(check.status()).as("java -Xshare:on with the archive: %s", check.output()).isZero();
         assertThat(check.output()).contains("sharing");
@@ -50,8 +53,29 @@ class CdsArchiveScriptIT {
         assertThat(archive).doesNotExist();
     }
 
-    private static Result run(Path dir, String jar, String archive, String config) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), jar, archive, config);
+    /**
+     * Review: a jar whose path has a space gave an archive the JVM accepts yet loads none of mistguard's
+     * classes from (the class path is spelt differently), and every check passed. The script now checks
+     * that mistguard's own classes load from the archive.
+     */
+    @Test
+    void anArchiveThatServesNoneOfMistguardsClassesFailsTheScriptRegression(@TempDir Path dir) throws Exception {
+        Path spaced = Files.createDirectories(dir.resolve("with space"));
+        Path jar = Files.copy(JAR, spaced.resolve("mistguard.jar"));
+        Path archive = dir.resolve("mistguard.jsa");
+
+        Result made = run(dir, jar.toString(), archive.toString(), DeployFiles.DEPLOY.resolve("mistguard.yaml").toString(),
+                "-XX:+UseSerialGC", "-Xmx128m");
+
+        assertThat(made.status()).as(made.output()).isNotZero();
+        assertThat(made.output()).contains("serves none of mistguard's classes");
+        assertThat(archive).doesNotExist();
+    }
+
+    private static Result run(Path dir, String jar, String archive, String config, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), jar, archive, config));
+        command.addAll(List.of(flags));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("CDS_TRAINING_PORT", Integer.toString(twoFreePorts()));
         return exec(dir, builder);
     }
