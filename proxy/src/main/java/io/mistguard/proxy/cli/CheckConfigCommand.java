@@ -39,16 +39,18 @@ final class CheckConfigCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProxyConfig config;
+        // The environment's problems too, as a start in this environment lists them with the file's.
+        List<String> problems = new java.util.ArrayList<>();
         try {
             config = ConfigLoader.load(file);
-            List<String> problems = new java.util.ArrayList<>();
-            RunCommand.environment(config, problems, System::getenv);
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems); // a start in this environment would refuse it too
-            }
         } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            config = null;
+        }
+        RunCommand.environment(config == null ? ProxyConfig.defaults() : config, problems, System::getenv);
+        if (!problems.isEmpty()) {
             err.println("mistguard: configuration refused:");
-            e.problems().forEach(problem -> err.println("  " + problem));
+            problems.forEach(problem -> err.println("  " + problem));
             err.flush();
             return 2;
         }

@@ -24,11 +24,15 @@ final class LogFormat {
         }
     }
 
-    /** Switches {@code context} to {@code format} when it runs the default logging in another format. */
+    /**
+     * Switches {@code context} to {@code format} when it runs the default logging in another format, then
+     * logs the warning the default logging kept for this moment, if any.
+     */
     static void apply(LoggerContext context, String format) {
         String inForce = DefaultLogging.formatInForce(context);
         if (inForce != null && !inForce.equals(format)) {
             DefaultLogging.apply(context, format);
         }
+        DefaultLogging.logPendingWarning(context);
     }
 }

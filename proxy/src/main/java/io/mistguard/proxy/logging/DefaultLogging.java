@@ -57,6 +57,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     /** Marks a context this class configured, so that a later format switch knows it may rebuild it. */
     private static final String MARK = DefaultLogging.class.getName();
+    /** A warning for the operator that waits until the format is final. */
+    private static final String PENDING_WARNING = MARK + ".pendingWarning";
 
     /**
      * Logback's entry point: the default configuration, unless the operator chose one. A
@@ -72,10 +74,24 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         apply(context, System.getenv(FORMAT_VARIABLE));
         String named = System.getProperty(FILE_PROPERTY);
         if (named != null) {
-            context.getLogger(DefaultLogging.class).warn("-D{}={} names no file, class-path resource or URL; "
-                    + "mistguard's default logging is in force", FILE_PROPERTY, named);
+            // Logged by logPendingWarning, once the config file's format is in force too: a JSON log
+            // must not begin with a text line.
+            context.putObject(PENDING_WARNING, "-D" + FILE_PROPERTY + "=" + named + " names nothing Logback can "
+                    + "read (no such file or class-path resource); mistguard's default logging is in force");
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Logs, once, the warning {@link #configure} left for later (an operator's Logback file that names
+     * nothing), in whatever format is now in force. Call after the format is final.
+     */
+    public static void logPendingWarning(LoggerContext context) {
+        Object warning = context.getObject(PENDING_WARNING);
+        if (warning != null) {
+            context.removeObject(PENDING_WARNING);
+            context.getLogger(DefaultLogging.class).warn(warning.toString());
+        }
     }
 
     /**
@@ -95,6 +111,9 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
      * only if its file exists; others are taken as given), else a class-path resource, else a file.
      */
     static boolean found(String named, ClassLoader loader) {
+        if (named.isBlank()) {
+            return false; // and getResource("") finds a directory of the jar
+        }
         URL url;
         try {
             url = new URL(named);
@@ -135,7 +154,11 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
      */
     public static void apply(LoggerContext context, String format) {
         boolean json = "json".equals(format == null ? null : format.trim());
+        Object pendingWarning = context.getObject(PENDING_WARNING);
         context.reset();
+        if (pendingWarning != null) {
+            context.putObject(PENDING_WARNING, pendingWarning);
+        }
         context.getStatusManager().add(new NopStatusListener());
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

@@ -85,6 +85,11 @@ class FatJarLoggingIT {
                 "MISTGUARD_LOG_FORMAT: \"yaml\" is not a log format (expected: text or json)");
         assertThat(PackagedJar.exec(dir, Map.of("MISTGUARD_LOG_FORMAT", "json"), List.of("check-config", shipped)).status())
                 .isZero();
+        // A bad file and a bad variable: both listed, as a start lists them.
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "io_threads: -1\n");
+        PackagedJar.Ended both = PackagedJar.exec(dir, Map.of("MISTGUARD_LOG_FORMAT", "yaml"), List.of("check-config", bad.toString()));
+        assertThat(both.status()).isEqualTo(2);
+        assertThat(both.output()).contains("io_threads", "MISTGUARD_LOG_FORMAT");
     }
 
     /** A -Dlogback.configurationFile that names nothing leaves the default in force and says so. */
@@ -94,9 +99,28 @@ class FatJarLoggingIT {
 
         String output = PackagedJar.run(dir, Map.of(), List.of("-Dlogback.configurationFile=" + missing), List.of());
 
-        assertThat(output).contains("WARN", "-Dlogback.configurationFile=" + missing + " names no file");
+        assertThat(output).contains("WARN", "-Dlogback.configurationFile=" + missing + " names nothing Logback can read");
         assertThat(listeningLine(output)).matches("\\d{4}-\\d\\d-\\d\\dT.* INFO  \\[main\\] i\\.m\\.proxy\\.Mistguard - .*");
         assertThat(output).doesNotContain("DEBUG");
+    }
+
+    /** Review: with logging.format json, the missing-file warning was the one text line of a JSON log. */
+    @Test
+    void theMissingFileWarningIsInTheConfigFilesFormatRegression(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("mistguard.yaml"), "logging:\n  format: json\n");
+
+        String output = PackagedJar.run(dir, Map.of(), List.of("-Dlogback.configurationFile=" + dir.resolve("missing.xml")),
+                List.of("--config", config.toString()));
+
+        assertThat(output.lines()).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
+        assertThat(output).contains("names nothing Logback can read");
+    }
+
+    @Test
+    void anEmptyOperatorFileNameLeavesTheDefaultAndWarnsRegression(@TempDir Path dir) throws Exception {
+        String output = PackagedJar.run(dir, Map.of(), List.of("-Dlogback.configurationFile="), List.of());
+
+        assertThat(output).contains("WARN", "names nothing Logback can read", PackagedJar.LISTENING);
     }
 
     private static void assertJson(String line) {

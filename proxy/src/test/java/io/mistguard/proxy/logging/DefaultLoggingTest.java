@@ -113,6 +113,22 @@ class DefaultLoggingTest {
         }
     }
 
+    /**
+     * Review: an empty -Dlogback.configurationFile was taken as a choice (getResource("") finds a directory
+     * of the multi-release jar), and Logback then failed and logged nothing at all for the whole run.
+     */
+    @Test
+    void anEmptyConfigurationFileIsNotAChoiceEvenWhereTheLoaderFindsAnEmptyNameRegression(@TempDir Path dir)
+            throws Exception {
+        try (URLClassLoader findsEmptyName = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            assertThat(findsEmptyName.getResource("")).as("a directory on the class path answers for \"\"").isNotNull();
+            for (String named : List.of("", " ")) {
+                assertThat(DefaultLogging.operatorChose(Map.of(DefaultLogging.FILE_PROPERTY, named)::get, findsEmptyName))
+                        .as("[%s]", named).isFalse();
+            }
+        }
+    }
+
     @Test
     void aClassPathResourceNamedByPropertyIsAChoice(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("ops-logging.xml"), "<configuration/>");
