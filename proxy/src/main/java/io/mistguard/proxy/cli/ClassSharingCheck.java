@@ -8,10 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Warns at start when the JVM was given a class-data-sharing archive ({@code -XX:SharedArchiveFile}) and
- * shares no classes. The image's archive is a static one, made for one jar at one path by one JVM
- * ({@code deploy/Dockerfile}); with another jar or JVM the JVM refuses it, says nothing at its default
- * log level, and runs without any shared class, the JDK's included: start-up then takes about twice as
- * long and idle RSS grows. Whether classes are shared is read from {@code java.vm.info}, which HotSpot
+ * shares no classes. The image's archive is a static one ({@code deploy/cds-archive.sh}), made for one
+ * jar file (path, size, modification time) by one JVM under the flags that shape it; otherwise the JVM
+ * refuses it, says nothing at its default log level, and runs without any shared class, the JDK's
+ * included: start-up then takes about twice as long and idle RSS grows. Whether classes are shared is read from {@code java.vm.info}, which HotSpot
  * ends with {@code sharing} when they are. Called once, at start, on the start-up thread.
  */
 final class ClassSharingCheck {
