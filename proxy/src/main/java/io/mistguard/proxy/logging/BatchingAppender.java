@@ -27,7 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Bounded: at most {@code queueSize} events wait (8192 by default); beyond that a line is dropped
  * rather than ever blocking an event loop, and the worker reports how many it dropped, at most once
  * per flush. Lines reach stdout at most {@code flushMillis} (50 ms by default) after they were
- * logged, and every queued line is written when the appender stops. Thread-safe: any number of
+ * logged, and every queued line is written when the appender stops.
+ *
+ * <p>Woken early under load: the append that makes {@code wakeLines} events wait (256 by default;
+ * {@code queueSize} if that is smaller, so a small queue is drained before it drops) unparks the worker, one wake-up per that many lines. Without it, at 40,000 requests/s a 50 ms
+ * window held ~2,000 events (~2 MiB) that every young collection had to copy; with the image's small
+ * heap they overflowed the survivor spaces into the old generation and caused a full collection
+ * about every half second. Thread-safe: any number of
  * threads may append; one thread encodes and writes.
  */
 public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
@@ -38,6 +44,7 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
     private Encoder<ILoggingEvent> encoder;
     private int queueSize = 8192;
+    private int wakeLines = 256;
     private long flushMillis = 50;
     private volatile OutputStream target = System.out;
     private volatile boolean running;
@@ -58,6 +65,14 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         this.queueSize = queueSize;
     }
 
+    /**
+     * How many waiting events wake the worker before its next flush is due, 1 or more; the default
+     * 256 bounds the events held in the heap at once while costing one wake-up per 256 lines.
+     */
+    public void setWakeLines(int wakeLines) {
+        this.wakeLines = wakeLines;
+    }
+
     /** How often the worker writes what arrived, in milliseconds, 1 or more. */
     public void setFlushMillis(long flushMillis) {
         this.flushMillis = flushMillis;
@@ -66,6 +81,21 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** Where lines go: stdout unless a test or an embedding program says otherwise. */
     public void setTarget(OutputStream target) {
         this.target = target;
+    }
+
+    /** Events that may wait, as set (default 8192). */
+    public int getQueueSize() {
+        return queueSize;
+    }
+
+    /** The flush interval in milliseconds, as set (default 50). */
+    public long getFlushMillis() {
+        return flushMillis;
+    }
+
+    /** Waiting events that wake the worker early, as set (default 256). */
+    public int getWakeLines() {
+        return wakeLines;
     }
 
     /** Lines dropped because the queue was full, since start. */
@@ -79,8 +109,8 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
             addError("no encoder for appender " + name);
             return;
         }
-        if (queueSize < 1 || flushMillis < 1) {
-            addError("queueSize and flushMillis must be 1 or more");
+        if (queueSize < 1 || flushMillis < 1 || wakeLines < 1) {
+            addError("queueSize, flushMillis and wakeLines must be 1 or more");
             return;
         }
         running = true;
@@ -92,7 +122,8 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     @Override
     protected void append(ILoggingEvent event) {
-        if (queued.incrementAndGet() > queueSize) {
+        int waiting = queued.incrementAndGet();
+        if (waiting > queueSize) {
             queued.decrementAndGet();
             dropped.incrementAndGet();
             return;
@@ -103,6 +134,9 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         } finally {
             queue.offer(event);
         }
+        if (waiting == Math.min(wakeLines, queueSize)) {
+            LockSupport.unpark(worker);
+        }
     }
 
     private void work() {
@@ -112,6 +146,7 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
             reported = reportDrops(reported);
             drain();
         }
+        reportDrops(reported); // drops since the last flush are told at stop too
         drain();
     }
 

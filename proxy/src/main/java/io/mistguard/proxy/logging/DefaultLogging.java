@@ -54,6 +54,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     static final int ACCESS_QUEUE_SIZE = 8192;
     /** How often the access log is written, in milliseconds. */
     static final long ACCESS_FLUSH_MILLIS = 50;
+    /** Waiting access-log events that wake its writer before the next flush is due. */
+    static final int ACCESS_WAKE_LINES = 256;
 
     /** Marks a context this class configured, so that a later format switch knows it may rebuild it. */
     private static final String MARK = DefaultLogging.class.getName();
@@ -172,6 +174,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         access.setName(json ? "access-json" : "access-text");
         access.setQueueSize(ACCESS_QUEUE_SIZE);
         access.setFlushMillis(ACCESS_FLUSH_MILLIS);
+        access.setWakeLines(ACCESS_WAKE_LINES);
         access.setEncoder(encoder(context, json));
         access.start();
 

@@ -47,15 +47,22 @@ class LogbackExampleTest {
         }
     }
 
-    /** Level, additivity and each appender's name, type, start state and encoder, as text. */
+    /** Level, additivity and each appender's name, type, start state, encoder and batching, as text. */
     private static List<String> shape(Logger logger) throws ReflectiveOperationException {
         List<String> shape = new ArrayList<>(List.of("level=" + logger.getLevel(), "additive=" + logger.isAdditive()));
         for (var it = logger.iteratorForAppenders(); it.hasNext(); ) {
             Appender<ILoggingEvent> appender = it.next();
             shape.add(appender.getName() + ":" + appender.getClass().getSimpleName() + " started=" + appender.isStarted()
-                              + " encoder=" + describe(encoder(appender)));
+                              + " encoder=" + describe(encoder(appender)) + batching(appender));
         }
         return shape;
+    }
+
+    private static String batching(Appender<ILoggingEvent> appender) {
+        return appender instanceof BatchingAppender batching
+                ? " queueSize=" + batching.getQueueSize() + " flushMillis=" + batching.getFlushMillis()
+                  + " wakeLines=" + batching.getWakeLines()
+                : "";
     }
 
     private static Encoder<ILoggingEvent> encoder(Appender<ILoggingEvent> appender) {

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The access log's appender: every line appended from any thread is written, in order per thread,
  * with the appending thread's name; a full queue drops lines and says how many; stopping writes
- * what is queued. Stop is the synchronisation point, so nothing here waits on a clock.
+ * what is queued; a burst wakes the worker before its flush is due. Stop is the synchronisation point,
+ * except in the burst tests, which wait (up to 30 s, not a timing assertion) for a flush an hour away.
  */
 class BatchingAppenderTest {
 
@@ -26,6 +28,10 @@ class BatchingAppenderTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     private BatchingAppender appender(int queueSize, long flushMillis) {
+        return appender(queueSize, flushMillis, 256);
+    }
+
+    private BatchingAppender appender(int queueSize, long flushMillis, int wakeLines) {
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
@@ -37,6 +43,7 @@ class BatchingAppenderTest {
         appender.setEncoder(encoder);
         appender.setQueueSize(queueSize);
         appender.setFlushMillis(flushMillis);
+        appender.setWakeLines(wakeLines);
         appender.setTarget(out);
         appender.start();
         return appender;
@@ -90,17 +97,73 @@ class BatchingAppenderTest {
     }
 
     @Test
-    void aFullQueueDropsLinesCountsThemAndSaysSo() {
-        BatchingAppender appender = appender(10, 60_000); // the worker will not drain before stop
+    void aFullQueueDropsLinesCountsThemAndSaysSo() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        OutputStream stuck = new OutputStream() { // the first write blocks: a worker that cannot keep up
+            @Override
+            public void write(int b) {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                out.write(bytes, offset, length);
+            }
+        };
+        BatchingAppender appender = appender(10, 3_600_000, 256);
+        appender.setTarget(stuck);
+        for (int i = 0; i < 10; i++) { // a full queue wakes the worker, which then blocks writing these
+            appender.doAppend(event("first {}", i));
+        }
+        writing.await();
         for (int i = 0; i < 25; i++) {
             appender.doAppend(event("line {}", i));
         }
         assertThat(appender.dropped()).isEqualTo(15);
+        release.countDown();
         appender.stop();
 
         String written = out.toString(StandardCharsets.UTF_8);
+        assertThat(written.lines().filter(l -> l.contains("] first "))).hasSize(10);
         assertThat(written.lines().filter(l -> l.contains("] line "))).hasSize(10);
         assertThat(written).contains("line 0").contains("line 9").doesNotContain("line 10");
+        assertThat(written).contains("15 access-log line(s) dropped");
+    }
+
+    @Test
+    void aBurstOfWakeLinesIsWrittenWithoutWaitingForTheFlushInterval() throws Exception {
+        BatchingAppender appender = appender(8192, 3_600_000, 3); // the next flush is an hour away
+        for (int i = 0; i < 3; i++) {
+            appender.doAppend(event("line {}", i));
+        }
+        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (out.toString(StandardCharsets.UTF_8).lines().count() < 3 && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(3); // written before stop
+        appender.stop();
+    }
+
+    @Test
+    void aQueueSmallerThanWakeLinesIsDrainedBeforeItDrops() throws Exception {
+        BatchingAppender appender = appender(4, 3_600_000, 256);
+        for (int i = 0; i < 4; i++) {
+            appender.doAppend(event("line {}", i));
+        }
+        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (out.toString(StandardCharsets.UTF_8).lines().count() < 4 && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(4);
+        assertThat(appender.dropped()).isZero();
+        appender.stop();
     }
 
     @Test
