@@ -1,7 +1,6 @@
 package io.mistguard.proxy.metrics;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -35,13 +34,11 @@ public final class Metrics {
     private final Map<String, RouteConfig> timed = new HashMap<>();
     private PolicyMeters policyMeters;
     private InvalidationMeters invalidationMeters;
-    private JvmGcMetrics gc;
 
     public Metrics() {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
-        gc = new JvmGcMetrics();
-        gc.bindTo(registry);
+        new GcMeters().bindTo(registry); // not JvmGcMetrics: see GcMeters
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
@@ -126,9 +123,8 @@ public final class Metrics {
         return registry.scrape();
     }
 
-    /** Stops the GC listener the JVM binder installed. */
+    /** Closes the registry. */
     public void close() {
-        gc.close();
         registry.close();
     }
 }
