@@ -16,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A Logback appender for lines logged on event loops (the access log): {@link #append} only puts the
- * event on a lock-free queue — no lock, no thread woken, no I/O — and one daemon thread wakes every
- * {@code flushMillis}, encodes what arrived and writes it to stdout in one {@code write}.
+ * event on a lock-free queue — no lock, no I/O, and a thread woken once per {@code wakeLines} lines
+ * at most — and one daemon thread wakes every {@code flushMillis}, encodes what arrived and writes it
+ * to stdout in few {@code write}s.
  *
  * <p>Why not Logback's {@code AsyncAppender}: its blocking queue signals the worker on every event,
  * so each access-log line cost a futex wake-up, a context switch and a {@code write()} — three
@@ -26,11 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Bounded: at most {@code queueSize} events wait (8192 by default); beyond that a line is dropped
  * rather than ever blocking an event loop, and the worker reports how many it dropped, at most once
- * per flush. Lines reach stdout at most {@code flushMillis} (50 ms by default) after they were
- * logged, and every queued line is written when the appender stops.
+ * per flush. While the worker keeps up, lines reach stdout at most {@code flushMillis} (50 ms by
+ * default) after they were logged; every queued line is written when the appender stops.
  *
  * <p>Woken early under load: the append that makes {@code wakeLines} events wait (256 by default;
- * {@code queueSize} if that is smaller, so a small queue is drained before it drops) unparks the worker, one wake-up per that many lines. Without it, at 40,000 requests/s a 50 ms
+ * {@code queueSize} if that is smaller, so a full small queue wakes the worker instead of waiting
+ * for the flush) unparks the worker, and the worker writes at most {@code wakeLines} lines per
+ * {@code write}, one wake-up per that many lines. Without it, at 40,000 requests/s a 50 ms
  * window held ~2,000 events (~2 MiB) that every young collection had to copy; with the image's small
  * heap they overflowed the survivor spaces into the old generation and caused a full collection
  * about every half second. Thread-safe: any number of
@@ -66,8 +69,9 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     }
 
     /**
-     * How many waiting events wake the worker before its next flush is due, 1 or more; the default
-     * 256 bounds the events held in the heap at once while costing one wake-up per 256 lines.
+     * How many waiting events wake the worker before its next flush is due, and the most lines it
+     * writes at once; 1 or more. The default 256 costs one wake-up per 256 lines under load. Lines
+     * are written within {@code flushMillis} only while the worker keeps up with the appenders.
      */
     public void setWakeLines(int wakeLines) {
         this.wakeLines = wakeLines;
@@ -159,9 +163,13 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         return now;
     }
 
-    /** Encodes everything queued now and writes it at once. */
+    /**
+     * Encodes everything queued and writes it, one {@code write} per {@code wakeLines} lines at most,
+     * so that a writer that cannot get ahead of the appenders still holds a bounded batch.
+     */
     private void drain() {
         batch.reset();
+        int lines = 0;
         for (ILoggingEvent event; (event = queue.poll()) != null; ) {
             queued.decrementAndGet();
             try {
@@ -169,9 +177,18 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
             } catch (IOException | RuntimeException e) {
                 addError("could not encode a line", e);
             }
+            if (++lines >= wakeLines) {
+                flushBatch();
+                lines = 0;
+            }
         }
+        flushBatch();
+    }
+
+    private void flushBatch() {
         if (batch.size() > 0) {
             write(batch.toByteArray());
+            batch.reset();
         }
     }
 

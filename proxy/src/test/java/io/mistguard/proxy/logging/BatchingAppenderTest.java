@@ -122,13 +122,18 @@ class BatchingAppenderTest {
         for (int i = 0; i < 10; i++) { // a full queue wakes the worker, which then blocks writing these
             appender.doAppend(event("first {}", i));
         }
-        writing.await();
+        assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 25; i++) {
             appender.doAppend(event("line {}", i));
         }
         assertThat(appender.dropped()).isEqualTo(15);
+        Thread stopper = new Thread(appender::stop, "stopper");
+        stopper.start();
+        while (stopper.getState() != Thread.State.TIMED_WAITING) { // in stop()'s join: no flush loop is left
+            Thread.onSpinWait();
+        }
         release.countDown();
-        appender.stop();
+        stopper.join();
 
         String written = out.toString(StandardCharsets.UTF_8);
         assertThat(written.lines().filter(l -> l.contains("] first "))).hasSize(10);
@@ -164,6 +169,33 @@ class BatchingAppenderTest {
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(4);
         assertThat(appender.dropped()).isZero();
         appender.stop();
+    }
+
+    @Test
+    void aWorkerThatCannotGetAheadWritesAtMostWakeLinesAtOnce() {
+        List<Integer> writes = new ArrayList<>();
+        OutputStream counting = new OutputStream() {
+            @Override
+            public void write(int b) {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                writes.add((int) new String(bytes, offset, length, StandardCharsets.UTF_8).lines().count());
+                out.write(bytes, offset, length);
+            }
+        };
+        BatchingAppender appender = appender(100_000, 3_600_000, 1_000_000); // never woken early
+        appender.setTarget(counting);
+        for (int i = 0; i < 50; i++) {
+            appender.doAppend(event("line {}", i));
+        }
+        appender.setWakeLines(7); // seen by the worker through stop()'s volatile write
+        appender.stop(); // one drain of 50 waiting lines
+
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(50);
+        assertThat(writes).allSatisfy(lines -> assertThat(lines).isLessThanOrEqualTo(7));
     }
 
     @Test
