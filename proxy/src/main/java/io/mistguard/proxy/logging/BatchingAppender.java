@@ -50,6 +50,7 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     private int wakeLines = 256;
     private long flushMillis = 50;
     private volatile OutputStream target = System.out;
+    private PrintStream errors = System.err;
     private volatile boolean running;
     private Thread worker;
 
@@ -110,11 +111,12 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     @Override
     public void start() {
         if (encoder == null) {
-            addError("no encoder for appender " + name);
+            refuse("no encoder");
             return;
         }
         if (queueSize < 1 || flushMillis < 1 || wakeLines < 1) {
-            addError("queueSize, flushMillis and wakeLines must be 1 or more");
+            refuse("queueSize, flushMillis and wakeLines must be 1 or more (got " + queueSize + ", " + flushMillis
+                   + ", " + wakeLines + ")");
             return;
         }
         running = true;
@@ -122,6 +124,21 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         worker.setDaemon(true);
         worker.start();
         super.start();
+    }
+
+    /**
+     * A refused start, told on stderr as well as to Logback's status: a file that silences Logback's
+     * status (as deploy/logback.xml does) would otherwise lose the access log without a word.
+     */
+    private void refuse(String why) {
+        String text = "appender " + name + " not started, its lines are not written: " + why;
+        addError(text);
+        errors.println("mistguard: " + text);
+    }
+
+    /** Where a refused start is told besides Logback's status: stderr unless a test says otherwise. */
+    void setErrors(PrintStream errors) {
+        this.errors = errors;
     }
 
     @Override

@@ -199,10 +199,40 @@ class BatchingAppenderTest {
     }
 
     @Test
-    void anAppenderWithoutEncoderDoesNotStart() {
+    void anAppenderWithoutEncoderDoesNotStartAndSaysSo() {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
         BatchingAppender appender = new BatchingAppender();
         appender.setContext(context);
+        appender.setName("access-text");
+        appender.setErrors(new java.io.PrintStream(errors, true, StandardCharsets.UTF_8));
         appender.start();
         assertThat(appender.isStarted()).isFalse();
+        assertThat(errors.toString(StandardCharsets.UTF_8))
+                .isEqualTo("mistguard: appender access-text not started, its lines are not written: no encoder\n");
+    }
+
+    @Test
+    void aSettingBelowOneRefusesTheStartAndSaysWhichOnStderrEvenWhenLogbackStatusIsSilenced() throws Exception {
+        String xml = "<configuration>"
+                     + "<statusListener class=\"ch.qos.logback.core.status.NopStatusListener\"/>"
+                     + "<appender name=\"access-text\" class=\"" + BatchingAppender.class.getName() + "\">"
+                     + "<wakeLines>0</wakeLines><encoder><pattern>%msg%n</pattern></encoder></appender>"
+                     + "<logger name=\"mistguard.access\" additivity=\"false\"><appender-ref ref=\"access-text\"/></logger>"
+                     + "</configuration>";
+        java.io.PrintStream stderr = System.err;
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        LoggerContext fromFile = new LoggerContext();
+        try {
+            System.setErr(new java.io.PrintStream(errors, true, StandardCharsets.UTF_8));
+            ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+            joran.setContext(fromFile);
+            joran.doConfigure(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            System.setErr(stderr);
+            fromFile.stop();
+        }
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains(
+                "mistguard: appender access-text not started, its lines are not written: "
+                + "queueSize, flushMillis and wakeLines must be 1 or more (got 8192, 50, 0)");
     }
 }
