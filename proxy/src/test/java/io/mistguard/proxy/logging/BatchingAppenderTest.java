@@ -6,13 +6,17 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +51,14 @@ class BatchingAppenderTest {
         appender.setTarget(out);
         appender.start();
         return appender;
+    }
+
+    /** Waits up to 30 s (a bound for a stuck test, not a timing assertion) for {@code lines} written lines. */
+    private void awaitWrittenLines(long lines) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (out.toString(StandardCharsets.UTF_8).lines().count() < lines && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
     }
 
     private LoggingEvent event(String message, Object... arguments) {
@@ -122,7 +134,7 @@ class BatchingAppenderTest {
         for (int i = 0; i < 10; i++) { // a full queue wakes the worker, which then blocks writing these
             appender.doAppend(event("first {}", i));
         }
-        assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 25; i++) {
             appender.doAppend(event("line {}", i));
         }
@@ -148,10 +160,7 @@ class BatchingAppenderTest {
         for (int i = 0; i < 3; i++) {
             appender.doAppend(event("line {}", i));
         }
-        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (out.toString(StandardCharsets.UTF_8).lines().count() < 3 && System.nanoTime() < giveUp) {
-            Thread.sleep(5);
-        }
+        awaitWrittenLines(3);
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(3); // written before stop
         appender.stop();
     }
@@ -162,10 +171,7 @@ class BatchingAppenderTest {
         for (int i = 0; i < 4; i++) {
             appender.doAppend(event("line {}", i));
         }
-        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (out.toString(StandardCharsets.UTF_8).lines().count() < 4 && System.nanoTime() < giveUp) {
-            Thread.sleep(5);
-        }
+        awaitWrittenLines(4);
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(4);
         assertThat(appender.dropped()).isZero();
         appender.stop();
@@ -204,7 +210,7 @@ class BatchingAppenderTest {
         BatchingAppender appender = new BatchingAppender();
         appender.setContext(context);
         appender.setName("access-text");
-        appender.setErrors(new java.io.PrintStream(errors, true, StandardCharsets.UTF_8));
+        appender.setErrors(new PrintStream(errors, true, StandardCharsets.UTF_8));
         appender.start();
         assertThat(appender.isStarted()).isFalse();
         assertThat(errors.toString(StandardCharsets.UTF_8))
@@ -219,14 +225,14 @@ class BatchingAppenderTest {
                      + "<wakeLines>0</wakeLines><encoder><pattern>%msg%n</pattern></encoder></appender>"
                      + "<logger name=\"mistguard.access\" additivity=\"false\"><appender-ref ref=\"access-text\"/></logger>"
                      + "</configuration>";
-        java.io.PrintStream stderr = System.err;
+        PrintStream stderr = System.err;
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         LoggerContext fromFile = new LoggerContext();
         try {
-            System.setErr(new java.io.PrintStream(errors, true, StandardCharsets.UTF_8));
-            ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+            System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+            JoranConfigurator joran = new JoranConfigurator();
             joran.setContext(fromFile);
-            joran.doConfigure(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            joran.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         } finally {
             System.setErr(stderr);
             fromFile.stop();
