@@ -202,9 +202,15 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         flushBatch();
     }
 
+    /** Writes the batch from its own buffer: no copy of it per write. */
     private void flushBatch() {
         if (batch.size() > 0) {
-            write(batch.toByteArray());
+            try {
+                batch.writeTo(target);
+                target.flush();
+            } catch (IOException e) {
+                addError("could not write log lines", e);
+            }
             batch.reset();
         }
     }

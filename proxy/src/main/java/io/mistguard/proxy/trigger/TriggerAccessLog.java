@@ -1,10 +1,10 @@
 package io.mistguard.proxy.trigger;
 
+import ch.qos.logback.classic.Logger;
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.logging.AccessLine;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One line per trigger request answered by the trigger listener, on the {@code mistguard.access}
@@ -17,12 +17,12 @@ import org.slf4j.spi.LoggingEventBuilder;
  * (stream names, addresses, session ids, URLs with tokens) nor any other header. A fallback, a
  * last-known answer or a refusal is logged at WARN (Mist got mistguard's answer, not catalyst-api's);
  * catalyst-api's own answer and a queued trigger at INFO. The fields are also key/value pairs, which
- * the JSON format writes as fields. Stateless; called on event loops (the shipped Logback config
- * puts the logger behind a non-blocking appender).
+ * the JSON format writes as fields ({@link AccessLine}, which makes the event). Stateless; called on
+ * event loops (the shipped Logback config puts the logger behind a non-blocking appender).
  */
 final class TriggerAccessLog {
 
-    static final Logger LOG = LoggerFactory.getLogger("mistguard.access");
+    static final Logger LOG = (Logger) LoggerFactory.getLogger("mistguard.access");
     /** The route field's prefix: trigger lines never share a route name with the proxy's. */
     static final String ROUTE_PREFIX = "trigger:";
     private static final int MAX_PATH = 256;
@@ -32,30 +32,10 @@ final class TriggerAccessLog {
     static void log(String tag, Decision decision, Decision cause, int status, int bytes, int attempts,
                     long totalNanos, long upstreamNanos, String method, String uri) {
         boolean warn = decision != Decision.PROXIED && decision != Decision.QUEUED;
-        if (!(warn ? LOG.isWarnEnabled() : LOG.isInfoEnabled())) {
-            return;
-        }
-        String route = ROUTE_PREFIX + tag;
-        String path = path(uri);
-        long totalMs = TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos));
-        long upstreamMs = TimeUnit.NANOSECONDS.toMillis(Math.max(0, upstreamNanos));
-        int tries = Math.max(0, attempts);
-        LoggingEventBuilder event = warn ? LOG.atWarn() : LOG.atInfo();
-        event.addKeyValue("route", route).addKeyValue("decision", decision.token());
-        if (cause != null) {
-            event.addKeyValue("cause", cause.token());
-        }
-        event.addKeyValue("status", status).addKeyValue("bytes", bytes).addKeyValue("total_ms", totalMs)
-             .addKeyValue("upstream_ms", upstreamMs).addKeyValue("attempts", tries)
-             .addKeyValue("method", method).addKeyValue("path", path);
-        if (cause == null) {
-            event.log("route={} decision={} status={} bytes={} total_ms={} upstream_ms={} attempts={} method={} path={}",
-                      route, decision.token(), status, bytes, totalMs, upstreamMs, tries, method, path);
-        } else {
-            event.log("route={} decision={} cause={} status={} bytes={} total_ms={} upstream_ms={} attempts={} "
-                      + "method={} path={}", route, decision.token(), cause.token(), status, bytes, totalMs,
-                      upstreamMs, tries, method, path);
-        }
+        AccessLine.log(LOG, warn, ROUTE_PREFIX + tag, decision.token(), cause == null ? null : cause.token(), status,
+                       bytes, TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos)),
+                       TimeUnit.NANOSECONDS.toMillis(Math.max(0, upstreamNanos)), Math.max(0, attempts), method,
+                       path(uri));
     }
 
     /** The request path without query or fragment, cut to a bounded length. */
