@@ -1,0 +1,25 @@
+package io.mistguard.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** {@link Main}'s defaults for Netty: set where the operator set nothing, never over a {@code -D}. */
+class MainTest {
+
+    @Test
+    void releaseTracesOfTheLeakDetectorAreOffByDefault() {
+        Properties properties = new Properties();
+        Main.nettyDefaults(properties);
+        assertThat(properties.getProperty("io.netty.leakDetection.trackClose")).isEqualTo("false");
+    }
+
+    @Test
+    void anOperatorsChoiceWins() {
+        Properties properties = new Properties();
+        properties.setProperty("io.netty.leakDetection.trackClose", "true");
+        Main.nettyDefaults(properties);
+        assertThat(properties.getProperty("io.netty.leakDetection.trackClose")).isEqualTo("true");
+    }
+}
