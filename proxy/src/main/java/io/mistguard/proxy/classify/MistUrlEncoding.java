@@ -103,9 +103,19 @@ public final class MistUrlEncoding {
      */
     public static String decode(String in, boolean plusIsSpace) {
         if (in.indexOf('%') < 0 && (!plusIsSpace || in.indexOf('+') < 0)) {
-            return in.chars().allMatch(c -> c < 0x80) ? in : utf8(in.getBytes(StandardCharsets.ISO_8859_1));
+            return isAscii(in) ? in : utf8(in.getBytes(StandardCharsets.ISO_8859_1));
         }
         return utf8(decodeBytes(in, plusIsSpace));
+    }
+
+    /** Whether every char is below 0x80; a loop, not a stream: this runs for every request's path. */
+    private static boolean isAscii(String in) {
+        for (int i = 0; i < in.length(); i++) {
+            if (in.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The bytes {@link #decode} reads as UTF-8: what Mist's decoder produces. */
