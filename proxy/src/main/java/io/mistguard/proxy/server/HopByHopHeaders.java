@@ -20,11 +20,16 @@ final class HopByHopHeaders {
 
     static void strip(HttpHeaders headers) {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.trim();
+            // The comma-separated tokens, trimmed, without String.split's regex check and array:
+            // this runs for every request and every answer.
+            for (int start = 0; start <= connection.length(); ) {
+                int comma = connection.indexOf(',', start);
+                int end = comma < 0 ? connection.length() : comma;
+                String name = connection.substring(start, end).trim();
                 if (!name.isEmpty()) {
                     headers.remove(name);
                 }
+                start = end + 1;
             }
         }
         for (CharSequence name : ALWAYS) {

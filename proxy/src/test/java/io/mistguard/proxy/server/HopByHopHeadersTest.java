@@ -1,0 +1,45 @@
+package io.mistguard.proxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.junit.jupiter.api.Test;
+
+/** {@link HopByHopHeaders}: RFC 9110 §7.6.1's hop-by-hop fields, and every field {@code Connection} names. */
+class HopByHopHeadersTest {
+
+    @Test
+    void everyFieldConnectionNamesGoesWhateverTheSpacingCaseOrEmptyTokens() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", "X-Real-IP ,,keep-alive,\tx-custom-a,")
+                .add("Connection", "X-Custom-B")
+                .add("Connection", "")
+                .add("X-Real-IP", "10.0.0.1").add("X-Custom-A", "a").add("X-Custom-B", "b")
+                .add("Keep-Alive", "timeout=5").add("Content-Type", "text/plain");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("Content-Type");
+    }
+
+    @Test
+    void theAlwaysHopByHopFieldsGoEvenWhenConnectionNamesNone() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Proxy-Connection", "keep-alive").add("TE", "trailers").add("Transfer-Encoding", "chunked")
+                .add("Upgrade", "websocket").add("Keep-Alive", "max=5").add("Host", "mist");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("Host");
+    }
+
+    @Test
+    void aTokenThatIsOnlyCommasAndBlanksRemovesNothingElse() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("Connection", ", ,").add("Host", "mist");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("Host");
+    }
+}
