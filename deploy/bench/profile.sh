@@ -18,13 +18,17 @@
 # libasyncProfiler.so for linux-x64 and arm64) and is attached with `jcmd PID JVMTI.agent_load`.
 #
 # Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--conns 32] [--access-log true|false]
-#        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500]
+#        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500] [--target mistguard]
 #   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
+#   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
+#            JVM flags but the class-data-sharing archive) under the same load instead: compare its
+#            report with mistguard's to see which frames are mistguard's own work.
 # Needs: java 17 (jcmd), mvn (to fetch async-profiler once), nginx, wrk, strace, taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 DURATION=15; WARMUP=20; CONNS=32; ACCESS_LOG=true; PHASES="baseline cpu alloc strace"; BASE_PORT=18500
+TARGET=mistguard
 REQ_PATH=/api
 ASYNC_PROFILER_VERSION=4.1
 while (( $# )); do
@@ -36,6 +40,7 @@ while (( $# )); do
         --phases) PHASES="$2"; shift 2 ;;
         --path) REQ_PATH="$2"; shift 2 ;;
         --base-port) BASE_PORT="$2"; shift 2 ;;
+        --target) TARGET="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
     esac
@@ -58,23 +63,40 @@ AP_LIB="$WORK_DIR/ap/libasyncProfiler.so"
 
 UP_PORT=$BASE_PORT; MG_PORT=$((BASE_PORT + 1)); MG_ADMIN=$((BASE_PORT + 2))
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-OUT="$RESULTS_DIR/profile-$STAMP"
+OUT="$RESULTS_DIR/profile-$([[ $TARGET == mistguard ]] || echo "$TARGET-")$STAMP"
 mkdir -p "$OUT"
 CLK_TCK=$(getconf CLK_TCK)
 
 start_small_upstream "$UP_PORT" "$REQ_PATH"
 UP_PID=$SPAWNED_PID
 
-# A directory of its own: mistguard watches its config's directory, and mistguard.out written
-# there would wake the watcher on every access-log line.
-mkdir -p "$WORK_DIR/conf"
-mistguard_bench_config "$WORK_DIR/conf/mistguard.yaml" "$MG_PORT" "$MG_ADMIN" "$UP_PORT" "$ACCESS_LOG"
-java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf/mistguard.yaml"
-spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
-MG_PID=$SPAWNED_PID
-wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20
 URL="http://127.0.0.1:$MG_PORT$REQ_PATH"
-curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' || die "GET $REQ_PATH is not on the catch-all route"
+case "$TARGET" in
+    mistguard)
+        # A directory of its own: mistguard watches its config's directory, and mistguard.out written
+        # there would wake the watcher on every access-log line.
+        mkdir -p "$WORK_DIR/conf"
+        mistguard_bench_config "$WORK_DIR/conf/mistguard.yaml" "$MG_PORT" "$MG_ADMIN" "$UP_PORT" "$ACCESS_LOG"
+        java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf/mistguard.yaml"
+        spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
+        MG_PID=$SPAWNED_PID
+        wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20
+        curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' \
+            || die "GET $REQ_PATH is not on the catch-all route"
+        TARGET_CMD="$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar"
+        TARGET_SETUP="shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`" ;;
+    netty-floor)
+        # As passthrough.sh starts it: the image's flags and environment, no CDS archive (it is mistguard's).
+        mapfile -t FLOOR_FLAGS < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
+        read -r -a FLOOR_ENV <<<"$(image_env)"
+        spawn "$WORK_DIR/netty-floor.out" taskset -c 1 env "${FLOOR_ENV[@]}" java "${FLOOR_FLAGS[@]}" \
+            -cp "$MISTGUARD_JAR" "$BENCH_DIR/NettyFloorProxy.java" "$MG_PORT" "$UP_PORT"
+        MG_PID=$SPAWNED_PID
+        wait_http "$URL" 30
+        TARGET_CMD="$(image_env) java ${FLOOR_FLAGS[*]} -cp proxy/target/mistguard.jar deploy/bench/NettyFloorProxy.java"
+        TARGET_SETUP="Netty's codecs, aggregators and keep-alive reuse only" ;;
+    *) die "unknown --target $TARGET (mistguard or netty-floor)" ;;
+esac
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$MG_PID/stat"; }
 ours_ticks() { # mistguard + the upstream nginx (master and worker)
@@ -135,11 +157,11 @@ cp "$WORK_DIR/jcmd.log" "$OUT/" 2>/dev/null || true
 
 REPORT="$OUT/report.md"
 {
-    echo "# mistguard profile, $STAMP"
+    echo "# $TARGET profile, $STAMP"
     echo
     echo "Load: \`wrk -t1 -c$CONNS -d${DURATION}s $URL\` on core 0 (GET $REQ_PATH, catch-all, 59-byte reply from nginx \`return 200\` on core 0);"
-    echo "mistguard on core 1: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-    echo "shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`. async-profiler $ASYNC_PROFILER_VERSION. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "$TARGET on core 1: \`$TARGET_CMD\`,"
+    echo "$TARGET_SETUP. async-profiler $ASYNC_PROFILER_VERSION. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
     for phase in $PHASES; do
         read -r n rps cpu foreign <<<"${RESULT[$phase]}"

@@ -18,8 +18,8 @@ import sys
 
 # Lever name -> regular expression over a frame (searched). Order matters only for display.
 CPU_LEVERS = [
-    ("access log: formatting on the event loop (AccessLog.log)", r"server[./]AccessLog\.log"),
-    ("access log: logback appender threads", r"^\[(AsyncAppender|logback)"),
+    ("access log: the event on the event loop (AccessLog, AccessLine)", r"[./]Access(Log|Line)\.|TriggerAccessLog\."),
+    ("access log: its writer thread (BatchingAppender)", r"^\[mistguard-log-|^\[(AsyncAppender|logback)"),
     ("epoll_ctl (interest changes: manual read() / auto-read off)", r"epoll_ctl"),
     ("epoll_wait", r"epoll_wait|epollWait|epollBusyWait"),
     ("socket read syscalls", r"__x64_sys_read$|__x64_sys_recvfrom|ksys_read|sys_read\b|Native\.read|FileDescriptor\.read|readAddress"),
@@ -36,7 +36,7 @@ CPU_LEVERS = [
     ("metrics (Micrometer)", r"io[./]micrometer"),
     ("upstream client (mistguard upstream/)", r"proxy[./]upstream[./]"),
     ("GC", r"^\[VM Thread|^\[GC|SerialHeap|DefNewGeneration|TenuredGeneration|GenCollectedHeap|G1|CollectedHeap::"),
-    ("JIT compiler threads", r"^\[C[12] CompilerThread"),
+    ("JIT compiler threads", r"^\[C[12] CompilerThre"),  # thread names are cut to 15 characters
     ("kernel (any kernel frame)", r"_\[k\]$"),
 ]
 
