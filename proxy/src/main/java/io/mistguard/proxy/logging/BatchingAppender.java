@@ -3,7 +3,6 @@ package io.mistguard.proxy.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -44,7 +43,7 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     private final Queue<ILoggingEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
-    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
+    private final LineBuffer batch = new LineBuffer(64 * 1024);
     private Encoder<ILoggingEvent> encoder;
     private int queueSize = 8192;
     private int wakeLines = 256;
@@ -189,9 +188,15 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
         int lines = 0;
         for (ILoggingEvent event; (event = queue.poll()) != null; ) {
             queued.decrementAndGet();
+            int before = batch.size();
             try {
-                batch.write(encoder.encode(event));
-            } catch (IOException | RuntimeException e) {
+                if (encoder instanceof TextLineEncoder text) {
+                    text.encodeInto(event, batch); // straight into the batch: no array per line
+                } else {
+                    batch.bytes(encoder.encode(event));
+                }
+            } catch (RuntimeException e) {
+                batch.truncate(before); // no half line
                 addError("could not encode a line", e);
             }
             if (++lines >= wakeLines) {

@@ -175,7 +175,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         access.setQueueSize(ACCESS_QUEUE_SIZE);
         access.setFlushMillis(ACCESS_FLUSH_MILLIS);
         access.setWakeLines(ACCESS_WAKE_LINES);
-        access.setEncoder(encoder(context, json));
+        access.setEncoder(json ? encoder(context, true) : accessTextEncoder(context));
         access.start();
 
         Logger accessLogger = context.getLogger(ACCESS_LOGGER);
@@ -187,6 +187,14 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.putObject(MARK, json ? "json" : "text");
+    }
+
+    /** The text access log's encoder: {@link #TEXT_PATTERN}'s bytes, made without a layout. */
+    private static Encoder<ILoggingEvent> accessTextEncoder(LoggerContext context) {
+        TextLineEncoder encoder = new TextLineEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        return encoder;
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext context, boolean json) {

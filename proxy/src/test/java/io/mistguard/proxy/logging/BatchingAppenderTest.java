@@ -205,6 +205,38 @@ class BatchingAppenderTest {
     }
 
     @Test
+    void withTheTextLineEncoderAccessLinesAndOtherEventsAreWrittenAsThePatternWritesThem() {
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        TextLineEncoder direct = new TextLineEncoder();
+        direct.setContext(context);
+        direct.start();
+        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+        pattern.setContext(context);
+        pattern.setPattern(DefaultLogging.TEXT_PATTERN);
+        pattern.start();
+        BatchingAppender appender = new BatchingAppender();
+        appender.setContext(context);
+        appender.setName("access-text");
+        appender.setEncoder(direct);
+        appender.setTarget(out);
+        appender.start();
+        AccessLine access = AccessLine.of(logger, Level.WARN, java.time.Instant.ofEpochMilli(1_764_662_400_123L),
+                "mistguard-io-3-1", "get-state", "stale", "timeout", 200, 399, 2001, 2000, 1, "POST", "/api2");
+        LoggingEvent ordinary = event("route={} decision={}", "catch-all", "proxied");
+
+        appender.doAppend(access);
+        appender.doAppend(ordinary);
+        appender.stop();
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                new String(pattern.encode(access), StandardCharsets.UTF_8)
+                + new String(pattern.encode(ordinary), StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(" WARN  [mistguard-io-3-1] mistguard.access - "
+                + "route=get-state decision=stale cause=timeout status=200 bytes=399 total_ms=2001 upstream_ms=2000 "
+                + "attempts=1 method=POST path=/api2");
+    }
+
+    @Test
     void anAppenderWithoutEncoderDoesNotStartAndSaysSo() {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         BatchingAppender appender = new BatchingAppender();

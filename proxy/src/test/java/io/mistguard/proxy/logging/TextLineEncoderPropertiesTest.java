@@ -1,0 +1,138 @@
+package io.mistguard.proxy.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link TextLineEncoder} writes, byte for byte, what Logback's pattern encoder with
+ * {@link DefaultLogging#TEXT_PATTERN} writes — for any access line (fields, time, zone, thread, logger
+ * name, charset), through {@link TextLineEncoder#encode} and appended to a batch that already holds
+ * text, and for an ordinary event.
+ */
+class TextLineEncoderPropertiesTest {
+
+    private static final String[] ZONES = {"UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"};
+
+    @Property(tries = 300)
+    void anAccessLineIsWhatThePatternWrites(@ForAll("lines") Line line) {
+        LoggerContext context = new LoggerContext();
+        try {
+            Logger logger = context.getLogger(line.logger);
+            TextLineEncoder direct = direct(context, line.zone, line.charset);
+            PatternLayoutEncoder pattern = pattern(context, line.zone, line.charset);
+            AccessLine event = AccessLine.of(logger, line.warn ? Level.WARN : Level.INFO, line.instant, line.thread,
+                    line.route, line.decision, line.cause, line.status, line.bytes, line.totalMs, line.upstreamMs,
+                    line.attempts, line.method, line.path);
+
+            byte[] expected = pattern.encode(event);
+            assertThat(new String(direct.encode(event), line.charset)).isEqualTo(new String(expected, line.charset));
+            assertThat(direct.encode(event)).isEqualTo(expected);
+            LineBuffer batch = new LineBuffer(8).ascii("earlier line\n");
+            direct.encodeInto(event, batch);
+            direct.encodeInto(event, batch); // the second from the caches
+            assertThat(batch.toByteArray()).isEqualTo(concat("earlier line\n".getBytes(StandardCharsets.US_ASCII),
+                                                             expected, expected));
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Property(tries = 50)
+    void anOrdinaryEventIsWhatThePatternWrites(@ForAll("messages") String message) {
+        LoggerContext context = new LoggerContext();
+        try {
+            Logger logger = context.getLogger("io.mistguard.proxy.server.ProxyHandler");
+            LoggingEvent event = new LoggingEvent(Logger.FQCN, logger, Level.WARN, message, null, null);
+            byte[] expected = pattern(context, ZoneId.systemDefault(), StandardCharsets.UTF_8).encode(event);
+            TextLineEncoder direct = direct(context, ZoneId.systemDefault(), StandardCharsets.UTF_8);
+            assertThat(direct.encode(event)).isEqualTo(expected);
+            LineBuffer batch = new LineBuffer(4);
+            direct.encodeInto(event, batch);
+            assertThat(batch.toByteArray()).isEqualTo(expected);
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Provide
+    Arbitrary<Line> lines() {
+        Arbitrary<String> token = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz-").ofMinLength(1).ofMaxLength(20);
+        Arbitrary<String> anyText = Arbitraries.strings().withCharRange(' ', '~').withChars("éü→中").ofMinLength(1)
+                .ofMaxLength(60);
+        Arbitrary<String> pathText = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(80);
+        // -1 ms is left out: Logback's CachingDateFormatter starts with -1 as its "nothing cached" key and
+        // writes "null" for that one instant (1969-12-31T23:59:59.999Z).
+        Arbitrary<Instant> instants = Arbitraries.longs().between(-2_500_000_000_000L, 4_102_444_800_000L)
+                .filter(millis -> millis != -1).map(Instant::ofEpochMilli);
+        Arbitrary<String> loggers = Arbitraries.of("mistguard.access", "io.mistguard.proxy.server.AccessLog",
+                                                   "a.very.long.logger.name.that.needs.Abbreviation");
+        return Combinators.combine(
+                Combinators.combine(token, token, token.injectNull(0.5), Arbitraries.integers().between(100, 599),
+                                    Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.longs().between(0, 10_000_000),
+                                    Arbitraries.longs().between(0, 10_000_000), Arbitraries.integers().between(0, 99))
+                        .as(Fields::new),
+                Arbitraries.of("GET", "POST", "HEAD", "DELETE"), pathText,
+                Combinators.combine(anyText, instants, Arbitraries.of(ZONES).map(ZoneId::of),
+                                    Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1), loggers,
+                                    Arbitraries.of(true, false)).as(Where::new))
+                .as((f, method, path, w) -> new Line(f.route, f.decision, f.cause, f.status, f.bytes, f.totalMs,
+                        f.upstreamMs, f.attempts, method, path, w.thread, w.instant, w.zone, w.charset, w.logger,
+                        w.warn));
+    }
+
+    @Provide
+    Arbitrary<String> messages() {
+        return Arbitraries.strings().withCharRange(' ', '~').withChars("é中").ofMaxLength(100);
+    }
+
+    private static TextLineEncoder direct(LoggerContext context, ZoneId zone, Charset charset) {
+        TextLineEncoder encoder = new TextLineEncoder();
+        encoder.setContext(context);
+        encoder.setZone(zone);
+        encoder.setCharset(charset);
+        encoder.start();
+        return encoder;
+    }
+
+    private static PatternLayoutEncoder pattern(LoggerContext context, ZoneId zone, Charset charset) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setCharset(charset);
+        encoder.setPattern(DefaultLogging.TEXT_PATTERN.replace(TextLineEncoder.DATE_PATTERN + "}",
+                                                               TextLineEncoder.DATE_PATTERN + ", " + zone.getId() + "}"));
+        encoder.start();
+        return encoder;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        LineBuffer all = new LineBuffer(1);
+        for (byte[] part : parts) {
+            all.bytes(part);
+        }
+        return all.toByteArray();
+    }
+
+    private record Fields(String route, String decision, String cause, int status, long bytes, long totalMs,
+                          long upstreamMs, int attempts) {}
+
+    private record Where(String thread, Instant instant, ZoneId zone, Charset charset, String logger, boolean warn) {}
+
+    private record Line(String route, String decision, String cause, int status, long bytes, long totalMs,
+                        long upstreamMs, int attempts, String method, String path, String thread, Instant instant,
+                        ZoneId zone, Charset charset, String logger, boolean warn) {}
+}
