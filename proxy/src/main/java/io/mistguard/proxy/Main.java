@@ -18,6 +18,14 @@ public final class Main {
      * CPU spent filling stack traces (async-profiler, {@code deploy/bench/profile.sh}).
      */
     static final String LEAK_TRACK_CLOSE = "io.netty.leakDetection.trackClose";
+    /**
+     * Netty's Java Flight Recorder events for its buffer allocator. When they are on (Netty's default
+     * wherever JFR is available), the first buffer allocated registers them with JFR, which loads and
+     * starts JFR's own machinery: ~100 ms of one core on the first request ({@code /healthz}
+     * included) and ~4 MiB of RSS (async-profiler from JVM start, {@code deploy/bench/startup.sh}).
+     * Off by default here; they only matter to someone recording JFR with them enabled.
+     */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
 
     private Main() {
     }
@@ -34,5 +42,6 @@ public final class Main {
      */
     static void nettyDefaults(Properties properties) {
         properties.putIfAbsent(LEAK_TRACK_CLOSE, "false");
+        properties.putIfAbsent(NETTY_JFR, "false");
     }
 }

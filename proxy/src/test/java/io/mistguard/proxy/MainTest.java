@@ -16,10 +16,19 @@ class MainTest {
     }
 
     @Test
+    void nettysFlightRecorderEventsAreOffByDefault() {
+        Properties properties = new Properties();
+        Main.nettyDefaults(properties);
+        assertThat(properties.getProperty("io.netty.jfr.enabled")).isEqualTo("false");
+    }
+
+    @Test
     void anOperatorsChoiceWins() {
         Properties properties = new Properties();
         properties.setProperty("io.netty.leakDetection.trackClose", "true");
+        properties.setProperty("io.netty.jfr.enabled", "true");
         Main.nettyDefaults(properties);
         assertThat(properties.getProperty("io.netty.leakDetection.trackClose")).isEqualTo("true");
+        assertThat(properties.getProperty("io.netty.jfr.enabled")).isEqualTo("true");
     }
 }

@@ -27,9 +27,16 @@ final class PackagedJar {
      * end), stops it with SIGTERM; returns its output.
      */
     static String run(Path dir, Map<String, String> env, List<String> jvmFlags, List<String> args) throws Exception {
+        return run(dir, env, jvmFlags, args, adminPort -> { });
+    }
+
+    /** As {@link #run(Path, Map, List, List)}, and calls {@code whileListening} once the jar listens. */
+    static String run(Path dir, Map<String, String> env, List<String> jvmFlags, List<String> args,
+                      WhileListening whileListening) throws Exception {
+        int adminPort = ChildMistguard.freePort();
         List<String> serving = new ArrayList<>(List.of(
                 "--listen", "127.0.0.1:" + ChildMistguard.freePort(),
-                "--admin-listen", "127.0.0.1:" + ChildMistguard.freePort(),
+                "--admin-listen", "127.0.0.1:" + adminPort,
                 "--upstream", "http://127.0.0.1:" + ChildMistguard.freePort()));
         serving.addAll(args);
         Started started = start(dir, env, jvmFlags, serving);
@@ -37,6 +44,9 @@ final class PackagedJar {
             long deadline = System.nanoTime() + ChildMistguard.WITHIN.toNanos();
             while (!started.output().contains(LISTENING) && started.process().isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
+            }
+            if (started.output().contains(LISTENING)) {
+                whileListening.call(adminPort);
             }
         } finally {
             started.process().destroy();
@@ -70,6 +80,11 @@ final class PackagedJar {
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().putAll(env);
         return new Started(builder.start(), out);
+    }
+
+    /** What a test does with a running jar, given its admin port. */
+    interface WhileListening {
+        void call(int adminPort) throws Exception;
     }
 
     /** A started jar and the file its output goes to. */
