@@ -39,7 +39,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private ZoneId zone = ZoneId.systemDefault();
     private Charset charset;
     private DateTimeFormatter dates;
-    private PatternLayoutEncoder others;
+    private volatile PatternLayoutEncoder others;
     private final TargetLengthBasedClassNameAbbreviator abbreviator =
             new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH);
     private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, new byte[0], new byte[0]);
@@ -65,21 +65,40 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
             charset = Charset.defaultCharset();
         }
         dates = DateTimeFormatter.ofPattern(DATE_PATTERN).withZone(zone).withLocale(Locale.getDefault());
-        others = new PatternLayoutEncoder();
-        others.setContext(getContext());
-        others.setCharset(charset);
-        others.setPattern(zone.equals(ZoneId.systemDefault()) ? DefaultLogging.TEXT_PATTERN
-                          : DefaultLogging.TEXT_PATTERN.replace(DATE_PATTERN + "}", DATE_PATTERN + ", " + zone.getId() + "}"));
-        others.start();
         super.start();
     }
 
     @Override
     public void stop() {
-        if (others != null) {
-            others.stop();
+        PatternLayoutEncoder started = others;
+        if (started != null) {
+            started.stop();
         }
         super.stop();
+    }
+
+    /**
+     * The pattern encoder for events that are not access lines, started on the first such event:
+     * the access logger sees none, and starting one (parsing the pattern) cost start-up ~40 ms.
+     */
+    private PatternLayoutEncoder others() {
+        PatternLayoutEncoder encoder = others;
+        if (encoder == null) {
+            synchronized (this) {
+                encoder = others;
+                if (encoder == null) {
+                    encoder = new PatternLayoutEncoder();
+                    encoder.setContext(getContext());
+                    encoder.setCharset(charset);
+                    encoder.setPattern(zone.equals(ZoneId.systemDefault()) ? DefaultLogging.TEXT_PATTERN
+                            : DefaultLogging.TEXT_PATTERN.replace(DATE_PATTERN + "}",
+                                                                  DATE_PATTERN + ", " + zone.getId() + "}"));
+                    encoder.start();
+                    others = encoder;
+                }
+            }
+        }
+        return encoder;
     }
 
     @Override
@@ -95,7 +114,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     @Override
     public byte[] encode(ILoggingEvent event) {
         if (!(event instanceof AccessLine)) {
-            return others.encode(event);
+            return others().encode(event);
         }
         LineBuffer line = new LineBuffer(256);
         encodeInto(event, line);
@@ -105,7 +124,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     /** Appends the line of {@code event} to {@code out}. */
     void encodeInto(ILoggingEvent event, LineBuffer out) {
         if (!(event instanceof AccessLine access)) {
-            out.bytes(others.encode(event));
+            out.bytes(others().encode(event));
             return;
         }
         time(event.getInstant(), out);
