@@ -18,7 +18,7 @@ import sys
 
 # Lever name -> regular expression over a frame (searched). Order matters only for display.
 CPU_LEVERS = [
-    ("access log: the event on the event loop (AccessLog, AccessLine)", r"[./]Access(Log|Line)\.|TriggerAccessLog\."),
+    ("access log: making the event on the event loop (AccessLog.log)", r"[./](Trigger)?AccessLog\.log"),
     ("access log: its writer thread (BatchingAppender)", r"^\[mistguard-log-|^\[(AsyncAppender|logback)"),
     ("epoll_ctl (interest changes: manual read() / auto-read off)", r"epoll_ctl"),
     ("epoll_wait", r"epoll_wait|epollWait|epollBusyWait"),

@@ -12,10 +12,13 @@ public final class Main {
 
     /**
      * Netty's leak detector (level {@code simple} unless set) records a stack trace when a sampled
-     * buffer is made, to say where a leaked one came from, and by default another when it is released,
-     * which no leak report shows: a released buffer is no longer tracked. Off by default here; the leak
-     * reports are unchanged. On the small-GET pass-through these release traces were ~half of all the
-     * CPU spent filling stack traces (async-profiler, {@code deploy/bench/profile.sh}).
+     * buffer (about 1 in 128) is made, to say where a leaked one came from, and by default another
+     * when it is released. Leak reports never show the release trace (a released buffer is no longer
+     * tracked); it shows only as a suppressed exception of an {@code IllegalReferenceCountException}
+     * when a sampled buffer is released twice or used after release. Off by default here: on the
+     * small-GET pass-through these release traces were ~half of all the CPU spent filling stack traces
+     * (async-profiler, {@code deploy/bench/profile.sh}). Set it to {@code true} when chasing a
+     * reference-count error.
      */
     static final String LEAK_TRACK_CLOSE = "io.netty.leakDetection.trackClose";
     /**

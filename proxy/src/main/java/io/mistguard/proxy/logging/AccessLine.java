@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One access-log line as a Logback event: {@code route=get-state decision=proxied status=200 bytes=399
@@ -60,14 +61,13 @@ public final class AccessLine implements ILoggingEvent {
     private String message;
     private List<KeyValuePair> keyValuePairs;
 
-    private AccessLine(Logger logger, Level level, Instant instant, String threadName, String route, String decision,
-                       String cause, int status, long bytes, long totalMs, long upstreamMs, int attempts, String method,
-                       String path) {
+    private AccessLine(String loggerName, LoggerContextVO context, long sequenceNumber, Level level, Instant instant,
+                       String threadName, String route, String decision, String cause, int status, long bytes,
+                       long totalMs, long upstreamMs, int attempts, String method, String path) {
         this.level = level;
-        this.loggerName = logger.getName();
-        this.context = logger.getLoggerContext().getLoggerContextRemoteView();
-        SequenceNumberGenerator sequence = logger.getLoggerContext().getSequenceNumberGenerator();
-        this.sequenceNumber = sequence == null ? 0 : sequence.nextSequenceNumber();
+        this.loggerName = loggerName;
+        this.context = context;
+        this.sequenceNumber = sequenceNumber;
         this.threadName = threadName;
         this.instant = instant;
         this.route = route;
@@ -83,30 +83,48 @@ public final class AccessLine implements ILoggingEvent {
     }
 
     /**
-     * Hands one line to {@code logger}'s appenders, at WARN when {@code warn}, else at INFO, if that
-     * level is enabled for it. No field may be null but {@code cause}; numbers are written as given.
+     * Hands one line to {@code logger}, at WARN when {@code warn}, else at INFO, if that level is
+     * enabled for it: as this event, to its appenders, when SLF4J is bound to Logback (mistguard's
+     * own setup); else as the same message and key/value pairs through SLF4J's fluent API, so that a
+     * class path with another SLF4J provider still logs (or drops) the line and never fails the
+     * request. No field may be null but {@code cause}; numbers are written as given.
      *
      * @param decision the decision's token ({@code proxied}, {@code timeout}, ...)
      * @param cause the token of what made a stale answer stale, or {@code null} for none
      * @param totalMs milliseconds from the request's arrival to its answer
      * @param upstreamMs milliseconds spent at the upstream, 0 when none
      */
-    public static void log(Logger logger, boolean warn, String route, String decision, String cause, int status,
-                           long bytes, long totalMs, long upstreamMs, int attempts, String method, String path) {
+    public static void log(org.slf4j.Logger logger, boolean warn, String route, String decision, String cause,
+                           int status, long bytes, long totalMs, long upstreamMs, int attempts, String method,
+                           String path) {
         if (!(warn ? logger.isWarnEnabled() : logger.isInfoEnabled())) {
             return;
         }
-        logger.callAppenders(new AccessLine(logger, warn ? Level.WARN : Level.INFO, Clock.systemUTC().instant(),
-                                            Thread.currentThread().getName(), route, decision, cause, status, bytes,
-                                            totalMs, upstreamMs, attempts, method, path));
+        Level level = warn ? Level.WARN : Level.INFO;
+        Instant now = Clock.systemUTC().instant();
+        String thread = Thread.currentThread().getName();
+        if (logger instanceof Logger logback) {
+            logback.callAppenders(of(logback, level, now, thread, route, decision, cause, status, bytes, totalMs,
+                                     upstreamMs, attempts, method, path));
+            return;
+        }
+        AccessLine line = new AccessLine(logger.getName(), null, 0, level, now, thread, route, decision, cause, status,
+                                         bytes, totalMs, upstreamMs, attempts, method, path);
+        LoggingEventBuilder event = warn ? logger.atWarn() : logger.atInfo();
+        for (KeyValuePair pair : line.getKeyValuePairs()) {
+            event.addKeyValue(pair.key, pair.value);
+        }
+        event.log(line.getFormattedMessage());
     }
 
-    /** An event made at {@code instant} on {@code threadName}, not appended anywhere: for tests. */
+    /** An event made at {@code instant} on {@code threadName}, not appended anywhere (also for tests). */
     static AccessLine of(Logger logger, Level level, Instant instant, String threadName, String route, String decision,
                          String cause, int status, long bytes, long totalMs, long upstreamMs, int attempts,
                          String method, String path) {
-        return new AccessLine(logger, level, instant, threadName, route, decision, cause, status, bytes, totalMs,
-                              upstreamMs, attempts, method, path);
+        SequenceNumberGenerator sequence = logger.getLoggerContext().getSequenceNumberGenerator();
+        return new AccessLine(logger.getName(), logger.getLoggerContext().getLoggerContextRemoteView(),
+                              sequence == null ? 0 : sequence.nextSequenceNumber(), level, instant, threadName, route,
+                              decision, cause, status, bytes, totalMs, upstreamMs, attempts, method, path);
     }
 
     @Override

@@ -3,11 +3,14 @@ package io.mistguard.proxy.logging;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -24,7 +27,8 @@ import java.util.Locale;
  * and locale (Logback's {@code %d} without options), the level is padded to 5 characters, the logger
  * name is abbreviated to 20 by Logback's own abbreviator ({@code %logger{20}}), and text is encoded
  * with {@link #setCharset the charset}, the JVM's default unless set (as {@code LayoutWrappingEncoder}
- * does).
+ * does). With a charset that does not write ASCII as single bytes of the same value (UTF-16, UTF-32,
+ * EBCDIC), every event goes through the pattern encoder.
  *
  * <p>Thread-safety: {@link #encode} may be called by any number of threads; {@link #encodeInto} by one
  * at a time per buffer. The caches (the formatted time of the last second, the last logger name's
@@ -40,6 +44,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private Charset charset;
     private DateTimeFormatter dates;
     private volatile PatternLayoutEncoder others;
+    private boolean asciiAsIs;
     private final TargetLengthBasedClassNameAbbreviator abbreviator =
             new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH);
     private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, new byte[0], new byte[0]);
@@ -65,6 +70,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
             charset = Charset.defaultCharset();
         }
         dates = DateTimeFormatter.ofPattern(DATE_PATTERN).withZone(zone).withLocale(Locale.getDefault());
+        asciiAsIs = encodesAsciiAsIs(charset);
         super.start();
     }
 
@@ -111,9 +117,21 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         return null;
     }
 
+    /**
+     * Whether {@code charset} writes every ASCII character as its own single byte, which this encoder's
+     * direct path assumes (UTF-8, ISO-8859-x, US-ASCII do; UTF-16, UTF-32 and EBCDIC do not).
+     */
+    static boolean encodesAsciiAsIs(Charset charset) {
+        byte[] ascii = new byte[128];
+        for (int i = 0; i < ascii.length; i++) {
+            ascii[i] = (byte) i;
+        }
+        return Arrays.equals(new String(ascii, StandardCharsets.US_ASCII).getBytes(charset), ascii);
+    }
+
     @Override
     public byte[] encode(ILoggingEvent event) {
-        if (!(event instanceof AccessLine)) {
+        if (!asciiAsIs || !(event instanceof AccessLine)) {
             return others().encode(event);
         }
         LineBuffer line = new LineBuffer(256);
@@ -123,7 +141,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
 
     /** Appends the line of {@code event} to {@code out}. */
     void encodeInto(ILoggingEvent event, LineBuffer out) {
-        if (!(event instanceof AccessLine access)) {
+        if (!asciiAsIs || !(event instanceof AccessLine access)) {
             out.bytes(others().encode(event));
             return;
         }
@@ -137,7 +155,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         out.ascii(" [").text(event.getThreadName(), charset).ascii("] ");
         out.bytes(logger(event.getLoggerName())).ascii(" - ");
         access.writeMessage(out, charset);
-        out.ascii(System.lineSeparator());
+        out.ascii(CoreConstants.LINE_SEPARATOR); // what %n writes
     }
 
     /**

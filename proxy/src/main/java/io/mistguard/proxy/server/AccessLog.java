@@ -1,11 +1,11 @@
 package io.mistguard.proxy.server;
 
-import ch.qos.logback.classic.Logger;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.AccessLine;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessLog {
 
-    static final Logger LOG = (Logger) LoggerFactory.getLogger("mistguard.access");
+    static final Logger LOG = LoggerFactory.getLogger("mistguard.access");
 
     private AccessLog() {}
 

@@ -1,9 +1,9 @@
 package io.mistguard.proxy.trigger;
 
-import ch.qos.logback.classic.Logger;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.AccessLine;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TriggerAccessLog {
 
-    static final Logger LOG = (Logger) LoggerFactory.getLogger("mistguard.access");
+    static final Logger LOG = LoggerFactory.getLogger("mistguard.access");
     /** The route field's prefix: trigger lines never share a route name with the proxy's. */
     static final String ROUTE_PREFIX = "trigger:";
     private static final int MAX_PATH = 256;
@@ -32,6 +32,9 @@ final class TriggerAccessLog {
     static void log(String tag, Decision decision, Decision cause, int status, int bytes, int attempts,
                     long totalNanos, long upstreamNanos, String method, String uri) {
         boolean warn = decision != Decision.PROXIED && decision != Decision.QUEUED;
+        if (!(warn ? LOG.isWarnEnabled() : LOG.isInfoEnabled())) {
+            return; // before the route and path are built
+        }
         AccessLine.log(LOG, warn, ROUTE_PREFIX + tag, decision.token(), cause == null ? null : cause.token(), status,
                        bytes, TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos)),
                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, upstreamNanos)), Math.max(0, attempts), method,

@@ -134,6 +134,84 @@ class AccessLineTest {
                                     + "total_ms=0 upstream_ms=0 attempts=1 method=GET path=/api\n");
     }
 
+    /**
+     * Regression: with SLF4J bound to another provider, the access log cast its logger to Logback's
+     * and failed in its static setup; the failure was thrown in the answer's listener, so no request
+     * was ever answered. The line now goes through SLF4J's fluent API instead, with the same message
+     * and pairs.
+     */
+    @Test
+    void anotherSlf4jProviderGetsTheSameLineAndPairsAndNothingFailsRegression() {
+        RecordingSlf4jLogger other = new RecordingSlf4jLogger(true);
+
+        AccessLine.log(other, true, "get-state", "last-known", "timeout", 200, 12, 1001, 1000, 1, "POST", "/api2");
+
+        assertThat(other.events).hasSize(1);
+        org.slf4j.event.LoggingEvent event = other.events.get(0);
+        assertThat(event.getLevel()).isEqualTo(org.slf4j.event.Level.WARN);
+        assertThat(event.getMessage()).isEqualTo("route=get-state decision=last-known cause=timeout status=200 "
+                + "bytes=12 total_ms=1001 upstream_ms=1000 attempts=1 method=POST path=/api2");
+        assertThat(event.getKeyValuePairs()).extracting(pair -> pair.key).containsExactly("route", "decision",
+                "cause", "status", "bytes", "total_ms", "upstream_ms", "attempts", "method", "path");
+
+        RecordingSlf4jLogger off = new RecordingSlf4jLogger(false);
+        AccessLine.log(off, false, "catch-all", "proxied", null, 200, 59, 0, 0, 1, "GET", "/api");
+        assertThat(off.events).isEmpty();
+    }
+
+    /** An SLF4J logger of no provider in particular that records the fluent API's events. */
+    private static final class RecordingSlf4jLogger extends org.slf4j.helpers.LegacyAbstractLogger
+            implements org.slf4j.spi.LoggingEventAware {
+        private final boolean enabled;
+        private final List<org.slf4j.event.LoggingEvent> events = new ArrayList<>();
+
+        RecordingSlf4jLogger(boolean enabled) {
+            this.enabled = enabled;
+            this.name = "mistguard.access";
+        }
+
+        @Override
+        public void log(org.slf4j.event.LoggingEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String message,
+                                                   Object[] arguments, Throwable throwable) {
+            throw new AssertionError("the fluent API is expected: " + message);
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return enabled;
+        }
+    }
+
     private ILoggingEvent only() {
         assertThat(appender.list).hasSize(1);
         return appender.list.get(0);

@@ -21,8 +21,9 @@ import net.jqwik.api.Provide;
 /**
  * {@link TextLineEncoder} writes, byte for byte, what Logback's pattern encoder with
  * {@link DefaultLogging#TEXT_PATTERN} writes — for any access line (fields, time, zone, thread, logger
- * name, charset), through {@link TextLineEncoder#encode} and appended to a batch that already holds
- * text, and for an ordinary event.
+ * name, charset, also one such as UTF-16 that does not write ASCII as is), through
+ * {@link TextLineEncoder#encode} and appended to a batch that already holds text, and for an ordinary
+ * event.
  */
 class TextLineEncoderPropertiesTest {
 
@@ -69,6 +70,18 @@ class TextLineEncoderPropertiesTest {
         }
     }
 
+    @Property(tries = 1)
+    void onlyCharsetsThatWriteAsciiAsIsTakeTheDirectPath() {
+        assertThat(TextLineEncoder.encodesAsciiAsIs(StandardCharsets.UTF_8)).isTrue();
+        assertThat(TextLineEncoder.encodesAsciiAsIs(StandardCharsets.ISO_8859_1)).isTrue();
+        assertThat(TextLineEncoder.encodesAsciiAsIs(StandardCharsets.US_ASCII)).isTrue();
+        assertThat(TextLineEncoder.encodesAsciiAsIs(StandardCharsets.UTF_16)).isFalse();
+        assertThat(TextLineEncoder.encodesAsciiAsIs(StandardCharsets.UTF_16LE)).isFalse();
+        if (Charset.isSupported("IBM037")) {
+            assertThat(TextLineEncoder.encodesAsciiAsIs(Charset.forName("IBM037"))).as("EBCDIC").isFalse();
+        }
+    }
+
     @Provide
     Arbitrary<Line> lines() {
         Arbitrary<String> token = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz-").ofMinLength(1).ofMaxLength(20);
@@ -88,7 +101,8 @@ class TextLineEncoderPropertiesTest {
                         .as(Fields::new),
                 Arbitraries.of("GET", "POST", "HEAD", "DELETE"), pathText,
                 Combinators.combine(anyText, instants, Arbitraries.of(ZONES).map(ZoneId::of),
-                                    Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1), loggers,
+                                    Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1,
+                                                   StandardCharsets.UTF_16, StandardCharsets.UTF_16LE), loggers,
                                     Arbitraries.of(true, false)).as(Where::new))
                 .as((f, method, path, w) -> new Line(f.route, f.decision, f.cause, f.status, f.bytes, f.totalMs,
                         f.upstreamMs, f.attempts, method, path, w.thread, w.instant, w.zone, w.charset, w.logger,
