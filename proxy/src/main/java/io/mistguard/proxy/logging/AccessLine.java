@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.LoggerContextVO;
 import ch.qos.logback.core.spi.SequenceNumberGenerator;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -131,24 +132,17 @@ public final class AccessLine implements ILoggingEvent {
     public String getFormattedMessage() {
         String formatted = message;
         if (formatted == null) {
-            StringBuilder line = new StringBuilder(112 + route.length() + path.length());
-            line.append("route=").append(route).append(" decision=").append(decision);
-            if (cause != null) {
-                line.append(" cause=").append(cause);
-            }
-            line.append(" status=").append(status).append(" bytes=").append(bytes)
-                .append(" total_ms=").append(totalMs).append(" upstream_ms=").append(upstreamMs)
-                .append(" attempts=").append(attempts).append(" method=").append(method)
-                .append(" path=").append(path);
-            formatted = line.toString();
+            LineBuffer line = new LineBuffer(112 + route.length() + path.length());
+            writeMessage(line, StandardCharsets.UTF_8); // the one place the line's format is written
+            formatted = line.toString(StandardCharsets.UTF_8);
             message = formatted;
         }
         return formatted;
     }
 
     /**
-     * Appends what {@link #getFormattedMessage()} returns, encoded with {@code charset}, without
-     * making the string ({@link TextLineEncoder}).
+     * Appends the message, encoded with {@code charset}: what {@link #getFormattedMessage()} returns,
+     * without making the string ({@link TextLineEncoder}).
      */
     void writeMessage(LineBuffer out, Charset charset) {
         out.ascii("route=").text(route, charset).ascii(" decision=").text(decision, charset);

@@ -104,6 +104,11 @@ final class LineBuffer {
         out.write(bytes, 0, size);
     }
 
+    /** The bytes so far as text, decoded with {@code charset}. */
+    String toString(Charset charset) {
+        return new String(bytes, 0, size, charset);
+    }
+
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }
