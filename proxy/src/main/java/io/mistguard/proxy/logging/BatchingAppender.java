@@ -173,8 +173,9 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
     private long reportDrops(long reported) {
         long now = dropped.get();
         if (now > reported) {
-            write(("mistguard: " + (now - reported) + " access-log line(s) dropped: the log could not keep up\n")
-                          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            // Ahead of the lines in the batch, which the drain that follows writes.
+            batch.ascii("mistguard: ").decimal(now - reported)
+                 .ascii(" access-log line(s) dropped: the log could not keep up\n");
         }
         return now;
     }
@@ -184,7 +185,6 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
      * so that a writer that cannot get ahead of the appenders still holds a bounded batch.
      */
     private void drain() {
-        batch.reset();
         int lines = 0;
         for (ILoggingEvent event; (event = queue.poll()) != null; ) {
             queued.decrementAndGet();
@@ -217,15 +217,6 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
                 addError("could not write log lines", e);
             }
             batch.reset();
-        }
-    }
-
-    private void write(byte[] bytes) {
-        try {
-            target.write(bytes);
-            target.flush();
-        } catch (IOException e) {
-            addError("could not write log lines", e);
         }
     }
 

@@ -90,13 +90,9 @@ final class LineBuffer {
     }
 
     LineBuffer bytes(byte[] more) {
-        return bytes(more, 0, more.length);
-    }
-
-    LineBuffer bytes(byte[] more, int offset, int length) {
-        ensure(length);
-        System.arraycopy(more, offset, bytes, size, length);
-        size += length;
+        ensure(more.length);
+        System.arraycopy(more, 0, bytes, size, more.length);
+        size += more.length;
         return this;
     }
 
