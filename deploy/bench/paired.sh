@@ -24,6 +24,8 @@
 # Usage: deploy/bench/paired.sh --a OLD.jar [--b NEW.jar] [options]
 #   --a JAR            build A (required), e.g. a jar built from main before the change
 #   --b JAR            build B (default: proxy/target/mistguard.jar)
+#   --a-opts "FLAGS"   extra JVM options for A, after the image's (e.g. "-Dio.netty.allocator.type=pooled");
+#   --b-opts "FLAGS"   with --a and --b the same jar, this compares one build under two settings
 #   --rate 3000        requests/s to each build (keep 2 x rate x CPU/request below one core)
 #   --duration 10      seconds per round
 #   --rounds 5
@@ -35,12 +37,14 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-JAR_A=""; JAR_B="$MISTGUARD_JAR"; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; CONNS=50
+JAR_A=""; JAR_B="$MISTGUARD_JAR"; OPTS_A=""; OPTS_B=""; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; CONNS=50
 REQ_PATH=/api; BASE_PORT=18700
 while (( $# )); do
     case "$1" in
         --a) JAR_A="$2"; shift 2 ;;
         --b) JAR_B="$2"; shift 2 ;;
+        --a-opts) OPTS_A="$2"; shift 2 ;;
+        --b-opts) OPTS_B="$2"; shift 2 ;;
         --rate) RATE="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
@@ -64,20 +68,23 @@ CLK_TCK=$(getconf CLK_TCK)
 UP_PORT=$BASE_PORT
 start_small_upstream "$UP_PORT" "$REQ_PATH"
 
-# start_build NAME JAR PORT ADMIN_PORT: sets PID_<NAME>.
+# start_build NAME JAR PORT ADMIN_PORT "EXTRA JVM OPTIONS": sets PID[NAME] and PORT[NAME].
 declare -A PID=() PORT=()
 start_build() {
+    local -a opts
+    read -r -a opts <<<"$5"
     mkdir -p "$WORK_DIR/conf-$1"
     mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "$3" "$4" "$UP_PORT" true
-    MISTGUARD_JAR="$2" CDS_ARCHIVE="$WORK_DIR/$1.jsa" java_image_cmd -jar "$2" --config "$WORK_DIR/conf-$1/mistguard.yaml"
+    MISTGUARD_JAR="$2" CDS_ARCHIVE="$WORK_DIR/$1.jsa" java_image_cmd "${opts[@]}" -jar "$2" \
+        --config "$WORK_DIR/conf-$1/mistguard.yaml"
     spawn "$WORK_DIR/$1.out" taskset -c 1 "${JAVA_CMD[@]}"
     PID[$1]=$SPAWNED_PID; PORT[$1]=$3
     wait_http "http://127.0.0.1:$4/healthz" 30
     curl -s -D - -o /dev/null "http://127.0.0.1:$3$REQ_PATH" | tr -d '\r' | grep -qi '^mistguard-decision: proxied' \
         || die "build $1: GET $REQ_PATH was not proxied"
 }
-start_build A "$JAR_A" $((BASE_PORT + 1)) $((BASE_PORT + 2))
-start_build B "$JAR_B" $((BASE_PORT + 3)) $((BASE_PORT + 4))
+start_build A "$JAR_A" $((BASE_PORT + 1)) $((BASE_PORT + 2)) "$OPTS_A"
+start_build B "$JAR_B" $((BASE_PORT + 3)) $((BASE_PORT + 4)) "$OPTS_B"
 DIRECT=$(taskset -c 0 wrk -t1 -c32 -d5s "http://127.0.0.1:$UP_PORT$REQ_PATH" | awk '/^Requests\/sec:/{printf "%.0f", $2}')
 log "direct (no proxy): $DIRECT req/s"
 for b in A B; do
@@ -110,7 +117,7 @@ round() {
     done
 }
 
-echo "# Paired comparison: A = $(basename "$JAR_A"), B = $(basename "$JAR_B")"
+echo "# Paired comparison: A = $(basename "$JAR_A")${OPTS_A:+ $OPTS_A}, B = $(basename "$JAR_B")${OPTS_B:+ $OPTS_B}"
 echo
 echo "Both at once on core 1, ${RATE} req/s each (h2load --h1 -c$CONNS), GET $REQ_PATH, ${DURATION}s per round; load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
