@@ -1,5 +1,7 @@
 package io.mistguard.bench;
 
+import io.mistguard.proxy.time.LoopTimer;
+import io.mistguard.proxy.time.LoopTimers;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -21,8 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One request deadline timer, scheduled and cancelled on the event loop, as every request does,
- * with {@code pending} other timers in the queue (a priority queue: O(log n) per change).
+ * One request deadline timer, armed and cancelled on the event loop, as every request does, with
+ * {@code pending} other timers waiting: with {@code loop.schedule} (the loop's priority queue:
+ * O(log n) per change) and with mistguard's {@code LoopTimers} (a FIFO lane per kind and length:
+ * O(1)), where the others are earlier requests' deadlines of the same length.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -38,6 +42,7 @@ public class TimerBench {
     private EmbeddedChannel channel;
     private EventLoop loop;
     private final List<ScheduledFuture<?>> others = new ArrayList<>();
+    private final List<LoopTimer> otherDeadlines = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -45,12 +50,15 @@ public class TimerBench {
         loop = channel.eventLoop();
         for (int i = 0; i < pending; i++) {
             others.add(loop.schedule(TimerBench::noop, 60_000 + i, TimeUnit.MILLISECONDS));
+            otherDeadlines.add(LoopTimers.schedule(loop, LoopTimers.Kind.REQUEST_DEADLINE, TimerBench::noop,
+                    TimeUnit.SECONDS.toNanos(10)));
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         others.forEach(f -> f.cancel(false));
+        otherDeadlines.forEach(LoopTimer::cancel);
         channel.finishAndReleaseAll();
     }
 
@@ -58,6 +66,14 @@ public class TimerBench {
     public boolean scheduleAndCancel() {
         ScheduledFuture<?> timer = loop.schedule(TimerBench::noop, 10, TimeUnit.SECONDS);
         return timer.cancel(false);
+    }
+
+    @Benchmark
+    public LoopTimer loopTimersArmAndCancel() {
+        LoopTimer timer = LoopTimers.schedule(loop, LoopTimers.Kind.REQUEST_DEADLINE, TimerBench::noop,
+                TimeUnit.SECONDS.toNanos(10));
+        timer.cancel();
+        return timer;
     }
 
     private static void noop() {

@@ -4,6 +4,8 @@ import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.time.LoopTimer;
+import io.mistguard.proxy.time.LoopTimers;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -11,10 +13,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One caller of a cached read route: answered from a fresh entry, from an entry being revalidated,
@@ -41,7 +41,7 @@ final class ReadExchange implements Forwarder.Exchange {
     private final long deadline;
     private final Promise<Answer> response;
     private SharedCall call;
-    private ScheduledFuture<?> timer;
+    private LoopTimer timer;
     private boolean done;
 
     ReadExchange(ReadRoute route, SharedOrigin origin, EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
@@ -91,7 +91,8 @@ final class ReadExchange implements Forwarder.Exchange {
     private void wait(SharedCall shared, boolean starter) {
         call = shared;
         if (deadline < shared.deadline()) {
-            timer = loop.schedule(this::onDeadline, deadline - route.now(), TimeUnit.NANOSECONDS);
+            timer = LoopTimers.schedule(loop, LoopTimers.Kind.READ_DEADLINE, this::onDeadline,
+                    deadline - route.now());
         }
         shared.result().addListener((Future<SharedResult> f) -> {
             if (shared.loop() == loop) {
@@ -150,7 +151,7 @@ final class ReadExchange implements Forwarder.Exchange {
         }
         done = true;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
             timer = null;
         }
         route.observer().answered(answer.decision(), answer.decision() == Decision.STALE

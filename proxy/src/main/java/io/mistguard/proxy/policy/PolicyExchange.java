@@ -7,6 +7,8 @@ import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.time.Backoff;
+import io.mistguard.proxy.time.LoopTimer;
+import io.mistguard.proxy.time.LoopTimers;
 import io.mistguard.proxy.upstream.PrivateConnection;
 import io.mistguard.proxy.upstream.SendCopy;
 import io.mistguard.proxy.upstream.UpstreamException;
@@ -19,7 +21,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -71,8 +72,8 @@ final class PolicyExchange implements Forwarder.Exchange {
      * whose callers are each counted by the cache as they are answered.
      */
     private final boolean answersACaller;
-    private ScheduledFuture<?> deadlineTimer;
-    private ScheduledFuture<?> pendingTimer;
+    private LoopTimer deadlineTimer;
+    private LoopTimer pendingTimer;
     private Admission.Waiter waiter;
     private boolean holdingSlot;
     private UpstreamAttempts.Attempt attempt;
@@ -127,7 +128,7 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     void start() {
         route.budget().onRequest();
-        deadlineTimer = loop.schedule(this::onDeadline, remaining(), TimeUnit.NANOSECONDS);
+        deadlineTimer = LoopTimers.schedule(loop, LoopTimers.Kind.REQUEST_DEADLINE, this::onDeadline, remaining());
         Admission pool = route.admission();
         if (pool == null) {
             tryAttempt();
@@ -143,7 +144,8 @@ final class PolicyExchange implements Forwarder.Exchange {
                 waiter = queued;
                 long queueTimeout = pool.config().queueTimeout().toNanos();
                 if (queueTimeout < remaining()) {
-                    pendingTimer = loop.schedule(this::onQueueTimeout, queueTimeout, TimeUnit.NANOSECONDS);
+                    pendingTimer = LoopTimers.schedule(loop, LoopTimers.Kind.QUEUE_WAIT, this::onQueueTimeout,
+                            queueTimeout);
                 }
             }
             case REJECTED -> reject(Decision.OVERLOAD, "the admission queue of " + pool.name() + " is full");
@@ -258,7 +260,7 @@ final class PolicyExchange implements Forwarder.Exchange {
             return false;
         }
         route.stats().retries.increment();
-        pendingTimer = loop.schedule(this::tryAttempt, backoff, TimeUnit.NANOSECONDS);
+        pendingTimer = LoopTimers.schedule(loop, LoopTimers.Kind.BACKOFF, this::tryAttempt, backoff);
         return true;
     }
 
@@ -331,7 +333,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         }
         done = true;
         if (deadlineTimer != null) {
-            deadlineTimer.cancel(false);
+            deadlineTimer.cancel();
         }
         cancelPendingTimer();
         if (waiter != null) {
@@ -358,7 +360,7 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     private void cancelPendingTimer() {
         if (pendingTimer != null) {
-            pendingTimer.cancel(false);
+            pendingTimer.cancel();
             pendingTimer = null;
         }
     }

@@ -8,6 +8,8 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.policy.Admission;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.UpstreamAttempts;
+import io.mistguard.proxy.time.LoopTimer;
+import io.mistguard.proxy.time.LoopTimers;
 import io.mistguard.proxy.upstream.SendCopy;
 import io.mistguard.proxy.upstream.UpstreamException;
 import io.mistguard.proxy.upstream.UpstreamFailure;
@@ -19,10 +21,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One blocking trigger from Mist, answered within its policy's {@code timeout}: catalyst-api's
@@ -60,8 +60,8 @@ final class TriggerExchange {
     private final Promise<Answer> response;
     private final long arrived;
     private final long deadline;
-    private ScheduledFuture<?> deadlineTimer;
-    private ScheduledFuture<?> queueTimer;
+    private LoopTimer deadlineTimer;
+    private LoopTimer queueTimer;
     private Admission.Waiter waiter;
     private boolean holdingSlot;
     private Breaker.Permit permit;
@@ -96,7 +96,7 @@ final class TriggerExchange {
     }
 
     void start() {
-        deadlineTimer = loop.schedule(this::onDeadline, remaining(), TimeUnit.NANOSECONDS);
+        deadlineTimer = LoopTimers.schedule(loop, LoopTimers.Kind.TRIGGER_DEADLINE, this::onDeadline, remaining());
         Admission pool = service.admission();
         Admission.Waiter queued = new Admission.Waiter(this::grantedElsewhere);
         switch (pool.acquire(queued)) {
@@ -108,7 +108,7 @@ final class TriggerExchange {
                 waiter = queued;
                 long wait = pool.config().queueTimeout().toNanos();
                 if (wait < remaining()) {
-                    queueTimer = loop.schedule(this::onQueueTimeout, wait, TimeUnit.NANOSECONDS);
+                    queueTimer = LoopTimers.schedule(loop, LoopTimers.Kind.QUEUE_WAIT, this::onQueueTimeout, wait);
                 }
             }
             case REJECTED -> fallback(Decision.OVERLOAD);
@@ -278,9 +278,9 @@ final class TriggerExchange {
         return Math.max(0, deadline - ticker.nanoTime());
     }
 
-    private static void cancel(ScheduledFuture<?> timer) {
+    private static void cancel(LoopTimer timer) {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 }
