@@ -1,51 +1,67 @@
 package io.mistguard.proxy.time;
 
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A timeout armed by {@link LoopTimers#schedule}: either linked in one of its loop's lanes or, where
- * a lane would not do, backed by a task of the loop's own ({@code loop.schedule}).
+ * A timeout armed by {@link LoopTimers#schedule}: either linked in its loop's {@link LoopTimers} or,
+ * where those do not take it (off the loop, no delay), backed by a task of the loop's own
+ * ({@code loop.schedule}).
  *
  * <p>{@link #cancel} may be called from any thread and any number of times; cancelling a timeout
- * that has run, or is running, does nothing. Off the loop, the cancel is handed to the loop, so the
- * task may still run if it falls due before the loop gets to it, as with {@code Future.cancel} racing
- * a task that is starting.
+ * that has run, or is running, does nothing. A timeout cancelled off the loop does not run after the
+ * cancel returns, unless it had already started.
  */
 public final class LoopTimer {
 
-    private final EventLoop loop;
+    private final LoopTimers owner;
+    private final ScheduledFuture<?> fallback;
     final Runnable task;
     final long deadline;
-    ScheduledFuture<?> fallback;
-    // Lane links; lane is null once the timeout has run or been cancelled. Touched on the loop only.
+    /** Arming order on the owner's loop: breaks ties between equal deadlines, as Netty's queue does. */
+    final long sequence;
+    /** Set by a cancel off the loop, before the loop unlinks the timeout. */
+    volatile boolean cancelled;
+    // Links, touched on the loop only: in a lane (lane != null) or in the owner's sorted set.
     LoopTimers.Lane lane;
+    boolean inUnordered;
     LoopTimer prev;
     LoopTimer next;
 
-    LoopTimer(EventLoop loop, Runnable task, long deadline) {
-        this.loop = loop;
+    LoopTimer(LoopTimers owner, Runnable task, long deadline, long sequence) {
+        this.owner = owner;
+        this.fallback = null;
         this.task = task;
         this.deadline = deadline;
+        this.sequence = sequence;
     }
 
-    static LoopTimer of(ScheduledFuture<?> future) {
-        LoopTimer timer = new LoopTimer(null, null, 0);
-        timer.fallback = future;
-        return timer;
+    LoopTimer(ScheduledFuture<?> fallback) {
+        this.owner = null;
+        this.fallback = fallback;
+        this.task = null;
+        this.deadline = 0;
+        this.sequence = 0;
     }
 
-    /** Stops the timeout if it has not run yet. */
+    boolean isLinked() {
+        return lane != null || inUnordered;
+    }
+
+    /** Stops the timeout if it has not started yet. */
     public void cancel() {
         if (fallback != null) {
             // cancel(false): a task that has started is left to finish rather than interrupted.
             fallback.cancel(false);
-        } else if (loop.inEventLoop()) {
-            if (lane != null) {
-                lane.unlink(this);
-            }
+        } else if (owner.loop.inEventLoop()) {
+            owner.cancel(this);
         } else {
-            loop.execute(this::cancel);
+            cancelled = true;
+            try {
+                owner.loop.execute(() -> owner.cancel(this));
+            } catch (RejectedExecutionException e) {
+                // The loop has shut down: its timeouts will never run, so there is nothing to unlink.
+            }
         }
     }
 }

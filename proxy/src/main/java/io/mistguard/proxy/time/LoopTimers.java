@@ -6,7 +6,10 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,50 +17,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-request timeouts of one event loop (a request's deadline, an upstream attempt's per-try
- * timeout, an admission queue's wait) without one scheduled task each.
+ * timeout, an admission queue's wait, a retry's backoff) without one scheduled task each.
  *
  * <p><b>Why.</b> {@code EventLoop.schedule} puts every timer in the loop's priority queue: an
  * allocation, an O(log n) insert and an O(log n) removal when the request finishes first, which it
- * almost always does. Timeouts of one kind (a {@link Kind}) and about one length fall due in the
- * order they were armed. Like Envoy's scaled-range timer manager, this class keeps them in FIFO
- * <i>lanes</i>, one per kind and power of two of nanoseconds, with one scheduled task per lane for
- * the lane's earliest deadline: arming appends to a list, cancelling unlinks from it, both O(1), and the
- * loop's queue sees about one task per lane per timeout length instead of one per request while
- * the lane stays busy. A lane that empties cancels its task, so an idle loop has none pending (and a
- * lane that holds one timeout at a time costs what {@code loop.schedule} does).
+ * almost always does. Timeouts of one {@link Kind} and about one length fall due in the order they
+ * were armed. Like Envoy's scaled-range timer manager, this class keeps them in FIFO <i>lanes</i>,
+ * one per kind and power of two of nanoseconds: arming appends to a list and cancelling unlinks from
+ * it, both O(1). One scheduled task per loop wakes up for the earliest deadline of all lanes, so the
+ * loop's queue holds one task, not one per request. When nothing is armed the task is cancelled,
+ * so an idle loop has none pending.
  *
- * <p><b>Timing.</b> A timeout runs when its own deadline has passed on the loop's clock
- * ({@code loop.ticker()}, so tests that advance a Netty {@code MockTicker} drive it), exactly as a
- * task given to {@code loop.schedule} would: never early, and late only by as much as the loop is
- * busy. Timeouts of one lane with equal deadlines run in the order they were armed. A lane keeps its
- * list sorted by deadline: a timeout due before the lane's last one (a shorter length in the same
- * power of two: another route's, or one cut short by its request's remaining budget) is inserted
- * from the back; if that would pass more than {@value #MAX_INSERT_STEPS} timeouts, it is given to
- * {@code loop.schedule} instead, so no arming costs more than a bounded number of steps.
+ * <p><b>Timing and order.</b> A timeout runs when its own deadline has passed on the loop's clock
+ * ({@code loop.ticker()}, so tests that advance a Netty {@code MockTicker} drive it), never early,
+ * and late only by as much as the loop is busy. The timeouts of one loop run in the order
+ * {@code loop.schedule} would run them: by deadline, then by the order they were armed, across
+ * kinds and lanes, also when the loop is late and many are due at once. Relative to tasks given to
+ * {@code loop.schedule} directly, due timeouts run in batches of at most {@value #MAX_RUN_PER_WAKEUP},
+ * between which the loop does its I/O and other tasks.
  *
- * <p><b>Threads.</b> Lanes belong to their loop and are touched only on it. {@link #schedule}
- * called off the loop falls back to {@code loop.schedule}; {@link LoopTimer#cancel} called off the
- * loop hands the unlinking to the loop. Both are therefore safe from any thread, and cheap on the
- * loop, where mistguard calls them.
+ * <p>A lane keeps its list sorted: a timeout due before the lane's last one (a shorter length in the
+ * same power of two: another route's, or one cut short by its request's remaining budget) is
+ * inserted from the back. If that would pass more than {@value #MAX_INSERT_STEPS} timeouts, it goes
+ * into a sorted set instead (O(log n)), so no arming costs more than that.
  *
- * <p><b>Errors.</b> A task that throws is logged at WARN and does not stop the lane's other
- * timeouts, as Netty treats a scheduled task. If the loop is shutting down, scheduling rejects
- * (Netty's {@code RejectedExecutionException}) as {@code loop.schedule} does.
+ * <p><b>Threads.</b> A loop's timeouts are linked, run and unlinked on that loop only.
+ * {@link #schedule} called off the loop, or with a delay of zero or less, gives the task to
+ * {@code loop.schedule} instead; {@link LoopTimer#cancel} called off the loop marks the timeout so
+ * that it does not run and hands the unlinking to the loop. Both are therefore safe from any thread,
+ * and cheap on the loop, where mistguard calls them.
+ *
+ * <p><b>Errors.</b> A task that throws is logged at WARN; the loop's other timeouts go on.
+ * ({@code loop.schedule} would keep the exception on the returned future, where nobody looks.) If
+ * the loop is shut down, scheduling may reject with Netty's {@code RejectedExecutionException}, as
+ * {@code loop.schedule} does.
  */
-public final class LoopTimers {
-
-    /** Most timeouts an arming may pass to keep its lane sorted before it takes a task of its own. */
-    static final int MAX_INSERT_STEPS = 16;
-
-    private static final Logger log = LoggerFactory.getLogger(LoopTimers.class);
-
-    /** The timers of the loop this thread last armed on, and of any others (tests run many loops on one thread). */
-    private static final FastThreadLocal<ThreadTimers> PER_THREAD = new FastThreadLocal<>() {
-        @Override
-        protected ThreadTimers initialValue() {
-            return new ThreadTimers();
-        }
-    };
+public final class LoopTimers implements Runnable {
 
     /**
      * What a timeout times. Kinds get separate lanes because their deadlines interleave: an upstream
@@ -79,10 +74,38 @@ public final class LoopTimers {
         BACKOFF
     }
 
+    /** Most lane entries an arming may pass to keep its lane sorted before it goes to the sorted set. */
+    static final int MAX_INSERT_STEPS = 16;
+
+    /** Most timeouts one wake-up runs before the loop gets a turn (Netty checks its task budget per 64). */
+    static final int MAX_RUN_PER_WAKEUP = 64;
+
     private static final int LANES_PER_KIND = 64;
 
-    private final EventLoop loop;
+    private static final Comparator<LoopTimer> DUE_ORDER =
+            Comparator.comparingLong((LoopTimer t) -> t.deadline).thenComparingLong(t -> t.sequence);
+
+    private static final Logger log = LoggerFactory.getLogger(LoopTimers.class);
+
+    /** The timers of the loop this thread last armed on, and of any others (tests run many loops on one thread). */
+    private static final FastThreadLocal<ThreadTimers> PER_THREAD = new FastThreadLocal<>() {
+        @Override
+        protected ThreadTimers initialValue() {
+            return new ThreadTimers();
+        }
+    };
+
+    final EventLoop loop;
     private final Lane[] lanes = new Lane[Kind.values().length * LANES_PER_KIND];
+    /** The lanes that hold timeouts, in no order; the earliest due is among their heads. */
+    private Lane[] busy = new Lane[8];
+    private int busyCount;
+    /** Timeouts that would have passed too many in their lane (rare). */
+    private final TreeSet<LoopTimer> unordered = new TreeSet<>(DUE_ORDER);
+    private long sequence;
+    private int linked;
+    private ScheduledFuture<?> wakeup;
+    private long wakeupAt;
 
     private LoopTimers(EventLoop loop) {
         this.loop = loop;
@@ -101,50 +124,152 @@ public final class LoopTimers {
         requireNonNull(kind, "kind");
         requireNonNull(task, "task");
         if (!loop.inEventLoop() || delayNanos <= 0) {
-            return LoopTimer.of(loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
+            return new LoopTimer(loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         }
         return PER_THREAD.get().of(loop).arm(kind, task, delayNanos);
     }
 
-    /** Timeouts armed on {@code loop}'s lanes and not yet run or cancelled (for tests; on the loop). */
+    /** Timeouts armed on {@code loop} and not yet run or cancelled (for tests; on the loop's thread). */
     static int pending(EventLoop loop) {
-        LoopTimers timers = PER_THREAD.get().of(loop);
-        int n = 0;
-        for (Lane lane : timers.lanes) {
-            for (LoopTimer t = lane == null ? null : lane.head; t != null; t = t.next) {
-                n++;
-            }
-        }
-        return n;
+        LoopTimers timers = PER_THREAD.get().find(loop);
+        return timers == null ? 0 : timers.linked;
+    }
+
+    /** Timeouts armed on {@code loop} that did not fit their lane (for tests; on the loop's thread). */
+    static int unordered(EventLoop loop) {
+        LoopTimers timers = PER_THREAD.get().find(loop);
+        return timers == null ? 0 : timers.unordered.size();
+    }
+
+    /** Whether this thread still holds {@code loop}'s timers (for tests). */
+    static boolean remembers(EventLoop loop) {
+        return PER_THREAD.get().find(loop) != null;
     }
 
     private LoopTimer arm(Kind kind, Runnable task, long delayNanos) {
         int index = kind.ordinal() * LANES_PER_KIND + 63 - Long.numberOfLeadingZeros(delayNanos);
         Lane lane = lanes[index];
         if (lane == null) {
-            lane = lanes[index] = new Lane(loop);
+            lane = lanes[index] = new Lane();
         }
         long deadline = loop.ticker().nanoTime() + delayNanos;
-        LoopTimer timer = new LoopTimer(loop, task, deadline);
-        if (!lane.insert(timer)) {
-            timer.fallback = loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        LoopTimer timer = new LoopTimer(this, task, deadline, ++sequence);
+        boolean wasIdle = lane.head == null;
+        if (lane.insert(timer)) {
+            if (wasIdle) {
+                addBusy(lane);
+            }
+        } else {
+            unordered.add(timer);
+            timer.inUnordered = true;
+        }
+        linked++;
+        if (wakeup == null || deadline - wakeupAt < 0 || wakeup.isDone()) {
+            wakeUpAt(deadline);
         }
         return timer;
     }
 
-    /** One loop's timeouts of one power of two in length, sorted by deadline, and the task for the first. */
-    static final class Lane implements Runnable {
-        private final EventLoop loop;
-        private LoopTimer head;
-        private LoopTimer tail;
-        private ScheduledFuture<?> wakeup;
-        private long wakeupAt;
-
-        Lane(EventLoop loop) {
-            this.loop = loop;
+    /** Unlinks a timeout that has not run; on the loop. */
+    void cancel(LoopTimer timer) {
+        if (!timer.isLinked()) {
+            return;
         }
+        unlink(timer);
+        if (linked == 0 && wakeup != null) {
+            wakeup.cancel(false);
+            wakeup = null;
+        }
+    }
 
-        /** Links {@code timer} in deadline order; false if that would pass too many (see the class comment). */
+    /** The wake-up: runs the due timeouts, earliest first, then waits for the next one. */
+    @Override
+    public void run() {
+        wakeup = null;
+        long now = loop.ticker().nanoTime();
+        for (int ran = 0; ; ran++) {
+            LoopTimer next = earliest();
+            if (next == null) {
+                return;
+            }
+            if (next.deadline - now > 0 || ran == MAX_RUN_PER_WAKEUP) {
+                wakeUpAt(next.deadline); // past already after a full batch: the loop's next turn
+                return;
+            }
+            unlink(next);
+            if (next.cancelled) {
+                continue; // cancelled off the loop; the unlinking it handed over finds nothing
+            }
+            try {
+                next.task.run();
+            } catch (Throwable t) {
+                log.warn("a timeout's task failed", t);
+            }
+        }
+    }
+
+    private LoopTimer earliest() {
+        LoopTimer best = unordered.isEmpty() ? null : unordered.first();
+        for (int i = 0; i < busyCount; i++) {
+            LoopTimer head = busy[i].head;
+            if (best == null || DUE_ORDER.compare(head, best) < 0) {
+                best = head;
+            }
+        }
+        return best;
+    }
+
+    private void unlink(LoopTimer timer) {
+        if (timer.inUnordered) {
+            unordered.remove(timer);
+            timer.inUnordered = false;
+        } else {
+            Lane lane = timer.lane;
+            lane.unlink(timer);
+            if (lane.head == null) {
+                removeBusy(lane);
+            }
+        }
+        linked--;
+    }
+
+    private void wakeUpAt(long deadline) {
+        if (wakeup != null) {
+            if (wakeup.isDone()) {
+                wakeup = null; // cancelled from outside: the loop is closing
+            } else if (wakeupAt - deadline <= 0) {
+                return;
+            } else {
+                wakeup.cancel(false);
+            }
+        }
+        wakeupAt = deadline;
+        wakeup = loop.schedule(this, deadline - loop.ticker().nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    private void addBusy(Lane lane) {
+        if (busyCount == busy.length) {
+            busy = Arrays.copyOf(busy, busyCount * 2);
+        }
+        busy[busyCount++] = lane;
+    }
+
+    private void removeBusy(Lane lane) {
+        for (int i = 0; i < busyCount; i++) {
+            if (busy[i] == lane) {
+                busy[i] = busy[--busyCount];
+                busy[busyCount] = null;
+                return;
+            }
+        }
+    }
+
+    /** One kind's timeouts of one power of two in length, sorted by deadline, then by arming. */
+    static final class Lane {
+        LoopTimer head;
+        private LoopTimer tail;
+
+        /** Links {@code timer} in order; false if that would pass too many (see the class comment). */
         boolean insert(LoopTimer timer) {
             LoopTimer after = tail;
             int steps = 0;
@@ -164,7 +289,6 @@ public final class LoopTimers {
             }
             if (after == null) {
                 head = timer;
-                wakeUpBy(timer.deadline);
             } else {
                 after.next = timer;
             }
@@ -184,46 +308,14 @@ public final class LoopTimers {
             }
             timer.prev = timer.next = null;
             timer.lane = null;
-            if (head == null && wakeup != null) {
-                // An empty lane leaves the loop nothing to wake up for. Otherwise the wake-up stays:
-                // if it comes before the new head is due, run() sets the next one.
-                wakeup.cancel(false);
-                wakeup = null;
-            }
-        }
-
-        /** The lane's wake-up: runs every timeout that is due, then waits for the next one. */
-        @Override
-        public void run() {
-            wakeup = null;
-            long now = loop.ticker().nanoTime();
-            while (head != null && head.deadline - now <= 0) {
-                LoopTimer due = head;
-                unlink(due);
-                try {
-                    due.task.run();
-                } catch (Throwable t) {
-                    log.warn("a timeout's task failed", t);
-                }
-            }
-            if (head != null) {
-                wakeUpBy(head.deadline);
-            }
-        }
-
-        private void wakeUpBy(long deadline) {
-            if (wakeup != null) {
-                if (wakeupAt - deadline <= 0) {
-                    return;
-                }
-                wakeup.cancel(false);
-            }
-            wakeupAt = deadline;
-            wakeup = loop.schedule(this, deadline - loop.ticker().nanoTime(), TimeUnit.NANOSECONDS);
         }
     }
 
-    /** The timers per loop that one thread has armed on; the last one used is at hand without a lookup. */
+    /**
+     * The loops one thread has armed timeouts on; the last one used is at hand without a lookup. A
+     * loop with nothing armed is forgotten when the thread moves on to another, so finished test
+     * loops are not kept.
+     */
     private static final class ThreadTimers {
         private EventExecutor lastLoop;
         private LoopTimers last;
@@ -233,16 +325,27 @@ public final class LoopTimers {
             if (lastLoop == loop) {
                 return last;
             }
-            if (others == null) {
-                others = new WeakHashMap<>();
+            LoopTimers timers = find(loop);
+            if (others != null) {
+                others.remove(loop);
+                others.values().removeIf(t -> t.linked == 0);
             }
-            if (last != null) {
+            if (last != null && last.linked > 0) {
+                if (others == null) {
+                    others = new WeakHashMap<>();
+                }
                 others.put(lastLoop, last);
             }
-            LoopTimers timers = others.computeIfAbsent(loop, l -> new LoopTimers(loop));
             lastLoop = loop;
-            last = timers;
-            return timers;
+            last = timers == null ? new LoopTimers(loop) : timers;
+            return last;
+        }
+
+        LoopTimers find(EventLoop loop) {
+            if (lastLoop == loop) {
+                return last;
+            }
+            return others == null ? null : others.get(loop);
         }
     }
 }

@@ -102,16 +102,18 @@ class LoopTimersTest {
     }
 
     @Test
-    void anArmingThatWouldPassTooManyTakesATaskOfItsOwnAndStillRunsOnTime() {
+    void anArmingThatWouldPassTooManyGoesToTheSortedSetAndStillRunsOnTime() {
         for (int i = 0; i < LoopTimers.MAX_INSERT_STEPS + 5; i++) {
             arm("long" + i, 200 * MS);
         }
         arm("short", 140 * MS); // the same lane as 200 ms, due before all of them
-        assertThat(LoopTimers.pending(loop)).isEqualTo(LoopTimers.MAX_INSERT_STEPS + 5);
+        assertThat(LoopTimers.unordered(loop)).isEqualTo(1);
+        assertThat(LoopTimers.pending(loop)).isEqualTo(LoopTimers.MAX_INSERT_STEPS + 6);
         advance(140 * MS);
         assertThat(ran).containsExactly("short");
         advance(60 * MS);
         assertThat(ran).hasSize(LoopTimers.MAX_INSERT_STEPS + 6);
+        assertThat(LoopTimers.pending(loop)).isZero();
     }
 
     @Test
@@ -134,6 +136,7 @@ class LoopTimersTest {
         // request's deadline, yet first in the attempts' lane, so it needs no task of its own.
         advance(60 * MS);
         LoopTimers.schedule(loop, LoopTimers.Kind.ATTEMPT, () -> ran.add("attempt"), 140 * MS - 1);
+        assertThat(LoopTimers.unordered(loop)).isZero();
         assertThat(LoopTimers.pending(loop)).isEqualTo(requests + 1);
         advance(140 * MS - 1);
         assertThat(ran).containsExactly("attempt");
@@ -215,6 +218,130 @@ class LoopTimersTest {
             assertThat(ran).isEmpty();
         } finally {
             real.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    // Order across kinds: what loop.schedule did, deadline first, then arming order.
+
+    @Test
+    void timeoutsOfDifferentKindsDueAtOneInstantRunInArmingOrder() {
+        // A cancelled head leaves the deadline lane's history behind; the tie must not depend on it.
+        LoopTimer c = arm("c-deadline", 1000 * MS);
+        advance(100 * MS);
+        arm("a-deadline", 1000 * MS);
+        advance(50 * MS);
+        c.cancel();
+        advance(450 * MS);
+        LoopTimers.schedule(loop, LoopTimers.Kind.QUEUE_WAIT, () -> ran.add("b-queue"), 500 * MS);
+        advance(500 * MS);
+        assertThat(ran).containsExactly("a-deadline", "b-queue");
+    }
+
+    @Test
+    void aLateLoopRunsTheDueTimeoutsOfAllKindsByDeadline() {
+        arm("800", 800 * MS);
+        arm("1000", 1000 * MS);
+        LoopTimers.schedule(loop, LoopTimers.Kind.ATTEMPT, () -> ran.add("900"), 900 * MS);
+        LoopTimers.schedule(loop, LoopTimers.Kind.BACKOFF, () -> ran.add("850"), 850 * MS);
+        time.advance(1100, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(ran).containsExactly("800", "850", "900", "1000");
+    }
+
+    @Test
+    void aSortedSetTimeoutKeepsItsPlaceAmongTheLanes() {
+        for (int i = 0; i < LoopTimers.MAX_INSERT_STEPS + 1; i++) {
+            arm("long" + i, 200 * MS);
+        }
+        arm("set", 140 * MS);
+        LoopTimers.schedule(loop, LoopTimers.Kind.ATTEMPT, () -> ran.add("before"), 139 * MS);
+        LoopTimers.schedule(loop, LoopTimers.Kind.ATTEMPT, () -> ran.add("after"), 141 * MS);
+        time.advance(150, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(ran).containsExactly("before", "set", "after");
+    }
+
+    @Test
+    void manyDueTimeoutsRunInBatchesAndAllInOrder() {
+        int count = 3 * LoopTimers.MAX_RUN_PER_WAKEUP + 7;
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            arm("t" + i, 10 * MS);
+            expected.add("t" + i);
+        }
+        time.advance(10, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(ran).isEqualTo(expected);
+    }
+
+    // Threads, shutdown, and what the loop does to its tasks.
+
+    @Test
+    void aDueTimeoutCancelledOffTheLoopDoesNotRun() throws Exception {
+        DefaultEventLoop real = new DefaultEventLoop();
+        try {
+            List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch firstRunning = new CountDownLatch(1);
+            CountDownLatch cancelled = new CountDownLatch(1);
+            LoopTimer[] second = new LoopTimer[1];
+            real.submit(() -> {
+                LoopTimers.schedule(real, LoopTimers.Kind.REQUEST_DEADLINE, () -> {
+                    seen.add("first");
+                    firstRunning.countDown();
+                    await(cancelled);
+                }, MS);
+                second[0] = LoopTimers.schedule(real, LoopTimers.Kind.REQUEST_DEADLINE, () -> seen.add("second"), MS);
+            }).sync();
+            assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            second[0].cancel(); // both are due; the loop is busy with the first
+            cancelled.countDown();
+            real.submit(() -> { }).sync();
+            assertThat(seen).containsExactly("first");
+        } finally {
+            real.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void cancellingOffTheLoopAfterItShutDownDoesNotThrow() throws Exception {
+        DefaultEventLoop real = new DefaultEventLoop();
+        LoopTimer[] timer = new LoopTimer[1];
+        real.submit(() -> timer[0] = LoopTimers.schedule(real, LoopTimers.Kind.REQUEST_DEADLINE, () -> { },
+                Duration.ofSeconds(10).toNanos())).sync();
+        real.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        timer[0].cancel();
+    }
+
+    @Test
+    void aWakeUpCancelledByTheLoopIsSetAgainOnTheNextArming() {
+        arm("x", 100 * MS);
+        channel.close(); // an embedded loop's close cancels its scheduled tasks, as a loop's shutdown does
+        arm("y", 100 * MS);
+        advance(200 * MS);
+        assertThat(ran).contains("y");
+    }
+
+    @Test
+    void aThreadForgetsLoopsWithNothingArmed() {
+        EmbeddedChannel other = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).build();
+        LoopTimers.schedule(other.eventLoop(), LoopTimers.Kind.REQUEST_DEADLINE, () -> { }, MS).cancel();
+        LoopTimer held = arm("held", 10 * MS); // the thread moves on to this test's loop
+        LoopTimers.schedule(other.eventLoop(), LoopTimers.Kind.REQUEST_DEADLINE, () -> { }, MS).cancel();
+        assertThat(LoopTimers.remembers(loop)).as("a loop with a timeout armed is kept").isTrue();
+        held.cancel();
+        EmbeddedChannel third = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).build();
+        LoopTimers.schedule(third.eventLoop(), LoopTimers.Kind.REQUEST_DEADLINE, () -> { }, MS).cancel();
+        assertThat(LoopTimers.remembers(loop)).isFalse();
+        assertThat(LoopTimers.remembers(other.eventLoop())).isFalse();
+        other.finishAndReleaseAll();
+        third.finishAndReleaseAll();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
