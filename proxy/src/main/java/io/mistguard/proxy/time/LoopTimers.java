@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * one per kind and power of two of nanoseconds: arming appends to a list and cancelling unlinks from
  * it, both O(1). One scheduled task per loop wakes up for the earliest deadline of all lanes, so the
  * loop's queue holds one task, not one per request. When nothing is armed the task is cancelled,
- * so an idle loop has none pending.
+ * so an idle loop has none pending. If the loop itself cancels that task (an {@code EmbeddedChannel}'s
+ * close, a shutdown), the timeouts waiting on it are dropped, as the loop's own scheduled tasks are.
  *
  * <p><b>Timing and order.</b> A timeout runs when its own deadline has passed on the loop's clock
  * ({@code loop.ticker()}, so tests that advance a Netty {@code MockTicker} drive it), never early,
@@ -42,8 +43,7 @@ import org.slf4j.LoggerFactory;
  * into a sorted set instead (O(log n)), so no arming costs more than that.
  *
  * <p><b>Threads.</b> A loop's timeouts are linked, run and unlinked on that loop only.
- * {@link #schedule} called off the loop, or with a delay of zero or less, gives the task to
- * {@code loop.schedule} instead; {@link LoopTimer#cancel} called off the loop marks the timeout so
+ * {@link #schedule} called off the loop gives the task to {@code loop.schedule} instead; {@link LoopTimer#cancel} called off the loop marks the timeout so
  * that it does not run and hands the unlinking to the loop. Both are therefore safe from any thread,
  * and cheap on the loop, where mistguard calls them.
  *
@@ -106,6 +106,8 @@ public final class LoopTimers implements Runnable {
     private int linked;
     private ScheduledFuture<?> wakeup;
     private long wakeupAt;
+    /** run() is running: armings leave the wake-up to it. */
+    private boolean running;
 
     private LoopTimers(EventLoop loop) {
         this.loop = loop;
@@ -117,13 +119,14 @@ public final class LoopTimers implements Runnable {
      *
      * @param kind what the timeout times: it picks the lane
      * @param delayNanos nanoseconds from now; zero or less runs the task on the loop's next turn, never
-     *     inline
+     *     inline, after the timeouts already due; {@code now + delayNanos} past {@code Long.MAX_VALUE}
+     *     means never, as with {@code loop.schedule}
      * @throws java.util.concurrent.RejectedExecutionException if the loop is shut down
      */
     public static LoopTimer schedule(EventLoop loop, Kind kind, Runnable task, long delayNanos) {
         requireNonNull(kind, "kind");
         requireNonNull(task, "task");
-        if (!loop.inEventLoop() || delayNanos <= 0) {
+        if (!loop.inEventLoop()) {
             return new LoopTimer(loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         }
         return PER_THREAD.get().of(loop).arm(kind, task, delayNanos);
@@ -147,12 +150,18 @@ public final class LoopTimers implements Runnable {
     }
 
     private LoopTimer arm(Kind kind, Runnable task, long delayNanos) {
-        int index = kind.ordinal() * LANES_PER_KIND + 63 - Long.numberOfLeadingZeros(delayNanos);
+        if (wakeup != null && wakeup.isCancelled()) {
+            discardAll(); // the loop cancelled its scheduled tasks (close): loop.schedule's would be gone too
+        }
+        long delay = Math.max(0, delayNanos);
+        int index = kind.ordinal() * LANES_PER_KIND + (delay == 0 ? 0 : 63 - Long.numberOfLeadingZeros(delay));
         Lane lane = lanes[index];
         if (lane == null) {
             lane = lanes[index] = new Lane();
         }
-        long deadline = loop.ticker().nanoTime() + delayNanos;
+        long now = loop.ticker().nanoTime(); // Netty's tickers start at 0 and only grow
+        // Past the end of time means never, as Netty's deadlineNanos saturates.
+        long deadline = delay > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay;
         LoopTimer timer = new LoopTimer(this, task, deadline, ++sequence);
         boolean wasIdle = lane.head == null;
         if (lane.insert(timer)) {
@@ -164,8 +173,8 @@ public final class LoopTimers implements Runnable {
             timer.inUnordered = true;
         }
         linked++;
-        if (wakeup == null || deadline - wakeupAt < 0 || wakeup.isDone()) {
-            wakeUpAt(deadline);
+        if (!running && (wakeup == null || deadline - wakeupAt < 0 || wakeup.isDone())) {
+            wakeUpAt(deadline); // while run() runs, it sets the wake-up when it is done
         }
         return timer;
     }
@@ -186,26 +195,51 @@ public final class LoopTimers implements Runnable {
     @Override
     public void run() {
         wakeup = null;
-        long now = loop.ticker().nanoTime();
-        for (int ran = 0; ; ran++) {
-            LoopTimer next = earliest();
-            if (next == null) {
-                return;
+        running = true;
+        try {
+            long now = loop.ticker().nanoTime();
+            for (int ran = 0; ; ran++) {
+                LoopTimer next = earliest();
+                if (next == null) {
+                    return;
+                }
+                if (next.deadline - now > 0 || ran == MAX_RUN_PER_WAKEUP) {
+                    wakeUpAt(next.deadline); // past already after a full batch: the loop's next turn
+                    return;
+                }
+                unlink(next);
+                if (next.cancelled) {
+                    continue; // cancelled off the loop; the unlinking it handed over finds nothing
+                }
+                try {
+                    next.task.run();
+                } catch (Throwable t) {
+                    log.warn("a timeout's task failed", t);
+                }
             }
-            if (next.deadline - now > 0 || ran == MAX_RUN_PER_WAKEUP) {
-                wakeUpAt(next.deadline); // past already after a full batch: the loop's next turn
-                return;
-            }
-            unlink(next);
-            if (next.cancelled) {
-                continue; // cancelled off the loop; the unlinking it handed over finds nothing
-            }
-            try {
-                next.task.run();
-            } catch (Throwable t) {
-                log.warn("a timeout's task failed", t);
-            }
+        } finally {
+            running = false;
         }
+    }
+
+    /** Whether a thread may forget these timers: none armed, or the loop threw its wake-up away. */
+    boolean abandoned() {
+        return linked == 0 || (wakeup != null && wakeup.isCancelled());
+    }
+
+    /** Unlinks every timeout without running it: the loop cancelled the wake-up they waited on. */
+    private void discardAll() {
+        for (int i = 0; i < busyCount; i++) {
+            busy[i].clear();
+            busy[i] = null;
+        }
+        busyCount = 0;
+        for (LoopTimer t : unordered) {
+            t.inUnordered = false;
+        }
+        unordered.clear();
+        linked = 0;
+        wakeup = null;
     }
 
     private LoopTimer earliest() {
@@ -295,6 +329,17 @@ public final class LoopTimers implements Runnable {
             return true;
         }
 
+        /** Unlinks every timeout of the lane. */
+        void clear() {
+            for (LoopTimer t = head; t != null; ) {
+                LoopTimer next = t.next;
+                t.lane = null;
+                t.prev = t.next = null;
+                t = next;
+            }
+            head = tail = null;
+        }
+
         void unlink(LoopTimer timer) {
             if (timer.prev == null) {
                 head = timer.next;
@@ -328,9 +373,9 @@ public final class LoopTimers implements Runnable {
             LoopTimers timers = find(loop);
             if (others != null) {
                 others.remove(loop);
-                others.values().removeIf(t -> t.linked == 0);
+                others.values().removeIf(LoopTimers::abandoned);
             }
-            if (last != null && last.linked > 0) {
+            if (last != null && !last.abandoned()) {
                 if (others == null) {
                     others = new WeakHashMap<>();
                 }

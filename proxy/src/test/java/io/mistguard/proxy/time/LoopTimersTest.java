@@ -313,12 +313,44 @@ class LoopTimersTest {
     }
 
     @Test
-    void aWakeUpCancelledByTheLoopIsSetAgainOnTheNextArming() {
+    void timeoutsWhoseWakeUpTheLoopCancelledAreDroppedAndNewOnesStillRun() {
         arm("x", 100 * MS);
         channel.close(); // an embedded loop's close cancels its scheduled tasks, as a loop's shutdown does
         arm("y", 100 * MS);
         advance(200 * MS);
-        assertThat(ran).contains("y");
+        assertThat(ran).as("loop.schedule's x would be gone too").containsExactly("y");
+    }
+
+    @Test
+    void aDelayOfZeroArmedWhileTheLoopIsLateRunsAfterWhatWasDueBeforeIt() {
+        arm("early", 1 * MS);
+        time.advance(50, TimeUnit.MILLISECONDS); // the loop is late: "early" is due and has not run
+        LoopTimers.schedule(loop, LoopTimers.Kind.BACKOFF, () -> ran.add("now"), 0);
+        LoopTimers.schedule(loop, LoopTimers.Kind.ATTEMPT, () -> ran.add("later"), 10 * MS);
+        advance(20 * MS);
+        assertThat(ran).containsExactly("early", "now", "later");
+    }
+
+    @Test
+    void aDelayOfZeroWaitsBehindAFullBatchOfOverdueTimeouts() {
+        int overdue = LoopTimers.MAX_RUN_PER_WAKEUP + 1;
+        for (int i = 0; i < overdue; i++) {
+            arm("t" + i, 10 * MS);
+        }
+        time.advance(20, TimeUnit.MILLISECONDS);
+        arm("now", 0);
+        channel.runScheduledPendingTasks();
+        assertThat(ran).hasSize(overdue + 1).last().isEqualTo("now");
+    }
+
+    @Test
+    void aDelayPastTheEndOfTimeNeverRunsAndHoldsNothingBack() {
+        time.advance(1, TimeUnit.SECONDS);
+        arm("forever", Long.MAX_VALUE);
+        arm("almost forever", Long.MAX_VALUE - 100);
+        LoopTimers.schedule(loop, LoopTimers.Kind.ATTEMPT, () -> ran.add("soon"), 10 * MS);
+        advance(20 * MS);
+        assertThat(ran).containsExactly("soon");
     }
 
     @Test
