@@ -173,7 +173,7 @@ public final class LoopTimers implements Runnable {
             timer.inUnordered = true;
         }
         linked++;
-        if (!running && (wakeup == null || deadline - wakeupAt < 0 || wakeup.isDone())) {
+        if (!running && (wakeup == null || deadline - wakeupAt < 0)) {
             wakeUpAt(deadline); // while run() runs, it sets the wake-up when it is done
         }
         return timer;
@@ -268,14 +268,12 @@ public final class LoopTimers implements Runnable {
     }
 
     private void wakeUpAt(long deadline) {
+        // A wake-up here is pending: run() clears it first thing, and arm() drops one the loop cancelled.
         if (wakeup != null) {
-            if (wakeup.isDone()) {
-                wakeup = null; // cancelled from outside: the loop is closing
-            } else if (wakeupAt - deadline <= 0) {
+            if (wakeupAt - deadline <= 0) {
                 return;
-            } else {
-                wakeup.cancel(false);
             }
+            wakeup.cancel(false);
         }
         wakeupAt = deadline;
         wakeup = loop.schedule(this, deadline - loop.ticker().nanoTime(), TimeUnit.NANOSECONDS);
