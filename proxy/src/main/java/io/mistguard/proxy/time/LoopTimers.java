@@ -43,16 +43,17 @@ import org.slf4j.LoggerFactory;
  * into a sorted set instead (O(log n)), so no arming costs more than that.
  *
  * <p><b>Threads.</b> A loop's timeouts are linked, run and unlinked on that loop only.
- * {@link #schedule} called off the loop gives the task to {@code loop.schedule} instead; {@link LoopTimer#cancel} called off the loop marks the timeout so
- * that it does not run and hands the unlinking to the loop. Both are therefore safe from any thread,
- * and cheap on the loop, where mistguard calls them.
+ * {@link #schedule} called off the loop gives the task to {@code loop.schedule} instead;
+ * {@link LoopTimer#cancel} called off the loop marks the timeout so that it does not run and hands
+ * the unlinking to the loop. Both are therefore safe from any thread, and cheap on the loop, where
+ * mistguard calls them.
  *
  * <p><b>Errors.</b> A task that throws is logged at WARN; the loop's other timeouts go on.
  * ({@code loop.schedule} would keep the exception on the returned future, where nobody looks.) If
  * the loop is shut down, scheduling may reject with Netty's {@code RejectedExecutionException}, as
  * {@code loop.schedule} does.
  */
-public final class LoopTimers implements Runnable {
+public final class LoopTimers {
 
     /**
      * What a timeout times. Kinds get separate lanes because their deadlines interleave: an upstream
@@ -96,6 +97,7 @@ public final class LoopTimers implements Runnable {
     };
 
     final EventLoop loop;
+    private final Runnable wakeUp = this::runDue;
     private final Lane[] lanes = new Lane[Kind.values().length * LANES_PER_KIND];
     /** The lanes that hold timeouts, in no order; the earliest due is among their heads. */
     private Lane[] busy = new Lane[8];
@@ -106,7 +108,7 @@ public final class LoopTimers implements Runnable {
     private int linked;
     private ScheduledFuture<?> wakeup;
     private long wakeupAt;
-    /** run() is running: armings leave the wake-up to it. */
+    /** runDue() is running: armings leave the wake-up to it. */
     private boolean running;
 
     private LoopTimers(EventLoop loop) {
@@ -174,7 +176,7 @@ public final class LoopTimers implements Runnable {
         }
         linked++;
         if (!running && (wakeup == null || deadline - wakeupAt < 0)) {
-            wakeUpAt(deadline); // while run() runs, it sets the wake-up when it is done
+            wakeUpAt(deadline); // while runDue() runs, it sets the wake-up when it is done
         }
         return timer;
     }
@@ -192,8 +194,7 @@ public final class LoopTimers implements Runnable {
     }
 
     /** The wake-up: runs the due timeouts, earliest first, then waits for the next one. */
-    @Override
-    public void run() {
+    private void runDue() {
         wakeup = null;
         running = true;
         try {
@@ -268,7 +269,7 @@ public final class LoopTimers implements Runnable {
     }
 
     private void wakeUpAt(long deadline) {
-        // A wake-up here is pending: run() clears it first thing, and arm() drops one the loop cancelled.
+        // A wake-up here is pending: runDue() clears it first thing, and arm() drops one the loop cancelled.
         if (wakeup != null) {
             if (wakeupAt - deadline <= 0) {
                 return;
@@ -276,7 +277,7 @@ public final class LoopTimers implements Runnable {
             wakeup.cancel(false);
         }
         wakeupAt = deadline;
-        wakeup = loop.schedule(this, deadline - loop.ticker().nanoTime(), TimeUnit.NANOSECONDS);
+        wakeup = loop.schedule(wakeUp, deadline - loop.ticker().nanoTime(), TimeUnit.NANOSECONDS);
     }
 
     private void addBusy(Lane lane) {
