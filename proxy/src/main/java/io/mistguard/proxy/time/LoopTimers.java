@@ -8,9 +8,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -357,8 +357,9 @@ public final class LoopTimers {
 
     /**
      * The loops one thread has armed timeouts on; the last one used is at hand without a lookup. A
-     * loop with nothing armed is forgotten when the thread moves on to another, so finished test
-     * loops are not kept.
+     * loop with nothing armed (or whose wake-up the loop cancelled) is forgotten when the thread moves
+     * on to another, so finished test loops are not kept. That pruning is what frees them: a weak map
+     * would not, since each {@code LoopTimers} holds its loop.
      */
     private static final class ThreadTimers {
         private EventExecutor lastLoop;
@@ -376,7 +377,7 @@ public final class LoopTimers {
             }
             if (last != null && !last.abandoned()) {
                 if (others == null) {
-                    others = new WeakHashMap<>();
+                    others = new IdentityHashMap<>();
                 }
                 others.put(lastLoop, last);
             }
