@@ -96,8 +96,7 @@ public final class UpstreamClient {
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.connectTimeout().toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true);
+                        config.connectTimeout().toMillis())); // Nagle off: Netty's default
         UpstreamPool pool = new UpstreamPool(bootstrap, config.host(), config.port(),
                 config.maxIdleConnectionsPerThread());
         bootstrap.handler(new ChannelInitializer<Channel>() {

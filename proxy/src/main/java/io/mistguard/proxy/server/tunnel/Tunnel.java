@@ -70,7 +70,6 @@ final class Tunnel {
                 .group(client.eventLoop())
                 .channel(settings.transport().socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(TunnelPipelines.upstreamInitializer(this, settings.maxResponseBytes()))
                 .connect(settings.host(), settings.port());
