@@ -126,6 +126,30 @@ threads()  { ls "/proc/$1/task" | wc -l; }
 open_fds() { ls "/proc/$1/fd" | wc -l; }
 mib()      { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 
+# cpu_ms_by_thread PID: the JVM's CPU time so far (utime + stime), in ms, as five numbers:
+# "total jit gc io accept". total comes from /proc/PID/stat, so it includes threads that have exited;
+# the classes come from the live threads' names (/proc/PID/task/*/stat): jit = HotSpot's C1 and C2
+# compiler threads, gc = the VM thread and GC workers (SerialGC collects in the VM thread), io =
+# mistguard's event loops (mistguard-io-*), accept = its acceptor (mistguard-accept-*). The rest of
+# total (other threads, and compiler threads that HotSpot stopped meanwhile) is total minus the four.
+cpu_ms_by_thread() {
+    local hz
+    hz=$(getconf CLK_TCK)
+    awk -v hz="$hz" -v main="/proc/$1/stat" '
+        function ticks(line) { sub(/.*\) /, "", line); split(line, f, " "); return f[12] + f[13] }
+        FILENAME == main { total = ticks($0); next }
+        {
+            name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [^)]*$/, "", name)
+            t = ticks($0)
+            if (name ~ /^C[12] CompilerThre/) jit += t
+            else if (name ~ /^(VM Thread|GC Thread)/) gc += t
+            else if (name ~ /^mistguard-io/) io += t
+            else if (name ~ /^mistguard-accep/) acc += t
+        }
+        END { k = 1000 / hz; printf "%d %d %d %d %d\n", total * k, jit * k, gc * k, io * k, acc * k }
+    ' "/proc/$1/stat" /proc/"$1"/task/*/stat
+}
+
 # wait_http URL SECONDS: polls until URL answers 2xx, or fails after SECONDS.
 wait_http() {
     local url="$1" deadline=$(( $(date +%s) + $2 ))
