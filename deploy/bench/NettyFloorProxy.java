@@ -47,8 +47,8 @@ public final class NettyFloorProxy {
         int upstreamPort = Integer.parseInt(args[1]);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        // No TCP_NODELAY options: Netty turns Nagle off on every channel it makes (as in mistguard).
         Bootstrap upstream = new Bootstrap().group(io).channel(EpollSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress("127.0.0.1", upstreamPort);
         ArrayDeque<Channel> idle = new ArrayDeque<>(); // touched on the single I/O thread only
         upstream.handler(new ChannelInitializer<Channel>() {
@@ -59,7 +59,6 @@ public final class NettyFloorProxy {
         });
         new ServerBootstrap().group(accept, io).channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

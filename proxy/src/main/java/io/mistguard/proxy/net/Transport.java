@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.List;
 
 /**
  * The I/O transport: native epoll where available (Linux, the production target), Java NIO
@@ -21,9 +22,14 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannelClass,
                         Class<? extends SocketChannel> socketChannelClass) {
 
-    /** Native epoll if it loads on this machine, otherwise NIO. */
+    /** Native epoll if it loads on this machine, otherwise NIO: the first of {@link #available()}. */
     public static Transport best() {
-        return Epoll.isAvailable() ? epoll() : nio();
+        return available().get(0);
+    }
+
+    /** Every transport that works on this machine, best first: native epoll if it loads, then NIO. */
+    public static List<Transport> available() {
+        return Epoll.isAvailable() ? List.of(epoll(), nio()) : List.of(nio());
     }
 
     public static Transport nio() {

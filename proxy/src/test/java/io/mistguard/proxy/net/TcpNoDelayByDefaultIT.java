@@ -9,8 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,17 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * mistguard sets no {@code TCP_NODELAY} option on its listeners' or its clients' bootstraps: Netty
  * turns Nagle's algorithm off on every socket channel it creates, and setting the option again cost
  * one {@code setsockopt} per connection (seen in {@code strace -c} under {@code hung-mist.sh}). This
- * pins the default that the removal relies on, for both transports, on real loopback sockets: the
- * state is read back from the kernel ({@code getsockopt}), not from Netty's bookkeeping.
+ * pins the Netty default that the removal relies on, for every transport {@link Transport} can pick
+ * here, on real loopback sockets: the state is read back from the kernel ({@code getsockopt}), not
+ * from Netty's bookkeeping. It checks the default on bootstraps of its own, not mistguard's: a
+ * bootstrap that set the option to {@code false} would not fail it.
  */
 class TcpNoDelayByDefaultIT {
 
     static List<Transport> transports() {
-        List<Transport> transports = new ArrayList<>(List.of(Transport.nio()));
-        if (Epoll.isAvailable()) {
-            transports.add(Transport.epoll());
-        }
-        return transports;
+        return Transport.available();
     }
 
     @ParameterizedTest
