@@ -29,6 +29,7 @@ source "$(dirname "$0")/lib.sh"
 
 CALLERS=10000; TIMEOUT_MS=2000; RATE=20000; ROUNDS=2; BASE_PORT=18500; MG_CPUS=1
 while (( $# )); do
+    needs_value "$@"
     case "$1" in
         --callers) CALLERS="$2"; shift 2 ;;
         --timeout-ms) TIMEOUT_MS="$2"; shift 2 ;;
@@ -41,6 +42,7 @@ while (( $# )); do
     esac
 done
 require java curl ss taskset
+check_cpus "$MG_CPUS" --mistguard-cpus
 require_jars sim
 bench_init
 
@@ -105,7 +107,7 @@ RSS_BEFORE=$(rss_kib "$MG_PID"); THREADS_BEFORE=$(threads "$MG_PID"); FDS_BEFORE
 SAMPLER_PID=$!
 SPAWNED_PIDS+=("$SAMPLER_PID")
 
-declare -a CPU_BEFORE=() CPU_AFTER=()   # per round: "total jit gc io accept" ms (lib.sh cpu_ms_by_thread)
+declare -a CPU_BEFORE=() CPU_AFTER=()   # per round: "total jit gc io accept tids" (lib.sh cpu_ms_by_thread)
 for (( round = 1; round <= ROUNDS; round++ )); do
     # The previous round's connections close, and its failures leave the retry budget's and the
     # breaker's 10 s windows, so that every round meets the same policy state; only the JIT differs.
@@ -146,7 +148,9 @@ round_cpu() {
     local -a b a
     read -r -a b <<<"${CPU_BEFORE[$1]}"; read -r -a a <<<"${CPU_AFTER[$1]}"
     local total=$(( a[0] - b[0] )) jit=$(( a[1] - b[1] )) gc=$(( a[2] - b[2] )) io=$(( a[3] - b[3] )) acc=$(( a[4] - b[4] ))
-    echo "mistguard CPU $total ms: JIT $jit, GC $gc, event loop $io, acceptor $acc, other $(( total - jit - gc - io - acc ))"
+    echo -n "mistguard CPU $total ms: JIT $jit, GC $gc, event loop $io, acceptor $acc, other $(( total - jit - gc - io - acc ))"
+    [[ "${a[5]}" == "${b[5]}" ]] || echo -n " (a counted thread started or ended during the round: the split is not exact, the total is)"
+    echo
 }
 UNDER_256=$(( RSS_PEAK < 256 * 1024 ? 1 : 0 ))
 NO_THREAD_GROWTH=$(( THREADS_AFTER <= THREADS_BEFORE ? 1 : 0 ))
@@ -158,7 +162,7 @@ REPORT="$RESULTS_DIR/hung-mist-$STAMP.md"
     echo "# Hung Mist, $STAMP"
     echo
     echo "sim-mist hangs every command; callers send catalyst's GetState; mistguard route get-state timeout ${TIMEOUT_MS}ms (coalescing, admission and breaker as shipped), io_threads 1, CPUs $MG_CPUS; client and sim-mist on core 0."
-    echo "mistguard JVM: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')\`"
+    echo "mistguard JVM: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')${EXTRA_JVM_FLAGS:+$EXTRA_JVM_FLAGS }\`"
     echo "Callers requested $REQUESTED, run $CALLERS (ulimit -n $FD_LIMIT); opened at up to $RATE connections/s; $ROUNDS round(s), one after the other, to the same mistguard."
     echo
     echo "| check | target | measured | |"
@@ -174,10 +178,10 @@ REPORT="$RESULTS_DIR/hung-mist-$STAMP.md"
         echo "Round $r: client wall time $(kv "$r" elapsed_ms) ms; longest answer counted from connect start $(sed -n 's/^answer_ms_from_connect max=//p' "$WORK_DIR/client-$r.out") ms; $(round_cpu "$r")."
     done
     echo
-    echo "mistguard's CPU per round is read from /proc before and after the client runs. On one core, CPU"
-    echo "close to the client's wall time means the core was saturated. JIT: HotSpot's C1 and C2 compiler"
-    echo "threads; GC: the VM thread, where SerialGC collects; event loop: mistguard-io; acceptor:"
-    echo "mistguard-accept. The JIT compiles the request path on the same CPUs as the event loop."
+    echo "mistguard's CPU per round is read from /proc before and after the client runs. On one core that"
+    echo "nothing else uses, CPU close to the client's wall time means the core was saturated. JIT: HotSpot's"
+    echo "C1 and C2 compiler threads; GC: the VM thread, where SerialGC collects; event loop: mistguard-io;"
+    echo "acceptor: mistguard-accept. The JIT compiles the request path on the same CPUs as the event loop."
 } >"$REPORT"
 cat "$REPORT"
 log "written to $REPORT"

@@ -126,28 +126,50 @@ threads()  { ls "/proc/$1/task" | wc -l; }
 open_fds() { ls "/proc/$1/fd" | wc -l; }
 mib()      { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 
-# cpu_ms_by_thread PID: the JVM's CPU time so far (utime + stime), in ms, as five numbers:
-# "total jit gc io accept". total comes from /proc/PID/stat, so it includes threads that have exited;
-# the classes come from the live threads' names (/proc/PID/task/*/stat): jit = HotSpot's C1 and C2
-# compiler threads, gc = the VM thread and GC workers (SerialGC collects in the VM thread), io =
-# mistguard's event loops (mistguard-io-*), accept = its acceptor (mistguard-accept-*). The rest of
-# total (other threads, and compiler threads that HotSpot stopped meanwhile) is total minus the four.
+# cpu_ms_by_thread PID: the JVM's CPU time so far (utime + stime), in ms, as "total jit gc io accept
+# tids". total comes from /proc/PID/stat, so it includes threads that have exited; the classes come
+# from the live threads' names (/proc/PID/task/*/stat): jit = HotSpot's C1 and C2 compiler threads,
+# gc = the VM thread and GC workers (SerialGC collects in the VM thread), io = mistguard's event loops
+# (mistguard-io-*), accept = its acceptor (mistguard-accept-*). tids lists the threads counted in
+# those four. The difference of two readings splits the CPU between them only if tids is the same in
+# both: a counted thread that ended in between (HotSpot stops idle compiler threads when it runs more
+# than one of a kind, from about 4 CPUs up) takes its whole history out of its class, and total minus
+# the four ("other") then holds that history too. A thread that ends while being read is skipped.
 cpu_ms_by_thread() {
-    local hz
-    hz=$(getconf CLK_TCK)
-    awk -v hz="$hz" -v main="/proc/$1/stat" '
+    # One cat reads every thread's stat and then the process's, microseconds apart, so that the
+    # total and its parts are read at about the same moment; a thread that has just ended is skipped.
+    { cat /proc/"$1"/task/*/stat "/proc/$1/stat" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" '
         function ticks(line) { sub(/.*\) /, "", line); split(line, f, " "); return f[12] + f[13] }
-        FILENAME == main { total = ticks($0); next }
         {
-            name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [^)]*$/, "", name)
-            t = ticks($0)
+            if (NR > 1) classify(last)
+            last = $0
+        }
+        function classify(line,   name, t, id) {
+            id = line; sub(/ .*/, "", id)
+            name = line; sub(/^[0-9]+ \(/, "", name); sub(/\) [^)]*$/, "", name)
+            t = ticks(line)
             if (name ~ /^C[12] CompilerThre/) jit += t
             else if (name ~ /^(VM Thread|GC Thread)/) gc += t
             else if (name ~ /^mistguard-io/) io += t
             else if (name ~ /^mistguard-accep/) acc += t
+            else return
+            tids = tids "," id
         }
-        END { k = 1000 / hz; printf "%d %d %d %d %d\n", total * k, jit * k, gc * k, io * k, acc * k }
-    ' "/proc/$1/stat" /proc/"$1"/task/*/stat
+        END {
+            k = 1000 / hz   # the last line read is /proc/PID/stat: the whole process
+            printf "%.0f %.0f %.0f %.0f %.0f %s\n", ticks(last) * k, jit * k, gc * k, io * k, acc * k,
+                   tids == "" ? "-" : substr(tids, 2)
+        }'
+}
+
+# needs_value "$@": for option loops where every option but --help takes a value; dies when the
+# option in $1 is the last argument.
+needs_value() { [[ $1 == -h || $1 == --help ]] || (( $# >= 2 )) || die "$1 needs a value (try --help)"; }
+
+# check_cpus LIST OPTION: dies unless taskset can pin a process to the CPU list LIST (from OPTION).
+check_cpus() {
+    taskset -c "$1" true 2>/dev/null ||
+        die "$2 $1: not a CPU list taskset can pin to on this machine (online: $(cat /sys/devices/system/cpu/online))"
 }
 
 # wait_http URL SECONDS: polls until URL answers 2xx, or fails after SECONDS.

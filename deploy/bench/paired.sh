@@ -40,6 +40,7 @@ source "$(dirname "$0")/lib.sh"
 JAR_A=""; JAR_B="$MISTGUARD_JAR"; OPTS_A=""; OPTS_B=""; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; CONNS=50
 REQ_PATH=/api; BASE_PORT=18700
 while (( $# )); do
+    needs_value "$@"
     case "$1" in
         --a) JAR_A="$2"; shift 2 ;;
         --b) JAR_B="$2"; shift 2 ;;

@@ -74,6 +74,7 @@ source "$(dirname "$0")/lib.sh"
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
 DURATION=10; WARMUP=15; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
+    needs_value "$@"
     case "$1" in
         --cases) CASES="$2"; shift 2 ;;
         --proxies) PROXIES="$2"; shift 2 ;;

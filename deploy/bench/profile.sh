@@ -32,6 +32,7 @@ TARGET=mistguard
 REQ_PATH=/api
 ASYNC_PROFILER_VERSION=4.1
 while (( $# )); do
+    needs_value "$@"
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;

@@ -21,6 +21,7 @@ source "$(dirname "$0")/lib.sh"
 
 RUNS=5; IDLE=15; BASE_PORT=18600; PIN=1; FIRST=500
 while (( $# )); do
+    needs_value "$@"
     case "$1" in
         --runs) RUNS="$2"; shift 2 ;;
         --idle) IDLE="$2"; shift 2 ;;
@@ -32,6 +33,7 @@ while (( $# )); do
     esac
 done
 require java curl
+[[ -z "$PIN" ]] || { require taskset; check_cpus "$PIN" --pin; }
 (( FIRST >= 0 )) || die "--first: expected 0 or more"
 (( FIRST == 0 )) || require nginx h2load taskset
 require_jars
