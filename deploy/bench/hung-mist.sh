@@ -13,8 +13,8 @@
 #           mostly compiled, as a mistguard that has lived through an earlier hang would be. Not
 #           fully: the JIT still used 1.2-1.7 s of CPU in rounds 2 and 3 on 2026-12-02 (likely
 #           because HotSpot raises its C2 thresholds while the C2 queue is long, so methods run
-#           once per connection reach them only in later bursts). Every round is reported; the
-#           budget check holds for each.
+#           once per connection reach them only in later bursts; 320 ms by round 5). Every round
+#           is reported; the budget check holds for each.
 #   --mistguard-cpus: the CPU list mistguard is pinned to (taskset -c). The default, one core of its
 #           own, is a one-CPU sidecar. "0,1" lets the JIT compile on a second core, shared with the
 #           client and sim-mist (core 0), to see how much of round 1 the JIT's CPU explains.
