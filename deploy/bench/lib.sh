@@ -131,14 +131,17 @@ mib()      { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 # from the live threads' names (/proc/PID/task/*/stat): jit = HotSpot's C1 and C2 compiler threads,
 # gc = the VM thread and GC workers (SerialGC collects in the VM thread), io = mistguard's event loops
 # (mistguard-io-*), accept = its acceptor (mistguard-accept-*). tids lists the threads counted in
-# those four. The difference of two readings splits the CPU between them only if tids is the same in
-# both: a counted thread that ended in between (HotSpot stops idle compiler threads when it runs more
-# than one of a kind, from about 4 CPUs up) takes its whole history out of its class, and total minus
-# the four ("other") then holds that history too. A thread that ends while being read is skipped.
+# those four. The difference of two readings splits the CPU exactly only if every thread counted in
+# the first is still there in the second: a counted thread that ended in between (HotSpot stops idle
+# compiler threads when it runs more than one of a kind, from about 4 CPUs up) takes its whole
+# history out of its class, and total minus the four ("other") then holds that history too; one that
+# started and ended in between shows up in "other" only. A thread that ends while being read is
+# skipped. Fails, printing nothing, when PID is not a running process.
 cpu_ms_by_thread() {
     # One cat reads every thread's stat and then the process's, microseconds apart, so that the
     # total and its parts are read at about the same moment; a thread that has just ended is skipped.
-    { cat /proc/"$1"/task/*/stat "/proc/$1/stat" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" '
+    [[ $1 =~ ^[0-9]+$ ]] || die "cpu_ms_by_thread: not a PID: '$1'"
+    { cat /proc/"$1"/task/*/stat "/proc/$1/stat" 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" -v pid="$1" '
         function ticks(line) { sub(/.*\) /, "", line); split(line, f, " "); return f[12] + f[13] }
         {
             if (NR > 1) classify(last)
@@ -156,6 +159,8 @@ cpu_ms_by_thread() {
             tids = tids "," id
         }
         END {
+            split(last, p, " ")
+            if (p[1] != pid) { print "cpu_ms_by_thread: no process " pid > "/dev/stderr"; exit 1 }
             k = 1000 / hz   # the last line read is /proc/PID/stat: the whole process
             printf "%.0f %.0f %.0f %.0f %.0f %s\n", ticks(last) * k, jit * k, gc * k, io * k, acc * k,
                    tids == "" ? "-" : substr(tids, 2)
@@ -163,8 +168,16 @@ cpu_ms_by_thread() {
 }
 
 # needs_value "$@": for option loops where every option but --help takes a value; dies when the
-# option in $1 is the last argument.
-needs_value() { [[ $1 == -h || $1 == --help ]] || (( $# >= 2 )) || die "$1 needs a value (try --help)"; }
+# option in $1 is the last argument (a last argument that is no option is left to the loop's
+# "unknown option").
+needs_value() { [[ $1 != -* || $1 == -h || $1 == --help ]] || (( $# >= 2 )) || die "$1: no value after it, or not an option (try --help)"; }
+
+# whole OPTION VALUE [MIN]: prints VALUE when it is a whole number >= MIN (default 1), else dies
+# naming the option. Use as X=$(whole "$1" "$2"): under set -e a failure stops the script.
+whole() {
+    [[ $2 =~ ^[0-9]{1,9}$ ]] && (( 10#$2 >= ${3:-1} )) || die "$1 '$2': expected a whole number ≥ ${3:-1}"
+    echo $(( 10#$2 ))
+}
 
 # check_cpus LIST OPTION: dies unless taskset can pin a process to the CPU list LIST (from OPTION).
 check_cpus() {

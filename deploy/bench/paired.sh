@@ -46,13 +46,13 @@ while (( $# )); do
         --b) JAR_B="$2"; shift 2 ;;
         --a-opts) OPTS_A="$2"; shift 2 ;;
         --b-opts) OPTS_B="$2"; shift 2 ;;
-        --rate) RATE="$2"; shift 2 ;;
-        --duration) DURATION="$2"; shift 2 ;;
-        --rounds) ROUNDS="$2"; shift 2 ;;
-        --warmup) WARMUP="$2"; shift 2 ;;
-        --conns) CONNS="$2"; shift 2 ;;
+        --rate) RATE=$(whole "$1" "$2"); shift 2 ;;
+        --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
+        --rounds) ROUNDS=$(whole "$1" "$2"); shift 2 ;;
+        --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
+        --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
         --path) REQ_PATH="$2"; shift 2 ;;
-        --base-port) BASE_PORT="$2"; shift 2 ;;
+        --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
     esac

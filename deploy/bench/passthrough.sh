@@ -78,17 +78,17 @@ while (( $# )); do
     case "$1" in
         --cases) CASES="$2"; shift 2 ;;
         --proxies) PROXIES="$2"; shift 2 ;;
-        --duration) DURATION="$2"; shift 2 ;;
-        --warmup) WARMUP="$2"; shift 2 ;;
-        --half-duration) HALF_DURATION="$2"; shift 2 ;;
-        --conns) CONNS="$2"; shift 2 ;;
-        --rate-conns) RATE_CONNS="$2"; shift 2 ;;
-        --tries) TRIES="$2"; shift 2 ;;
-        --max-foreign) MAX_FOREIGN="$2"; shift 2 ;;
-        --quiet-wait) QUIET_WAIT="$2"; shift 2 ;;
-        --base-port) BASE_PORT="$2"; shift 2 ;;
-        --cpu-quota) CPU_QUOTA="$2"; shift 2 ;;
-        --quota-period-us) QUOTA_PERIOD_US="$2"; shift 2 ;;
+        --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
+        --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
+        --half-duration) HALF_DURATION=$(whole "$1" "$2"); shift 2 ;;
+        --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
+        --rate-conns) RATE_CONNS=$(whole "$1" "$2"); shift 2 ;;
+        --tries) TRIES=$(whole "$1" "$2"); shift 2 ;;
+        --max-foreign) MAX_FOREIGN=$(whole "$1" "$2" 0); shift 2 ;;
+        --quiet-wait) QUIET_WAIT=$(whole "$1" "$2" 0); shift 2 ;;
+        --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
+        --cpu-quota) CPU_QUOTA=$(whole "$1" "$2"); shift 2 ;;
+        --quota-period-us) QUOTA_PERIOD_US=$(whole "$1" "$2" 1000); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
     esac

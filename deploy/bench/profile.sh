@@ -34,13 +34,13 @@ ASYNC_PROFILER_VERSION=4.1
 while (( $# )); do
     needs_value "$@"
     case "$1" in
-        --duration) DURATION="$2"; shift 2 ;;
-        --warmup) WARMUP="$2"; shift 2 ;;
-        --conns) CONNS="$2"; shift 2 ;;
+        --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
+        --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
+        --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
         --access-log) ACCESS_LOG="$2"; shift 2 ;;
         --phases) PHASES="$2"; shift 2 ;;
         --path) REQ_PATH="$2"; shift 2 ;;
-        --base-port) BASE_PORT="$2"; shift 2 ;;
+        --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
         --target) TARGET="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;

@@ -23,18 +23,17 @@ RUNS=5; IDLE=15; BASE_PORT=18600; PIN=1; FIRST=500
 while (( $# )); do
     needs_value "$@"
     case "$1" in
-        --runs) RUNS="$2"; shift 2 ;;
-        --idle) IDLE="$2"; shift 2 ;;
-        --base-port) BASE_PORT="$2"; shift 2 ;;
+        --runs) RUNS=$(whole "$1" "$2"); shift 2 ;;
+        --idle) IDLE=$(whole "$1" "$2" 0); shift 2 ;;
+        --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
         --pin) PIN="$2"; shift 2 ;;
-        --first) FIRST="$2"; shift 2 ;;
+        --first) FIRST=$(whole "$1" "$2" 0); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
     esac
 done
 require java curl
 [[ -z "$PIN" ]] || { require taskset; check_cpus "$PIN" --pin; }
-(( FIRST >= 0 )) || die "--first: expected 0 or more"
 (( FIRST == 0 )) || require nginx h2load taskset
 require_jars
 bench_init

@@ -24,7 +24,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     /** Native epoll if it loads on this machine, otherwise NIO: the first of {@link #available()}. */
     public static Transport best() {
-        return available().get(0);
+        return Epoll.isAvailable() ? epoll() : nio(); // the NIO classes load only where they are used
     }
 
     /** Every transport that works on this machine, best first: native epoll if it loads, then NIO. */
