@@ -135,8 +135,8 @@ mib()      { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 # the first is still there in the second: a counted thread that ended in between (HotSpot stops idle
 # compiler threads when it runs more than one of a kind, from about 4 CPUs up) takes its whole
 # history out of its class, and total minus the four ("other") then holds that history too; one that
-# started and ended in between shows up in "other" only. A thread that ends while being read is
-# skipped. Fails, printing nothing, when PID is not a running process.
+# started and ended in between shows up in "other" only. Fails, printing nothing, when PID is not a
+# running process.
 cpu_ms_by_thread() {
     # One cat reads every thread's stat and then the process's, microseconds apart, so that the
     # total and its parts are read at about the same moment; a thread that has just ended is skipped.

@@ -116,7 +116,7 @@ CLK_TCK=$(getconf CLK_TCK)
 CGROUP_ROOT=/sys/fs/cgroup/cpu
 CGROUPS=()
 if [[ -n $CPU_QUOTA ]]; then
-    [[ $CPU_QUOTA =~ ^[0-9]+$ ]] && (( CPU_QUOTA >= 1 && CPU_QUOTA <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $CPU_QUOTA"
+    (( CPU_QUOTA <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $CPU_QUOTA"
     [[ -w $CGROUP_ROOT/cgroup.procs ]] || die "--cpu-quota needs a writable cgroup v1 cpu controller at $CGROUP_ROOT (run as root)"
     (( CPU_QUOTA * QUOTA_PERIOD_US / 100 >= 1000 )) || die "--cpu-quota: the kernel wants a quota of at least 1000 µs per period; raise --quota-period-us"
 fi
