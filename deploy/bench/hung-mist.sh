@@ -2,7 +2,8 @@
 # The design's "hung Mist" target: sim-mist hangs on every command, mistguard in front with
 # request_timeout 2s, then N concurrent callers (HungMistClient.java, one NIO thread, one
 # connection and one request per caller). Checks that every caller is answered within the budget
-# + 50 ms, and records mistguard's RSS (before / peak during / after), threads and open fds, and per
+# + 50 ms, and that mistguard's peak RSS (VmHWM) stays within issue #12's 192 MiB (the design's
+# ceiling is 256 MiB); records its RSS (before / peak / after), threads and open fds, and per
 # round mistguard's CPU time split by thread kind (JIT compilers, GC, event loop, acceptor).
 #
 # Usage: deploy/bench/hung-mist.sh [--callers 10000] [--timeout-ms 2000] [--rate 20000] [--rounds 2]
@@ -127,9 +128,10 @@ wait "$SAMPLER_PID" || true
 
 sleep 3   # closed connections leave TIME_WAIT / the fd table
 RSS_AFTER=$(rss_kib "$MG_PID"); THREADS_AFTER=$(threads "$MG_PID"); FDS_AFTER=$(open_fds "$MG_PID")
+RSS_HWM=$(rss_hwm_kib "$MG_PID")
 UPSTREAM_CONNS_AFTER=$(ss -Htn state established "( dport = :$SIM_PORT )" | wc -l)
 HEALTH_AFTER=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$MG_ADMIN/healthz" || true)
-read -r RSS_PEAK THREADS_PEAK FDS_PEAK <<<"$(awk '$1>r{r=$1} $2>t{t=$2} $3>f{f=$3} END{print r+0, t+0, f+0}' "$WORK_DIR/samples.txt")"
+read -r RSS_SAMPLED_PEAK THREADS_PEAK FDS_PEAK <<<"$(awk '$1>r{r=$1} $2>t{t=$2} $3>f{f=$3} END{print r+0, t+0, f+0}' "$WORK_DIR/samples.txt")"
 
 kv() { sed -n "s/^$2=//p" "$WORK_DIR/client-$1.out"; }   # ROUND KEY
 LIMIT_MS=$(( TIMEOUT_MS + 50 ))
@@ -159,7 +161,11 @@ round_cpu() {
     done
     echo
 }
-UNDER_256=$(( RSS_PEAK < 256 * 1024 ? 1 : 0 ))
+# The peak is the kernel's high-water mark (VmHWM): the 200 ms samples can miss a short spike, such
+# as the JIT's or Netty's transient native memory while ~10 000 answers are written.
+RSS_LIMIT_MIB=192
+RSS_PEAK=$(( RSS_HWM > RSS_SAMPLED_PEAK ? RSS_HWM : RSS_SAMPLED_PEAK ))
+RSS_WITHIN=$(( RSS_PEAK <= RSS_LIMIT_MIB * 1024 ? 1 : 0 ))
 NO_THREAD_GROWTH=$(( THREADS_AFTER <= THREADS_BEFORE ? 1 : 0 ))
 NO_FD_GROWTH=$(( FDS_AFTER <= FDS_BEFORE + 2 ? 1 : 0 ))
 
@@ -175,7 +181,7 @@ REPORT="$RESULTS_DIR/hung-mist-$STAMP.md"
     echo "| check | target | measured | |"
     echo "|---|---|---|---|"
     round_rows
-    echo "| RSS before / peak during / after | peak < 256 MiB | $(mib "$RSS_BEFORE") / $(mib "$RSS_PEAK") / $(mib "$RSS_AFTER") MiB | $(verdict "$UNDER_256") |"
+    echo "| RSS before / peak (VmHWM) / after | peak ≤ $RSS_LIMIT_MIB MiB | $(mib "$RSS_BEFORE") / $(mib "$RSS_PEAK") / $(mib "$RSS_AFTER") MiB (highest 200 ms sample $(mib "$RSS_SAMPLED_PEAK")) | $(verdict "$RSS_WITHIN") |"
     echo "| threads before / peak / after | no growth | $THREADS_BEFORE / $THREADS_PEAK / $THREADS_AFTER | $(verdict "$NO_THREAD_GROWTH") |"
     echo "| open fds before / peak / after | no growth | $FDS_BEFORE / $FDS_PEAK / $FDS_AFTER | $(verdict "$NO_FD_GROWTH") |"
     echo "| connections to Mist after | 0 left hanging | $UPSTREAM_CONNS_AFTER | $(verdict $(( UPSTREAM_CONNS_AFTER == 0 ? 1 : 0 ))) |"
