@@ -128,7 +128,7 @@ wait "$SAMPLER_PID" || true
 
 sleep 3   # closed connections leave TIME_WAIT / the fd table
 RSS_AFTER=$(rss_kib "$MG_PID"); THREADS_AFTER=$(threads "$MG_PID"); FDS_AFTER=$(open_fds "$MG_PID")
-RSS_HWM=$(rss_hwm_kib "$MG_PID")
+RSS_HWM=$(peak_rss_kib "$MG_PID")
 UPSTREAM_CONNS_AFTER=$(ss -Htn state established "( dport = :$SIM_PORT )" | wc -l)
 HEALTH_AFTER=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$MG_ADMIN/healthz" || true)
 read -r RSS_SAMPLED_PEAK THREADS_PEAK FDS_PEAK <<<"$(awk '$1>r{r=$1} $2>t{t=$2} $3>f{f=$3} END{print r+0, t+0, f+0}' "$WORK_DIR/samples.txt")"
@@ -161,10 +161,10 @@ round_cpu() {
     done
     echo
 }
-# The peak is the kernel's high-water mark (VmHWM): the 200 ms samples can miss a short spike, such
-# as the JIT's or Netty's transient native memory while ~10 000 answers are written.
+# The peak is the kernel's high-water mark (VmHWM), never below any sample: the 200 ms samples can
+# miss a short spike, such as the JIT's or Netty's transient native memory while ~10 000 answers are written.
 RSS_LIMIT_MIB=192
-RSS_PEAK=$(( RSS_HWM > RSS_SAMPLED_PEAK ? RSS_HWM : RSS_SAMPLED_PEAK ))
+RSS_PEAK=$RSS_HWM
 RSS_WITHIN=$(( RSS_PEAK <= RSS_LIMIT_MIB * 1024 ? 1 : 0 ))
 NO_THREAD_GROWTH=$(( THREADS_AFTER <= THREADS_BEFORE ? 1 : 0 ))
 NO_FD_GROWTH=$(( FDS_AFTER <= FDS_BEFORE + 2 ? 1 : 0 ))

@@ -122,9 +122,9 @@ java_image_cmd() {
 }
 
 rss_kib()  { ps -o rss= -p "$1" | tr -d ' '; }
-# rss_hwm_kib PID: the process's peak RSS so far (VmHWM), in KiB: the true high-water mark, which
+# peak_rss_kib PID: the process's peak RSS so far (VmHWM), in KiB: the true high-water mark, which
 # sampling RSS can miss between two samples.
-rss_hwm_kib() { awk '/^VmHWM:/{print $2}' "/proc/$1/status"; }
+peak_rss_kib() { awk '/^VmHWM:/{print $2}' "/proc/$1/status"; }
 threads()  { ls "/proc/$1/task" | wc -l; }
 open_fds() { ls "/proc/$1/fd" | wc -l; }
 mib()      { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }

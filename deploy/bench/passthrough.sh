@@ -363,7 +363,7 @@ rss_hwm_kib() {
     local pid rss=0 hwm=0
     for pid in $(target_pids "$1"); do
         rss=$(( rss + $(awk '/^VmRSS:/{print $2}' "/proc/$pid/status") ))
-        hwm=$(( hwm + $(awk '/^VmHWM:/{print $2}' "/proc/$pid/status") ))
+        hwm=$(( hwm + $(peak_rss_kib "$pid") ))
     done
     echo "$rss $hwm"
 }
