@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -21,7 +20,8 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /**
- * mistguard's default logging, set up in code: Logback finds this class through
+ * mistguard's default logging, set up in code: mistguard's SLF4J provider ({@link DefaultLoggingProvider})
+ * applies it first, and Logback's own start-up finds it through
  * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator} before it looks for XML.
  * Lines go to stdout at INFO and up ({@code io.netty} at WARN), as readable text or as one JSON object
  * per line (Logback's {@link JsonEncoder}); the access log ({@code mistguard.access}) goes through a
@@ -175,7 +175,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         access.setQueueSize(ACCESS_QUEUE_SIZE);
         access.setFlushMillis(ACCESS_FLUSH_MILLIS);
         access.setWakeLines(ACCESS_WAKE_LINES);
-        access.setEncoder(json ? encoder(context, true) : accessTextEncoder(context));
+        access.setEncoder(encoder(context, json));
         access.start();
 
         Logger accessLogger = context.getLogger(ACCESS_LOGGER);
@@ -189,8 +189,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         context.putObject(MARK, json ? "json" : "text");
     }
 
-    /** The text access log's encoder: {@link #TEXT_PATTERN}'s bytes, made without a layout. */
-    private static Encoder<ILoggingEvent> accessTextEncoder(LoggerContext context) {
+    /** The text encoder: {@link #TEXT_PATTERN}'s bytes, made without a layout (but for stack traces). */
+    private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
         TextLineEncoder encoder = new TextLineEncoder();
         encoder.setContext(context);
         encoder.start();
@@ -209,10 +209,6 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
             encoder.start();
             return encoder;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(TEXT_PATTERN);
-        encoder.start();
-        return encoder;
+        return textEncoder(context);
     }
 }

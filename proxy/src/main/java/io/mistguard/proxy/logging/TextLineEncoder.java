@@ -14,13 +14,16 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The access log's text encoder: for every event, the bytes a {@link PatternLayoutEncoder} with
- * {@link DefaultLogging#TEXT_PATTERN} writes ({@code 2026-12-02T07:51:02.123Z INFO  [mistguard-io-3-1]
- * mistguard.access - route=catch-all decision=proxied ...}), so a reader cannot tell the two apart.
- * An {@link AccessLine} is written straight from its fields into the {@link BatchingAppender}'s
- * batch: no layout buffer, message string or per-line byte array (the pattern encoder allocated
- * ~1 KiB per access line, a fifth of all mistguard allocated per request). Any other event goes
- * through a pattern encoder with the same pattern.
+ * The default text encoder, of the access log and of every other line: for every event, the bytes a
+ * {@link PatternLayoutEncoder} with {@link DefaultLogging#TEXT_PATTERN} writes
+ * ({@code 2026-12-02T07:51:02.123Z INFO  [mistguard-io-3-1] mistguard.access - route=catch-all
+ * decision=proxied ...}), so a reader cannot tell the two apart. An {@link AccessLine} is written
+ * straight from its fields into the {@link BatchingAppender}'s batch: no layout buffer, message string
+ * or per-line byte array (the pattern encoder allocated ~1 KiB per access line, a fifth of all
+ * mistguard allocated per request). Another event is written from its formatted message. An event with
+ * a throwable goes through a pattern encoder with the same pattern, started on the first such event,
+ * which writes the stack trace as Logback does: starting one (Logback's pattern layout, its converters
+ * and their method handles) cost start-up ~40 ms of one core when the console used it.
  *
  * <p>Rules taken from Logback, and pinned by a test against its pattern encoder: the date is
  * {@code DateTimeFormatter} pattern {@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX} in the JVM's default zone
@@ -83,10 +86,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         super.stop();
     }
 
-    /**
-     * The pattern encoder for events that are not access lines, started on the first such event:
-     * the access logger sees none, and starting one (parsing the pattern) cost start-up ~40 ms.
-     */
+    /** The pattern encoder for events with a throwable, started on the first such event. */
     private PatternLayoutEncoder others() {
         PatternLayoutEncoder encoder = others;
         if (encoder == null) {
@@ -131,7 +131,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        if (!asciiAsIs || !(event instanceof AccessLine)) {
+        if (!direct(event)) {
             return others().encode(event);
         }
         LineBuffer line = new LineBuffer(256);
@@ -141,7 +141,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
 
     /** Appends the line of {@code event} to {@code out}. */
     void encodeInto(ILoggingEvent event, LineBuffer out) {
-        if (!asciiAsIs || !(event instanceof AccessLine access)) {
+        if (!direct(event)) {
             out.bytes(others().encode(event));
             return;
         }
@@ -154,8 +154,17 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         }
         out.ascii(" [").text(event.getThreadName(), charset).ascii("] ");
         out.bytes(logger(event.getLoggerName())).ascii(" - ");
-        access.writeMessage(out, charset);
+        if (event instanceof AccessLine access) {
+            access.writeMessage(out, charset);
+        } else {
+            out.text(String.valueOf(event.getFormattedMessage()), charset); // %msg writes "null" for none
+        }
         out.ascii(CoreConstants.LINE_SEPARATOR); // what %n writes
+    }
+
+    /** Whether this encoder writes {@code event} itself: no stack trace to write, and a charset it can write. */
+    private boolean direct(ILoggingEvent event) {
+        return asciiAsIs && event.getThrowableProxy() == null;
     }
 
     /**

@@ -2,10 +2,12 @@ package io.mistguard.proxy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,22 @@ class FatJarLoggingIT {
 
         assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[main\\] "
                 + "i\\.m\\.proxy\\.Mistguard - mistguard listening on .*");
+    }
+
+    /**
+     * The jar lists one SLF4J provider, mistguard's ({@code DefaultLoggingProvider}), so SLF4J binds it
+     * without a word: with Logback's listed as well, it warned about two providers at every start.
+     */
+    @Test
+    void theJarListsOneSlf4jProviderMistguardsAndSlf4jSaysNothing(@TempDir Path dir) throws Exception {
+        try (JarFile jar = new JarFile(PackagedJar.JAR.toFile())) {
+            String services = new String(jar.getInputStream(jar.getEntry(
+                    "META-INF/services/org.slf4j.spi.SLF4JServiceProvider")).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(services.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")))
+                    .containsExactly("io.mistguard.proxy.logging.DefaultLoggingProvider");
+        }
+        String output = run(dir, Map.of(), List.of());
+        assertThat(output).contains(LISTENING).doesNotContain("SLF4J");
     }
 
     @Test

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
@@ -161,8 +160,7 @@ class DefaultLoggingTest {
         if (format.equals("json")) {
             assertThat(encoder).isInstanceOf(JsonEncoder.class);
         } else {
-            assertThat(encoder).isInstanceOf(PatternLayoutEncoder.class);
-            assertThat(((PatternLayoutEncoder) encoder).getPattern()).isEqualTo(DefaultLogging.TEXT_PATTERN);
+            assertThat(encoder).isInstanceOf(TextLineEncoder.class);
         }
     }
 

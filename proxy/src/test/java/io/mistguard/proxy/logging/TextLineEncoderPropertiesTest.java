@@ -54,18 +54,29 @@ class TextLineEncoderPropertiesTest {
         }
     }
 
-    @Property(tries = 50)
-    void anOrdinaryEventIsWhatThePatternWrites(@ForAll("messages") String message) {
+    /**
+     * Any other event — the console's lines since the default text log dropped the pattern encoder:
+     * any message (also none) with or without arguments, level, logger, thread, zone and charset, and
+     * with a throwable (written by the pattern encoder it falls back to).
+     */
+    @Property(tries = 200)
+    void anOrdinaryEventIsWhatThePatternWrites(@ForAll("messages") String message, @ForAll boolean withArgument,
+                                               @ForAll("levels") Level level, @ForAll("loggerNames") String loggerName,
+                                               @ForAll("messages") String thread, @ForAll("zones") ZoneId zone,
+                                               @ForAll("charsets") Charset charset, @ForAll("throwables") Throwable thrown) {
         LoggerContext context = new LoggerContext();
         try {
-            Logger logger = context.getLogger("io.mistguard.proxy.server.ProxyHandler");
-            LoggingEvent event = new LoggingEvent(Logger.FQCN, logger, Level.WARN, message, null, null);
-            byte[] expected = pattern(context, ZoneId.systemDefault(), StandardCharsets.UTF_8).encode(event);
-            TextLineEncoder direct = direct(context, ZoneId.systemDefault(), StandardCharsets.UTF_8);
+            Logger logger = context.getLogger(loggerName);
+            LoggingEvent event = new LoggingEvent(Logger.FQCN, logger, level, message, thrown,
+                                                  withArgument ? new Object[] {"ärg", 42} : null);
+            event.setThreadName(thread);
+            byte[] expected = pattern(context, zone, charset).encode(event);
+            TextLineEncoder direct = direct(context, zone, charset);
+            assertThat(new String(direct.encode(event), charset)).isEqualTo(new String(expected, charset));
             assertThat(direct.encode(event)).isEqualTo(expected);
-            LineBuffer batch = new LineBuffer(4);
+            LineBuffer batch = new LineBuffer(4).ascii("earlier line\n");
             direct.encodeInto(event, batch);
-            assertThat(batch.toByteArray()).isEqualTo(expected);
+            assertThat(batch.toByteArray()).isEqualTo(concat("earlier line\n".getBytes(StandardCharsets.US_ASCII), expected));
         } finally {
             context.stop();
         }
@@ -112,7 +123,34 @@ class TextLineEncoderPropertiesTest {
 
     @Provide
     Arbitrary<String> messages() {
-        return Arbitraries.strings().withCharRange(' ', '~').withChars("é中").ofMaxLength(100);
+        return Arbitraries.strings().withCharRange(' ', '~').withChars("é中").ofMaxLength(100).injectNull(0.05);
+    }
+
+    @Provide
+    Arbitrary<Level> levels() {
+        return Arbitraries.of(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR);
+    }
+
+    @Provide
+    Arbitrary<String> loggerNames() {
+        return Arbitraries.of("io.mistguard.proxy.server.ProxyHandler", "mistguard.access", "ROOT", "x",
+                              "a.very.long.logger.name.that.needs.Abbreviation");
+    }
+
+    @Provide
+    Arbitrary<ZoneId> zones() {
+        return Arbitraries.of(ZONES).map(ZoneId::of);
+    }
+
+    @Provide
+    Arbitrary<Charset> charsets() {
+        return Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16);
+    }
+
+    @Provide
+    Arbitrary<Throwable> throwables() {
+        return Arbitraries.<Throwable>of(new IllegalStateException("boom", new java.io.IOException("under")),
+                              new RuntimeException()).injectNull(0.7);
     }
 
     /**
