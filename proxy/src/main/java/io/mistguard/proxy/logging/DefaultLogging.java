@@ -21,8 +21,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * mistguard's default logging, set up in code: mistguard's SLF4J provider ({@link DefaultLoggingProvider})
- * applies it first, and Logback's own start-up finds it through
- * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator} before it looks for XML.
+ * applies it directly. When Logback's own start-up runs instead (see that provider: an operator's
+ * configurator service or status listener), it finds this through
+ * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}, after any configurator ranked
+ * higher ({@link #RANK}) and before it looks for XML.
  * Lines go to stdout at INFO and up ({@code io.netty} at WARN), as readable text or as one JSON object
  * per line (Logback's {@link JsonEncoder}); the access log ({@code mistguard.access}) goes through a
  * {@link BatchingAppender}, so an event loop never blocks on it.
@@ -39,8 +41,11 @@ import java.util.function.UnaryOperator;
  * a precise error. Thread-safety: called by Logback once, during its initialisation; {@link #apply}
  * is for the start-up thread, before anything is served.
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+@ConfiguratorRank(DefaultLogging.RANK)
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
+
+    /** Where Logback's start-up runs this among {@code Configurator} services (higher runs first). */
+    public static final int RANK = ConfiguratorRank.CUSTOM_HIGH_PRIORITY;
 
     /** The system property that names an operator's own Logback file (Logback's own name for it). */
     public static final String FILE_PROPERTY = "logback.configurationFile";

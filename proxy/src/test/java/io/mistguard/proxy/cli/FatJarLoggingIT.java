@@ -51,6 +51,20 @@ class FatJarLoggingIT {
         assertThat(output).contains(LISTENING).doesNotContain("SLF4J");
     }
 
+    /**
+     * Regression: {@code -Dlogback.statusListenerClass} showed nothing once mistguard configured Logback
+     * itself; Logback's start-up runs again then, its messages reach the listener, and the default
+     * logging applies in its turn.
+     */
+    @Test
+    void aStatusListenerGetsLogbacksStartUpMessagesRegression(@TempDir Path dir) throws Exception {
+        String output = PackagedJar.run(dir, Map.of(),
+                List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.OnConsoleStatusListener"), List.of());
+
+        assertThat(output).contains("|-INFO in ", "io.mistguard.proxy.logging.DefaultLogging");
+        assertThat(listeningLine(output)).matches("\\d{4}-\\d\\d-\\d\\dT\\S+ INFO  \\[main\\] i\\.m\\.proxy\\.Mistguard - .*");
+    }
+
     @Test
     void theEnvironmentVariableSwitchesToJsonLines(@TempDir Path dir) throws Exception {
         assertJson(listeningLine(run(dir, Map.of("MISTGUARD_LOG_FORMAT", "json"), List.of())));
