@@ -3,6 +3,7 @@ package io.mistguard.proxy.logging;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Context;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.Charset;
@@ -12,6 +13,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The default text encoder, of the access log and of every other line: for every event, the bytes a
@@ -30,8 +32,19 @@ import java.util.Locale;
  * and locale (Logback's {@code %d} without options), the level is padded to 5 characters, the logger
  * name is abbreviated to 20 by Logback's own abbreviator ({@code %logger{20}}), and text is encoded
  * with {@link #setCharset the charset}, the JVM's default unless set (as {@code LayoutWrappingEncoder}
- * does). With a charset that does not write ASCII as single bytes of the same value (UTF-16, UTF-32,
- * EBCDIC), every event goes through the pattern encoder.
+ * does).
+ *
+ * <p>Every event goes through the pattern encoder instead when this encoder's way of writing could
+ * differ from it:
+ * <ul>
+ *   <li>a charset that does not write ASCII as single bytes of the same value (UTF-16, UTF-32, EBCDIC);
+ *   <li>a charset with shift states (ISO-2022-KR, ISO-2022-CN), whose bytes for a line are not the
+ *       bytes of its parts one after another: the pattern encoder encodes the whole line at once, so it
+ *       returns to ASCII before the newline; parts encoded one by one would not;
+ *   <li>a context that holds conversion rules of the operator's own ({@code <conversionRule>} in a
+ *       Logback file), which may redefine any word of the pattern ({@code %msg} to mask a secret, say):
+ *       Logback's pattern layout applies them, this encoder's direct path would not.
+ * </ul>
  *
  * <p>Thread-safety: {@link #encode} may be called by any number of threads; {@link #encodeInto} by one
  * at a time per buffer. The caches (the formatted time of the last second, the last logger name's
@@ -47,7 +60,8 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private Charset charset;
     private DateTimeFormatter dates;
     private volatile PatternLayoutEncoder others;
-    private boolean asciiAsIs;
+    /** Whether this encoder writes events itself (see the class comment); set by {@link #start}. */
+    private boolean writesDirectly;
     private final TargetLengthBasedClassNameAbbreviator abbreviator =
             new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH);
     private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, new byte[0], new byte[0]);
@@ -73,7 +87,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
             charset = Charset.defaultCharset();
         }
         dates = DateTimeFormatter.ofPattern(DATE_PATTERN).withZone(zone).withLocale(Locale.getDefault());
-        asciiAsIs = encodesAsciiAsIs(charset);
+        writesDirectly = encodesAsciiAsIs(charset) && encodesPiecewise(charset) && !hasConversionRules(getContext());
         super.start();
     }
 
@@ -129,6 +143,47 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         return Arrays.equals(new String(ascii, StandardCharsets.US_ASCII).getBytes(charset), ascii);
     }
 
+    /**
+     * Characters of several scripts that a charset with shift states writes between a shift-out and a
+     * shift-in; {@link #encodesPiecewise} tries those the charset can write.
+     */
+    private static final String NON_ASCII_PROBES = "éßЖα中日안アกא€";
+
+    /**
+     * Whether {@code charset} writes a text as the bytes of its parts one after another, which this
+     * encoder's direct path assumes (it encodes the time, thread, logger and message apart). True of
+     * charsets without shift states; false of ISO-2022-KR and ISO-2022-CN, which write a designator once
+     * and return to ASCII only at the end of the text.
+     */
+    static boolean encodesPiecewise(Charset charset) {
+        for (char probe : NON_ASCII_PROBES.toCharArray()) {
+            if (!charset.newEncoder().canEncode(probe)) {
+                continue;
+            }
+            String part = String.valueOf(probe);
+            byte[] whole = ("a" + part + "b").getBytes(charset);
+            LineBuffer pieces = new LineBuffer(16).bytes("a".getBytes(charset)).bytes(part.getBytes(charset))
+                    .bytes("b".getBytes(charset));
+            if (!Arrays.equals(whole, pieces.toByteArray())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code context} holds conversion rules of its own ({@code <conversionRule>}), which a
+     * pattern layout started in it applies on top of Logback's.
+     */
+    static boolean hasConversionRules(Context context) {
+        return context != null && (isNonEmptyMap(context.getObject(CoreConstants.PATTERN_RULE_REGISTRY))
+                || isNonEmptyMap(context.getObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS)));
+    }
+
+    private static boolean isNonEmptyMap(Object registry) {
+        return registry instanceof Map<?, ?> rules && !rules.isEmpty();
+    }
+
     @Override
     public byte[] encode(ILoggingEvent event) {
         if (!direct(event)) {
@@ -162,9 +217,9 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         out.ascii(CoreConstants.LINE_SEPARATOR); // what %n writes
     }
 
-    /** Whether this encoder writes {@code event} itself: no stack trace to write, and a charset it can write. */
+    /** Whether this encoder writes {@code event} itself: no stack trace to write, and nothing above against it. */
     private boolean direct(ILoggingEvent event) {
-        return asciiAsIs && event.getThrowableProxy() == null;
+        return writesDirectly && event.getThrowableProxy() == null;
     }
 
     /**

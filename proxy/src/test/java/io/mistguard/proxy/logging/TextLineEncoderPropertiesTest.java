@@ -6,11 +6,17 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.pattern.MessageConverter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -27,6 +33,14 @@ import net.jqwik.api.Provide;
  * log's former pattern.
  */
 class TextLineEncoderPropertiesTest {
+
+    /**
+     * Charsets of every kind: ASCII as is (UTF-8, ISO-8859-1, windows-1252, Shift_JIS), not (UTF-16), and
+     * with shift states (ISO-2022-KR and -CN; ISO-2022-JP shifts back within each part).
+     */
+    private static final List<Charset> CHARSETS = Stream.of("UTF-8", "ISO-8859-1", "UTF-16", "UTF-16LE", "windows-1252",
+                    "Shift_JIS", "ISO-2022-KR", "x-ISO-2022-CN-GB", "ISO-2022-JP")
+            .filter(Charset::isSupported).map(Charset::forName).toList();
 
     private static final String[] ZONES = {"UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"};
 
@@ -82,6 +96,84 @@ class TextLineEncoderPropertiesTest {
         }
     }
 
+    /**
+     * Regression: with a charset that has shift states (ISO-2022-KR), the line was the bytes of its
+     * parts one after another, so the shift back to ASCII before the newline was missing and a
+     * decoder read the next line as Korean; ISO-2022-CN repeated its designator mid-line.
+     */
+    @Property(tries = 1)
+    void aCharsetWithShiftStatesWritesWhatThePatternWritesRegression() {
+        for (String name : List.of("ISO-2022-KR", "x-ISO-2022-CN-GB", "x-ISO-2022-CN-CNS")) {
+            if (!Charset.isSupported(name)) {
+                continue;
+            }
+            Charset charset = Charset.forName(name);
+            assertThat(TextLineEncoder.encodesPiecewise(charset)).as(name).isFalse();
+            LoggerContext context = new LoggerContext();
+            try {
+                Logger logger = context.getLogger("io.mistguard.proxy.Mistguard");
+                for (String message : List.of("stream 안녕", "stream 中文 ok")) {
+                    LoggingEvent event = new LoggingEvent(Logger.FQCN, logger, Level.INFO, message, null, null);
+                    event.setThreadName("main");
+                    byte[] expected = pattern(context, ZoneId.of("UTC"), charset).encode(event);
+                    assertThat(direct(context, ZoneId.of("UTC"), charset).encode(event)).as(name).isEqualTo(expected);
+                    AccessLine access = AccessLine.of(logger, Level.INFO, event.getInstant(), "io-1", "route-안", "proxied",
+                            null, 200, 1, 2, 3, 1, "GET", "/中");
+                    LineBuffer batch = new LineBuffer(8);
+                    direct(context, ZoneId.of("UTC"), charset).encodeInto(access, batch);
+                    assertThat(batch.toByteArray()).as(name).isEqualTo(
+                            pattern(context, ZoneId.of("UTC"), charset).encode(access));
+                }
+            } finally {
+                context.stop();
+            }
+        }
+        assertThat(TextLineEncoder.encodesPiecewise(StandardCharsets.UTF_8)).isTrue();
+        assertThat(TextLineEncoder.encodesPiecewise(StandardCharsets.ISO_8859_1)).isTrue();
+        if (Charset.isSupported("ISO-2022-JP")) { // shifts back at the end of every part it writes
+            assertThat(TextLineEncoder.encodesPiecewise(Charset.forName("ISO-2022-JP"))).isTrue();
+        }
+    }
+
+    /**
+     * Regression: an operator's {@code <conversionRule>} (here one that masks {@code %msg}) reached only
+     * the lines with a stack trace, which the pattern encoder wrote; every other line went out
+     * unmasked.
+     */
+    @Property(tries = 1)
+    void anOperatorsConversionRuleReachesEveryLineRegression() throws Exception {
+        LoggerContext context = new LoggerContext();
+        try {
+            JoranConfigurator joran = new JoranConfigurator();
+            joran.setContext(context);
+            joran.doConfigure(new ByteArrayInputStream(("<configuration><conversionRule conversionWord=\"msg\" class=\""
+                    + Masked.class.getName() + "\"/></configuration>").getBytes(StandardCharsets.UTF_8)));
+            TextLineEncoder encoder = direct(context, ZoneId.of("UTC"), StandardCharsets.UTF_8);
+            Logger logger = context.getLogger("x");
+            LoggingEvent plain = new LoggingEvent(Logger.FQCN, logger, Level.INFO, "login secret=hunter2", null, null);
+            LoggingEvent thrown = new LoggingEvent(Logger.FQCN, logger, Level.WARN, "failed secret=hunter2",
+                                                   new IllegalStateException(), null);
+            AccessLine access = AccessLine.of(logger, Level.INFO, plain.getInstant(), "io-1", "r", "proxied", null, 200,
+                                              1, 2, 3, 1, "GET", "/?secret=hunter2");
+            for (ILoggingEvent event : List.of(plain, thrown, access)) {
+                assertThat(new String(encoder.encode(event), StandardCharsets.UTF_8)).doesNotContain("hunter2")
+                        .contains("secret=***");
+            }
+            assertThat(TextLineEncoder.hasConversionRules(context)).isTrue();
+            assertThat(TextLineEncoder.hasConversionRules(new LoggerContext())).isFalse();
+        } finally {
+            context.stop();
+        }
+    }
+
+    /** A {@code %msg} that masks what follows {@code secret=}, as an operator's converter might. */
+    public static final class Masked extends MessageConverter {
+        @Override
+        public String convert(ILoggingEvent event) {
+            return super.convert(event).replaceAll("secret=\\S+", "secret=***");
+        }
+    }
+
     @Property(tries = 1)
     void onlyCharsetsThatWriteAsciiAsIsTakeTheDirectPath() {
         assertThat(TextLineEncoder.encodesAsciiAsIs(StandardCharsets.UTF_8)).isTrue();
@@ -97,7 +189,7 @@ class TextLineEncoderPropertiesTest {
     @Provide
     Arbitrary<Line> lines() {
         Arbitrary<String> token = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz-").ofMinLength(1).ofMaxLength(20);
-        Arbitrary<String> anyText = Arbitraries.strings().withCharRange(' ', '~').withChars("éü→中").ofMinLength(1)
+        Arbitrary<String> anyText = Arbitraries.strings().withCharRange(' ', '~').withChars("éü→中안").ofMinLength(1)
                 .ofMaxLength(60);
         Arbitrary<String> pathText = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(80);
         // -1 ms is left out: Logback's CachingDateFormatter starts with -1 as its "nothing cached" key and
@@ -113,8 +205,7 @@ class TextLineEncoderPropertiesTest {
                         .as(Fields::new),
                 Arbitraries.of("GET", "POST", "HEAD", "DELETE"), pathText,
                 Combinators.combine(anyText, instants, Arbitraries.of(ZONES).map(ZoneId::of),
-                                    Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1,
-                                                   StandardCharsets.UTF_16, StandardCharsets.UTF_16LE), loggers,
+                                    Arbitraries.of(CHARSETS), loggers,
                                     Arbitraries.of(true, false)).as(Where::new))
                 .as((f, method, path, w) -> new Line(f.route, f.decision, f.cause, f.status, f.bytes, f.totalMs,
                         f.upstreamMs, f.attempts, method, path, w.thread, w.instant, w.zone, w.charset, w.logger,
@@ -123,7 +214,7 @@ class TextLineEncoderPropertiesTest {
 
     @Provide
     Arbitrary<String> messages() {
-        return Arbitraries.strings().withCharRange(' ', '~').withChars("é中").ofMaxLength(100).injectNull(0.05);
+        return Arbitraries.strings().withCharRange(' ', '~').withChars("é中안").ofMaxLength(100).injectNull(0.05);
     }
 
     @Provide
@@ -144,7 +235,7 @@ class TextLineEncoderPropertiesTest {
 
     @Provide
     Arbitrary<Charset> charsets() {
-        return Arbitraries.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16);
+        return Arbitraries.of(CHARSETS);
     }
 
     @Provide
