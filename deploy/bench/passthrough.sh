@@ -46,7 +46,9 @@
 #                        32, both raised to 1024, so no connection queues in mistguard, as none does
 #                        in HAProxy and nginx, and none is closed for want of an idle slot), haproxy-queued
 #                        (HAProxy held to that pool's limits: server maxconn 4, maxqueue 200,
-#                        timeout queue 1s — the like-for-like row for the shipped mistguard)
+#                        timeout queue 1s — the like-for-like row for the shipped mistguard),
+#                        netty-tcp-floor (bytes relayed with Netty and no HTTP: the JVM's floor under
+#                        netty-floor's)
 #   --duration 10        seconds per measured saturation run
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
 #   --half-duration 10   seconds per constant-rate run
@@ -56,7 +58,7 @@
 #   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
-#   --base-port 18400    ports base..base+10 on 127.0.0.1
+#   --base-port 18400    ports base..base+11 on 127.0.0.1
 #   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
 #                        refilled every --quota-period-us (default 100000 µs). Use it where the load
 #                        generator and upstream on core 0 cannot reach 2x what a proxy does on a whole
@@ -104,7 +106,7 @@ UP_PORT=$BASE_PORT
 declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$((BASE_PORT + 3))
                  [nginx]=$((BASE_PORT + 4)) [mistguard-nolog]=$((BASE_PORT + 5))
                  [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9))
-                 [haproxy-queued]=$((BASE_PORT + 10)))
+                 [haproxy-queued]=$((BASE_PORT + 10)) [netty-tcp-floor]=$((BASE_PORT + 11)))
 declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6))
                        [mistguard-unqueued]=$((BASE_PORT + 8)))
 declare -A PID=()
@@ -256,16 +258,21 @@ start_mistguard-unqueued() { start_mistguard_named mistguard-unqueued true 1024;
 # The floor: deploy/bench/NettyFloorProxy.java, the least an HTTP proxy built from mistguard's Netty
 # parts does (codecs, aggregators, keep-alive reuse; nothing else), with the image's JVM flags and
 # the mistguard jar as its class path. What mistguard costs above it is mistguard's own work.
-start_netty-floor() {
+start_netty_java() { # NAME SOURCE: a floor proxy from deploy/bench, with the image's JVM flags
     local -a flags envs
     mapfile -t flags < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
     read -r -a envs <<<"$(image_env)"
-    make_cap netty-floor
-    spawn "$WORK_DIR/netty-floor.out" in_cap netty-floor taskset -c 1 env "${envs[@]}" java "${flags[@]}" \
-        -cp "$MISTGUARD_JAR" "$BENCH_DIR/NettyFloorProxy.java" "${PORT[netty-floor]}" "$UP_PORT"
-    PID[netty-floor]=$SPAWNED_PID
-    wait_http "http://127.0.0.1:${PORT[netty-floor]}/small" 30
+    make_cap "$1"
+    spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 env "${envs[@]}" java "${flags[@]}" \
+        -cp "$MISTGUARD_JAR" "$BENCH_DIR/$2" "${PORT[$1]}" "$UP_PORT"
+    PID[$1]=$SPAWNED_PID
+    wait_http "http://127.0.0.1:${PORT[$1]}/small" 30
 }
+start_netty-floor() { start_netty_java netty-floor NettyFloorProxy.java; }
+# The floor under it: deploy/bench/NettyTcpFloorProxy.java relays bytes between each client
+# connection and an upstream connection of its own, with no HTTP: what the transport, the pipeline
+# and the JVM cost per request; an HTTP proxy on the same parts cannot cost less.
+start_netty-tcp-floor() { start_netty_java netty-tcp-floor NettyTcpFloorProxy.java; }
 
 # Writes $WORK_DIR/NAME.cfg for HAProxy proxy NAME ($1); $2 = extra words on its server line.
 write_haproxy_config() {
@@ -498,7 +505,7 @@ measure_case() {
         # loop and the first measurement would catch mistguard half-compiled. Start-up cost is
         # startup.sh's to measure; this script measures the steady state.
         [[ $t == direct ]] || set_cap "$t" off
-        wrk_run "$t" "$c" "$([[ $t == mistguard* || $t == netty-floor ]] && echo "$WARMUP" || echo 3)" >/dev/null
+        wrk_run "$t" "$c" "$([[ $t == mistguard* || $t == netty-* ]] && echo "$WARMUP" || echo 3)" >/dev/null
         [[ $t == direct ]] || set_cap "$t" on
     done
     declare -A SAT=()
@@ -627,12 +634,12 @@ one_run() { # writes $REPORT, sets RUN_VALID
             local p; echo -n "Time held back by the cap over the whole run, ms:"
             for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
         fi
-        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and netty-floor; 3s for others)."
+        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }
