@@ -3,7 +3,6 @@ package io.mistguard.proxy.logging;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
@@ -11,8 +10,11 @@ import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.StatusUtil;
 import ch.qos.logback.core.util.StatusPrinter;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 import java.util.function.UnaryOperator;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -36,9 +38,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * <ul>
  *   <li>a Logback file ({@code -Dlogback.configurationFile}, or {@code logback-test.xml} or
  *       {@code logback.xml} on the class path): {@link DefaultLogging} stands aside;
- *   <li>a {@code Configurator} service of their own that Logback ranks at or above
- *       {@link DefaultLogging}'s rank ({@link ConfiguratorRank}; unannotated ones rank
- *       {@link ConfiguratorRank#DEFAULT}), which Logback would have run first;
+ *   <li>a {@code Configurator} service of their own, of any rank: Logback's start-up then makes
+ *       every service and runs them in its rank order, {@link DefaultLogging} among them at
+ *       {@link DefaultLogging#RANK}, and reports one it cannot make, as it always did;
  *   <li>{@code -Dlogback.statusListenerClass}: a listener for Logback's start-up messages, which are
  *       then written.
  * </ul>
@@ -98,28 +100,46 @@ public final class DefaultLoggingProvider implements SLF4JServiceProvider {
         }
     }
 
+    /** Where {@code ServiceLoader} (and so Logback) finds {@code Configurator} services. */
+    static final String CONFIGURATOR_SERVICES = "META-INF/services/" + Configurator.class.getName();
+
     /**
      * Whether the operator asked for Logback's own start-up without naming a Logback file: a status
      * listener ({@code logback.statusListenerClass} in {@code systemProperty}), or a {@code Configurator}
-     * service that {@code loader} finds, other than {@link DefaultLogging}, ranked at or above it. A
-     * service entry that cannot be loaded counts too: Logback's start-up then reports it.
+     * service entry, other than {@link DefaultLogging}'s, in a services file that {@code loader} finds.
+     * The entries are read as text, none is loaded: making them, in rank order, and reporting one that
+     * cannot be made are Logback's start-up's. A services file that cannot be read counts as asked, so
+     * that Logback's start-up reads it and reports what it finds.
      */
     static boolean logbacksStartUpAsked(UnaryOperator<String> systemProperty, ClassLoader loader) {
         if (systemProperty.apply(CoreConstants.STATUS_LISTENER_CLASS_KEY) != null) {
             return true;
         }
         try {
-            return ServiceLoader.load(Configurator.class, loader).stream().map(ServiceLoader.Provider::type)
-                    .anyMatch(type -> type != DefaultLogging.class && rank(type) >= DefaultLogging.RANK);
-        } catch (ServiceConfigurationError unloadable) {
+            Enumeration<URL> files = loader.getResources(CONFIGURATOR_SERVICES);
+            while (files.hasMoreElements()) {
+                if (listsAnotherConfigurator(files.nextElement())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException unreadable) {
             return true;
         }
     }
 
-    /** A configurator's rank as Logback reads it: its {@link ConfiguratorRank}, else {@link ConfiguratorRank#DEFAULT}. */
-    private static int rank(Class<?> configurator) {
-        ConfiguratorRank rank = configurator.getAnnotation(ConfiguratorRank.class);
-        return rank == null ? ConfiguratorRank.DEFAULT : rank.value();
+    /** Whether a services file names a class other than {@link DefaultLogging} ({@code #} starts a comment). */
+    private static boolean listsAnotherConfigurator(URL servicesFile) throws IOException {
+        try (InputStream in = servicesFile.openStream()) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                int comment = line.indexOf('#');
+                String name = (comment < 0 ? line : line.substring(0, comment)).strip();
+                if (!name.isEmpty() && !name.equals(DefaultLogging.class.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override

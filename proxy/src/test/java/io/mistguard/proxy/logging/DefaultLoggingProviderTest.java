@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,10 +69,11 @@ class DefaultLoggingProviderTest {
     }
 
     /**
-     * Regression: a {@code Configurator} service of the operator's own, ranked above mistguard's default
-     * logging, no longer ran (Logback's start-up runs the highest ranked first); nor did Logback's start-up
-     * messages reach a status listener named with {@code -Dlogback.statusListenerClass}. Both now get
-     * Logback's own start-up; a configurator Logback would have run after the default does not.
+     * Regression: a {@code Configurator} service of the operator's own no longer ran (Logback runs them
+     * in rank order, the highest first), nor was one that cannot be made reported (Logback makes them
+     * all); nor did Logback's start-up messages reach a status listener named with
+     * {@code -Dlogback.statusListenerClass}. Any such service, of any rank, and the listener now get
+     * Logback's own start-up; a services file naming mistguard's own alone does not.
      */
     @Test
     void anOperatorsConfiguratorOrStatusListenerGetsLogbacksStartUpRegression(@TempDir Path dir) throws Exception {
@@ -83,22 +83,23 @@ class DefaultLoggingProviderTest {
         assertThat(DefaultLoggingProvider.logbacksStartUpAsked(
                 name -> name.equals("logback.statusListenerClass") ? OnConsoleStatusListener.class.getName() : null, tests))
                 .isTrue();
-        Map<Class<?>, Boolean> expected = Map.of(TopRanked.class, true, SameRank.class, true, LowRanked.class, false,
-                                                 Unranked.class, false);
-        for (Map.Entry<Class<?>, Boolean> entry : expected.entrySet()) {
-            assertThat(DefaultLoggingProvider.logbacksStartUpAsked(none, withConfigurator(dir, entry.getKey().getName())))
-                    .as(entry.getKey().getSimpleName()).isEqualTo(entry.getValue());
+        for (Class<?> configurator : List.of(TopRanked.class, SameRank.class, LowRanked.class, Unranked.class)) {
+            assertThat(DefaultLoggingProvider.logbacksStartUpAsked(none, withConfigurator(dir, configurator.getName())))
+                    .as(configurator.getSimpleName()).isTrue();
         }
         assertThat(DefaultLoggingProvider.logbacksStartUpAsked(none, withConfigurator(dir, "no.such.Configurator")))
                 .as("an entry Logback would report").isTrue();
+        assertThat(DefaultLoggingProvider.logbacksStartUpAsked(none, withConfigurator(dir,
+                "# mistguard's own, again\n  " + DefaultLogging.class.getName() + "  # a comment\r\n\n")))
+                .as("only mistguard's own").isFalse();
     }
 
-    /** A class loader over the tests' that also lists {@code configurator} as a Configurator service. */
-    private static ClassLoader withConfigurator(Path dir, String configurator) throws Exception {
-        Path services = Files.createDirectories(dir.resolve(configurator).resolve("META-INF/services"));
-        Files.writeString(services.resolve(Configurator.class.getName()), configurator + "\n");
-        return new URLClassLoader(new URL[] {dir.resolve(configurator).toUri().toURL()},
-                                  DefaultLoggingProviderTest.class.getClassLoader());
+    /** A class loader over the tests' with one more Configurator services file, holding {@code entries}. */
+    private static ClassLoader withConfigurator(Path dir, String entries) throws Exception {
+        Path root = Files.createTempDirectory(dir, "services");
+        Path services = Files.createDirectories(root.resolve("META-INF/services"));
+        Files.writeString(services.resolve(Configurator.class.getName()), entries + "\n");
+        return new URLClassLoader(new URL[] {root.toUri().toURL()}, DefaultLoggingProviderTest.class.getClassLoader());
     }
 
     /** An operator's configurator that Logback runs before mistguard's. */
@@ -106,12 +107,12 @@ class DefaultLoggingProviderTest {
     public static final class TopRanked extends Unranked {
     }
 
-    /** Ranked as mistguard's: Logback's order between the two is its own. */
+    /** Ranked as mistguard's: the class path's order decides which of the two Logback runs first. */
     @ConfiguratorRank(DefaultLogging.RANK)
     public static final class SameRank extends Unranked {
     }
 
-    /** Ranked below mistguard's: Logback never reached it, as mistguard's ends the search. */
+    /** Ranked below mistguard's: Logback makes it, and runs it only if mistguard's lets the search go on. */
     @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
     public static final class LowRanked extends Unranked {
     }
