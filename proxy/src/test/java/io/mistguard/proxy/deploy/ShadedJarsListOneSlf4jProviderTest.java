@@ -12,9 +12,10 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Every jar the build shades with mistguard in it leaves Logback's SLF4J provider entry out, so that
- * it lists mistguard's provider alone. With both listed, SLF4J warns about two providers at every
- * start. {@code FatJarLoggingIT} checks the packaged {@code mistguard.jar} itself; this checks the
+ * Every jar the build shades with mistguard in it logs as mistguard's jar does. It leaves Logback's
+ * SLF4J provider entry out, so that it lists mistguard's provider alone: with both listed, SLF4J warns
+ * about two providers at every start. It leaves sim-mist's {@code logback.xml} out, which would make
+ * mistguard's default logging stand aside. {@code FatJarLoggingIT} checks the packaged {@code mistguard.jar} itself; this checks the
  * build files, which also cover {@code bench/}'s JMH jar (built only under {@code -Pjmh}, so never
  * by {@code mvn verify}).
  */
@@ -27,20 +28,36 @@ class ShadedJarsListOneSlf4jProviderTest {
     @ParameterizedTest
     @ValueSource(strings = {"proxy/pom.xml", "bench/pom.xml"})
     void theShadeFiltersLeaveLogbacksProviderOut(String pom) throws Exception {
+        assertThat(excludedFrom(pom, LOGBACK)).as("%s: the shade filter for %s", pom, LOGBACK).contains(ENTRY);
+    }
+
+    /**
+     * Regression: the JMH jar packed sim-mist's {@code logback.xml}, so mistguard's default logging
+     * stood aside in every benchmark JVM (as it did in mistguard's own jar before its filter).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"proxy/pom.xml", "bench/pom.xml"})
+    void theShadeFiltersLeaveSimMistsLogbackFileOut(String pom) throws Exception {
+        assertThat(excludedFrom(pom, "io.mistguard:sim-mist")).as("%s: the shade filter for sim-mist", pom)
+                .contains("logback.xml");
+    }
+
+    /** What the shade filters of {@code pom} leave out of {@code artifact}. */
+    private static List<String> excludedFrom(String pom, String artifact) throws Exception {
         Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(DeployFiles.ROOT.resolve(Path.of(pom)).toFile()).getDocumentElement();
-        List<String> excludedFromLogback = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
         NodeList filters = project.getElementsByTagName("filter");
         for (int i = 0; i < filters.getLength(); i++) {
             Element filter = (Element) filters.item(i);
-            if (LOGBACK.equals(text(filter, "artifact"))) {
+            if (artifact.equals(text(filter, "artifact"))) {
                 NodeList excludes = filter.getElementsByTagName("exclude");
                 for (int j = 0; j < excludes.getLength(); j++) {
-                    excludedFromLogback.add(excludes.item(j).getTextContent().strip());
+                    excluded.add(excludes.item(j).getTextContent().strip());
                 }
             }
         }
-        assertThat(excludedFromLogback).as("%s: the shade filter for %s", pom, LOGBACK).contains(ENTRY);
+        return excluded;
     }
 
     private static String text(Element parent, String tag) {
