@@ -38,9 +38,10 @@ import java.util.Map;
  * differ from it:
  * <ul>
  *   <li>a charset that does not write ASCII as single bytes of the same value (UTF-16, UTF-32, EBCDIC);
- *   <li>a charset with shift states (ISO-2022-KR, x-ISO-2022-CN-GB, x-ISO-2022-CN-CNS), whose bytes for a line are not the
- *       bytes of its parts one after another: the pattern encoder encodes the whole line at once, so it
- *       returns to ASCII before the newline; parts encoded one by one would not;
+ *   <li>a charset with shift states (ISO-2022-KR, x-ISO-2022-CN-GB, x-ISO-2022-CN-CNS), whose bytes
+ *       for a line are not the bytes of its parts one after another: the pattern encoder encodes the
+ *       whole line at once, so it returns to ASCII before the newline; parts encoded one by one would
+ *       not;
  *   <li>a context that holds conversion rules of the operator's own ({@code <conversionRule>} in a
  *       Logback file), which may redefine any word of the pattern ({@code %msg} to mask a secret, say):
  *       Logback's pattern layout applies them, this encoder's direct path would not.
@@ -152,8 +153,8 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     /**
      * Whether {@code charset} writes a text as the bytes of its parts one after another, which this
      * encoder's direct path assumes (it encodes the time, thread, logger and message apart). True of
-     * charsets without shift states; false of ISO-2022-KR and x-ISO-2022-CN-GB/-CNS, which write a designator once
-     * and return to ASCII only at the end of the text.
+     * charsets without shift states; false of ISO-2022-KR and x-ISO-2022-CN-GB/-CNS, which write a
+     * designator once and return to ASCII only at the end of the text.
      */
     static boolean encodesPiecewise(Charset charset) {
         for (char probe : NON_ASCII_PROBES.toCharArray()) {
