@@ -170,6 +170,56 @@ cpu_ms_by_thread() {
         }'
 }
 
+# A steady-state benchmark of a JVM must not measure its JIT at work: while the C1 and C2 compiler
+# threads still compile, they take CPU from the event loop on its core (counted in the proxy's CPU
+# per request) and stall it for whole scheduler slices (its p99). A fixed warm-up does not say when
+# that has stopped. Measured on the project's 2-core VM (mistguard, small GET, steps of 5 s of wrk
+# and 5 s of h2load at 10 000 req/s): the compilers used 5 150 ms in the first step, 2 040 in the
+# second, 40-160 ms in most of the next seven and 0-20 ms from the tenth on; wrk's rate was 15-19k
+# req/s in steps 3-6, when the compilers were already mostly idle, and 21-28k from step 7 on. One
+# quiet step is not yet the steady state: a few late compilations still double the rate.
+JIT_CHUNK=5          # seconds of load per settle_jit step (a caller's step may run several such loads)
+JIT_QUIET_PCT=1      # a step is quiet when the compilers used at most this % of the JVM's CPU in it
+JIT_QUIET_STEPS=3    # the JIT is settled after this many quiet steps in a row
+
+# jit_ms PID: CPU time, in ms, that the JVM's C1 and C2 compiler threads have used so far.
+jit_ms() { cpu_ms_by_thread "$1" | cut -d' ' -f2; }
+
+# settle_jit PID MAX_SECONDS CMD...: runs CMD (one step of load, as the JVM will be measured under)
+# again and again until, in JIT_QUIET_STEPS steps in a row, the compiler threads of JVM PID used at
+# most JIT_QUIET_PCT % of the JVM's CPU in the step (a share of its CPU, not of a core: under a cap
+# the JVM has less than a core, and a measurement's JIT bound is a share of its CPU too), or
+# MAX_SECONDS have passed. Prints "settled after S s (JIT ms / JVM ms per step: ...)" or "not settled
+# after ..."; returns 0 when settled, 1 when not. CMD's output is discarded.
+settle_jit() {
+    local pid=$1 max=$2 start c0 c1 spent quiet=0 steps="" jit cpu
+    shift 2
+    start=$(date +%s)
+    while :; do
+        c0=$(cpu_ms_by_thread "$pid")
+        "$@" >/dev/null
+        c1=$(cpu_ms_by_thread "$pid")
+        spent=$(( $(date +%s) - start ))
+        jit=$(( $(cut -d" " -f2 <<<"$c1") - $(cut -d" " -f2 <<<"$c0") ))
+        cpu=$(( ${c1%% *} - ${c0%% *} ))
+        steps+="${steps:+, }$jit/$cpu"
+        if (( jit * 100 <= cpu * JIT_QUIET_PCT )); then
+            quiet=$(( quiet + 1 ))
+        else
+            quiet=0
+        fi
+        local step="JIT ms / JVM ms per step: $steps"
+        if (( quiet >= JIT_QUIET_STEPS )); then
+            echo "settled after ${spent}s ($step)"
+            return 0
+        fi
+        if (( spent >= max )); then
+            echo "not settled after ${spent}s ($step)"
+            return 1
+        fi
+    done
+}
+
 # needs_value "$@": for option loops where every option but --help takes a value; dies when the
 # option in $1 is the last argument (a last argument that is no option is left to the loop's
 # "unknown option").

@@ -29,7 +29,9 @@
 #   --rate 3000        requests/s to each build (keep 2 x rate x CPU/request below one core)
 #   --duration 10      seconds per round
 #   --rounds 5
-#   --warmup 20        seconds of wrk load on each build before the first round (JIT)
+#   --warmup 20        seconds of wrk load on each build before the first round (JIT); then more, 5 s at
+#                      a time, until its JIT compiler threads used at most 1% of a core in 3 steps in a row
+#   --jit-settle-max 300  at most this many seconds of that extra load per build
 #   --conns 50         h2load connections per build
 #   --path /api        request path (GET); /api is the catch-all route
 #   --base-port 18700  ports base..base+4 on 127.0.0.1
@@ -37,7 +39,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-JAR_A=""; JAR_B="$MISTGUARD_JAR"; OPTS_A=""; OPTS_B=""; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; CONNS=50
+JAR_A=""; JAR_B="$MISTGUARD_JAR"; OPTS_A=""; OPTS_B=""; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; JIT_SETTLE_MAX=300; CONNS=50
 REQ_PATH=/api; BASE_PORT=18700
 while (( $# )); do
     needs_value "$@"
@@ -50,6 +52,7 @@ while (( $# )); do
         --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
         --rounds) ROUNDS=$(whole "$1" "$2"); shift 2 ;;
         --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
+        --jit-settle-max) JIT_SETTLE_MAX=$(whole "$1" "$2" 0); shift 2 ;;
         --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
         --path) REQ_PATH="$2"; shift 2 ;;
         --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
@@ -88,19 +91,25 @@ start_build A "$JAR_A" $((BASE_PORT + 1)) $((BASE_PORT + 2)) "$OPTS_A"
 start_build B "$JAR_B" $((BASE_PORT + 3)) $((BASE_PORT + 4)) "$OPTS_B"
 DIRECT=$(taskset -c 0 wrk -t1 -c32 -d5s "http://127.0.0.1:$UP_PORT$REQ_PATH" | awk '/^Requests\/sec:/{printf "%.0f", $2}')
 log "direct (no proxy): $DIRECT req/s"
+warm() { taskset -c 0 wrk -t1 -c32 -d"$2"s "http://127.0.0.1:${PORT[$1]}$REQ_PATH"; } # BUILD SECONDS
+declare -A SETTLED=()
 for b in A B; do
     log "warm-up of $b: ${WARMUP}s of wrk"
-    taskset -c 0 wrk -t1 -c32 -d"$WARMUP"s "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null
+    warm "$b" "$WARMUP" >/dev/null
+    SETTLED[$b]=$(settle_jit "${PID[$b]}" "$JIT_SETTLE_MAX" warm "$b" "$JIT_CHUNK" || true)
+    log "build $b: JIT ${SETTLED[$b]}"
 done
 
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # "utime stime" in clock ticks
 
-# round N: A and B at once; prints "A user sys total p50 p99 | B ... | ratio".
+# round N: A and B at once; prints one line per build, A then B:
+# "user_us sys_us total_us p50_ms p99_ms requests non200 jit_ms" (jit_ms: its compiler threads' CPU).
 round() {
     local b t0 t1 logs=() pids=() order=(A B)
     (( $1 % 2 == 0 )) && order=(B A)
     declare -A T0=() T1=()
-    for b in A B; do T0[$b]=$(ticks "${PID[$b]}"); done
+    declare -A J0=() J1=()
+    for b in A B; do T0[$b]=$(ticks "${PID[$b]}"); J0[$b]=$(jit_ms "${PID[$b]}"); done
     for b in "${order[@]}"; do
         rm -f "$WORK_DIR/h2-$b.tsv"
         taskset -c 0 h2load --h1 -t1 -c"$CONNS" --rps $(( RATE / CONNS )) -D "$DURATION" \
@@ -108,13 +117,13 @@ round() {
         pids+=($!)
     done
     wait "${pids[@]}"
-    for b in A B; do T1[$b]=$(ticks "${PID[$b]}"); done
+    for b in A B; do T1[$b]=$(ticks "${PID[$b]}"); J1[$b]=$(jit_ms "${PID[$b]}"); done
     for b in A B; do
-        sort -t$'\t' -k3,3n "$WORK_DIR/h2-$b.tsv" | awk -F'\t' -v t0="${T0[$b]}" -v t1="${T1[$b]}" -v hz="$CLK_TCK" '
+        sort -t$'\t' -k3,3n "$WORK_DIR/h2-$b.tsv" | awk -F'\t' -v t0="${T0[$b]}" -v t1="${T1[$b]}" -v hz="$CLK_TCK" -v jit=$(( J1[$b] - J0[$b] )) '
             function pct(p,  i) { i = int(NR * p); if (i < NR * p) i++; if (i < 1) i = 1; return t[i] }
             { t[NR] = $3; if ($2 != 200) bad++ }
             END { split(t0, a, " "); split(t1, c, " "); u = (c[1] - a[1]) * 1e6 / hz / NR; s = (c[2] - a[2]) * 1e6 / hz / NR
-                  printf "%.1f %.1f %.1f %.2f %.2f %d %d\n", u, s, u + s, pct(0.5) / 1000, pct(0.99) / 1000, NR, bad }'
+                  printf "%.1f %.1f %.1f %.2f %.2f %d %d %d\n", u, s, u + s, pct(0.5) / 1000, pct(0.99) / 1000, NR, bad, jit }'
     done
 }
 
@@ -122,20 +131,22 @@ echo "# Paired comparison: A = $(basename "$JAR_A")${OPTS_A:+ $OPTS_A}, B = $(ba
 echo
 echo "Both at once on core 1, ${RATE} req/s each (h2load --h1 -c$CONNS), GET $REQ_PATH, ${DURATION}s per round; load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| round | A user µs/req | A sys | A total | A p50 ms | A p99 ms | B user µs/req | B sys | B total | B p50 ms | B p99 ms | B/A total |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "JIT before the rounds: A ${SETTLED[A]}; B ${SETTLED[B]}."
+echo
+echo "| round | A user µs/req | A sys | A total | A p50 ms | A p99 ms | A JIT ms | B user µs/req | B sys | B total | B p50 ms | B p99 ms | B JIT ms | B/A total |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 RATIOS=(); PROBLEMS=()
 (( DIRECT >= 4 * RATE )) || PROBLEMS+=("direct $DIRECT req/s is below 2x the $(( 2 * RATE )) req/s offered per round")
 for (( r = 1; r <= ROUNDS; r++ )); do
     mapfile -t rows < <(round "$r")
-    read -r au as at ap50 ap99 an abad <<<"${rows[0]}"
-    read -r bu bs bt bp50 bp99 bn bbad <<<"${rows[1]}"
+    read -r au as at ap50 ap99 an abad ajit <<<"${rows[0]}"
+    read -r bu bs bt bp50 bp99 bn bbad bjit <<<"${rows[1]}"
     (( abad == 0 && bbad == 0 )) || PROBLEMS+=("round $r: non-200 answers: A $abad, B $bbad")
     (( an * 100 >= RATE * DURATION * 95 && bn * 100 >= RATE * DURATION * 95 )) \
         || PROBLEMS+=("round $r: rate not held: A $an, B $bn requests of $(( RATE * DURATION ))")
     ratio=$(awk -v a="$at" -v b="$bt" 'BEGIN{printf "%.2f", (a > 0) ? b / a : 0}')
     RATIOS+=("$ratio")
-    echo "| $r | $au | $as | $at | $ap50 | $ap99 | $bu | $bs | $bt | $bp50 | $bp99 | $ratio |"
+    echo "| $r | $au | $as | $at | $ap50 | $ap99 | $ajit | $bu | $bs | $bt | $bp50 | $bp99 | $bjit | $ratio |"
 done
 echo
 echo "Direct (no proxy, wrk -c32 from core 0): $DIRECT req/s against $(( 2 * RATE )) req/s offered per round."

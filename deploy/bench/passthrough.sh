@@ -51,6 +51,12 @@
 #                        netty-floor's)
 #   --duration 10        seconds per measured saturation run
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
+#   --jit-settle-max 300 after --warmup, a JVM proxy gets more load in steps (5 s at saturation, 5 s
+#                        at half that rate) until its JIT compiler threads used at most 1% of a core
+#                        in each of 3 steps in a row ("settled"), or this many seconds have passed
+#                        (see "JIT" below)
+#   --max-jit 2          a JVM proxy's measurement in which its compiler threads used more than this
+#                        % of the proxy's CPU makes the case INVALID (measured again, see --tries)
 #   --half-duration 10   seconds per constant-rate run
 #   --conns 32           wrk connections at saturation
 #   --rate-conns 100     h2load connections at the constant rate (the rate is split over them)
@@ -68,13 +74,17 @@
 #                        a JVM more CPU per request than it uses uncapped (10 ms: mistguard 103 µs,
 #                        netty-floor 41; 100 ms: 54 and 31; uncapped ~50 and ~28; HAProxy 25 in all).
 #                        Warm-ups run uncapped, so the JIT has compiled before the cap applies.
+# JIT: this script measures the steady state. A JVM still compiling is not in it: its compiler
+# threads take CPU on the proxy's core (counted in CPU µs/req) and stall the event loop for whole
+# scheduler slices (its p99). So a JVM proxy is warmed until its JIT has settled, and every one of
+# its measurements reports the compilers' share of its CPU ("JIT %"), which --max-jit bounds.
 # Exit status: 0 when the run was VALID, 3 when INVALID.
 # Needs: java 17, haproxy, nginx (nginx-light), wrk, h2load (nghttp2-client), taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
-DURATION=10; WARMUP=15; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
+DURATION=10; WARMUP=15; JIT_SETTLE_MAX=300; MAX_JIT=2; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     needs_value "$@"
     case "$1" in
@@ -82,6 +92,8 @@ while (( $# )); do
         --proxies) PROXIES="$2"; shift 2 ;;
         --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
         --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
+        --jit-settle-max) JIT_SETTLE_MAX=$(whole "$1" "$2" 0); shift 2 ;;
+        --max-jit) MAX_JIT=$(whole "$1" "$2" 0); shift 2 ;;
         --half-duration) HALF_DURATION=$(whole "$1" "$2"); shift 2 ;;
         --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
         --rate-conns) RATE_CONNS=$(whole "$1" "$2"); shift 2 ;;
@@ -365,6 +377,11 @@ cpu_ticks() {
     echo "$total"
 }
 
+# is_jvm TARGET: true for the proxies that run on the JVM (mistguard and the netty floors).
+is_jvm() { [[ $1 == mistguard* || $1 == netty-* ]]; }
+# target_jit_ms TARGET: CPU ms of a JVM proxy's compiler threads so far; 0 for any other target.
+target_jit_ms() { if is_jvm "$1"; then jit_ms "${PID[$1]}"; else echo 0; fi; }
+
 # "rss_kib hwm_kib" summed over a target's processes.
 rss_hwm_kib() {
     local pid rss=0 hwm=0
@@ -423,42 +440,43 @@ foreign_pct() {
         printf "%d %.0f %.0f\n", proxy, f, nb / wall * 100 }'
 }
 
-# wrk_run TARGET CASE SECONDS: saturation; prints
-# "rps p50_us p99_us p999_us errors cpu_us_per_req requests foreign_pct".
+# wrk_run TARGET CASE SECONDS: saturation; prints "rps p50_us p99_us p999_us errors cpu_us_per_req
+# requests foreign_pct neighbour_pct jit_ms proxy_cpu_ms".
 wrk_run() {
-    local out s0 s1 gen ptk fpct npct
-    s0=$(snapshot "$1")
+    local out s0 s1 gen ptk fpct npct j0 j1
+    j0=$(target_jit_ms "$1"); s0=$(snapshot "$1")
     out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$3"s -s "$WORK_DIR/$2.lua" "http://127.0.0.1:${PORT[$1]}${CASE_PATH[$2]}"; times)
-    s1=$(snapshot "$1")
+    s1=$(snapshot "$1"); j1=$(target_jit_ms "$1")
     gen=$(children_ticks <<<"$out")
     read -r ptk fpct npct <<<"$(foreign_pct "$s0" "$s1" "$gen")"
     printf '== %s %s %ss\n%s\n' "$1" "$2" "$3" "$out" >>"$WORK_DIR/wrk.log"
-    awk -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" '
-        /^RESULT / { n = $2; us = $3; printf "%.0f %d %d %d %d %.2f %d %d %d\n", n / (us / 1e6), $4, $5, $6, $7 + $8,
-                     n ? dt * 1e6 / hz / n : 0, n, foreign, nb; found = 1 }
-        END { if (!found) print "0 0 0 0 1 0 0 0 0" }' <<<"$out"
+    awk -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
+        /^RESULT / { n = $2; us = $3; printf "%.0f %d %d %d %d %.2f %d %d %d %d %.0f\n", n / (us / 1e6), $4, $5, $6, $7 + $8,
+                     n ? dt * 1e6 / hz / n : 0, n, foreign, nb, jit, dt * 1000 / hz; found = 1 }
+        END { if (!found) print "0 0 0 0 1 0 0 0 0 0 0" }' <<<"$out"
 }
 
-# rate_run TARGET CASE RATE: constant total RATE for HALF_DURATION s; prints
-# "achieved_rps p50_us p99_us p999_us non200 cpu_us_per_req requests foreign_pct".
+# rate_run TARGET CASE RATE: constant total RATE for HALF_DURATION s; prints "achieved_rps p50_us
+# p99_us p999_us non200 cpu_us_per_req requests foreign_pct neighbour_pct jit_ms proxy_cpu_ms".
 rate_run() {
-    local per_conn=$(( $3 / RATE_CONNS )) logf="$WORK_DIR/h2load.tsv" s0 s1 out ptk fpct npct body=()
+    local per_conn=$(( $3 / RATE_CONNS )) logf="$WORK_DIR/h2load.tsv" s0 s1 out ptk fpct npct body=() j0 j1
     [[ $2 == getstate ]] && body=(-d "$WORK_DIR/getstate.form" -H 'Content-Type: application/x-www-form-urlencoded')
     rm -f "$logf"
-    s0=$(snapshot "$1")
+    j0=$(target_jit_ms "$1"); s0=$(snapshot "$1")
     out=$(taskset -c 0 h2load --h1 -t1 -c"$RATE_CONNS" --rps "$per_conn" -D "$HALF_DURATION" "${body[@]}" \
         --log-file "$logf" "http://127.0.0.1:${PORT[$1]}${CASE_PATH[$2]}" 2>&1; times)
-    s1=$(snapshot "$1")
+    s1=$(snapshot "$1"); j1=$(target_jit_ms "$1")
     printf '%s\n' "$out" >>"$WORK_DIR/h2load.log"
     read -r ptk fpct npct <<<"$(foreign_pct "$s0" "$s1" "$(children_ticks <<<"$out")")"
-    [[ -s $logf ]] || { echo "0 0 0 0 1 0 0 $fpct $npct"; return; }
-    sort -t$'\t' -k3,3n "$logf" | awk -F'\t' -v d="$HALF_DURATION" -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" '
+    [[ -s $logf ]] || { echo "0 0 0 0 1 0 0 $fpct $npct $(( j1 - j0 )) 0"; return; }
+    sort -t$'\t' -k3,3n "$logf" | awk -F'\t' -v d="$HALF_DURATION" -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
         function pct(p,  i) { i = int(NR * p); if (i < NR * p) i++; if (i < 1) i = 1; return t[i] }
         { t[NR] = $3; if ($2 != 200) bad++ }
-        END { printf "%.0f %d %d %d %d %.2f %d %d %d\n", NR / d, pct(0.5), pct(0.99), pct(0.999), bad,
-                     dt * 1e6 / hz / NR, NR, foreign, nb }'
+        END { printf "%.0f %d %d %d %d %.2f %d %d %d %d %.0f\n", NR / d, pct(0.5), pct(0.99), pct(0.999), bad,
+                     dt * 1e6 / hz / NR, NR, foreign, nb, jit, dt * 1000 / hz }'
 }
 
+jit_pct() { awk -v j="$(f "$1" 10)" -v c="$(f "$1" 11)" 'BEGIN{printf "%.1f", (c > 0) ? j * 100 / c : 0}'; }
 us2ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u / 1000}'; }
 kib2mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k / 1024}'; }
 f() { awk -v c="$2" '{print $c}' <<<"$1"; }
@@ -479,11 +497,14 @@ host_line() {
          "$(nginx -v 2>&1 | cut -d' ' -f3); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); h2load $(h2load --version | cut -d/ -f2)."
 }
 
-# quiet_during RESULT LABEL: false (and the case marked INVALID) when other processes used more
-# than MAX_FOREIGN % of a core during that measurement; the case is then abandoned at once, to be
-# measured again from the start, rather than finished for nothing.
+# quiet_during RESULT LABEL [TARGET]: false (and the case marked INVALID) when other processes used
+# more than MAX_FOREIGN % of a core during that measurement, or when TARGET is a JVM proxy whose
+# compiler threads used more than MAX_JIT % of its CPU in it; the case is then abandoned at once, to
+# be measured again from the start, rather than finished for nothing.
 quiet_during() {
-    if (( $(f "$1" 8) > MAX_FOREIGN )); then
+    if [[ -n ${3:-} ]] && is_jvm "$3" && (( $(f "$1" 10) * 100 > MAX_JIT * $(f "$1" 11) )); then
+        CASE_REASONS+=("$c: $3's JIT used $(f "$1" 10) of its $(f "$1" 11) ms of CPU during $2, over --max-jit $MAX_JIT% (case abandoned there)")
+    elif (( $(f "$1" 8) > MAX_FOREIGN )); then
         CASE_REASONS+=("$c: other processes used $(f "$1" 8)% of a core during $2 (case abandoned there)")
     elif [[ $2 != direct* ]] && (( $(f "$1" 9) > MAX_FOREIGN )); then
         CASE_REASONS+=("$c: the idle proxies used $(f "$1" 9)% of a core during $2 (case abandoned there)")
@@ -492,6 +513,18 @@ quiet_during() {
     fi
     CASE_OK=0
     return 1
+}
+
+# warm_step TARGET CASE: one settle_jit step for a JVM proxy under the two loads it is measured
+# under: JIT_CHUNK s at saturation (wrk), then JIT_CHUNK s at half that rate over RATE_CONNS new
+# connections (h2load). The constant-rate runs take code paths that saturation does not (100
+# connections opened per run): warmed by wrk alone, mistguard's JIT used 12% of its CPU during its
+# first half-rate run.
+warm_step() {
+    local HALF_DURATION=$JIT_CHUNK sat half
+    sat=$(wrk_run "$1" "$2" "$JIT_CHUNK")
+    half=$(( $(f "$sat" 1) / 2 / RATE_CONNS ))
+    rate_run "$1" "$2" $(( (half > 0 ? half : 1) * RATE_CONNS ))
 }
 
 # measure_case CASE: warm-up, saturation of every target (direct before and after), constant rate.
@@ -505,7 +538,16 @@ measure_case() {
         # loop and the first measurement would catch mistguard half-compiled. Start-up cost is
         # startup.sh's to measure; this script measures the steady state.
         [[ $t == direct ]] || set_cap "$t" off
-        wrk_run "$t" "$c" "$([[ $t == mistguard* || $t == netty-* ]] && echo "$WARMUP" || echo 3)" >/dev/null
+        if is_jvm "$t"; then
+            wrk_run "$t" "$c" "$WARMUP" >/dev/null
+            # Then under the cap, as it will be measured: capped, the event loop meets its work in
+            # larger batches after each throttled stretch and takes paths that uncapped runs do not
+            # (a mistguard settled uncapped had its JIT use 13% of its CPU in its first capped run).
+            set_cap "$t" on
+            log "$c $t: JIT $(settle_jit "${PID[$t]}" "$JIT_SETTLE_MAX" warm_step "$t" "$c" || true)"
+        else
+            wrk_run "$t" "$c" 3 >/dev/null
+        fi
         [[ $t == direct ]] || set_cap "$t" on
     done
     declare -A SAT=()
@@ -513,7 +555,7 @@ measure_case() {
     quiet_during "${SAT[direct-before]}" "direct at saturation" || return 0
     for p in $PROXIES; do
         SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"
-        quiet_during "${SAT[$p]}" "$p at saturation" || return 0
+        quiet_during "${SAT[$p]}" "$p at saturation" "$p" || return 0
     done
     SAT[direct-after]=$(wrk_run direct "$c" "$DURATION"); log "$c direct again: ${SAT[direct-after]}"
     quiet_during "${SAT[direct-after]}" "direct (after) at saturation" || return 0
@@ -537,7 +579,7 @@ measure_case() {
         DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
         quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" || return 0
         HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
-        quiet_during "${HALF[$p]}" "$p at ${RATE[$p]} req/s" || return 0
+        quiet_during "${HALF[$p]}" "$p at ${RATE[$p]} req/s" "$p" || return 0
         log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
         (( $(f "${HALF[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }
         for x in "direct:${DHALF[$p]}" "$p:${HALF[$p]}"; do
@@ -554,26 +596,27 @@ measure_case() {
             SAME[$p]=${HALF[$p]}
         else
             SAME[$p]=$(rate_run "$p" "$c" "$same")
-            quiet_during "${SAME[$p]}" "$p at $same req/s" || return 0
+            quiet_during "${SAME[$p]}" "$p at $same req/s" "$p" || return 0
             log "$c same rate $same/s: $p [${SAME[$p]}]"
             (( $(f "${SAME[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${SAME[$p]}" 5) non-200 at $same req/s"); }
         fi
     done
     CASE_BODY+=$'\n'"## $c: ${CASE_METHOD[$c]} ${CASE_PATH[$c]}, reply ${CASE_SIZE[$c]} bytes, route ${CASE_ROUTE[$c]}"$'\n\n'
     CASE_BODY+="Saturation check: $verdict."$'\n\n'
-    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | all at $same req/s: CPU µs/req | p99 | RSS / peak MiB | foreign CPU % (sat / half) |"$'\n'
-    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
+    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | all at $same req/s: CPU µs/req | p99 | RSS / peak MiB | foreign CPU % (sat / half) | JIT % of CPU (sat / half / same) |"$'\n'
+    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
     for t in direct-before $PROXIES direct-after; do
         local s=${SAT[$t]} row
         row="| ${t/-/ } | $(f "$s" 1) | $(us2ms "$(f "$s" 2)") | $(us2ms "$(f "$s" 3)") | $(us2ms "$(f "$s" 4)") |"
         if [[ $t == direct-* ]]; then
-            row+=" – | – | – | – | – | – | – | – | – | – | $(f "$s" 8) |"
+            row+=" – | – | – | – | – | – | – | – | – | – | $(f "$s" 8) | – |"
         else
             local h=${HALF[$t]} d=${DHALF[$t]} rh
             read -r rss hwm <<<"$(rss_hwm_kib "$t")"
             row+=" **$(f "$s" 6)** | ${RATE[$t]} ($(f "$h" 1)) | $(us2ms "$(f "$h" 2)") | $(us2ms "$(f "$h" 3)") | $(us2ms "$(f "$h" 4)") |"
             row+=" $(us2ms $(( $(f "$h" 3) - $(f "$d" 3) ))) (direct $(us2ms "$(f "$d" 3)")) | $(f "$h" 6) |"
             row+=" **$(f "${SAME[$t]}" 6)** | $(us2ms "$(f "${SAME[$t]}" 3)") | $(kib2mib "$rss") / $(kib2mib "$hwm") | $(f "$s" 8) / $(f "$h" 8) |"
+            row+=" $(is_jvm "$t" && echo "$(jit_pct "$s") / $(jit_pct "$h") / $(jit_pct "${SAME[$t]}")" || echo –) |"
         fi
         CASE_BODY+="$row"$'\n'
     done
@@ -616,7 +659,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "# Pass-through benchmark, $stamp"
         echo
         if (( RUN_VALID )); then
-            echo "**VALID**: in every case direct ≥ 2× the fastest proxy, no errors, and other processes used ≤ $MAX_FOREIGN% of a core in every measurement."
+            echo "**VALID**: in every case direct ≥ 2× the fastest proxy, no errors, other processes used ≤ $MAX_FOREIGN% of a core in every measurement, and no JVM proxy's JIT used more than $MAX_JIT% of its CPU in any of its measurements."
         else
             echo "**INVALID** — do not quote these figures:"
             printf -- '- %s\n' "${reasons[@]}"
@@ -634,7 +677,8 @@ one_run() { # writes $REPORT, sets RUN_VALID
             local p; echo -n "Time held back by the cap over the whole run, ms:"
             for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
         fi
-        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others)."
+        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors, then steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until their JIT compilers used ≤ $JIT_QUIET_PCT% of a core in $JIT_QUIET_STEPS steps in a row, at most ${JIT_SETTLE_MAX}s; 3s for others)."
+        echo "JIT % of CPU: the JVM's C1 and C2 compiler threads' share of the proxy's CPU during that measurement (bounded by --max-jit $MAX_JIT)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."

@@ -17,7 +17,11 @@
 # async-profiler comes from Maven Central (tools.profiler:async-profiler, the jar carries
 # libasyncProfiler.so for linux-x64 and arm64) and is attached with `jcmd PID JVMTI.agent_load`.
 #
-# Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--conns 32] [--access-log true|false]
+# The warm-up is --warmup seconds of load, then more, 5 s at a time, until the JVM's JIT compiler
+# threads used at most 1% of a core in 3 steps in a row (at most --jit-settle-max seconds); each phase's
+# line says how much CPU the compilers used during it.
+#
+# Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--jit-settle-max 300] [--conns 32] [--access-log true|false]
 #        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500] [--target mistguard]
 #   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
 #   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
@@ -27,7 +31,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=15; WARMUP=20; CONNS=32; ACCESS_LOG=true; PHASES="baseline cpu alloc strace"; BASE_PORT=18500
+DURATION=15; WARMUP=20; JIT_SETTLE_MAX=300; CONNS=32; ACCESS_LOG=true; PHASES="baseline cpu alloc strace"; BASE_PORT=18500
 TARGET=mistguard
 REQ_PATH=/api
 ASYNC_PROFILER_VERSION=4.1
@@ -36,6 +40,7 @@ while (( $# )); do
     case "$1" in
         --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
         --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
+        --jit-settle-max) JIT_SETTLE_MAX=$(whole "$1" "$2" 0); shift 2 ;;
         --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
         --access-log) ACCESS_LOG="$2"; shift 2 ;;
         --phases) PHASES="$2"; shift 2 ;;
@@ -109,18 +114,19 @@ ours_ticks() { # mistguard + the upstream nginx (master and worker)
 }
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 
-# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request foreign_pct", foreign = CPU
-# used by processes this script did not start (and strace), in % of one core (see passthrough.sh).
+# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request foreign_pct jit_ms", foreign =
+# CPU used by processes this script did not start (and strace), in % of one core (see
+# passthrough.sh); jit_ms = CPU of the JVM's compiler threads during the run.
 load() {
-    local c0 c1 o0 o1 b0 b1 t0 t1 out
-    c0=$(cpu_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
+    local c0 c1 o0 o1 b0 b1 t0 t1 out j0 j1
+    j0=$(jit_ms "$MG_PID"); c0=$(cpu_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
     out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$1"s "$URL"; times)
-    c1=$(cpu_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N)
-    awk -v dt=$(( c1 - c0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" '
+    c1=$(cpu_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N); j1=$(jit_ms "$MG_PID")
+    awk -v dt=$(( c1 - c0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
         function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
         /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 } /^[0-9]+m[0-9.]+s / { gen = (secs($1) + secs($2)) * hz }
         END { f = (busy - ours - gen) / (wall / 1e9 * hz) * 100; if (f < 0) f = 0
-              printf "%d %.0f %.2f %.0f\n", n, rps, n ? dt * 1e6 / hz / n : 0, f }' <<<"$out"
+              printf "%d %.0f %.2f %.0f %d\n", n, rps, n ? dt * 1e6 / hz / n : 0, f, jit }' <<<"$out"
 }
 
 # The options go in quotes: jcmd would otherwise read "start,event=cpu" as its own key=value argument.
@@ -131,6 +137,8 @@ profiler() {
 
 log "warm-up ${WARMUP}s"
 load "$WARMUP" >/dev/null
+SETTLED=$(settle_jit "$MG_PID" "$JIT_SETTLE_MAX" load "$JIT_CHUNK" || true)
+log "JIT $SETTLED"
 declare -A RESULT=()
 for phase in $PHASES; do
     case "$phase" in
@@ -152,7 +160,7 @@ for phase in $PHASES; do
             kill -INT "$strace_pid"; wait "$strace_pid" || true ;;
         *) die "unknown phase $phase" ;;
     esac
-    log "$phase: requests rps cpu_us/req foreign% = ${RESULT[$phase]}"
+    log "$phase: requests rps cpu_us/req foreign% jit_ms = ${RESULT[$phase]}"
 done
 cp "$WORK_DIR/jcmd.log" "$OUT/" 2>/dev/null || true
 
@@ -163,19 +171,20 @@ REPORT="$OUT/report.md"
     echo "Load: \`wrk -t1 -c$CONNS -d${DURATION}s $URL\` on core 0 (GET $REQ_PATH, catch-all, 59-byte reply from nginx \`return 200\` on core 0);"
     echo "$TARGET on core 1: \`$TARGET_CMD\`,"
     echo "$TARGET_SETUP. async-profiler $ASYNC_PROFILER_VERSION. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Warm-up: ${WARMUP}s, then the JIT $SETTLED."
     echo
     for phase in $PHASES; do
-        read -r n rps cpu foreign <<<"${RESULT[$phase]}"
-        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile"
+        read -r n rps cpu foreign jit <<<"${RESULT[$phase]}"
+        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile; the JIT's compiler threads $jit ms"
     done
     for phase in cpu alloc; do
         [[ -f $OUT/$phase.collapsed ]] || continue
-        read -r n _ _ _ <<<"${RESULT[$phase]}"
+        read -r n _ <<<"${RESULT[$phase]}"
         echo
         python3 "$BENCH_DIR/topframes.py" "$OUT/$phase.collapsed" --kind "$phase" --requests "$n" --top 15
     done
     if [[ -f $OUT/strace.txt ]]; then
-        read -r n _ _ _ <<<"${RESULT[strace]}"
+        read -r n _ <<<"${RESULT[strace]}"
         echo
         echo "## Syscalls per request (strace -c -f, $n requests while attached)"
         echo
