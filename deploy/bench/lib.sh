@@ -185,30 +185,38 @@ JIT_QUIET_STEPS=3    # the JIT is settled after this many quiet steps in a row
 # jit_ms PID: CPU time, in ms, that the JVM's C1 and C2 compiler threads have used so far.
 jit_ms() { cpu_ms_by_thread "$1" | cut -d' ' -f2; }
 
-# settle_jit PID MAX_SECONDS CMD...: runs CMD (one step of load, as the JVM will be measured under)
-# again and again until, in JIT_QUIET_STEPS steps in a row, the compiler threads of JVM PID used at
-# most JIT_QUIET_PCT % of the JVM's CPU in the step (a share of its CPU, not of a core: under a cap
-# the JVM has less than a core, and a measurement's JIT bound is a share of its CPU too), or
-# MAX_SECONDS have passed. Prints "settled after S s (JIT ms / JVM ms per step: ...)" or "not settled
-# after ..."; returns 0 when settled, 1 when not. CMD's output is discarded.
+# settle_jit "PIDS" MAX_SECONDS CMD...: runs CMD (one step of load, as the JVMs will be measured
+# under) again and again until, in JIT_QUIET_STEPS steps in a row, the compiler threads of every JVM
+# in PIDS (space-separated) used at most JIT_QUIET_PCT % of that JVM's CPU in the step (a share of
+# its CPU, not of a core: under a cap the JVM has less than a core, and a measurement's JIT bound is
+# a share of its CPU too), or MAX_SECONDS have passed (0: no steps at all). A step in which a JVM
+# used less than 100 ms of CPU is not quiet: the load did not reach it. Prints "settled after S s
+# (JIT ms / JVM ms per step: ...)" or "not settled after ..."; returns 0 when settled, 1 when not.
+# Dies when a JVM has exited. CMD's output is discarded.
 settle_jit() {
-    local pid=$1 max=$2 start c0 c1 spent quiet=0 steps="" jit cpu
+    local pids=$1 max=$2 start spent quiet=0 steps="" pid jit cpu step_quiet
+    local -A c0=() c1=()
     shift 2
+    (( max > 0 )) || { echo "not settled (no settling asked)"; return 1; }
     start=$(date +%s)
     while :; do
-        c0=$(cpu_ms_by_thread "$pid")
+        for pid in $pids; do
+            [[ -d /proc/$pid ]] || die "the JVM with pid $pid has exited (see its output in the work directory)"
+            c0[$pid]=$(cpu_ms_by_thread "$pid")
+        done
         "$@" >/dev/null
-        c1=$(cpu_ms_by_thread "$pid")
+        step_quiet=1
+        for pid in $pids; do
+            [[ -d /proc/$pid ]] || die "the JVM with pid $pid exited under load (see its output in the work directory)"
+            c1[$pid]=$(cpu_ms_by_thread "$pid")
+            jit=$(( $(cut -d" " -f2 <<<"${c1[$pid]}") - $(cut -d" " -f2 <<<"${c0[$pid]}") ))
+            cpu=$(( ${c1[$pid]%% *} - ${c0[$pid]%% *} ))
+            steps+="${steps:+, }$jit/$cpu"
+            (( cpu >= 100 && jit * 100 <= cpu * JIT_QUIET_PCT )) || step_quiet=0
+        done
         spent=$(( $(date +%s) - start ))
-        jit=$(( $(cut -d" " -f2 <<<"$c1") - $(cut -d" " -f2 <<<"$c0") ))
-        cpu=$(( ${c1%% *} - ${c0%% *} ))
-        steps+="${steps:+, }$jit/$cpu"
-        if (( jit * 100 <= cpu * JIT_QUIET_PCT )); then
-            quiet=$(( quiet + 1 ))
-        else
-            quiet=0
-        fi
-        local step="JIT ms / JVM ms per step: $steps"
+        if (( step_quiet )); then quiet=$(( quiet + 1 )); else quiet=0; fi
+        local step="JIT ms / JVM ms per step$( [[ $pids == *" "* ]] && echo " and JVM"): $steps"
         if (( quiet >= JIT_QUIET_STEPS )); then
             echo "settled after ${spent}s ($step)"
             return 0

@@ -19,7 +19,9 @@
 # The direct row: before the rounds, wrk saturates the upstream directly (no proxy) from core 0. The
 # comparison is VALID only if that rate is at least 2x the load offered in a round (2 x --rate), every
 # round achieved at least 95% of its rate for both builds, and no answer was other than 200 — else the
-# load generator and upstream, not the builds, set the pace. Exit status 3 when INVALID.
+# load generator and upstream, not the builds, set the pace — and in every round each build's JIT
+# compiler threads used at most --max-jit % of its CPU (else a build was measured compiling).
+# Exit status 3 when INVALID.
 #
 # Usage: deploy/bench/paired.sh --a OLD.jar [--b NEW.jar] [options]
 #   --a JAR            build A (required), e.g. a jar built from main before the change
@@ -29,9 +31,13 @@
 #   --rate 3000        requests/s to each build (keep 2 x rate x CPU/request below one core)
 #   --duration 10      seconds per round
 #   --rounds 5
-#   --warmup 20        seconds of wrk load on each build before the first round (JIT); then more, 5 s at
-#                      a time, until its JIT compiler threads used at most 1% of a core in 3 steps in a row
-#   --jit-settle-max 300  at most this many seconds of that extra load per build
+#   --warmup 20        seconds of wrk load on each build before the first round (JIT); then both are
+#                      settled together under the rounds' load (both at --rate at once, 5 s steps)
+#                      until each one's JIT compiler threads used at most 1% of its CPU in 3 steps in
+#                      a row (lib.sh settle_jit)
+#   --jit-settle-max 300  at most this many seconds of that settling (0: none)
+#   --max-jit 2        a round in which either build's JIT used more than this % of its CPU makes the
+#                      comparison INVALID
 #   --conns 50         h2load connections per build
 #   --path /api        request path (GET); /api is the catch-all route
 #   --base-port 18700  ports base..base+4 on 127.0.0.1
@@ -39,7 +45,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-JAR_A=""; JAR_B="$MISTGUARD_JAR"; OPTS_A=""; OPTS_B=""; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; JIT_SETTLE_MAX=300; CONNS=50
+JAR_A=""; JAR_B="$MISTGUARD_JAR"; OPTS_A=""; OPTS_B=""; RATE=3000; DURATION=10; ROUNDS=5; WARMUP=20; JIT_SETTLE_MAX=300; MAX_JIT=2; CONNS=50
 REQ_PATH=/api; BASE_PORT=18700
 while (( $# )); do
     needs_value "$@"
@@ -53,6 +59,7 @@ while (( $# )); do
         --rounds) ROUNDS=$(whole "$1" "$2"); shift 2 ;;
         --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
         --jit-settle-max) JIT_SETTLE_MAX=$(whole "$1" "$2" 0); shift 2 ;;
+        --max-jit) MAX_JIT=$(whole "$1" "$2" 0); shift 2 ;;
         --conns) CONNS=$(whole "$1" "$2"); shift 2 ;;
         --path) REQ_PATH="$2"; shift 2 ;;
         --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
@@ -91,14 +98,23 @@ start_build A "$JAR_A" $((BASE_PORT + 1)) $((BASE_PORT + 2)) "$OPTS_A"
 start_build B "$JAR_B" $((BASE_PORT + 3)) $((BASE_PORT + 4)) "$OPTS_B"
 DIRECT=$(taskset -c 0 wrk -t1 -c32 -d5s "http://127.0.0.1:$UP_PORT$REQ_PATH" | awk '/^Requests\/sec:/{printf "%.0f", $2}')
 log "direct (no proxy): $DIRECT req/s"
-warm() { taskset -c 0 wrk -t1 -c32 -d"$2"s "http://127.0.0.1:${PORT[$1]}$REQ_PATH"; } # BUILD SECONDS
-declare -A SETTLED=()
 for b in A B; do
     log "warm-up of $b: ${WARMUP}s of wrk"
-    warm "$b" "$WARMUP" >/dev/null
-    SETTLED[$b]=$(settle_jit "${PID[$b]}" "$JIT_SETTLE_MAX" warm "$b" "$JIT_CHUNK" || true)
-    log "build $b: JIT ${SETTLED[$b]}"
+    taskset -c 0 wrk -t1 -c32 -d"$WARMUP"s "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null
 done
+# both_step: one settling step under the rounds' load, both builds at --rate at once for JIT_CHUNK s.
+both_step() {
+    local b pids=()
+    for b in A B; do
+        taskset -c 0 h2load --h1 -t1 -c"$CONNS" --rps $(( RATE / CONNS )) -D "$JIT_CHUNK" \
+            "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null 2>&1 &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+}
+SETTLED=$(settle_jit "${PID[A]} ${PID[B]}" "$JIT_SETTLE_MAX" both_step || true)
+for b in A B; do [[ -d /proc/${PID[$b]} ]] || die "build $b exited; see $WORK_DIR/$b.out"; done
+log "JIT of A and B: $SETTLED"
 
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # "utime stime" in clock ticks
 
@@ -131,7 +147,7 @@ echo "# Paired comparison: A = $(basename "$JAR_A")${OPTS_A:+ $OPTS_A}, B = $(ba
 echo
 echo "Both at once on core 1, ${RATE} req/s each (h2load --h1 -c$CONNS), GET $REQ_PATH, ${DURATION}s per round; load average $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "JIT before the rounds: A ${SETTLED[A]}; B ${SETTLED[B]}."
+echo "JIT before the rounds: $SETTLED."
 echo
 echo "| round | A user µs/req | A sys | A total | A p50 ms | A p99 ms | A JIT ms | B user µs/req | B sys | B total | B p50 ms | B p99 ms | B JIT ms | B/A total |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -144,6 +160,11 @@ for (( r = 1; r <= ROUNDS; r++ )); do
     (( abad == 0 && bbad == 0 )) || PROBLEMS+=("round $r: non-200 answers: A $abad, B $bbad")
     (( an * 100 >= RATE * DURATION * 95 && bn * 100 >= RATE * DURATION * 95 )) \
         || PROBLEMS+=("round $r: rate not held: A $an, B $bn requests of $(( RATE * DURATION ))")
+    for x in "A:$ajit:$at:$an" "B:$bjit:$bt:$bn"; do
+        IFS=: read -r name jit per_req n <<<"$x"
+        awk -v j="$jit" -v u="$per_req" -v n="$n" -v max="$MAX_JIT" 'BEGIN{exit !(j * 100 > max * u * n / 1000)}' \
+            && PROBLEMS+=("round $r: $name's JIT used $jit ms, over --max-jit $MAX_JIT% of its CPU")
+    done
     ratio=$(awk -v a="$at" -v b="$bt" 'BEGIN{printf "%.2f", (a > 0) ? b / a : 0}')
     RATIOS+=("$ratio")
     echo "| $r | $au | $as | $at | $ap50 | $ap99 | $ajit | $bu | $bs | $bt | $bp50 | $bp99 | $bjit | $ratio |"
@@ -154,7 +175,7 @@ echo
 if (( ${#PROBLEMS[@]} )); then
     echo "**INVALID** — do not quote:"; printf -- '- %s\n' "${PROBLEMS[@]}"
 else
-    echo "**VALID**: direct ≥ 2× the load offered, every round held its rate, only 200s."
+    echo "**VALID**: direct ≥ 2× the load offered, every round held its rate, only 200s, and in every round each build's JIT used ≤ $MAX_JIT% of its CPU."
 fi
 echo
 echo "Median B/A CPU per request over $ROUNDS rounds: $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f1) (min $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f2), max $(printf '%s\n' "${RATIOS[@]}" | stats | cut -d' ' -f3)); load average after $(cut -d' ' -f1-3 /proc/loadavg)."

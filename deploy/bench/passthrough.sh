@@ -24,7 +24,8 @@
 #   half rate    h2load --h1 --rps, constant rate = half of that proxy's saturation req/s in this run,
 #                over $RATE_CONNS connections: p50/p99/p99.9 from h2load's per-request log, the rate
 #                achieved, CPU us/request; the same rate direct to the upstream right before gives
-#                "added p99" = proxied p99 - direct p99
+#                "added p99" = proxied p99 - direct p99 (a JVM proxy is settled before that direct
+#                run, so the two are 10 s apart, not the minutes settling can take)
 #   same rate    every proxy at one constant rate, the lowest of the half rates: CPU us/request and
 #                p99 when all do the same work. At different rates the kernel's cost per send
 #                differs: a send that wakes a sleeping load generator or upstream costs more, and
@@ -33,10 +34,12 @@
 # direct is measured before and after the proxies; validity uses the lower of the two.
 #
 # A run is VALID only if, in every case: direct >= 2x the fastest proxy's saturation rate; no errors
-# or non-200 answers; and in every measurement, "foreign CPU" <= --max-foreign: the CPU time the
+# or non-200 answers; in every measurement, "foreign CPU" <= --max-foreign: the CPU time the
 # kernel counted busy on the machine (user+nice+system+steal) minus that of the proxy, the upstream
-# and the load generator, as % of one core. The first rule catches a load generator without
-# headroom, the second a machine shared with other work (which the first one can miss).
+# and the load generator, as % of one core; and in every measurement of a JVM proxy, its JIT
+# compiler threads used at most --max-jit % of its CPU. The first rule catches a load generator
+# without headroom, the second a machine shared with other work (which the first one can miss), the
+# third a JVM measured before its steady state (see "JIT" below).
 #
 # Usage: deploy/bench/passthrough.sh [options]
 #   --cases "small-get getstate reply-64k"
@@ -51,10 +54,11 @@
 #                        netty-floor's)
 #   --duration 10        seconds per measured saturation run
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
-#   --jit-settle-max 300 after --warmup, a JVM proxy gets more load in steps (5 s at saturation, 5 s
-#                        at half that rate) until its JIT compiler threads used at most 1% of a core
-#                        in each of 3 steps in a row ("settled"), or this many seconds have passed
-#                        (see "JIT" below)
+#   --jit-settle-max 300 right before each of its measurements, a JVM proxy gets load in steps (5 s at
+#                        saturation, 5 s at half that rate) until its JIT compiler threads used at
+#                        most 1% of its CPU in each of 3 steps in a row ("settled"), or this many
+#                        seconds have passed (see "JIT" below); 0: no settling. Each settling takes
+#                        30 s at least (3 steps), and on this project's VM 0.5-3.5 minutes
 #   --max-jit 2          a JVM proxy's measurement in which its compiler threads used more than this
 #                        % of the proxy's CPU makes the case INVALID (measured again, see --tries)
 #   --half-duration 10   seconds per constant-rate run
@@ -73,11 +77,13 @@
 #                        throttle's (up to one period), for every proxy alike. Short periods charge
 #                        a JVM more CPU per request than it uses uncapped (10 ms: mistguard 103 µs,
 #                        netty-floor 41; 100 ms: 54 and 31; uncapped ~50 and ~28; HAProxy 25 in all).
-#                        Warm-ups run uncapped, so the JIT has compiled before the cap applies.
+#                        The first warm-up runs uncapped, so that the JIT compiles the bulk of the
+#                        code at full speed; the settling before each measurement runs capped.
 # JIT: this script measures the steady state. A JVM still compiling is not in it: its compiler
 # threads take CPU on the proxy's core (counted in CPU µs/req) and stall the event loop for whole
-# scheduler slices (its p99). So a JVM proxy is warmed until its JIT has settled, and every one of
-# its measurements reports the compilers' share of its CPU ("JIT %"), which --max-jit bounds.
+# scheduler slices (its p99). So a JVM proxy is warmed until its JIT has settled, right before each
+# of its measurements, and every one of them reports the compilers' share of its CPU ("JIT %"),
+# which --max-jit bounds.
 # Exit status: 0 when the run was VALID, 3 when INVALID.
 # Needs: java 17, haproxy, nginx (nginx-light), wrk, h2load (nghttp2-client), taskset, python3, curl.
 set -euo pipefail
@@ -527,6 +533,19 @@ warm_step() {
     rate_run "$1" "$2" $(( (half > 0 ? half : 1) * RATE_CONNS ))
 }
 
+# settle TARGET CASE: for a JVM proxy, settle_jit with warm_step right before one of its
+# measurements, under the cap when there is one (capped, the event loop meets its work in larger
+# batches after each throttled stretch and takes paths that uncapped runs do not: a mistguard
+# settled uncapped had its JIT use 13% of its CPU in its first capped run). Right before, because a
+# JVM settled and then left idle while the others are measured compiles again when the load comes
+# back: settled 3 minutes earlier, mistguard's JIT used 9% of its CPU in its saturation run.
+settle() {
+    is_jvm "$1" || return 0
+    [[ -d /proc/${PID[$1]} ]] || die "$1 has exited; see $WORK_DIR/$1.out"
+    log "$2 $1: JIT $(settle_jit "${PID[$1]}" "$JIT_SETTLE_MAX" warm_step "$1" "$2" || true)"
+    [[ -d /proc/${PID[$1]} ]] || die "$1 exited under load; see $WORK_DIR/$1.out"
+}
+
 # measure_case CASE: warm-up, saturation of every target (direct before and after), constant rate.
 # Sets CASE_OK (1 when valid), CASE_REASONS and CASE_BODY (the markdown section).
 measure_case() {
@@ -535,25 +554,18 @@ measure_case() {
     log "case $c: warm-up"
     for t in direct $PROXIES; do
         # Uncapped: under a cap, the JIT's compiler threads share the proxy's quota with the event
-        # loop and the first measurement would catch mistguard half-compiled. Start-up cost is
-        # startup.sh's to measure; this script measures the steady state.
+        # loop and compile the bulk of the code slowly. Start-up cost is startup.sh's to measure;
+        # this script measures the steady state: a JVM proxy is then also settled right before
+        # each of its measurements (settle).
         [[ $t == direct ]] || set_cap "$t" off
-        if is_jvm "$t"; then
-            wrk_run "$t" "$c" "$WARMUP" >/dev/null
-            # Then under the cap, as it will be measured: capped, the event loop meets its work in
-            # larger batches after each throttled stretch and takes paths that uncapped runs do not
-            # (a mistguard settled uncapped had its JIT use 13% of its CPU in its first capped run).
-            set_cap "$t" on
-            log "$c $t: JIT $(settle_jit "${PID[$t]}" "$JIT_SETTLE_MAX" warm_step "$t" "$c" || true)"
-        else
-            wrk_run "$t" "$c" 3 >/dev/null
-        fi
+        wrk_run "$t" "$c" "$(is_jvm "$t" && echo "$WARMUP" || echo 3)" >/dev/null
         [[ $t == direct ]] || set_cap "$t" on
     done
     declare -A SAT=()
     SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
     quiet_during "${SAT[direct-before]}" "direct at saturation" || return 0
     for p in $PROXIES; do
+        settle "$p" "$c"
         SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"
         quiet_during "${SAT[$p]}" "$p at saturation" "$p" || return 0
     done
@@ -576,6 +588,7 @@ measure_case() {
     for p in $PROXIES; do
         # half of the saturation rate, rounded to a whole number of requests/s per connection
         RATE[$p]=$(( ( ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS > 0 ? ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS : 1 ) * RATE_CONNS ))
+        settle "$p" "$c"
         DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
         quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" || return 0
         HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
@@ -595,6 +608,7 @@ measure_case() {
         if (( RATE[$p] == same )); then
             SAME[$p]=${HALF[$p]}
         else
+            settle "$p" "$c"
             SAME[$p]=$(rate_run "$p" "$c" "$same")
             quiet_during "${SAME[$p]}" "$p at $same req/s" "$p" || return 0
             log "$c same rate $same/s: $p [${SAME[$p]}]"
@@ -677,7 +691,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
             local p; echo -n "Time held back by the cap over the whole run, ms:"
             for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
         fi
-        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors, then steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until their JIT compilers used ≤ $JIT_QUIET_PCT% of a core in $JIT_QUIET_STEPS steps in a row, at most ${JIT_SETTLE_MAX}s; 3s for others)."
+        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others); right before each of its measurements, a JVM proxy gets steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until its JIT compilers used ≤ $JIT_QUIET_PCT% of its CPU in $JIT_QUIET_STEPS steps in a row (at most ${JIT_SETTLE_MAX}s)."
         echo "JIT % of CPU: the JVM's C1 and C2 compiler threads' share of the proxy's CPU during that measurement (bounded by --max-jit $MAX_JIT)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."

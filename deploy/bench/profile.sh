@@ -18,7 +18,7 @@
 # libasyncProfiler.so for linux-x64 and arm64) and is attached with `jcmd PID JVMTI.agent_load`.
 #
 # The warm-up is --warmup seconds of load, then more, 5 s at a time, until the JVM's JIT compiler
-# threads used at most 1% of a core in 3 steps in a row (at most --jit-settle-max seconds); each phase's
+# threads used at most 1% of its CPU in 3 steps in a row (at most --jit-settle-max seconds); each phase's
 # line says how much CPU the compilers used during it.
 #
 # Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--jit-settle-max 300] [--conns 32] [--access-log true|false]
@@ -138,6 +138,7 @@ profiler() {
 log "warm-up ${WARMUP}s"
 load "$WARMUP" >/dev/null
 SETTLED=$(settle_jit "$MG_PID" "$JIT_SETTLE_MAX" load "$JIT_CHUNK" || true)
+[[ -d /proc/$MG_PID ]] || die "$TARGET exited under load; see $WORK_DIR"
 log "JIT $SETTLED"
 declare -A RESULT=()
 for phase in $PHASES; do
