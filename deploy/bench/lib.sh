@@ -175,7 +175,7 @@ cpu_ms_by_thread() {
 # per request) and stall it for whole scheduler slices (its p99). A fixed warm-up does not say when
 # that has stopped. Measured on the project's 2-core VM (mistguard, small GET, steps of 5 s of wrk
 # and 5 s of h2load at 10 000 req/s): the compilers used 5 150 ms in the first step, 2 040 in the
-# second, 40-160 ms in most of the next seven and 0-20 ms from the tenth on; wrk's rate was 15-19k
+# second, 70-210 ms in each of the next seven and 0-20 ms from the tenth on; wrk's rate was 15-19k
 # req/s in steps 3-6, when the compilers were already mostly idle, and 21-28k from step 7 on. One
 # quiet step is not yet the steady state: a few late compilations still double the rate.
 JIT_CHUNK=5          # seconds of load per settle_jit step (a caller's step may run several such loads)
