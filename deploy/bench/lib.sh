@@ -177,7 +177,8 @@ cpu_ms_by_thread() {
 # and 5 s of h2load at 10 000 req/s): the compilers used 5 150 ms in the first step, 2 040 in the
 # second, 70-210 ms in each of the next seven and 0-20 ms from the tenth on; wrk's rate was 15-19k
 # req/s in steps 3-6, when the compilers were already mostly idle, and 21-28k from step 7 on. One
-# quiet step is not yet the steady state: a few late compilations still double the rate.
+# quiet step is not yet the steady state: a few late compilations still raised the rate by a third
+# or more.
 JIT_CHUNK=5          # seconds of load per settle_jit step (a caller's step may run several such loads)
 JIT_QUIET_PCT=1      # a step is quiet when the compilers used at most this % of the JVM's CPU in it
 JIT_QUIET_STEPS=3    # the JIT is settled after this many quiet steps in a row

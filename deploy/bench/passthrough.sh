@@ -57,7 +57,8 @@
 #   --jit-settle-max 300 right before each of its measurements, a JVM proxy gets load in steps (5 s at
 #                        saturation, 5 s at half that rate) until its JIT compiler threads used at
 #                        most 1% of its CPU in each of 3 steps in a row ("settled"), or this many
-#                        seconds have passed (see "JIT" below); 0: no settling. Each settling takes
+#                        seconds have passed (see "JIT" below); 0: no settling, and the run is
+#                        INVALID (a quick look; add --max-jit 100 --tries 1). Each settling takes
 #                        30 s at least (3 steps), and on this project's VM 0.5-3.5 minutes
 #   --max-jit 2          a JVM proxy's measurement in which its compiler threads used more than this
 #                        % of the proxy's CPU makes the case INVALID (measured again, see --tries)
@@ -668,6 +669,14 @@ one_run() { # writes $REPORT, sets RUN_VALID
         (( CASE_OK )) || { RUN_VALID=0; reasons+=("${CASE_REASONS[@]}"); }
         body+="$CASE_BODY"
     done
+    if (( JIT_SETTLE_MAX == 0 )); then
+        local p
+        for p in $PROXIES; do
+            is_jvm "$p" || continue
+            RUN_VALID=0; reasons+=("--jit-settle-max 0: the JVM proxies were measured without letting their JIT settle (a quick look, not the steady state)")
+            break
+        done
+    fi
     local ended; ended=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
     {
         echo "# Pass-through benchmark, $stamp"

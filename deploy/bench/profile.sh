@@ -25,7 +25,7 @@
 #        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500] [--target mistguard]
 #   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
 #   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
-#            JVM flags but the class-data-sharing archive) under the same load instead: compare its
+#            JVM flags but without the class-data-sharing archive) under the same load instead: compare its
 #            report with mistguard's to see which frames are mistguard's own work.
 # Needs: java 17 (jcmd), mvn (to fetch async-profiler once), nginx, wrk, strace, taskset, python3, curl.
 set -euo pipefail
