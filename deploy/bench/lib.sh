@@ -195,8 +195,8 @@ jit_ms() { cpu_ms_by_thread "$1" | cut -d' ' -f2; }
 # (JIT ms / JVM ms per step: ...)" or "not settled after ..."; returns 0 when settled, 1 when not.
 # Dies when a JVM has exited. CMD's output is discarded.
 settle_jit() {
-    local pids=$1 max=$2 start spent quiet=0 steps="" pid jit cpu step_quiet
-    local -A c0=() c1=()
+    local pids=$1 max=$2 start spent quiet=0 steps="" pid cpu0 jit0 cpu1 jit1 jit cpu step_quiet step
+    local -A c0=()
     shift 2
     (( max > 0 )) || { echo "not settled (no settling asked)"; return 1; }
     start=$(date +%s)
@@ -209,15 +209,15 @@ settle_jit() {
         step_quiet=1
         for pid in $pids; do
             [[ -d /proc/$pid ]] || die "the JVM with pid $pid exited under load (see its output in the work directory)"
-            c1[$pid]=$(cpu_ms_by_thread "$pid")
-            jit=$(( $(cut -d" " -f2 <<<"${c1[$pid]}") - $(cut -d" " -f2 <<<"${c0[$pid]}") ))
-            cpu=$(( ${c1[$pid]%% *} - ${c0[$pid]%% *} ))
+            read -r cpu0 jit0 _ <<<"${c0[$pid]}"
+            read -r cpu1 jit1 _ <<<"$(cpu_ms_by_thread "$pid")"
+            jit=$(( jit1 - jit0 )); cpu=$(( cpu1 - cpu0 ))
             steps+="${steps:+, }$jit/$cpu"
             (( cpu >= 100 && jit * 100 <= cpu * JIT_QUIET_PCT )) || step_quiet=0
         done
         spent=$(( $(date +%s) - start ))
         if (( step_quiet )); then quiet=$(( quiet + 1 )); else quiet=0; fi
-        local step="JIT ms / JVM ms per step$( [[ $pids == *" "* ]] && echo " and JVM"): $steps"
+        step="JIT ms / JVM ms per step$( [[ $pids == *" "* ]] && echo " and JVM"): $steps"
         if (( quiet >= JIT_QUIET_STEPS )); then
             echo "settled after ${spent}s ($step)"
             return 0

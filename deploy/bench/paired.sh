@@ -102,17 +102,21 @@ for b in A B; do
     log "warm-up of $b: ${WARMUP}s of wrk"
     taskset -c 0 wrk -t1 -c32 -d"$WARMUP"s "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null
 done
-# both_step: one settling step under the rounds' load, both builds at --rate at once for JIT_CHUNK s.
-both_step() {
-    local b pids=()
-    for b in A B; do
-        taskset -c 0 h2load --h1 -t1 -c"$CONNS" --rps $(( RATE / CONNS )) -D "$JIT_CHUNK" \
-            "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >/dev/null 2>&1 &
+# load_both SECONDS BUILD BUILD: both builds at --rate at once, started in the order given; each
+# build's per-request log in $WORK_DIR/h2-BUILD.tsv, its output in $WORK_DIR/h2-BUILD.out.
+load_both() {
+    local seconds=$1 b pids=()
+    shift
+    for b in "$@"; do
+        rm -f "$WORK_DIR/h2-$b.tsv"
+        taskset -c 0 h2load --h1 -t1 -c"$CONNS" --rps $(( RATE / CONNS )) -D "$seconds" \
+            --log-file "$WORK_DIR/h2-$b.tsv" "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >"$WORK_DIR/h2-$b.out" 2>&1 &
         pids+=($!)
     done
     wait "${pids[@]}"
 }
-SETTLED=$(settle_jit "${PID[A]} ${PID[B]}" "$JIT_SETTLE_MAX" both_step || true)
+# Settling steps under the rounds' own load.
+SETTLED=$(settle_jit "${PID[A]} ${PID[B]}" "$JIT_SETTLE_MAX" load_both "$JIT_CHUNK" A B || true)
 for b in A B; do [[ -d /proc/${PID[$b]} ]] || die "build $b exited; see $WORK_DIR/$b.out"; done
 log "JIT of A and B: $SETTLED"
 
@@ -121,18 +125,11 @@ ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # "utime stime" in clock tic
 # round N: A and B at once; prints one line per build, A then B:
 # "user_us sys_us total_us p50_ms p99_ms requests non200 jit_ms" (jit_ms: its compiler threads' CPU).
 round() {
-    local b t0 t1 logs=() pids=() order=(A B)
+    local b order=(A B)
     (( $1 % 2 == 0 )) && order=(B A)
-    declare -A T0=() T1=()
-    declare -A J0=() J1=()
+    declare -A T0=() T1=() J0=() J1=()
     for b in A B; do T0[$b]=$(ticks "${PID[$b]}"); J0[$b]=$(jit_ms "${PID[$b]}"); done
-    for b in "${order[@]}"; do
-        rm -f "$WORK_DIR/h2-$b.tsv"
-        taskset -c 0 h2load --h1 -t1 -c"$CONNS" --rps $(( RATE / CONNS )) -D "$DURATION" \
-            --log-file "$WORK_DIR/h2-$b.tsv" "http://127.0.0.1:${PORT[$b]}$REQ_PATH" >"$WORK_DIR/h2-$b.out" 2>&1 &
-        pids+=($!)
-    done
-    wait "${pids[@]}"
+    load_both "$DURATION" "${order[@]}"
     for b in A B; do T1[$b]=$(ticks "${PID[$b]}"); J1[$b]=$(jit_ms "${PID[$b]}"); done
     for b in A B; do
         sort -t$'\t' -k3,3n "$WORK_DIR/h2-$b.tsv" | awk -F'\t' -v t0="${T0[$b]}" -v t1="${T1[$b]}" -v hz="$CLK_TCK" -v jit=$(( J1[$b] - J0[$b] )) '

@@ -528,10 +528,15 @@ quiet_during() {
 # connections opened per run): warmed by wrk alone, mistguard's JIT used 12% of its CPU during its
 # first half-rate run.
 warm_step() {
-    local HALF_DURATION=$JIT_CHUNK sat half
-    sat=$(wrk_run "$1" "$2" "$JIT_CHUNK")
-    half=$(( $(f "$sat" 1) / 2 / RATE_CONNS ))
-    rate_run "$1" "$2" $(( (half > 0 ? half : 1) * RATE_CONNS ))
+    local HALF_DURATION=$JIT_CHUNK
+    rate_run "$1" "$2" "$(half_rate "$(f "$(wrk_run "$1" "$2" "$JIT_CHUNK")" 1)")"
+}
+
+# half_rate RPS: half of a saturation rate, rounded to a whole number of requests/s per connection
+# (at least 1), times RATE_CONNS: the total rate h2load is asked for.
+half_rate() {
+    local per_conn=$(( ($1 / 2 + RATE_CONNS / 2) / RATE_CONNS ))
+    echo $(( (per_conn > 0 ? per_conn : 1) * RATE_CONNS ))
 }
 
 # settle TARGET CASE: for a JVM proxy, settle_jit with warm_step right before one of its
@@ -587,8 +592,7 @@ measure_case() {
     fi
     declare -A HALF=() DHALF=() RATE=()
     for p in $PROXIES; do
-        # half of the saturation rate, rounded to a whole number of requests/s per connection
-        RATE[$p]=$(( ( ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS > 0 ? ($(f "${SAT[$p]}" 1) / 2 + RATE_CONNS / 2) / RATE_CONNS : 1 ) * RATE_CONNS ))
+        RATE[$p]=$(half_rate "$(f "${SAT[$p]}" 1)")
         settle "$p" "$c"
         DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
         quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" || return 0
