@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CachedAnswers {
 
-    static final String CACHE_STATUS = "Cache-Status";
+    static final AsciiString CACHE_STATUS = AsciiString.cached("Cache-Status"); // set on every stored answer: hashed once
     /** RFC 9111 §5.1, written as the RFC spells it (Netty's constant is lower case; case does not matter to HTTP). */
     static final String AGE = "Age";
     private static final String CACHE_NAME = "mistguard";

@@ -2,6 +2,7 @@ package io.mistguard.proxy.classify;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
 /**
  * How far mistguard may vouch for one request towards Mist, which trusts TCP connections, not
@@ -26,9 +27,12 @@ public enum Trust {
      */
     PRIVATE_MARKED_REMOTE;
 
-    /** The forwarding headers whose presence makes Mist treat a loopback connection as remote. */
-    public static final String X_REAL_IP = "X-Real-IP";
-    public static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    /**
+     * The forwarding headers whose presence makes Mist treat a loopback connection as remote. Looked
+     * up on every request: {@link AsciiString}s hash once, {@code String} names at every lookup.
+     */
+    public static final AsciiString X_REAL_IP = AsciiString.cached("X-Real-IP");
+    public static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
 
     /**
      * Whether a request must be marked remote with {@code X-Real-IP}: its peer is outside

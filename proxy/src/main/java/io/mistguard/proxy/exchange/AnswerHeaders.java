@@ -1,19 +1,24 @@
 package io.mistguard.proxy.exchange;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
 /**
  * The {@code Mistguard-*} response fields, named here once and written from an {@link Answer} by the
  * server edge, the one place they are set on a response to a caller. Stateless.
+ *
+ * <p>The names are {@link AsciiString}s, like Netty's {@code HttpHeaderNames}: every answer sets or
+ * removes each of them, and an {@code AsciiString} name's hash is computed once, where a
+ * {@code String} name is hashed again at every lookup.
  */
 public final class AnswerHeaders {
 
     /** How mistguard handled the request ({@link Decision}); on every response. */
-    public static final String DECISION = "Mistguard-Decision";
+    public static final AsciiString DECISION = AsciiString.cached("Mistguard-Decision");
     /** The name of the route that answered; absent before a route was chosen. */
-    public static final String ROUTE = "Mistguard-Route";
+    public static final AsciiString ROUTE = AsciiString.cached("Mistguard-Route");
     /** Upstream attempts made for the answer; absent when no policed call answered it. */
-    public static final String ATTEMPTS = "Mistguard-Attempts";
+    public static final AsciiString ATTEMPTS = AsciiString.cached("Mistguard-Attempts");
 
     private AnswerHeaders() {
     }

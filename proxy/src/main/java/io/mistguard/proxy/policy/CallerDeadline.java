@@ -1,6 +1,7 @@
 package io.mistguard.proxy.policy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,11 +10,14 @@ import org.slf4j.LoggerFactory;
  * {@code x-envoy-expected-rq-timeout-ms}, in whole milliseconds. It can only shorten a route's
  * budget. A malformed or non-positive value is ignored (said in a debug log): a typo in a caller
  * must not turn into an instant failure. Stateless.
+ *
+ * <p>Both names are looked up on every request, as {@link AsciiString}s: their hash is computed once,
+ * where a {@code String} name is hashed again at every lookup.
  */
 final class CallerDeadline {
 
-    static final String HEADER = "Mistguard-Timeout-Ms";
-    static final String ENVOY_HEADER = "x-envoy-expected-rq-timeout-ms";
+    static final AsciiString HEADER = AsciiString.cached("Mistguard-Timeout-Ms");
+    static final AsciiString ENVOY_HEADER = AsciiString.cached("x-envoy-expected-rq-timeout-ms");
 
     private static final Logger log = LoggerFactory.getLogger(CallerDeadline.class);
 
@@ -26,7 +30,7 @@ final class CallerDeadline {
         return Math.min(budget, headerNanos(headers, ENVOY_HEADER));
     }
 
-    private static long headerNanos(HttpHeaders headers, String name) {
+    private static long headerNanos(HttpHeaders headers, AsciiString name) {
         String value = headers.get(name);
         if (value == null) {
             return Long.MAX_VALUE;

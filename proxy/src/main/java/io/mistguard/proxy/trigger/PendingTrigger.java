@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.Map;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Map;
  * own event loop.
  */
 final class PendingTrigger {
+
+    private static final AsciiString X_TRIGGER_UUID = AsciiString.cached("X-Trigger-UUID");
 
     final String tag;
     final HttpMethod method;
@@ -54,6 +57,6 @@ final class PendingTrigger {
 
     /** Mist's {@code X-Trigger-UUID}, the same on every attempt, for logs. */
     String uuid() {
-        return headers.get("X-Trigger-UUID", "-");
+        return headers.get(X_TRIGGER_UUID, "-");
     }
 }

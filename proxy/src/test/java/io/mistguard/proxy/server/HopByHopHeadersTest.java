@@ -42,4 +42,29 @@ class HopByHopHeadersTest {
 
         assertThat(headers.names()).containsExactly("Host");
     }
+
+    @Test
+    void namesAreMatchedWhateverTheirCase() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("CONNECTION", "X-Hop").add("x-hop", "1").add("PROXY-CONNECTION", "close")
+                .add("keep-ALIVE", "5").add("te", "trailers").add("TRANSFER-encoding", "chunked")
+                .add("upGrade", "h2c").add("Host", "mist");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("Host");
+    }
+
+    @Test
+    void withoutHopByHopFieldsEveryFieldStaysInItsOrder() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Host", "mist").add("X-Real-IP", "10.0.0.1").add("Content-Type", "a")
+                .add("Content-Type", "b").add("Connections", "not the field").add("T", "e");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.entries()).extracting(e -> e.getKey() + ": " + e.getValue()).containsExactly(
+                "Host: mist", "X-Real-IP: 10.0.0.1", "Content-Type: a", "Content-Type: b",
+                "Connections: not the field", "T: e");
+    }
 }
