@@ -6,8 +6,9 @@ import java.time.Duration;
  * One upstream attempt at Mist right now, as {@code /admin/inflight} lists it: route, attempt
  * number, when it started and when the request's budget ends (both on the forwarder's ticker).
  *
- * <p>Immutable; identity matters (two attempts with equal values are still two), so this is a class
- * with identity equality rather than a record.
+ * <p>Its values are immutable; identity matters (two attempts with equal values are still two), so
+ * this is a class with identity equality rather than a record. Where {@link Inflight} keeps it is
+ * written and read only by the thread that added it.
  */
 public final class InflightAttempt {
 
@@ -15,6 +16,9 @@ public final class InflightAttempt {
     private final int attempt;
     private final long startedNanos;
     private final long deadlineNanos;
+    /** The register holding it while in flight, and its slot there; only {@link Inflight}'s owning thread uses them. */
+    Inflight.Register register;
+    int slot;
 
     InflightAttempt(String route, int attempt, long startedNanos, long deadlineNanos) {
         this.route = route;

@@ -5,12 +5,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a client connection's pipeline in named steps:
- * {@code limit → idle → decoder → encoder → read-timeout → aggregator → proxy}.
+ * {@code limit → decoder → encoder → read-timeout → aggregator → proxy}. The idle timeout is kept by
+ * {@code proxy} itself ({@link ProxyHandler}).
  */
 final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -29,12 +28,11 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline pipeline = ch.pipeline();
         addConnectionHandlers(pipeline);
         addHttpHandlers(pipeline);
-        pipeline.addLast("proxy", new ProxyHandler(services));
+        pipeline.addLast("proxy", new ProxyHandler(services, limits.clientIdleTimeout()));
     }
 
     private void addConnectionHandlers(ChannelPipeline pipeline) {
         pipeline.addLast("limit", connectionLimiter);
-        pipeline.addLast("idle", new IdleStateHandler(0, 0, limits.clientIdleTimeout().toNanos(), TimeUnit.NANOSECONDS));
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {

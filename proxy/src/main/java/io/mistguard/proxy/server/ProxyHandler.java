@@ -5,6 +5,7 @@ import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
 import io.mistguard.proxy.server.tunnel.HandshakeOutcome;
@@ -23,13 +24,13 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +52,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Half-close: a client that shuts down its sending side after its request (the channel allows
  * half-closure) gets its answer — and the answers to whatever it pipelined before — and then the
- * connection is closed; {@link ClientHalfClose} tells such a client from one that went away. One
- * instance per channel, used only from its event loop.
+ * connection is closed; {@link ClientHalfClose} tells such a client from one that went away.
+ *
+ * <p>Idle timeout ({@code limits.client_idle_timeout}): a connection that has nothing to answer,
+ * holds nothing and read nothing for that long is closed ({@link IdleClock}, which this handler
+ * touches at the end of each read and each answer written). One instance per channel, used only from
+ * its event loop.
  */
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
 
     private final ProxyServices services;
+    private final IdleClock idleClock;
     private boolean peerTrusted;
     private String peerAddress;
     private PrivateConnection privateConnection;
@@ -76,17 +82,26 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private long arrivedNanos;
     private HttpVersion requestVersion = HttpVersion.HTTP_1_1;
 
-    ProxyHandler(ProxyServices services) {
+    /** @param idleTimeout {@code limits.client_idle_timeout}, > 0 */
+    ProxyHandler(ProxyServices services, Duration idleTimeout) {
         this.services = services;
+        this.idleClock = new IdleClock(idleTimeout.toNanos());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        idleClock.start(ctx, () -> answering || !held.isEmpty());
         services.channels().add(ctx.channel());
         InetAddress peer = inetAddress(ctx.channel().remoteAddress());
         peerTrusted = services.trustedPeers().contains(peer);
         peerAddress = peer != null ? peer.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        idleClock.touch(); // any bytes count, a request or a part of one
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -257,6 +272,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void answered(ChannelHandlerContext ctx) {
         answering = false;
+        idleClock.touch();
         FullHttpRequest next = held.poll();
         if (next != null) {
             handle(ctx, next);
@@ -269,6 +285,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        idleClock.stop();
         Forwarder.Exchange current = exchange;
         if (current != null) {
             current.cancel(); // the caller left: free the upstream connection and whatever it holds
@@ -279,6 +296,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        idleClock.stop(); // the connection became a tunnel, which keeps its own idle clock
         releaseHeld(); // the connection became a tunnel; what a caller pipelined after the upgrade goes
     }
 
@@ -291,9 +309,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !answering && held.isEmpty()) {
-            ctx.close();
-        } else if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             // A request still arriving was completed or refused by the decoder before this event.
             if (!answering && held.isEmpty()) {

@@ -72,7 +72,11 @@ public final class LoopTimers {
         /** A wait in an admission pool's queue. */
         QUEUE_WAIT,
         /** The pause before a retry. */
-        BACKOFF
+        BACKOFF,
+        /** An upstream connection's time unused in its pool (or its private holder) before it is closed. */
+        UPSTREAM_IDLE,
+        /** A request/response connection's idle check ({@code net/IdleClock}), one per idle period. */
+        CONNECTION_IDLE
     }
 
     /** Most lane entries an arming may pass to keep its lane sorted before it goes to the sorted set. */

@@ -4,6 +4,7 @@ import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.net.IdleClock;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,13 +16,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 
 /**
- * Last handler of a trigger connection's pipeline ({@code codec → aggregator → idle → trigger}): hands
+ * Last handler of a trigger connection's pipeline ({@code codec → aggregator → trigger}): hands
  * each complete request from Mist to the {@link TriggerService} and writes its answer, with the
  * {@code Mistguard-*} fields, once — this listener's edge, as {@code server/} is the API port's — and
  * one access-log line per answer ({@link TriggerAccessLog}).
@@ -39,15 +40,18 @@ import java.util.ArrayDeque;
  * {@code rejected; reason=loop-detected} instead of being forwarded again. The hop that sent it
  * takes the 508 as catalyst-api failing: one fallback, and the breaker opens, instead of a storm.
  *
+ * <p>A keep-alive connection from Mist with nothing to answer and nothing read for the idle timeout
+ * is closed ({@link IdleClock}, touched at the end of each read and each answer written).
+ *
  * <p>One instance per connection; runs on that connection's event loop only, so fields need no
  * synchronisation.
  */
 final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     /** The trigger name header Mist sends (mist-api.md §5). */
-    static final String X_TRIGGER = "X-Trigger";
+    static final AsciiString X_TRIGGER = AsciiString.cached("X-Trigger");
     /** The hop header: the ids of the trigger listeners a request went through. */
-    static final String VIA = "Mistguard-Via";
+    static final AsciiString VIA = AsciiString.cached("Mistguard-Via");
     /** More mistguard hops than this is a loop whatever the ids (a restarted instance has a new id). */
     static final int MAX_HOPS = 4;
 
@@ -55,10 +59,25 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     private final boolean accessLog;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private TriggerService.Exchange current;
+    private final IdleClock idleClock;
 
-    TriggerHandler(TriggerService service, boolean accessLog) {
+    /** @param idleTimeoutNanos how long a keep-alive connection may sit idle, > 0 */
+    TriggerHandler(TriggerService service, boolean accessLog, long idleTimeoutNanos) {
         this.service = service;
         this.accessLog = accessLog;
+        this.idleClock = new IdleClock(idleTimeoutNanos);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        idleClock.start(ctx, () -> current != null || !waiting.isEmpty());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        idleClock.touch();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -158,6 +177,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(response);
+        idleClock.touch();
         FullHttpRequest next = waiting.poll();
         if (next != null) {
             handle(ctx, next);
@@ -166,6 +186,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        idleClock.stop();
         TriggerService.Exchange gone = current;
         current = null;
         if (gone != null) {
@@ -174,17 +195,6 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         waiting.forEach(FullHttpRequest::release);
         waiting.clear();
         ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (current == null) {
-                ctx.close(); // an idle keep-alive connection from Mist
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

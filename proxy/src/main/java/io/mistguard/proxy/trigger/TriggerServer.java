@@ -11,7 +11,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The trigger listener: where Mist's trigger URLs point, in front of catalyst-api. Pipeline per
  * connection, built in named steps: {@code codec} (HTTP/1.1), {@code aggregator} (whole requests up
  * to {@code max_request_bytes}; larger gets 413 and the connection closed: {@link TriggerBodyLimit}),
- * {@code idle} (an idle keep-alive connection is
- * closed after {@link #IDLE_SECONDS}), {@code trigger} ({@link TriggerHandler}).
+ * {@code trigger} ({@link TriggerHandler}, which also closes a keep-alive connection idle for
+ * {@link #IDLE_SECONDS}).
  *
  * <p>Connections run on the shared worker loops, so each trigger's call to catalyst-api stays on
  * its own loop. Thread-safe; {@link #close} closes the listener and every connection.
@@ -56,8 +55,8 @@ public final class TriggerServer {
                         ch.pipeline()
                                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                                 .addLast("aggregator", new TriggerBodyLimit(maxBody, service, accessLog))
-                                .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast("trigger", new TriggerHandler(service, accessLog));
+                                .addLast("trigger", new TriggerHandler(service, accessLog,
+                                                                       TimeUnit.SECONDS.toNanos(IDLE_SECONDS)));
                     }
                 });
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();

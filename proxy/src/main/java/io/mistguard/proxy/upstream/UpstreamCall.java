@@ -59,6 +59,10 @@ public final class UpstreamCall {
     private boolean answerStarted;
     private boolean retriedFresh;
     private boolean done;
+    /** Its place among its pool's unfinished calls ({@link UpstreamPool#track}); the pool's alone. */
+    UpstreamCall olderCall;
+    UpstreamCall newerCall;
+    boolean tracked;
 
     UpstreamCall(UpstreamPool pool, PrivateConnection privateConnection, EventLoop loop, FullHttpRequest request) {
         this.pool = pool;
@@ -110,7 +114,8 @@ public final class UpstreamCall {
                 return;
             }
             if (done) {
-                keep(f.channel()); // fresh and unused: good for the next request of the same scope
+                // fresh and unused: good for the next request of the same scope
+                keep(f.channel(), f.channel().pipeline().get(UpstreamHandler.class));
                 return;
             }
             send(f.channel(), false);
@@ -152,7 +157,7 @@ public final class UpstreamCall {
         handler.unbind();
         finish();
         if (reusable) {
-            keep(used);
+            keep(used, handler);
         } else {
             used.close();
         }
@@ -204,11 +209,10 @@ public final class UpstreamCall {
         onFailure(UpstreamFailure.TIMEOUT, "no complete response in time");
     }
 
-    private void keep(Channel ch) {
-        if (privateConnection == null) {
-            pool.release(ch);
-        } else {
-            privateConnection.release(ch);
+    private void keep(Channel ch, UpstreamHandler chHandler) {
+        boolean kept = privateConnection == null ? pool.release(ch) : privateConnection.release(ch);
+        if (kept) {
+            chHandler.parked();
         }
     }
 

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
@@ -102,7 +101,7 @@ public final class UpstreamClient {
         bootstrap.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                UpstreamHandler dispatch = new UpstreamHandler(pool);
+                UpstreamHandler dispatch = new UpstreamHandler(pool, config.idleTimeout().toNanos());
                 ch.pipeline()
                         .addLast("answer-start", new AnswerStartWatch(dispatch))
                         .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
@@ -110,8 +109,6 @@ public final class UpstreamClient {
                         .addLast("forbidden", new ForbiddenWithoutLength())
                         .addLast("aggregator", new HttpObjectAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
-                        .addLast("idle", new IdleStateHandler(0, 0,
-                                config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS))
                         .addLast("dispatch", dispatch);
             }
         });

@@ -1,16 +1,23 @@
 package io.mistguard.proxy.upstream;
 
+import io.mistguard.proxy.time.LoopTimer;
+import io.mistguard.proxy.time.LoopTimers;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * Last handler of an upstream connection's pipeline: hands the aggregated final response (interim
- * 1xx answers are skipped), a close or an error to the {@link UpstreamCall} currently using the connection, and closes connections that sit
- * idle in the pool for too long.
+ * 1xx answers are skipped), a close or an error to the {@link UpstreamCall} currently using the
+ * connection, and closes a connection that sat unused in its pool (or its client's
+ * {@link PrivateConnection}) for {@code upstream.idle_timeout}.
+ *
+ * <p>The idle clock is one {@link LoopTimers} timeout, armed when the connection is parked and
+ * cancelled when a call takes it: O(1) each way. (An {@code IdleStateHandler} in the pipeline did the
+ * same from every read and write: two more handlers on the data path, two clock reads and a write
+ * listener per request.)
  *
  * <p>One instance per upstream channel; only used from that channel's event loop, which is also the
  * event loop of the callers it serves, so its field needs no synchronisation.
@@ -18,15 +25,50 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final UpstreamPool pool;
+    private final long idleTimeoutNanos;
+    private ChannelHandlerContext ctx;
     private UpstreamCall call;
+    private LoopTimer idleTimer;
 
-    UpstreamHandler(UpstreamPool pool) {
+    /** @param idleTimeoutNanos how long the connection may sit parked before it is closed, > 0 */
+    UpstreamHandler(UpstreamPool pool, long idleTimeoutNanos) {
         this.pool = pool;
+        this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
-    /** Binds the connection to a call until the call completes. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Binds the connection to a call until the call completes; it is no longer idle. */
     void bind(UpstreamCall call) {
         this.call = call;
+        cancelIdleTimer();
+    }
+
+    /**
+     * The connection was parked for a later call (in the pool or a private holder): it is closed if no
+     * call takes it within the idle timeout, before Mist may drop it under a caller.
+     */
+    void parked() {
+        cancelIdleTimer();
+        idleTimer = LoopTimers.schedule(ctx.channel().eventLoop(), LoopTimers.Kind.UPSTREAM_IDLE, this::onIdleTimeout,
+                                        idleTimeoutNanos);
+    }
+
+    private void onIdleTimeout() {
+        idleTimer = null;
+        if (call == null) {
+            ctx.close(); // idle for too long: Mist may drop it any moment, so we do first
+        }
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
+        }
     }
 
     void unbind() {
@@ -68,6 +110,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdleTimer();
         UpstreamCall current = call;
         call = null;
         if (current != null) {
@@ -95,10 +138,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && call == null) {
-            ctx.close(); // idle in the pool for too long: Mist may drop it any moment, so we do first
-            return;
-        }
         ReferenceCountUtil.release(evt);
     }
 }

@@ -5,9 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The keep-alive connections to Mist owned by one event loop.
@@ -25,8 +23,12 @@ final class UpstreamPool {
     private final int port;
     private final int maxIdle;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    /** Calls started on this loop and not finished, so that a stop can cancel them (and free their buffers). */
-    private final Set<UpstreamCall> calls = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Calls started on this loop and not finished, so that a stop can cancel them (and free their
+     * buffers): a list linked through the calls themselves, so that tracking a call costs neither a
+     * node nor an identity hash (a set of them was ~0.1 µs of CPU per request in profile.sh).
+     */
+    private UpstreamCall newestCall;
 
     UpstreamPool(Bootstrap bootstrap, String host, int port, int maxIdle) {
         this.bootstrap = bootstrap;
@@ -51,16 +53,21 @@ final class UpstreamPool {
         return bootstrap.connect(host, port);
     }
 
-    /** Returns a healthy connection after a complete response; closes it when the pool is full. */
-    void release(Channel channel) {
+    /**
+     * Returns a healthy connection after a complete response; closes it when the pool is full.
+     *
+     * @return whether the pool kept it
+     */
+    boolean release(Channel channel) {
         if (!channel.isActive()) {
-            return;
+            return false;
         }
         if (idle.size() >= maxIdle) {
             channel.close();
-            return;
+            return false;
         }
         idle.offerFirst(channel);
+        return true;
     }
 
     /** Drops a connection that closed while idle. */
@@ -68,12 +75,33 @@ final class UpstreamPool {
         idle.remove(channel);
     }
 
+    /** Tracks a call that is starting; at most once per call. */
     void track(UpstreamCall call) {
-        calls.add(call);
+        call.olderCall = newestCall;
+        call.newerCall = null;
+        if (newestCall != null) {
+            newestCall.newerCall = call;
+        }
+        newestCall = call;
+        call.tracked = true;
     }
 
+    /** Stops tracking a call that finished; does nothing for one not tracked (any more). */
     void untrack(UpstreamCall call) {
-        calls.remove(call);
+        if (!call.tracked) {
+            return;
+        }
+        call.tracked = false;
+        if (call.newerCall != null) {
+            call.newerCall.olderCall = call.olderCall;
+        } else {
+            newestCall = call.olderCall;
+        }
+        if (call.olderCall != null) {
+            call.olderCall.newerCall = call.newerCall;
+        }
+        call.olderCall = null;
+        call.newerCall = null;
     }
 
     /**
@@ -82,7 +110,11 @@ final class UpstreamPool {
      * terminating closes channels without firing their close events, which would strand the calls.
      */
     void closeAll() {
-        for (UpstreamCall call : new ArrayList<>(calls)) {
+        List<UpstreamCall> unfinished = new ArrayList<>();
+        for (UpstreamCall call = newestCall; call != null; call = call.olderCall) {
+            unfinished.add(call);
+        }
+        for (UpstreamCall call : unfinished) {
             call.cancel();
         }
         closeIdle();

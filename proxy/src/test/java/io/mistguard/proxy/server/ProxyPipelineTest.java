@@ -286,6 +286,60 @@ class ProxyPipelineTest {
         channel.close();
     }
 
+    /** The idle clock (kept by the proxy handler since the pipeline lost its IdleStateHandler). */
+    @Test
+    void aConnectionIdleForTheIdleTimeoutIsClosedAndNotBefore() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"));
+        forwarder.answer(0, "{}");
+        readOutbound(channel);
+
+        channel.advanceTimeBy(LIMITS.clientIdleTimeout().toSeconds() - 1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aConnectionWaitingOnMistIsNotIdleAndItsAnswerRestartsTheClock() {
+        channel.freezeTime();
+        long idle = LIMITS.clientIdleTimeout().toSeconds();
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"));
+        advance(idle);
+        assertThat(channel.isOpen()).as("Mist is still answering").isTrue();
+        advance(idle / 2);
+
+        forwarder.answer(0, "{}"); // at 1.5 x idle: the connection is idle from here
+        assertThat(readOutbound(channel)).startsWith("HTTP/1.1 200 OK");
+        advance(idle / 2);
+        assertThat(channel.isOpen()).as("idle only since the answer, not since the request").isTrue();
+        advance(idle / 2 - 1);
+        assertThat(channel.isOpen()).isTrue();
+        advance(1);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    private void advance(long seconds) {
+        channel.advanceTimeBy(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    @Test
+    void bytesReadRestartTheIdleClockEvenBeforeARequestIsComplete() {
+        channel.freezeTime();
+        long idle = LIMITS.clientIdleTimeout().toSeconds();
+        channel.advanceTimeBy(idle - 2, java.util.concurrent.TimeUnit.SECONDS);
+        channel.writeInbound(bytes("\r\n")); // an empty line before a request: read, then ignored
+        channel.advanceTimeBy(idle - 2, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).as("read %d s ago", idle - 2).isTrue();
+        channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     /** A pipelined request partly in while the one before it is answered is not charged the wait. */
     @Test
     void aPipelinedHeadIsNotTimedWhileTheAnswerBeforeItIsPending() {

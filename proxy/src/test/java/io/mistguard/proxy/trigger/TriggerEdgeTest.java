@@ -44,7 +44,7 @@ class TriggerEdgeTest {
 
         Edge(TriggerHarness h) {
             server = EmbeddedChannel.builder().ticker(h.time).handlers(new HttpServerCodec(8192, 16 * 1024, 8192),
-                    new TriggerBodyLimit(1024, h.service, true), new TriggerHandler(h.service, true)).build();
+                    new TriggerBodyLimit(1024, h.service, true), new TriggerHandler(h.service, true, java.util.concurrent.TimeUnit.SECONDS.toNanos(60))).build();
         }
 
         void send(String raw) {
@@ -71,6 +71,30 @@ class TriggerEdgeTest {
         return "POST /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: " + trigger + "\r\n"
                + String.join("", List.of(headers).stream().map(h -> h + "\r\n").toList())
                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    /** The idle clock (kept by the trigger handler since the pipeline lost its IdleStateHandler). */
+    @Test
+    void aKeepAliveConnectionFromMistIdleForTheTimeoutIsClosedAndNotBefore() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER));
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            edge.answer().release();
+
+            idle(h, edge, TriggerServer.IDLE_SECONDS / 2);
+            edge.send("\r\n"); // bytes read: the clock starts again
+            idle(h, edge, TriggerServer.IDLE_SECONDS - 1);
+            assertThat(edge.server.isOpen()).isTrue();
+            idle(h, edge, 1);
+            assertThat(edge.server.isOpen()).isFalse();
+        }
+    }
+
+    private static void idle(TriggerHarness h, Edge edge, long seconds) {
+        h.time.advance(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        edge.server.runScheduledPendingTasks();
     }
 
     /** Finding 23: the 413 had no Mistguard-Decision and left the connection open. */

@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
  * two channels share.
  *
  * <p>Client side (built by {@code ProxyChannelInitializer} as
- * {@code limit → idle → decoder → encoder → aggregator → flow → proxy}):
+ * {@code limit → decoder → encoder → read-timeout → aggregator → proxy}; {@code proxy} keeps the
+ * idle timeout of the HTTP connection):
  * <ol>
  *   <li>{@link #takeOverClient}: the handlers that read requests go ({@code proxy} — or whichever
- *       handler called the tunnel — {@code flow}, {@code aggregator}, {@code decoder}, {@code idle};
- *       any of them may be missing) and {@code tunnel-hold} ({@link EarlyDataHold}) comes last.
+ *       handler called the tunnel — {@code aggregator}, {@code read-timeout}, {@code decoder}; any
+ *       of them may be missing) and {@code tunnel-hold} ({@link EarlyDataHold}) comes last.
  *       The {@code encoder} stays to write the answer: {@code limit → encoder → tunnel-hold}.</li>
  *   <li>{@link #establishClient}, after the 101 was written: {@code encoder} goes,
  *       {@code tunnel-idle} and {@code tunnel-relay} come, {@code tunnel-hold} goes and hands what it
@@ -43,7 +44,7 @@ final class TunnelPipelines {
     static final String RELAY = "tunnel-relay";
 
     /** The client handlers that read HTTP requests, last first, so leftovers flow towards the hold. */
-    private static final List<String> CLIENT_READERS = List.of("proxy", "aggregator", "read-timeout", "decoder", "idle");
+    private static final List<String> CLIENT_READERS = List.of("proxy", "aggregator", "read-timeout", "decoder");
     private static final String ENCODER = "encoder";
     private static final String DECODER = "decoder";
     private static final String AGGREGATOR = "aggregator";

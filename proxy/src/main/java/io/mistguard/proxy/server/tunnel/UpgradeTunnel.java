@@ -69,7 +69,7 @@ public final class UpgradeTunnel {
      *
      * <p>Call it from the client connection's last handler, for a request {@link #isUpgrade} accepts,
      * and do nothing more with that connection: its request-reading handlers ({@code proxy},
-     * {@code flow}, {@code aggregator}, {@code decoder}, {@code idle}, and the calling handler) are
+     * {@code aggregator}, {@code read-timeout}, {@code decoder}, and the calling handler) are
      * removed at once. Runs on the client's event loop (it hops there if called elsewhere) and never
      * blocks.
      *
