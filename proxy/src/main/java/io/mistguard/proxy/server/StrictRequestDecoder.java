@@ -1,10 +1,16 @@
 package io.mistguard.proxy.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
@@ -20,6 +26,13 @@ import java.util.List;
  * reads a header line that starts with whitespace; RFC 9112 §5.2 and §2.2 let a server refuse both,
  * and here both are invalid: {@code Transfer-Encoding:\r\n chunked} means one thing to a server that
  * unfolds and another to one that does not.
+ *
+ * <p>A request without a body (no {@code Content-Length} or {@code Content-Length: 0}, no
+ * {@code Transfer-Encoding}, no {@code Expect}) leaves as one {@code FullHttpRequest} with an empty
+ * content, which the aggregator passes on untouched: a GET would otherwise cost the aggregator a
+ * composite buffer and five header lookups and edits (one of them adding a {@code Content-Length: 0}
+ * that {@code MessageFraming} then removes again), and two messages through the handlers between.
+ * What reaches {@link ProxyHandler} is the same request line and header fields either way.
  *
  * <p>Also tells {@link RequestReadTimeout} when the first byte of a request arrives
  * ({@link RequestReadTimeout#HEAD_STARTED}), so that a request's head is timed from its first byte
@@ -93,7 +106,27 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                 inRequest = false;
                 inHead = false;
             }
+            if (i + 1 < out.size() && isBodyless(message, out.get(i + 1))) {
+                HttpRequest head = (HttpRequest) message;
+                out.set(i, new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                        Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
+                out.remove(i + 1);
+                inRequest = false;
+            }
         }
+    }
+
+    /**
+     * A request head followed at once by the decoder's shared empty end: a request with no body,
+     * whole already. Not one with {@code Transfer-Encoding} or {@code Expect}, whose handling the
+     * aggregator keeps (a chunked body of no chunks, a 100-continue or 417).
+     */
+    private static boolean isBodyless(Object message, Object next) {
+        return next == LastHttpContent.EMPTY_LAST_CONTENT
+                && message instanceof HttpRequest head && !(head instanceof FullHttpRequest)
+                && head.decoderResult().isSuccess()
+                && !head.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                && !head.headers().contains(HttpHeaderNames.EXPECT);
     }
 
     @Override

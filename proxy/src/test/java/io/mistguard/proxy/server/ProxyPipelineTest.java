@@ -286,6 +286,28 @@ class ProxyPipelineTest {
         channel.close();
     }
 
+    /**
+     * A request without a body skips the aggregator (the decoder hands it on whole); one with a body,
+     * a chunked one with no chunks and one with Expect are still aggregated. Mist gets the same
+     * fields either way: nothing added, the caller's own Content-Length: 0 dropped as before.
+     */
+    @Test
+    void bodylessRequestsSkipTheAggregatorAndReachMistWithTheSameFields() {
+        forwarder.answerAtOnce = true;
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                + "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                + "POST /d HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                + "GET /e HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"));
+        readOutbound(channel);
+
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::uri).containsExactly("/a", "/b", "/c", "/d", "/e");
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::headerNames).containsExactly(
+                java.util.Set.of("host", "x-a"), java.util.Set.of("host"), java.util.Set.of("host", "content-length"),
+                java.util.Set.of("host"), java.util.Set.of("host"));
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::body).containsExactly("", "", "abc", "", "");
+    }
+
     /** The idle clock (kept by the proxy handler since the pipeline lost its IdleStateHandler). */
     @Test
     void aConnectionIdleForTheIdleTimeoutIsClosedAndNotBefore() {
