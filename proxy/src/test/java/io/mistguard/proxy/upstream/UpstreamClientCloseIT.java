@@ -6,15 +6,9 @@ import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.net.Transport;
 import io.mistguard.sim.SimMist;
 import io.mistguard.sim.fault.FaultRule;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +32,8 @@ class UpstreamClientCloseIT {
                     defaults.connectTimeout(), 4, defaults.idleTimeout(), defaults.maxResponseBytes()), transport);
             EventLoop loop = group.next();
 
-            Future<UpstreamCall> started = loop.submit(() -> client.call(loop, request(), TimeUnit.MINUTES.toNanos(1)));
+            Future<UpstreamCall> started =
+                    loop.submit(() -> client.call(loop, PushListRequest.create(), TimeUnit.MINUTES.toNanos(1)));
             Future<FullHttpResponse> result = started.get().result();
             assertThat(awaitRequest(mist)).isTrue();
 
@@ -51,14 +46,6 @@ class UpstreamClientCloseIT {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
         }
-    }
-
-    private static FullHttpRequest request() {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api2",
-                ByteBufUtil.writeAscii(PooledByteBufAllocator.DEFAULT, "command=%7B%22push_list%22%3A1%7D"));
-        request.headers().set("Content-Type", "application/x-www-form-urlencoded")
-                .set("Content-Length", request.content().readableBytes());
-        return request;
     }
 
     private static boolean awaitRequest(SimMist mist) throws InterruptedException {

@@ -6,15 +6,9 @@ import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.net.Transport;
 import io.mistguard.sim.SimMist;
 import io.mistguard.sim.fault.FaultRule;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -76,18 +70,11 @@ class UpstreamIdleTimeoutIT {
     }
 
     private FullHttpResponse call(EventLoop loop) throws Exception {
-        Future<UpstreamCall> started = loop.submit(() -> client.call(loop, request(), TimeUnit.SECONDS.toNanos(10)));
+        Future<UpstreamCall> started =
+                loop.submit(() -> client.call(loop, PushListRequest.create(), TimeUnit.SECONDS.toNanos(10)));
         Future<FullHttpResponse> result = started.get().result();
         assertThat(result.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(result.cause()).isNull();
         return result.getNow();
-    }
-
-    private static FullHttpRequest request() {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api2",
-                ByteBufUtil.writeAscii(PooledByteBufAllocator.DEFAULT, "command=%7B%22push_list%22%3A1%7D"));
-        request.headers().set("Content-Type", "application/x-www-form-urlencoded")
-                .set("Content-Length", request.content().readableBytes());
-        return request;
     }
 }
