@@ -28,9 +28,9 @@ final class MessageFraming {
         if (upstream.content().isReadable()) {
             HttpUtil.setContentLength(upstream, upstream.content().readableBytes());
         } else {
-            // No body needs no length (RFC 9112 §6.3). The aggregator adds "content-length: 0" to every
-            // body-less request, and Mist echoes request headers into its Prometheus answers, which
-            // then carry two Content-Lengths (measured on Mist 3.10): send only what the caller sent.
+            // No body needs no length (RFC 9112 §6.3). A caller's own "Content-Length: 0" (or the
+            // aggregator's, for a chunked body of no chunks) goes: Mist echoes request headers into its
+            // Prometheus answers, which then carry two Content-Lengths (measured on Mist 3.10).
             upstream.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         return upstream;

@@ -37,7 +37,7 @@ import java.util.List;
  * <p>Also tells {@link RequestReadTimeout} when the first byte of a request arrives
  * ({@link RequestReadTimeout#HEAD_STARTED}), so that a request's head is timed from its first byte
  * and an idle keep-alive connection is left to the idle timeout. First in the server pipeline after
- * the connection limiter and the idle handler; one instance per channel, used from its event loop.
+ * the connection limiter; one instance per channel, used from its event loop.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
 

@@ -20,7 +20,7 @@ import io.netty.util.ReferenceCountUtil;
  * listener per request.)
  *
  * <p>One instance per upstream channel; only used from that channel's event loop, which is also the
- * event loop of the callers it serves, so its field needs no synchronisation.
+ * event loop of the callers it serves, so its fields need no synchronisation.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 

@@ -87,7 +87,7 @@ final class UpgradeRequests {
             for (CharSequence name : HOP_BY_HOP) {
                 headers.remove(name);
             }
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH); // the aggregator adds "0"; a GET upgrade has no body
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH); // a caller's "0", if any: a GET upgrade has no body
             headers.set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
             extraHeaders.addTo(client, headers);
             return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),

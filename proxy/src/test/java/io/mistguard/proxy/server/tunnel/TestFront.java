@@ -4,6 +4,7 @@ import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +20,6 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stand-in for mistguard's listener, so the tunnel is tested without touching {@code ProxyHandler}:
  * a Netty server whose client pipeline carries the proxy's handler names. The full form mirrors
- * {@code ProxyChannelInitializer} ({@code idle → decoder → encoder → aggregator → proxy}); the minimal
- * one has only {@code decoder → encoder → aggregator → proxy}. Both auto-read, as the listener does.
+ * {@code ProxyChannelInitializer} ({@code decoder → encoder → read-timeout → aggregator → proxy}, the
+ * read timeout a pass-through stand-in); the minimal one has only
+ * {@code decoder → encoder → aggregator → proxy}. Both auto-read, as the listener does.
  * Its {@code proxy} handler hands upgrade requests to {@link UpgradeTunnel#start} and answers
  * anything else with 404. Outcomes are collected for assertions.
  */
@@ -55,11 +56,11 @@ final class TestFront implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        if (full) {
-                            p.addLast("idle", new IdleStateHandler(0, 0, 60, TimeUnit.SECONDS));
-                        }
                         p.addLast("decoder", new HttpRequestDecoder());
                         p.addLast("encoder", new HttpResponseEncoder());
+                        if (full) {
+                            p.addLast("read-timeout", new ChannelDuplexHandler());
+                        }
                         p.addLast("aggregator", new HttpObjectAggregator(64 * 1024));
                         p.addLast("proxy", new FrontHandler(tunnel, outcomes));
                     }
