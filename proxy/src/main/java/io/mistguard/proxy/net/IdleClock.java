@@ -6,16 +6,17 @@ import io.netty.channel.ChannelHandlerContext;
 import java.util.function.BooleanSupplier;
 
 /**
- * The idle timeout of a request/response connection, kept by the handler that answers its requests:
- * the connection is closed once it has been idle — not {@code busy}, and no activity — for the
- * timeout.
+ * The idle timeout of a request/response connection, kept by its last handler: the connection is
+ * closed once it has been idle — not {@code busy}, and no activity — for the timeout. Client and
+ * trigger connections (busy while answering), and upstream connections to Mist (busy while a call
+ * is bound).
  *
  * <p>The clock is the time of the last activity, which the handler reports ({@link #touch}: the end
- * of each read, each answer written), and one {@link LoopTimers} check per idle period that compares
+ * of each read and each answer written, or upstream the final response), and one {@link LoopTimers} check per idle period that compares
  * it with the loop's clock, as Netty's {@code IdleStateHandler} keeps it — but without a handler of
  * its own on the data path, a listener on every write and two extra clock reads per request: the
- * handler already sees each read end and each answer go out. A connection busy at a check (a request
- * being answered, or waiting its turn) is checked again a whole timeout later.
+ * handler already sees each read end and each answer go out. A connection busy at a check is checked
+ * again a whole timeout later.
  *
  * <p>Times are on the channel's event loop clock ({@code ticker()}), so tests that freeze and
  * advance an {@code EmbeddedChannel}'s time drive it. One instance per channel, used only from its

@@ -73,8 +73,6 @@ public final class LoopTimers {
         QUEUE_WAIT,
         /** The pause before a retry. */
         BACKOFF,
-        /** An upstream connection's time unused in its pool (or its private holder) before it is closed. */
-        UPSTREAM_IDLE,
         /** A request/response connection's idle check ({@code net/IdleClock}), one per idle period. */
         CONNECTION_IDLE
     }

@@ -42,21 +42,16 @@ public final class PrivateConnection {
         return channel != null && channel.isActive() ? channel : null;
     }
 
-    /**
-     * Keeps {@code channel} for this client's next request, or closes it when the client is gone.
-     *
-     * @return whether it was kept
-     */
-    boolean release(Channel channel) {
+    /** Keeps {@code channel} for this client's next request, or closes it when the client is gone. */
+    void release(Channel channel) {
         if (closed || !channel.isActive()) {
             channel.close();
-            return false;
+            return;
         }
         if (idle != null && idle != channel) {
             idle.close(); // cannot happen with one request at a time per client; never keep two
         }
         idle = channel;
-        return true;
     }
 
     /** The client connection closed: close the idle upstream connection, and any released later. */

@@ -62,7 +62,6 @@ public final class UpstreamCall {
     /** Its place among its pool's unfinished calls ({@link UpstreamPool#track}); the pool's alone. */
     UpstreamCall olderCall;
     UpstreamCall newerCall;
-    boolean tracked;
 
     UpstreamCall(UpstreamPool pool, PrivateConnection privateConnection, EventLoop loop, FullHttpRequest request) {
         this.pool = pool;
@@ -114,8 +113,7 @@ public final class UpstreamCall {
                 return;
             }
             if (done) {
-                // fresh and unused: good for the next request of the same scope
-                keep(f.channel(), f.channel().pipeline().get(UpstreamHandler.class));
+                keep(f.channel()); // fresh and unused: good for the next request of the same scope
                 return;
             }
             send(f.channel(), false);
@@ -157,7 +155,7 @@ public final class UpstreamCall {
         handler.unbind();
         finish();
         if (reusable) {
-            keep(used, handler);
+            keep(used);
         } else {
             used.close();
         }
@@ -209,10 +207,11 @@ public final class UpstreamCall {
         onFailure(UpstreamFailure.TIMEOUT, "no complete response in time");
     }
 
-    private void keep(Channel ch, UpstreamHandler chHandler) {
-        boolean kept = privateConnection == null ? pool.release(ch) : privateConnection.release(ch);
-        if (kept) {
-            chHandler.parked();
+    private void keep(Channel ch) {
+        if (privateConnection == null) {
+            pool.release(ch);
+        } else {
+            privateConnection.release(ch);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.mistguard.proxy.upstream;
 
-import io.mistguard.proxy.time.LoopTimer;
-import io.mistguard.proxy.time.LoopTimers;
+import io.mistguard.proxy.net.IdleClock;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -12,12 +11,9 @@ import io.netty.util.ReferenceCountUtil;
  * Last handler of an upstream connection's pipeline: hands the aggregated final response (interim
  * 1xx answers are skipped), a close or an error to the {@link UpstreamCall} currently using the
  * connection, and closes a connection that sat unused in its pool (or its client's
- * {@link PrivateConnection}) for {@code upstream.idle_timeout}.
- *
- * <p>The idle clock is one {@link LoopTimers} timeout, armed when the connection is parked and
- * cancelled when a call takes it: O(1) each way. (An {@code IdleStateHandler} in the pipeline did the
- * same from every read and write: two more handlers on the data path, two clock reads and a write
- * listener per request.)
+ * {@link PrivateConnection}) for {@code upstream.idle_timeout}: the connection is busy while a call is
+ * bound, and its {@link IdleClock} is touched when the final response hands it back (a fresh one is
+ * idle from its connect).
  *
  * <p>One instance per upstream channel; only used from that channel's event loop, which is also the
  * event loop of the callers it serves, so its fields need no synchronisation.
@@ -25,50 +21,25 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final UpstreamPool pool;
-    private final long idleTimeoutNanos;
-    private ChannelHandlerContext ctx;
+    private final IdleClock idleClock;
     private UpstreamCall call;
-    private LoopTimer idleTimer;
 
-    /** @param idleTimeoutNanos how long the connection may sit parked before it is closed, > 0 */
+    /** @param idleTimeoutNanos how long the connection may sit unused before it is closed, > 0 */
     UpstreamHandler(UpstreamPool pool, long idleTimeoutNanos) {
         this.pool = pool;
-        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.idleClock = new IdleClock(idleTimeoutNanos);
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+    public void channelActive(ChannelHandlerContext ctx) {
+        // Closed once unused for the timeout: Mist may drop it any moment then, so we do first.
+        idleClock.start(ctx, () -> call != null);
+        ctx.fireChannelActive();
     }
 
-    /** Binds the connection to a call until the call completes; it is no longer idle. */
+    /** Binds the connection to a call until the call completes. */
     void bind(UpstreamCall call) {
         this.call = call;
-        cancelIdleTimer();
-    }
-
-    /**
-     * The connection was parked for a later call (in the pool or a private holder): it is closed if no
-     * call takes it within the idle timeout, before Mist may drop it under a caller.
-     */
-    void parked() {
-        cancelIdleTimer();
-        idleTimer = LoopTimers.schedule(ctx.channel().eventLoop(), LoopTimers.Kind.UPSTREAM_IDLE, this::onIdleTimeout,
-                                        idleTimeoutNanos);
-    }
-
-    private void onIdleTimeout() {
-        idleTimer = null;
-        if (call == null) {
-            ctx.close(); // idle for too long: Mist may drop it any moment, so we do first
-        }
-    }
-
-    private void cancelIdleTimer() {
-        if (idleTimer != null) {
-            idleTimer.cancel();
-            idleTimer = null;
-        }
     }
 
     void unbind() {
@@ -99,6 +70,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         call = null;
+        idleClock.touch(); // unused from here until a call binds it again
         current.onResponse(response);
     }
 
@@ -110,7 +82,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelIdleTimer();
+        idleClock.stop();
         UpstreamCall current = call;
         call = null;
         if (current != null) {

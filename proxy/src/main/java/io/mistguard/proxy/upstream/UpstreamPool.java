@@ -53,21 +53,16 @@ final class UpstreamPool {
         return bootstrap.connect(host, port);
     }
 
-    /**
-     * Returns a healthy connection after a complete response; closes it when the pool is full.
-     *
-     * @return whether the pool kept it
-     */
-    boolean release(Channel channel) {
+    /** Returns a healthy connection after a complete response; closes it when the pool is full. */
+    void release(Channel channel) {
         if (!channel.isActive()) {
-            return false;
+            return;
         }
         if (idle.size() >= maxIdle) {
             channel.close();
-            return false;
+            return;
         }
         idle.offerFirst(channel);
-        return true;
     }
 
     /** Drops a connection that closed while idle. */
@@ -83,15 +78,13 @@ final class UpstreamPool {
             newestCall.newerCall = call;
         }
         newestCall = call;
-        call.tracked = true;
     }
 
     /** Stops tracking a call that finished; does nothing for one not tracked (any more). */
     void untrack(UpstreamCall call) {
-        if (!call.tracked) {
-            return;
+        if (call.newerCall == null && newestCall != call) {
+            return; // not in the list: only the newest call has no newer one
         }
-        call.tracked = false;
         if (call.newerCall != null) {
             call.newerCall.olderCall = call.olderCall;
         } else {
