@@ -1,6 +1,6 @@
 package io.mistguard.proxy.server;
 
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,7 +23,7 @@ final class MessageFraming {
      * content and headers: the caller must not use or release {@code request} afterwards.
      */
     static FullHttpRequest towardsMist(FullHttpRequest request) {
-        FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+        FullHttpRequest upstream = CopiedRequest.of(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content(), request.headers(), request.trailingHeaders());
         if (upstream.content().isReadable()) {
             HttpUtil.setContentLength(upstream, upstream.content().readableBytes());

@@ -1,10 +1,10 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -108,7 +108,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             }
             if (i + 1 < out.size() && isBodyless(message, out.get(i + 1))) {
                 HttpRequest head = (HttpRequest) message;
-                out.set(i, new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                out.set(i, CopiedRequest.of(head.protocolVersion(), head.method(), head.uri(),
                         Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
                 out.remove(i + 1);
                 inRequest = false;

@@ -1,8 +1,9 @@
 package io.mistguard.proxy.trigger;
 
+import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -48,9 +49,10 @@ final class PendingTrigger {
 
     /** A fresh request to send, which the attempt owns. */
     FullHttpRequest request() {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
-                                                             Unpooled.wrappedBuffer(body));
-        request.headers().set(headers);
+        // Mist's own line, checked by the listener's decoder when it came in
+        FullHttpRequest request = CopiedRequest.of(HttpVersion.HTTP_1_1, method, uri, Unpooled.wrappedBuffer(body),
+                DefaultHttpHeadersFactory.headersFactory().newHeaders().set(headers),
+                DefaultHttpHeadersFactory.trailersFactory().newHeaders());
         request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return request;
     }

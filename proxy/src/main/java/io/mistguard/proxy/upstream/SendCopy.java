@@ -1,6 +1,6 @@
 package io.mistguard.proxy.upstream;
 
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
@@ -24,7 +24,7 @@ public final class SendCopy {
 
     /** A request with {@code request}'s line and header objects and a retained duplicate of its content. */
     public static FullHttpRequest of(FullHttpRequest request) {
-        return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+        return CopiedRequest.of(request.protocolVersion(), request.method(), request.uri(),
                 request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 }

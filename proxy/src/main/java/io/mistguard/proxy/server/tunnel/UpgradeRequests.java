@@ -1,9 +1,9 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -90,7 +90,7 @@ final class UpgradeRequests {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH); // a caller's "0", if any: a GET upgrade has no body
             headers.set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
             extraHeaders.addTo(client, headers);
-            return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),
+            return CopiedRequest.of(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),
                     Unpooled.EMPTY_BUFFER, headers, request.trailingHeaders());
         } finally {
             request.release();
