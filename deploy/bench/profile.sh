@@ -24,6 +24,8 @@
 # Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--jit-settle-max 300] [--conns 32] [--access-log true|false]
 #        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500] [--target mistguard]
 #   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
+#   --target mistguard-unqueued profiles passthrough.sh's mistguard-unqueued (the `mist` admission pool
+#            at 1024, so no request waits in its queue): compare with mistguard's to see what queueing costs.
 #   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
 #            JVM flags but without the class-data-sharing archive) under the same load instead: compare its
 #            report with mistguard's to see which frames are mistguard's own work.
@@ -78,11 +80,16 @@ UP_PID=$SPAWNED_PID
 
 URL="http://127.0.0.1:$MG_PORT$REQ_PATH"
 case "$TARGET" in
-    mistguard)
+    mistguard|mistguard-unqueued)
         # A directory of its own: mistguard watches its config's directory, and mistguard.out written
         # there would wake the watcher on every access-log line.
         mkdir -p "$WORK_DIR/conf"
-        mistguard_bench_config "$WORK_DIR/conf/mistguard.yaml" "$MG_PORT" "$MG_ADMIN" "$UP_PORT" "$ACCESS_LOG"
+        POOL_LIMIT=(); POOL_NOTE=""
+        if [[ $TARGET == mistguard-unqueued ]]; then
+            POOL_LIMIT=(1024)
+            POOL_NOTE=", the \`mist\` pool's \`max_concurrent\` and \`upstream.max_idle_connections_per_thread\` at 1024 (passthrough.sh's mistguard-unqueued)"
+        fi
+        mistguard_bench_config "$WORK_DIR/conf/mistguard.yaml" "$MG_PORT" "$MG_ADMIN" "$UP_PORT" "$ACCESS_LOG" "${POOL_LIMIT[@]}"
         java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf/mistguard.yaml"
         spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
         MG_PID=$SPAWNED_PID
@@ -90,7 +97,7 @@ case "$TARGET" in
         curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' \
             || die "GET $REQ_PATH is not on the catch-all route"
         TARGET_CMD="$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar"
-        TARGET_SETUP="shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`" ;;
+        TARGET_SETUP="shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`$POOL_NOTE" ;;
     netty-floor)
         # As passthrough.sh starts it: the image's flags and environment, no CDS archive (it is mistguard's).
         mapfile -t FLOOR_FLAGS < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
@@ -101,7 +108,7 @@ case "$TARGET" in
         wait_http "$URL" 30
         TARGET_CMD="$(image_env) java ${FLOOR_FLAGS[*]} -cp proxy/target/mistguard.jar deploy/bench/NettyFloorProxy.java"
         TARGET_SETUP="Netty's codecs, aggregators and keep-alive reuse only" ;;
-    *) die "unknown --target $TARGET (mistguard or netty-floor)" ;;
+    *) die "unknown --target $TARGET (mistguard, mistguard-unqueued or netty-floor)" ;;
 esac
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$MG_PID/stat"; }
