@@ -20,7 +20,12 @@
 #
 # Per case and target:
 #   saturation   wrk -t1 -c$CONNS -d$DURATION: req/s, p50/p99/p99.9 (wrk's own histogram), errors,
-#                CPU us per request = (utime+stime of the proxy's processes over the run) / requests
+#                CPU us per request = (utime+stime of the proxy's processes over the run) / requests.
+#                Measured in --sat-rounds rounds, each of every proxy in turn; the table shows each
+#                proxy's median round (by req/s), and every round's req/s is listed under it. On a
+#                VM whose speed drifts over minutes, one measurement per proxy in sequence can give
+#                a slow stretch to one proxy only (the same mistguard build measured 8 209-12 066
+#                req/s in four runs); interleaved rounds spread it over all of them.
 #   half rate    h2load --h1 --rps, constant rate = half of that proxy's saturation req/s in this run,
 #                over $RATE_CONNS connections: p50/p99/p99.9 from h2load's per-request log, the rate
 #                achieved, CPU us/request; the same rate direct to the upstream right before gives
@@ -53,6 +58,7 @@
 #                        netty-tcp-floor (bytes relayed with Netty and no HTTP: the JVM's floor under
 #                        netty-floor's)
 #   --duration 10        seconds per measured saturation run
+#   --sat-rounds 3       saturation rounds (see "saturation" above); 1 measures each proxy once
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
 #   --jit-settle-max 300 right before each of its measurements, a JVM proxy gets load in steps (5 s at
 #                        saturation, 5 s at half that rate) until its JIT compiler threads used at
@@ -65,7 +71,9 @@
 #   --half-duration 10   seconds per constant-rate run
 #   --conns 32           wrk connections at saturation
 #   --rate-conns 100     h2load connections at the constant rate (the rate is split over them)
-#   --tries 3            measure a case again when it was INVALID, at most this often in all
+#   --tries 3            measure a case again when it was INVALID, at most this often in all; a
+#                        single measurement disturbed by other processes or the JIT is first taken
+#                        again on its own, at most as often (every discarded one is listed)
 #   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
@@ -91,13 +99,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
-DURATION=10; WARMUP=15; JIT_SETTLE_MAX=300; MAX_JIT=2; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
+DURATION=10; SAT_ROUNDS=3; WARMUP=15; JIT_SETTLE_MAX=300; MAX_JIT=2; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     needs_value "$@"
     case "$1" in
         --cases) CASES="$2"; shift 2 ;;
         --proxies) PROXIES="$2"; shift 2 ;;
         --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
+        --sat-rounds) SAT_ROUNDS=$(whole "$1" "$2"); shift 2 ;;
         --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
         --jit-settle-max) JIT_SETTLE_MAX=$(whole "$1" "$2" 0); shift 2 ;;
         --max-jit) MAX_JIT=$(whole "$1" "$2" 0); shift 2 ;;
@@ -552,6 +561,32 @@ settle() {
     [[ -d /proc/${PID[$1]} ]] || die "$1 exited under load; see $WORK_DIR/$1.out"
 }
 
+# retake VAR LABEL TARGET CMD...: runs CMD (a wrk_run or rate_run) into the variable VAR; a
+# measurement disturbed by other processes or by TARGET's JIT (quiet_during) is listed in DISCARDED
+# and taken again on its own, at most --tries times in all (TARGET settled first when it is a JVM
+# proxy). False, with the reason in CASE_REASONS, when the last one was disturbed too.
+retake() {
+    local var=$1 label=$2 target=$3 try result
+    shift 3
+    for (( try = 1; try <= TRIES; try++ )); do
+        [[ $target == direct ]] || settle "$target" "$c"
+        result=$("$@")
+        printf -v "$var" '%s' "$result"
+        quiet_during "$result" "$label" "$([[ $target == direct ]] || echo "$target")" && return 0
+        (( try < TRIES )) || return 1
+        DISCARDED+=("$c $label, measurement $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
+        unset 'CASE_REASONS[-1]'
+        CASE_OK=1
+    done
+}
+
+# median_round PROXY: the result line of PROXY's median saturation round by req/s (of an even number
+# of rounds, the slower of the two middle ones), from measure_case's ROUND.
+median_round() {
+    local r
+    for (( r = 1; r <= SAT_ROUNDS; r++ )); do echo "${ROUND[$1.$r]}"; done | sort -n -k1,1 | sed -n "$(( (SAT_ROUNDS + 1) / 2 ))p"
+}
+
 # measure_case CASE: warm-up, saturation of every target (direct before and after), constant rate.
 # Sets CASE_OK (1 when valid), CASE_REASONS and CASE_BODY (the markdown section).
 measure_case() {
@@ -570,18 +605,28 @@ measure_case() {
     declare -A SAT=()
     SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
     quiet_during "${SAT[direct-before]}" "direct at saturation" || return 0
-    for p in $PROXIES; do
-        settle "$p" "$c"
-        SAT[$p]=$(wrk_run "$p" "$c" "$DURATION"); log "$c $p: ${SAT[$p]}"
-        quiet_during "${SAT[$p]}" "$p at saturation" "$p" || return 0
+    declare -A ROUND=()
+    local r one try
+    # A measurement disturbed by other processes or by the JIT is taken again on its own (retake), so
+    # that one disturbance among a case's many measurements does not cost the whole case.
+    for (( r = 1; r <= SAT_ROUNDS; r++ )); do
+        for p in $PROXIES; do
+            retake one "$p at saturation (round $r)" "$p" wrk_run "$p" "$c" "$DURATION" || return 0
+            ROUND[$p.$r]=$one; log "$c $p round $r: $one"
+        done
     done
+    for p in $PROXIES; do SAT[$p]=$(median_round "$p"); done
     SAT[direct-after]=$(wrk_run direct "$c" "$DURATION"); log "$c direct again: ${SAT[direct-after]}"
     quiet_during "${SAT[direct-after]}" "direct (after) at saturation" || return 0
     local direct_min fastest=0 fastest_name=""
     direct_min=$(( $(f "${SAT[direct-before]}" 1) < $(f "${SAT[direct-after]}" 1) ? $(f "${SAT[direct-before]}" 1) : $(f "${SAT[direct-after]}" 1) ))
+    # the fastest single round of any proxy: the direct row must have headroom for every round
     for p in $PROXIES; do
-        (( $(f "${SAT[$p]}" 1) > fastest )) && { fastest=$(f "${SAT[$p]}" 1); fastest_name=$p; }
-        (( $(f "${SAT[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${SAT[$p]}" 5) errors at saturation"); }
+        for (( r = 1; r <= SAT_ROUNDS; r++ )); do
+            (( $(f "${ROUND[$p.$r]}" 1) > fastest )) && { fastest=$(f "${ROUND[$p.$r]}" 1); fastest_name="$p (round $r)"; }
+            (( $(f "${ROUND[$p.$r]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${ROUND[$p.$r]}" 5) errors at saturation in round $r"); }
+            (( $(f "${ROUND[$p.$r]}" 8) <= MAX_FOREIGN )) || { CASE_OK=0; CASE_REASONS+=("$c: other processes used $(f "${ROUND[$p.$r]}" 8)% of a core during $p at saturation in round $r"); }
+        done
     done
     for t in direct-before $PROXIES direct-after; do
         (( $(f "${SAT[$t]}" 8) <= MAX_FOREIGN )) || { CASE_OK=0; CASE_REASONS+=("$c: other processes used $(f "${SAT[$t]}" 8)% of a core during $t at saturation"); }
@@ -593,11 +638,19 @@ measure_case() {
     declare -A HALF=() DHALF=() RATE=()
     for p in $PROXIES; do
         RATE[$p]=$(half_rate "$(f "${SAT[$p]}" 1)")
-        settle "$p" "$c"
-        DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
-        quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" || return 0
-        HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
-        quiet_during "${HALF[$p]}" "$p at ${RATE[$p]} req/s" "$p" || return 0
+        # the pair is taken again together when either was disturbed: "added p99" compares two
+        # runs 10 s apart
+        for (( try = 1; ; try++ )); do
+            settle "$p" "$c"
+            DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
+            HALF[$p]=$(rate_run "$p" "$c" "${RATE[$p]}")
+            quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" \
+                && quiet_during "${HALF[$p]}" "$p at ${RATE[$p]} req/s" "$p" && break
+            (( try < TRIES )) || return 0
+            DISCARDED+=("$c $p and direct at ${RATE[$p]} req/s, measurement $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
+            unset 'CASE_REASONS[-1]'
+            CASE_OK=1
+        done
         log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
         (( $(f "${HALF[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }
         for x in "direct:${DHALF[$p]}" "$p:${HALF[$p]}"; do
@@ -613,9 +666,8 @@ measure_case() {
         if (( RATE[$p] == same )); then
             SAME[$p]=${HALF[$p]}
         else
-            settle "$p" "$c"
-            SAME[$p]=$(rate_run "$p" "$c" "$same")
-            quiet_during "${SAME[$p]}" "$p at $same req/s" "$p" || return 0
+            retake one "$p at $same req/s" "$p" rate_run "$p" "$c" "$same" || return 0
+            SAME[$p]=$one
             log "$c same rate $same/s: $p [${SAME[$p]}]"
             (( $(f "${SAME[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${SAME[$p]}" 5) non-200 at $same req/s"); }
         fi
@@ -639,7 +691,13 @@ measure_case() {
         fi
         CASE_BODY+="$row"$'\n'
     done
-    unset SAT HALF DHALF RATE SAME
+    CASE_BODY+=$'\n'"Saturation rounds, req/s in the order measured (CPU µs/req); the table shows each proxy's median round:"$'\n\n'
+    for p in $PROXIES; do
+        local rounds=()
+        for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+=("$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6))"); done
+        CASE_BODY+="- $p: $(IFS=';'; echo "${rounds[*]}" | sed 's/;/, /g')"$'\n'
+    done
+    unset SAT HALF DHALF RATE SAME ROUND
 }
 
 # wait_quiet: waits (at most QUIET_WAIT s) until other processes use at most MAX_FOREIGN % of a
@@ -659,7 +717,8 @@ one_run() { # writes $REPORT, sets RUN_VALID
     local stamp; stamp=$(date -u +%Y%m%dT%H%M%SZ)
     REPORT="$RESULTS_DIR/passthrough-$stamp.md"
     RUN_VALID=1
-    local reasons=() body="" discarded=()
+    local reasons=() body=""
+    DISCARDED=()
     local started; started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
     local load0; load0=$(cut -d' ' -f1-3 /proc/loadavg)
     for c in $CASES; do
@@ -668,7 +727,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
             measure_case "$c"
             (( CASE_OK )) && break
             log "case $c attempt $try INVALID: ${CASE_REASONS[*]}"
-            discarded+=("$c attempt $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[*]}")
+            DISCARDED+=("$c attempt $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[*]}")
         done
         (( CASE_OK )) || { RUN_VALID=0; reasons+=("${CASE_REASONS[@]}"); }
         body+="$CASE_BODY"
@@ -691,10 +750,10 @@ one_run() { # writes $REPORT, sets RUN_VALID
             echo "**INVALID** — do not quote these figures:"
             printf -- '- %s\n' "${reasons[@]}"
         fi
-        if (( ${#discarded[@]} )); then
+        if (( ${#DISCARDED[@]} )); then
             echo
-            echo "Attempts discarded as INVALID and measured again:"
-            printf -- '- %s\n' "${discarded[@]}"
+            echo "Case attempts and single measurements discarded as INVALID and taken again:"
+            printf -- '- %s\n' "${DISCARDED[@]}"
         fi
         echo
         echo "Run: $started – $ended; load average before $load0, after $(cut -d' ' -f1-3 /proc/loadavg)."
@@ -704,7 +763,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
             local p; echo -n "Time held back by the cap over the whole run, ms:"
             for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
         fi
-        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\` after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others); right before each of its measurements, a JVM proxy gets steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until its JIT compilers used ≤ $JIT_QUIET_PCT% of its CPU in $JIT_QUIET_STEPS steps in a row (at most ${JIT_SETTLE_MAX}s)."
+        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\`, $SAT_ROUNDS round(s) of every proxy in turn, the table showing each proxy's median round, after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others); right before each of its measurements, a JVM proxy gets steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until its JIT compilers used ≤ $JIT_QUIET_PCT% of its CPU in $JIT_QUIET_STEPS steps in a row (at most ${JIT_SETTLE_MAX}s)."
         echo "JIT % of CPU: the JVM's C1 and C2 compiler threads' share of the proxy's CPU during that measurement (bounded by --max-jit $MAX_JIT)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
