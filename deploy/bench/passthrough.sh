@@ -564,9 +564,10 @@ settle() {
 # retake VAR LABEL TARGET CMD...: runs CMD (a wrk_run or rate_run) into the variable VAR; a
 # measurement disturbed by other processes or by TARGET's JIT (quiet_during) is listed in DISCARDED
 # and taken again on its own, at most --tries times in all (TARGET settled first when it is a JVM
-# proxy). False, with the reason in CASE_REASONS, when the last one was disturbed too.
+# proxy). False, with the reason in CASE_REASONS, when the last one was disturbed too. A discarded
+# measurement leaves CASE_OK as it was before it: an earlier INVALID verdict stays.
 retake() {
-    local var=$1 label=$2 target=$3 try result
+    local var=$1 label=$2 target=$3 try result ok=$CASE_OK
     shift 3
     for (( try = 1; try <= TRIES; try++ )); do
         [[ $target == direct ]] || settle "$target" "$c"
@@ -576,7 +577,7 @@ retake() {
         (( try < TRIES )) || return 1
         DISCARDED+=("$c $label, measurement $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
         unset 'CASE_REASONS[-1]'
-        CASE_OK=1
+        CASE_OK=$ok
     done
 }
 
@@ -603,12 +604,12 @@ measure_case() {
         [[ $t == direct ]] || set_cap "$t" on
     done
     declare -A SAT=()
-    SAT[direct-before]=$(wrk_run direct "$c" "$DURATION"); log "$c direct: ${SAT[direct-before]}"
-    quiet_during "${SAT[direct-before]}" "direct at saturation" || return 0
     declare -A ROUND=()
-    local r one try
+    local r one try ok
     # A measurement disturbed by other processes or by the JIT is taken again on its own (retake), so
     # that one disturbance among a case's many measurements does not cost the whole case.
+    retake one "direct at saturation" direct wrk_run direct "$c" "$DURATION" || return 0
+    SAT[direct-before]=$one; log "$c direct: $one"
     for (( r = 1; r <= SAT_ROUNDS; r++ )); do
         for p in $PROXIES; do
             retake one "$p at saturation (round $r)" "$p" wrk_run "$p" "$c" "$DURATION" || return 0
@@ -616,8 +617,8 @@ measure_case() {
         done
     done
     for p in $PROXIES; do SAT[$p]=$(median_round "$p"); done
-    SAT[direct-after]=$(wrk_run direct "$c" "$DURATION"); log "$c direct again: ${SAT[direct-after]}"
-    quiet_during "${SAT[direct-after]}" "direct (after) at saturation" || return 0
+    retake one "direct (after) at saturation" direct wrk_run direct "$c" "$DURATION" || return 0
+    SAT[direct-after]=$one; log "$c direct again: $one"
     local direct_min fastest=0 fastest_name=""
     direct_min=$(( $(f "${SAT[direct-before]}" 1) < $(f "${SAT[direct-after]}" 1) ? $(f "${SAT[direct-before]}" 1) : $(f "${SAT[direct-after]}" 1) ))
     # the fastest single round of any proxy: the direct row must have headroom for every round
@@ -625,7 +626,6 @@ measure_case() {
         for (( r = 1; r <= SAT_ROUNDS; r++ )); do
             (( $(f "${ROUND[$p.$r]}" 1) > fastest )) && { fastest=$(f "${ROUND[$p.$r]}" 1); fastest_name="$p (round $r)"; }
             (( $(f "${ROUND[$p.$r]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${ROUND[$p.$r]}" 5) errors at saturation in round $r"); }
-            (( $(f "${ROUND[$p.$r]}" 8) <= MAX_FOREIGN )) || { CASE_OK=0; CASE_REASONS+=("$c: other processes used $(f "${ROUND[$p.$r]}" 8)% of a core during $p at saturation in round $r"); }
         done
     done
     for t in direct-before $PROXIES direct-after; do
@@ -639,7 +639,8 @@ measure_case() {
     for p in $PROXIES; do
         RATE[$p]=$(half_rate "$(f "${SAT[$p]}" 1)")
         # the pair is taken again together when either was disturbed: "added p99" compares two
-        # runs 10 s apart
+        # runs 10 s apart; a discarded pair leaves CASE_OK as it was before it
+        ok=$CASE_OK
         for (( try = 1; ; try++ )); do
             settle "$p" "$c"
             DHALF[$p]=$(rate_run direct "$c" "${RATE[$p]}")
@@ -649,7 +650,7 @@ measure_case() {
             (( try < TRIES )) || return 0
             DISCARDED+=("$c $p and direct at ${RATE[$p]} req/s, measurement $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
             unset 'CASE_REASONS[-1]'
-            CASE_OK=1
+            CASE_OK=$ok
         done
         log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
         (( $(f "${HALF[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }

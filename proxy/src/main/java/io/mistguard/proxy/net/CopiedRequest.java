@@ -16,11 +16,15 @@ import io.netty.handler.codec.http.HttpVersion;
  * once: the bodyless form out of the decoder, the HTTP/1.1 form for Mist, and a copy per attempt so
  * that a retry can resend. Checking the same line each time cost about 0.65 µs per request in
  * {@code deploy/bench/profile.sh}'s small-GET profile, 1.8% of its CPU. The check happened once
- * already, where the line came in, and changing a line later ({@code setUri}, {@code setMethod}) on
- * the checked request checks it again.
+ * already, where the line came in (the decoder also splits the line at every whitespace byte, CR
+ * included, so no target it hands on holds one).
  *
  * <p>Only for a method and URI read from such a request; a line from anywhere else (configuration,
- * a string built here) goes through Netty's own constructors. Stateless; thread-safe.
+ * a string built here) goes through Netty's own constructors. A copy is made with Netty's checks
+ * off, so {@code setUri} and {@code setMethod} on it are not checked either: mistguard's only
+ * rewrite, {@code RequestTarget.toOriginForm}, sets a part of the checked URI; code that would set
+ * a line from elsewhere must build a new request with Netty's checked constructors. Stateless;
+ * thread-safe.
  */
 public final class CopiedRequest {
 

@@ -308,6 +308,24 @@ class ProxyPipelineTest {
         assertThat(forwarder.seen).extracting(FakeForwarder.Seen::body).containsExactly("", "", "abc", "", "");
     }
 
+    /**
+     * The copies on the way to Mist do not check the request line again ({@code net/CopiedRequest}):
+     * what they copy must already be free of CR, LF and space. The decoder splits the line at
+     * whitespace, CR, tab, vertical tab and form feed included, so none of them is left inside a
+     * target that reaches the forwarder, bodyless or not.
+     */
+    @Test
+    void noRequestTargetReachingMistHoldsCrLfOrSpace() {
+        forwarder.answerAtOnce = true;
+        channel.writeInbound(bytes("GET /a\r HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET\t/b\u000b HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /c\f HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET  /d  HTTP/1.1\r\nHost: x\r\n\r\n"));
+        readOutbound(channel);
+
+        assertThat(forwarder.seen).extracting(FakeForwarder.Seen::uri).containsExactly("/a", "/b", "/c", "/d");
+    }
+
     /** The idle clock (kept by the proxy handler since the pipeline lost its IdleStateHandler). */
     @Test
     void aConnectionIdleForTheIdleTimeoutIsClosedAndNotBefore() {
