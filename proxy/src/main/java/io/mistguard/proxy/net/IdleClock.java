@@ -12,11 +12,11 @@ import java.util.function.BooleanSupplier;
  * is bound).
  *
  * <p>The clock is the time of the last activity, which the handler reports ({@link #touch}: the end
- * of each read and each answer written, or upstream the final response), and one {@link LoopTimers} check per idle period that compares
- * it with the loop's clock, as Netty's {@code IdleStateHandler} keeps it — but without a handler of
- * its own on the data path, a listener on every write and two extra clock reads per request: the
- * handler already sees each read end and each answer go out. A connection busy at a check is checked
- * again a whole timeout later.
+ * of each read and each answer written, or upstream the final response), and one {@link LoopTimers}
+ * check per idle period that compares it with the loop's clock, as Netty's {@code IdleStateHandler}
+ * keeps it — but without a handler of its own on the data path, a listener on every write and two
+ * extra clock reads per request: the handler already sees each read end and each answer go out. A
+ * connection busy at a check is checked again a whole timeout later.
  *
  * <p>Times are on the channel's event loop clock ({@code ticker()}), so tests that freeze and
  * advance an {@code EmbeddedChannel}'s time drive it. One instance per channel, used only from its
