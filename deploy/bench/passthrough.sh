@@ -56,7 +56,9 @@
 #                        (HAProxy held to that pool's limits: server maxconn 4, maxqueue 200,
 #                        timeout queue 1s — the like-for-like row for the shipped mistguard),
 #                        netty-tcp-floor (bytes relayed with Netty and no HTTP: the JVM's floor under
-#                        netty-floor's)
+#                        netty-floor's), mistguard-unqueued-nolog (mistguard-unqueued with access_log
+#                        false), haproxy-logged (HAProxy writing an HTTP-format access-log line per
+#                        request to its stdout, a file, as mistguard writes its own)
 #   --duration 10        seconds per measured saturation run
 #   --sat-rounds 3       saturation rounds (see "saturation" above); 1 measures each proxy once
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
@@ -134,9 +136,10 @@ UP_PORT=$BASE_PORT
 declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$((BASE_PORT + 3))
                  [nginx]=$((BASE_PORT + 4)) [mistguard-nolog]=$((BASE_PORT + 5))
                  [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9))
-                 [haproxy-queued]=$((BASE_PORT + 10)) [netty-tcp-floor]=$((BASE_PORT + 11)))
+                 [haproxy-queued]=$((BASE_PORT + 10)) [netty-tcp-floor]=$((BASE_PORT + 11))
+                 [mistguard-unqueued-nolog]=$((BASE_PORT + 12)) [haproxy-logged]=$((BASE_PORT + 14)))
 declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6))
-                       [mistguard-unqueued]=$((BASE_PORT + 8)))
+                       [mistguard-unqueued]=$((BASE_PORT + 8)) [mistguard-unqueued-nolog]=$((BASE_PORT + 13)))
 declare -A PID=()
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -282,6 +285,7 @@ start_mistguard_named() { # NAME ACCESS_LOG [MAX_CONCURRENT]
 start_mistguard() { start_mistguard_named mistguard true; }
 start_mistguard-nolog() { start_mistguard_named mistguard-nolog false; }
 start_mistguard-unqueued() { start_mistguard_named mistguard-unqueued true 1024; }
+start_mistguard-unqueued-nolog() { start_mistguard_named mistguard-unqueued-nolog false 1024; }
 
 # The floor: deploy/bench/NettyFloorProxy.java, the least an HTTP proxy built from mistguard's Netty
 # parts does (codecs, aggregators, keep-alive reuse; nothing else), with the image's JVM flags and
@@ -302,15 +306,21 @@ start_netty-floor() { start_netty_java netty-floor NettyFloorProxy.java; }
 # and the JVM cost per request; an HTTP proxy on the same parts cannot cost less.
 start_netty-tcp-floor() { start_netty_java netty-tcp-floor NettyTcpFloorProxy.java; }
 
-# Writes $WORK_DIR/NAME.cfg for HAProxy proxy NAME ($1); $2 = extra words on its server line.
+# Writes $WORK_DIR/NAME.cfg for HAProxy proxy NAME ($1); $2 = extra words on its server line;
+# $3 = "log": one access-log line per request (HTTP log format) written to HAProxy's stdout.
 write_haproxy_config() {
+    local global_log="" defaults_log=""
+    if [[ ${3:-} == log ]]; then
+        global_log=$'\n    # stdout is the file spawn() sends it to, as mistguard\'s access log goes to its stdout\n    log stdout format raw local0 info'
+        defaults_log=$'\n    log global\n    option httplog'
+    fi
     cat >"$WORK_DIR/$1.cfg" <<EOF
 global
     nbthread 1
     # 2 fds per proxied connection; must fit the fd limit
-    maxconn 9000
+    maxconn 9000$global_log
 defaults
-    mode http
+    mode http$defaults_log
     timeout connect 1s
     timeout client 60s
     timeout server 60s
@@ -327,8 +337,8 @@ backend mist
     server up 127.0.0.1:$UP_PORT ${2:-}
 EOF
 }
-start_haproxy_named() {
-    write_haproxy_config "$1" "${2:-}"
+start_haproxy_named() { # NAME [SERVER_WORDS [log]]
+    write_haproxy_config "$1" "${2:-}" "${3:-}"
     make_cap "$1"
     spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 haproxy -db -f "$WORK_DIR/$1.cfg"
     PID[$1]=$SPAWNED_PID
@@ -338,6 +348,9 @@ start_haproxy() { start_haproxy_named haproxy; }
 # HAProxy held to the shipped `mist` admission pool's limits (max_concurrent 4, max_queue 200,
 # queue_timeout 1s): at most 4 requests at the upstream, the rest wait in HAProxy's server queue.
 start_haproxy-queued() { start_haproxy_named haproxy-queued "maxconn 4 maxqueue 200"; }
+# HAProxy writing an access-log line per request, as mistguard does by default (and mistguard-unqueued
+# with it): the like-for-like row for what the log costs each of them.
+start_haproxy-logged() { start_haproxy_named haproxy-logged "" log; }
 
 start_nginx() {
     mkdir -p "$WORK_DIR/nginx-proxy"
@@ -770,7 +783,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: mistguard-unqueued with `access_log: false`')$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }
