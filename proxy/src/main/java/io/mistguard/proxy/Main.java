@@ -22,6 +22,17 @@ public final class Main {
      */
     static final String LEAK_TRACK_CLOSE = "io.netty.leakDetection.trackClose";
     /**
+     * How many buffers Netty's leak detector (level {@code simple}) makes per one it tracks: 1 in
+     * {@value #LEAK_SAMPLING_INTERVAL} here, against Netty's 1 in 128. Each tracked buffer costs a
+     * stack trace when it is made; at 1 in 128 that was ~0.8 µs per small-GET pass-through, ~2% of
+     * its CPU ({@code ResourceLeakDetector.track0} in {@code deploy/bench/profile.sh}'s cpu profile,
+     * 2026-12-03). A leak on a path every request takes is still reported within seconds under load;
+     * a rare one takes 8× as many buffers to be seen. Set it (or
+     * {@code io.netty.leakDetection.level=paranoid}, which tracks every buffer) when chasing a leak.
+     */
+    static final String LEAK_SAMPLING = "io.netty.leakDetection.samplingInterval";
+    static final int LEAK_SAMPLING_INTERVAL = 1024;
+    /**
      * Netty's Java Flight Recorder events for its buffer allocator. When they are on (Netty's default
      * wherever JFR is available), the first buffer allocated registers them with JFR, which loads and
      * starts JFR's own machinery: ~100 ms of one core on the first request ({@code /healthz}
@@ -45,6 +56,7 @@ public final class Main {
      */
     static void nettyDefaults(Properties properties) {
         properties.putIfAbsent(LEAK_TRACK_CLOSE, "false");
+        properties.putIfAbsent(LEAK_SAMPLING, Integer.toString(LEAK_SAMPLING_INTERVAL));
         properties.putIfAbsent(NETTY_JFR, "false");
     }
 }

@@ -16,6 +16,13 @@ class MainTest {
     }
 
     @Test
+    void theLeakDetectorTracksOneBufferIn1024ByDefault() {
+        Properties properties = new Properties();
+        Main.nettyDefaults(properties);
+        assertThat(properties.getProperty("io.netty.leakDetection.samplingInterval")).isEqualTo("1024");
+    }
+
+    @Test
     void nettysFlightRecorderEventsAreOffByDefault() {
         Properties properties = new Properties();
         Main.nettyDefaults(properties);
@@ -27,8 +34,10 @@ class MainTest {
         Properties properties = new Properties();
         properties.setProperty("io.netty.leakDetection.trackClose", "true");
         properties.setProperty("io.netty.jfr.enabled", "true");
+        properties.setProperty("io.netty.leakDetection.samplingInterval", "1");
         Main.nettyDefaults(properties);
         assertThat(properties.getProperty("io.netty.leakDetection.trackClose")).isEqualTo("true");
         assertThat(properties.getProperty("io.netty.jfr.enabled")).isEqualTo("true");
+        assertThat(properties.getProperty("io.netty.leakDetection.samplingInterval")).isEqualTo("1");
     }
 }
