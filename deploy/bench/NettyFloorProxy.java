@@ -40,9 +40,11 @@ public final class NettyFloorProxy {
     private static final int MAX_BYTES = 8 * 1024 * 1024;
 
     public static void main(String[] args) throws Exception {
-        // mistguard's Main sets this default (no stack trace at each release of a sampled buffer);
-        // the floor takes the same, so that its row and mistguard's pay the same leak detector.
+        // mistguard's Main sets these defaults (no stack trace at each release of a sampled buffer;
+        // 1 buffer in 1024 tracked); the floor takes the same, so that its row and mistguard's pay
+        // the same leak detector.
         System.getProperties().putIfAbsent("io.netty.leakDetection.trackClose", "false");
+        System.getProperties().putIfAbsent("io.netty.leakDetection.samplingInterval", "1024");
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());

@@ -37,8 +37,9 @@ import io.netty.channel.epoll.EpollSocketChannel;
 public final class NettyTcpFloorProxy {
 
     public static void main(String[] args) throws Exception {
-        // The same leak-detector default as mistguard and NettyFloorProxy, so the rows pay alike.
+        // The same leak-detector defaults as mistguard and NettyFloorProxy, so the rows pay alike.
         System.getProperties().putIfAbsent("io.netty.leakDetection.trackClose", "false");
+        System.getProperties().putIfAbsent("io.netty.leakDetection.samplingInterval", "1024");
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());

@@ -12,23 +12,24 @@ public final class Main {
 
     /**
      * Netty's leak detector (level {@code simple} unless set) records a stack trace when a sampled
-     * buffer (about 1 in 128) is made, to say where a leaked one came from, and by default another
-     * when it is released. Leak reports never show the release trace (a released buffer is no longer
-     * tracked); it shows only as a suppressed exception of an {@code IllegalReferenceCountException}
-     * when a sampled buffer is released twice or used after release. Off by default here: on the
-     * small-GET pass-through these release traces were ~half of all the CPU spent filling stack traces
-     * (async-profiler, {@code deploy/bench/profile.sh}). Set it to {@code true} when chasing a
-     * reference-count error.
+     * buffer (1 in {@value #LEAK_SAMPLING_INTERVAL} here, see {@link #LEAK_SAMPLING}) is made, to say
+     * where a leaked one came from, and by default another when it is released. Leak reports never
+     * show the release trace (a released buffer is no longer tracked); it shows only as a suppressed
+     * exception of an {@code IllegalReferenceCountException} when a sampled buffer is released twice
+     * or used after release. Off by default here: on the small-GET pass-through these release traces
+     * were ~half of all the CPU spent filling stack traces (async-profiler,
+     * {@code deploy/bench/profile.sh}). Set it to {@code true} when chasing a reference-count error.
      */
     static final String LEAK_TRACK_CLOSE = "io.netty.leakDetection.trackClose";
     /**
-     * How many buffers Netty's leak detector (level {@code simple}) makes per one it tracks: 1 in
-     * {@value #LEAK_SAMPLING_INTERVAL} here, against Netty's 1 in 128. Each tracked buffer costs a
-     * stack trace when it is made; at 1 in 128 that was ~0.8 µs per small-GET pass-through, ~2% of
-     * its CPU ({@code ResourceLeakDetector.track0} in {@code deploy/bench/profile.sh}'s cpu profile,
-     * 2026-12-03). A leak on a path every request takes is still reported within seconds under load;
-     * a rare one takes 8× as many buffers to be seen. Set it (or
-     * {@code io.netty.leakDetection.level=paranoid}, which tracks every buffer) when chasing a leak.
+     * How many buffers Netty's leak detector (levels {@code simple} and {@code advanced}) makes per
+     * one it tracks: 1 in {@value #LEAK_SAMPLING_INTERVAL} here, against Netty's 1 in 128. Each
+     * tracked buffer costs a stack trace when it is made; at 1 in 128 that was ~0.8 µs per small-GET
+     * pass-through, ~2% of its CPU ({@code ResourceLeakDetector.track0} in
+     * {@code deploy/bench/profile.sh}'s cpu profile, 2026-12-03). A leak on a path every request takes
+     * is still reported within seconds under load; a rare one takes 8× as many buffers to be seen.
+     * Set it (or {@code io.netty.leakDetection.level=paranoid}, which tracks every buffer) when
+     * chasing a leak.
      */
     static final String LEAK_SAMPLING = "io.netty.leakDetection.samplingInterval";
     static final int LEAK_SAMPLING_INTERVAL = 1024;
