@@ -21,7 +21,7 @@
 # Per case and target:
 #   saturation   wrk -t1 -c$CONNS -d$DURATION: req/s, p50/p99/p99.9 (wrk's own histogram), errors,
 #                CPU us per request = (utime+stime of the proxy's processes over the run) / requests.
-#                Measured in --sat-rounds rounds, each of every proxy in turn; the table shows each
+#                Measured in --sat-rounds rounds, each of every proxy in turn (each round starting one proxy later); the table shows each
 #                proxy's median round (by req/s), and every round's req/s is listed under it. On a
 #                VM whose speed drifts over minutes, one measurement per proxy in sequence can give
 #                a slow stretch to one proxy only (the same mistguard build measured 8 209-12 066
@@ -623,8 +623,14 @@ measure_case() {
     # that one disturbance among a case's many measurements does not cost the whole case.
     retake one "direct at saturation" direct wrk_run direct "$c" "$DURATION" || return 0
     SAT[direct-before]=$one; log "$c direct: $one"
+    # Each round starts one proxy later in --proxies than the one before (round 2 with the second,
+    # ...): the first measurement after the warm-ups was the slowest of its proxy's rounds in four of
+    # five runs, and with a fixed order that fell on the same proxy every time.
+    local -a order=($PROXIES)
+    local i
     for (( r = 1; r <= SAT_ROUNDS; r++ )); do
-        for p in $PROXIES; do
+        for (( i = 0; i < ${#order[@]}; i++ )); do
+            p=${order[$(( (i + r - 1) % ${#order[@]} ))]}
             retake one "$p at saturation (round $r)" "$p" wrk_run "$p" "$c" "$DURATION" || return 0
             ROUND[$p.$r]=$one; log "$c $p round $r: $one"
         done
@@ -705,7 +711,7 @@ measure_case() {
         fi
         CASE_BODY+="$row"$'\n'
     done
-    CASE_BODY+=$'\n'"Saturation rounds, req/s in the order measured (CPU µs/req); the table shows each proxy's median round:"$'\n\n'
+    CASE_BODY+=$'\n'"Saturation rounds, req/s round by round (CPU µs/req); the table shows each proxy's median round:"$'\n\n'
     for p in $PROXIES; do
         local rounds=()
         for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+=("$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6))"); done
@@ -777,7 +783,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
             local p; echo -n "Time held back by the cap over the whole run, ms:"
             for p in $PROXIES; do echo -n " $p $(throttled_ms "$p");"; done; echo
         fi
-        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\`, $SAT_ROUNDS round(s) of every proxy in turn, the table showing each proxy's median round, after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others); right before each of its measurements, a JVM proxy gets steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until its JIT compilers used ≤ $JIT_QUIET_PCT% of its CPU in $JIT_QUIET_STEPS steps in a row (at most ${JIT_SETTLE_MAX}s)."
+        echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\`, $SAT_ROUNDS round(s) of every proxy in turn (each round starting one proxy later in the list), the table showing each proxy's median round, after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others); right before each of its measurements, a JVM proxy gets steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until its JIT compilers used ≤ $JIT_QUIET_PCT% of its CPU in $JIT_QUIET_STEPS steps in a row (at most ${JIT_SETTLE_MAX}s)."
         echo "JIT % of CPU: the JVM's C1 and C2 compiler threads' share of the proxy's CPU during that measurement (bounded by --max-jit $MAX_JIT)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
