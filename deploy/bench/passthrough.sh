@@ -21,8 +21,9 @@
 # Per case and target:
 #   saturation   wrk -t1 -c$CONNS -d$DURATION: req/s, p50/p99/p99.9 (wrk's own histogram), errors,
 #                CPU us per request = (utime+stime of the proxy's processes over the run) / requests.
-#                Measured in --sat-rounds rounds, each of every proxy in turn (each round starting one proxy later); the table shows each
-#                proxy's median round (by req/s), and every round's req/s is listed under it. On a
+#                Measured in --sat-rounds rounds, each of every proxy in turn, each round starting
+#                one proxy later; the table shows each proxy's median round (by req/s), and every
+#                round's req/s is listed under it. On a
 #                VM whose speed drifts over minutes, one measurement per proxy in sequence can give
 #                a slow stretch to one proxy only (the same mistguard build measured 8 209-12 066
 #                req/s in four runs); interleaved rounds spread it over all of them.
