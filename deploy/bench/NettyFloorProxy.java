@@ -1,3 +1,4 @@
+import io.mistguard.proxy.Main;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -40,11 +41,9 @@ public final class NettyFloorProxy {
     private static final int MAX_BYTES = 8 * 1024 * 1024;
 
     public static void main(String[] args) throws Exception {
-        // mistguard's Main sets these defaults (no stack trace at each release of a sampled buffer;
-        // 1 buffer in 1024 tracked); the floor takes the same, so that its row and mistguard's pay
-        // the same leak detector.
-        System.getProperties().putIfAbsent("io.netty.leakDetection.trackClose", "false");
-        System.getProperties().putIfAbsent("io.netty.leakDetection.samplingInterval", "1024");
+        // mistguard's own defaults for Netty (its leak detector above all), so that the floor's row and
+        // mistguard's pay the same.
+        Main.nettyDefaults(System.getProperties());
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());

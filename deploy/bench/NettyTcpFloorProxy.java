@@ -1,3 +1,4 @@
+import io.mistguard.proxy.Main;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -37,9 +38,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 public final class NettyTcpFloorProxy {
 
     public static void main(String[] args) throws Exception {
-        // The same leak-detector defaults as mistguard and NettyFloorProxy, so the rows pay alike.
-        System.getProperties().putIfAbsent("io.netty.leakDetection.trackClose", "false");
-        System.getProperties().putIfAbsent("io.netty.leakDetection.samplingInterval", "1024");
+        // mistguard's own defaults for Netty, as NettyFloorProxy takes them, so the rows pay alike.
+        Main.nettyDefaults(System.getProperties());
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());

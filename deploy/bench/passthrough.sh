@@ -589,10 +589,17 @@ retake() {
         printf -v "$var" '%s' "$result"
         quiet_during "$result" "$label" "$([[ $target == direct ]] || echo "$target")" && return 0
         (( try < TRIES )) || return 1
-        DISCARDED+=("$c $label, measurement $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
-        unset 'CASE_REASONS[-1]'
-        CASE_OK=$ok
+        discard "$label" "$try" "$ok"
     done
+}
+
+# discard LABEL TRY CASE_OK_BEFORE: the measurement quiet_during just judged disturbed goes to
+# DISCARDED with its reason (the last of CASE_REASONS, taken off it), and CASE_OK is put back as it
+# was before that measurement, so that an earlier INVALID verdict stays.
+discard() {
+    DISCARDED+=("$c $1, measurement $2 ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
+    unset 'CASE_REASONS[-1]'
+    CASE_OK=$3
 }
 
 # median_round PROXY: the result line of PROXY's median saturation round by req/s (of an even number
@@ -668,9 +675,7 @@ measure_case() {
             quiet_during "${DHALF[$p]}" "direct at ${RATE[$p]} req/s" \
                 && quiet_during "${HALF[$p]}" "$p at ${RATE[$p]} req/s" "$p" && break
             (( try < TRIES )) || return 0
-            DISCARDED+=("$c $p and direct at ${RATE[$p]} req/s, measurement $try ($(date -u +%H:%M:%S)): ${CASE_REASONS[-1]% (case abandoned there)}")
-            unset 'CASE_REASONS[-1]'
-            CASE_OK=$ok
+            discard "$p and direct at ${RATE[$p]} req/s" "$try" "$ok"
         done
         log "$c half rate ${RATE[$p]}/s: direct [${DHALF[$p]}] $p [${HALF[$p]}]"
         (( $(f "${HALF[$p]}" 5) == 0 )) || { CASE_OK=0; CASE_REASONS+=("$c: $p had $(f "${HALF[$p]}" 5) non-200 at half rate"); }
@@ -714,9 +719,9 @@ measure_case() {
     done
     CASE_BODY+=$'\n'"Saturation rounds, req/s round by round (CPU µs/req); the table shows each proxy's median round:"$'\n\n'
     for p in $PROXIES; do
-        local rounds=()
-        for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+=("$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6))"); done
-        CASE_BODY+="- $p: $(IFS=';'; echo "${rounds[*]}" | sed 's/;/, /g')"$'\n'
+        local rounds=""
+        for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+="$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6)), "; done
+        CASE_BODY+="- $p: ${rounds%, }"$'\n'
     done
     unset SAT HALF DHALF RATE SAME ROUND
 }

@@ -53,9 +53,10 @@ public final class Main {
     /**
      * Sets mistguard's defaults for Netty's system properties that the operator did not set
      * ({@code -D} on the command line wins). Must run before Netty's classes are initialised, which
-     * read them once.
+     * read them once. Public for the bench's floor proxies ({@code deploy/bench/Netty*FloorProxy.java}),
+     * which must pay the same leak detector as mistguard.
      */
-    static void nettyDefaults(Properties properties) {
+    public static void nettyDefaults(Properties properties) {
         properties.putIfAbsent(LEAK_TRACK_CLOSE, "false");
         properties.putIfAbsent(LEAK_SAMPLING, Integer.toString(LEAK_SAMPLING_INTERVAL));
         properties.putIfAbsent(NETTY_JFR, "false");
