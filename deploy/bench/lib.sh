@@ -105,7 +105,9 @@ ensure_cds_archive() {
     fi
     mkdir -p "$RESULTS_DIR"
     log "building the class-data-sharing archive for $(basename "$MISTGUARD_JAR")"
-    CDS_TRAINING_PORT=$((20000 + RANDOM % 20000)) bash "$REPO_DIR/deploy/cds-archive.sh" "$MISTGUARD_JAR" \
+    # Below Linux's default ephemeral range (32768-60999): PORT + 2 is a refused upstream, and a port in
+    # that range can become a client's own source port (a connection to itself) or a port-0 listener's.
+    CDS_TRAINING_PORT=$((10000 + RANDOM % 20000)) bash "$REPO_DIR/deploy/cds-archive.sh" "$MISTGUARD_JAR" \
         "$CDS_ARCHIVE" "$REPO_DIR/deploy/mistguard.yaml" "${flags[@]}" >/dev/null || die "deploy/cds-archive.sh failed"
 }
 

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -72,11 +71,9 @@ final class FakeCatalystApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** A loopback port nothing listens on (bound and closed just now): connections are refused. */
+    /** A loopback port nothing listens on ({@link LoopbackPorts#free()}): connections are refused. */
     static int refusedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free();
     }
 
     private void handle(HttpExchange ex) throws IOException {

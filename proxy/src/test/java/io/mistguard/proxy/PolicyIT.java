@@ -8,7 +8,6 @@ import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -119,10 +118,7 @@ class PolicyIT {
 
     @Test
     void duringATotalOutageRetriesStayWithinTheRetryBudget() throws Exception {
-        int closedPort;
-        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = unused.getLocalPort();
-        }
+        int closedPort = LoopbackPorts.free();
         try (TestProxy proxy = PolicyProxies.start("""
                 routes:
                   - name: get-state

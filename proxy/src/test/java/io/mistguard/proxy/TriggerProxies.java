@@ -4,8 +4,6 @@ import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.TriggerPolicy;
 import io.mistguard.proxy.config.TriggersConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 
@@ -33,10 +31,4 @@ final class TriggerProxies {
         return URI.create("http://127.0.0.1:" + proxy.mistguard.triggerAddress().getPort() + "/api/mist/trigger");
     }
 
-    /** A loopback port free just now, for a listener whose address must be known before it starts. */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

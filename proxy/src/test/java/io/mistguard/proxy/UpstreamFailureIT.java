@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -134,10 +133,7 @@ class UpstreamFailureIT {
 
     @Test
     void refusedConnectionIsA502() throws Exception {
-        int closedPort;
-        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = unused.getLocalPort();
-        }
+        int closedPort = LoopbackPorts.free();
         try (TestProxy nowhere = TestProxy.inFrontOf(closedPort, REQUEST_TIMEOUT)) {
             HttpResponse<String> response = nowhere.get("/api2");
             assertThat(response.statusCode()).isEqualTo(502);

@@ -52,7 +52,7 @@ class UserNewStuckBehindHungInvalidationRegressionIT {
 
     @Test
     void viewersAreDecidedWithinBudgetWhileCatalystBlocksBehindAHungInvalidation() throws Exception {
-        int triggerPort = TriggerProxies.freePort();
+        int triggerPort = LoopbackPorts.free();
         try (FakeCatalystApi catalyst = FakeCatalystApi.start();
              SimMist mist = SimMist.builder().streams(1, VIEWERS_OF_STREAM)
                      .triggerUrl("http://127.0.0.1:" + triggerPort + "/api/mist/trigger")

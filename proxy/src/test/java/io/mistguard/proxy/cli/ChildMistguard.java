@@ -6,7 +6,6 @@ import io.mistguard.proxy.Main;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,12 +81,6 @@ record ChildMistguard(Process process, Path out) {
 
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static boolean containsAll(String log, String... texts) {

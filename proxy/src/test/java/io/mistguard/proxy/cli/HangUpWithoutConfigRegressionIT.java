@@ -1,6 +1,6 @@
 package io.mistguard.proxy.cli;
 
-import static io.mistguard.proxy.cli.ChildMistguard.freePort;
+import static io.mistguard.proxy.LoopbackPorts.free;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ class HangUpWithoutConfigRegressionIT {
 
     @Test
     void sighupWithoutAConfigFileIsLoggedAndMistguardKeepsServing(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = free();
         ChildMistguard child = ChildMistguard.start(dir, "", "--listen", "127.0.0.1:" + port,
-                "--admin-listen", "127.0.0.1:" + freePort(), "--upstream", "http://127.0.0.1:1");
+                "--admin-listen", "127.0.0.1:" + free(), "--upstream", "http://127.0.0.1:1");
         try {
             child.awaitOutput("mistguard listening on");
             child.signal("HUP");
@@ -38,8 +38,8 @@ class HangUpWithoutConfigRegressionIT {
 
     @Test
     void sighupStopsADemoWithoutAConfigFileGracefully(@TempDir Path dir) throws Exception {
-        ChildMistguard child = ChildMistguard.start(dir, "", "--demo", "--listen", "127.0.0.1:" + freePort(),
-                "--admin-listen", "127.0.0.1:" + freePort());
+        ChildMistguard child = ChildMistguard.start(dir, "", "--demo", "--listen", "127.0.0.1:" + free(),
+                "--admin-listen", "127.0.0.1:" + free());
         try {
             child.awaitOutput("mistguard listening on");
             child.signal("HUP");

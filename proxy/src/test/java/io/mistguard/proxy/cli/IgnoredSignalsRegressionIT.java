@@ -1,6 +1,6 @@
 package io.mistguard.proxy.cli;
 
-import static io.mistguard.proxy.cli.ChildMistguard.freePort;
+import static io.mistguard.proxy.LoopbackPorts.free;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class IgnoredSignalsRegressionIT {
     /** Starts mistguard (with a config file) ignoring {@code ignored}; returns its output once it serves. */
     private static String startedIgnoring(Path dir, String ignored) throws Exception {
         Path config = dir.resolve("mistguard.yaml");
-        int port = freePort();
+        int port = free();
         Files.writeString(config, """
                 listen: 127.0.0.1:%d
                 upstream:
@@ -55,7 +55,7 @@ class IgnoredSignalsRegressionIT {
                 io_threads: 1
                 invalidations:
                   state_file: ""
-                """.formatted(port, freePort()));
+                """.formatted(port, free()));
         ChildMistguard child = ChildMistguard.start(dir, ignored, "--config", config.toString());
         try {
             child.awaitOutput("mistguard listening on", HUP_WARNING);

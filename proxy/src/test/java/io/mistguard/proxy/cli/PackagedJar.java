@@ -2,6 +2,7 @@ package io.mistguard.proxy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mistguard.proxy.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,11 +34,11 @@ final class PackagedJar {
     /** As {@link #run(Path, Map, List, List)}, and calls {@code whileListening} once the jar listens. */
     static String run(Path dir, Map<String, String> env, List<String> jvmFlags, List<String> args,
                       WhileListening whileListening) throws Exception {
-        int adminPort = ChildMistguard.freePort();
+        int adminPort = LoopbackPorts.free();
         List<String> serving = new ArrayList<>(List.of(
-                "--listen", "127.0.0.1:" + ChildMistguard.freePort(),
+                "--listen", "127.0.0.1:" + LoopbackPorts.free(),
                 "--admin-listen", "127.0.0.1:" + adminPort,
-                "--upstream", "http://127.0.0.1:" + ChildMistguard.freePort()));
+                "--upstream", "http://127.0.0.1:" + LoopbackPorts.free()));
         serving.addAll(args);
         Started started = start(dir, env, jvmFlags, serving);
         try {

@@ -2,9 +2,7 @@ package io.mistguard.proxy.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.mistguard.proxy.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +74,8 @@ class CdsArchiveScriptIT {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), jar, archive, config));
         command.addAll(List.of(flags));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CDS_TRAINING_PORT", Integer.toString(twoFreePorts()));
+        // The script listens on PORT and PORT + 1; PORT + 2 is its upstream, where nothing may listen.
+        builder.environment().put("CDS_TRAINING_PORT", Integer.toString(LoopbackPorts.freeRun(3)));
         return exec(dir, builder);
     }
 
@@ -96,23 +95,6 @@ class CdsArchiveScriptIT {
             throw new AssertionError("timed out: " + builder.command() + "\n" + Files.readString(out));
         }
         return new Result(process.exitValue(), Files.readString(out));
-    }
-
-    /** A port p with p and p + 1 free on loopback now (the script listens on both; p + 2 stays closed). */
-    private static int twoFreePorts() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = first.getLocalPort();
-                if (port < 65534) {
-                    try (ServerSocket second = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
-                        return port;
-                    } catch (IOException taken) {
-                        // try another
-                    }
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports");
     }
 
     private record Result(int status, String output) {}

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.soak;
 
+import io.mistguard.proxy.LoopbackPorts;
 import io.mistguard.sim.SimMist;
 import io.mistguard.sim.fault.ChaosRunner;
 import io.mistguard.sim.fault.ChaosSchedule;
@@ -67,7 +68,7 @@ final class ChaosSoak {
         say(String.format("seed %d, %s; replay the fault plan with -Dsoak.seed=%d", settings.seed(),
                 settings.length(), settings.seed()));
         clean(settings.dir());
-        int triggerPort = SoakConfig.freePort();
+        int triggerPort = LoopbackPorts.free();
         try (StallMonitor stalls = StallMonitor.into(soakStalls);
              CatalystStub stub = new CatalystStub(settings.seed() ^ 0x5EEDL, tally);
              SimMist sim = SimMist.builder().upstreamMist310().streams(Traffic.STREAMS, 2)

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.soak;
 
+import io.mistguard.proxy.LoopbackPorts;
 import io.mistguard.proxy.config.AdmissionConfig;
 import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
@@ -7,7 +8,6 @@ import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.RouteConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +40,10 @@ final class SoakConfig {
         this.loaded = loaded;
     }
 
-    /** {@code triggerPort} is chosen first ({@link #freePort()}): sim-mist must know it before this file exists. */
+    /** {@code triggerPort} is chosen first ({@link LoopbackPorts#free()}): sim-mist must know it before this file exists. */
     static SoakConfig write(Path dir, int mistPort, int catalystPort, int trigger) throws IOException, ConfigException {
-        int proxy = freePort();
-        int admin = freePort();
+        int proxy = LoopbackPorts.free();
+        int admin = LoopbackPorts.free();
         Path state = dir.resolve("invalidations.state");
         String yaml;
         try (InputStream in = SoakConfig.class.getResourceAsStream("/soak/mistguard-soak.yaml")) {
@@ -75,35 +75,5 @@ final class SoakConfig {
         int slots = loaded.policy().admissions().values().stream().mapToInt(AdmissionConfig::maxConcurrent).sum();
         return loaded.ioThreads() * loaded.upstream().maxIdleConnectionsPerThread() + slots + 1
                 + loaded.websocket().maxOpen() + remoteCallers;
-    }
-
-    /**
-     * A port nothing listens on now, below the kernel's ephemeral range. A listener port from that
-     * range can be taken by a client: while mistguard restarts, a caller connecting from 127.0.0.1 to
-     * 127.0.0.1:P may get P as its own port and connect to itself (TCP simultaneous open), which then
-     * keeps the next mistguard from binding P.
-     */
-    static int freePort() throws IOException {
-        int[] ephemeral = ephemeralRange();
-        int lo = ephemeral[0] > 12_000 ? 10_000 : ephemeral[1] + 1;
-        int hi = ephemeral[0] > 12_000 ? ephemeral[0] : 65_535;
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = lo + (int) (Math.random() * (hi - lo));
-            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException inUse) {
-                // try another
-            }
-        }
-        throw new IOException("no free port in " + lo + ".." + hi);
-    }
-
-    private static int[] ephemeralRange() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-            return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
-        } catch (IOException | RuntimeException e) {
-            return new int[] {32_768, 60_999}; // Linux's default
-        }
     }
 }

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,15 +88,18 @@ class MistTriggerContractTest {
 
     @Test
     void refusedConnectionsAreFailedAttemptsThenMistsDefaultTrue() throws Exception {
-        int dead;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            dead = s.getLocalPort();
-        }
-        try (TriggerSender mist = new TriggerSender(URI.create("http://127.0.0.1:" + dead + "/"), ATTEMPT, 5)) {
-            TriggerOutcome o = mist.send("USER_NEW", List.of("a"), true).get();
-            assertThat(o.attemptResults()).hasSize(5).allMatch(r -> r.startsWith("error: "));
-            assertThat(o.usedDefault()).isTrue();
-            assertThat(o.allowed()).isTrue();
+        // Bound, never listening, held open: connections are refused, and no listener or client source
+        // port can take the port meanwhile (a port closed just now could become the sender's own
+        // source port, and a connection to itself would succeed).
+        try (Socket held = new Socket()) {
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            URI dead = URI.create("http://127.0.0.1:" + held.getLocalPort() + "/");
+            try (TriggerSender mist = new TriggerSender(dead, ATTEMPT, 5)) {
+                TriggerOutcome o = mist.send("USER_NEW", List.of("a"), true).get();
+                assertThat(o.attemptResults()).hasSize(5).allMatch(r -> r.startsWith("error: "));
+                assertThat(o.usedDefault()).isTrue();
+                assertThat(o.allowed()).isTrue();
+            }
         }
     }
 

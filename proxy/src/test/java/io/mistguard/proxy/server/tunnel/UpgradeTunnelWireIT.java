@@ -3,11 +3,11 @@ package io.mistguard.proxy.server.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.Await;
+import io.mistguard.proxy.LoopbackPorts;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -174,10 +174,7 @@ class UpgradeTunnelWireIT {
 
     @Test
     void refusedConnectionIs502() throws Exception {
-        int unused;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            unused = probe.getLocalPort();
-        }
+        int unused = LoopbackPorts.free();
         tunnel = new UpgradeTunnel(TunnelSettings.defaults("127.0.0.1", unused, NIO));
         front = TestFront.start(nioGroup, NIO, tunnel, true);
 
