@@ -71,8 +71,9 @@ public final class RouteTable {
     }
 
     private static boolean pathMatches(String pattern, String path) {
-        if (pattern.endsWith("*")) {
-            return path.startsWith(pattern.substring(0, pattern.length() - 1));
+        int last = pattern.length() - 1;
+        if (last >= 0 && pattern.charAt(last) == '*') {
+            return path.regionMatches(0, pattern, 0, last); // a prefix, without a substring per request
         }
         return pattern.equals(path);
     }

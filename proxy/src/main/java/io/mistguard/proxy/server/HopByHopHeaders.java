@@ -31,7 +31,8 @@ final class HopByHopHeaders {
 
     static void strip(HttpHeaders headers) {
         int present = 0; // bit i: a field named ALWAYS[i] is there
-        List<String> connection = null;
+        String connection = null; // the first Connection field's value; later ones in more
+        List<String> more = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> field = it.next();
             int always = alwaysIndex(field.getKey());
@@ -40,15 +41,23 @@ final class HopByHopHeaders {
             }
             present |= 1 << always;
             if (always == 0) {
+                String value = field.getValue().toString();
                 if (connection == null) {
-                    connection = new ArrayList<>(2);
+                    connection = value;
+                } else {
+                    if (more == null) {
+                        more = new ArrayList<>(2);
+                    }
+                    more.add(value);
                 }
-                connection.add(field.getValue().toString());
             }
         }
         if (connection != null) {
-            for (String value : connection) {
-                removeNamed(headers, value);
+            removeNamed(headers, connection);
+            if (more != null) {
+                for (String value : more) {
+                    removeNamed(headers, value);
+                }
             }
         }
         for (int i = 0; present != 0; i++, present >>>= 1) {
@@ -58,14 +67,19 @@ final class HopByHopHeaders {
         }
     }
 
-    /** Removes every field the comma-separated tokens of one {@code Connection} value name, trimmed. */
+    /**
+     * Removes every field the comma-separated tokens of one {@code Connection} value name, trimmed. A
+     * token naming one of {@link #ALWAYS} (the usual {@code keep-alive}) is skipped: that field, if
+     * there, goes with the others, and a lookup of a field that is not there still costs a hash and a
+     * bucket scan.
+     */
     private static void removeNamed(HttpHeaders headers, String connection) {
         // Without String.split's regex check and array: this runs for most answers.
         for (int start = 0; start <= connection.length(); ) {
             int comma = connection.indexOf(',', start);
             int end = comma < 0 ? connection.length() : comma;
             String name = connection.substring(start, end).trim();
-            if (!name.isEmpty()) {
+            if (!name.isEmpty() && alwaysIndex(name) < 0) {
                 headers.remove(name);
             }
             start = end + 1;

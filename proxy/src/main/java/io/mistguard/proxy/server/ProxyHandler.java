@@ -20,12 +20,14 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
@@ -81,11 +83,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private String path;
     private long arrivedNanos;
     private HttpVersion requestVersion = HttpVersion.HTTP_1_1;
+    /** This handler's context, from {@link #handlerAdded}. */
+    private ChannelHandlerContext context;
+    /** Made once per connection, not per request: a capturing lambda per answer and per write cost two allocations. */
+    private final GenericFutureListener<Future<Answer>> answerListener = this::onAnswer;
+    private final ChannelFutureListener writtenListener = this::onWritten;
 
     /** @param idleTimeout {@code limits.client_idle_timeout}, > 0 */
     ProxyHandler(ProxyServices services, Duration idleTimeout) {
         this.services = services;
         this.idleClock = new IdleClock(idleTimeout.toNanos());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
     }
 
     @Override
@@ -169,7 +181,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         services.inFlight().incrementAndGet();
         exchange = services.forwarder().forward(ctx.channel().eventLoop(), ctx.alloc(), upstream, mistRequest,
                                                 trust == Trust.SHARED ? null : privateConnection(ctx));
-        exchange.response().addListener((Future<Answer> f) -> onAnswer(ctx, f.getNow(), clientVersion));
+        exchange.response().addListener(answerListener);
     }
 
     /** Answers a request that must not be forwarded, and closes: what follows it cannot be trusted. */
@@ -200,6 +212,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    private void onAnswer(Future<Answer> answered) {
+        onAnswer(context, answered.getNow(), requestVersion);
+    }
+
     private void onAnswer(ChannelHandlerContext ctx, Answer answer, HttpVersion clientVersion) {
         exchange = null;
         if (services.accessLog()) {
@@ -224,17 +240,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        ChannelFuture written = ctx.writeAndFlush(response);
-        if (stayOpen) {
-            written.addListener((ChannelFuture f) -> {
-                if (f.isSuccess()) {
-                    answered(ctx);
-                } else {
-                    ctx.close();
-                }
-            });
+        ctx.writeAndFlush(response).addListener(stayOpen ? writtenListener : ChannelFutureListener.CLOSE);
+    }
+
+    /** The answer of a connection that stays open was written, or could not be. */
+    private void onWritten(ChannelFuture written) {
+        if (written.isSuccess()) {
+            answered(context);
         } else {
-            written.addListener(ChannelFutureListener.CLOSE);
+            context.close();
         }
     }
 
@@ -249,9 +263,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      * (Mist keeps headers in a map, so a later field replaces an earlier one).
      */
     private MistRequest classify(FullHttpRequest request) {
-        java.util.List<String> types = request.headers().getAll(HttpHeaderNames.CONTENT_TYPE);
         return services.classifier().classify(request.method().name(), request.uri(),
-                types.isEmpty() ? null : types.get(types.size() - 1), request.content());
+                lastContentType(request.headers()), request.content());
+    }
+
+    /** The last {@code Content-Type}, or null; no list for the usual none (a GET) or one. */
+    private static String lastContentType(HttpHeaders headers) {
+        String first = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        if (first == null) {
+            return null;
+        }
+        java.util.List<String> types = headers.getAll(HttpHeaderNames.CONTENT_TYPE);
+        return types.get(types.size() - 1);
     }
 
     private PrivateConnection privateConnection(ChannelHandlerContext ctx) {

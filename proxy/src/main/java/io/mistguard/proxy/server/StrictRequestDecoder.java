@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 import java.util.List;
 
 /**
@@ -57,6 +58,9 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     private long scanned;
     /** An invalid message was produced: everything after it is discarded. */
     private boolean broken;
+    /** The last {@link #continuationLine} scan found a line starting with whitespace. */
+    private boolean folded;
+    private final ByteProcessor foldScan = this::scanHeadByte;
 
     StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes) {
         super(new HttpDecoderConfig()
@@ -154,23 +158,30 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         if (scan == Scan.DONE || from >= in.writerIndex()) {
             return false;
         }
-        boolean[] fold = new boolean[1];
-        in.forEachByte(from, in.writerIndex() - from, b -> {
-            scanned++;
-            switch (scan) {
-                case LEADING -> scan = b == CR || b == LF ? Scan.LEADING : Scan.IN_LINE;
-                case IN_LINE -> scan = b == LF ? Scan.AFTER_LF : Scan.IN_LINE;
-                case AFTER_LF -> {
-                    if (b == ' ' || b == '\t') {
-                        fold[0] = true;
-                        return false;
-                    }
-                    scan = b == CR || b == LF ? Scan.DONE : Scan.IN_LINE;
+        folded = false;
+        in.forEachByte(from, in.writerIndex() - from, foldScan);
+        return folded;
+    }
+
+    /**
+     * One byte of the head at a time, for {@link #continuationLine}: advances {@link #scan}, and stops
+     * at a folded line ({@link #folded}) or the end of the head. One instance per decoder, not one per
+     * read: a capturing lambda and its result box cost two allocations per request.
+     */
+    private boolean scanHeadByte(byte b) {
+        scanned++;
+        switch (scan) {
+            case LEADING -> scan = b == CR || b == LF ? Scan.LEADING : Scan.IN_LINE;
+            case IN_LINE -> scan = b == LF ? Scan.AFTER_LF : Scan.IN_LINE;
+            case AFTER_LF -> {
+                if (b == ' ' || b == '\t') {
+                    folded = true;
+                    return false;
                 }
-                default -> throw new IllegalStateException(scan.name());
+                scan = b == CR || b == LF ? Scan.DONE : Scan.IN_LINE;
             }
-            return scan != Scan.DONE;
-        });
-        return fold[0];
+            default -> throw new IllegalStateException(scan.name());
+        }
+        return scan != Scan.DONE;
     }
 }

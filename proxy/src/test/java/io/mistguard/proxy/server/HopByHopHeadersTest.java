@@ -67,4 +67,17 @@ class HopByHopHeadersTest {
                 "Host: mist", "X-Real-IP: 10.0.0.1", "Content-Type: a", "Content-Type: b",
                 "Connections: not the field", "T: e");
     }
+
+    /** A token naming an always-hop-by-hop field is not looked up on its own; the field still goes. */
+    @Test
+    void aConnectionTokenNamingAnAlwaysHopByHopFieldStillRemovesItButNothingElse() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Content-Type", "a").add("Connection", "Keep-Alive, TE").add("keep-alive", "timeout=5")
+                .add("Connection", "upgrade").add("Upgrade", "h2c").add("Server", "mist");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.entries()).extracting(e -> e.getKey() + ": " + e.getValue())
+                .containsExactly("Content-Type: a", "Server: mist");
+    }
 }
