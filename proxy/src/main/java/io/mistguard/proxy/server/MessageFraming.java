@@ -36,16 +36,24 @@ final class MessageFraming {
         return upstream;
     }
 
-    /** Frames an answer for the caller: always a {@code Content-Length}, never chunked. */
+    /**
+     * Frames an answer for the caller: always a {@code Content-Length}, never chunked. An answer that
+     * cannot have content (to a {@code HEAD}, a 1xx, 204 or 304: RFC 9110 §9.3.2, §15.2, §15.3.5,
+     * §15.4.5; RFC 9112 §6.3) is sent without any, whatever it holds — Mist's own, a stored or shared
+     * one, or one mistguard made up (a rejection): the caller reads no content after such a head, so
+     * bytes sent there would be read as the start of the next answer on the connection.
+     */
     static void towardsCaller(FullHttpResponse response, boolean headRequest) {
         HopByHopHeaders.strip(response.headers());
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         int code = response.status().code();
         if (code < 200 || code == 204) {
             response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            response.content().clear(); // this answer's own indices: a stored body is wrapped, not shared
             return;
         }
         if (code == 304 || headRequest) {
+            response.content().clear();
             return; // Mist's Content-Length describes the body a GET would get: keep it
         }
         HttpUtil.setContentLength(response, response.content().readableBytes());

@@ -62,6 +62,20 @@ final class FakeForwarder implements Forwarder {
         };
     }
 
+    /** Answers the n-th forwarded request as mistguard itself would refuse it: a 503 with a body. */
+    void reject(int n) {
+        pending.get(n).setSuccess(ProxyResponses.rejection(ByteBufAllocator.DEFAULT,
+                HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.BREAKER_OPEN, null));
+    }
+
+    /** Answers the n-th forwarded request with the given status and body (Mist's own answer). */
+    void answer(int n, HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set("Content-Type", "text/javascript").set("Content-Length", body.length());
+        pending.get(n).setSuccess(Answer.of(response, Decision.PROXIED));
+    }
+
     /** Answers the n-th forwarded request with a 200 and the given body. */
     void answer(int n, String body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,

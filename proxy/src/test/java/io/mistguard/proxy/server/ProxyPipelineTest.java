@@ -342,6 +342,35 @@ class ProxyPipelineTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    /**
+     * An answer that cannot have content (RFC 9110 §9.3.2, §15.3.5, §15.4.5) goes out without any,
+     * whoever made it: the caller reads no content after its head, so any bytes there would be read
+     * as the next answer on the connection (response desync).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "HEAD refused by mistguard itself, HEAD, reject, 503",
+            "HEAD answered by Mist with content, HEAD, 200, 200",
+            "204 from Mist with content, GET, 204, 204",
+            "304 from Mist with content, GET, 304, 304"})
+    void anAnswerThatCannotHaveContentIsSentWithoutItSoTheNextAnswerStaysFramedRegression(
+            String name, String method, String answer, int status) {
+        channel.writeInbound(bytes(method + " /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"));
+        if (answer.equals("reject")) {
+            forwarder.reject(0);
+        } else {
+            forwarder.answer(0, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status), "{\"body\":1}");
+        }
+        forwarder.answer(1, "{}");
+
+        String out = readOutbound(channel);
+        int headEnd = out.indexOf("\r\n\r\n") + 4;
+        assertThat(out).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(out.substring(headEnd)).as("right after the first head").startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(out.substring(headEnd)).endsWith("\r\n\r\n{}");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
     @Test
     void aConnectionWaitingOnMistIsNotIdleAndItsAnswerRestartsTheClock() {
         channel.freezeTime();
