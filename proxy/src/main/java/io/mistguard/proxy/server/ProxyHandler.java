@@ -168,8 +168,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                                            mistRequest.unreadable()));
             return;
         }
-        HttpVersion clientVersion = request.protocolVersion();
-        requestVersion = clientVersion;
+        requestVersion = request.protocolVersion();
         method = request.method();
         path = pathOf(request.uri());
         arrivedNanos = System.nanoTime();
@@ -212,11 +211,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** The exchange of the request in hand ({@link #requestVersion}) answered. */
     private void onAnswer(Future<Answer> answered) {
-        onAnswer(context, answered.getNow(), requestVersion);
-    }
-
-    private void onAnswer(ChannelHandlerContext ctx, Answer answer, HttpVersion clientVersion) {
+        ChannelHandlerContext ctx = context;
+        Answer answer = answered.getNow();
         exchange = null;
         if (services.accessLog()) {
             AccessLog.log(method, path, answer, System.nanoTime() - arrivedNanos);
@@ -226,7 +224,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             answer.response().release();
             return;
         }
-        write(ctx, answer, clientVersion);
+        write(ctx, answer, requestVersion);
     }
 
     /** Writes {@code answer}, its {@code Mistguard-*} fields set here, the one place they are. */
