@@ -37,6 +37,12 @@
 #                differs: a send that wakes a sleeping load generator or upstream costs more, and
 #                how often they sleep depends on the rate (seen in profile.sh's kernel frames).
 #   RSS          VmRSS and peak VmHWM after the case (nginx: master + worker)
+#   ratios       per pair of --compare (A:B), A's req/s over B's in each saturation round, their
+#                median, a distribution-free 90% (or wider) confidence interval for that median
+#                and a verdict against --target-ratio: met, not-met or undecided (roundratios.py).
+#                Quote a median ratio with its verdict: on this project's VM the same build's
+#                rate moves by a third from one 10 s run to the next, so 3 rounds give no interval
+#                and decide nothing; 9 rounds give a 96% one.
 # direct is measured before and after the proxies; validity uses the lower of the two.
 #
 # A run is VALID only if, in every case: direct >= 2x the fastest proxy's saturation rate; no errors
@@ -60,6 +66,10 @@
 #                        netty-floor's), mistguard-unqueued-nolog (mistguard-unqueued with access_log
 #                        false), haproxy-logged (HAProxy writing an HTTP-format access-log line per
 #                        request to its stdout, a file, as mistguard writes its own)
+#   --compare "A:B ..."  pairs whose round-by-round req/s ratio A/B is reported (see "ratios");
+#                        default: every mistguard* proxy of --proxies against every haproxy* and
+#                        nginx proxy of it, and against netty-floor when it is measured
+#   --target-ratio 0.8   the ratio the verdicts are taken against (issue #12: mistguard >= 0.8x HAProxy)
 #   --duration 10        seconds per measured saturation run
 #   --sat-rounds 3       saturation rounds (see "saturation" above); 1 measures each proxy once
 #   --warmup 15          seconds of load before a JVM proxy's measured runs (JIT); 3 s for others
@@ -102,12 +112,15 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
+COMPARE=""; TARGET_RATIO=0.8
 DURATION=10; SAT_ROUNDS=3; WARMUP=15; JIT_SETTLE_MAX=300; MAX_JIT=2; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     needs_value "$@"
     case "$1" in
         --cases) CASES="$2"; shift 2 ;;
         --proxies) PROXIES="$2"; shift 2 ;;
+        --compare) COMPARE="$2"; shift 2 ;;
+        --target-ratio) TARGET_RATIO="$2"; shift 2 ;;
         --duration) DURATION=$(whole "$1" "$2"); shift 2 ;;
         --sat-rounds) SAT_ROUNDS=$(whole "$1" "$2"); shift 2 ;;
         --warmup) WARMUP=$(whole "$1" "$2" 0); shift 2 ;;
@@ -128,6 +141,20 @@ while (( $# )); do
 done
 
 require java haproxy nginx wrk h2load taskset python3 curl
+[[ $TARGET_RATIO =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--target-ratio wants a number like 0.8, got '$TARGET_RATIO'"
+# The default pairs: each mistguard row against each row it is compared with in the README.
+if [[ -z $COMPARE ]]; then
+    for a in $PROXIES; do
+        [[ $a == mistguard* ]] || continue
+        for b in $PROXIES; do
+            [[ $b == haproxy* || $b == nginx || $b == netty-floor ]] && COMPARE+="$a:$b "
+        done
+    done
+fi
+for pair in $COMPARE; do
+    [[ $pair == *:* && " $PROXIES " == *" ${pair%%:*} "* && " $PROXIES " == *" ${pair#*:} "* ]] \
+        || die "--compare: '$pair' is not A:B with A and B both in --proxies ($PROXIES)"
+done
 require_jars
 (( $(nproc) >= 2 )) || die "needs 2 cores: core 0 for upstream + load, core 1 for the proxy"
 bench_init
@@ -609,6 +636,18 @@ median_round() {
     for (( r = 1; r <= SAT_ROUNDS; r++ )); do echo "${ROUND[$1.$r]}"; done | sort -n -k1,1 | sed -n "$(( (SAT_ROUNDS + 1) / 2 ))p"
 }
 
+# round_ratios: the "ratios" lines of the case in hand, one per --compare pair, from measure_case's ROUND.
+round_ratios() {
+    local pair a b r ra rb
+    echo "Saturation req/s ratios round by round (A/B in each round; median, distribution-free confidence interval for the median, verdict against $TARGET_RATIO; roundratios.py):"
+    echo
+    for pair in $COMPARE; do
+        a=${pair%%:*}; b=${pair#*:}; ra=""; rb=""
+        for (( r = 1; r <= SAT_ROUNDS; r++ )); do ra+="$(f "${ROUND[$a.$r]}" 1),"; rb+="$(f "${ROUND[$b.$r]}" 1),"; done
+        echo "- $a / $b: $(python3 "$BENCH_DIR/roundratios.py" "$TARGET_RATIO" "${ra%,}" "${rb%,}")"
+    done
+}
+
 # measure_case CASE: warm-up, saturation of every target (direct before and after), constant rate.
 # Sets CASE_OK (1 when valid), CASE_REASONS and CASE_BODY (the markdown section).
 measure_case() {
@@ -723,6 +762,7 @@ measure_case() {
         for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+="$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6)), "; done
         CASE_BODY+="- $p: ${rounds%, }"$'\n'
     done
+    [[ -n ${COMPARE// /} ]] && CASE_BODY+=$'\n'"$(round_ratios)"$'\n'
     unset SAT HALF DHALF RATE SAME ROUND
 }
 
