@@ -16,8 +16,9 @@ rounds interleave the proxies, so A_i and B_i were measured minutes apart at mos
   reaches 90% (n = 4 gives 87.5% at best) and ci is "-".
 - verdict against TARGET (e.g. 0.8): "met" when the interval lies at or above it, "not-met" when it
   lies below, "undecided" when it straddles the target or there is no interval. A single run's
-  median ratio is quoted with this verdict, never alone: on a VM whose speed drifts by a third from
-  one 10 s run to the next, three rounds cannot tell 0.75x from 0.85x.
+  median ratio is quoted with this verdict, never alone: on a VM where the same build's rate moved
+  by up to 1.8x between 10 s runs, three rounds cannot tell 0.75x from 0.85x. Each verdict is one test: a
+  report with several pairs makes several, and one of them may come out "met" by chance alone.
 
 Why per-round ratios and not the ratio of each proxy's median round: A's median round and B's may
 come from different rounds, i.e. different moments of a drifting machine; a ratio within a round
@@ -40,7 +41,7 @@ def coverage(n, j):
 
 
 def interval(ratios, level=0.90):
-    """(lo, hi, coverage) of the widest-j sign-test interval reaching `level`, or None."""
+    """(lo, hi, coverage) of the narrowest sign-test interval whose coverage reaches `level`, or None."""
     s = sorted(ratios)
     n = len(s)
     best = None
@@ -62,19 +63,32 @@ def verdict(target, ci):
     return "undecided"
 
 
+def positive(text, what):
+    """A finite number above 0, or exit with a message naming `what`."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        sys.exit("roundratios.py: %s must be a finite number above 0, got %r" % (what, text))
+    return value
+
+
 def main(argv):
     if len(argv) != 4:
         sys.exit(__doc__.split("\n\n")[1])
-    target = float(argv[1])
-    a = [float(x) for x in argv[2].split(",")]
-    b = [float(x) for x in argv[3].split(",")]
-    if len(a) != len(b) or not a or any(x <= 0 for x in b):
-        sys.exit("roundratios.py: need as many rounds of A as of B, at least one, and B's rates above 0")
+    target = positive(argv[1], "TARGET")
+    a = [positive(x, "a rate of A") for x in argv[2].split(",")]
+    b = [positive(x, "a rate of B") for x in argv[3].split(",")]
+    if len(a) != len(b):
+        sys.exit("roundratios.py: A has %d rounds and B %d; they must be equal" % (len(a), len(b)))
     ratios = [x / y for x, y in zip(a, b)]
+    if not all(math.isfinite(r) for r in ratios):
+        sys.exit("roundratios.py: a ratio of these rates is not a finite number")
     ci = interval(ratios)
-    print("ratios=%s median=%.3f ci=%s coverage=%s at_or_above=%d/%d verdict=%s" % (
-        ",".join("%.3f" % r for r in ratios), median(ratios),
-        "-" if ci is None else "%.3f-%.3f" % (ci[0], ci[1]),
+    print("ratios=%s median=%.4f ci=%s coverage=%s at_or_above=%d/%d verdict=%s" % (
+        ",".join("%.4f" % r for r in ratios), median(ratios),
+        "-" if ci is None else "%.4f-%.4f" % (ci[0], ci[1]),
         "-" if ci is None else "%.1f%%" % (100 * ci[2]),
         sum(r >= target for r in ratios), len(ratios), verdict(target, ci)))
 
