@@ -59,6 +59,12 @@ final class RawHttpConnection implements AutoCloseable {
         return read();
     }
 
+    /** Sends a HEAD (or any request whose answer has no body) and reads the head of its answer. */
+    Response exchangeHead(String raw) throws IOException {
+        send(raw);
+        return readHead();
+    }
+
     /** Closes the sending side only, as {@code shutdown(SHUT_WR)} does. */
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();

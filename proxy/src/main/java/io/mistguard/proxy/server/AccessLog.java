@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.AccessLine;
 import io.netty.handler.codec.http.HttpMethod;
@@ -25,13 +26,19 @@ final class AccessLog {
 
     private AccessLog() {}
 
-    static void log(HttpMethod method, String path, Answer answer, long totalNanos) {
+    /**
+     * The line of an answered request; {@code bytes} is what the caller gets of the answer's body: 0
+     * for an answer that may carry none ({@link AnswerContent}), whatever the answer holds.
+     */
+    static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos) {
         Decision cause = answer.staleCause();
         long upstreamNanos = answer.upstreamNanos();
         Decision decision = answer.decision();
+        int status = answer.response().status().code();
         AccessLine.log(LOG, decision.upstreamFault(), answer.route() == null ? "-" : answer.route(), decision.token(),
-                       cause == null ? null : cause.token(), answer.response().status().code(),
-                       answer.response().content().readableBytes(), TimeUnit.NANOSECONDS.toMillis(totalNanos),
+                       cause == null ? null : cause.token(), status,
+                       AnswerContent.bytesSent(status, headRequest, answer.response().content().readableBytes()),
+                       TimeUnit.NANOSECONDS.toMillis(totalNanos),
                        upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos),
                        Math.max(0, answer.attempts()), method.name(), path);
     }

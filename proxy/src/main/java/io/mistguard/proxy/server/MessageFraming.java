@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -47,16 +48,14 @@ final class MessageFraming {
         HopByHopHeaders.strip(response.headers());
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         int code = response.status().code();
-        if (code < 200 || code == 204) {
-            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-            response.content().clear(); // this answer's own indices: a stored body is wrapped, not shared
+        if (AnswerContent.isSent(code, headRequest)) {
+            HttpUtil.setContentLength(response, response.content().readableBytes());
             return;
         }
-        if (code == 304 || headRequest) {
-            response.content().clear();
-            return; // Mist's Content-Length describes the body a GET would get: keep it
-        }
-        HttpUtil.setContentLength(response, response.content().readableBytes());
+        response.content().clear(); // this answer's own indices: a stored body is wrapped, not shared
+        if (code < 200 || code == 204) {
+            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        } // a HEAD's or a 304's: Mist's Content-Length describes the body a GET would get: keep it
     }
 
 }

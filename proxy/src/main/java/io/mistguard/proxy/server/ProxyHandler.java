@@ -217,7 +217,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Answer answer = answered.getNow();
         exchange = null;
         if (services.accessLog()) {
-            AccessLog.log(method, path, answer, System.nanoTime() - arrivedNanos);
+            AccessLog.log(method, headRequest, path, answer, System.nanoTime() - arrivedNanos);
         }
         services.inFlight().decrementAndGet();
         if (!ctx.channel().isActive()) {

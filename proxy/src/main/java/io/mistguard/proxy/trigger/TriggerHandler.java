@@ -1,6 +1,7 @@
 package io.mistguard.proxy.trigger;
 
 import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
@@ -163,7 +164,9 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = answer.response();
         if (accessLog) {
             TriggerAccessLog.log(answer.route() == null ? TriggerService.OTHER : answer.route(), answer.decision(),
-                                 answer.staleCause(), response.status().code(), response.content().readableBytes(),
+                                 answer.staleCause(), response.status().code(),
+                                 AnswerContent.bytesSent(response.status().code(), "HEAD".equals(method),
+                                                         response.content().readableBytes()),
                                  answer.attempts(), ctx.channel().eventLoop().ticker().nanoTime() - arrived, answer.upstreamNanos(), method, uri);
         }
         if (!ctx.channel().isActive()) {

@@ -52,6 +52,17 @@ class TriggerEdgeTest {
             server.runPendingTasks();
         }
 
+        /** Everything the listener wrote so far, as bytes on the wire. */
+        String rawOut() {
+            StringBuilder all = new StringBuilder();
+            ByteBuf out;
+            while ((out = server.readOutbound()) != null) {
+                all.append(out.toString(StandardCharsets.ISO_8859_1));
+                out.release();
+            }
+            return all.toString();
+        }
+
         FullHttpResponse answer() {
             ByteBuf out;
             while ((out = server.readOutbound()) != null) {
@@ -164,6 +175,30 @@ class TriggerEdgeTest {
                 looped.release();
             }
             assertThat(h.calls).as("the looped request was not forwarded again").hasSize(1);
+        }
+    }
+
+    /**
+     * The fault "an answer that cannot have content is sent with content", on the trigger listener: a
+     * HEAD's answer goes out as a head only (Netty's server codec drops the body of an answer to HEAD),
+     * so the next answer on Mist's connection stays framed, and the access log counts no body bytes.
+     */
+    @Test
+    void anAnswerToHeadGoesOutWithoutItsBodyAndIsLoggedWithNoBytesRegression() throws Exception {
+        try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
+             TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send("HEAD /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: USER_NEW\r\n\r\n");
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+
+            String out = edge.rawOut();
+            assertThat(out).startsWith("HTTP/1.1 200 ").contains("\r\ncontent-length: 4\r\n")
+                    .as("the head and nothing after it").endsWith("\r\n\r\n");
+            List<ILoggingEvent> lines = log.events();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0).getFormattedMessage()).contains("decision=proxied status=200 bytes=0 ")
+                    .contains("method=HEAD");
         }
     }
 
