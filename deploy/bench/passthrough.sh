@@ -41,7 +41,7 @@
 #                median, a distribution-free 90% (or wider) confidence interval for that median
 #                and a verdict against --target-ratio: met, not-met or undecided (roundratios.py).
 #                Quote a median ratio with its verdict: on this project's VM the same build's
-#                rate moved by up to 1.8x between 10 s runs, so 3 rounds give no interval and
+#                rate moved by up to 1.9x between 10 s runs, so 3 rounds give no interval and
 #                decide nothing; 9 rounds give a 96% one.
 # direct is measured before and after the proxies; validity uses the lower of the two.
 #

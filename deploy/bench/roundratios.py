@@ -17,7 +17,7 @@ rounds interleave the proxies, so A_i and B_i were measured minutes apart at mos
 - verdict against TARGET (e.g. 0.8): "met" when the interval lies at or above it, "not-met" when it
   lies below, "undecided" when it straddles the target or there is no interval. A single run's
   median ratio is quoted with this verdict, never alone: on a VM where the same build's rate moved
-  by up to 1.8x between 10 s runs, three rounds cannot tell 0.75x from 0.85x. Each verdict is one test: a
+  by up to 1.9x between 10 s runs, three rounds cannot tell 0.75x from 0.85x. Each verdict is one test: a
   report with several pairs makes several, and one of them may come out "met" by chance alone.
 
 Why per-round ratios and not the ratio of each proxy's median round: A's median round and B's may

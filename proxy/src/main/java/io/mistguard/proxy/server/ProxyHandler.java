@@ -132,6 +132,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         answering = true;
+        headRequest = request.method().equals(HttpMethod.HEAD); // its refusal, too, goes out head-only
         try {
             InvalidRequest invalid = InvalidRequest.of(request);
             if (invalid != null) {
@@ -145,7 +146,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             keepAlive = HttpUtil.isKeepAlive(request) && !draining;
-            headRequest = request.method().equals(HttpMethod.HEAD);
             forward(ctx, request);
         } catch (RuntimeException e) {
             // A bug, not an input to answer: never leak the request or leave the caller hanging.
@@ -186,7 +186,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Answers a request that must not be forwarded, and closes: what follows it cannot be trusted. */
     private void refuse(ChannelHandlerContext ctx, InvalidRequest invalid) {
         keepAlive = false;
-        headRequest = false;
         Answer answer = ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(), invalid.detail());
         if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
             answer.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.trigger;
 
 import io.mistguard.proxy.exchange.Answer;
+import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -62,7 +64,9 @@ final class TriggerBodyLimit extends HttpObjectAggregator {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         if (accessLog && head instanceof HttpRequest request) {
             TriggerAccessLog.log(tag, Decision.BODY_TOO_LARGE, null, response.status().code(),
-                                 response.content().readableBytes(), 0, 0, 0, request.method().name(), request.uri());
+                                 AnswerContent.bytesSent(response.status().code(), HttpMethod.HEAD.equals(request.method()),
+                                                         response.content().readableBytes()),
+                                 0, 0, 0, request.method().name(), request.uri());
         }
         return response;
     }

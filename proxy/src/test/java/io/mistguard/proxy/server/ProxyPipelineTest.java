@@ -150,6 +150,26 @@ class ProxyPipelineTest {
     }
 
     /**
+     * "An answer that cannot have content is sent with content", for mistguard's refusals of a HEAD
+     * that ProxyHandler writes itself (a bad command, an invalid request): head only, like every other
+     * answer to HEAD. They used to carry their body (harmless only because the connection closes).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "bad command | HEAD /?command=%7B%7D%zz HTTP/1.1 | | 400 Bad Request",
+            "transfer coding other than chunked | HEAD / HTTP/1.1 | Transfer-Encoding: gzip | 400 Bad Request"})
+    void mistguardsOwnRefusalOfAHeadIsSentWithoutContentRegression(String name, String requestLine, String field,
+                                                                 String statusLine) {
+        String fields = field == null ? "" : field + "\r\n";
+        channel.writeInbound(bytes(requestLine + "\r\nHost: x\r\n" + fields + "\r\n"));
+
+        String out = readOutbound(channel);
+        assertThat(out).startsWith("HTTP/1.1 " + statusLine + "\r\n").contains("connection: close")
+                .as("the head and nothing after it").endsWith("\r\n\r\n");
+        assertThat(forwarder.seen).isEmpty();
+    }
+
+    /**
      * RFC 9112 §3.2.2: a server MUST accept absolute-form and use its authority instead of Host. It
      * was refused (400); now Mist gets origin-form with the target's authority as Host, and a target
      * naming another listener (the admin one) goes to Mist like any other request.

@@ -202,6 +202,19 @@ class TriggerEdgeTest {
         }
     }
 
+    /** The listener's own 413 to a HEAD: sent head-only by the codec, so logged with no body bytes. */
+    @Test
+    void theListenersOwnRefusalOfAHeadIsLoggedWithNoBytesRegression() throws Exception {
+        try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
+             TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send("HEAD /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: USER_NEW\r\nContent-Length: 2000\r\n\r\n");
+
+            assertThat(edge.rawOut()).startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\n");
+            assertThat(log.events()).singleElement().satisfies(line -> assertThat(line.getFormattedMessage())
+                    .contains("status=413 bytes=0 ").contains("method=HEAD"));
+        }
+    }
+
     /** Finding 15: the listener wrote no access-log line, so nobody saw USER_NEW decided without catalyst-api. */
     @Test
     void everyTriggerDecisionWritesOneBoundedAccessLogLine() throws Exception {
