@@ -145,6 +145,8 @@ done
 require java haproxy nginx wrk h2load taskset python3 curl
 [[ $TARGET_RATIO =~ ^[0-9]+(\.[0-9]+)?$ && ! $TARGET_RATIO =~ ^0+(\.0+)?$ ]] \
     || die "--target-ratio wants a number above 0 like 0.8, got '$TARGET_RATIO'"
+# and one roundratios.py takes (not only at the end of the run, when the report is written)
+python3 "$BENCH_DIR/roundratios.py" "$TARGET_RATIO" 1 1 >/dev/null || die "--target-ratio: '$TARGET_RATIO' is refused by roundratios.py"
 # The default pairs: each mistguard row against each row it is compared with in the README.
 if [[ -z $COMPARE ]]; then
     for a in $PROXIES; do
