@@ -1,5 +1,7 @@
 package io.mistguard.proxy.exchange;
 
+import io.netty.handler.codec.http.FullHttpResponse;
+
 /**
  * Whether an answer may carry content at all: not an answer to a {@code HEAD}, and not a 1xx, 204,
  * 205 or 304 answer (RFC 9110 §9.3.2, §15.2, §15.3.5, §15.3.6, §15.4.5; RFC 9112 §6.3; Netty's
@@ -22,8 +24,8 @@ public final class AnswerContent {
         return !headRequest && status >= 200 && status != 204 && status != 205 && status != 304;
     }
 
-    /** The body bytes the caller gets of an answer holding {@code bytes}: those, or 0 if it may carry none. */
-    public static int bytesSent(int status, boolean headRequest, int bytes) {
-        return isSent(status, headRequest) ? bytes : 0;
+    /** The body bytes the caller gets of {@code response}: its readable content, or 0 if it may carry none. */
+    public static int bytesSent(FullHttpResponse response, boolean headRequest) {
+        return isSent(response.status().code(), headRequest) ? response.content().readableBytes() : 0;
     }
 }

@@ -34,11 +34,9 @@ final class AccessLog {
         Decision cause = answer.staleCause();
         long upstreamNanos = answer.upstreamNanos();
         Decision decision = answer.decision();
-        int status = answer.response().status().code();
         AccessLine.log(LOG, decision.upstreamFault(), answer.route() == null ? "-" : answer.route(), decision.token(),
-                       cause == null ? null : cause.token(), status,
-                       AnswerContent.bytesSent(status, headRequest, answer.response().content().readableBytes()),
-                       TimeUnit.NANOSECONDS.toMillis(totalNanos),
+                       cause == null ? null : cause.token(), answer.response().status().code(),
+                       AnswerContent.bytesSent(answer.response(), headRequest), TimeUnit.NANOSECONDS.toMillis(totalNanos),
                        upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos),
                        Math.max(0, answer.attempts()), method.name(), path);
     }

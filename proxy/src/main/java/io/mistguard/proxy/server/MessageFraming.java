@@ -40,9 +40,9 @@ final class MessageFraming {
     /**
      * Frames an answer for the caller: always a {@code Content-Length}, never chunked. An answer that
      * cannot have content ({@link AnswerContent}: to a {@code HEAD}, a 1xx, 204, 205 or 304) is sent
-     * without any, whatever it holds — Mist's own, a stored or shared
-     * one, or one mistguard made up (a rejection): the caller reads no content after such a head, so
-     * bytes sent there would be read as the start of the next answer on the connection.
+     * without any, whatever it holds — Mist's own, a stored or shared one, or one mistguard made up (a
+     * rejection): the caller reads no content after such a head, so bytes sent there would be read as
+     * the start of the next answer on the connection.
      */
     static void towardsCaller(FullHttpResponse response, boolean headRequest) {
         HopByHopHeaders.strip(response.headers());
@@ -55,8 +55,9 @@ final class MessageFraming {
         response.content().clear(); // this answer's own indices: a stored body is wrapped, not shared
         if (code < 200 || code == 204) {
             response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-        } // a HEAD's or a 304's: Mist's Content-Length describes the body a GET would get: keep it (a 205's
-          // is kept too; Netty's encoder sends every 205 with Content-Length: 0)
+        }
+        // Else kept: a HEAD's or a 304's describes the body a GET would get; Netty's encoder sends a 205
+        // with Content-Length: 0 whatever it says.
     }
 
 }

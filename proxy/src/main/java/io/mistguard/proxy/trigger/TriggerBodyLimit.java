@@ -64,9 +64,7 @@ final class TriggerBodyLimit extends HttpObjectAggregator {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         if (accessLog && head instanceof HttpRequest request) {
             TriggerAccessLog.log(tag, Decision.BODY_TOO_LARGE, null, response.status().code(),
-                                 AnswerContent.bytesSent(response.status().code(), HttpMethod.HEAD.equals(request.method()),
-                                                         response.content().readableBytes()),
-                                 0, 0, 0, request.method().name(), request.uri());
+                                 AnswerContent.bytesSent(response, HttpMethod.HEAD.equals(request.method())), 0, 0, 0, request.method().name(), request.uri());
         }
         return response;
     }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -165,8 +166,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         if (accessLog) {
             TriggerAccessLog.log(answer.route() == null ? TriggerService.OTHER : answer.route(), answer.decision(),
                                  answer.staleCause(), response.status().code(),
-                                 AnswerContent.bytesSent(response.status().code(), "HEAD".equals(method),
-                                                         response.content().readableBytes()),
+                                 AnswerContent.bytesSent(response, HttpMethod.HEAD.name().equals(method)),
                                  answer.attempts(), ctx.channel().eventLoop().ticker().nanoTime() - arrived, answer.upstreamNanos(), method, uri);
         }
         if (!ctx.channel().isActive()) {
