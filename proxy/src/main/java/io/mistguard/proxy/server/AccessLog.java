@@ -5,12 +5,15 @@ import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.AccessLine;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per answered request on the {@code mistguard.access} logger:
+ * One line per answered request on the {@code mistguard.access} logger, whether mistguard forwarded
+ * it or refused it (a malformed or oversized request, a body or head that came too slowly, a command
+ * it cannot read):
  * {@code route=get-state decision=proxied status=200 bytes=399 total_ms=3 upstream_ms=2 attempts=1
  * method=POST path=/api2}. Fields are bounded: the route name, the {@link Decision} token (a stale
  * answer adds {@code cause=<token>}) and the path, never the query string, the command or stream
@@ -27,8 +30,13 @@ final class AccessLog {
     private AccessLog() {}
 
     /**
-     * The line of an answered request; {@code bytes} is what the caller gets of the answer's body: 0
-     * for an answer that may carry none ({@link AnswerContent}), whatever the answer holds.
+     * The line of an answered request, forwarded or refused; {@code bytes} is what the caller gets of
+     * the answer's body: 0 for an answer that may carry none ({@link AnswerContent}), whatever the
+     * answer holds.
+     *
+     * @param method the request's method, or {@code null} when no request head was read (logged {@code -})
+     * @param path the request's path without its query ({@link #path}), or {@code null} as for method
+     * @param totalNanos from the request's arrival to its answer; 0 for a refusal made on arrival
      */
     static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos) {
         Decision cause = answer.staleCause();
@@ -36,9 +44,30 @@ final class AccessLog {
         Decision decision = answer.decision();
         AccessLine.log(LOG, decision.upstreamFault(), answer.route() == null ? "-" : answer.route(), decision.token(),
                        cause == null ? null : cause.token(), answer.response().status().code(),
-                       AnswerContent.bytesSent(answer.response(), headRequest), TimeUnit.NANOSECONDS.toMillis(totalNanos),
+                       AnswerContent.bytesSent(answer.response(), headRequest),
+                       TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos)),
                        upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos),
-                       Math.max(0, answer.attempts()), method.name(), path);
+                       Math.max(0, answer.attempts()), method == null ? "-" : method.name(), path == null ? "-" : path);
+    }
+
+    /**
+     * The line of mistguard's refusal of {@code request} (a request still arriving, or one it will not
+     * forward), with no route and no upstream time.
+     *
+     * @param request the refused request's head, or {@code null} when none was read (logged {@code -})
+     */
+    static void logRefusal(HttpRequest request, Answer answer, long totalNanos) {
+        if (request == null) {
+            log(null, false, null, answer, totalNanos);
+        } else {
+            log(request.method(), HttpMethod.HEAD.equals(request.method()), path(request.uri()), answer, totalNanos);
+        }
+    }
+
+    /** The path of {@code uri} without its query string: bounded, and free of stream names and tokens. */
+    static String path(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
     }
 
     /** The line of a WebSocket upgrade, once its handshake is decided ({@code route=websocket}). */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 
@@ -20,27 +21,35 @@ import io.netty.handler.codec.http.HttpUtil;
  * the whole command), refusing bodies over {@code limits.max_body_bytes} with mistguard's own 413.
  *
  * <p>After a 413 the connection is closed: the rest of the oversized body may still be on its way and
- * cannot be told apart from a next request. Sits after {@link StrictRequestDecoder}; one instance per
+ * cannot be told apart from a next request. Each refusal (413, and the 417 to an expectation other
+ * than {@code 100-continue}) gets its access-log line here, with {@code total_ms=0}: it is decided
+ * as the request's head or body arrives. Sits after {@link StrictRequestDecoder}; one instance per
  * channel.
  */
 final class BodyLimitAggregator extends HttpObjectAggregator {
 
     private final long maxBodyBytes;
+    private final boolean accessLog;
 
-    BodyLimitAggregator(int maxBodyBytes) {
+    /**
+     * @param maxBodyBytes the largest body accepted ({@code limits.max_body_bytes}), ≥ 0
+     * @param accessLog whether each refusal writes an access-log line ({@code logging.access_log})
+     */
+    BodyLimitAggregator(int maxBodyBytes, boolean accessLog) {
         super(maxBodyBytes, true); // close after refusing an Expect: 100-continue as well
         this.maxBodyBytes = maxBodyBytes;
+        this.accessLog = accessLog;
     }
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        ctx.writeAndFlush(tooLarge(ctx)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(tooLarge(ctx, oversized)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
-            return tooLarge(pipeline.context(this));
+            return tooLarge(pipeline.context(this), start);
         }
         Object interim = super.newContinueResponse(start, maxContentLength, pipeline);
         if (interim instanceof FullHttpResponse response
@@ -48,22 +57,25 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
             // Netty's own bare 417 carried no Mistguard-Decision (found by ProxyFrontEndFuzzTest):
             // mistguard's answer instead, like every refusal.
             response.release();
-            return refusal(pipeline.context(this), HttpResponseStatus.EXPECTATION_FAILED, Decision.EXPECTATION_FAILED,
-                    "only Expect: 100-continue is supported");
+            return refusal(pipeline.context(this), start, HttpResponseStatus.EXPECTATION_FAILED,
+                    Decision.EXPECTATION_FAILED, "only Expect: 100-continue is supported");
         }
         return interim;
     }
 
-    private FullHttpResponse tooLarge(ChannelHandlerContext ctx) {
-        return refusal(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Decision.BODY_TOO_LARGE,
+    private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpMessage head) {
+        return refusal(ctx, head, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Decision.BODY_TOO_LARGE,
                 "the request body exceeds " + maxBodyBytes + " bytes");
     }
 
-    private static FullHttpResponse refusal(ChannelHandlerContext ctx, HttpResponseStatus status, Decision decision,
-                                            String detail) {
+    private FullHttpResponse refusal(ChannelHandlerContext ctx, HttpMessage head, HttpResponseStatus status,
+                                     Decision decision, String detail) {
         Answer answer = ProxyResponses.rejection(ctx.alloc(), status, decision, detail);
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (accessLog) {
+            AccessLog.logRefusal(head instanceof HttpRequest request ? request : null, answer, 0);
+        }
         return answer.response();
     }
 }

@@ -4,7 +4,9 @@ import io.mistguard.proxy.config.LimitsConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.ArrayDeque;
+import java.util.Queue;
 
 /**
  * Builds a client connection's pipeline in named steps:
@@ -36,9 +38,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {
-        pipeline.addLast("decoder", new StrictRequestDecoder(limits.maxInitialLineBytes(), limits.maxHeaderBytes()));
-        pipeline.addLast("encoder", new HttpResponseEncoder());
-        pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout()));
-        pipeline.addLast("aggregator", new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes())));
+        Queue<HttpMethod> requestMethods = new ArrayDeque<>(4); // decoded, not yet answered (see the encoder)
+        pipeline.addLast("decoder", new StrictRequestDecoder(limits.maxInitialLineBytes(), limits.maxHeaderBytes(),
+                                                             requestMethods));
+        pipeline.addLast("encoder", new CallerResponseEncoder(requestMethods));
+        pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout(),
+                                                                services.accessLog()));
+        pipeline.addLast("aggregator", new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes()),
+                                                               services.accessLog()));
     }
 }

@@ -136,8 +136,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         try {
             InvalidRequest invalid = InvalidRequest.of(request);
             if (invalid != null) {
-                request.release();
-                refuse(ctx, invalid);
+                refuse(ctx, request, invalid);
                 return;
             }
             RequestTarget.toOriginForm(request); // before anything reads the path or Host
@@ -163,14 +162,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         HopByHopHeaders.strip(request.headers());
         MistRequest mistRequest = classify(request);
         if (mistRequest.unreadable() != null) {
-            request.release();
-            refuse(ctx, new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_COMMAND,
+            refuse(ctx, request, new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_COMMAND,
                                            mistRequest.unreadable()));
             return;
         }
         requestVersion = request.protocolVersion();
         method = request.method();
-        path = pathOf(request.uri());
+        path = AccessLog.path(request.uri());
         arrivedNanos = System.nanoTime();
         Trust trust = Trust.of(peerTrusted, request.headers(), mistRequest);
         if (trust == Trust.PRIVATE_MARKED_REMOTE) {
@@ -183,13 +181,26 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         exchange.response().addListener(answerListener);
     }
 
-    /** Answers a request that must not be forwarded, and closes: what follows it cannot be trusted. */
-    private void refuse(ChannelHandlerContext ctx, InvalidRequest invalid) {
+    /**
+     * Answers a request that must not be forwarded, and closes: what follows it cannot be trusted.
+     * Releases {@code request}. Nothing is written or logged once the connection is closed: the
+     * decoder makes an invalid request of a head cut short by the close (after a 408, say), which no
+     * caller is there to be refused.
+     */
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, InvalidRequest invalid) {
         keepAlive = false;
+        if (!ctx.channel().isActive()) {
+            request.release();
+            return;
+        }
         Answer answer = ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(), invalid.detail());
         if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
             answer.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);
         }
+        if (services.accessLog()) {
+            AccessLog.logRefusal(request, answer, 0); // decided on arrival
+        }
+        request.release();
         write(ctx, answer, HttpVersion.HTTP_1_1);
     }
 
@@ -200,7 +211,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void tunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpMethod upgradeMethod = request.method();
-        String upgradePath = pathOf(request.uri());
+        String upgradePath = AccessLog.path(request.uri());
         long started = System.nanoTime();
         services.tunnel().start(ctx, request).addListener((Future<HandshakeOutcome> f) -> {
             if (services.accessLog()) {
@@ -247,12 +258,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             context.close();
         }
-    }
-
-    /** The path without query string: bounded, and free of stream names and tokens. */
-    private static String pathOf(String uri) {
-        int query = uri.indexOf('?');
-        return query < 0 ? uri : uri.substring(0, query);
     }
 
     /**

@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * cancel each, before). The time limit still counts from the first byte of the head, or from the
  * end of the head for the body, on the event loop's clock.
  *
+ * <p>Each 408 gets its access-log line here: {@code total_ms} is the time the head or body was given,
+ * and the method and path are those of the request whose body was late, or {@code -} when its head
+ * never came whole.
+ *
  * <p>Sits after the decoder and the encoder, before the aggregator; one instance per channel, used
  * only from its event loop.
  */
@@ -51,6 +55,9 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     private final long headerNanos;
     private final long bodyNanos;
+    private final boolean accessLog;
+    /** The head of the request whose body is being read, for the access log; null while a head is read. */
+    private HttpRequest bodyOf;
     private ScheduledFuture<?> timer;
     /** The phase being read (head or body): its limit, when it began, and its 408 text; null if none. */
     private String phase;
@@ -61,9 +68,15 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     private long received;
     private long answered;
 
-    RequestReadTimeout(Duration headerTimeout, Duration bodyTimeout) {
+    /**
+     * @param headerTimeout {@code limits.header_read_timeout}, from a request's first byte to the end of its head
+     * @param bodyTimeout {@code limits.body_read_timeout}, from the end of a head to the end of its body
+     * @param accessLog whether each 408 writes an access-log line ({@code logging.access_log})
+     */
+    RequestReadTimeout(Duration headerTimeout, Duration bodyTimeout, boolean accessLog) {
         this.headerNanos = headerTimeout.toNanos();
         this.bodyNanos = bodyTimeout.toNanos();
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -77,10 +90,11 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest request) {
             end();
             if (!(msg instanceof LastHttpContent)) {
                 begin(ctx, bodyNanos, "the request body did not arrive within ");
+                bodyOf = request;
             }
         }
         if (msg instanceof LastHttpContent) {
@@ -127,6 +141,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     /** A head or body starts arriving; its timer waits for the end of the read (see the class comment). */
     private void begin(ChannelHandlerContext ctx, long nanos, String what) {
         cancel();
+        bodyOf = null;
         phase = what;
         phaseNanos = nanos;
         phaseStarted = ctx.executor().ticker().nanoTime();
@@ -134,6 +149,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     private void end() {
         phase = null;
+        bodyOf = null;
         cancel();
     }
 
@@ -153,11 +169,16 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
             schedule(ctx, nanos, nanos, what);
             return;
         }
-        phase = null;
+        HttpRequest late = bodyOf;
+        long given = ctx.executor().ticker().nanoTime() - phaseStarted;
+        end();
         Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
                 Decision.REQUEST_TIMEOUT, what + Duration.ofNanos(nanos).toMillis() + " ms");
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (accessLog) {
+            AccessLog.logRefusal(late, answer, given);
+        }
         ctx.writeAndFlush(answer.response()).addListener(ChannelFutureListener.CLOSE);
     }
 

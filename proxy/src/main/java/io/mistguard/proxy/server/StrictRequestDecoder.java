@@ -10,11 +10,13 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ByteProcessor;
 import java.util.List;
+import java.util.Queue;
 
 /**
  * HTTP/1.x request decoder that refuses ambiguous framing instead of guessing.
@@ -37,8 +39,11 @@ import java.util.List;
  *
  * <p>Also tells {@link RequestReadTimeout} when the first byte of a request arrives
  * ({@link RequestReadTimeout#HEAD_STARTED}), so that a request's head is timed from its first byte
- * and an idle keep-alive connection is left to the idle timeout. First in the server pipeline after
- * the connection limiter; one instance per channel, used from its event loop.
+ * and an idle keep-alive connection is left to the idle timeout, and tells
+ * {@link CallerResponseEncoder} each decoded request's method, invalid ones included (each gets one
+ * answer), so that an answer to a {@code HEAD} goes out without content whoever writes it. First in
+ * the server pipeline after the connection limiter; one instance per channel, used from its event
+ * loop.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
 
@@ -61,13 +66,21 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     /** The last {@link #continuationLine} scan found a line starting with whitespace. */
     private boolean folded;
     private final ByteProcessor foldScan = this::scanHeadByte;
+    /** Shared with this channel's {@link CallerResponseEncoder}: methods of requests not yet answered. */
+    private final Queue<HttpMethod> requestMethods;
 
-    StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes) {
+    /**
+     * @param maxInitialLineBytes the longest request line accepted ({@code limits.max_initial_line_bytes})
+     * @param maxHeaderBytes the largest header block accepted ({@code limits.max_header_bytes})
+     * @param requestMethods where each decoded request's method is added, for the response encoder
+     */
+    StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes, Queue<HttpMethod> requestMethods) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineBytes)
                 .setMaxHeaderSize(maxHeaderBytes)
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true));
+        this.requestMethods = requestMethods;
     }
 
     @Override
@@ -94,6 +107,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             HttpMessage invalid = createInvalidMessage();
             invalid.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(
                     "a header line starts with whitespace (obs-fold)")));
+            requestMethods.add(((HttpRequest) invalid).method());
             out.add(invalid);
             return;
         }
@@ -103,8 +117,9 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         consumed += in.readerIndex() - before;
         for (int i = produced; i < out.size(); i++) {
             Object message = out.get(i);
-            if (message instanceof HttpMessage) {
+            if (message instanceof HttpRequest request) {
                 inHead = false;
+                requestMethods.add(request.method());
             }
             if (message instanceof LastHttpContent) {
                 inRequest = false;

@@ -1,0 +1,183 @@
+package io.mistguard.proxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.classify.CommandClassifier;
+import io.mistguard.proxy.config.LimitsConfig;
+import io.mistguard.proxy.config.TrustedPeers;
+import io.mistguard.proxy.logging.LogCapture;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * mistguard's own refusals on the proxy listener, whichever handler writes them (the decoder's
+ * failures and bad commands in {@link ProxyHandler}, the aggregator's 413 and 417, the read timeout's
+ * 408): each is logged on {@code mistguard.access} like a forwarded answer, and an answer to a
+ * {@code HEAD} goes out as a head only ({@link CallerResponseEncoder}). Both were true only of what
+ * {@link ProxyHandler} wrote itself.
+ */
+class RefusalAnswersTest {
+
+    private static final LimitsConfig LIMITS = new LimitsConfig(256, 512, 64, 10, Duration.ofSeconds(60));
+
+    private FakeForwarder forwarder;
+    private EmbeddedChannel channel;
+    private LogCapture accessLog;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        accessLog = LogCapture.of("mistguard.access", Level.INFO);
+        forwarder = new FakeForwarder();
+        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger(), true,
+                TrustedPeers.defaults(), null);
+        channel = new EmbeddedChannel(false, false);
+        channel.pipeline().addLast(new ProxyChannelInitializer(LIMITS, new ConnectionLimiter(10), services));
+        channel.register();
+    }
+
+    @AfterEach
+    void tearDown() {
+        accessLog.close();
+        assertFalse(channel.finishAndReleaseAll(), "nothing left unread or unreleased");
+    }
+
+    /** "A refusal writes no access-log line": every kind the listener makes, from every handler. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.mistguard.proxy.server.ProxyPipelineTest#refusedRequests")
+    void everyRefusalWritesOneAccessLogLineRegression(String name, String raw, String statusLine, String bodyPart) {
+        channel.writeInbound(bytes(raw));
+        String out = readOutbound();
+
+        int status = Integer.parseInt(statusLine.substring(0, 3));
+        assertThat(out).startsWith("HTTP/1.1 " + statusLine);
+        List<ILoggingEvent> lines = accessLog.events();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).getLevel()).isEqualTo(Level.INFO);
+        assertThat(lines.get(0).getFormattedMessage())
+                .startsWith("route=- decision=" + decisionToken(out) + " status=" + status + " bytes=" + bodyLength(out)
+                        + " total_ms=0 upstream_ms=0 attempts=0 method=");
+    }
+
+    /** "An answer to HEAD is sent with content", for refusals written before the request is whole. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "body over the limit | Content-Length: 100\\r\\n\\r\\n" + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb | 413 | body-too-large",
+            "body over the limit announced with Expect: 100-continue | Expect: 100-continue\\r\\nContent-Length: 100\\r\\n\\r\\n | 413 | body-too-large",
+            "chunked body over the limit | Transfer-Encoding: chunked\\r\\n\\r\\n50\\r\\n" + "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\\r\\n0\\r\\n\\r\\n | 413 | body-too-large",
+            "an expectation other than 100-continue | Expect: 200-ok\\r\\nContent-Length: 2\\r\\n\\r\\n{} | 417 | expectation-failed"})
+    void aRefusalOfAHeadWrittenBeforeTheRequestIsWholeIsSentWithoutContentRegression(String name, String rest,
+                                                                                      int status, String token) {
+        channel.writeInbound(bytes("HEAD /api HTTP/1.1\r\nHost: x\r\n" + rest.replace("\\r\\n", "\r\n")));
+
+        String out = readOutbound();
+        assertThat(out).startsWith("HTTP/1.1 " + status + " ").contains("connection: close")
+                .containsIgnoringCase("Mistguard-Decision: rejected; reason=" + token)
+                .as("the head and nothing after it").endsWith("\r\n\r\n");
+        assertThat(out.toLowerCase()).as("the length a GET would get").containsPattern("content-length: [1-9]");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("decision=" + token, "status=" + status, " bytes=0 ", "method=HEAD path=/api");
+    }
+
+    /** A HEAD whose body stops coming: a 408 with no content, logged with the request's method and path. */
+    @Test
+    void aHeadWhoseBodyIsLateGetsA408WithoutContentAndALineRegression() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("HEAD /api?secret=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"));
+        channel.advanceTimeBy(LimitsConfig.DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        String out = readOutbound();
+        assertThat(out).startsWith("HTTP/1.1 408 Request Timeout\r\n").endsWith("\r\n\r\n");
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .isEqualTo("route=- decision=request-timeout status=408 bytes=0 total_ms="
+                        + LimitsConfig.DEFAULT_READ_TIMEOUT.toMillis()
+                        + " upstream_ms=0 attempts=0 method=HEAD path=/api");
+    }
+
+    /** A head that never comes whole: its 408 keeps its content (no request to answer head-only) and logs "-". */
+    @Test
+    void aHeadThatNeverComesWholeIsLoggedWithoutMethodOrPath() {
+        channel.freezeTime();
+        channel.writeInbound(bytes("HEAD /api HTTP/1.1\r\nHost: x\r\nX-Slow: a"));
+        channel.advanceTimeBy(LimitsConfig.DEFAULT_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        String out = readOutbound();
+        assertThat(out).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("request-timeout");
+        assertThat(bodyLength(out)).isPositive();
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .isEqualTo("route=- decision=request-timeout status=408 bytes=" + bodyLength(out) + " total_ms="
+                        + LimitsConfig.DEFAULT_READ_TIMEOUT.toMillis() + " upstream_ms=0 attempts=0 method=- path=-");
+    }
+
+    /**
+     * The encoder takes one request per final answer, in order: a GET after a HEAD keeps its body, and
+     * an interim 100 Continue takes none, so the final answer after it is matched to its own request.
+     */
+    @Test
+    void answersAreMatchedToTheirRequestsAcrossHeadsAndInterimAnswers() {
+        channel.writeInbound(bytes("HEAD /a HTTP/1.1\r\nHost: x\r\n\r\n"));
+        forwarder.answer(0, "{\"a\":1}");
+        assertThat(readOutbound()).as("head only").endsWith("\r\n\r\n");
+
+        channel.writeInbound(bytes("POST /b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+        assertThat(readOutbound()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+        channel.writeInbound(bytes("{}"));
+        forwarder.answer(1, "{\"b\":2}");
+        assertThat(readOutbound()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n{\"b\":2}");
+
+        channel.writeInbound(bytes("GET /c HTTP/1.1\r\nHost: x\r\n\r\nHEAD /d HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /e HTTP/1.1\r\nHost: x\r\n\r\n"));
+        forwarder.answer(2, "{\"c\":3}");
+        forwarder.answer(3, "{\"d\":4}");
+        forwarder.answer(4, "{\"e\":5}");
+        String out = readOutbound();
+        assertThat(out).contains("\r\n\r\n{\"c\":3}HTTP/1.1 200 OK\r\n").doesNotContain("{\"d\":4}")
+                .endsWith("\r\n\r\n{\"e\":5}");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /** The reason token of the answer's {@code Mistguard-Decision: rejected; reason=<token>}. */
+    private static String decisionToken(String answer) {
+        String after = answer.split("(?i)mistguard-decision: rejected; reason=", 2)[1];
+        return after.substring(0, after.indexOf("\r\n"));
+    }
+
+    private static int bodyLength(String answer) {
+        return answer.length() - (answer.indexOf("\r\n\r\n") + 4);
+    }
+
+    private String readOutbound() {
+        StringBuilder out = new StringBuilder();
+        ByteBuf buf;
+        while ((buf = channel.readOutbound()) != null) {
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
+    }
+
+    private static ByteBuf bytes(String raw) {
+        return Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1);
+    }
+}
