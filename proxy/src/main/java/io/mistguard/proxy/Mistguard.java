@@ -17,6 +17,7 @@ import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.reload.ConfigReloader;
 import io.mistguard.proxy.reload.ReloadOutcome;
 import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.server.ListenerRefusals;
 import io.mistguard.proxy.server.ProxyServer;
 import io.mistguard.proxy.server.RemoteMarking;
 import io.mistguard.proxy.net.Transport;
@@ -129,9 +130,11 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport)
                     .withExtraHeaders(new RemoteMarking(config.trustedPeers())));
             metrics.tunnels(tunnel::openTunnels);
+            ListenerRefusals refusals = new ListenerRefusals();
+            metrics.listenerRefusals(refusals::count);
             mistguard.proxy = bound("listen", config.listen(), () -> ProxyServer.bind(config.listen(),
                     config.limits(), forwarder, transport, acceptors, workers, config.logging().accessLog(),
-                    config.trustedPeers(), tunnel));
+                    config.trustedPeers(), tunnel, refusals));
             if (config.triggers().enabled()) {
                 mistguard.triggers = bound("triggers.listen", config.triggers().listen(),
                         () -> TriggerListener.start(config.triggers(), transport, acceptors, workers, metrics::bind,

@@ -148,6 +148,8 @@ public enum Decision {
     private static final String STALE_PREFIX = "stale; reason=";
     private static final List<Decision> PER_ROUTE = Arrays.stream(values())
             .filter(d -> d.kind != Kind.REFUSED && d.kind != Kind.CAUSE && !d.triggerOnly).toList();
+    private static final List<Decision> LISTENER_REFUSALS = Arrays.stream(values())
+            .filter(d -> d.kind == Kind.REFUSED && !d.triggerOnly).toList();
 
     private final String token;
     private final Kind kind;
@@ -233,6 +235,14 @@ public enum Decision {
      */
     public static List<Decision> perTrigger() {
         return List.of(PROXIED, QUEUED, FALLBACK, LAST_KNOWN, TRIGGER_QUEUE_FULL);
+    }
+
+    /**
+     * The refusals the proxy listener makes before any route is chosen (a malformed, slow or oversized
+     * request, a connection or upgrade over a limit), each with its own counter from the start.
+     */
+    public static List<Decision> listenerRefusals() {
+        return LISTENER_REFUSALS;
     }
 
     /** The decisions a route can give, each with its own counter from the start (closed set). */

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -9,12 +10,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mistguard.proxy.config.RouteConfig;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteObserver;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The meters of one mistguard: one {@link PrometheusMeterRegistry} with every name prefixed
@@ -34,6 +37,7 @@ public final class Metrics {
     private final Map<String, RouteConfig> timed = new HashMap<>();
     private PolicyMeters policyMeters;
     private InvalidationMeters invalidationMeters;
+    private ToLongFunction<Decision> listenerRefusals;
 
     public Metrics() {
         new ClassLoaderMetrics().bindTo(registry);
@@ -98,6 +102,22 @@ public final class Metrics {
      */
     public synchronized void bind(io.micrometer.core.instrument.binder.MeterBinder meters) {
         meters.bindTo(registry);
+    }
+
+    /**
+     * Registers {@code mistguard_listener_refusals_total{reason}}: the proxy listener's own answers
+     * before any route was chosen, one series per {@link Decision#listenerRefusals()} from the start.
+     *
+     * @param count the refusals so far of a reason; read at scrape time, so it must be thread-safe
+     */
+    public synchronized void listenerRefusals(ToLongFunction<Decision> count) {
+        listenerRefusals = count; // a counter holds its object weakly: this method reference has no other holder
+        for (Decision reason : Decision.listenerRefusals()) {
+            FunctionCounter.builder("mistguard.listener.refusals", count, c -> c.applyAsLong(reason))
+                    .description("Requests and connections the proxy listener refused before any route, by reason")
+                    .tag("reason", reason.token())
+                    .register(registry);
+        }
     }
 
     /** Registers {@code mistguard_websocket_tunnels_open}: WebSocket tunnels open or opening now. */

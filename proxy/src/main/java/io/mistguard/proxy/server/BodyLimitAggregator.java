@@ -22,23 +22,23 @@ import io.netty.handler.codec.http.HttpUtil;
  *
  * <p>After a 413 the connection is closed: the rest of the oversized body may still be on its way and
  * cannot be told apart from a next request. Each refusal (413, and the 417 to an expectation other
- * than {@code 100-continue}) gets its access-log line here, with {@code total_ms=0}: it is decided
- * as the request's head or body arrives. Sits after {@link StrictRequestDecoder}; one instance per
+ * than {@code 100-continue}) is counted and gets its access-log line here, with {@code total_ms=0}:
+ * it is decided as the request's head or body arrives. Sits after {@link StrictRequestDecoder}; one instance per
  * channel.
  */
 final class BodyLimitAggregator extends HttpObjectAggregator {
 
     private final long maxBodyBytes;
-    private final boolean accessLog;
+    private final ProxyServices services;
 
     /**
      * @param maxBodyBytes the largest body accepted ({@code limits.max_body_bytes}), ≥ 0
-     * @param accessLog whether each refusal writes an access-log line ({@code logging.access_log})
+     * @param services where each refusal is counted and logged ({@link ProxyServices#refused})
      */
-    BodyLimitAggregator(int maxBodyBytes, boolean accessLog) {
+    BodyLimitAggregator(int maxBodyBytes, ProxyServices services) {
         super(maxBodyBytes, true); // close after refusing an Expect: 100-continue as well
         this.maxBodyBytes = maxBodyBytes;
-        this.accessLog = accessLog;
+        this.services = services;
     }
 
     @Override
@@ -73,9 +73,7 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
         Answer answer = ProxyResponses.rejection(ctx.alloc(), status, decision, detail);
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        if (accessLog) {
-            AccessLog.logRefusal(head instanceof HttpRequest request ? request : null, answer, 0);
-        }
+        services.refused(head instanceof HttpRequest request ? request : null, answer, 0);
         return answer.response();
     }
 }

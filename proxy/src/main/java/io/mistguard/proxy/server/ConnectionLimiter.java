@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Caps the number of open client connections at {@code limits.max_connections}. A connection over
  * the cap is answered with a complete 503 at once (before its request is read, which HTTP allows)
- * and closed, so the proxy's memory stays bounded however many callers pile up.
+ * and closed, so the proxy's memory stays bounded however many callers pile up. Each is counted
+ * ({@code mistguard_listener_refusals_total{reason="too-many-connections"}}); none is logged, as no
+ * request was read.
  *
  * <p>First handler of every client pipeline; one shared, thread-safe instance per listener.
  */
@@ -34,16 +36,23 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             + REJECTION_BODY).getBytes(StandardCharsets.US_ASCII);
 
     private final int maxConnections;
+    private final ListenerRefusals refusals;
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionLimiter(int maxConnections) {
+    /**
+     * @param maxConnections {@code limits.max_connections}, ≥ 1
+     * @param refusals where each connection turned away is counted ({@code too-many-connections})
+     */
+    ConnectionLimiter(int maxConnections, ListenerRefusals refusals) {
         this.maxConnections = maxConnections;
+        this.refusals = refusals;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
+            refusals.refused(Decision.TOO_MANY_CONNECTIONS);
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(REJECTION)).addListener(ChannelFutureListener.CLOSE);
             return;

@@ -43,8 +43,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
                                                              requestMethods));
         pipeline.addLast("encoder", new CallerResponseEncoder(requestMethods));
         pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout(),
-                                                                services.accessLog()));
+                                                                services));
         pipeline.addLast("aggregator", new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes()),
-                                                               services.accessLog()));
+                                                               services));
     }
 }

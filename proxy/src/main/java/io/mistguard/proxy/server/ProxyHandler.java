@@ -197,9 +197,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
             answer.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);
         }
-        if (services.accessLog()) {
-            AccessLog.logRefusal(request, answer, 0); // decided on arrival
-        }
+        services.refused(request, answer, 0); // decided on arrival
         request.release();
         write(ctx, answer, HttpVersion.HTTP_1_1);
     }
@@ -214,6 +212,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         String upgradePath = AccessLog.path(request.uri());
         long started = System.nanoTime();
         services.tunnel().start(ctx, request).addListener((Future<HandshakeOutcome> f) -> {
+            services.refusals().refused(f.getNow().decision()); // counted only if the tunnel refused it itself
             if (services.accessLog()) {
                 AccessLog.logUpgrade(upgradeMethod, upgradePath, f.getNow().status().code(), f.getNow().decision(),
                                      System.nanoTime() - started);

@@ -46,15 +46,16 @@ public final class ProxyServer {
      * @param accessLog one {@code mistguard.access} line per answer ({@link AccessLog})
      * @param trustedPeers the peers whose requests may be presented to Mist as local
      * @param tunnel passes WebSocket upgrades through to Mist
+     * @param refusals counts the listener's own refusals, by reason
      */
     public static ProxyServer bind(HostPort listen, LimitsConfig limits, Forwarder forwarder, Transport transport,
                                    EventLoopGroup acceptors, EventLoopGroup workers, boolean accessLog,
-                                   TrustedPeers trustedPeers, UpgradeTunnel tunnel)
+                                   TrustedPeers trustedPeers, UpgradeTunnel tunnel, ListenerRefusals refusals)
             throws InterruptedException {
         ChannelGroup channels = new DefaultChannelGroup("mistguard-clients", GlobalEventExecutor.INSTANCE);
         AtomicInteger inFlight = new AtomicInteger();
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight, accessLog,
-                                                   trustedPeers, tunnel);
+                                                   trustedPeers, tunnel, refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())
@@ -67,7 +68,7 @@ public final class ProxyServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // No TCP_NODELAY option: Netty turns Nagle off on every channel it makes (pinned by
                 // TcpNoDelayByDefaultIT); setting it again cost a second setsockopt per connection.
-                .childHandler(new ProxyChannelInitializer(limits, new ConnectionLimiter(limits.maxConnections()),
+                .childHandler(new ProxyChannelInitializer(limits, new ConnectionLimiter(limits.maxConnections(), refusals),
                         services));
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
         return new ProxyServer(channel, channels, inFlight);

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * cancel each, before). The time limit still counts from the first byte of the head, or from the
  * end of the head for the body, on the event loop's clock.
  *
- * <p>Each 408 gets its access-log line here: {@code total_ms} is the time the head or body was given,
+ * <p>Each 408 is counted and gets its access-log line here: {@code total_ms} is the time the head or body was given,
  * and the method and path are those of the request whose body was late, or {@code -} when its head
  * never came whole.
  *
@@ -55,7 +55,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     private final long headerNanos;
     private final long bodyNanos;
-    private final boolean accessLog;
+    private final ProxyServices services;
     /** The head of the request whose body is being read, for the access log; null while a head is read. */
     private HttpRequest bodyOf;
     private ScheduledFuture<?> timer;
@@ -71,12 +71,12 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     /**
      * @param headerTimeout {@code limits.header_read_timeout}, from a request's first byte to the end of its head
      * @param bodyTimeout {@code limits.body_read_timeout}, from the end of a head to the end of its body
-     * @param accessLog whether each 408 writes an access-log line ({@code logging.access_log})
+     * @param services where each 408 is counted and logged ({@link ProxyServices#refused})
      */
-    RequestReadTimeout(Duration headerTimeout, Duration bodyTimeout, boolean accessLog) {
+    RequestReadTimeout(Duration headerTimeout, Duration bodyTimeout, ProxyServices services) {
         this.headerNanos = headerTimeout.toNanos();
         this.bodyNanos = bodyTimeout.toNanos();
-        this.accessLog = accessLog;
+        this.services = services;
     }
 
     @Override
@@ -176,9 +176,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
                 Decision.REQUEST_TIMEOUT, what + Duration.ofNanos(nanos).toMillis() + " ms");
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        if (accessLog) {
-            AccessLog.logRefusal(late, answer, given);
-        }
+        services.refused(late, answer, given);
         ctx.writeAndFlush(answer.response()).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -58,7 +58,7 @@ class ProxyFrontEndFuzzTest {
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger());
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channel.config().setAutoRead(false);
-        channel.pipeline().addLast(new ProxyChannelInitializer(LIMITS, new ConnectionLimiter(10), services));
+        channel.pipeline().addLast(new ProxyChannelInitializer(LIMITS, new ConnectionLimiter(10, new ListenerRefusals()), services));
         channel.register();
         channel.freezeTime();
         try {

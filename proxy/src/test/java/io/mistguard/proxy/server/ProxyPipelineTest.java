@@ -57,7 +57,7 @@ class ProxyPipelineTest {
     @BeforeEach
     void setUp() throws Exception {
         forwarder = new FakeForwarder();
-        channel = newChannel(new ConnectionLimiter(LIMITS.maxConnections()));
+        channel = newChannel(new ConnectionLimiter(LIMITS.maxConnections(), new ListenerRefusals()));
     }
 
     @AfterEach
@@ -552,7 +552,8 @@ class ProxyPipelineTest {
 
     @Test
     void connectionsOverTheLimitGetA503AndAreClosed() throws Exception {
-        ConnectionLimiter limiter = new ConnectionLimiter(1);
+        ListenerRefusals refusals = new ListenerRefusals();
+        ConnectionLimiter limiter = new ConnectionLimiter(1, refusals);
         EmbeddedChannel first = newChannel(limiter);
         EmbeddedChannel second = newChannel(limiter);
 
@@ -562,6 +563,7 @@ class ProxyPipelineTest {
                 .endsWith("too-many-connections\n");
         assertThat(second.isOpen()).isFalse();
         assertThat(limiter.openConnections()).isEqualTo(1);
+        assertThat(refusals.count(io.mistguard.proxy.exchange.Decision.TOO_MANY_CONNECTIONS)).isEqualTo(1);
 
         first.close();
         assertThat(limiter.openConnections()).isZero();
@@ -591,7 +593,7 @@ class ProxyPipelineTest {
     @MethodSource("trustOfRequests")
     void eachRequestIsSharedOrPrivateByItsPeerAndHeaders(String name, InetSocketAddress peer, String headers,
                                                          boolean shared, String realIp) throws Exception {
-        EmbeddedChannel ch = newChannel(new ConnectionLimiter(10), peer);
+        EmbeddedChannel ch = newChannel(new ConnectionLimiter(10, new ListenerRefusals()), peer);
         ch.writeInbound(bytes(GET_STATE_FORM.formatted(headers)));
         FakeForwarder.Seen seen = forwarder.seen.get(0);
         assertThat(seen.privateConnection() == null).as("shared pool").isEqualTo(shared);

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.TrustedPeers;
+import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.LogCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -40,16 +41,18 @@ class RefusalAnswersTest {
     private FakeForwarder forwarder;
     private EmbeddedChannel channel;
     private LogCapture accessLog;
+    private ListenerRefusals refusals;
 
     @BeforeEach
     void setUp() throws Exception {
         accessLog = LogCapture.of("mistguard.access", Level.INFO);
         forwarder = new FakeForwarder();
+        refusals = new ListenerRefusals();
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger(), true,
-                TrustedPeers.defaults(), null);
+                TrustedPeers.defaults(), null, refusals);
         channel = new EmbeddedChannel(false, false);
-        channel.pipeline().addLast(new ProxyChannelInitializer(LIMITS, new ConnectionLimiter(10), services));
+        channel.pipeline().addLast(new ProxyChannelInitializer(LIMITS, new ConnectionLimiter(10, refusals), services));
         channel.register();
     }
 
@@ -59,7 +62,7 @@ class RefusalAnswersTest {
         assertFalse(channel.finishAndReleaseAll(), "nothing left unread or unreleased");
     }
 
-    /** "A refusal writes no access-log line": every kind the listener makes, from every handler. */
+    /** "A refusal writes no access-log line" and is counted nowhere: every kind the listener makes, from every handler. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.mistguard.proxy.server.ProxyPipelineTest#refusedRequests")
     void everyRefusalWritesOneAccessLogLineRegression(String name, String raw, String statusLine, String bodyPart) {
@@ -74,6 +77,10 @@ class RefusalAnswersTest {
         assertThat(lines.get(0).getFormattedMessage())
                 .startsWith("route=- decision=" + decisionToken(out) + " status=" + status + " bytes=" + bodyLength(out)
                         + " total_ms=0 upstream_ms=0 attempts=0 method=");
+        for (Decision reason : Decision.listenerRefusals()) {
+            assertThat(refusals.count(reason)).as(reason.token())
+                    .isEqualTo(reason.token().equals(decisionToken(out)) ? 1 : 0);
+        }
     }
 
     /** "An answer to HEAD is sent with content", for refusals written before the request is whole. */
@@ -108,6 +115,7 @@ class RefusalAnswersTest {
 
         String out = readOutbound();
         assertThat(out).startsWith("HTTP/1.1 408 Request Timeout\r\n").endsWith("\r\n\r\n");
+        assertThat(refusals.count(Decision.REQUEST_TIMEOUT)).isEqualTo(1);
         assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
                 .isEqualTo("route=- decision=request-timeout status=408 bytes=0 total_ms="
                         + LimitsConfig.DEFAULT_READ_TIMEOUT.toMillis()

@@ -1,0 +1,90 @@
+package io.mistguard.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.logging.LogCapture;
+import io.mistguard.sim.junit.SimMistExtension;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fault "a refusal nobody can see": the proxy listener's own refusals (a malformed request, a body
+ * over the limit, an upgrade it will not pass, a connection over the limit) reached the caller but left no access-log line and no
+ * metric, so an operator could not tell a misbehaving caller from a quiet one, and a refusal of a
+ * {@code HEAD} made before the request was whole carried its body. Over real loopback sockets, the
+ * real mistguard in front of sim-mist: each refusal is answered, logged once, and counted in
+ * {@code mistguard_listener_refusals_total{reason}}, whose every reason is exposed from the start.
+ */
+class UnseenRefusalRegressionIT {
+
+    @RegisterExtension
+    static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(1, 1));
+
+    @Test
+    void everyRefusalOfTheListenerIsLoggedAndCountedRegression() throws Exception {
+        try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
+             TestProxy proxy = PolicyProxies.start("""
+                limits: {max_body_bytes: 64, max_connections: 2}
+                routes:
+                  - {name: catch-all, match: {}, kind: passthrough, timeout: 2s}
+                """, MIST.get().port())) {
+            int port = proxy.mistguard.proxyAddress().getPort();
+
+            try (RawHttpConnection garbage = new RawHttpConnection(port)) {
+                assertThat(garbage.exchange("\u0001\u0002 not http\r\n\r\n").status()).isEqualTo(400);
+            }
+            try (RawHttpConnection head = new RawHttpConnection(port)) {
+                RawHttpConnection.Response tooLarge = head.exchangeHead(
+                        "HEAD /api HTTP/1.1\r\nHost: mist\r\nContent-Length: 100\r\n\r\n" + "b".repeat(100));
+                assertThat(tooLarge.status()).isEqualTo(413);
+                assertThat(tooLarge.header("Mistguard-Decision")).isEqualTo("rejected; reason=body-too-large");
+                assertThat(head.closedByServer()).as("nothing after the head: the connection just ends").isTrue();
+            }
+            try (RawHttpConnection upgrade = new RawHttpConnection(port)) {
+                RawHttpConnection.Response badUpgrade = upgrade.exchangeHead("HEAD /ws HTTP/1.1\r\nHost: mist\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n");
+                assertThat(badUpgrade.status()).isEqualTo(400);
+                assertThat(badUpgrade.header("Mistguard-Decision")).isEqualTo("rejected; reason=bad-upgrade");
+                assertThat(upgrade.closedByServer()).as("nothing after the head").isTrue();
+            }
+            try (RawHttpConnection first = new RawHttpConnection(port);
+                 RawHttpConnection second = new RawHttpConnection(port);
+                 RawHttpConnection third = new RawHttpConnection(port)) {
+                // the first two are held open; the third is one over the limit
+                RawHttpConnection.Response over = third.read();
+                assertThat(over.status()).isEqualTo(503);
+                assertThat(over.header("Mistguard-Decision")).isEqualTo("rejected; reason=too-many-connections");
+                assertThat(first.exchange("GET /api HTTP/1.1\r\nHost: mist\r\n\r\n").status()).isEqualTo(200);
+            }
+
+            List<String> lines = log.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(0)).startsWith("route=- decision=bad-request status=400 bytes=");
+            assertThat(lines.get(1)).isEqualTo("route=- decision=body-too-large status=413 bytes=0 total_ms=0 "
+                    + "upstream_ms=0 attempts=0 method=HEAD path=/api");
+            assertThat(lines.get(2)).startsWith("route=websocket decision=bad-upgrade status=400 bytes=0 ")
+                    .endsWith("method=HEAD path=/ws");
+            assertThat(lines.get(3)).startsWith("route=catch-all decision=proxied status=200 ");
+
+            String metrics = proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
+                                             HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains(
+                    "mistguard_listener_refusals_total{reason=\"bad-request\"} 1.0",
+                    "mistguard_listener_refusals_total{reason=\"body-too-large\"} 1.0",
+                    "mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0",
+                    "mistguard_listener_refusals_total{reason=\"bad-upgrade\"} 1.0",
+                    "mistguard_listener_refusals_total{reason=\"request-timeout\"} 0.0");
+            for (Decision reason : Decision.listenerRefusals()) {
+                assertThat(metrics).as("a series from the start").contains(
+                        "mistguard_listener_refusals_total{reason=\"" + reason.token() + "\"} ");
+            }
+        }
+    }
+}
