@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.config.TriggerFallback;
+import io.mistguard.proxy.config.TriggerPolicy;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.LogCapture;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,6 +88,43 @@ class UnseenRefusalRegressionIT {
                 assertThat(metrics).as("a series from the start").contains(
                         "mistguard_listener_refusals_total{reason=\"" + reason.token() + "\"} ");
             }
+        }
+    }
+
+    /**
+     * The same fault on the trigger listener: its own refusals (a malformed request, a body over
+     * {@code triggers.max_request_bytes}, a trigger that came around a loop) were logged but counted
+     * nowhere, though {@code mistguard_trigger_decisions_total{decision="bad-request"}} was exported
+     * (always 0). A misrouted {@code triggers.upstream} that loops shows up only there.
+     */
+    @Test
+    void everyRefusalOfTheTriggerListenerIsCountedRegression() throws Exception {
+        try (TestProxy proxy = TriggerProxies.start(MIST.get().port(),
+                TriggerProxies.triggers(0, FakeCatalystApi.refusedPort(),
+                        TriggerPolicy.fixed(true, Duration.ofSeconds(1), TriggerFallback.ALLOW)))) {
+            int port = proxy.mistguard.triggerAddress().getPort();
+            String head = "POST /api/mist/trigger HTTP/1.1\r\nHost: mist\r\nX-Trigger: USER_NEW\r\n";
+            try (RawHttpConnection malformed = new RawHttpConnection(port)) {
+                assertThat(malformed.exchange(head + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab").status())
+                        .isEqualTo(400);
+            }
+            try (RawHttpConnection tooLarge = new RawHttpConnection(port)) {
+                int over = 64 * 1024 + 1;
+                assertThat(tooLarge.exchange(head + "Content-Length: " + over + "\r\n\r\n" + "x".repeat(over)).status())
+                        .isEqualTo(413);
+            }
+            try (RawHttpConnection looped = new RawHttpConnection(port)) {
+                assertThat(looped.exchange(head + "Mistguard-Via: a, b, c, d, e\r\nContent-Length: 2\r\n\r\nab")
+                                   .status()).isEqualTo(508);
+            }
+
+            String metrics = proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
+                                             HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains(
+                    "mistguard_trigger_decisions_total{decision=\"bad-request\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
+                    "mistguard_trigger_decisions_total{decision=\"body-too-large\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
+                    "mistguard_trigger_decisions_total{decision=\"loop-detected\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
+                    "mistguard_trigger_decisions_total{decision=\"uri-too-long\",reason=\"none\",trigger=\"USER_NEW\"} 0.0");
         }
     }
 }

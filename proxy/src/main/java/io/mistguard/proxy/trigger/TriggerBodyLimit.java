@@ -62,6 +62,7 @@ final class TriggerBodyLimit extends HttpObjectAggregator {
         AnswerHeaders.write(answer);
         FullHttpResponse response = answer.response();
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        service.observer().answered(tag, Decision.BODY_TOO_LARGE, null, 0);
         if (accessLog && head instanceof HttpRequest request) {
             TriggerAccessLog.log(tag, Decision.BODY_TOO_LARGE, null, response.status().code(),
                                  AnswerContent.bytesSent(response, HttpMethod.HEAD.equals(request.method())), 0, 0, 0, request.method().name(), request.uri());

@@ -104,7 +104,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             request.release();
-            write(ctx, refusal(ctx, cause).onRoute(tag), false, method, uri, arrived);
+            refuse(ctx, refusal(ctx, cause).onRoute(tag), method, uri, arrived);
             return;
         }
         if (looped(request)) {
@@ -112,7 +112,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             Answer loop = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.valueOf(508),
                     Decision.LOOP_DETECTED, "this trigger already passed this mistguard: triggers.upstream leads "
                                             + "back to the trigger listener").onRoute(tag);
-            write(ctx, loop, false, method, uri, arrived);
+            refuse(ctx, loop, method, uri, arrived);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -127,6 +127,16 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             }
             write(ctx, f.getNow(), keepAlive, method, uri, arrived);
         });
+    }
+
+    /**
+     * Sends the listener's own refusal and closes; counted in {@code mistguard_trigger_decisions_total}
+     * like an answer of the service (which counts its own).
+     */
+    private void refuse(ChannelHandlerContext ctx, Answer refusal, String method, String uri, long arrived) {
+        service.observer().answered(refusal.route(), refusal.decision(), null,
+                                    ctx.channel().eventLoop().ticker().nanoTime() - arrived);
+        write(ctx, refusal, false, method, uri, arrived);
     }
 
     /** Whether {@code request} came around a loop: it names this listener, or too many hops. */

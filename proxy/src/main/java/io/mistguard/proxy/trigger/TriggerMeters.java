@@ -26,7 +26,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code mistguard_trigger_decisions_total{trigger, decision, reason}} — {@code proxied},
  *       {@code queued}, {@code fallback} / {@code last-known} by cause ({@code timeout},
  *       {@code connect-refused}, {@code upstream-5xx}, {@code breaker-open}, …), {@code trigger-queue-full},
- *       {@code cancelled}; reason {@code none} where there is no cause;</li>
+ *       {@code cancelled}, and the listener's own refusals ({@code bad-request}, {@code uri-too-long},
+ *       {@code header-too-large}, {@code body-too-large}, {@code loop-detected}); reason {@code none}
+ *       where there is no cause;</li>
  *   <li>{@code mistguard_trigger_deliveries_total{trigger, outcome}} — delivered, retried, dropped;</li>
  *   <li>gauges of what the triggers share: breaker state (0 closed, 1 open, 2 half-open), admission
  *       slots held and waiters, deliveries pending, last-known answers stored.</li>
@@ -44,6 +46,10 @@ public final class TriggerMeters implements TriggerObserver, MeterBinder {
     static final List<Decision> CAUSES = List.of(Decision.TIMEOUT, Decision.CONNECT_REFUSED, Decision.CONNECT_TIMEOUT,
             Decision.UPSTREAM_RESET, Decision.BAD_RESPONSE, Decision.RESPONSE_TOO_LARGE, Decision.BREAKER_OPEN,
             Decision.OVERLOAD, Decision.QUEUE_TIMEOUT, Decision.UPSTREAM_5XX, Decision.UPSTREAM_STATUS);
+    /** Decisions counted with reason {@code none}: answers, and the listener's own refusals. */
+    static final List<Decision> WITHOUT_CAUSE = List.of(Decision.PROXIED, Decision.QUEUED, Decision.TRIGGER_QUEUE_FULL,
+            Decision.CANCELLED, Decision.BAD_REQUEST, Decision.URI_TOO_LONG, Decision.HEADER_TOO_LARGE,
+            Decision.BODY_TOO_LARGE, Decision.LOOP_DETECTED);
     private static final String NONE = "none";
 
     private final TriggersConfig config;
@@ -72,8 +78,7 @@ public final class TriggerMeters implements TriggerObserver, MeterBinder {
             timers.put(tag, Timer.builder("mistguard.trigger").description("Time from a trigger's arrival to its answer")
                     .tag("trigger", tag).serviceLevelObjectives(buckets(tag)).register(registry));
             Map<Decision, Map<Decision, Counter>> byDecision = new EnumMap<>(Decision.class);
-            for (Decision d : List.of(Decision.PROXIED, Decision.QUEUED, Decision.TRIGGER_QUEUE_FULL, Decision.CANCELLED,
-                                      Decision.BAD_REQUEST)) {
+            for (Decision d : WITHOUT_CAUSE) {
                 Map<Decision, Counter> none = new HashMap<>();
                 none.put(null, counter(registry, tag, d, NONE));
                 byDecision.put(d, none);
