@@ -57,6 +57,15 @@ class UnseenRefusalRegressionIT {
                 assertThat(badUpgrade.header("Mistguard-Decision")).isEqualTo("rejected; reason=bad-upgrade");
                 assertThat(upgrade.closedByServer()).as("nothing after the head").isTrue();
             }
+            String postUpgradeBody;
+            try (RawHttpConnection upgrade = new RawHttpConnection(port)) {
+                RawHttpConnection.Response badUpgrade = upgrade.exchange("POST /ws HTTP/1.1\r\nHost: mist\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n");
+                assertThat(badUpgrade.status()).isEqualTo(400);
+                postUpgradeBody = badUpgrade.body();
+                assertThat(postUpgradeBody).contains("bad-upgrade");
+            }
             try (RawHttpConnection first = new RawHttpConnection(port);
                  RawHttpConnection second = new RawHttpConnection(port);
                  RawHttpConnection third = new RawHttpConnection(port)) {
@@ -68,13 +77,17 @@ class UnseenRefusalRegressionIT {
             }
 
             List<String> lines = log.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
-            assertThat(lines).hasSize(4);
+            assertThat(lines).hasSize(5);
             assertThat(lines.get(0)).startsWith("route=- decision=bad-request status=400 bytes=");
             assertThat(lines.get(1)).isEqualTo("route=- decision=body-too-large status=413 bytes=0 total_ms=0 "
                     + "upstream_ms=0 attempts=0 method=HEAD path=/api");
             assertThat(lines.get(2)).startsWith("route=websocket decision=bad-upgrade status=400 bytes=0 ")
                     .endsWith("method=HEAD path=/ws");
-            assertThat(lines.get(3)).startsWith("route=catch-all decision=proxied status=200 ");
+            assertThat(lines.get(3)).as("the upgrade line counts the body sent, as every other line")
+                    .startsWith("route=websocket decision=bad-upgrade status=400 bytes="
+                            + postUpgradeBody.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " ")
+                    .endsWith("method=POST path=/ws");
+            assertThat(lines.get(4)).startsWith("route=catch-all decision=proxied status=200 ");
 
             String metrics = proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
                                              HttpResponse.BodyHandlers.ofString()).body();
@@ -82,7 +95,7 @@ class UnseenRefusalRegressionIT {
                     "mistguard_listener_refusals_total{reason=\"bad-request\"} 1.0",
                     "mistguard_listener_refusals_total{reason=\"body-too-large\"} 1.0",
                     "mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0",
-                    "mistguard_listener_refusals_total{reason=\"bad-upgrade\"} 1.0",
+                    "mistguard_listener_refusals_total{reason=\"bad-upgrade\"} 2.0",
                     "mistguard_listener_refusals_total{reason=\"request-timeout\"} 0.0");
             for (Decision reason : Decision.listenerRefusals()) {
                 assertThat(metrics).as("a series from the start").contains(

@@ -4,6 +4,7 @@ import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.AccessLine;
+import io.mistguard.proxy.server.tunnel.HandshakeOutcome;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
@@ -70,10 +71,17 @@ final class AccessLog {
         return query < 0 ? uri : uri.substring(0, query);
     }
 
-    /** The line of a WebSocket upgrade, once its handshake is decided ({@code route=websocket}). */
-    static void logUpgrade(HttpMethod method, String path, int status, Decision decision, long totalNanos) {
+    /**
+     * The line of a WebSocket upgrade, once its handshake is decided ({@code route=websocket}); its
+     * {@code bytes} is the body of the answer to the upgrade (none for a 101, Mist's when it declined,
+     * mistguard's when it refused), by the same rule as {@link #log}.
+     */
+    static void logUpgrade(HttpMethod method, String path, HandshakeOutcome outcome, long totalNanos) {
         long totalMs = TimeUnit.NANOSECONDS.toMillis(totalNanos);
-        AccessLine.log(LOG, decision.upstreamFault(), "websocket", decision.token(), null, status, 0, totalMs,
+        Decision decision = outcome.decision();
+        int status = outcome.status().code();
+        int bytes = AnswerContent.isSent(status, HttpMethod.HEAD.equals(method)) ? outcome.bodyBytes() : 0;
+        AccessLine.log(LOG, decision.upstreamFault(), "websocket", decision.token(), null, status, bytes, totalMs,
                        totalMs, 1, method.name(), path);
     }
 }

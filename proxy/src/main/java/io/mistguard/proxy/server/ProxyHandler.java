@@ -214,8 +214,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         services.tunnel().start(ctx, request).addListener((Future<HandshakeOutcome> f) -> {
             services.refusals().refused(f.getNow().decision()); // counted only if the tunnel refused it itself
             if (services.accessLog()) {
-                AccessLog.logUpgrade(upgradeMethod, upgradePath, f.getNow().status().code(), f.getNow().decision(),
-                                     System.nanoTime() - started);
+                AccessLog.logUpgrade(upgradeMethod, upgradePath, f.getNow(), System.nanoTime() - started);
             }
         });
     }

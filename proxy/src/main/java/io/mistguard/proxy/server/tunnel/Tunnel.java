@@ -143,9 +143,10 @@ final class Tunnel {
         }
         settle();
         log.debug("[{}] Mist declined the upgrade: {}", client.id(), status);
+        int bodyBytes = response.content().readableBytes();
         client.writeAndFlush(UpgradeResponses.declined(response)).addListener(ChannelFutureListener.CLOSE);
         upstream.close();
-        outcome.trySuccess(HandshakeOutcome.proxied(status));
+        outcome.trySuccess(HandshakeOutcome.proxied(status, bodyBytes));
     }
 
     private void establish(FullHttpResponse response) {
@@ -160,7 +161,7 @@ final class Tunnel {
         TunnelPipelines.establishUpstream(upstream.pipeline(), towardsCaller);
         client.flush();
         log.debug("[{}] tunnel to Mist established ({})", client.id(), upstream.id());
-        outcome.trySuccess(HandshakeOutcome.proxied(HttpResponseStatus.SWITCHING_PROTOCOLS));
+        outcome.trySuccess(HandshakeOutcome.proxied(HttpResponseStatus.SWITCHING_PROTOCOLS, 0));
         towardsMist.start();
         towardsCaller.start();
     }
@@ -172,13 +173,14 @@ final class Tunnel {
         }
         settle();
         log.debug("[{}] upgrade failed: {}: {}", client.id(), failure.reason(), detail);
-        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), failure.status(), Decision.of(failure),
-                                                        detail))
-                .addListener(ChannelFutureListener.CLOSE);
+        FullHttpResponse rejection = UpgradeResponses.rejection(client.alloc(), failure.status(), Decision.of(failure),
+                                                                detail);
+        int bodyBytes = rejection.content().readableBytes();
+        client.writeAndFlush(rejection).addListener(ChannelFutureListener.CLOSE);
         if (upstream.isOpen()) {
             upstream.close();
         }
-        outcome.trySuccess(HandshakeOutcome.rejected(failure.status(), Decision.of(failure)));
+        outcome.trySuccess(HandshakeOutcome.rejected(failure.status(), Decision.of(failure), bodyBytes));
     }
 
     private void settle() {
@@ -194,7 +196,7 @@ final class Tunnel {
             settle();
             log.debug("[{}] caller left during the upgrade; closing {}", client.id(), upstream.id());
             upstream.close(); // at once: nobody waits for Mist's answer any more
-            outcome.trySuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(), Decision.CANCELLED));
+            outcome.trySuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(), Decision.CANCELLED, 0));
         }
         lingerAtMost(upstream, upstreamClosed);
         maybeEnd();

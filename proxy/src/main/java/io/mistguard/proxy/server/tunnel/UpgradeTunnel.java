@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
@@ -91,7 +92,7 @@ public final class UpgradeTunnel {
         } catch (RejectedExecutionException e) {
             request.release(); // the loop is shutting down, and with it the connection
             client.channel().close();
-            answered.setSuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(), Decision.CANCELLED));
+            answered.setSuccess(HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(), Decision.CANCELLED, 0));
         }
         return answered;
     }
@@ -128,8 +129,10 @@ public final class UpgradeTunnel {
 
     private static Future<HandshakeOutcome> refuse(Channel client, UpgradeRequests.Refusal refusal,
                                                    Promise<HandshakeOutcome> outcome) {
-        client.writeAndFlush(UpgradeResponses.rejection(client.alloc(), refusal.status(), refusal.decision(),
-                refusal.detail())).addListener(ChannelFutureListener.CLOSE);
-        return outcome.setSuccess(HandshakeOutcome.rejected(refusal.status(), refusal.decision()));
+        FullHttpResponse rejection = UpgradeResponses.rejection(client.alloc(), refusal.status(), refusal.decision(),
+                                                                refusal.detail());
+        int bodyBytes = rejection.content().readableBytes();
+        client.writeAndFlush(rejection).addListener(ChannelFutureListener.CLOSE);
+        return outcome.setSuccess(HandshakeOutcome.rejected(refusal.status(), refusal.decision(), bodyBytes));
     }
 }

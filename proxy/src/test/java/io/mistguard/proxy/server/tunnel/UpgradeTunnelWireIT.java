@@ -185,8 +185,8 @@ class UpgradeTunnelWireIT {
                 .containsIgnoringCase("content-type: text/plain")
                 .containsIgnoringCase("connection: close")
                 .contains("mistguard: 502 Bad Gateway: connect-refused");
-        assertThat(front.nextOutcome()).isEqualTo(
-                new HandshakeOutcome(HttpResponseStatus.BAD_GATEWAY, Decision.CONNECT_REFUSED));
+        assertThat(front.nextOutcome()).isEqualTo(new HandshakeOutcome(HttpResponseStatus.BAD_GATEWAY,
+                Decision.CONNECT_REFUSED, answer.length() - (answer.indexOf("\r\n\r\n") + 4)));
     }
 
     @Test
@@ -204,7 +204,7 @@ class UpgradeTunnelWireIT {
                 .doesNotContainIgnoringCase("transfer-encoding")
                 .doesNotContainIgnoringCase("keep-alive")
                 .endsWith("\r\n\r\nhello");
-        assertThat(front.nextOutcome()).isEqualTo(new HandshakeOutcome(HttpResponseStatus.OK, Decision.PROXIED));
+        assertThat(front.nextOutcome()).isEqualTo(new HandshakeOutcome(HttpResponseStatus.OK, Decision.PROXIED, 5));
     }
 
     @Test
@@ -259,7 +259,7 @@ class UpgradeTunnelWireIT {
         }
         Await.until("Mist's side closed", () -> mist.closed.get() == 1);
         assertThat(front.nextOutcome()).isEqualTo(
-                new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED));
+                new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED, 0));
     }
 
     @Test
