@@ -68,8 +68,8 @@ public final class ProxyServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // No TCP_NODELAY option: Netty turns Nagle off on every channel it makes (pinned by
                 // TcpNoDelayByDefaultIT); setting it again cost a second setsockopt per connection.
-                .childHandler(new ProxyChannelInitializer(limits, new ConnectionLimiter(limits.maxConnections(), refusals),
-                        services));
+                .childHandler(new ProxyChannelInitializer(limits,
+                        new ConnectionLimiter(limits.maxConnections(), refusals), services));
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
         return new ProxyServer(channel, channels, inFlight);
     }

@@ -36,9 +36,9 @@ import java.util.concurrent.TimeUnit;
  * cancel each, before). The time limit still counts from the first byte of the head, or from the
  * end of the head for the body, on the event loop's clock.
  *
- * <p>Each 408 is counted and gets its access-log line here: {@code total_ms} is the time the head or body was given,
- * and the method and path are those of the request whose body was late, or {@code -} when its head
- * never came whole.
+ * <p>Each 408 is counted and gets its access-log line here: {@code total_ms} is the time the head or
+ * body was given, and the method and path are those of the request whose body was late, or
+ * {@code -} when its head never came whole.
  *
  * <p>Sits after the decoder and the encoder, before the aggregator; one instance per channel, used
  * only from its event loop.
