@@ -89,8 +89,7 @@ class UnseenRefusalRegressionIT {
                     .endsWith("method=POST path=/ws");
             assertThat(lines.get(4)).startsWith("route=catch-all decision=proxied status=200 ");
 
-            String metrics = proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
-                                             HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = scrape(proxy);
             assertThat(metrics).contains(
                     "mistguard_listener_refusals_total{reason=\"bad-request\"} 1.0",
                     "mistguard_listener_refusals_total{reason=\"body-too-large\"} 1.0",
@@ -131,13 +130,18 @@ class UnseenRefusalRegressionIT {
                                    .status()).isEqualTo(508);
             }
 
-            String metrics = proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
-                                             HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = scrape(proxy);
             assertThat(metrics).contains(
                     "mistguard_trigger_decisions_total{decision=\"bad-request\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
                     "mistguard_trigger_decisions_total{decision=\"body-too-large\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
                     "mistguard_trigger_decisions_total{decision=\"loop-detected\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
                     "mistguard_trigger_decisions_total{decision=\"uri-too-long\",reason=\"none\",trigger=\"USER_NEW\"} 0.0");
         }
+    }
+
+    /** The admin listener's {@code /metrics}. */
+    private static String scrape(TestProxy proxy) throws Exception {
+        return proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
+                               HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -73,7 +73,9 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
         Answer answer = ProxyResponses.rejection(ctx.alloc(), status, decision, detail);
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        services.refused(head instanceof HttpRequest request ? request : null, answer, 0);
+        if (ctx.channel().isActive()) { // not once an earlier refusal in the same read closed it: nobody gets this one
+            services.refused(head instanceof HttpRequest request ? request : null, answer, 0);
+        }
         return answer.response();
     }
 }

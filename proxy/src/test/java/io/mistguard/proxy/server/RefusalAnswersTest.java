@@ -83,6 +83,28 @@ class RefusalAnswersTest {
         }
     }
 
+    /**
+     * Found by review: a refusal after one that closed the connection in the same read (a 405, then an
+     * oversized body or a bad expectation pipelined behind it) was logged and counted, though only
+     * the first reached the caller.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "oversized body behind a 405 | Content-Length: 100",
+            "bad expectation behind a 405 | Expect: 200-ok"})
+    void aRefusalAfterTheConnectionClosedIsNeitherLoggedNorCountedRegression(String name, String field) {
+        channel.writeInbound(bytes("TRACE / HTTP/1.1\r\nHost: x\r\n\r\nPOST /api HTTP/1.1\r\nHost: x\r\n"
+                + field + "\r\n" + (field.startsWith("Expect") ? "Content-Length: 2\r\n\r\n{}" : "\r\n")));
+
+        assertThat(readOutbound()).startsWith("HTTP/1.1 405 ");
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("decision=method-not-allowed");
+        for (Decision reason : Decision.listenerRefusals()) {
+            assertThat(refusals.count(reason)).as(reason.token())
+                    .isEqualTo(reason == Decision.METHOD_NOT_ALLOWED ? 1 : 0);
+        }
+    }
+
     /** "An answer to HEAD is sent with content", for refusals written before the request is whole. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
