@@ -33,7 +33,7 @@ class UnseenRefusalRegressionIT {
     void everyRefusalOfTheListenerIsLoggedAndCountedRegression() throws Exception {
         try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
              TestProxy proxy = PolicyProxies.start("""
-                limits: {max_body_bytes: 64, max_connections: 2}
+                limits: {max_body_bytes: 64}
                 routes:
                   - {name: catch-all, match: {}, kind: passthrough, timeout: 2s}
                 """, MIST.get().port())) {
@@ -66,14 +66,8 @@ class UnseenRefusalRegressionIT {
                 postUpgradeBody = badUpgrade.body();
                 assertThat(postUpgradeBody).contains("bad-upgrade");
             }
-            try (RawHttpConnection first = new RawHttpConnection(port);
-                 RawHttpConnection second = new RawHttpConnection(port);
-                 RawHttpConnection third = new RawHttpConnection(port)) {
-                // the first two are held open; the third is one over the limit
-                RawHttpConnection.Response over = third.read();
-                assertThat(over.status()).isEqualTo(503);
-                assertThat(over.header("Mistguard-Decision")).isEqualTo("rejected; reason=too-many-connections");
-                assertThat(first.exchange("GET /api HTTP/1.1\r\nHost: mist\r\n\r\n").status()).isEqualTo(200);
+            try (RawHttpConnection last = new RawHttpConnection(port)) {
+                assertThat(last.exchange("GET /api HTTP/1.1\r\nHost: mist\r\n\r\n").status()).isEqualTo(200);
             }
 
             List<String> lines = log.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
@@ -93,13 +87,39 @@ class UnseenRefusalRegressionIT {
             assertThat(metrics).contains(
                     "mistguard_listener_refusals_total{reason=\"bad-request\"} 1.0",
                     "mistguard_listener_refusals_total{reason=\"body-too-large\"} 1.0",
-                    "mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0",
+                    "mistguard_listener_refusals_total{reason=\"too-many-connections\"} 0.0",
                     "mistguard_listener_refusals_total{reason=\"bad-upgrade\"} 2.0",
                     "mistguard_listener_refusals_total{reason=\"request-timeout\"} 0.0");
             for (Decision reason : Decision.listenerRefusals()) {
                 assertThat(metrics).as("a series from the start").contains(
                         "mistguard_listener_refusals_total{reason=\"" + reason.token() + "\"} ");
             }
+        }
+    }
+
+    /** A connection over {@code limits.max_connections}: answered 503, counted, not logged (no request was read). */
+    @Test
+    void aConnectionOverTheLimitIsCountedAndNotLoggedRegression() throws Exception {
+        try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
+             TestProxy proxy = PolicyProxies.start("""
+                limits: {max_connections: 2}
+                routes:
+                  - {name: catch-all, match: {}, kind: passthrough, timeout: 2s}
+                """, MIST.get().port())) {
+            int port = proxy.mistguard.proxyAddress().getPort();
+            try (RawHttpConnection first = new RawHttpConnection(port);
+                 RawHttpConnection second = new RawHttpConnection(port);
+                 RawHttpConnection third = new RawHttpConnection(port)) {
+                // the first two are held open; the third is one over the limit
+                RawHttpConnection.Response over = third.read();
+                assertThat(over.status()).isEqualTo(503);
+                assertThat(over.header("Mistguard-Decision")).isEqualTo("rejected; reason=too-many-connections");
+                assertThat(first.exchange("GET /api HTTP/1.1\r\nHost: mist\r\n\r\n").status()).isEqualTo(200);
+            }
+
+            assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .startsWith("route=catch-all decision=proxied status=200 ");
+            assertThat(scrape(proxy)).contains("mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0");
         }
     }
 
