@@ -26,7 +26,7 @@ CPU_LEVERS = [
     ("socket write syscalls (flush)", r"__x64_sys_write$|__x64_sys_writev|__x64_sys_sendmsg|ksys_write|do_writev|writevAddresses|writeAddress|FileDescriptor\.write"),
     ("flush path (Netty flush0/doWrite)", r"flush0|\.doWrite\b|doWriteMultiple|doWriteSingle"),
     ("timers: schedule()/cancel (deadline, idle)", r"io/mistguard/proxy/time/LoopTimer|AbstractScheduledEventExecutor\.(schedule|removeScheduled|cancelScheduledTasks)|ScheduledFutureTask\.cancel|DefaultPriorityQueue|IdleStateHandler\.(schedule|initialize|destroy)"),
-    ("HttpObjectAggregator / BodyLimitAggregator", r"MessageAggregator|HttpObjectAggregator|BodyLimitAggregator"),
+    ("HttpObjectAggregator / RequestAggregator", r"MessageAggregator|HttpObjectAggregator|RequestAggregator"),
     ("FlowControlHandler", r"FlowControlHandler"),
     ("HTTP decode (client + upstream side)", r"HttpObjectDecoder|HttpRequestDecoder|HttpResponseDecoder|StrictRequestDecoder|HttpClientCodec\$Decoder"),
     ("HTTP encode (client + upstream side)", r"HttpObjectEncoder|HttpResponseEncoder|HttpRequestEncoder|HttpClientCodec\$Encoder"),

@@ -6,6 +6,7 @@ import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.mistguard.proxy.metrics.RouteLatency;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
+import io.mistguard.proxy.net.BodyRefusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -66,7 +67,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         if (!request.decoderResult().isSuccess()) {
-            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
+            // The aggregator's refusals (413, 417) come as invalid requests, in their turn.
+            write(ctx, request.decoderResult().cause() instanceof BodyRefusal refusal
+                    ? AdminAnswer.text(refusal.reason().status(), refusal.getMessage() + "\n")
+                    : AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());

@@ -1,19 +1,22 @@
 package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.config.AdminConfig;
+import io.mistguard.proxy.net.RequestAggregator;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 
 /**
  * The operator's listener, separate from the proxy port (loopback by default): probes, metrics,
- * state views and operator actions ({@link AdminHandler}). Pipeline: {@code codec → aggregator → admin}.
+ * state views and operator actions ({@link AdminHandler}). Pipeline:
+ * {@code codec → aggregator → in-turn → admin} ({@link RequestAggregator}, {@link RequestsInTurn}:
+ * answers in request order, a reload's too).
  */
 public final class AdminServer {
 
@@ -37,13 +40,18 @@ public final class AdminServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("codec", new HttpServerCodec())
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_ADMIN_REQUEST_BYTES))
-                                .addLast("admin", handler);
+                        addHandlers(ch.pipeline(), handler);
                     }
                 });
         return new AdminServer(bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel());
+    }
+
+    /** An admin connection's pipeline, ending in the shared {@code handler}. */
+    static void addHandlers(ChannelPipeline pipeline, AdminHandler handler) {
+        pipeline.addLast("codec", new HttpServerCodec())
+                .addLast("aggregator", new RequestAggregator(MAX_ADMIN_REQUEST_BYTES, "request"))
+                .addLast("in-turn", new RequestsInTurn())
+                .addLast("admin", handler);
     }
 
     public InetSocketAddress address() {

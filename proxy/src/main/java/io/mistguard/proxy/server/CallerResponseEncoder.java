@@ -9,8 +9,8 @@ import java.util.Queue;
 /**
  * Encodes every answer written to a caller of the proxy listener, and sends none of an answer's
  * content when the request it answers was a {@code HEAD} (RFC 9110 §9.3.2), whichever handler wrote
- * it: a refusal made before the request was whole (the aggregator's 413 or 417, the read timeout's
- * 408) as well as {@link ProxyHandler}'s answers. Its {@code Content-Length} is kept: it describes the
+ * it: the read timeout's 408 as well as {@link ProxyHandler}'s answers (the aggregator's 413 and 417
+ * among them). Its {@code Content-Length} is kept: it describes the
  * body a {@code GET} would get. 1xx, 204, 205 and 304 answers are left to Netty's encoder, which sends
  * them without content too.
  *

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.net.BodyRefusal;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -11,7 +12,9 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * Why a decoded request must not be forwarded, with the status and reason it is answered with:
- * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits), transfer
+ * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits), the
+ * aggregator's refusals (a body over {@code limits.max_body_bytes}, an expectation other than
+ * {@code 100-continue}: {@link BodyRefusal}), transfer
  * codings other than {@code chunked}, request targets other than origin-form ({@code /path?query})
  * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). Stateless.
  */
@@ -28,6 +31,11 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             String detail = String.valueOf(cause.getMessage());
+            if (cause instanceof BodyRefusal refusal) {
+                return new InvalidRequest(refusal.reason().status(),
+                        refusal.reason() == BodyRefusal.Reason.BODY_TOO_LARGE ? Decision.BODY_TOO_LARGE
+                                : Decision.EXPECTATION_FAILED, detail);
+            }
             if (cause instanceof TooLongHttpLineException) {
                 return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, Decision.URI_TOO_LONG, detail);
             }

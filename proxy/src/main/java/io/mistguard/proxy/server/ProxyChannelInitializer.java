@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.config.LimitsConfig;
+import io.mistguard.proxy.net.RequestAggregator;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
@@ -44,7 +45,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("encoder", new CallerResponseEncoder(requestMethods));
         pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout(),
                                                                 services));
-        pipeline.addLast("aggregator", new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes()),
-                                                               services));
+        pipeline.addLast("aggregator", new RequestAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes()),
+                                                             "request"));
     }
 }

@@ -5,6 +5,7 @@ import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
@@ -45,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * costs no change of read interest per request. A request a caller pipelined while the previous one
  * is still being answered is held here, and the channel stops reading until every held request is
  * answered: back-pressure bounded by one read's worth of requests. Invalid requests get a precise
- * 400 / 414 / 431 and the connection is closed, since its framing can no longer be trusted.
+ * 400 / 414 / 431 and the connection is closed, since its framing can no longer be trusted; so do the
+ * aggregator's refusals (413, 417), which reach this handler as invalid requests to be answered in
+ * their turn, and the {@code 100 Continue} a request still being read asked for
+ * ({@link ContinueExpected}) is written only once every request before it is answered.
  *
  * <p>Trust ({@link Trust}): whether the peer is in {@code trusted_peers} is decided once per
  * connection; each request is then either local-equivalent and stateless, and may share the pooled
@@ -76,6 +80,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean answering;
     /** Requests that arrived while {@link #answering}, oldest first; reading is off while any is held. */
     private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>(2);
+    /** The request being read asked for 100 Continue while an earlier one was being answered. */
+    private boolean continueOwed;
     private boolean keepAlive;
     private boolean headRequest;
     private boolean draining;
@@ -118,16 +124,33 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg == ContinueExpected.INSTANCE) {
+            continueExpected(ctx);
+            return;
+        }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
+        continueOwed = false; // the request it was owed to is whole: its body came without it
         if (answering) {
             held.add(request);
             ctx.channel().config().setAutoRead(false); // back-pressure: nothing more until it is answered
             return;
         }
         handle(ctx, request);
+    }
+
+    /**
+     * The request being read asked for {@code 100 Continue}: sent now if every earlier request is
+     * answered, else once they are ({@link #answered}), never ahead of their answers.
+     */
+    private void continueExpected(ChannelHandlerContext ctx) {
+        if (answering) {
+            continueOwed = true;
+        } else {
+            ctx.writeAndFlush(ContinueExpected.response());
+        }
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -299,6 +322,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         FullHttpRequest next = held.poll();
         if (next != null) {
             handle(ctx, next);
+        } else if (continueOwed) {
+            continueOwed = false; // the one request still being read is next: its turn has come
+            ctx.writeAndFlush(ContinueExpected.response());
+            if (!ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
         } else if (inputShutdown) {
             ctx.close(); // the client sent all it will, and all of it is answered
         } else if (!ctx.channel().config().isAutoRead()) {

@@ -5,6 +5,8 @@ import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.net.BodyRefusal;
+import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,8 +34,11 @@ import java.util.ArrayDeque;
  * <p>Requests are answered one at a time and in order; one that arrives while another is being
  * answered waits its turn. When Mist closes the connection (its own 5 s attempt ran out), the trigger
  * being answered is cancelled: its call to catalyst-api closed, its slot and permit freed. A
- * malformed request gets 400, a request line over the limit 414 and a header block over the limit
- * 431, and the connection is closed: its framing can no longer be trusted.
+ * malformed request gets 400, a request line over the limit 414, a header block over the limit
+ * 431, a body over {@code triggers.max_request_bytes} 413 and an expectation other than
+ * {@code 100-continue} 417 (the last two from {@link io.mistguard.proxy.net.RequestAggregator}, in
+ * the request's turn), and the connection is closed: its framing can no longer be trusted. A
+ * {@code 100 Continue} is written in its request's turn too ({@link ContinueExpected}).
  *
  * <p><b>Loops.</b> Every request forwarded gets this listener's {@link TriggerService#via() id}
  * appended to {@code Mistguard-Via}; one that arrives already naming it, or after more than
@@ -61,6 +66,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     private final boolean accessLog;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private TriggerService.Exchange current;
+    /** The request being read asked for 100 Continue while an earlier one was being answered. */
+    private boolean continueOwed;
     private final IdleClock idleClock;
 
     /** @param idleTimeoutNanos how long a keep-alive connection may sit idle, > 0 */
@@ -84,10 +91,19 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg == ContinueExpected.INSTANCE) {
+            if (current != null) {
+                continueOwed = true; // sent in its turn, after the answers still owed
+            } else {
+                ctx.writeAndFlush(ContinueExpected.response());
+            }
+            return;
+        }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
+        continueOwed = false; // the request it was owed to is whole: its body came without it
         if (current != null) {
             waiting.add(request);
             return;
@@ -156,8 +172,16 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    /** The answer to a request the decoder could not read: 414, 431 or 400, as on the proxy's port. */
+    /**
+     * The answer to a request the decoder could not read (414, 431 or 400) or the aggregator refused
+     * (413, 417), as on the proxy's port.
+     */
     private static Answer refusal(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof BodyRefusal body) {
+            return ProxyResponses.rejection(ctx.alloc(), body.reason().status(),
+                    body.reason() == BodyRefusal.Reason.BODY_TOO_LARGE ? Decision.BODY_TOO_LARGE
+                            : Decision.EXPECTATION_FAILED, body.getMessage());
+        }
         if (cause instanceof TooLongHttpLineException) {
             return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_URI_TOO_LONG,
                                             Decision.URI_TOO_LONG, "the request line is too long");
@@ -194,6 +218,9 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         FullHttpRequest next = waiting.poll();
         if (next != null) {
             handle(ctx, next);
+        } else if (continueOwed) {
+            continueOwed = false;
+            ctx.writeAndFlush(ContinueExpected.response());
         }
     }
 

@@ -49,7 +49,7 @@ public final class TriggerMeters implements TriggerObserver, MeterBinder {
     /** Decisions counted with reason {@code none}: answers, and the listener's own refusals. */
     static final List<Decision> WITHOUT_CAUSE = List.of(Decision.PROXIED, Decision.QUEUED, Decision.TRIGGER_QUEUE_FULL,
             Decision.CANCELLED, Decision.BAD_REQUEST, Decision.URI_TOO_LONG, Decision.HEADER_TOO_LARGE,
-            Decision.BODY_TOO_LARGE, Decision.LOOP_DETECTED);
+            Decision.BODY_TOO_LARGE, Decision.EXPECTATION_FAILED, Decision.LOOP_DETECTED);
     private static final String NONE = "none";
 
     private final TriggersConfig config;

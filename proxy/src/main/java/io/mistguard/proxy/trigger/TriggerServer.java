@@ -2,6 +2,7 @@ package io.mistguard.proxy.trigger;
 
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
+import io.mistguard.proxy.net.RequestAggregator;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The trigger listener: where Mist's trigger URLs point, in front of catalyst-api. Pipeline per
  * connection, built in named steps: {@code codec} (HTTP/1.1), {@code aggregator} (whole requests up
- * to {@code max_request_bytes}; larger gets 413 and the connection closed: {@link TriggerBodyLimit}),
+ * to {@code max_request_bytes}, {@link RequestAggregator}; larger gets 413, in the request's turn,
+ * and the connection closed),
  * {@code trigger} ({@link TriggerHandler}, which also closes a keep-alive connection idle for
  * {@link #IDLE_SECONDS}).
  *
@@ -54,7 +56,7 @@ public final class TriggerServer {
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
-                                .addLast("aggregator", new TriggerBodyLimit(maxBody, service, accessLog))
+                                .addLast("aggregator", new RequestAggregator(maxBody, "trigger"))
                                 .addLast("trigger", new TriggerHandler(service, accessLog,
                                                                        TimeUnit.SECONDS.toNanos(IDLE_SECONDS)));
                     }

@@ -71,6 +71,10 @@ final class TestAdminBackend implements AdminBackend {
 
     @Override
     public CompletableFuture<ReloadOutcome> reload(String trigger) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("no reload in an admin test"));
+        return reloadResult;
     }
+
+    /** What {@link #reload} returns: failed unless a test gives its own (one it completes later, say). */
+    CompletableFuture<ReloadOutcome> reloadResult =
+            CompletableFuture.failedFuture(new UnsupportedOperationException("no reload in an admin test"));
 }

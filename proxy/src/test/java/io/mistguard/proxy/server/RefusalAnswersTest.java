@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * mistguard's own refusals on the proxy listener, whichever handler writes them (the decoder's
  * failures and bad commands in {@link ProxyHandler}, the aggregator's 413 and 417, the read timeout's
  * 408): each is logged on {@code mistguard.access} like a forwarded answer, and an answer to a
- * {@code HEAD} goes out as a head only ({@link CallerResponseEncoder}). Both were true only of what
- * {@link ProxyHandler} wrote itself.
+ * {@code HEAD} goes out as a head only ({@link CallerResponseEncoder}). Both were once true only of
+ * what {@link ProxyHandler} wrote itself. Their order behind pipelined requests: {@link AnswerOrderTest}.
  */
 class RefusalAnswersTest {
 

@@ -10,6 +10,7 @@ import io.mistguard.proxy.config.TriggerFallback;
 import io.mistguard.proxy.config.TriggerPolicy;
 import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.logging.LogCapture;
+import io.mistguard.proxy.net.RequestAggregator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -23,7 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trigger listener's edge — codec, {@link TriggerBodyLimit}, {@link TriggerHandler} — on an
+ * The trigger listener's edge — codec, {@link RequestAggregator}, {@link TriggerHandler} — on an
  * {@link EmbeddedChannel} sharing the {@link TriggerHarness}'s fake clock: what Mist gets for
  * requests refused before any call, the loop guard, and the access-log line of each answer.
  */
@@ -44,7 +45,8 @@ class TriggerEdgeTest {
 
         Edge(TriggerHarness h) {
             server = EmbeddedChannel.builder().ticker(h.time).handlers(new HttpServerCodec(8192, 16 * 1024, 8192),
-                    new TriggerBodyLimit(1024, h.service, true), new TriggerHandler(h.service, true, java.util.concurrent.TimeUnit.SECONDS.toNanos(60))).build();
+                    new RequestAggregator(1024, "trigger"),
+                    new TriggerHandler(h.service, true, java.util.concurrent.TimeUnit.SECONDS.toNanos(60))).build();
         }
 
         void send(String raw) {
@@ -125,6 +127,64 @@ class TriggerEdgeTest {
             }
             assertThat(edge.server.isOpen()).as("framing can no longer be trusted").isFalse();
             assertThat(h.calls).isEmpty();
+        }
+    }
+
+    /**
+     * "An answer written ahead of the one owed to an earlier request": a trigger pipelined behind one
+     * still being answered got its 413 (or 417, or 100 Continue) at once, ahead of the earlier
+     * answer, which was then lost as the connection closed.
+     */
+    @Test
+    void aRefusalOfAPipelinedTriggerIsNotWrittenAheadOfTheEarlierAnswerRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER) + post("USER_NEW", "x".repeat(1025)));
+            assertThat(edge.rawOut()).as("nothing before the first trigger's answer").isEmpty();
+
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            String out = edge.rawOut();
+            assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\n\r\ntrueHTTP/1.1 413 ")
+                    .containsIgnoringCase("Mistguard-Decision: rejected; reason=body-too-large");
+            assertThat(edge.server.isOpen()).isFalse();
+            assertThat(h.calls).hasSize(1);
+        }
+    }
+
+    /** The same for an expectation other than 100-continue, whose 417 also lacked Mistguard-Decision. */
+    @Test
+    void anUnsupportedExpectationOfAPipelinedTriggerGetsItsOwn417InItsTurnRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER) + post("USER_NEW", VIEWER, "Expect: 200-ok"));
+            assertThat(edge.rawOut()).isEmpty();
+
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            String out = edge.rawOut();
+            assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\n\r\ntrueHTTP/1.1 417 ")
+                    .containsIgnoringCase("Mistguard-Decision: rejected; reason=expectation-failed");
+            assertThat(edge.server.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void aContinueForAPipelinedTriggerIsWrittenAfterTheEarlierAnswerRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            String second = post("USER_NEW", VIEWER, "Expect: 100-continue");
+            int bodyAt = second.indexOf("\r\n\r\n") + 4;
+            edge.send(post("USER_NEW", VIEWER) + second.substring(0, bodyAt));
+            assertThat(edge.rawOut()).isEmpty();
+
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(edge.rawOut()).startsWith("HTTP/1.1 200 OK\r\n")
+                    .endsWith("\r\n\r\ntrueHTTP/1.1 100 Continue\r\n\r\n");
+            edge.send(second.substring(bodyAt));
+            assertThat(h.calls).hasSize(2);
+            assertThat(edge.server.isOpen()).isTrue();
         }
     }
 

@@ -1,0 +1,107 @@
+package io.mistguard.proxy.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.mistguard.proxy.reload.ReloadOutcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "An answer written ahead of the one owed to an earlier request", on the admin listener: a reload
+ * answers when its own thread is done, and a request pipelined behind it was answered first; the
+ * aggregator's 413 and 100 Continue, too, went out at once. The whole admin pipeline
+ * ({@link AdminServer#addHandlers}) on an {@link EmbeddedChannel}.
+ */
+class AdminAnswerOrderTest {
+
+    private final TestAdminBackend backend = new TestAdminBackend();
+    private final CompletableFuture<ReloadOutcome> reload = new CompletableFuture<>();
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    AdminAnswerOrderTest() {
+        backend.reloadResult = reload;
+        AdminServer.addHandlers(channel.pipeline(), new AdminHandler(backend, ""));
+    }
+
+    @AfterEach
+    void noLeaks() {
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void aRequestPipelinedBehindAReloadIsAnsweredAfterItRegression() {
+        send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(out()).as("nothing before the reload's answer").isEmpty();
+
+        reload.complete(new ReloadOutcome(true, List.of(), List.of()));
+        channel.runPendingTasks();
+        String out = out();
+        assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("\"applied\"").endsWith("ok\n");
+        assertThat(out.indexOf("\"applied\"")).isLessThan(out.lastIndexOf("HTTP/1.1 200 OK"));
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /** nc's way: two requests, then the end of its input; both are answered, in order, then the close. */
+    @Test
+    void theEndOfInputWaitsForWhatWasPipelinedBeforeIt() {
+        send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(channel.isOpen()).isTrue();
+
+        reload.complete(new ReloadOutcome(true, List.of(), List.of()));
+        channel.runPendingTasks();
+        assertThat(out()).contains("\"applied\"").endsWith("ok\n");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aRefusalOfARequestPipelinedBehindAReloadWaitsItsTurnRegression() {
+        send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n");
+        assertThat(out()).isEmpty();
+
+        reload.complete(new ReloadOutcome(true, List.of(), List.of()));
+        channel.runPendingTasks();
+        String out = out();
+        assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("HTTP/1.1 413 ")
+                .endsWith("the request body exceeds 65536 bytes\n");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aContinueForARequestPipelinedBehindAReloadWaitsItsTurnRegression() {
+        send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        assertThat(out()).isEmpty();
+
+        reload.complete(new ReloadOutcome(true, List.of(), List.of()));
+        channel.runPendingTasks();
+        assertThat(out()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("HTTP/1.1 100 Continue\r\n\r\n");
+        send("{}");
+        channel.runPendingTasks();
+        assertThat(out()).startsWith("HTTP/1.1 200 OK\r\n").contains("\"applied\"");
+    }
+
+    private void send(String raw) {
+        channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    }
+
+    private String out() {
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf b = channel.readOutbound(); b != null; b = channel.readOutbound()) {
+            out.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return out.toString();
+    }
+}
