@@ -1,6 +1,7 @@
 package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.net.ContinueExpected;
+import io.mistguard.proxy.net.OwedContinue;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -30,24 +31,20 @@ final class RequestsInTurn extends ChannelDuplexHandler {
     private boolean answerOwed;
     /** An answer that keeps the connection open was written and awaits its flush. */
     private boolean answerWritten;
-    private boolean continueOwed;
+    private final OwedContinue owedContinue = new OwedContinue();
     private Object inputShutdown;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg == ContinueExpected.INSTANCE) {
-            if (answerOwed) {
-                continueOwed = true;
-            } else {
-                ctx.writeAndFlush(ContinueExpected.response());
-            }
+            owedContinue.expected(ctx, answerOwed);
             return;
         }
         if (!(msg instanceof FullHttpRequest request)) {
             ctx.fireChannelRead(msg);
             return;
         }
-        continueOwed = false; // its request is whole: the body came without it
+        owedContinue.requestWhole();
         if (answerOwed) {
             waiting.add(request);
             ctx.channel().config().setAutoRead(false);
@@ -103,10 +100,7 @@ final class RequestsInTurn extends ChannelDuplexHandler {
             answerOwed = true;
             ctx.fireChannelRead(request); // its answer may be written from within: this runs again
         } else {
-            if (continueOwed) {
-                continueOwed = false;
-                ctx.writeAndFlush(ContinueExpected.response());
-            }
+            owedContinue.turnCame(ctx);
             if (!ctx.channel().config().isAutoRead()) {
                 ctx.channel().config().setAutoRead(true);
             }

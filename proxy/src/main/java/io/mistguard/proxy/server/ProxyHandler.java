@@ -7,6 +7,7 @@ import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
+import io.mistguard.proxy.net.OwedContinue;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
 import io.mistguard.proxy.server.tunnel.HandshakeOutcome;
@@ -80,8 +81,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean answering;
     /** Requests that arrived while {@link #answering}, oldest first; reading is off while any is held. */
     private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>(2);
-    /** The request being read asked for 100 Continue while an earlier one was being answered. */
-    private boolean continueOwed;
+    private final OwedContinue owedContinue = new OwedContinue();
     private boolean keepAlive;
     private boolean headRequest;
     private boolean draining;
@@ -125,32 +125,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg == ContinueExpected.INSTANCE) {
-            continueExpected(ctx);
+            owedContinue.expected(ctx, answering);
             return;
         }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        continueOwed = false; // the request it was owed to is whole: its body came without it
+        owedContinue.requestWhole();
         if (answering) {
             held.add(request);
             ctx.channel().config().setAutoRead(false); // back-pressure: nothing more until it is answered
             return;
         }
         handle(ctx, request);
-    }
-
-    /**
-     * The request being read asked for {@code 100 Continue}: sent now if every earlier request is
-     * answered, else once they are ({@link #answered}), never ahead of their answers.
-     */
-    private void continueExpected(ChannelHandlerContext ctx) {
-        if (answering) {
-            continueOwed = true;
-        } else {
-            ctx.writeAndFlush(ContinueExpected.response());
-        }
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -322,11 +310,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         FullHttpRequest next = held.poll();
         if (next != null) {
             handle(ctx, next);
-        } else if (continueOwed) {
-            continueOwed = false; // the one request still being read is next: its turn has come
-            ctx.writeAndFlush(ContinueExpected.response());
+        } else if (owedContinue.turnCame(ctx)) {
             if (!ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
+                ctx.channel().config().setAutoRead(true); // for the body the 100 asks for
             }
         } else if (inputShutdown) {
             ctx.close(); // the client sent all it will, and all of it is answered

@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
+import io.mistguard.proxy.net.OwedContinue;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -66,8 +67,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     private final boolean accessLog;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private TriggerService.Exchange current;
-    /** The request being read asked for 100 Continue while an earlier one was being answered. */
-    private boolean continueOwed;
+    private final OwedContinue owedContinue = new OwedContinue();
     private final IdleClock idleClock;
 
     /** @param idleTimeoutNanos how long a keep-alive connection may sit idle, > 0 */
@@ -92,18 +92,14 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg == ContinueExpected.INSTANCE) {
-            if (current != null) {
-                continueOwed = true; // sent in its turn, after the answers still owed
-            } else {
-                ctx.writeAndFlush(ContinueExpected.response());
-            }
+            owedContinue.expected(ctx, current != null);
             return;
         }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        continueOwed = false; // the request it was owed to is whole: its body came without it
+        owedContinue.requestWhole();
         if (current != null) {
             waiting.add(request);
             return;
@@ -218,9 +214,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         FullHttpRequest next = waiting.poll();
         if (next != null) {
             handle(ctx, next);
-        } else if (continueOwed) {
-            continueOwed = false;
-            ctx.writeAndFlush(ContinueExpected.response());
+        } else {
+            owedContinue.turnCame(ctx);
         }
     }
 

@@ -1,25 +1,19 @@
 package io.mistguard.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.LimitsConfig;
-import io.mistguard.proxy.config.TrustedPeers;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.LogCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +32,7 @@ class RefusalAnswersTest {
 
     private static final LimitsConfig LIMITS = new LimitsConfig(256, 512, 64, 10, Duration.ofSeconds(60));
 
+    private EmbeddedProxyListener listener;
     private FakeForwarder forwarder;
     private EmbeddedChannel channel;
     private LogCapture accessLog;
@@ -45,21 +40,16 @@ class RefusalAnswersTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        accessLog = LogCapture.of("mistguard.access", Level.INFO);
-        forwarder = new FakeForwarder();
-        refusals = new ListenerRefusals();
-        ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger(), true,
-                TrustedPeers.defaults(), null, refusals);
-        channel = new EmbeddedChannel(false, false);
-        channel.pipeline().addLast(new ProxyChannelInitializer(LIMITS, new ConnectionLimiter(10, refusals), services));
-        channel.register();
+        listener = new EmbeddedProxyListener(LIMITS);
+        forwarder = listener.forwarder;
+        channel = listener.channel;
+        accessLog = listener.accessLog;
+        refusals = listener.refusals;
     }
 
     @AfterEach
     void tearDown() {
-        accessLog.close();
-        assertFalse(channel.finishAndReleaseAll(), "nothing left unread or unreleased");
+        listener.close();
     }
 
     /** "A refusal writes no access-log line" and is counted nowhere: every kind the listener makes, from every handler. */
@@ -198,13 +188,7 @@ class RefusalAnswersTest {
     }
 
     private String readOutbound() {
-        StringBuilder out = new StringBuilder();
-        ByteBuf buf;
-        while ((buf = channel.readOutbound()) != null) {
-            out.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return out.toString();
+        return listener.written();
     }
 
     private static ByteBuf bytes(String raw) {
