@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers the admin listener's requests: probes ({@code /healthz}, {@code /readyz}) and the status
@@ -45,6 +47,7 @@ import java.util.Map;
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final AttributeKey<Boolean> ANSWER_PENDING = AttributeKey.valueOf("mistguard.admin.pending");
     private static final AttributeKey<Boolean> INPUT_SHUT_DOWN = AttributeKey.valueOf("mistguard.admin.inputShutDown");
 
@@ -210,6 +213,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static String client(ChannelHandlerContext ctx) {
         return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    /**
+     * A caller that reset the connection or left in the middle of a request (the aggregator reports a
+     * request cut short), or pipelined more than the codec holds: the connection closes, with
+     * nothing to answer. Logged at debug, not as Netty's warning of an exception nobody handled.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing admin connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
     }
 
     /**

@@ -21,6 +21,10 @@ import java.util.ArrayDeque;
  * for ({@link ContinueExpected}). The end of the caller's input ({@link ChannelInputShutdownEvent})
  * is passed on only once nothing waits, so that what was pipelined before it is still answered.
  *
+ * <p>What waits is bounded by one read (the channel stops reading while anything waits) and by
+ * Netty's {@code HttpServerCodec}, which closes a connection with more than 128 requests decoded and
+ * not yet answered: a caller that pipelines that many behind a reload loses its connection.
+ *
  * <p>An answer counts as written when its final (non-1xx) head is written and flushed; one that
  * closes the connection ({@code Connection: close}) ends it, and what waits is released on close. One instance
  * per channel, used only from its event loop.
@@ -75,6 +79,9 @@ final class RequestsInTurn extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            owedContinue.inputEnded(); // the body it would ask for can no longer come
+        }
         if (evt instanceof ChannelInputShutdownEvent && !waiting.isEmpty()) {
             inputShutdown = evt; // passed on once what came before it has been handed on
             return;

@@ -7,6 +7,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
@@ -34,11 +35,12 @@ import java.util.List;
  *       answers 413 and closes: the rest of the body may still be on its way and cannot be told
  *       apart from a next request.</li>
  *   <li>{@code Expect} with anything but {@code 100-continue} on HTTP/1.1 (RFC 9110 §10.1.1): an
- *       invalid request of {@link BodyRefusal.Reason#EXPECTATION_FAILED}; its body is dropped.</li>
+ *       invalid request of {@link BodyRefusal.Reason#EXPECTATION_FAILED}; its body is dropped here,
+ *       passed on to no one.</li>
  *   <li>{@code Expect: 100-continue} with an acceptable length and the body still to come:
  *       {@link ContinueExpected} ahead of the request, and the {@code Expect} field removed (the
  *       expectation is met here, not by Mist). On HTTP/1.0 the expectation is ignored, as RFC 9110
- *       requires.</li>
+ *       requires, and removed: Mist gets the request as HTTP/1.1, where it would count.</li>
  * </ul>
  *
  * <p>An invalid request carries the head's version, method, target and fields (a copy), and no
@@ -48,6 +50,8 @@ public final class RequestAggregator extends HttpObjectAggregator {
 
     private final int maxBodyBytes;
     private final String tooLargeDetail;
+    /** The body of a request refused for its expectation is arriving: dropped up to its end. */
+    private boolean droppingBody;
 
     /**
      * @param maxBodyBytes the largest body accepted, in bytes, ≥ 0
@@ -59,19 +63,37 @@ public final class RequestAggregator extends HttpObjectAggregator {
         this.tooLargeDetail = "the " + what + " body exceeds " + maxBodyBytes + " bytes";
     }
 
+    /** Also the body of a request refused for its expectation, which the base class would pass on. */
+    @Override
+    public boolean acceptInboundMessage(Object msg) throws Exception {
+        return droppingBody && msg instanceof HttpContent && !(msg instanceof HttpMessage)
+                || super.acceptInboundMessage(msg);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
-        if (msg instanceof HttpRequest head && head.decoderResult().isSuccess() && expects(head)) {
-            if (!onlyContinue(head)) {
-                // Not handed to the aggregator: no message is being aggregated, so it drops the body.
+        if (droppingBody && !(msg instanceof HttpMessage)) {
+            droppingBody = !(msg instanceof LastHttpContent); // released by the base class, passed on to no one
+            return;
+        }
+        droppingBody = false;
+        if (msg instanceof HttpRequest head && head.decoderResult().isSuccess()
+                && head.headers().contains(HttpHeaderNames.EXPECT)) {
+            if (head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+                // RFC 9110 §10.1.1: ignored on HTTP/1.0, so removed: Mist gets the request as HTTP/1.1.
+                head.headers().remove(HttpHeaderNames.EXPECT);
+            } else if (!onlyContinue(head)) {
+                // Not handed to the aggregator, which aggregates nothing meanwhile; its body is dropped here.
                 out.add(refused(head, new BodyRefusal(BodyRefusal.Reason.EXPECTATION_FAILED,
                         "only Expect: 100-continue is supported")));
+                droppingBody = !(msg instanceof LastHttpContent);
                 return;
+            } else {
+                head.headers().remove(HttpHeaderNames.EXPECT);
+                if (!(msg instanceof LastHttpContent) && HttpUtil.getContentLength(head, 0L) <= maxBodyBytes) {
+                    out.add(ContinueExpected.INSTANCE);
+                } // else the aggregator finds the length too large, below, and refuses it
             }
-            head.headers().remove(HttpHeaderNames.EXPECT);
-            if (!(msg instanceof LastHttpContent) && HttpUtil.getContentLength(head, 0L) <= maxBodyBytes) {
-                out.add(ContinueExpected.INSTANCE);
-            } // else the aggregator finds the length too large, below, and refuses it
         }
         super.decode(ctx, msg, out);
     }
@@ -90,12 +112,6 @@ public final class RequestAggregator extends HttpObjectAggregator {
         } else {
             ctx.close(); // not on a listener: a response is never aggregated here
         }
-    }
-
-    /** Whether an {@code Expect} field counts: on requests of HTTP/1.1 and later (RFC 9110 §10.1.1). */
-    private static boolean expects(HttpRequest head) {
-        return head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
-                && head.headers().contains(HttpHeaderNames.EXPECT);
     }
 
     /** Whether every {@code Expect} value is {@code 100-continue} (case-insensitive: a token). */

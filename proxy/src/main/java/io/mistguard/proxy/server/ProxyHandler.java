@@ -349,7 +349,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
-            // A request still arriving was completed or refused by the decoder before this event.
+            owedContinue.inputEnded(); // a body cut short by the end of input yields no request to clear it
+            // A head still arriving was refused by the decoder before this event; a body cut short
+            // yields nothing, and the connection closes once the earlier requests are answered.
             if (!answering && held.isEmpty()) {
                 ctx.close();
             } else if (exchange != null && ClientHalfClose.probes(requestVersion)) {

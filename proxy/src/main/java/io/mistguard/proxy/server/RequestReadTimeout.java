@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Bounds how long a request may take to arrive: its head within {@code limits.header_read_timeout}
  * of its first byte (slowloris: headers trickled a byte at a time), its body within
- * {@code limits.body_read_timeout} of the end of its head (a slow body). On expiry the caller gets
+ * {@code limits.body_read_timeout} of the end of its head, or of the {@code 100 Continue} it asked
+ * for when that is sent later (a slow body). On expiry the caller gets
  * mistguard's 408 {@code request-timeout} and the connection is closed; nothing reaches Mist. The
  * idle timeout alone cannot do this: a byte a second keeps a connection from ever being idle.
  *
@@ -116,8 +117,13 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && response.status().code() >= 200) {
-            answered++;
+        if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            if (code >= 200) {
+                answered++;
+            } else if (code == HttpResponseStatus.CONTINUE.code() && bodyOf != null) {
+                restartBodyClock(ctx);
+            }
         }
         ctx.write(msg, promise);
     }
@@ -131,6 +137,18 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         end();
+    }
+
+    /**
+     * A {@code 100 Continue} goes out for the body being read: the caller sends its body only now (it
+     * may have waited for the earlier requests' answers), so its time counts from here.
+     */
+    private void restartBodyClock(ChannelHandlerContext ctx) {
+        phaseStarted = ctx.executor().ticker().nanoTime();
+        if (timer != null) {
+            cancel();
+            schedule(ctx, phaseNanos, phaseNanos, phase);
+        }
     }
 
     /** How many read timers this connection has scheduled so far (for tests). */

@@ -68,6 +68,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private TriggerService.Exchange current;
     private final OwedContinue owedContinue = new OwedContinue();
+    /** An answer that closes the connection was written: what arrives after it is dropped. */
+    private boolean closing;
     private final IdleClock idleClock;
 
     /** @param idleTimeoutNanos how long a keep-alive connection may sit idle, > 0 */
@@ -91,6 +93,10 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg); // after an answer that closes: nothing more is answered, counted or logged
+            return;
+        }
         if (msg == ContinueExpected.INSTANCE) {
             owedContinue.expected(ctx, current != null);
             return;
@@ -206,6 +212,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         AnswerHeaders.write(answer);
         HttpUtil.setKeepAlive(response, keepAlive);
         if (!keepAlive) {
+            closing = true;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             return;
         }

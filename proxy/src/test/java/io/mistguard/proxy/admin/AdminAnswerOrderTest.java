@@ -92,6 +92,39 @@ class AdminAnswerOrderTest {
         assertThat(out()).startsWith("HTTP/1.1 200 OK\r\n").contains("\"applied\"");
     }
 
+    /**
+     * Found by review: with the end of input held back behind a waiting request, the 100 owed to a
+     * head after it still went out, though its body could no longer come.
+     */
+    @Test
+    void noOwed100IsSentOnceTheCallersInputEndedRegression() {
+        send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+             + "POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        reload.complete(new ReloadOutcome(true, List.of(), List.of()));
+        channel.runPendingTasks();
+        assertThat(out()).contains("\"applied\"").endsWith("ok\n").doesNotContain("100 Continue");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /**
+     * Found by review: the body of a request refused for its expectation was passed on past the
+     * aggregator, to the end of the pipeline (the channel's inbound queue here, checked by
+     * {@link #noLeaks}).
+     */
+    @Test
+    void theBodyOfARequestRefusedForItsExpectationGoesNowhereRegression() {
+        send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: foo\r\nContent-Length: 2\r\n\r\n{}");
+
+        reload.complete(new ReloadOutcome(true, List.of(), List.of()));
+        channel.runPendingTasks();
+        assertThat(out()).contains("\"applied\"", "HTTP/1.1 417 ").endsWith("only Expect: 100-continue is supported\n");
+        assertThat((Object) channel.readInbound()).as("nothing passed on past the last handler").isNull();
+    }
+
     private void send(String raw) {
         channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
     }

@@ -6,7 +6,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.RequestAggregator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +28,7 @@ class AnswerOrderTest {
 
     private static final LimitsConfig LIMITS = new LimitsConfig(256, 512, 64, 10, Duration.ofSeconds(60));
     private static final String OVER_THE_LIMIT = "b".repeat(100);
+    private static final long BODY_TIMEOUT_MS = LIMITS.bodyReadTimeout().toMillis();
 
     private EmbeddedProxyListener listener;
     private FakeForwarder forwarder;
@@ -100,6 +105,70 @@ class AnswerOrderTest {
         forwarder.answer(2, "{\"c\":3}");
         assertThat(listener.written()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n{\"c\":3}");
         assertThat(listener.channel.isOpen()).isTrue();
+    }
+
+    /**
+     * Found by review: the body clock of a request whose 100 waited its turn ran from the end of its
+     * head, so a caller that waited for the 100 got it 9.9 s late and a 408 0.1 s after. The body's
+     * time now counts from the 100.
+     */
+    @Test
+    void aBodyWhose100WaitedItsTurnGetsItsWholeReadTimeRegression() throws Exception {
+        MockTicker time = Ticker.newMockTicker();
+        try (EmbeddedProxyListener ticked = new EmbeddedProxyListener(LIMITS, time)) {
+            ticked.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /c HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+            time.advance(BODY_TIMEOUT_MS - 100, TimeUnit.MILLISECONDS);
+            ticked.channel.runScheduledPendingTasks();
+            ticked.forwarder.answer(0, "{\"a\":1}");
+            assertThat(ticked.written()).endsWith("HTTP/1.1 100 Continue\r\n\r\n");
+
+            time.advance(BODY_TIMEOUT_MS - 1, TimeUnit.MILLISECONDS);
+            ticked.channel.runScheduledPendingTasks();
+            assertThat(ticked.written()).as("the body's whole time, counted from the 100").isEmpty();
+            time.advance(1, TimeUnit.MILLISECONDS);
+            ticked.channel.runScheduledPendingTasks();
+            assertThat(ticked.written()).startsWith("HTTP/1.1 408 ");
+            assertThat(ticked.refusals.count(Decision.REQUEST_TIMEOUT)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Found by review: a caller that shut down its sending side after a head whose 100 was owed got
+     * that 100 after the earlier answers, and then a 408, instead of the close: a body cut short by
+     * the end of input yields no request, so nothing cleared the owed 100.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "one earlier request | GET /a HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 1",
+            "two earlier requests, one held | GET /a HTTP/1.1\\r\\nHost: x\\r\\n\\r\\nGET /b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 2"})
+    void noOwed100IsSentOnceTheCallersInputEndedRegression(String name, String earlier, int answers) {
+        listener.send(earlier.replace("\\r\\n", "\r\n")
+                + "POST /c HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        listener.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        for (int i = 0; i < answers; i++) {
+            forwarder.answer(i, "{}");
+        }
+
+        String out = listener.written();
+        assertThat(out).doesNotContain("100 Continue");
+        assertThat(out.split("HTTP/1.1 200 OK", -1)).hasSize(answers + 1);
+        assertThat(listener.channel.isOpen()).as("closed once the earlier answers are written").isFalse();
+    }
+
+    /**
+     * Found by review: an {@code Expect} on an HTTP/1.0 request is ignored here (RFC 9110 §10.1.1) but
+     * reached Mist on the HTTP/1.1 request mistguard makes of it, where it counts.
+     */
+    @Test
+    void anExpectationOfAnHttp10RequestIsIgnoredAndNotForwarded() {
+        listener.send("POST /c HTTP/1.0\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}"
+                + "POST /d HTTP/1.0\r\nHost: x\r\nExpect: foo\r\nContent-Length: 2\r\n\r\n{}");
+        forwarder.answer(0, "{}");
+
+        assertThat(forwarder.seen).hasSize(1); // HTTP/1.0 without keep-alive: the connection closes after /c
+        assertThat(forwarder.seen.get(0).headers()).doesNotContainIgnoringCase("expect");
+        assertThat(listener.written()).startsWith("HTTP/1.1 200 OK\r\n").doesNotContain("100 Continue");
     }
 
     /** A client that sent its body without waiting gets no 100 after the fact (RFC 9110 §10.1.1). */

@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.MockTicker;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,9 +24,19 @@ final class EmbeddedProxyListener implements AutoCloseable {
     final FakeForwarder forwarder = new FakeForwarder();
     final ListenerRefusals refusals = new ListenerRefusals();
     final LogCapture accessLog = LogCapture.of("mistguard.access", Level.INFO);
-    final EmbeddedChannel channel = new EmbeddedChannel(false, false);
+    final EmbeddedChannel channel;
 
     EmbeddedProxyListener(LimitsConfig limits) throws Exception {
+        this(limits, new EmbeddedChannel(false, false));
+    }
+
+    /** On the fake clock {@code time}: the read timers run as a test advances it. */
+    EmbeddedProxyListener(LimitsConfig limits, MockTicker time) throws Exception {
+        this(limits, EmbeddedChannel.builder().ticker(time).register(false).hasDisconnect(false).build());
+    }
+
+    private EmbeddedProxyListener(LimitsConfig limits, EmbeddedChannel channel) throws Exception {
+        this.channel = channel;
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger(), true,
                 TrustedPeers.defaults(), null, refusals);

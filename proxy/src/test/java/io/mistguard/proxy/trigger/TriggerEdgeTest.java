@@ -169,6 +169,23 @@ class TriggerEdgeTest {
         }
     }
 
+    /**
+     * Found by review: a refusal after one that closed the connection in the same read (a 413, then
+     * a bad expectation) was counted and logged, though only the first reached Mist.
+     */
+    @Test
+    void aRefusalAfterTheConnectionClosedIsNeitherCountedNorLoggedRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
+             LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            edge.send(post("USER_NEW", "x".repeat(1025)) + post("USER_NEW", VIEWER, "Expect: foo"));
+
+            assertThat(edge.rawOut().split("HTTP/1.1 ", -1)).as("one answer").hasSize(2);
+            assertThat(h.answered).hasSize(1);
+            assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("body-too-large");
+        }
+    }
+
     @Test
     void aContinueForAPipelinedTriggerIsWrittenAfterTheEarlierAnswerRegression() {
         try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
