@@ -16,18 +16,19 @@ import java.util.ArrayDeque;
  * Hands an admin connection's requests to {@link AdminHandler} one at a time, so that its answers
  * leave in the order the requests came (RFC 9112 §9.3.2). Most admin answers are written before the
  * request's read returns; a reload's comes later, from its own thread, and a request pipelined behind
- * it was answered first. Now a request that arrives while an answer is owed waits here, the channel
- * stops reading until it has been handed on, and so does a {@code 100 Continue} the aggregator asked
- * for ({@link ContinueExpected}). The end of the caller's input ({@link ChannelInputShutdownEvent})
- * is passed on only once nothing waits, so that what was pipelined before it is still answered.
+ * it was answered first. Now a request that arrives while an answer is owed waits here (the channel
+ * stops reading until it has been handed on), and so does a {@code 100 Continue} the aggregator asked
+ * for ({@link ContinueExpected}, {@link OwedContinue}). The end of the caller's input
+ * ({@link ChannelInputShutdownEvent}) is passed on only once nothing waits, so that what was
+ * pipelined before it is still answered; no 100 is sent after it.
  *
  * <p>What waits is bounded by one read (the channel stops reading while anything waits) and by
  * Netty's {@code HttpServerCodec}, which closes a connection with more than 128 requests decoded and
  * not yet answered: a caller that pipelines that many behind a reload loses its connection.
  *
  * <p>An answer counts as written when its final (non-1xx) head is written and flushed; one that
- * closes the connection ({@code Connection: close}) ends it, and what waits is released on close. One instance
- * per channel, used only from its event loop.
+ * closes the connection ({@code Connection: close}) ends it, and what waits is released on close.
+ * One instance per channel, used only from its event loop.
  */
 final class RequestsInTurn extends ChannelDuplexHandler {
 

@@ -6,8 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
  * When a listener's last handler writes the {@code 100 Continue} a request asked for
  * ({@link ContinueExpected}): at once if no answer is owed to an earlier request, else once every
  * earlier answer is written (RFC 9112 §9.3.2), and not at all if the request's body came without it
- * (RFC 9110 §10.1.1), nor once the caller's input has ended. The request a 100 is owed to is always the one still being read, so it comes
- * after every request the handler holds. One instance per connection, used only from its event loop.
+ * (RFC 9110 §10.1.1) or once the caller's input has ended. The request a 100 is owed to is always
+ * the one still being read, so it comes after every request the handler holds. One instance per
+ * connection, used only from its event loop.
  */
 public final class OwedContinue {
 
