@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +79,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        String path;
+        try {
+            path = uri.path();
+            uri.parameters(); // decoded now: a bad escape in a query is the caller's error too, not a view's
+        } catch (IllegalArgumentException malformed) {
+            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST,
+                    "malformed request target: " + malformed.getMessage() + "\n"), keepAlive, false);
+            return;
+        }
         HttpMethod method = request.method();
         boolean head = method.equals(HttpMethod.HEAD);
         boolean get = method.equals(HttpMethod.GET) || head;
@@ -216,13 +226,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * A caller that reset the connection or left in the middle of a request (the aggregator reports a
-     * request cut short), or pipelined more than the codec holds: the connection closes, with
-     * nothing to answer. Logged at debug, not as Netty's warning of an exception nobody handled.
+     * The connection closes, with nothing to answer. A caller that reset it or left in the middle of
+     * a request (the aggregator reports a request cut short), or pipelined more than the codec holds,
+     * is logged at debug; anything else is a fault of the admin listener and is logged as a warning
+     * with its stack.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("closing admin connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (cause instanceof IOException || cause instanceof DecoderException) {
+            log.debug("closing admin connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("closing admin connection {} after an unexpected failure", ctx.channel().remoteAddress(), cause);
+        }
         ctx.close();
     }
 

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@link StrictRequestDecoder}), so an idle keep-alive connection is left to the idle timeout. While
  * an earlier request of the connection is still being answered, mistguard may have stopped reading
  * (it holds a pipelined request; see {@code ProxyHandler}), so the clock of a pipelined request that
- * is only partly in is restarted rather than charged to the caller.
+ * is only partly in is not charged to the caller: it starts again when the last answer owed before
+ * it is written (and, should it run out before that, it is restarted instead of answered 408).
  *
  * <p>A timer is armed only when a read ends with the head or body still incomplete: a request that
  * arrives whole in one read, the usual case, costs no timer at all (it cost two, a schedule and a
@@ -121,8 +122,11 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
             int code = response.status().code();
             if (code >= 200) {
                 answered++;
+                if (answered == received && phase != null) {
+                    restartClock(ctx); // the last answer owed before it: mistguard reads this request again
+                }
             } else if (code == HttpResponseStatus.CONTINUE.code() && bodyOf != null) {
-                restartBodyClock(ctx);
+                restartClock(ctx);
             }
         }
         ctx.write(msg, promise);
@@ -140,10 +144,11 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     }
 
     /**
-     * A {@code 100 Continue} goes out for the body being read: the caller sends its body only now (it
-     * may have waited for the earlier requests' answers), so its time counts from here.
+     * The request being read is the caller's to send again from now: the last answer owed to an
+     * earlier request went out (mistguard may have stopped reading meanwhile), or the
+     * {@code 100 Continue} its body waits for. Its head or body is timed from here.
      */
-    private void restartBodyClock(ChannelHandlerContext ctx) {
+    private void restartClock(ChannelHandlerContext ctx) {
         phaseStarted = ctx.executor().ticker().nanoTime();
         if (timer != null) {
             cancel();

@@ -125,6 +125,23 @@ class AdminAnswerOrderTest {
         assertThat((Object) channel.readInbound()).as("nothing passed on past the last handler").isNull();
     }
 
+    /**
+     * Found by the second review: a malformed percent-escape in the target (a typo in an operator
+     * action) threw in the handler; the connection closed with no answer, and what was pipelined
+     * after it was never answered.
+     */
+    @Test
+    void aMalformedPercentEscapeGets400AndTheConnectionServesOnRegression() {
+        send("GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+             + "POST /admin/breakers/mist/force-open?for=%3 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n"
+             + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+        String out = out();
+        assertThat(out.split("HTTP/1.1 400 Bad Request", -1)).hasSize(3);
+        assertThat(out).contains("malformed request target").endsWith("ok\n");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
     private void send(String raw) {
         channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
     }

@@ -134,6 +134,40 @@ class AnswerOrderTest {
     }
 
     /**
+     * Found by the second review, the same fault without a 100: time while mistguard did not read
+     * (a request held behind an unanswered one turns reading off) was charged to the caller. A
+     * pipelined request only partly in when reading stopped got its 408 50 ms after reading
+     * resumed. Its clock now starts again when the last answer owed before it is written.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a body | POST /c HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 20\\r\\n\\r\\nabc",
+            "a head | POST /c HTTP/1.1\\r\\nHo"})
+    void timeWithReadingTurnedOffIsNotChargedToTheCallerRegression(String name, String partial) throws Exception {
+        MockTicker time = Ticker.newMockTicker();
+        try (EmbeddedProxyListener ticked = new EmbeddedProxyListener(LIMITS, time)) {
+            ticked.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + partial.replace("\\r\\n", "\r\n"));
+            assertThat(ticked.channel.config().isAutoRead()).as("/b held: reading off").isFalse();
+            time.advance(BODY_TIMEOUT_MS, TimeUnit.MILLISECONDS); // runs out while /a is owed: restarted
+            ticked.channel.runScheduledPendingTasks();
+            time.advance(BODY_TIMEOUT_MS - 50, TimeUnit.MILLISECONDS);
+            ticked.channel.runScheduledPendingTasks();
+            ticked.forwarder.answer(0, "{}");
+            ticked.forwarder.answer(1, "{}");
+            assertThat(ticked.channel.config().isAutoRead()).as("reading again").isTrue();
+            ticked.written();
+
+            time.advance(BODY_TIMEOUT_MS - 1, TimeUnit.MILLISECONDS);
+            ticked.channel.runScheduledPendingTasks();
+            assertThat(ticked.written()).as("its whole time, from the last answer owed before it").isEmpty();
+            time.advance(1, TimeUnit.MILLISECONDS);
+            ticked.channel.runScheduledPendingTasks();
+            assertThat(ticked.written()).startsWith("HTTP/1.1 408 ");
+        }
+    }
+
+    /**
      * Found by review: a caller that shut down its sending side after a head whose 100 was owed got
      * that 100 after the earlier answers, and then a 408, instead of the close: a body cut short by
      * the end of input yields no request, so nothing cleared the owed 100.
