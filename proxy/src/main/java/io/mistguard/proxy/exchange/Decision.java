@@ -1,5 +1,6 @@
 package io.mistguard.proxy.exchange;
 
+import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import java.util.Arrays;
 import java.util.List;
@@ -248,6 +249,14 @@ public enum Decision {
     /** The decisions a route can give, each with its own counter from the start (closed set). */
     public static List<Decision> perRoute() {
         return PER_ROUTE;
+    }
+
+    /** The decision of a request a listener's aggregator refused: body-too-large or expectation-failed. */
+    public static Decision of(BodyRefusal.Reason refusal) {
+        return switch (refusal) {
+            case BODY_TOO_LARGE -> BODY_TOO_LARGE;
+            case EXPECTATION_FAILED -> EXPECTATION_FAILED;
+        };
     }
 
     /** The decision of a caller answered directly with an upstream failure. */

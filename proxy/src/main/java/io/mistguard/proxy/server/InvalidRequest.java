@@ -32,9 +32,7 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             Throwable cause = request.decoderResult().cause();
             String detail = String.valueOf(cause.getMessage());
             if (cause instanceof BodyRefusal refusal) {
-                return new InvalidRequest(refusal.reason().status(),
-                        refusal.reason() == BodyRefusal.Reason.BODY_TOO_LARGE ? Decision.BODY_TOO_LARGE
-                                : Decision.EXPECTATION_FAILED, detail);
+                return new InvalidRequest(refusal.reason().status(), Decision.of(refusal.reason()), detail);
             }
             if (cause instanceof TooLongHttpLineException) {
                 return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, Decision.URI_TOO_LONG, detail);

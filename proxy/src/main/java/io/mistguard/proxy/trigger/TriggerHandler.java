@@ -180,9 +180,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
      */
     private static Answer refusal(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof BodyRefusal body) {
-            return ProxyResponses.rejection(ctx.alloc(), body.reason().status(),
-                    body.reason() == BodyRefusal.Reason.BODY_TOO_LARGE ? Decision.BODY_TOO_LARGE
-                            : Decision.EXPECTATION_FAILED, body.getMessage());
+            return ProxyResponses.rejection(ctx.alloc(), body.reason().status(), Decision.of(body.reason()),
+                                            body.getMessage());
         }
         if (cause instanceof TooLongHttpLineException) {
             return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_URI_TOO_LONG,
