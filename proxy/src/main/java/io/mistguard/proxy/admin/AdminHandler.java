@@ -14,7 +14,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.CodecException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -226,14 +226,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * The connection closes, with nothing to answer. A caller that reset it or left in the middle of
-     * a request (the aggregator reports a request cut short), or pipelined more than the codec holds,
-     * is logged at debug; anything else is a fault of the admin listener and is logged as a warning
-     * with its stack.
+     * The connection closes, with nothing to answer. A caller that reset it (an I/O error), left in
+     * the middle of a request (the aggregator's {@code PrematureChannelClosureException}) or sent
+     * what the codec refuses (more than 128 unanswered requests among them) is logged at debug:
+     * Netty's codec failures are all {@link CodecException}s. Anything else is a fault of the admin
+     * listener and is logged as a warning with its stack.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || cause instanceof DecoderException) {
+        if (cause instanceof IOException || cause instanceof CodecException) {
             log.debug("closing admin connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             log.warn("closing admin connection {} after an unexpected failure", ctx.channel().remoteAddress(), cause);

@@ -3,6 +3,8 @@ package io.mistguard.proxy.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import ch.qos.logback.classic.Level;
+import io.mistguard.proxy.logging.LogCapture;
 import io.mistguard.proxy.reload.ReloadOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -140,6 +142,20 @@ class AdminAnswerOrderTest {
         assertThat(out.split("HTTP/1.1 400 Bad Request", -1)).hasSize(3);
         assertThat(out).contains("malformed request target").endsWith("ok\n");
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    /** A caller that leaves in the middle of a request is no fault of mistguard's: no warning for it. */
+    @Test
+    void aCallerLeavingMidRequestClosesQuietly() {
+        try (LogCapture log = LogCapture.of(AdminHandler.class.getName(), Level.DEBUG)) {
+            send("POST /admin/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{\"a\"");
+            channel.close();
+
+            assertThat(log.events()).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.DEBUG);
+                assertThat(event.getFormattedMessage()).contains("PrematureChannelClosureException");
+            });
+        }
     }
 
     private void send(String raw) {
