@@ -40,17 +40,11 @@ public final class OwedContinue {
         owed = false;
     }
 
-    /**
-     * Every earlier answer is written and no request waits: the owed 100, if any, goes out now.
-     *
-     * @return whether one was written
-     */
-    public boolean turnCame(ChannelHandlerContext ctx) {
-        if (!owed) {
-            return false;
+    /** Every earlier answer is written and no request waits: the owed 100, if any, goes out now. */
+    public void turnCame(ChannelHandlerContext ctx) {
+        if (owed) {
+            owed = false;
+            ctx.writeAndFlush(ContinueExpected.response());
         }
-        owed = false;
-        ctx.writeAndFlush(ContinueExpected.response());
-        return true;
     }
 }

@@ -79,21 +79,20 @@ public final class RequestAggregator extends HttpObjectAggregator {
         droppingBody = false;
         if (msg instanceof HttpRequest head && head.decoderResult().isSuccess()
                 && head.headers().contains(HttpHeaderNames.EXPECT)) {
-            if (head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
-                // RFC 9110 §10.1.1: ignored on HTTP/1.0, so removed: Mist gets the request as HTTP/1.1.
-                head.headers().remove(HttpHeaderNames.EXPECT);
-            } else if (!onlyContinue(head)) {
+            // RFC 9110 §10.1.1: the expectation counts on HTTP/1.1 and later, and is ignored on HTTP/1.0.
+            boolean counts = head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0;
+            if (counts && !onlyContinue(head)) {
                 // Not handed to the aggregator, which aggregates nothing meanwhile; its body is dropped here.
                 out.add(refused(head, new BodyRefusal(BodyRefusal.Reason.EXPECTATION_FAILED,
                         "only Expect: 100-continue is supported")));
                 droppingBody = !(msg instanceof LastHttpContent);
                 return;
-            } else {
-                head.headers().remove(HttpHeaderNames.EXPECT);
-                if (!(msg instanceof LastHttpContent) && HttpUtil.getContentLength(head, 0L) <= maxBodyBytes) {
-                    out.add(ContinueExpected.INSTANCE);
-                } // else the aggregator finds the length too large, below, and refuses it
             }
+            // Met here or ignored, never Mist's: it gets the request as HTTP/1.1, where the field would count.
+            head.headers().remove(HttpHeaderNames.EXPECT);
+            if (counts && !(msg instanceof LastHttpContent) && HttpUtil.getContentLength(head, 0L) <= maxBodyBytes) {
+                out.add(ContinueExpected.INSTANCE);
+            } // a length over the limit: the aggregator finds it too large, below, and refuses it
         }
         super.decode(ctx, msg, out);
     }

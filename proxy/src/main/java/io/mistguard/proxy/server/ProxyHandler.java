@@ -310,14 +310,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         FullHttpRequest next = held.poll();
         if (next != null) {
             handle(ctx, next);
-        } else if (owedContinue.turnCame(ctx)) {
-            if (!ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true); // for the body the 100 asks for
-            }
         } else if (inputShutdown) {
             ctx.close(); // the client sent all it will, and all of it is answered
-        } else if (!ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
+        } else {
+            owedContinue.turnCame(ctx); // the request still being read, if it asked for a 100
+            if (!ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
     }
 
