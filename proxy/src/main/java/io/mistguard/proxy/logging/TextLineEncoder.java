@@ -201,7 +201,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
             out.bytes(others().encode(event));
             return;
         }
-        time(event.getInstant(), out);
+        time(event.getTimeStamp(), out);
         out.ascii(' ');
         String level = event.getLevel().toString();
         out.ascii(level);
@@ -227,8 +227,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
      * Appends the time: formatted once per second (the date, the time to the second, the offset),
      * with only the milliseconds written per line. An offset changes only on a whole second.
      */
-    private void time(Instant instant, LineBuffer out) {
-        long millis = instant.toEpochMilli();
+    private void time(long millis, LineBuffer out) {
         long second = Math.floorDiv(millis, 1000);
         Stamp stamp = lastStamp;
         if (stamp.second != second) {

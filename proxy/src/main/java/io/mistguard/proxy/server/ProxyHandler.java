@@ -94,6 +94,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Made once per connection, not per request: a capturing lambda per answer and per write cost two allocations. */
     private final GenericFutureListener<Future<Answer>> answerListener = this::onAnswer;
     private final ChannelFutureListener writtenListener = this::onWritten;
+    /**
+     * How deep {@link #onWritten} runs inline from {@link #write}: held requests answered at once (stored
+     * replies) recurse through it, so past this depth the next goes through the promise's listener,
+     * which Netty runs from a task once its own notifications are deep.
+     */
+    private static final int MAX_INLINE_ANSWERS = 8;
+    private int inlineAnswers;
 
     /** @param idleTimeout {@code limits.client_idle_timeout}, > 0 */
     ProxyHandler(ProxyServices services, Duration idleTimeout) {
@@ -257,7 +264,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        ctx.writeAndFlush(response).addListener(stayOpen ? writtenListener : ChannelFutureListener.CLOSE);
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (!stayOpen) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        } else if (written.isDone() && inlineAnswers < MAX_INLINE_ANSWERS) {
+            // Written at once, the usual case: go on here rather than through the promise's listeners
+            // (a listener costs a lock and a notification per answer).
+            inlineAnswers++;
+            try {
+                onWritten(written);
+            } finally {
+                inlineAnswers--;
+            }
+        } else {
+            written.addListener(writtenListener);
+        }
     }
 
     /** The answer of a connection that stays open was written, or could not be. */
@@ -302,7 +323,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /**
      * The answer of the current request is written: take the next held one, or read again. When held
      * requests are answered at once (stored replies), this runs again from within {@link #handle};
-     * Netty's promises bound that recursion (past a few listener levels they notify from a task).
+     * that recursion is bounded: {@link #MAX_INLINE_ANSWERS} levels run inline, and past them Netty's
+     * promises (past a few listener levels they notify from a task).
      */
     private void answered(ChannelHandlerContext ctx) {
         answering = false;

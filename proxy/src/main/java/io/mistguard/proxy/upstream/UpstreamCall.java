@@ -126,11 +126,18 @@ public final class UpstreamCall {
         answerStarted = false;
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.bind(this);
-        ch.writeAndFlush(SendCopy.of(request)).addListener((ChannelFuture f) -> {
-            if (!f.isSuccess() && !done && ch == channel) {
-                onNeverReceived("write failed: " + Details.of(f.cause()));
-            }
-        });
+        ChannelFuture written = ch.writeAndFlush(SendCopy.of(request));
+        if (written.isDone()) {
+            onWritten(ch, written); // the usual case: no listener to make and notify per request
+        } else {
+            written.addListener((ChannelFuture f) -> onWritten(ch, f));
+        }
+    }
+
+    private void onWritten(Channel ch, ChannelFuture written) {
+        if (!written.isSuccess() && !done && ch == channel) {
+            onNeverReceived("write failed: " + Details.of(written.cause()));
+        }
     }
 
     /** The first bytes of an answer arrived on this call's connection. */
