@@ -102,7 +102,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
         if (exposure != null) {
             throw new IllegalArgumentException(exposure);
         }
-        Transport transport = Transport.best();
+        Transport transport = Transport.of(config.ioTransport());
         EventLoopGroup acceptors = transport.newGroup(1, "mistguard-accept");
         EventLoopGroup workers = transport.newGroup(config.ioThreads(), "mistguard-io");
         Metrics metrics = new Metrics();

@@ -3,6 +3,7 @@ package io.mistguard.proxy;
 import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.config.IoTransport;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.UpstreamConfig;
@@ -28,9 +29,19 @@ final class TestProxy implements AutoCloseable {
         return start(config(upstreamPort, requestTimeout));
     }
 
+    /**
+     * Starts mistguard with {@code config}; on the transport {@value #TRANSPORT_PROPERTY} names when
+     * that system property is set (the build runs a set of integration tests once more with it at
+     * {@code epoll}: {@code auto} is io_uring wherever the kernel allows it, and containers refuse it).
+     */
     static TestProxy start(ProxyConfig config) throws InterruptedException {
-        return new TestProxy(Mistguard.start(config));
+        String transport = System.getProperty(TRANSPORT_PROPERTY);
+        return new TestProxy(Mistguard.start(transport == null ? config
+                : config.withIoTransport(IoTransport.parse(transport))));
     }
+
+    /** The system property that overrides the configs' {@code io_transport} in {@link #start}. */
+    static final String TRANSPORT_PROPERTY = "mistguard.it.io_transport";
 
     /**
      * One I/O thread, so that keep-alive reuse is deterministic; short grace for fast tests; no

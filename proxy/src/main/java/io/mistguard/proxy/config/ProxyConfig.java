@@ -22,11 +22,12 @@ import java.time.Duration;
  * @param trustedPeers the callers that may be presented to Mist as local ({@link TrustedPeers})
  * @param websocket WebSocket upgrades passed through to Mist
  * @param triggers the trigger listener in front of catalyst-api (off unless configured)
+ * @param ioTransport the event loops' kernel interface ({@code io_transport})
  */
 public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
                           AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
                           InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers,
-                          WebSocketConfig websocket, TriggersConfig triggers) {
+                          WebSocketConfig websocket, TriggersConfig triggers, IoTransport ioTransport) {
 
     /** More event loops than this only adds context switches on any machine Mist runs on. */
     public static final int MAX_IO_THREADS = 1024;
@@ -35,7 +36,8 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
             new ProxyConfig(new HostPort("127.0.0.1", 4243), UpstreamConfig.defaults(), Duration.ofSeconds(10),
                             LimitsConfig.defaults(), AdminConfig.defaults(), Duration.ofSeconds(10), 0,
                             PolicyConfig.defaults(), InvalidationsConfig.defaults(), LoggingConfig.defaults(),
-                            TrustedPeers.defaults(), WebSocketConfig.defaults(), TriggersConfig.defaults());
+                            TrustedPeers.defaults(), WebSocketConfig.defaults(), TriggersConfig.defaults(),
+                            IoTransport.AUTO);
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -51,6 +53,16 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
         requireNonNull(trustedPeers, "trustedPeers");
         requireNonNull(websocket, "websocket");
         requireNonNull(triggers, "triggers");
+        requireNonNull(ioTransport, "ioTransport");
+    }
+
+    /** A configuration with the default {@code io_transport} ({@code auto}). */
+    public ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration requestTimeout, LimitsConfig limits,
+                       AdminConfig admin, Duration shutdownGrace, int ioThreads, PolicyConfig policy,
+                       InvalidationsConfig invalidations, LoggingConfig logging, TrustedPeers trustedPeers,
+                       WebSocketConfig websocket, TriggersConfig triggers) {
+        this(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy, invalidations,
+             logging, trustedPeers, websocket, triggers, IoTransport.AUTO);
     }
 
     /** A configuration without a trigger listener. */
@@ -65,7 +77,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another {@code triggers:} section. */
     public ProxyConfig withTriggers(TriggersConfig triggers) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** A configuration with the default {@code trusted_peers} (loopback only) and {@code websocket:}. */
@@ -87,13 +99,13 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another admin section (the admin token from the environment). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** Returns a copy with another {@code logging:} section (the format from the environment). */
     public ProxyConfig withLogging(LoggingConfig logging) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /**
@@ -109,25 +121,31 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy with another route table. */
     public ProxyConfig withPolicy(PolicyConfig policy) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** Returns a copy with {@code invalidations} as its {@code invalidations:} section. */
     public ProxyConfig withInvalidations(InvalidationsConfig invalidations) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** Returns a copy trusting {@code trustedPeers} as local callers. */
     public ProxyConfig withTrustedPeers(TrustedPeers trustedPeers) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
+    }
+
+    /** Returns a copy with another {@code io_transport}. */
+    public ProxyConfig withIoTransport(IoTransport ioTransport) {
+        return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** Returns a copy with another {@code websocket:} section. */
     public ProxyConfig withWebSocket(WebSocketConfig websocket) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** The configuration of an empty file; {@code deploy/mistguard.yaml} documents each value. */
@@ -138,7 +156,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy listening on {@code listen} (the {@code --listen} flag). */
     public ProxyConfig withListen(HostPort listen) {
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /**
@@ -150,7 +168,7 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     public ProxyConfig withUpstream(String url) {
         HostPort address = UpstreamUrl.parse(requireNonNull(url, "url"));
         return new ProxyConfig(listen, upstream.withAddress(address), requestTimeout, limits, admin,
-                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket, triggers);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     /** Same as {@link #withUpstream(String)}. */
@@ -161,6 +179,6 @@ public record ProxyConfig(HostPort listen, UpstreamConfig upstream, Duration req
     /** Returns a copy whose admin listener binds {@code listen} (the {@code --admin-listen} flag). */
     public ProxyConfig withAdminListen(HostPort listen) {
         return new ProxyConfig(this.listen, upstream, requestTimeout, limits, new AdminConfig(listen, admin.token()),
-                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket, triggers);
+                               shutdownGrace, ioThreads, policy, invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 }

@@ -3,11 +3,13 @@ package io.mistguard.proxy.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 
 /**
  * What the kernel knows about a TCP connection that the event loop may not have read yet, through
- * one {@code getsockopt(TCP_INFO)} (epoll transport only): whether the peer's FIN is in, or a reset
- * has ended the connection. On NIO nothing beyond {@link Channel#isActive()} is known. Stateless.
+ * one {@code getsockopt(TCP_INFO)} (the native transports, io_uring and epoll): whether the peer's FIN
+ * is in, or a reset has ended the connection. On NIO nothing beyond {@link Channel#isActive()} is
+ * known. Stateless.
  */
 public final class TcpState {
 
@@ -33,13 +35,17 @@ public final class TcpState {
         return !channel.isActive() || state != null && state == TCP_CLOSE;
     }
 
-    private static Integer state(Channel channel) {
-        if (channel instanceof EpollSocketChannel epoll) {
-            try {
-                return epoll.tcpInfo().state();
-            } catch (ChannelException e) {
-                return TCP_CLOSE;
+    /** The kernel's TCP state of the connection ({@code tcp_states.h}), or null on NIO. */
+    static Integer state(Channel channel) {
+        try {
+            if (channel instanceof IoUringSocketChannel uring) {
+                return uring.tcpInfo().state();
             }
+            if (channel instanceof EpollSocketChannel epoll) {
+                return epoll.tcpInfo().state();
+            }
+        } catch (ChannelException e) {
+            return TCP_CLOSE;
         }
         return null;
     }

@@ -21,6 +21,7 @@ final class RestartOnly {
         add(keys, "admin", running.admin(), loaded.admin());
         add(keys, "shutdown_grace", running.shutdownGrace(), loaded.shutdownGrace());
         add(keys, "io_threads", running.ioThreads(), loaded.ioThreads());
+        add(keys, "io_transport", running.ioTransport(), loaded.ioTransport());
         add(keys, "invalidations", running.invalidations(), loaded.invalidations());
         add(keys, "logging", running.logging(), loaded.logging());
         add(keys, "trusted_peers", running.trustedPeers(), loaded.trustedPeers());

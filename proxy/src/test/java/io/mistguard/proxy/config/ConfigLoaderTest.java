@@ -60,7 +60,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         f + ":2:1: lisen: unknown key \"lisen\" (expected one of: listen, upstream, request_timeout, " +
-                        "limits, admin, shutdown_grace, io_threads, cache, breakers, admissions, route_defaults, routes, invalidations, logging, trusted_peers, websocket, triggers)",
+                        "limits, admin, shutdown_grace, io_threads, io_transport, cache, breakers, admissions, route_defaults, routes, invalidations, logging, trusted_peers, websocket, triggers)",
                         f + ":4:8: upstream.url: \"https://127.0.0.1:4242\" has scheme \"https\", but Mist's API " +
                         "speaks plain http (expected: http://host[:port], like http://127.0.0.1:4242)",
                         f + ":5:20: upstream.connect_timeout: \"5\" is not a duration (expected: a number with a " +
@@ -86,6 +86,18 @@ class ConfigLoaderTest {
                         "is on line 1)",
                         "m.yaml:3:17: shutdown_grace: \"5\" is not a duration (expected: a number with a unit, " +
                         "like 500ms, 5s, 1m)"));
+    }
+
+    @Test
+    void ioTransportNamesOneOfFourAndAnythingElseIsAProblem() throws Exception {
+        assertThat(ConfigLoader.parse("io_transport: epoll\n", "m.yaml").ioTransport()).isEqualTo(IoTransport.EPOLL);
+        assertThat(ConfigLoader.parse("io_transport: io_uring\n", "m.yaml").ioTransport())
+                .isEqualTo(IoTransport.IO_URING);
+        assertThat(ConfigLoader.parse("io_threads: 1\n", "m.yaml").ioTransport()).isEqualTo(IoTransport.AUTO);
+        assertThatThrownBy(() -> ConfigLoader.parse("io_transport: kqueue\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:1:15: io_transport: \"kqueue\" is not an I/O transport (expected: auto, io_uring, "
+                            + "epoll or nio)");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.config.Cidr;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.config.IoTransport;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.config.LoggingConfig;
 import io.mistguard.proxy.config.PolicyConfig;
@@ -36,6 +37,9 @@ final class ProxyConfigBinder {
         AdminConfig admin = root.mapping("admin", ProxyConfigBinder::admin);
         Duration shutdownGrace = root.duration("shutdown_grace", d.shutdownGrace(), true);
         int ioThreads = root.integer("io_threads", d.ioThreads(), 0, ProxyConfig.MAX_IO_THREADS);
+        IoTransport ioTransport = root.value("io_transport")
+                .flatMap(v -> v.scalar("an I/O transport", IoTransport.EXPECTED, IoTransport::parse))
+                .orElse(d.ioTransport());
         PolicyConfig policy = RoutesBinder.bind(root, requestTimeout);
         InvalidationsConfig invalidations = root.mapping("invalidations", InvalidationsBinder::bind);
         LoggingConfig logging = root.mapping("logging", ProxyConfigBinder::logging);
@@ -50,7 +54,7 @@ final class ProxyConfigBinder {
         TriggersConfig triggers = root.value("triggers").flatMap(v -> v.asMapping(TriggersBinder::bind))
                 .orElse(TriggersConfig.defaults());
         return new ProxyConfig(listen, upstream, requestTimeout, limits, admin, shutdownGrace, ioThreads, policy,
-                               invalidations, logging, trustedPeers, websocket, triggers);
+                               invalidations, logging, trustedPeers, websocket, triggers, ioTransport);
     }
 
     private static UpstreamConfig upstream(ConfigMapping m) {

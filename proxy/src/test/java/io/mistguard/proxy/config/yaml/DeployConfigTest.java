@@ -37,7 +37,7 @@ class DeployConfigTest {
             "websocket", "websocket.handshake_timeout", "websocket.idle_timeout", "websocket.max_open",
             "logging", "logging.access_log", "logging.format",
             "shutdown_grace",
-            "io_threads",
+            "io_threads", "io_transport",
             "breakers", "breakers.mist", "breakers.mist.failure_rate", "breakers.mist.window_time",
             "breakers.mist.minimum_calls", "breakers.mist.open_duration", "breakers.mist.half_open_trials",
             "admissions", "admissions.mist", "admissions.mist.max_concurrent", "admissions.mist.max_queue",
