@@ -27,7 +27,7 @@ import java.util.List;
  * <p>Why io_uring first: an event loop submits every receive and send of one turn in one
  * {@code io_uring_enter} instead of a system call each, and a system call is dear in a VM. Under
  * the small-GET pass-through load of {@code deploy/bench}, one core saturated, mistguard spent about
- * a quarter less CPU per request on io_uring than on epoll (see the README's Benchmarks). Where
+ * a quarter less CPU per request on io_uring than on epoll (README, Operations, "Transport"). Where
  * io_uring is refused, as under Docker's default seccomp profile or with
  * {@code kernel.io_uring_disabled}, {@link #best()} is epoll.
  *
@@ -40,7 +40,8 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     /** io_uring if the kernel allows it, else native epoll if it loads, else NIO: the first of {@link #available()}. */
     public static Transport best() {
-        return available().get(0);
+        // Not available().get(0): that makes NIO's handler factory too, and the NIO classes load only where used.
+        return IoUring.isAvailable() ? ioUring() : Epoll.isAvailable() ? epoll() : nio();
     }
 
     /** Every transport that works on this machine, best first; NIO always. */
