@@ -1,4 +1,5 @@
 import io.mistguard.proxy.Main;
+import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -9,9 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -21,8 +19,9 @@ import java.util.ArrayDeque;
 
 /**
  * The least a Netty HTTP/1.1 reverse proxy does, as a floor for mistguard's pass-through cost:
- * what any proxy built from the same parts (epoll transport, {@code HttpServerCodec} and
- * {@code HttpClientCodec}, {@code HttpObjectAggregator} on both sides, keep-alive connection reuse)
+ * what any proxy built from the same parts (the native transport mistguard's
+ * {@code io_transport: auto} takes, {@code HttpServerCodec} and {@code HttpClientCodec},
+ * {@code HttpObjectAggregator} on both sides, keep-alive connection reuse)
  * costs per request on this machine, with none of mistguard's work — no routing, classification,
  * policies, timers, metrics, access log or answer headers.
  *
@@ -46,10 +45,13 @@ public final class NettyFloorProxy {
         Main.nettyDefaults(System.getProperties());
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
-        EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        // The transport mistguard's io_transport: auto takes here (io_uring, else epoll), so that the
+        // floor and mistguard pay the same system calls.
+        Transport transport = Transport.best();
+        EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         // No TCP_NODELAY options: Netty turns Nagle off on every channel it makes (as in mistguard).
-        Bootstrap upstream = new Bootstrap().group(io).channel(EpollSocketChannel.class)
+        Bootstrap upstream = new Bootstrap().group(io).channel(transport.socketChannelClass())
                 .remoteAddress("127.0.0.1", upstreamPort);
         ArrayDeque<Channel> idle = new ArrayDeque<>(); // touched on the single I/O thread only
         upstream.handler(new ChannelInitializer<Channel>() {
@@ -58,7 +60,7 @@ public final class NettyFloorProxy {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_BYTES), new UpstreamSide());
             }
         });
-        new ServerBootstrap().group(accept, io).channel(EpollServerSocketChannel.class)
+        new ServerBootstrap().group(accept, io).channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

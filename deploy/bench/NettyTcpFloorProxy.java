@@ -1,4 +1,5 @@
 import io.mistguard.proxy.Main;
+import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -10,12 +11,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 
 /**
- * The least any proxy on the JVM with Netty's epoll transport does: bytes relayed between a client
+ * The least any proxy on the JVM with Netty's native transport (io_uring, else epoll) does: bytes relayed between a client
  * connection and an upstream connection of its own, with no HTTP at all. Where {@code NettyFloorProxy}
  * is the floor of an HTTP proxy built from Netty's codecs, this is the floor under that: the transport,
  * the pipeline, buffers and the JVM, per request, on this machine. An HTTP proxy cannot cost less
@@ -42,15 +40,18 @@ public final class NettyTcpFloorProxy {
         Main.nettyDefaults(System.getProperties());
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
-        EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        new ServerBootstrap().group(accept, io).channel(EpollServerSocketChannel.class)
+        // The transport mistguard's io_transport: auto takes here (io_uring, else epoll), so that the
+        // floor and mistguard pay the same system calls.
+        Transport transport = Transport.best();
+        EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        new ServerBootstrap().group(accept, io).channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false) // until its upstream connection is open
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
-                        client.pipeline().addLast(new ClientSide(upstreamPort));
+                        client.pipeline().addLast(new ClientSide(transport, upstreamPort));
                     }
                 })
                 .bind("127.0.0.1", listenPort).sync();
@@ -60,16 +61,18 @@ public final class NettyTcpFloorProxy {
 
     /** A client connection: opens its upstream connection, then relays to it. */
     static final class ClientSide extends Relay {
+        private final Transport transport;
         private final int upstreamPort;
 
-        ClientSide(int upstreamPort) {
+        ClientSide(Transport transport, int upstreamPort) {
+            this.transport = transport;
             this.upstreamPort = upstreamPort;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel client = ctx.channel();
-            new Bootstrap().group(client.eventLoop()).channel(EpollSocketChannel.class)
+            new Bootstrap().group(client.eventLoop()).channel(transport.socketChannelClass())
                     .handler(new Relay().to(client))
                     .connect("127.0.0.1", upstreamPort)
                     .addListener((ChannelFutureListener) connected -> {
