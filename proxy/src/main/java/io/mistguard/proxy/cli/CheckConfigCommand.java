@@ -48,6 +48,9 @@ final class CheckConfigCommand implements Callable<Integer> {
             config = null;
         }
         RunCommand.environment(config == null ? ProxyConfig.defaults() : config, problems, System::getenv);
+        if (config != null) {
+            RunCommand.machine(config, problems);
+        }
         if (!problems.isEmpty()) {
             err.println("mistguard: configuration refused:");
             problems.forEach(problem -> err.println("  " + problem));

@@ -6,6 +6,7 @@ import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.net.Transport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,6 +159,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         ProxyConfig flagged = flags(environment(config, problems), problems);
         listenersDiffer(flagged, problems);
+        machine(flagged, problems);
         if (demo && upstream != null) {
             problems.add("--upstream: not with --demo (the demo starts its own simulated Mist and points mistguard at it)");
         }
@@ -211,6 +213,14 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return config;
+    }
+
+    /** What this machine cannot give the configuration: an {@code io_transport} it cannot run. */
+    static void machine(ProxyConfig config, List<String> problems) {
+        String transport = Transport.unavailability(config.ioTransport());
+        if (transport != null) {
+            problems.add(transport);
+        }
     }
 
     /** A reloaded file as the running process sees it: environment, flags and the demo upstream applied. */

@@ -60,32 +60,56 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     /**
      * The transport {@code io_transport} asks for: {@link IoTransport#AUTO} is {@link #best()}.
      *
-     * @throws IllegalArgumentException if it names a transport this machine cannot run, with the
-     *         reason the kernel or the native library gave
+     * @throws IllegalArgumentException if it names a transport this machine cannot run, with
+     *         {@link #unavailability}'s message
      */
     public static Transport of(IoTransport wanted) {
+        String unavailable = unavailability(wanted);
+        if (unavailable != null) {
+            throw new IllegalArgumentException(unavailable);
+        }
         return switch (wanted) {
             case AUTO -> best();
-            case IO_URING -> {
-                if (!IoUring.isAvailable()) {
-                    throw unavailable(wanted, IoUring.unavailabilityCause());
-                }
-                yield ioUring();
-            }
-            case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw unavailable(wanted, Epoll.unavailabilityCause());
-                }
-                yield epoll();
-            }
+            case IO_URING -> ioUring();
+            case EPOLL -> epoll();
             case NIO -> nio();
         };
     }
 
-    private static IllegalArgumentException unavailable(IoTransport wanted, Throwable cause) {
-        return new IllegalArgumentException("io_transport: " + wanted.configName() + " is not available on this machine ("
-                + (cause == null ? "no reason given" : cause) + "); set io_transport: auto to use the best one that is",
-                cause);
+    /**
+     * Why {@code wanted} cannot run on this machine, as a configuration problem naming the key
+     * ({@code "io_transport: io_uring is not available on this machine (<the kernel's or the
+     * native library's reason>); set io_transport: auto ..."}), or {@code null} if it can.
+     * {@code auto} and {@code nio} always can. Checked before start and by {@code check-config},
+     * so that a host or container that refuses io_uring (seccomp, {@code kernel.io_uring_disabled})
+     * gets a configuration refusal, not a failed start.
+     */
+    public static String unavailability(IoTransport wanted) {
+        Throwable cause = switch (wanted) {
+            case AUTO, NIO -> null;
+            case IO_URING -> IoUring.isAvailable() ? null : orUnknown(IoUring.unavailabilityCause());
+            case EPOLL -> Epoll.isAvailable() ? null : orUnknown(Epoll.unavailabilityCause());
+        };
+        if (cause == null) {
+            return null;
+        }
+        return "io_transport: " + wanted.configName() + " is not available on this machine ("
+                + reason(cause) + "); set io_transport: auto to use the best one that is";
+    }
+
+    private static Throwable orUnknown(Throwable cause) {
+        return cause != null ? cause : new IllegalStateException("no reason given");
+    }
+
+    /** The innermost message of {@code cause}'s chain: the kernel's or the loader's own words. */
+    private static String reason(Throwable cause) {
+        String reason = null;
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                reason = t.getMessage();
+            }
+        }
+        return reason != null ? reason : cause.getClass().getSimpleName();
     }
 
     public static Transport nio() {
