@@ -27,9 +27,14 @@ import java.util.List;
  * <p>Why io_uring first: an event loop submits every receive and send of one turn in one
  * {@code io_uring_enter} instead of a system call each, and a system call is dear in a VM. Under
  * the small-GET pass-through load of {@code deploy/bench}, one core saturated, mistguard spent about
- * a quarter less CPU per request on io_uring than on epoll (README, Operations, "Transport"). Where
+ * a quarter less CPU per request on io_uring than on epoll (README, Operations, "Transport"; measured
+ * with Netty's multishot poll, before {@link IoUringPollMode}). Where
  * io_uring is refused, as under Docker's default seccomp profile or with
  * {@code kernel.io_uring_disabled}, {@link #best()} is epoll.
+ *
+ * <p>io_uring runs with single-shot poll ({@link IoUringPollMode}): with Netty's default, multishot
+ * poll, it missed some peers' resets. This class's initialiser sets that before any io_uring class
+ * loads.
  *
  * <p>Operators choose with {@code io_transport} ({@link #of}); {@code auto} is {@link #best()}.
  * Immutable; thread-safe.
@@ -38,13 +43,21 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannelClass,
                         Class<? extends SocketChannel> socketChannelClass) {
 
-    /** io_uring if the kernel allows it, else native epoll if it loads, else NIO: the first of {@link #available()}. */
-    public static Transport best() {
-        // Not available().get(0): that makes NIO's handler factory too, and the NIO classes load only where used.
-        return IoUring.isAvailable() ? ioUring() : Epoll.isAvailable() ? epoll() : nio();
+    static {
+        IoUringPollMode.apply(); // before anything below initialises io_uring
     }
 
-    /** Every transport that works on this machine, best first; NIO always. */
+    /**
+     * io_uring if the kernel allows it and it runs in single-shot poll mode (always, unless the
+     * command line forced Netty's multishot poll back on: {@link IoUringPollMode}), else native epoll
+     * if it loads, else NIO.
+     */
+    public static Transport best() {
+        // Not available().get(0): that makes NIO's handler factory too, and the NIO classes load only where used.
+        return IoUring.isAvailable() && IoUringPollMode.safe() ? ioUring() : Epoll.isAvailable() ? epoll() : nio();
+    }
+
+    /** Every transport that works on this machine: io_uring, epoll, then NIO (always). */
     public static List<Transport> available() {
         List<Transport> all = new ArrayList<>(3);
         if (IoUring.isAvailable()) {
