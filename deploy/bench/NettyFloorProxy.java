@@ -1,4 +1,5 @@
 import io.mistguard.proxy.Main;
+import io.mistguard.proxy.config.IoTransport;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -45,9 +46,9 @@ public final class NettyFloorProxy {
         Main.nettyDefaults(System.getProperties());
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
-        // The transport mistguard's io_transport: auto takes here (io_uring, else epoll), so that the
-        // floor and mistguard pay the same system calls.
-        Transport transport = Transport.best();
+        // The transport mistguard's io_transport takes (args[2], passthrough.sh --io-transport; else
+        // auto: epoll, else NIO), so that the floor and mistguard pay the same system calls.
+        Transport transport = Transport.of(args.length > 2 ? IoTransport.parse(args[2]) : IoTransport.AUTO);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         // No TCP_NODELAY options: Netty turns Nagle off on every channel it makes (as in mistguard).

@@ -1,4 +1,5 @@
 import io.mistguard.proxy.Main;
+import io.mistguard.proxy.config.IoTransport;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -13,7 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
 /**
- * The least any proxy on the JVM with Netty's native transport (io_uring, else epoll) does: bytes relayed between a client
+ * The least any proxy on the JVM with Netty's native transport (epoll, as mistguard's io_transport: auto) does: bytes relayed between a client
  * connection and an upstream connection of its own, with no HTTP at all. Where {@code NettyFloorProxy}
  * is the floor of an HTTP proxy built from Netty's codecs, this is the floor under that: the transport,
  * the pipeline, buffers and the JVM, per request, on this machine. An HTTP proxy cannot cost less
@@ -40,9 +41,9 @@ public final class NettyTcpFloorProxy {
         Main.nettyDefaults(System.getProperties());
         int listenPort = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
-        // The transport mistguard's io_transport: auto takes here (io_uring, else epoll), so that the
-        // floor and mistguard pay the same system calls.
-        Transport transport = Transport.best();
+        // The transport mistguard's io_transport takes (args[2], passthrough.sh --io-transport; else
+        // auto: epoll, else NIO), so that the floor and mistguard pay the same system calls.
+        Transport transport = Transport.of(args.length > 2 ? IoTransport.parse(args[2]) : IoTransport.AUTO);
         EventLoopGroup accept = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         new ServerBootstrap().group(accept, io).channel(transport.serverChannelClass())

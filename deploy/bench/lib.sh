@@ -274,9 +274,10 @@ stats() {
 # when given, replaces the `mist` admission pool's max_concurrent (the shipped 4 queues a load of
 # 32 connections in mistguard, which HAProxy and nginx do not do) and upstream
 # max_idle_connections_per_thread (shipped 32: below h2load's 100 connections at half rate).
+# BENCH_IO_TRANSPORT, when set and not auto, replaces io_transport (passthrough.sh --io-transport).
 mistguard_bench_config() {
     python3 - "$REPO_DIR/deploy/mistguard.yaml" "$@" <<'PYEOF'
-import re, sys
+import os, re, sys
 src, dst, port, admin, up, access_log = sys.argv[1:7]
 max_concurrent = sys.argv[7] if len(sys.argv) > 7 else None
 text = open(src).read()
@@ -289,6 +290,9 @@ once(r"^listen: 127\.0\.0\.1:\d+$", "listen: 127.0.0.1:" + port)
 once(r"^(  url: )http://127\.0\.0\.1:\d+$", r"\g<1>http://127.0.0.1:" + up)
 once(r"^(admin:\n(?:  #.*\n)*  listen: )127\.0\.0\.1:\d+$", r"\g<1>127.0.0.1:" + admin)
 once(r"^io_threads: \d+", "io_threads: 1")
+io_transport = os.environ.get("BENCH_IO_TRANSPORT", "auto")
+if io_transport != "auto":
+    once(r"^io_transport: auto$", "io_transport: " + io_transport)
 once(r"^(  access_log: )true", r"\g<1>" + access_log)
 # get-state's own coalesce: the first "coalesce:" after "- name: get-state", before the next route
 once(r"(- name: get-state\n(?:(?!  - name:).*\n)*?    coalesce: )true", r"\g<1>false")

@@ -103,6 +103,8 @@
 #                        netty-floor 41; 100 ms: 54 and 31; uncapped ~50 and ~28; HAProxy 25 in all).
 #                        The first warm-up runs uncapped, so that the JIT compiles the bulk of the
 #                        code at full speed; the settling before each measurement runs capped.
+#   --io-transport auto  mistguard's and the Netty floors' io_transport: auto (epoll), io_uring, epoll
+#                        or nio; the report names it when it is not auto
 # JIT: this script measures the steady state. A JVM still compiling is not in it: its compiler
 # threads take CPU on the proxy's core (counted in CPU µs/req) and stall the event loop for whole
 # scheduler slices (its p99). So a JVM proxy is warmed until its JIT has settled, right before each
@@ -114,7 +116,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
-COMPARE=""; TARGET_RATIO=0.8
+COMPARE=""; TARGET_RATIO=0.8; IO_TRANSPORT=auto
 DURATION=10; SAT_ROUNDS=3; WARMUP=15; JIT_SETTLE_MAX=300; MAX_JIT=2; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     needs_value "$@"
@@ -136,6 +138,7 @@ while (( $# )); do
         --quiet-wait) QUIET_WAIT=$(whole "$1" "$2" 0); shift 2 ;;
         --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
         --cpu-quota) CPU_QUOTA=$(whole "$1" "$2"); shift 2 ;;
+        --io-transport) IO_TRANSPORT="$2"; shift 2 ;;
         --quota-period-us) QUOTA_PERIOD_US=$(whole "$1" "$2" 1000); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
@@ -143,6 +146,8 @@ while (( $# )); do
 done
 
 require java haproxy nginx wrk h2load taskset python3 curl
+[[ $IO_TRANSPORT =~ ^(auto|io_uring|epoll|nio)$ ]] || die "--io-transport wants auto, io_uring, epoll or nio, got '$IO_TRANSPORT'"
+export BENCH_IO_TRANSPORT="$IO_TRANSPORT" # read by mistguard_bench_config (lib.sh)
 [[ $TARGET_RATIO =~ ^[0-9]+(\.[0-9]+)?$ && ! $TARGET_RATIO =~ ^0+(\.0+)?$ ]] \
     || die "--target-ratio wants a number above 0 like 0.8, got '$TARGET_RATIO'"
 # and one roundratios.py takes (not only at the end of the run, when the report is written)
@@ -331,7 +336,7 @@ start_netty_java() { # NAME SOURCE: a floor proxy from deploy/bench, with the im
     read -r -a envs <<<"$(image_env)"
     make_cap "$1"
     spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 env "${envs[@]}" java "${flags[@]}" \
-        -cp "$MISTGUARD_JAR" "$BENCH_DIR/$2" "${PORT[$1]}" "$UP_PORT"
+        -cp "$MISTGUARD_JAR" "$BENCH_DIR/$2" "${PORT[$1]}" "$UP_PORT" "$IO_TRANSPORT"
     PID[$1]=$SPAWNED_PID
     wait_http "http://127.0.0.1:${PORT[$1]}/small" 30
 }
@@ -843,7 +848,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }

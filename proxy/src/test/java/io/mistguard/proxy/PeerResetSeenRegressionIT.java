@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Regression: on io_uring, with Netty's default multishot poll, mistguard missed a peer's TCP reset.
- * Of 300 GetStates whose answer Mist cut with a reset, 2–3% got a 504 at the route's timeout instead
- * of a 502 at once; of 300 callers that reset while Mist hung, about 30% were never seen to leave,
- * so their upstream work ran on. Every reset must be seen, on every native transport this machine
- * runs (the ITs otherwise run on {@code auto} only). Fixed by {@code net/IoUringPollMode}.
+ * Regression: mistguard missed peers' TCP resets when {@code io_transport: auto} took io_uring (Netty
+ * 4.2.18, multishot poll). Of 300 GetStates whose answer Mist cut with a reset, 2–3% got a 504 at
+ * the route's timeout instead of a 502 at once; of 300 callers that reset while Mist hung, about 30%
+ * were never seen to leave, so their upstream work ran on. Every reset must be seen on each transport
+ * {@code auto} can take: epoll, and NIO where epoll does not load. io_uring, now opt-in only, still
+ * has the fault (net.Transport's javadoc) and is not run here.
  *
  * <p>Each case repeats its reset 300 times: at the miss rates measured, a fault that is back fails
  * the upstream case with probability above 99.9%, the caller case with certainty.
@@ -54,9 +54,9 @@ class PeerResetSeenRegressionIT {
     @RegisterExtension
     static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
 
-    static Stream<IoTransport> nativeTransports() {
-        return Transport.available().stream().map(t -> IoTransport.parse(t.name().toLowerCase(Locale.ROOT)))
-                .filter(t -> t != IoTransport.NIO);
+    /** The transports {@code auto} can take here: the best one, and NIO, its fallback. */
+    static Stream<IoTransport> autoTransports() {
+        return Stream.of(Transport.best().name(), "nio").distinct().map(IoTransport::parse);
     }
 
     @AfterEach
@@ -65,7 +65,7 @@ class PeerResetSeenRegressionIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("nativeTransports")
+    @MethodSource("autoTransports")
     void everyResetInTheMiddleOfMistsAnswerIsA502AtOnce(IoTransport transport) throws Exception {
         try (TestProxy proxy = start(transport)) {
             MIST.get().faults().add(FaultRule.forCommand("active_streams").resetMidResponse());
@@ -81,7 +81,7 @@ class PeerResetSeenRegressionIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("nativeTransports")
+    @MethodSource("autoTransports")
     void everyCallerThatResetsWhileMistHangsIsSeenToLeave(IoTransport transport) throws Exception {
         try (TestProxy proxy = start(transport)) {
             MIST.get().faults().add(FaultRule.forPath("/hang").hang());

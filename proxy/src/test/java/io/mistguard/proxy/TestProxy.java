@@ -31,8 +31,8 @@ final class TestProxy implements AutoCloseable {
 
     /**
      * Starts mistguard with {@code config}; on the transport {@value #TRANSPORT_PROPERTY} names when
-     * that system property is set (the build runs a set of integration tests once more with it at
-     * {@code epoll}: {@code auto} is io_uring wherever the kernel allows it, and containers refuse it).
+     * that system property is set (to run the integration tests on a transport other than {@code auto}'s
+     * epoll by hand, e.g. {@code -Dmistguard.it.io_transport=io_uring}).
      */
     static TestProxy start(ProxyConfig config) throws InterruptedException {
         String transport = System.getProperty(TRANSPORT_PROPERTY);

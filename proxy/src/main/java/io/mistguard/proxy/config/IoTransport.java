@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * The {@code io_transport} setting: which kernel interface mistguard's event loops use. {@link #AUTO}
- * (the default) takes io_uring where the kernel allows it, else epoll, else Java NIO; the others
+ * (the default) takes epoll, else Java NIO, and never io_uring (Netty's io_uring misses some peers'
+ * resets: {@code net.Transport}); the others
  * insist on one, and mistguard refuses to start where that one cannot run (the choice itself is made
  * by {@code net.Transport}). Needs a restart to change.
  */

@@ -20,21 +20,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The I/O transport: Linux io_uring where the kernel allows it, else native epoll (Linux, the
- * production target), else Java NIO. One choice for the listeners and the upstream client, so that
+ * The I/O transport: native epoll (Linux, the production target), else Java NIO; Linux io_uring
+ * only when the operator asks for it. One choice for the listeners and the upstream client, so that
  * upstream channels can be registered on the callers' own event loops.
  *
- * <p>Why io_uring first: an event loop submits every receive and send of one turn in one
- * {@code io_uring_enter} instead of a system call each, and a system call is dear in a VM. Under
- * the small-GET pass-through load of {@code deploy/bench}, one core saturated, mistguard spent about
- * a quarter less CPU per request on io_uring than on epoll (README, Operations, "Transport"; measured
- * with Netty's multishot poll, before {@link IoUringPollMode}). Where
- * io_uring is refused, as under Docker's default seccomp profile or with
- * {@code kernel.io_uring_disabled}, {@link #best()} is epoll.
- *
- * <p>io_uring runs with single-shot poll ({@link IoUringPollMode}): with Netty's default, multishot
- * poll, it missed some peers' resets. This class's initialiser sets that before any io_uring class
- * loads.
+ * <p>Why io_uring is not the default, though it is cheaper: an event loop submits every receive and
+ * send of one turn in one {@code io_uring_enter}, and under the small-GET pass-through load of
+ * {@code deploy/bench}, one core saturated, mistguard spent about a quarter less CPU per request on
+ * it than on epoll (README, Benchmarks, "On io_uring: the verdict"). But Netty 4.2.18's io_uring
+ * channel has two faults at the connection's edge, measured over loopback on Linux 6.18:
+ * <ul>
+ *   <li>With Netty's default, multishot {@code POLL_ADD}, it does not see some peers' TCP resets:
+ *       26 of 900 Mist answers cut by a reset became a 504 at the route's timeout instead of a
+ *       502 at once, and 94 of 300 callers that reset while Mist hung were never seen to leave,
+ *       so their upstream work ran on to its timeout ({@code PeerResetSeenRegressionIT}).</li>
+ *   <li>With single-shot poll ({@code -Dio.netty.iouring.pollAddMultishotEnabled=false}), which
+ *       sees every reset, a connection closed while its peer was still sending (a 413 for an
+ *       oversized chunked body) keeps a poll armed in the ring. That poll holds the socket, so the
+ *       kernel never sends the FIN, and the caller waits for a close that never comes (io_uring
+ *       keeps a file referenced while any request on it is pending).</li>
+ * </ul>
+ * epoll has neither fault. {@code io_transport: io_uring} runs Netty's defaults, the first fault included.
  *
  * <p>Operators choose with {@code io_transport} ({@link #of}); {@code auto} is {@link #best()}.
  * Immutable; thread-safe.
@@ -43,18 +49,10 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannelClass,
                         Class<? extends SocketChannel> socketChannelClass) {
 
-    static {
-        IoUringPollMode.apply(); // before anything below initialises io_uring
-    }
-
-    /**
-     * io_uring if the kernel allows it and it runs in single-shot poll mode (always, unless the
-     * command line forced Netty's multishot poll back on: {@link IoUringPollMode}), else native epoll
-     * if it loads, else NIO.
-     */
+    /** Native epoll if it loads, else NIO; never io_uring (see the class's note). */
     public static Transport best() {
         // Not available().get(0): that makes NIO's handler factory too, and the NIO classes load only where used.
-        return IoUring.isAvailable() && IoUringPollMode.safe() ? ioUring() : Epoll.isAvailable() ? epoll() : nio();
+        return Epoll.isAvailable() ? epoll() : nio();
     }
 
     /** Every transport that works on this machine: io_uring, epoll, then NIO (always). */

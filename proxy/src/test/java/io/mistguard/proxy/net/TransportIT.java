@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import java.util.List;
 import java.util.Locale;
@@ -30,27 +31,23 @@ class TransportIT {
         return Transport.available().stream().filter(t -> !t.name().equals("nio")).toList();
     }
 
-    /** Touches {@link Transport} first, as production does: its initialiser must run before {@link IoUring}'s. */
-    private static boolean ioUringRunsHere() {
-        return Transport.available().stream().anyMatch(t -> t.name().equals("io_uring"));
+    /** Regression: auto took io_uring, whose Netty 4.2.18 channel misses some peers' resets (Transport's javadoc). */
+    @Test
+    void autoTakesEpollWhereItRunsThenNioAndNeverIoUring() {
+        assumeThat(Epoll.isAvailable()).as("epoll on this machine").isTrue();
+
+        assertThat(Transport.available()).extracting(Transport::name).contains("epoll").endsWith("nio");
+        assertThat(Transport.of(IoTransport.AUTO).name()).isEqualTo("epoll");
+        assertThat(Transport.best().name()).isEqualTo("epoll");
     }
 
     @Test
-    void autoTakesIoUringWhereTheKernelAllowsItThenEpollThenNio() {
-        assumeThat(ioUringRunsHere()).as("io_uring on this machine").isTrue();
+    void ioUringRunsOnlyWhenAskedFor() {
+        assumeThat(IoUring.isAvailable()).as("io_uring on this machine").isTrue();
 
-        assertThat(Transport.available()).extracting(Transport::name).startsWith("io_uring").endsWith("nio");
-        assertThat(Transport.of(IoTransport.AUTO).name()).isEqualTo("io_uring");
-        assertThat(Transport.best().name()).isEqualTo("io_uring");
-    }
-
-    @Test
-    void ioUringRunsWithSingleShotPollSoItSeesEveryPeerReset() {
-        assumeThat(ioUringRunsHere()).as("io_uring on this machine").isTrue();
-
-        assertThat(System.getProperty(IoUringPollMode.PROPERTY)).isEqualTo("false");
-        assertThat(IoUring.isPollAddMultishotEnabled()).as("multishot POLL_ADD").isFalse();
-        assertThat(IoUringPollMode.safe()).isTrue();
+        assertThat(Transport.available()).extracting(Transport::name).startsWith("io_uring");
+        assertThat(Transport.of(IoTransport.IO_URING).name()).isEqualTo("io_uring");
+        assertThat(Transport.of(IoTransport.AUTO).name()).isNotEqualTo("io_uring");
     }
 
     @Test
