@@ -20,8 +20,8 @@ import java.util.ArrayDeque;
 
 /**
  * The least a Netty HTTP/1.1 reverse proxy does, as a floor for mistguard's pass-through cost:
- * what any proxy built from the same parts (the native transport mistguard's
- * {@code io_transport: auto} takes, {@code HttpServerCodec} and {@code HttpClientCodec},
+ * what any proxy built from the same parts (the transport mistguard's {@code io_transport} takes,
+ * the optional third argument, else {@code auto}'s; {@code HttpServerCodec} and {@code HttpClientCodec},
  * {@code HttpObjectAggregator} on both sides, keep-alive connection reuse)
  * costs per request on this machine, with none of mistguard's work — no routing, classification,
  * policies, timers, metrics, access log or answer headers.

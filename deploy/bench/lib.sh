@@ -274,7 +274,8 @@ stats() {
 # when given, replaces the `mist` admission pool's max_concurrent (the shipped 4 queues a load of
 # 32 connections in mistguard, which HAProxy and nginx do not do) and upstream
 # max_idle_connections_per_thread (shipped 32: below h2load's 100 connections at half rate).
-# BENCH_IO_TRANSPORT, when set and not auto, replaces io_transport (passthrough.sh --io-transport).
+# BENCH_IO_TRANSPORT, when set, not empty and not auto, replaces io_transport (passthrough.sh
+# --io-transport sets it for this call only).
 mistguard_bench_config() {
     python3 - "$REPO_DIR/deploy/mistguard.yaml" "$@" <<'PYEOF'
 import os, re, sys
@@ -290,7 +291,7 @@ once(r"^listen: 127\.0\.0\.1:\d+$", "listen: 127.0.0.1:" + port)
 once(r"^(  url: )http://127\.0\.0\.1:\d+$", r"\g<1>http://127.0.0.1:" + up)
 once(r"^(admin:\n(?:  #.*\n)*  listen: )127\.0\.0\.1:\d+$", r"\g<1>127.0.0.1:" + admin)
 once(r"^io_threads: \d+", "io_threads: 1")
-io_transport = os.environ.get("BENCH_IO_TRANSPORT", "auto")
+io_transport = os.environ.get("BENCH_IO_TRANSPORT") or "auto"
 if io_transport != "auto":
     once(r"^io_transport: auto$", "io_transport: " + io_transport)
 once(r"^(  access_log: )true", r"\g<1>" + access_log)

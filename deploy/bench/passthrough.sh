@@ -145,9 +145,8 @@ while (( $# )); do
     esac
 done
 
-require java haproxy nginx wrk h2load taskset python3 curl
 [[ $IO_TRANSPORT =~ ^(auto|io_uring|epoll|nio)$ ]] || die "--io-transport wants auto, io_uring, epoll or nio, got '$IO_TRANSPORT'"
-export BENCH_IO_TRANSPORT="$IO_TRANSPORT" # read by mistguard_bench_config (lib.sh)
+require java haproxy nginx wrk h2load taskset python3 curl
 [[ $TARGET_RATIO =~ ^[0-9]+(\.[0-9]+)?$ && ! $TARGET_RATIO =~ ^0+(\.0+)?$ ]] \
     || die "--target-ratio wants a number above 0 like 0.8, got '$TARGET_RATIO'"
 # and one roundratios.py takes (not only at the end of the run, when the report is written)
@@ -315,13 +314,17 @@ start_mistguard_named() { # NAME ACCESS_LOG [MAX_CONCURRENT]
     # A directory of its own: mistguard watches its config's directory, and a log file written
     # there would wake the watcher on every access-log line.
     mkdir -p "$WORK_DIR/conf-$1"
-    mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "${PORT[$1]}" "${ADMIN_PORT[$1]}" "$UP_PORT" "$2" ${3:-}
+    BENCH_IO_TRANSPORT="$IO_TRANSPORT" \
+        mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "${PORT[$1]}" "${ADMIN_PORT[$1]}" "$UP_PORT" "$2" ${3:-}
     java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf-$1/mistguard.yaml"
     make_cap "$1"
     spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 "${JAVA_CMD[@]}"
     PID[$1]=$SPAWNED_PID
     wait_http "http://127.0.0.1:${ADMIN_PORT[$1]}/healthz" 20
+    # the transport it really runs (auto's choice has changed before), from its start-up line
+    MG_TRANSPORT=$(grep -o 'listening on .* over [a-z_]*' "$WORK_DIR/$1.out" | head -1 | sed 's/.* over //')
 }
+MG_TRANSPORT=""
 start_mistguard() { start_mistguard_named mistguard true; }
 start_mistguard-nolog() { start_mistguard_named mistguard-nolog false; }
 start_mistguard-unqueued() { start_mistguard_named mistguard-unqueued true 1024; }
@@ -848,7 +851,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the route's timeout instead of a 502 at once; of 300 callers that reset while Mist hung, about 30%
  * were never seen to leave, so their upstream work ran on. Every reset must be seen on each transport
  * {@code auto} can take: epoll, and NIO where epoll does not load. io_uring, now opt-in only, still
- * has the fault (net.Transport's javadoc) and is not run here.
+ * has the fault (net.Transport's javadoc) and runs here only when asked for, with
+ * {@code -Dmistguard.it.io_transport=io_uring}.
  *
  * <p>Each case repeats its reset 300 times: at the miss rates measured, a fault that is back fails
  * the upstream case with probability above 99.9%, the caller case with certainty.
@@ -54,9 +55,15 @@ class PeerResetSeenRegressionIT {
     @RegisterExtension
     static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
 
-    /** The transports {@code auto} can take here: the best one, and NIO, its fallback. */
+    /**
+     * The transports {@code auto} can take here: the best one, and NIO, its fallback; and the one
+     * {@code -Dmistguard.it.io_transport} names, if any (with {@code io_uring}, to see whether a Netty
+     * upgrade has fixed its fault).
+     */
     static Stream<IoTransport> autoTransports() {
-        return Stream.of(Transport.best().name(), "nio").distinct().map(IoTransport::parse);
+        String asked = System.getProperty(TestProxy.TRANSPORT_PROPERTY);
+        return Stream.concat(Stream.of(Transport.best().name(), "nio"), Stream.ofNullable(asked)).distinct()
+                .map(IoTransport::parse);
     }
 
     @AfterEach

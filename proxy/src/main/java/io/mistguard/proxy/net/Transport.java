@@ -27,7 +27,7 @@ import java.util.List;
  * <p>Why io_uring is not the default, though it is cheaper: an event loop submits every receive and
  * send of one turn in one {@code io_uring_enter}, and under the small-GET pass-through load of
  * {@code deploy/bench}, one core saturated, mistguard spent about a quarter less CPU per request on
- * it than on epoll (README, Benchmarks, "On io_uring: the verdict"). But Netty 4.2.18's io_uring
+ * it than on epoll (README, Operations, "Transport"). But Netty 4.2.18's io_uring
  * channel has two faults at the connection's edge, measured over loopback on Linux 6.18:
  * <ul>
  *   <li>With Netty's default, multishot {@code POLL_ADD}, it does not see some peers' TCP resets:
@@ -105,7 +105,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
             return null;
         }
         return "io_transport: " + wanted.configName() + " is not available on this machine ("
-                + reason(cause) + "); set io_transport: auto to use the best one that is";
+                + reason(cause) + "); set io_transport: auto to use epoll, else NIO";
     }
 
     private static Throwable orUnknown(Throwable cause) {
