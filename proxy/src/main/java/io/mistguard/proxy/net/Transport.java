@@ -51,7 +51,6 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     /** Native epoll if it loads, else NIO; never io_uring (see the class's note). */
     public static Transport best() {
-        // Not available().get(0): that makes NIO's handler factory too, and the NIO classes load only where used.
         return Epoll.isAvailable() ? epoll() : nio();
     }
 
