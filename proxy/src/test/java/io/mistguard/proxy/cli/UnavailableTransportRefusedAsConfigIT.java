@@ -36,6 +36,14 @@ class UnavailableTransportRefusedAsConfigIT {
         }
     }
 
+    /** Where neither native transport loads, auto starts on Java NIO, and the start-up line says so. */
+    @Test
+    void autoStartsOnNioWhereNoNativeTransportLoads(@TempDir Path dir) throws Exception {
+        String output = PackagedJar.run(dir, NO_NATIVE, List.of(), List.of());
+
+        assertThat(output).contains(PackagedJar.LISTENING).contains(" over nio");
+    }
+
     /** Regression: check-config said OK to a file whose transport made the start fail on the same machine. */
     @Test
     void checkConfigRefusesAnUnavailableTransportAsAStartDoesRegression(@TempDir Path dir) throws Exception {
