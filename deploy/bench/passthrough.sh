@@ -104,7 +104,7 @@
 #                        The first warm-up runs uncapped, so that the JIT compiles the bulk of the
 #                        code at full speed; the settling before each measurement runs capped.
 #   --io-transport auto  mistguard's and the Netty floors' io_transport: auto (epoll), io_uring, epoll
-#                        or nio; the report names it when it is not auto
+#                        or nio; the report names the one mistguard ran, from its start-up line
 # JIT: this script measures the steady state. A JVM still compiling is not in it: its compiler
 # threads take CPU on the proxy's core (counted in CPU µs/req) and stall the event loop for whole
 # scheduler slices (its p99). So a JVM proxy is warmed until its JIT has settled, right before each

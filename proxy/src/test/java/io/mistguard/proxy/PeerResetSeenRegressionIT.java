@@ -10,7 +10,6 @@ import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -105,10 +104,10 @@ class PeerResetSeenRegressionIT {
             String gone = "mistguard_cancellations_total{reason=\"caller-gone\",route=\"catch-all\"} " + ROUNDS + ".0";
             String noneLeft = "mistguard_upstream_inflight{route=\"catch-all\"} 0.0";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            String metrics = scrape(proxy);
+            String metrics = proxy.metrics();
             while (!(metrics.contains(gone) && metrics.contains(noneLeft)) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
-                metrics = scrape(proxy);
+                metrics = proxy.metrics();
             }
             assertThat(metrics.lines().filter(l -> l.contains("catch-all") && (l.contains("caller-gone")
                     || l.startsWith("mistguard_upstream_inflight")))).containsExactlyInAnyOrder(gone, noneLeft);
@@ -119,10 +118,5 @@ class PeerResetSeenRegressionIT {
         return new TestProxy(Mistguard.start(PolicyProxies.onLoopback(
                 ConfigLoader.parse("io_threads: 1\nshutdown_grace: 1s\nio_transport: " + transport.configName() + "\n"
                         + ROUTES, "test.yaml"), MIST.get().port())));
-    }
-
-    private static String scrape(TestProxy proxy) throws Exception {
-        return proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

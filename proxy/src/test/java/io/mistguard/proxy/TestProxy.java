@@ -70,6 +70,11 @@ final class TestProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + mistguard.adminAddress().getPort() + path);
     }
 
+    /** The admin listener's {@code /metrics}, in Prometheus' text format. */
+    String metrics() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(adminUri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -9,8 +9,6 @@ import io.mistguard.proxy.config.TriggerPolicy;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.LogCapture;
 import io.mistguard.sim.junit.SimMistExtension;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -83,7 +81,7 @@ class UnseenRefusalRegressionIT {
                     .endsWith("method=POST path=/ws");
             assertThat(lines.get(4)).startsWith("route=catch-all decision=proxied status=200 ");
 
-            String metrics = scrape(proxy);
+            String metrics = proxy.metrics();
             assertThat(metrics).contains(
                     "mistguard_listener_refusals_total{reason=\"bad-request\"} 1.0",
                     "mistguard_listener_refusals_total{reason=\"body-too-large\"} 1.0",
@@ -119,7 +117,7 @@ class UnseenRefusalRegressionIT {
 
             assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
                     .startsWith("route=catch-all decision=proxied status=200 ");
-            assertThat(scrape(proxy)).contains("mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0");
+            assertThat(proxy.metrics()).contains("mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0");
         }
     }
 
@@ -150,18 +148,12 @@ class UnseenRefusalRegressionIT {
                                    .status()).isEqualTo(508);
             }
 
-            String metrics = scrape(proxy);
+            String metrics = proxy.metrics();
             assertThat(metrics).contains(
                     "mistguard_trigger_decisions_total{decision=\"bad-request\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
                     "mistguard_trigger_decisions_total{decision=\"body-too-large\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
                     "mistguard_trigger_decisions_total{decision=\"loop-detected\",reason=\"none\",trigger=\"USER_NEW\"} 1.0",
                     "mistguard_trigger_decisions_total{decision=\"uri-too-long\",reason=\"none\",trigger=\"USER_NEW\"} 0.0");
         }
-    }
-
-    /** The admin listener's {@code /metrics}. */
-    private static String scrape(TestProxy proxy) throws Exception {
-        return proxy.http.send(HttpRequest.newBuilder(proxy.adminUri("/metrics")).build(),
-                               HttpResponse.BodyHandlers.ofString()).body();
     }
 }
