@@ -2,7 +2,6 @@ package io.mistguard.proxy.net;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -12,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -44,9 +42,12 @@ import java.util.List;
  * </ul>
  *
  * <p>An invalid request carries the head's version, method, target and fields (a copy), and no
- * content. One instance per channel, used only from its event loop.
+ * content. Never an answer of its own ({@link OneReadAggregator}): {@link #decode} has dealt with
+ * every expectation before the base class sees the head. A request whose head and body arrive in
+ * one read gets its body as it came, without a composite buffer ({@link OneReadAggregator}). One
+ * instance per channel, used only from its event loop.
  */
-public final class RequestAggregator extends HttpObjectAggregator {
+public final class RequestAggregator extends OneReadAggregator {
 
     private final int maxBodyBytes;
     private final String tooLargeDetail;
@@ -95,12 +96,6 @@ public final class RequestAggregator extends HttpObjectAggregator {
             } // a length over the limit: the aggregator finds it too large, below, and refuses it
         }
         super.decode(ctx, msg, out);
-    }
-
-    /** Never an answer of its own: {@link #decode} has dealt with every expectation already. */
-    @Override
-    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-        return null;
     }
 
     /** Called from within {@link #decode}, before anything of this message was passed on. */

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.upstream;
 
 import io.mistguard.proxy.config.UpstreamConfig;
+import io.mistguard.proxy.net.OneReadAggregator;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
@@ -107,7 +107,7 @@ public final class UpstreamClient {
                         .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false))
                         .addLast("forbidden", new ForbiddenWithoutLength())
-                        .addLast("aggregator", new HttpObjectAggregator(
+                        .addLast("aggregator", new OneReadAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
                         .addLast("dispatch", dispatch);
             }
