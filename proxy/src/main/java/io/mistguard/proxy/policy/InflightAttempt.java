@@ -38,7 +38,12 @@ public final class InflightAttempt {
 
     /** How long the attempt has been at Mist at {@code nowNanos}. */
     public Duration age(long nowNanos) {
-        return Duration.ofNanos(Math.max(0, nowNanos - startedNanos));
+        return Duration.ofNanos(ageNanos(nowNanos));
+    }
+
+    /** {@link #age} in nanoseconds, ≥ 0, without a {@code Duration} (once per attempt on the request path). */
+    long ageNanos(long nowNanos) {
+        return Math.max(0, nowNanos - startedNanos);
     }
 
     /** Time left until the request's budget ends (negative once past it) at {@code nowNanos}. */

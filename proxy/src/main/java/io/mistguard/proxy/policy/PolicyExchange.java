@@ -195,11 +195,12 @@ final class PolicyExchange implements Forwarder.Exchange {
         attempts++;
         permit = granted;
         route.stats().upstreamInFlight.incrementAndGet();
-        InflightAttempt view = new InflightAttempt(route.config().name(), attempts, ticker.nanoTime(), deadline);
+        long now = ticker.nanoTime(); // one reading for both: a clock read costs ~50 ns on a VM
+        InflightAttempt view = new InflightAttempt(route.config().name(), attempts, now, deadline);
         inflight.add(view);
         // Bounded by the route's own clock only: the caller's deadline ends the attempt through
         // onDeadline, so that an attempt's own timeout is always one of Mist's failures.
-        long routeLeft = routeDeadline - ticker.nanoTime();
+        long routeLeft = routeDeadline - now;
         UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request),
                                                           Math.min(route.perTryNanos(), routeLeft), privateConnection);
         attempt = started;
@@ -210,7 +211,8 @@ final class PolicyExchange implements Forwarder.Exchange {
                                Future<FullHttpResponse> f) {
         route.stats().upstreamInFlight.decrementAndGet();
         inflight.remove(view);
-        long took = view.age(ticker.nanoTime()).toNanos();
+        long now = ticker.nanoTime();
+        long took = view.ageNanos(now);
         route.observer().attempted(took);
         upstreamNanos += took; // a cancelled attempt fails at once, so it is counted before the answer
         if (finished != attempt) {
@@ -227,7 +229,7 @@ final class PolicyExchange implements Forwarder.Exchange {
             if (settled != null) {
                 settled.success();
             }
-            finish(Answer.of(f.getNow(), Decision.PROXIED));
+            finish(Answer.of(f.getNow(), Decision.PROXIED), now); // answered the moment the attempt ended
             return;
         }
         UpstreamException error = FailureClassifier.asUpstream(f.cause());
@@ -327,6 +329,11 @@ final class PolicyExchange implements Forwarder.Exchange {
     }
 
     private void finish(Answer answer) {
+        finish(answer, ticker.nanoTime());
+    }
+
+    /** @param now the ticker's reading at the answer, for the time the caller waited */
+    private void finish(Answer answer, long now) {
         if (done) {
             answer.response().release();
             return;
@@ -345,7 +352,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         if (answersACaller) {
             route.stats().decided(answer.decision());
         }
-        long waited = ticker.nanoTime() - arrived;
+        long waited = now - arrived;
         route.stats().longestAnswerNanos.accumulateAndGet(waited, Math::max);
         route.observer().answered(waited);
         response.setSuccess(answer.onRoute(route.config().name()).withAttempts(attempts, upstreamNanos));

@@ -8,6 +8,7 @@ import io.mistguard.proxy.config.RouteMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Chooses the route of a classified request: the first route whose match accepts it. The config
@@ -20,6 +21,11 @@ public final class RouteTable {
     private final List<RouteConfig> routes;
     /** Per route, the key set of its exact {@code command} match, or {@code null}; computed once. */
     private final List<Set<String>> commandKeys = new ArrayList<>();
+    /**
+     * The indices, ascending, of the routes a request without a Mist command can match (the others
+     * all require one): such a request, the catch-all's usual one, is tried against these only.
+     */
+    private final int[] commandless;
 
     public RouteTable(List<RouteConfig> routes) {
         this.routes = List.copyOf(routes);
@@ -30,6 +36,13 @@ public final class RouteTable {
             String command = route.match().command();
             commandKeys.add(command == null ? null : CommandClassifier.topLevelKeys(command));
         }
+        this.commandless = IntStream.range(0, this.routes.size())
+                .filter(i -> !requiresCommand(this.routes.get(i).match())).toArray();
+    }
+
+    /** Whether {@code match} holds only for requests that carry a Mist command. */
+    private static boolean requiresCommand(RouteMatch match) {
+        return match.command() != null || match.commands() != null && !match.commands().isEmpty();
     }
 
     public List<RouteConfig> routes() {
@@ -38,6 +51,14 @@ public final class RouteTable {
 
     /** The index in {@link #routes()} of the route for {@code request}. */
     public int indexOf(MistRequest request) {
+        if (!request.hasCommand()) {
+            for (int i : commandless) {
+                if (matches(routes.get(i).match(), commandKeys.get(i), request)) {
+                    return i;
+                }
+            }
+            throw new AssertionError("the last route matches everything");
+        }
         for (int i = 0; i < routes.size(); i++) {
             if (matches(routes.get(i).match(), commandKeys.get(i), request)) {
                 return i;
