@@ -63,8 +63,13 @@ public class OneReadAggregator extends HttpObjectAggregator {
                     && last.decoderResult().isSuccess() && last.content().readableBytes() <= maxContentLength()) {
                 // retained: the decoder releases msg once this returns, and the message now owns the content
                 FullHttpMessage whole = beginAggregation(head, last.content().retain());
-                aggregate(whole, last);
-                finishAggregation(whole);
+                try {
+                    aggregate(whole, last);
+                    finishAggregation(whole);
+                } catch (Exception | Error e) {
+                    whole.release();
+                    throw e;
+                }
                 out.add(whole);
                 return;
             }
@@ -96,6 +101,35 @@ public class OneReadAggregator extends HttpObjectAggregator {
     /** The read is over: a head still held goes to the base class, which aggregates its body as it comes. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        try {
+            releaseHeld(ctx);
+        } finally {
+            super.channelReadComplete(ctx); // passed on, and a read asked for when auto-read is off
+        }
+    }
+
+    /** A head still held goes to the base class first, which tells a message cut short by the close. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            releaseHeld(ctx);
+        } finally {
+            super.channelInactive(ctx);
+        }
+    }
+
+    /**
+     * Leaving the pipeline: a held head is dropped, as the base class drops the message it was
+     * aggregating (a head holds no buffer; nothing is fired from a handler being removed).
+     */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        held = null;
+        super.handlerRemoved(ctx);
+    }
+
+    /** Hands a held head to the base class, as it would have come without this one. */
+    private void releaseHeld(ChannelHandlerContext ctx) throws Exception {
         HttpMessage head = held;
         if (head != null) {
             held = null;
@@ -106,7 +140,6 @@ public class OneReadAggregator extends HttpObjectAggregator {
                 releasingHeld = false;
             }
         }
-        super.channelReadComplete(ctx);
     }
 
     /** Never an answer of its own: see the class comment. */

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,9 +35,11 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * {@link OneReadAggregator} gives what Netty's {@link HttpObjectAggregator} gives, for any stream of
- * HTTP/1.1 messages cut into reads anywhere: the same messages (start line, fields, body, trailers,
- * decoding result), the same answers written back, the same errors, for bodies framed by length,
- * by chunks (with trailers) or by the close, within the limit or over it. Only the body's buffer
+ * HTTP/1.1 messages cut into reads anywhere, one or several pieces per read, reading by itself or
+ * not: the same messages (start line, fields, body, trailers, decoding result), the same answers
+ * written back, the same errors, the same reads asked for, for bodies framed by length, by chunks
+ * (with trailers, or with a broken chunk size) or by the close, small or over the decoder's 8 KiB
+ * chunk, within the limit or over it, and every buffer fed in released. Only the body's buffer
  * differs: one piece, not a composite, when the head and the whole body came in one read.
  */
 class OneReadAggregatorPropertiesTest {
@@ -44,6 +50,7 @@ class OneReadAggregatorPropertiesTest {
         static final int LENGTH = 0;
         static final int CHUNKED = 1;
         static final int TO_CLOSE = 2; // responses only, and only last in a stream
+        static final int BAD_CHUNK = 3; // chunked, with a chunk size that is not hex: a decoding failure
 
         byte[] bytes() {
             StringBuilder head = new StringBuilder(startLine).append("\r\n");
@@ -51,11 +58,14 @@ class OneReadAggregatorPropertiesTest {
             ByteBuf out = Unpooled.buffer();
             if (framing == LENGTH) {
                 head.append("Content-Length: ").append(body.length).append("\r\n");
-            } else if (framing == CHUNKED) {
+            } else if (framing == CHUNKED || framing == BAD_CHUNK) {
                 head.append("Transfer-Encoding: chunked\r\n");
             }
             out.writeCharSequence(head.append("\r\n"), StandardCharsets.US_ASCII);
-            if (framing == CHUNKED) {
+            if (framing == BAD_CHUNK) {
+                out.writeCharSequence("zz\r\n", StandardCharsets.US_ASCII);
+                out.writeBytes(body);
+            } else if (framing == CHUNKED) {
                 for (int at = 0; at < body.length; at += chunkSize) {
                     int n = Math.min(chunkSize, body.length - at);
                     out.writeCharSequence(Integer.toHexString(n) + "\r\n", StandardCharsets.US_ASCII);
@@ -74,7 +84,7 @@ class OneReadAggregatorPropertiesTest {
     @Provide
     Arbitrary<List<Message>> responses() {
         return messages(Arbitraries.of("HTTP/1.1 200 OK", "HTTP/1.1 500 Internal Server Error", "HTTP/1.1 403 Forbidden",
-                                       "HTTP/1.0 200 OK"), true);
+                                       "HTTP/1.0 200 OK", "HTTP/1.1 204 No Content", "HTTP/1.1 100 Continue"), true);
     }
 
     @Provide
@@ -86,12 +96,20 @@ class OneReadAggregatorPropertiesTest {
     private static Arbitrary<List<Message>> messages(Arbitrary<String> startLines, boolean toCloseAllowed) {
         Arbitrary<List<String>> fields = Arbitraries.of("Content-Type: text/javascript", "X-Seen: 1", "Server: mist",
                                                         "Cache-Control: no-store").list().ofMaxSize(3);
-        Arbitrary<byte[]> bodies = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<Message> one = Combinators.combine(startLines, fields, bodies, Arbitraries.integers().between(0, 2),
+        // mostly small, sometimes over the decoder's 8 KiB chunk (then it hands the body on in pieces)
+        Arbitrary<byte[]> bodies = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(9, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(8000).ofMaxSize(10000)));
+        Arbitrary<Integer> framings = Arbitraries.frequency(net.jqwik.api.Tuple.of(4, Message.LENGTH),
+                net.jqwik.api.Tuple.of(4, Message.CHUNKED), net.jqwik.api.Tuple.of(2, Message.TO_CLOSE),
+                net.jqwik.api.Tuple.of(1, Message.BAD_CHUNK));
+        Arbitrary<Message> one = Combinators.combine(startLines, fields, bodies, framings,
                         Arbitraries.integers().between(1, 120), Arbitraries.of(true, false))
-                .as((line, f, body, framing, chunk, trailer) ->
-                        new Message(line, f, body, framing == Message.TO_CLOSE && !toCloseAllowed ? Message.LENGTH : framing,
-                                    chunk, trailer));
+                .as((line, f, body, framing, chunk, trailer) -> {
+                    boolean noBody = line.contains(" 204 ") || line.contains(" 100 ");
+                    int framed = noBody || framing == Message.TO_CLOSE && !toCloseAllowed ? Message.LENGTH : framing;
+                    return new Message(line, f, noBody ? new byte[0] : body, framed, chunk, trailer);
+                });
         return one.list().ofMinSize(1).ofMaxSize(3).map(list -> {
             List<Message> fixed = new ArrayList<>(list);
             for (int i = 0; i < fixed.size() - 1; i++) { // a body to the close ends the stream
@@ -107,24 +125,37 @@ class OneReadAggregatorPropertiesTest {
     @Property(tries = 400)
     void responsesAggregateAsNettysAggregatorDoes(@ForAll("responses") List<Message> stream,
                                                   @ForAll("cuts") List<Integer> cuts,
-                                                  @ForAll @IntRange(min = 0, max = 400) int maxBody) {
+                                                  @ForAll @IntRange(min = 1, max = 3) int piecesPerRead,
+                                                  @ForAll boolean autoRead,
+                                                  @ForAll @IntRange(min = 0, max = 12000) int maxBody) {
         byte[] bytes = concat(stream);
-        assertThat(run(HttpResponseDecoder::new, new OneReadAggregator(maxBody), bytes, cuts))
-                .isEqualTo(run(HttpResponseDecoder::new, new HttpObjectAggregator(maxBody), bytes, cuts));
+        Reads reads = new Reads(cuts, piecesPerRead, autoRead);
+        assertThat(run(HttpResponseDecoder::new, new OneReadAggregator(maxBody), bytes, reads))
+                .isEqualTo(run(HttpResponseDecoder::new, new HttpObjectAggregator(maxBody), bytes, reads));
     }
 
     @Property(tries = 400)
     void requestsAggregateAsNettysAggregatorDoes(@ForAll("requests") List<Message> stream,
                                                  @ForAll("cuts") List<Integer> cuts,
-                                                 @ForAll @IntRange(min = 0, max = 400) int maxBody) {
+                                                 @ForAll @IntRange(min = 1, max = 3) int piecesPerRead,
+                                                 @ForAll boolean autoRead,
+                                                 @ForAll @IntRange(min = 0, max = 12000) int maxBody) {
         byte[] bytes = concat(stream);
-        assertThat(run(HttpRequestDecoder::new, new OneReadAggregator(maxBody), bytes, cuts))
-                .isEqualTo(run(HttpRequestDecoder::new, new HttpObjectAggregator(maxBody), bytes, cuts));
+        Reads reads = new Reads(cuts, piecesPerRead, autoRead);
+        assertThat(run(HttpRequestDecoder::new, new OneReadAggregator(maxBody), bytes, reads))
+                .isEqualTo(run(HttpRequestDecoder::new, new HttpObjectAggregator(maxBody), bytes, reads));
+    }
+
+    /**
+     * How the bytes arrive: cut at {@code cuts} into pieces, {@code piecesPerRead} of them per read
+     * (a channelRead each, then one channelReadComplete), on a channel that reads by itself or not.
+     */
+    record Reads(List<Integer> cuts, int piecesPerRead, boolean autoRead) {
     }
 
     @Provide
     Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(1, 2000).list().ofMaxSize(8);
+        return Arbitraries.integers().between(1, 30000).list().ofMaxSize(8);
     }
 
     @Example
@@ -170,25 +201,52 @@ class OneReadAggregatorPropertiesTest {
         return bytes;
     }
 
-    /** What comes out, inbound and outbound, and the errors, with the bytes fed in reads cut at {@code cuts}. */
+    /**
+     * What comes out, inbound and outbound, the errors and the reads asked for, with the bytes fed as
+     * {@code reads} says. Every piece fed in comes from a pooled direct buffer, which the leak detector
+     * tracks, and must be released by the end.
+     */
     private static List<String> run(Supplier<ChannelHandler> decoder, HttpObjectAggregator aggregator, byte[] bytes,
-                                    List<Integer> cuts) {
-        EmbeddedChannel channel = new EmbeddedChannel(decoder.get(), aggregator);
+                                    Reads reads) {
+        AtomicInteger readsAsked = new AtomicInteger();
+        ChannelOutboundHandlerAdapter readCounter = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                readsAsked.incrementAndGet();
+                ctx.read();
+            }
+        };
+        EmbeddedChannel channel = new EmbeddedChannel(readCounter, decoder.get(), aggregator);
+        channel.config().setAutoRead(reads.autoRead());
         List<String> seen = new ArrayList<>();
-        List<Integer> at = new ArrayList<>(cuts.stream().map(c -> c % (bytes.length + 1)).sorted().distinct().toList());
+        List<ByteBuf> fed = new ArrayList<>();
+        List<Integer> at = new ArrayList<>(reads.cuts().stream().map(c -> c % (bytes.length + 1)).sorted().distinct()
+                                                .toList());
         at.add(bytes.length);
+        List<ByteBuf> read = new ArrayList<>();
         int from = 0;
-        for (int to : at) {
-            if (to <= from || !channel.isOpen()) {
-                continue;
+        for (int i = 0; i < at.size(); i++) {
+            int to = at.get(i);
+            if (to > from) {
+                ByteBuf piece = PooledByteBufAllocator.DEFAULT.directBuffer(to - from).writeBytes(bytes, from, to - from);
+                fed.add(piece);
+                read.add(piece);
+                from = to;
             }
-            try {
-                channel.writeInbound(Unpooled.wrappedBuffer(bytes, from, to - from));
-            } catch (RuntimeException e) {
-                seen.add("error " + e.getClass().getSimpleName());
+            if (!read.isEmpty() && (read.size() == reads.piecesPerRead() || i == at.size() - 1)) {
+                if (channel.isOpen()) {
+                    try {
+                        channel.writeInbound(read.toArray());
+                    } catch (RuntimeException e) {
+                        seen.add("error " + e.getClass().getSimpleName());
+                    }
+                } else {
+                    read.forEach(ByteBuf::release); // nobody reads from a closed channel
+                }
+                read.clear();
+                drain(channel, seen);
+                seen.add("reads asked " + readsAsked.get());
             }
-            from = to;
-            drain(channel, seen);
         }
         try {
             channel.finish();
@@ -197,6 +255,7 @@ class OneReadAggregatorPropertiesTest {
         }
         drain(channel, seen);
         seen.add("open " + channel.isOpen());
+        assertThat(fed).as("every piece fed in is released").allSatisfy(b -> assertThat(b.refCnt()).isZero());
         return seen;
     }
 
