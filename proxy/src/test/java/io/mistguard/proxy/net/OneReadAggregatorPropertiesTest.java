@@ -123,27 +123,22 @@ class OneReadAggregatorPropertiesTest {
     }
 
     @Property(tries = 400)
-    void responsesAggregateAsNettysAggregatorDoes(@ForAll("responses") List<Message> stream,
-                                                  @ForAll("cuts") List<Integer> cuts,
-                                                  @ForAll @IntRange(min = 1, max = 3) int piecesPerRead,
-                                                  @ForAll boolean autoRead,
+    void responsesAggregateAsNettysAggregatorDoes(@ForAll("responses") List<Message> stream, @ForAll("reads") Reads reads,
                                                   @ForAll @IntRange(min = 0, max = 12000) int maxBody) {
-        byte[] bytes = concat(stream);
-        Reads reads = new Reads(cuts, piecesPerRead, autoRead);
-        assertThat(run(HttpResponseDecoder::new, new OneReadAggregator(maxBody), bytes, reads))
-                .isEqualTo(run(HttpResponseDecoder::new, new HttpObjectAggregator(maxBody), bytes, reads));
+        assertSameAsNettys(HttpResponseDecoder::new, stream, reads, maxBody);
     }
 
     @Property(tries = 400)
-    void requestsAggregateAsNettysAggregatorDoes(@ForAll("requests") List<Message> stream,
-                                                 @ForAll("cuts") List<Integer> cuts,
-                                                 @ForAll @IntRange(min = 1, max = 3) int piecesPerRead,
-                                                 @ForAll boolean autoRead,
+    void requestsAggregateAsNettysAggregatorDoes(@ForAll("requests") List<Message> stream, @ForAll("reads") Reads reads,
                                                  @ForAll @IntRange(min = 0, max = 12000) int maxBody) {
+        assertSameAsNettys(HttpRequestDecoder::new, stream, reads, maxBody);
+    }
+
+    private static void assertSameAsNettys(Supplier<ChannelHandler> decoder, List<Message> stream, Reads reads,
+                                           int maxBody) {
         byte[] bytes = concat(stream);
-        Reads reads = new Reads(cuts, piecesPerRead, autoRead);
-        assertThat(run(HttpRequestDecoder::new, new OneReadAggregator(maxBody), bytes, reads))
-                .isEqualTo(run(HttpRequestDecoder::new, new HttpObjectAggregator(maxBody), bytes, reads));
+        assertThat(run(decoder, new OneReadAggregator(maxBody), bytes, reads))
+                .isEqualTo(run(decoder, new HttpObjectAggregator(maxBody), bytes, reads));
     }
 
     /**
@@ -154,8 +149,9 @@ class OneReadAggregatorPropertiesTest {
     }
 
     @Provide
-    Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(1, 30000).list().ofMaxSize(8);
+    Arbitrary<Reads> reads() {
+        return Combinators.combine(Arbitraries.integers().between(1, 30000).list().ofMaxSize(8),
+                                   Arbitraries.integers().between(1, 3), Arbitraries.of(true, false)).as(Reads::new);
     }
 
     @Example
