@@ -23,12 +23,19 @@
 #
 # Usage: deploy/bench/profile.sh [--duration 15] [--warmup 20] [--jit-settle-max 300] [--conns 32] [--access-log true|false]
 #        [--phases "baseline cpu alloc strace"] [--path /api] [--base-port 18500] [--target mistguard]
+#        [--cpu-quota PCT]
 #   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
 #   --target mistguard-unqueued profiles passthrough.sh's mistguard-unqueued (the `mist` admission pool
 #            at 1024, so no request waits in its queue): compare with mistguard's to see what queueing costs.
+#   --cpu-quota PCT caps the target at PCT % of its core for the phases (cgroup v1 cpu controller,
+#            100 ms period), as passthrough.sh --cpu-quota caps each proxy; the warm-up runs uncapped.
+#            The report gives the time the kernel held the target back per phase. Use it to see which
+#            threads and frames a cap makes dearer than the uncapped profile shows.
 #   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
 #            JVM flags but without the class-data-sharing archive) under the same load instead: compare its
 #            report with mistguard's to see which frames are mistguard's own work.
+# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's, for mistguard and the floor alike
+#   (e.g. -XX:+PrintCompilation, whose lines land in the target's .out file under the work directory).
 # Needs: java 17 (jcmd), mvn (to fetch async-profiler once), nginx, wrk, strace, taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -36,6 +43,7 @@ source "$(dirname "$0")/lib.sh"
 DURATION=15; WARMUP=20; JIT_SETTLE_MAX=300; CONNS=32; ACCESS_LOG=true; PHASES="baseline cpu alloc strace"; BASE_PORT=18500
 TARGET=mistguard
 REQ_PATH=/api
+CPU_QUOTA=""; QUOTA_PERIOD_US=100000
 ASYNC_PROFILER_VERSION=4.1
 while (( $# )); do
     needs_value "$@"
@@ -49,6 +57,7 @@ while (( $# )); do
         --path) REQ_PATH="$2"; shift 2 ;;
         --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
         --target) TARGET="$2"; shift 2 ;;
+        --cpu-quota) CPU_QUOTA=$(whole "$1" "$2"); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
     esac
@@ -57,6 +66,25 @@ done
 require java jcmd nginx wrk strace taskset python3 curl unzip
 require_jars
 bench_init
+read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
+
+# --cpu-quota: one cgroup (v1 cpu controller) for the target, joined after the warm-up.
+CGROUP_ROOT=/sys/fs/cgroup/cpu
+CAP_CG=""
+if [[ -n $CPU_QUOTA ]]; then
+    (( CPU_QUOTA >= 1 && CPU_QUOTA <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $CPU_QUOTA"
+    [[ -w $CGROUP_ROOT/cgroup.procs ]] || die "--cpu-quota needs a writable cgroup v1 cpu controller at $CGROUP_ROOT (run as root)"
+    CAP_CG="$CGROUP_ROOT/mistguard-profile-$$"
+    mkdir -p "$CAP_CG"
+    echo "$QUOTA_PERIOD_US" >"$CAP_CG/cpu.cfs_period_us"
+    echo $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) >"$CAP_CG/cpu.cfs_quota_us"
+    trap 'bench_cleanup; rmdir "$CAP_CG" 2>/dev/null || true' EXIT
+fi
+# throttled_ms: the time the kernel has held the capped target back so far, in ms (0 uncapped).
+throttled_ms() {
+    [[ -n $CAP_CG ]] || { echo 0; return; }
+    awk '/^throttled_time /{printf "%.0f\n", $2 / 1e6}' "$CAP_CG/cpu.stat"
+}
 chmod 755 "$WORK_DIR"
 
 # async-profiler's native library, from the jar in the local Maven repository (fetched once).
@@ -90,23 +118,23 @@ case "$TARGET" in
             POOL_NOTE=", the \`mist\` pool's \`max_concurrent\` and \`upstream.max_idle_connections_per_thread\` at 1024 (passthrough.sh's mistguard-unqueued)"
         fi
         mistguard_bench_config "$WORK_DIR/conf/mistguard.yaml" "$MG_PORT" "$MG_ADMIN" "$UP_PORT" "$ACCESS_LOG" "${POOL_LIMIT[@]}"
-        java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf/mistguard.yaml"
+        java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf/mistguard.yaml"
         spawn "$WORK_DIR/mistguard.out" taskset -c 1 "${JAVA_CMD[@]}"
         MG_PID=$SPAWNED_PID
         wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20
         curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' \
             || die "GET $REQ_PATH is not on the catch-all route"
-        TARGET_CMD="$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar"
+        TARGET_CMD="$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')${EXTRA_JVM_FLAGS:+$EXTRA_JVM_FLAGS }-jar proxy/target/mistguard.jar"
         TARGET_SETUP="shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`$POOL_NOTE" ;;
     netty-floor)
         # As passthrough.sh starts it: the image's flags and environment, no CDS archive (it is mistguard's).
         mapfile -t FLOOR_FLAGS < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
         read -r -a FLOOR_ENV <<<"$(image_env)"
-        spawn "$WORK_DIR/netty-floor.out" taskset -c 1 env "${FLOOR_ENV[@]}" java "${FLOOR_FLAGS[@]}" \
+        spawn "$WORK_DIR/netty-floor.out" taskset -c 1 env "${FLOOR_ENV[@]}" java "${FLOOR_FLAGS[@]}" "${EXTRA[@]}" \
             -cp "$MISTGUARD_JAR" "$BENCH_DIR/NettyFloorProxy.java" "$MG_PORT" "$UP_PORT"
         MG_PID=$SPAWNED_PID
         wait_http "$URL" 30
-        TARGET_CMD="$(image_env) java ${FLOOR_FLAGS[*]} -cp proxy/target/mistguard.jar deploy/bench/NettyFloorProxy.java"
+        TARGET_CMD="$(image_env) java ${FLOOR_FLAGS[*]} ${EXTRA_JVM_FLAGS:+$EXTRA_JVM_FLAGS }-cp proxy/target/mistguard.jar deploy/bench/NettyFloorProxy.java"
         TARGET_SETUP="Netty's codecs, aggregators and keep-alive reuse only" ;;
     *) die "unknown --target $TARGET (mistguard, mistguard-unqueued or netty-floor)" ;;
 esac
@@ -147,8 +175,13 @@ load "$WARMUP" >/dev/null
 SETTLED=$(settle_jit "$MG_PID" "$JIT_SETTLE_MAX" load "$JIT_CHUNK" || true)
 [[ -d /proc/$MG_PID ]] || die "$TARGET exited under load; see $WORK_DIR"
 log "JIT $SETTLED"
-declare -A RESULT=()
+if [[ -n $CAP_CG ]]; then
+    echo "$MG_PID" >"$CAP_CG/cgroup.procs" # every thread of the JVM moves with it
+    log "capped at $CPU_QUOTA% of core 1 from here on"
+fi
+declare -A RESULT=() THROTTLED=()
 for phase in $PHASES; do
+    throttled_before=$(throttled_ms)
     case "$phase" in
         baseline)
             RESULT[baseline]=$(load "$DURATION") ;;
@@ -168,7 +201,8 @@ for phase in $PHASES; do
             kill -INT "$strace_pid"; wait "$strace_pid" || true ;;
         *) die "unknown phase $phase" ;;
     esac
-    log "$phase: requests rps cpu_us/req foreign% jit_ms = ${RESULT[$phase]}"
+    THROTTLED[$phase]=$(( $(throttled_ms) - throttled_before ))
+    log "$phase: requests rps cpu_us/req foreign% jit_ms = ${RESULT[$phase]}, throttled ${THROTTLED[$phase]} ms"
 done
 cp "$WORK_DIR/jcmd.log" "$OUT/" 2>/dev/null || true
 
@@ -180,10 +214,11 @@ REPORT="$OUT/report.md"
     echo "$TARGET on core 1: \`$TARGET_CMD\`,"
     echo "$TARGET_SETUP. async-profiler $ASYNC_PROFILER_VERSION. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Warm-up: ${WARMUP}s, then the JIT $SETTLED."
+    [[ -z $CPU_QUOTA ]] || echo "Capped after the warm-up at $CPU_QUOTA% of core 1 (cgroup v1 cpu quota $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) µs per $QUOTA_PERIOD_US µs)."
     echo
     for phase in $PHASES; do
         read -r n rps cpu foreign jit <<<"${RESULT[$phase]}"
-        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile; the JIT's compiler threads $jit ms"
+        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile; the JIT's compiler threads $jit ms$([[ -z $CPU_QUOTA ]] || echo "; held back by the cap ${THROTTLED[$phase]} ms")"
     done
     for phase in cpu alloc; do
         [[ -f $OUT/$phase.collapsed ]] || continue
