@@ -1,7 +1,6 @@
 package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.metrics.Metrics;
-import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.mistguard.proxy.metrics.RouteLatency;
@@ -71,7 +70,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean keepAlive = KeepAlive.isKeepAlive(request) && request.decoderResult().isSuccess();
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         if (!request.decoderResult().isSuccess()) {
             // The aggregator's refusals (413, 417) come as invalid requests, in their turn.
             write(ctx, request.decoderResult().cause() instanceof BodyRefusal refusal

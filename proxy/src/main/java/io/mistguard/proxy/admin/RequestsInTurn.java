@@ -1,7 +1,6 @@
 package io.mistguard.proxy.admin;
 
 import io.mistguard.proxy.net.ContinueExpected;
-import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.OwedContinue;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -61,7 +61,7 @@ final class RequestsInTurn extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && response.status().code() >= 200 && KeepAlive.isKeepAlive(response)) {
+        if (msg instanceof HttpResponse response && response.status().code() >= 200 && HttpUtil.isKeepAlive(response)) {
             answerWritten = true;
         }
         ctx.write(msg, promise);

@@ -8,7 +8,6 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
-import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.OwedContinue;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -134,7 +133,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, loop, method, uri, arrived);
             return;
         }
-        boolean keepAlive = KeepAlive.isKeepAlive(request);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         TriggerAnswers.stripHopByHop(request.headers());
         request.headers().add(VIA, service.via());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);

@@ -1,6 +1,5 @@
 package io.mistguard.proxy.upstream;
 
-import io.mistguard.proxy.net.KeepAlive;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -8,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,7 +36,7 @@ final class ReuseRule {
     }
 
     static boolean reusable(FullHttpRequest request, FullHttpResponse response) {
-        if (!KeepAlive.isKeepAlive(response) || !KeepAlive.isKeepAlive(request)
+        if (!HttpUtil.isKeepAlive(response) || !HttpUtil.isKeepAlive(request)
                 || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)
                 || ForbiddenWithoutLength.isLoginChallenge(response)) {
             return false;
