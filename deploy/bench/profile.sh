@@ -27,15 +27,17 @@
 #   --path /small profiles passthrough.sh's webui-get case instead (no upstream connection reuse).
 #   --target mistguard-unqueued profiles passthrough.sh's mistguard-unqueued (the `mist` admission pool
 #            at 1024, so no request waits in its queue): compare with mistguard's to see what queueing costs.
+#   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
+#            JVM flags but without the class-data-sharing archive) under the same load instead: compare its
+#            report with mistguard's to see which frames are mistguard's own work.
 #   --cpu-quota PCT caps the target at PCT % of its core for the phases (cgroup v1 cpu controller,
 #            100 ms period), as passthrough.sh --cpu-quota caps each proxy; the warm-up runs uncapped.
 #            The report gives the time the kernel held the target back per phase. Use it to see which
 #            threads and frames a cap makes dearer than the uncapped profile shows.
-#   --target netty-floor profiles passthrough.sh's floor (deploy/bench/NettyFloorProxy.java, the same
-#            JVM flags but without the class-data-sharing archive) under the same load instead: compare its
-#            report with mistguard's to see which frames are mistguard's own work.
-# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's, for mistguard and the floor alike
-#   (e.g. -XX:+PrintCompilation, whose lines land in the target's .out file under the work directory).
+# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's, for mistguard and the floor alike, split
+#   at whitespace (a flag cannot hold a space); the script refuses flags this java refuses. Output
+#   such as -XX:+PrintCompilation's lands in the target's .out file in the work directory, which is
+#   deleted at the end unless KEEP_WORK_DIR=1 (the script then says where it is).
 # Needs: java 17 (jcmd), mvn (to fetch async-profiler once), nginx, wrk, strace, taskset, python3, curl.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -67,6 +69,9 @@ require java jcmd nginx wrk strace taskset python3 curl unzip
 require_jars
 bench_init
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
+if (( ${#EXTRA[@]} )) && ! java "${EXTRA[@]}" -version >/dev/null 2>"$WORK_DIR/extra-flags.err"; then
+    die "EXTRA_JVM_FLAGS: java refuses them: $(grep -v '^$' "$WORK_DIR/extra-flags.err" | head -2 | tr '\n' ' ')"
+fi
 
 # --cpu-quota: one cgroup (v1 cpu controller) for the target, joined after the warm-up.
 CGROUP_ROOT=/sys/fs/cgroup/cpu
@@ -78,8 +83,17 @@ if [[ -n $CPU_QUOTA ]]; then
     mkdir -p "$CAP_CG"
     echo "$QUOTA_PERIOD_US" >"$CAP_CG/cpu.cfs_period_us"
     echo $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) >"$CAP_CG/cpu.cfs_quota_us"
-    trap 'bench_cleanup; rmdir "$CAP_CG" 2>/dev/null || true' EXIT
+    trap uncap_and_clean_up EXIT
 fi
+# The EXIT trap under --cpu-quota: ignores further INT/TERM (a second Ctrl-C would otherwise end the
+# clean-up half way), lifts the quota so a JVM capped low can shut down at full speed, stops what the
+# script started and removes the group.
+uncap_and_clean_up() {
+    trap '' INT TERM
+    echo -1 >"$CAP_CG/cpu.cfs_quota_us" 2>/dev/null || true
+    bench_cleanup
+    rmdir "$CAP_CG" 2>/dev/null || true
+}
 # throttled_ms: the time the kernel has held the capped target back so far, in ms (0 uncapped).
 throttled_ms() {
     [[ -n $CAP_CG ]] || { echo 0; return; }
