@@ -45,7 +45,7 @@ PORT=${CDS_TRAINING_PORT:-14243}
 GETSTATE_FORM='command=%7B%22active_streams%22%3A%5B%22source%22%5D%2C%22stats_streams%22%3A%5B%22clients%22%2C%22lastms%22%5D%2C%22push_list%22%3Atrue%2C%22push_auto_list%22%3Atrue%7D'
 WORK=$(mktemp -d)
 pid=""
-trap '[[ -z "$pid" ]] || kill "$pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'trap "" TERM INT; [[ -z "$pid" ]] || kill "$pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 trap 'exit 143' TERM INT
 
 # fail MESSAGE: the training start's log, then MESSAGE; no archive is left.

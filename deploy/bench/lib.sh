@@ -25,6 +25,7 @@ bench_init() {
 }
 
 bench_cleanup() {
+    trap '' INT TERM # a second Ctrl-C would end the clean-up half way, leaving processes behind
     local pid
     for pid in "${SPAWNED_PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true

@@ -193,7 +193,9 @@ if [[ -n $CPU_QUOTA ]]; then
     (( CPU_QUOTA * QUOTA_PERIOD_US / 100 >= 1000 )) || die "--cpu-quota: the kernel wants a quota of at least 1000 µs per period; raise --quota-period-us"
 fi
 remove_cgroups() { local cg; for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done; }
-trap 'bench_cleanup; remove_cgroups' EXIT
+# Lifts every cap before the proxies are stopped, so that one capped low still shuts down at once.
+lift_caps() { local cg; for cg in "${CGROUPS[@]}"; do echo -1 >"$cg/cpu.cfs_quota_us" 2>/dev/null || true; done; }
+trap 'trap "" INT TERM; lift_caps; bench_cleanup; remove_cgroups' EXIT
 # in_cap NAME CMD...: exec CMD inside proxy NAME's capped cgroup (as itself when no cap is asked).
 make_cap() {
     [[ -n $CPU_QUOTA ]] || return 0

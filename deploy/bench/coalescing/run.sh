@@ -38,6 +38,7 @@ fi
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  trap '' INT TERM # a second Ctrl-C must not end the clean-up half way
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -46,7 +47,8 @@ cleanup() {
   done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM # then EXIT cleans up, once
 
 wait_for_port() { # port, seconds
   local deadline=$((SECONDS + $2))
