@@ -24,14 +24,23 @@ bench_init() {
     mkdir -p "$RESULTS_DIR"
 }
 
+# Stops what the script started: caps lifted first (a process capped low still shuts down at once),
+# then the processes, then the cap groups. Ignores INT and TERM from its first line: a second Ctrl-C
+# would end it half way, leaving processes and groups behind.
 bench_cleanup() {
-    trap '' INT TERM # a second Ctrl-C would end the clean-up half way, leaving processes behind
-    local pid
+    trap '' INT TERM
+    local pid cg
+    for cg in "${CAP_GROUPS[@]}"; do
+        echo -1 >"$cg/cpu.cfs_quota_us" 2>/dev/null || true
+    done
     for pid in "${SPAWNED_PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
     for pid in "${SPAWNED_PIDS[@]}"; do
         wait "$pid" 2>/dev/null || true
+    done
+    for cg in "${CAP_GROUPS[@]}"; do
+        rmdir "$cg" 2>/dev/null || true
     done
     if [[ -n "$WORK_DIR" && "${KEEP_WORK_DIR:-0}" != 1 ]]; then
         rm -rf "$WORK_DIR"
@@ -39,6 +48,32 @@ bench_cleanup() {
         log "kept generated configs and logs in $WORK_DIR"
     fi
 }
+
+# CPU caps (passthrough.sh and profile.sh --cpu-quota): one group per capped process under the
+# cgroup v1 cpu controller, named mistguard-bench-<script pid>-NAME; bench_cleanup removes them.
+CGROUP_ROOT=/sys/fs/cgroup/cpu
+CAP_GROUPS=()
+# cap_require PCT PERIOD_US: dies unless a quota of PCT % of one core per PERIOD_US can be set here.
+cap_require() {
+    (( $1 >= 1 && $1 <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $1"
+    [[ -w $CGROUP_ROOT/cgroup.procs ]] || die "--cpu-quota needs a writable cgroup v1 cpu controller at $CGROUP_ROOT (run as root)"
+    (( $1 * $2 / 100 >= 1000 )) || die "--cpu-quota: the kernel wants a quota of at least 1000 µs per period; raise --quota-period-us"
+}
+cap_group() { echo "$CGROUP_ROOT/mistguard-bench-$$-$1"; }
+# cap_make NAME PERIOD_US QUOTA_US: creates NAME's group with that quota (in the script's own shell,
+# not a subshell, so that bench_cleanup knows the group).
+cap_make() {
+    local cg; cg=$(cap_group "$1")
+    mkdir -p "$cg"; CAP_GROUPS+=("$cg")
+    echo "$2" >"$cg/cpu.cfs_period_us"
+    echo "$3" >"$cg/cpu.cfs_quota_us"
+}
+# cap_quota NAME QUOTA_US: sets NAME's quota in µs per period; -1 lifts it.
+cap_quota() { echo "$2" >"$(cap_group "$1")/cpu.cfs_quota_us"; }
+# cap_join NAME PID: moves PID, with every thread of it, into NAME's group.
+cap_join() { echo "$2" >"$(cap_group "$1")/cgroup.procs"; }
+# cap_throttled_ms NAME: the time the kernel has held NAME's group back for its quota so far, in ms.
+cap_throttled_ms() { awk '/^throttled_time /{printf "%.0f\n", $2 / 1e6}' "$(cap_group "$1")/cpu.stat"; }
 
 # spawn LOGFILE CMD...: starts CMD in the background, remembers its pid in SPAWNED_PID.
 spawn() {

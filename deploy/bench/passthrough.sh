@@ -185,41 +185,29 @@ CLK_TCK=$(getconf CLK_TCK)
 # ---------------------------------------------------------------------------------------------
 # CPU cap per proxy (--cpu-quota): one cgroup per proxy under the v1 cpu controller, created before
 # the proxy starts so that its every thread and child process (nginx workers) is in it from birth.
-CGROUP_ROOT=/sys/fs/cgroup/cpu
-CGROUPS=()
-if [[ -n $CPU_QUOTA ]]; then
-    (( CPU_QUOTA <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $CPU_QUOTA"
-    [[ -w $CGROUP_ROOT/cgroup.procs ]] || die "--cpu-quota needs a writable cgroup v1 cpu controller at $CGROUP_ROOT (run as root)"
-    (( CPU_QUOTA * QUOTA_PERIOD_US / 100 >= 1000 )) || die "--cpu-quota: the kernel wants a quota of at least 1000 µs per period; raise --quota-period-us"
-fi
-remove_cgroups() { local cg; for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done; }
-# Lifts every cap before the proxies are stopped, so that one capped low still shuts down at once.
-lift_caps() { local cg; for cg in "${CGROUPS[@]}"; do echo -1 >"$cg/cpu.cfs_quota_us" 2>/dev/null || true; done; }
-trap 'trap "" INT TERM; lift_caps; bench_cleanup; remove_cgroups' EXIT
-# in_cap NAME CMD...: exec CMD inside proxy NAME's capped cgroup (as itself when no cap is asked).
+[[ -z $CPU_QUOTA ]] || cap_require "$CPU_QUOTA" "$QUOTA_PERIOD_US"
+# make_cap NAME: proxy NAME's group at the quota (nothing when no cap is asked).
 make_cap() {
     [[ -n $CPU_QUOTA ]] || return 0
-    local cg="$CGROUP_ROOT/mistguard-bench-$$-$1"
-    mkdir -p "$cg"; CGROUPS+=("$cg")
-    echo "$QUOTA_PERIOD_US" >"$cg/cpu.cfs_period_us"
-    echo $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) >"$cg/cpu.cfs_quota_us"
+    cap_make "$1" "$QUOTA_PERIOD_US" $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 ))
 }
 # set_cap NAME on|off: the cap on (the quota) or lifted (-1) for proxy NAME, e.g. for its warm-up.
 set_cap() {
     [[ -n $CPU_QUOTA ]] || return 0
     local quota=-1
     [[ $2 == on ]] && quota=$(( CPU_QUOTA * QUOTA_PERIOD_US / 100 ))
-    echo "$quota" >"$CGROUP_ROOT/mistguard-bench-$$-$1/cpu.cfs_quota_us"
+    cap_quota "$1" "$quota"
 }
+# in_cap NAME CMD...: exec CMD inside proxy NAME's capped cgroup (as itself when no cap is asked).
 in_cap() {
     local name=$1; shift
-    [[ -n $CPU_QUOTA ]] && echo "$BASHPID" >"$CGROUP_ROOT/mistguard-bench-$$-$name/cgroup.procs"
+    [[ -n $CPU_QUOTA ]] && cap_join "$name" "$BASHPID"
     exec "$@"
 }
 # throttled_ms NAME: total time the kernel held proxy NAME back for its quota, in ms.
 throttled_ms() {
     [[ -n $CPU_QUOTA ]] || { echo 0; return; }
-    awk '/^throttled_time /{printf "%.0f\n", $2 / 1e6}' "$CGROUP_ROOT/mistguard-bench-$$-$1/cpu.stat"
+    cap_throttled_ms "$1"
 }
 
 # ---------------------------------------------------------------------------------------------

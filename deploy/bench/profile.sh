@@ -73,31 +73,15 @@ if (( ${#EXTRA[@]} )) && ! java "${EXTRA[@]}" -version >/dev/null 2>"$WORK_DIR/e
     die "EXTRA_JVM_FLAGS: java refuses them: $(grep -v '^$' "$WORK_DIR/extra-flags.err" | head -2 | tr '\n' ' ')"
 fi
 
-# --cpu-quota: one cgroup (v1 cpu controller) for the target, joined after the warm-up.
-CGROUP_ROOT=/sys/fs/cgroup/cpu
-CAP_CG=""
+# --cpu-quota: one cap group for the target (lib.sh), joined after the warm-up.
 if [[ -n $CPU_QUOTA ]]; then
-    (( CPU_QUOTA >= 1 && CPU_QUOTA <= 100 )) || die "--cpu-quota wants 1..100 (% of one core), got $CPU_QUOTA"
-    [[ -w $CGROUP_ROOT/cgroup.procs ]] || die "--cpu-quota needs a writable cgroup v1 cpu controller at $CGROUP_ROOT (run as root)"
-    CAP_CG="$CGROUP_ROOT/mistguard-profile-$$"
-    mkdir -p "$CAP_CG"
-    echo "$QUOTA_PERIOD_US" >"$CAP_CG/cpu.cfs_period_us"
-    echo $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) >"$CAP_CG/cpu.cfs_quota_us"
-    trap uncap_and_clean_up EXIT
+    cap_require "$CPU_QUOTA" "$QUOTA_PERIOD_US"
+    cap_make "$TARGET" "$QUOTA_PERIOD_US" $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 ))
 fi
-# The EXIT trap under --cpu-quota: ignores further INT/TERM (a second Ctrl-C would otherwise end the
-# clean-up half way), lifts the quota so a JVM capped low can shut down at full speed, stops what the
-# script started and removes the group.
-uncap_and_clean_up() {
-    trap '' INT TERM
-    echo -1 >"$CAP_CG/cpu.cfs_quota_us" 2>/dev/null || true
-    bench_cleanup
-    rmdir "$CAP_CG" 2>/dev/null || true
-}
 # throttled_ms: the time the kernel has held the capped target back so far, in ms (0 uncapped).
 throttled_ms() {
-    [[ -n $CAP_CG ]] || { echo 0; return; }
-    awk '/^throttled_time /{printf "%.0f\n", $2 / 1e6}' "$CAP_CG/cpu.stat"
+    [[ -n $CPU_QUOTA ]] || { echo 0; return; }
+    cap_throttled_ms "$TARGET"
 }
 chmod 755 "$WORK_DIR"
 
@@ -189,8 +173,8 @@ load "$WARMUP" >/dev/null
 SETTLED=$(settle_jit "$MG_PID" "$JIT_SETTLE_MAX" load "$JIT_CHUNK" || true)
 [[ -d /proc/$MG_PID ]] || die "$TARGET exited under load; see $WORK_DIR"
 log "JIT $SETTLED"
-if [[ -n $CAP_CG ]]; then
-    echo "$MG_PID" >"$CAP_CG/cgroup.procs" # every thread of the JVM moves with it
+if [[ -n $CPU_QUOTA ]]; then
+    cap_join "$TARGET" "$MG_PID"
     log "capped at $CPU_QUOTA% of core 1 from here on"
 fi
 declare -A RESULT=() THROTTLED=()
