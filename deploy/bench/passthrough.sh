@@ -65,11 +65,15 @@
 #                        netty-tcp-floor (bytes relayed with Netty and no HTTP: the JVM's floor under
 #                        netty-floor's), mistguard-unqueued-nolog (mistguard-unqueued with access_log
 #                        false), haproxy-logged (HAProxy writing an HTTP-format access-log line per
-#                        request to its stdout, a file, as mistguard writes its own)
+#                        request to its stdout, a file, as mistguard writes its own),
+#                        mistguard-unqueued-trial (mistguard-unqueued with --trial-jvm-flags after
+#                        the image's JVM flags: a JVM flag tried against the image's in the same
+#                        interleaved rounds, which two runs on this project's VM cannot compare)
 #   --compare "A:B ..."  pairs whose round-by-round req/s ratio A/B is reported (see "ratios");
 #                        default (also when empty): every mistguard* proxy of --proxies against every
 #                        haproxy* and nginx proxy of it, and against netty-floor when it is measured;
-#                        " " (a blank) reports none. Issue #12's target is against HAProxy; the other
+#                        " " (a blank) reports none; with mistguard-unqueued-trial, also it against
+#                        mistguard-unqueued. Issue #12's target is against HAProxy; the other
 #                        verdicts are for reading, and each is a test of its own
 #   --target-ratio 0.8   the ratio the verdicts are taken against (issue #12: mistguard >= 0.8x HAProxy)
 #   --duration 10        seconds per measured saturation run
@@ -92,7 +96,10 @@
 #   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
-#   --base-port 18400    ports base..base+14 on 127.0.0.1
+#   --trial-jvm-flags "FLAGS"  JVM flags appended for mistguard-unqueued-trial (and only for it), split
+#                        at whitespace (e.g. "-XX:NewRatio=1"); needed by that proxy, refused without it,
+#                        and refused up front when this java refuses them
+#   --base-port 18400    ports base..base+16 on 127.0.0.1
 #   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
 #                        refilled every --quota-period-us (default 100000 µs). Use it where the load
 #                        generator and upstream on core 0 cannot reach 2x what a proxy does on a whole
@@ -116,7 +123,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CASES="small-get getstate reply-64k"; PROXIES="mistguard haproxy nginx netty-floor"; CPU_QUOTA=""; QUOTA_PERIOD_US=100000
-COMPARE=""; TARGET_RATIO=0.8; IO_TRANSPORT=auto
+COMPARE=""; TARGET_RATIO=0.8; IO_TRANSPORT=auto; TRIAL_JVM_FLAGS=""
 DURATION=10; SAT_ROUNDS=3; WARMUP=15; JIT_SETTLE_MAX=300; MAX_JIT=2; HALF_DURATION=10; CONNS=32; RATE_CONNS=100; TRIES=3; QUIET_WAIT=600; BASE_PORT=18400; MAX_FOREIGN=15
 while (( $# )); do
     needs_value "$@"
@@ -139,6 +146,7 @@ while (( $# )); do
         --base-port) BASE_PORT=$(whole "$1" "$2"); shift 2 ;;
         --cpu-quota) CPU_QUOTA=$(whole "$1" "$2"); shift 2 ;;
         --io-transport) IO_TRANSPORT="$2"; shift 2 ;;
+        --trial-jvm-flags) TRIAL_JVM_FLAGS="$2"; shift 2 ;;
         --quota-period-us) QUOTA_PERIOD_US=$(whole "$1" "$2" 1000); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (try --help)" ;;
@@ -159,6 +167,8 @@ if [[ -z $COMPARE ]]; then
             [[ $b == haproxy* || $b == nginx || $b == netty-floor ]] && COMPARE+="$a:$b "
         done
     done
+    [[ " $PROXIES " == *" mistguard-unqueued-trial "* && " $PROXIES " == *" mistguard-unqueued "* ]] \
+        && COMPARE+="mistguard-unqueued-trial:mistguard-unqueued "
 fi
 # listed NAME: whether NAME is exactly one of --proxies (never an empty name)
 listed() { local p; for p in $PROXIES; do [[ $p == "$1" ]] && return 0; done; return 1; }
@@ -166,6 +176,14 @@ for pair in $COMPARE; do
     [[ $pair == *:* && ${pair%%:*} != "${pair#*:}" ]] && listed "${pair%%:*}" && listed "${pair#*:}" \
         || die "--compare: '$pair' is not A:B with A and B two different proxies of --proxies ($PROXIES)"
 done
+read -r -a TRIAL_FLAGS <<<"$TRIAL_JVM_FLAGS"
+if listed mistguard-unqueued-trial; then
+    (( ${#TRIAL_FLAGS[@]} )) || die "mistguard-unqueued-trial needs --trial-jvm-flags (the flags it tries)"
+    java "${TRIAL_FLAGS[@]}" -version >/dev/null 2>&1 \
+        || die "--trial-jvm-flags: java refuses them: $(java "${TRIAL_FLAGS[@]}" -version 2>&1 | grep -v '^$' | head -2 | tr '\n' ' ')"
+elif (( ${#TRIAL_FLAGS[@]} )); then
+    die "--trial-jvm-flags is for mistguard-unqueued-trial, which --proxies does not list"
+fi
 require_jars
 (( $(nproc) >= 2 )) || die "needs 2 cores: core 0 for upstream + load, core 1 for the proxy"
 bench_init
@@ -176,9 +194,11 @@ declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$(
                  [nginx]=$((BASE_PORT + 4)) [mistguard-nolog]=$((BASE_PORT + 5))
                  [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9))
                  [haproxy-queued]=$((BASE_PORT + 10)) [netty-tcp-floor]=$((BASE_PORT + 11))
-                 [mistguard-unqueued-nolog]=$((BASE_PORT + 12)) [haproxy-logged]=$((BASE_PORT + 14)))
+                 [mistguard-unqueued-nolog]=$((BASE_PORT + 12)) [haproxy-logged]=$((BASE_PORT + 14))
+                 [mistguard-unqueued-trial]=$((BASE_PORT + 15)))
 declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6))
-                       [mistguard-unqueued]=$((BASE_PORT + 8)) [mistguard-unqueued-nolog]=$((BASE_PORT + 13)))
+                       [mistguard-unqueued]=$((BASE_PORT + 8)) [mistguard-unqueued-nolog]=$((BASE_PORT + 13))
+                       [mistguard-unqueued-trial]=$((BASE_PORT + 16)))
 declare -A PID=()
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -300,13 +320,13 @@ EOF
     wait_http "http://127.0.0.1:$UP_PORT/api" 10
 }
 
-start_mistguard_named() { # NAME ACCESS_LOG [MAX_CONCURRENT]
+start_mistguard_named() { # NAME ACCESS_LOG [MAX_CONCURRENT [JVM_FLAG...]]
     # A directory of its own: mistguard watches its config's directory, and a log file written
     # there would wake the watcher on every access-log line.
     mkdir -p "$WORK_DIR/conf-$1"
     BENCH_IO_TRANSPORT="$IO_TRANSPORT" \
         mistguard_bench_config "$WORK_DIR/conf-$1/mistguard.yaml" "${PORT[$1]}" "${ADMIN_PORT[$1]}" "$UP_PORT" "$2" ${3:-}
-    java_image_cmd -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf-$1/mistguard.yaml"
+    java_image_cmd "${@:4}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/conf-$1/mistguard.yaml"
     make_cap "$1"
     spawn "$WORK_DIR/$1.out" in_cap "$1" taskset -c 1 "${JAVA_CMD[@]}"
     PID[$1]=$SPAWNED_PID
@@ -319,6 +339,7 @@ start_mistguard() { start_mistguard_named mistguard true; }
 start_mistguard-nolog() { start_mistguard_named mistguard-nolog false; }
 start_mistguard-unqueued() { start_mistguard_named mistguard-unqueued true 1024; }
 start_mistguard-unqueued-nolog() { start_mistguard_named mistguard-unqueued-nolog false 1024; }
+start_mistguard-unqueued-trial() { start_mistguard_named mistguard-unqueued-trial true 1024 "${TRIAL_FLAGS[@]}"; }
 
 # The floor: deploy/bench/NettyFloorProxy.java, the least an HTTP proxy built from mistguard's Netty
 # parts does (codecs, aggregators, keep-alive reuse; nothing else), with the image's JVM flags and
@@ -547,6 +568,7 @@ f() { awk -v c="$2" '{print $c}' <<<"$1"; }
 make_bodies
 make_wrk_scripts
 start_upstream
+for p in $PROXIES; do declare -F "start_$p" >/dev/null || die "--proxies: unknown proxy '$p' (try --help)"; done
 for p in $PROXIES; do "start_$p"; done
 for c in $CASES; do
     for t in direct $PROXIES; do check_case "$t" "$c"; done
@@ -841,7 +863,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued-trial "* ]] && echo "; mistguard-unqueued-trial: mistguard-unqueued with the JVM flags \`$TRIAL_JVM_FLAGS\` after the image's")$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }
