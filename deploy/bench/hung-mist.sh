@@ -23,7 +23,8 @@
 #           10 000 callers at 20 000/s are all in flight after 0.5 s, well inside the 2 s budget)
 # mistguard holds two fds per hung caller (caller + Mist connection); when `ulimit -n` cannot
 # hold that, the caller count is lowered to what fits and the report says so.
-# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's (e.g. -Xlog:gc:file=/tmp/gc.log).
+# EXTRA_JVM_FLAGS="..." appends JVM flags after the image's (e.g. -Xlog:gc:file=/tmp/gc.log): -X... and
+# -D... words, split at whitespace; refused when java refuses them after the image's.
 # Needs: java 17, curl, ss, taskset.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -87,7 +88,8 @@ routes:
     retry: {attempts: 1}
     breaker: none
 EOF
-read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
+extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
+EXTRA=("${EXTRA_FLAGS[@]}")
 java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/mistguard.yaml"
 spawn "$WORK_DIR/mistguard.out" taskset -c "$MG_CPUS" "${JAVA_CMD[@]}"
 MG_PID=$SPAWNED_PID
@@ -175,7 +177,7 @@ REPORT="$RESULTS_DIR/hung-mist-$STAMP.md"
     echo "# Hung Mist, $STAMP"
     echo
     echo "sim-mist hangs every command; callers send catalyst's GetState; mistguard route get-state timeout ${TIMEOUT_MS}ms (coalescing, admission and breaker as shipped), io_threads 1, CPUs $MG_CPUS; client and sim-mist on core 0."
-    echo "mistguard JVM: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')${EXTRA_JVM_FLAGS:+$EXTRA_JVM_FLAGS }\`"
+    echo "mistguard JVM: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')${EXTRA[*]:+${EXTRA[*]} }\`"
     echo "Callers requested $REQUESTED, run $CALLERS (ulimit -n $FD_LIMIT); opened at up to $RATE connections/s; $ROUNDS round(s), one after the other, to the same mistguard."
     echo
     echo "| check | target | measured | |"

@@ -119,6 +119,25 @@ for flag in flags:
 EOF
 }
 
+# extra_jvm_flags WHAT VALUE: VALUE split at whitespace (newlines too) into the array EXTRA_FLAGS, for
+# JVM flags added after the image's (EXTRA_JVM_FLAGS, --trial-jvm-flags). Dies, naming WHAT, unless
+# every word is a JVM option (-X... or -D...; not -jar, -version or an application argument) and
+# java accepts them after the image's flags, which they can clash with (a second GC, a heap minimum
+# above the image's -Xmx): refused here, before anything starts, and not when a class-data archive
+# is built for them, whose failed training start deleted the shared one. A flag cannot hold a space.
+extra_jvm_flags() {
+    local what=$1 word out
+    local -a image
+    read -r -d '' -a EXTRA_FLAGS <<<"$2" || true
+    for word in "${EXTRA_FLAGS[@]}"; do
+        [[ $word == -X* || $word == -D* ]] || die "$what: '$word' is not a JVM option (-X... or -D...)"
+    done
+    (( ${#EXTRA_FLAGS[@]} )) || return 0
+    mapfile -t image < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
+    out=$(java "${image[@]}" "${EXTRA_FLAGS[@]}" -version 2>&1) \
+        || die "$what: java refuses them after the image's flags: $(grep -v '^$' <<<"$out" | head -2 | tr '\n' ' ')"
+}
+
 # The runtime stage's `ENV NAME=value` lines as NAME=value words (e.g. MALLOC_ARENA_MAX=2).
 image_env() {
     awk '/^FROM /{env=""} /^ENV [A-Z_]+=/{sub(/^ENV /,""); env=(env == "" ? $0 : env" "$0)} END{print env}' "$DOCKERFILE"

@@ -67,13 +67,16 @@
 #                        false), haproxy-logged (HAProxy writing an HTTP-format access-log line per
 #                        request to its stdout, a file, as mistguard writes its own),
 #                        mistguard-unqueued-trial (mistguard-unqueued with --trial-jvm-flags after
-#                        the image's JVM flags: a JVM flag tried against the image's in the same
-#                        interleaved rounds, which two runs on this project's VM cannot compare)
+#                        the image's JVM flags, to try a JVM flag: it runs in the same interleaved
+#                        rounds as mistguard-unqueued, because two runs minutes apart on this
+#                        project's VM differ by more than most flags change)
 #   --compare "A:B ..."  pairs whose round-by-round req/s ratio A/B is reported (see "ratios");
 #                        default (also when empty): every mistguard* proxy of --proxies against every
 #                        haproxy* and nginx proxy of it, and against netty-floor when it is measured;
-#                        " " (a blank) reports none; with mistguard-unqueued-trial, also it against
-#                        mistguard-unqueued. Issue #12's target is against HAProxy; the other
+#                        " " (a blank) reports none; when both mistguard-unqueued-trial and
+#                        mistguard-unqueued are listed, also the first against the second, with
+#                        its verdict against 1 (met: the trial is faster, not-met: slower), not
+#                        --target-ratio. Issue #12's target is against HAProxy; the other
 #                        verdicts are for reading, and each is a test of its own
 #   --target-ratio 0.8   the ratio the verdicts are taken against (issue #12: mistguard >= 0.8x HAProxy)
 #   --duration 10        seconds per measured saturation run
@@ -96,9 +99,13 @@
 #   --quiet-wait 600     before each case, wait at most this long for other processes to calm down
 #   --max-foreign 15     a measurement during which other processes used more than this % of a core
 #                        makes the run INVALID (see "foreign CPU" below)
-#   --trial-jvm-flags "FLAGS"  JVM flags appended for mistguard-unqueued-trial (and only for it), split
-#                        at whitespace (e.g. "-XX:NewRatio=1"); needed by that proxy, refused without it,
-#                        and refused up front when this java refuses them
+#   --trial-jvm-flags "FLAGS"
+#                        JVM flags appended for mistguard-unqueued-trial only (e.g. "-XX:NewRatio=1"):
+#                        -X... and -D... words split at whitespace, refused up front when java
+#                        refuses them after the image's flags; needed by that proxy and refused
+#                        without it. The trial gets a class-data archive of its own made under them
+#                        (deploy/bench/results/mistguard-trial.jsa), so that flags which shape the
+#                        archive leave the other JVMs' archive alone
 #   --base-port 18400    ports base..base+16 on 127.0.0.1
 #   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
 #                        refilled every --quota-period-us (default 100000 µs). Use it where the load
@@ -176,11 +183,12 @@ for pair in $COMPARE; do
     [[ $pair == *:* && ${pair%%:*} != "${pair#*:}" ]] && listed "${pair%%:*}" && listed "${pair#*:}" \
         || die "--compare: '$pair' is not A:B with A and B two different proxies of --proxies ($PROXIES)"
 done
-read -r -a TRIAL_FLAGS <<<"$TRIAL_JVM_FLAGS"
+(( BASE_PORT + 16 <= 65535 )) || die "--base-port $BASE_PORT: the run uses ports up to base+16, past 65535"
+extra_jvm_flags --trial-jvm-flags "$TRIAL_JVM_FLAGS"
+TRIAL_FLAGS=("${EXTRA_FLAGS[@]}")
 if listed mistguard-unqueued-trial; then
     (( ${#TRIAL_FLAGS[@]} )) || die "mistguard-unqueued-trial needs --trial-jvm-flags (the flags it tries)"
-    java "${TRIAL_FLAGS[@]}" -version >/dev/null 2>&1 \
-        || die "--trial-jvm-flags: java refuses them: $(java "${TRIAL_FLAGS[@]}" -version 2>&1 | grep -v '^$' | head -2 | tr '\n' ' ')"
+    listed mistguard-unqueued || log "warning: mistguard-unqueued-trial without mistguard-unqueued: nothing to judge the flags against"
 elif (( ${#TRIAL_FLAGS[@]} )); then
     die "--trial-jvm-flags is for mistguard-unqueued-trial, which --proxies does not list"
 fi
@@ -201,6 +209,12 @@ declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_
                        [mistguard-unqueued-trial]=$((BASE_PORT + 16)))
 declare -A PID=()
 CLK_TCK=$(getconf CLK_TCK)
+# Every name of --proxies known, and none twice, before anything starts.
+for p in $PROXIES; do
+    [[ $p != direct && -n ${PORT[$p]:-} ]] || die "--proxies: unknown proxy '$p' (try --help)"
+    n=0; for q in $PROXIES; do [[ $q != "$p" ]] || n=$(( n + 1 )); done
+    (( n == 1 )) || die "--proxies: '$p' is listed $n times"
+done
 
 # ---------------------------------------------------------------------------------------------
 # CPU cap per proxy (--cpu-quota): one cgroup per proxy under the v1 cpu controller, created before
@@ -339,7 +353,11 @@ start_mistguard() { start_mistguard_named mistguard true; }
 start_mistguard-nolog() { start_mistguard_named mistguard-nolog false; }
 start_mistguard-unqueued() { start_mistguard_named mistguard-unqueued true 1024; }
 start_mistguard-unqueued-nolog() { start_mistguard_named mistguard-unqueued-nolog false 1024; }
-start_mistguard-unqueued-trial() { start_mistguard_named mistguard-unqueued-trial true 1024 "${TRIAL_FLAGS[@]}"; }
+# With a class-data archive of its own, made under its flags: flags that shape the archive would
+# otherwise rebuild the shared one for the trial, and the other JVMs would run without theirs.
+start_mistguard-unqueued-trial() {
+    CDS_ARCHIVE="$RESULTS_DIR/mistguard-trial.jsa" start_mistguard_named mistguard-unqueued-trial true 1024 "${TRIAL_FLAGS[@]}"
+}
 
 # The floor: deploy/bench/NettyFloorProxy.java, the least an HTTP proxy built from mistguard's Netty
 # parts does (codecs, aggregators, keep-alive reuse; nothing else), with the image's JVM flags and
@@ -568,7 +586,6 @@ f() { awk -v c="$2" '{print $c}' <<<"$1"; }
 make_bodies
 make_wrk_scripts
 start_upstream
-for p in $PROXIES; do declare -F "start_$p" >/dev/null || die "--proxies: unknown proxy '$p' (try --help)"; done
 for p in $PROXIES; do "start_$p"; done
 for c in $CASES; do
     for t in direct $PROXIES; do check_case "$t" "$c"; done
@@ -665,13 +682,16 @@ median_round() {
 
 # round_ratios: the "ratios" lines of the case in hand, one per --compare pair, from measure_case's ROUND.
 round_ratios() {
-    local pair a b r ra rb
-    echo "Saturation req/s ratios round by round (A/B in each round; median, distribution-free confidence interval for the median, verdict against $TARGET_RATIO; roundratios.py):"
+    local pair a b r ra rb target
+    echo "Saturation req/s ratios round by round (A/B in each round; median, distribution-free confidence interval for the median, verdict against $TARGET_RATIO$(listed mistguard-unqueued-trial && echo ", mistguard-unqueued-trial / mistguard-unqueued against 1"); roundratios.py):"
     echo
     for pair in $COMPARE; do
         a=${pair%%:*}; b=${pair#*:}; ra=""; rb=""
+        # A trial flag is judged against no change (met: faster, not-met: slower), not against #12's target.
+        target=$TARGET_RATIO
+        [[ $pair == mistguard-unqueued-trial:mistguard-unqueued ]] && target=1
         for (( r = 1; r <= SAT_ROUNDS; r++ )); do ra+="$(f "${ROUND[$a.$r]}" 1),"; rb+="$(f "${ROUND[$b.$r]}" 1),"; done
-        echo "- $a / $b: $(python3 "$BENCH_DIR/roundratios.py" "$TARGET_RATIO" "${ra%,}" "${rb%,}" 2>&1 \
+        echo "- $a / $b: $(python3 "$BENCH_DIR/roundratios.py" "$target" "${ra%,}" "${rb%,}" 2>&1 \
                            || echo "(no ratio: roundratios.py refused these rounds)")"
     done
 }
@@ -863,7 +883,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued-trial "* ]] && echo "; mistguard-unqueued-trial: mistguard-unqueued with the JVM flags \`$TRIAL_JVM_FLAGS\` after the image's")$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued-trial "* ]] && echo "; mistguard-unqueued-trial: mistguard-unqueued with the JVM flags \`${TRIAL_FLAGS[*]}\` after the image's, and a class-data archive of its own made under them")$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }

@@ -35,7 +35,8 @@
 #            The report gives the time the kernel held the target back per phase. Use it to see which
 #            threads and frames a cap makes dearer than the uncapped profile shows.
 # EXTRA_JVM_FLAGS="..." appends JVM flags after the image's, for mistguard and the floor alike, split
-#   at whitespace (a flag cannot hold a space); the script refuses flags this java refuses. Output
+#   at whitespace (a flag cannot hold a space); the script refuses words that are not -X... or -D...
+#   and flags this java refuses after the image's (lib.sh extra_jvm_flags). Output
 #   such as -XX:+PrintCompilation's lands in the target's .out file in the work directory, which is
 #   deleted at the end unless KEEP_WORK_DIR=1 (the script then says where it is).
 # Needs: java 17 (jcmd), mvn (to fetch async-profiler once), nginx, wrk, strace, taskset, python3, curl.
@@ -68,10 +69,8 @@ done
 require java jcmd nginx wrk strace taskset python3 curl unzip
 require_jars
 bench_init
-read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
-if (( ${#EXTRA[@]} )) && ! java "${EXTRA[@]}" -version >/dev/null 2>"$WORK_DIR/extra-flags.err"; then
-    die "EXTRA_JVM_FLAGS: java refuses them: $(grep -v '^$' "$WORK_DIR/extra-flags.err" | head -2 | tr '\n' ' ')"
-fi
+extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
+EXTRA=("${EXTRA_FLAGS[@]}")
 
 # --cpu-quota: one cap group for the target (lib.sh), joined after the warm-up.
 if [[ -n $CPU_QUOTA ]]; then
@@ -122,7 +121,7 @@ case "$TARGET" in
         wait_http "http://127.0.0.1:$MG_ADMIN/healthz" 20
         curl -s -D - -o /dev/null "$URL" | tr -d '\r' | grep -qi '^mistguard-route: catch-all' \
             || die "GET $REQ_PATH is not on the catch-all route"
-        TARGET_CMD="$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')${EXTRA_JVM_FLAGS:+$EXTRA_JVM_FLAGS }-jar proxy/target/mistguard.jar"
+        TARGET_CMD="$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')${EXTRA[*]:+${EXTRA[*]} }-jar proxy/target/mistguard.jar"
         TARGET_SETUP="shipped config with ports, \`io_threads: 1\`, get-state \`coalesce: false\`, \`access_log: $ACCESS_LOG\`$POOL_NOTE" ;;
     netty-floor)
         # As passthrough.sh starts it: the image's flags and environment, no CDS archive (it is mistguard's).
@@ -132,7 +131,7 @@ case "$TARGET" in
             -cp "$MISTGUARD_JAR" "$BENCH_DIR/NettyFloorProxy.java" "$MG_PORT" "$UP_PORT"
         MG_PID=$SPAWNED_PID
         wait_http "$URL" 30
-        TARGET_CMD="$(image_env) java ${FLOOR_FLAGS[*]} ${EXTRA_JVM_FLAGS:+$EXTRA_JVM_FLAGS }-cp proxy/target/mistguard.jar deploy/bench/NettyFloorProxy.java"
+        TARGET_CMD="$(image_env) java ${FLOOR_FLAGS[*]} ${EXTRA[*]:+${EXTRA[*]} }-cp proxy/target/mistguard.jar deploy/bench/NettyFloorProxy.java"
         TARGET_SETUP="Netty's codecs, aggregators and keep-alive reuse only" ;;
     *) die "unknown --target $TARGET (mistguard, mistguard-unqueued or netty-floor)" ;;
 esac

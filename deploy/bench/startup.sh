@@ -14,7 +14,8 @@
 # Usage: deploy/bench/startup.sh [--runs 5] [--idle 15] [--base-port 18600] [--pin 1]
 #   --pin CORE: run mistguard under taskset -c CORE, as a 1-CPU container would ("" = no pinning)
 #   --first N: requests sent right after ready (see below); 0 for none
-#   EXTRA_JVM_FLAGS="..." appends flags after the image's, to try a change before editing the image.
+#   EXTRA_JVM_FLAGS="..." appends flags after the image's, to try a change before editing the image
+#   (-X... and -D... words, split at whitespace; refused when java refuses them after the image's).
 # Needs: java 17, curl; with --first > 0 also nginx (nginx-light) and h2load (nghttp2-client).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -66,7 +67,8 @@ percentiles() {
         printf "%.1f %.1f %.1f\n", v[r50] / 1000, v[r99] / 1000, v[NR] / 1000}'
 }
 
-read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
+extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
+EXTRA=("${EXTRA_FLAGS[@]}")
 # The image's command: its config file, with the ports replaced.
 java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$REPO_DIR/deploy/mistguard.yaml" \
     --listen "127.0.0.1:$BASE_PORT" --upstream "http://127.0.0.1:$((BASE_PORT + 2))" \
