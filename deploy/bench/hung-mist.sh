@@ -46,6 +46,8 @@ done
 require java curl ss taskset
 check_cpus "$MG_CPUS" --mistguard-cpus
 require_jars sim
+extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
+EXTRA=("${EXTRA_FLAGS[@]}")
 bench_init
 
 SIM_PORT=$BASE_PORT; SIM_CONTROL=$((BASE_PORT + 1)); MG_PORT=$((BASE_PORT + 2)); MG_ADMIN=$((BASE_PORT + 3))
@@ -88,8 +90,6 @@ routes:
     retry: {attempts: 1}
     breaker: none
 EOF
-extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
-EXTRA=("${EXTRA_FLAGS[@]}")
 java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$WORK_DIR/mistguard.yaml"
 spawn "$WORK_DIR/mistguard.out" taskset -c "$MG_CPUS" "${JAVA_CMD[@]}"
 MG_PID=$SPAWNED_PID

@@ -121,21 +121,36 @@ EOF
 
 # extra_jvm_flags WHAT VALUE: VALUE split at whitespace (newlines too) into the array EXTRA_FLAGS, for
 # JVM flags added after the image's (EXTRA_JVM_FLAGS, --trial-jvm-flags). Dies, naming WHAT, unless
-# every word is a JVM option (-X... or -D...; not -jar, -version or an application argument) and
-# java accepts them after the image's flags, which they can clash with (a second GC, a heap minimum
-# above the image's -Xmx): refused here, before anything starts, and not when a class-data archive
-# is built for them, whose failed training start deleted the shared one. A flag cannot hold a space.
+# every word is a JVM option (-X... or -D...; not -jar, -version or an application argument) that
+# leaves the class-data archive to the scripts (no -Xshare:..., no archive or class-list option),
+# and mistguard's jar runs `--version` with the image's flags followed by them: they can clash with
+# the image's (a second GC, a heap minimum above -Xmx), or end the JVM before it runs anything (-X,
+# -Xlog:help). Refused here, before the script starts anything, and not when a class-data archive is
+# built for them, whose failed training start deleted the shared one. In that run an -Xlog file
+# is a scratch file, so that the named one holds only the measured JVM's lines (java_image_cmd
+# leaves -Xlog out of the archive's training for the same reason). A flag cannot hold a space.
+# Needs the jar (require_jars first).
 extra_jvm_flags() {
-    local what=$1 word out
-    local -a image
+    local what=$1 word out scratch status
+    local -a image check=()
     read -r -d '' -a EXTRA_FLAGS <<<"$2" || true
     for word in "${EXTRA_FLAGS[@]}"; do
         [[ $word == -X* || $word == -D* ]] || die "$what: '$word' is not a JVM option (-X... or -D...)"
+        [[ $word != -Xshare* && ! $word =~ ^-XX:.*(SharedArchiveFile|ArchiveClassesAtExit|DumpLoadedClassList|SharedClassListFile) ]] \
+            || die "$what: '$word': the class-data archive is the scripts' to choose (lib.sh ensure_cds_archive)"
     done
     (( ${#EXTRA_FLAGS[@]} )) || return 0
+    scratch=$(mktemp -d)
+    for word in "${EXTRA_FLAGS[@]}"; do   # an -Xlog file goes to scratch here
+        [[ $word == -Xlog* ]] && word=$(sed -E "s#file=[^:]*#file=$scratch/check.log#" <<<"$word")
+        check+=("$word")
+    done
     mapfile -t image < <(image_jvm_flags | grep -v '^-XX:SharedArchiveFile=')
-    out=$(java "${image[@]}" "${EXTRA_FLAGS[@]}" -version 2>&1) \
-        || die "$what: java refuses them after the image's flags: $(grep -v '^$' <<<"$out" | head -2 | tr '\n' ' ')"
+    out=$(cd "$scratch" && java "${image[@]}" "${check[@]}" -cp "$MISTGUARD_JAR" io.mistguard.proxy.Main --version 2>&1) \
+        && grep -q '^mistguard ' <<<"$out" && status=0 || status=1
+    rm -rf "$scratch"
+    (( status == 0 )) \
+        || die "$what: mistguard's jar does not run with them after the image's flags: $(grep -v '^$' <<<"$out" | grep -v '^mistguard ' | head -2 | tr '\n' ' ')"
 }
 
 # The runtime stage's `ENV NAME=value` lines as NAME=value words (e.g. MALLOC_ARENA_MAX=2).
@@ -170,8 +185,8 @@ ensure_cds_archive() {
 java_image_cmd() {
     local -a extra=()
     local arg
-    for arg in "$@"; do [[ "$arg" == -jar ]] && break; extra+=("$arg"); done
-    ensure_cds_archive "${extra[@]}"
+    for arg in "$@"; do [[ "$arg" == -jar ]] && break; [[ "$arg" == -Xlog* ]] || extra+=("$arg"); done
+    ensure_cds_archive "${extra[@]}"   # without -Xlog: the archive's training would write to its file
     local -a flags envs
     mapfile -t flags < <(image_jvm_flags)
     read -r -a envs <<<"$(image_env)"

@@ -69,14 +69,15 @@
 #                        mistguard-unqueued-trial (mistguard-unqueued with --trial-jvm-flags after
 #                        the image's JVM flags, to try a JVM flag: it runs in the same interleaved
 #                        rounds as mistguard-unqueued, because two runs minutes apart on this
-#                        project's VM differ by more than most flags change)
+#                        project's VM can differ by more than a flag changes)
 #   --compare "A:B ..."  pairs whose round-by-round req/s ratio A/B is reported (see "ratios");
 #                        default (also when empty): every mistguard* proxy of --proxies against every
 #                        haproxy* and nginx proxy of it, and against netty-floor when it is measured;
 #                        " " (a blank) reports none; when both mistguard-unqueued-trial and
-#                        mistguard-unqueued are listed, also the first against the second, with
-#                        its verdict against 1 (met: the trial is faster, not-met: slower), not
-#                        --target-ratio. Issue #12's target is against HAProxy; the other
+#                        mistguard-unqueued are listed, also the first against the second. That
+#                        pair (in either order, also when given here) has its verdict against 1
+#                        (met: A is faster, not-met: slower), not --target-ratio. Issue #12's
+#                        target is against HAProxy; the other
 #                        verdicts are for reading, and each is a test of its own
 #   --target-ratio 0.8   the ratio the verdicts are taken against (issue #12: mistguard >= 0.8x HAProxy)
 #   --duration 10        seconds per measured saturation run
@@ -161,6 +162,12 @@ while (( $# )); do
 done
 
 [[ $IO_TRANSPORT =~ ^(auto|io_uring|epoll|nio)$ ]] || die "--io-transport wants auto, io_uring, epoll or nio, got '$IO_TRANSPORT'"
+# --proxies as words joined by single spaces (the tests below and the report match " name "), each a
+# plain name, so that no word is ever expanded as a file pattern.
+read -r -d '' -a WORDS <<<"$PROXIES" || true
+(( ${#WORDS[@]} )) || die "--proxies: none given"
+for p in "${WORDS[@]}"; do [[ $p =~ ^[a-z0-9-]+$ ]] || die "--proxies: unknown proxy '$p' (try --help)"; done
+PROXIES="${WORDS[*]}"
 require java haproxy nginx wrk h2load taskset python3 curl
 [[ $TARGET_RATIO =~ ^[0-9]+(\.[0-9]+)?$ && ! $TARGET_RATIO =~ ^0+(\.0+)?$ ]] \
     || die "--target-ratio wants a number above 0 like 0.8, got '$TARGET_RATIO'"
@@ -184,6 +191,7 @@ for pair in $COMPARE; do
         || die "--compare: '$pair' is not A:B with A and B two different proxies of --proxies ($PROXIES)"
 done
 (( BASE_PORT + 16 <= 65535 )) || die "--base-port $BASE_PORT: the run uses ports up to base+16, past 65535"
+require_jars
 extra_jvm_flags --trial-jvm-flags "$TRIAL_JVM_FLAGS"
 TRIAL_FLAGS=("${EXTRA_FLAGS[@]}")
 if listed mistguard-unqueued-trial; then
@@ -192,7 +200,6 @@ if listed mistguard-unqueued-trial; then
 elif (( ${#TRIAL_FLAGS[@]} )); then
     die "--trial-jvm-flags is for mistguard-unqueued-trial, which --proxies does not list"
 fi
-require_jars
 (( $(nproc) >= 2 )) || die "needs 2 cores: core 0 for upstream + load, core 1 for the proxy"
 bench_init
 chmod 755 "$WORK_DIR"   # nginx workers run unprivileged and read the 64 KiB body from here
@@ -683,13 +690,13 @@ median_round() {
 # round_ratios: the "ratios" lines of the case in hand, one per --compare pair, from measure_case's ROUND.
 round_ratios() {
     local pair a b r ra rb target
-    echo "Saturation req/s ratios round by round (A/B in each round; median, distribution-free confidence interval for the median, verdict against $TARGET_RATIO$(listed mistguard-unqueued-trial && echo ", mistguard-unqueued-trial / mistguard-unqueued against 1"); roundratios.py):"
+    echo "Saturation req/s ratios round by round (A/B in each round; median, distribution-free confidence interval for the median, verdict against $TARGET_RATIO$(listed mistguard-unqueued-trial && echo ", between mistguard-unqueued-trial and mistguard-unqueued against 1"); roundratios.py):"
     echo
     for pair in $COMPARE; do
         a=${pair%%:*}; b=${pair#*:}; ra=""; rb=""
         # A trial flag is judged against no change (met: faster, not-met: slower), not against #12's target.
         target=$TARGET_RATIO
-        [[ $pair == mistguard-unqueued-trial:mistguard-unqueued ]] && target=1
+        [[ $pair == mistguard-unqueued-trial:mistguard-unqueued || $pair == mistguard-unqueued:mistguard-unqueued-trial ]] && target=1
         for (( r = 1; r <= SAT_ROUNDS; r++ )); do ra+="$(f "${ROUND[$a.$r]}" 1),"; rb+="$(f "${ROUND[$b.$r]}" 1),"; done
         echo "- $a / $b: $(python3 "$BENCH_DIR/roundratios.py" "$target" "${ra%,}" "${rb%,}" 2>&1 \
                            || echo "(no ratio: roundratios.py refused these rounds)")"

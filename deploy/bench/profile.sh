@@ -68,9 +68,9 @@ done
 
 require java jcmd nginx wrk strace taskset python3 curl unzip
 require_jars
-bench_init
 extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
 EXTRA=("${EXTRA_FLAGS[@]}")
+bench_init
 
 # --cpu-quota: one cap group for the target (lib.sh), joined after the warm-up.
 if [[ -n $CPU_QUOTA ]]; then

@@ -37,6 +37,8 @@ require java curl
 [[ -z "$PIN" ]] || { require taskset; check_cpus "$PIN" --pin; }
 (( FIRST == 0 )) || require nginx h2load taskset
 require_jars
+extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
+EXTRA=("${EXTRA_FLAGS[@]}")
 bench_init
 if (( FIRST > 0 )); then
     start_small_upstream "$((BASE_PORT + 2))" /
@@ -67,8 +69,6 @@ percentiles() {
         printf "%.1f %.1f %.1f\n", v[r50] / 1000, v[r99] / 1000, v[NR] / 1000}'
 }
 
-extra_jvm_flags EXTRA_JVM_FLAGS "${EXTRA_JVM_FLAGS:-}"
-EXTRA=("${EXTRA_FLAGS[@]}")
 # The image's command: its config file, with the ports replaced.
 java_image_cmd "${EXTRA[@]}" -jar "$MISTGUARD_JAR" --config "$REPO_DIR/deploy/mistguard.yaml" \
     --listen "127.0.0.1:$BASE_PORT" --upstream "http://127.0.0.1:$((BASE_PORT + 2))" \
