@@ -77,6 +77,11 @@ final class PolicyExchange implements Forwarder.Exchange {
     private Admission.Waiter waiter;
     private boolean holdingSlot;
     private UpstreamAttempts.Attempt attempt;
+    /**
+     * Whether the attempt in flight was given what was left of the route's budget as its timeout
+     * (no more than the per-try timeout): its own timer and the deadline's then fall due together.
+     */
+    private boolean attemptEndsWithTheBudget;
     private Breaker.Permit permit;
     private long upstreamNanos;
     private int attempts;
@@ -201,6 +206,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         // Bounded by the route's own clock only: the caller's deadline ends the attempt through
         // onDeadline, so that an attempt's own timeout is always one of Mist's failures.
         long routeLeft = routeDeadline - now;
+        attemptEndsWithTheBudget = routeLeft <= route.perTryNanos();
         UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request),
                                                           Math.min(route.perTryNanos(), routeLeft), privateConnection);
         attempt = started;
@@ -240,6 +246,15 @@ final class PolicyExchange implements Forwarder.Exchange {
             } else {
                 settled.abandon();
             }
+        }
+        if (failure == UpstreamFailure.TIMEOUT && attemptEndsWithTheBudget
+                && routeDeadline - now < MIN_USEFUL_TRY_NANOS) {
+            // Its timer was the rest of the route's budget and ran before the deadline's. Both are due
+            // at about the same instant (each arming reads the clock again, so either may be a few
+            // ns ahead): the budget ran out, and the caller gets what onDeadline gives either way.
+            route.stats().attemptsCutByDeadline.increment();
+            finishOverBudget();
+            return;
         }
         if (!retry(failure)) {
             finish(ProxyResponses.rejection(alloc, failure.status(), Decision.of(failure), error.detail()));
@@ -282,6 +297,11 @@ final class PolicyExchange implements Forwarder.Exchange {
                                             "no answer within the caller's own deadline of " + askedMs + "ms"));
             return;
         }
+        finishOverBudget();
+    }
+
+    /** The route's budget ran out: 504 with {@link Decision#TIMEOUT}. */
+    private void finishOverBudget() {
         long budgetMs = TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos());
         finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Decision.TIMEOUT,
                                         "no answer within the budget (route " + route.config().name() + ": "

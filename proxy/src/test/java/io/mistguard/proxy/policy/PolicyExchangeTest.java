@@ -233,6 +233,59 @@ class PolicyExchangeTest {
         assertThat(h.noTimersLeft()).as("the deadline timer is cancelled").isTrue();
     }
 
+    /**
+     * Regression (PolicyIT failed once in CI, under load): an attempt given the rest of the budget
+     * as its timeout has its timer due at about the same instant as the deadline's (each arming
+     * reads the clock again). When its timer ran first, the caller got the client's timeout text
+     * and the attempt was not counted as cut by the deadline. Here it runs 1 ns early, which the
+     * frozen loop can script; the rule covers any time with less than a useful try left.
+     */
+    @Test
+    void anAttemptTimerThatIsTheRestOfTheBudgetFiringBeforeTheDeadlineIsTheRoutesTimeout() {
+        RoutePolicy route = getState(BUDGET, RetryConfig.NONE);
+        PolicyExchange caller = h.call(route);
+        Scripted attempt = h.upstream.only();
+        assertThat(attempt.timeoutNanos).isEqualTo(nanos(BUDGET));
+
+        h.advance(BUDGET.minusNanos(1));
+        attempt.fail(UpstreamFailure.TIMEOUT); // the attempt's own timer ran before the deadline's
+
+        assertThatTheRoutesBudgetRanOut(route, caller, 1);
+        assertThat(attempt.cancelled()).as("it ended on its own").isFalse();
+    }
+
+    /** The same race on the last of several attempts, whose timeout was what the budget had left. */
+    @Test
+    void theLastAttemptsTimerFiringBeforeTheDeadlineIsTheRoutesTimeout() {
+        RoutePolicy route = getState(THREE_ATTEMPTS);
+        h.pinJitter(0.5); // backoffs of 25ms, then 50ms: the third attempt starts at 2550ms
+        PolicyExchange caller = h.call(route);
+        h.advanceMillis(1000);
+        h.upstream.only().fail(UpstreamFailure.RESET);
+        h.advanceMillis(1500);
+        h.upstream.last().fail(UpstreamFailure.RESET);
+        h.advanceMillis(50);
+        Scripted last = h.upstream.last();
+        assertThat(last.timeoutNanos).isEqualTo(millis(4000 - 2550));
+
+        h.advance(Duration.ofMillis(4000 - 2550).minusNanos(1));
+        last.fail(UpstreamFailure.TIMEOUT);
+
+        assertThatTheRoutesBudgetRanOut(route, caller, 3);
+    }
+
+    private void assertThatTheRoutesBudgetRanOut(RoutePolicy route, PolicyExchange caller, int attempts) {
+        Answer answer = answer(caller);
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.reason()).isEqualTo(Decision.TIMEOUT);
+        assertThat(answer.body()).contains("route get-state: 4000ms");
+        assertThat(answer.attempts()).isEqualTo(attempts);
+        assertThat(route.stats().snapshot().attemptsCutByDeadline()).isEqualTo(1);
+        assertThat(breaker.snapshot().failureRate()).as("each attempt one of Mist's failures").isEqualTo(100);
+        assertAllFree(route);
+        assertThat(h.noTimersLeft()).as("the deadline timer is cancelled").isTrue();
+    }
+
     @Test
     void aSharedCallRunsOnTheBudgetOfItsFirstCallersArrival() {
         RoutePolicy route = getState(BUDGET, RetryConfig.NONE);
