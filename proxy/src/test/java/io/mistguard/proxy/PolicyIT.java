@@ -56,7 +56,11 @@ class PolicyIT {
                     .as("every attempt's connection closed by mistguard").isTrue();
             RouteStatsSnapshot stats = proxy.mistguard.policies().route("get-state");
             assertThat(stats.decided(Decision.TIMEOUT)).isEqualTo(1);
-            assertThat(stats.attemptsCutByDeadline()).isEqualTo(1);
+            // On time, the third attempt gets what is left of the budget and is cut by it. A loop
+            // busy past the deadline may have run the second attempt's own timeout late instead:
+            // then two attempts, the deadline's answer, and no cut (PolicyExchangeTest).
+            assertThat(stats.attemptsCutByDeadline()).as("%d attempts, answer %s", attempts, response.body())
+                    .isBetween(attempts == 3 ? 1L : 0L, 1L);
             assertThat(stats.upstreamInFlight()).isZero();
         }
     }

@@ -77,11 +77,8 @@ final class PolicyExchange implements Forwarder.Exchange {
     private Admission.Waiter waiter;
     private boolean holdingSlot;
     private UpstreamAttempts.Attempt attempt;
-    /**
-     * Whether the attempt in flight was given what was left of the route's budget as its timeout
-     * (no more than the per-try timeout): its own timer and the deadline's then fall due together.
-     */
-    private boolean attemptEndsWithTheBudget;
+    /** When the attempt in flight times out on its own, on the ticker's clock (nanoseconds). */
+    private long attemptTimesOutAt;
     private Breaker.Permit permit;
     private long upstreamNanos;
     private int attempts;
@@ -191,6 +188,13 @@ final class PolicyExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        long now = ticker.nanoTime(); // one reading for all below: each is a vdso call (profile.sh shows them)
+        if (deadline - now <= 0) {
+            // A backoff or a grant that the loop ran late, after the deadline had passed and before
+            // the deadline's own timer: an attempt now could only be cut, after reaching Mist.
+            endAtDeadline();
+            return;
+        }
         Breaker breaker = route.breaker();
         Breaker.Permit granted = breaker == null ? null : breaker.tryAcquire();
         if (breaker != null && granted == null) {
@@ -200,15 +204,13 @@ final class PolicyExchange implements Forwarder.Exchange {
         attempts++;
         permit = granted;
         route.stats().upstreamInFlight.incrementAndGet();
-        long now = ticker.nanoTime(); // one reading for both: each is a vdso call (profile.sh shows them)
         InflightAttempt view = new InflightAttempt(route.config().name(), attempts, now, deadline);
         inflight.add(view);
         // Bounded by the route's own clock only: the caller's deadline ends the attempt through
         // onDeadline, so that an attempt's own timeout is always one of Mist's failures.
-        long routeLeft = routeDeadline - now;
-        attemptEndsWithTheBudget = routeLeft <= route.perTryNanos();
-        UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request),
-                                                          Math.min(route.perTryNanos(), routeLeft), privateConnection);
+        long timeout = Math.min(route.perTryNanos(), routeDeadline - now);
+        attemptTimesOutAt = now + timeout;
+        UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request), timeout, privateConnection);
         attempt = started;
         started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, view, granted, f));
     }
@@ -247,13 +249,16 @@ final class PolicyExchange implements Forwarder.Exchange {
                 settled.abandon();
             }
         }
-        if (failure == UpstreamFailure.TIMEOUT && attemptEndsWithTheBudget
-                && routeDeadline - now < MIN_USEFUL_TRY_NANOS) {
-            // Its timer was the rest of the route's budget and ran before the deadline's. Both are due
-            // at about the same instant (each arming reads the clock again, so either may be a few
-            // ns ahead): the budget ran out, and the caller gets what onDeadline gives either way.
-            route.stats().attemptsCutByDeadline.increment();
-            finishOverBudget();
+        if (failure == UpstreamFailure.TIMEOUT && deadline - now <= 0) {
+            // The attempt's own timer ran after the deadline had passed and before the deadline's
+            // timer: given the rest of the budget, it is due at about the same instant (each arming
+            // reads the clock again, so either may be a few ns ahead), and any timer may run late on
+            // a busy loop. The deadline has passed, so the caller gets the deadline's answer; the
+            // attempt counts as cut by it if it was due no earlier than the deadline.
+            if (attemptTimesOutAt - deadline >= 0) {
+                route.stats().attemptsCutByDeadline.increment();
+            }
+            endAtDeadline();
             return;
         }
         if (!retry(failure)) {
@@ -286,6 +291,14 @@ final class PolicyExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        endAtDeadline();
+    }
+
+    /**
+     * The answer of a passed deadline, the caller's or the route's, with the attempt in flight (if
+     * any) cut; the deadline's timer, if still armed, is cancelled by {@link #finish}.
+     */
+    private void endAtDeadline() {
         boolean callersChoice = deadline < routeDeadline;
         if (attempt != null) {
             route.stats().attemptsCutByDeadline.increment();
@@ -297,11 +310,6 @@ final class PolicyExchange implements Forwarder.Exchange {
                                             "no answer within the caller's own deadline of " + askedMs + "ms"));
             return;
         }
-        finishOverBudget();
-    }
-
-    /** The route's budget ran out: 504 with {@link Decision#TIMEOUT}. */
-    private void finishOverBudget() {
         long budgetMs = TimeUnit.NANOSECONDS.toMillis(route.timeoutNanos());
         finish(ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(), Decision.TIMEOUT,
                                         "no answer within the budget (route " + route.config().name() + ": "

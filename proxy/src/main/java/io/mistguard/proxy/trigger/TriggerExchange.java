@@ -146,6 +146,12 @@ final class TriggerExchange {
     }
 
     private void attempt() {
+        if (remaining() == 0) {
+            // A grant the loop ran late, after the deadline had passed and before the deadline's own
+            // timer: an attempt now could only be cut, after reaching catalyst-api.
+            fallback(Decision.TIMEOUT);
+            return;
+        }
         Breaker.Permit granted = service.breaker().tryAcquire();
         if (granted == null) {
             fallback(Decision.BREAKER_OPEN);

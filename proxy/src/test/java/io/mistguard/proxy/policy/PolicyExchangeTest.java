@@ -236,27 +236,27 @@ class PolicyExchangeTest {
     /**
      * Regression (PolicyIT failed once in CI, under load): an attempt given the rest of the budget
      * as its timeout has its timer due at about the same instant as the deadline's (each arming
-     * reads the clock again). When its timer ran first, the caller got the client's timeout text
-     * and the attempt was not counted as cut by the deadline. Here it runs 1 ns early, which the
-     * frozen loop can script; the rule covers any time with less than a useful try left.
+     * reads the clock again, so either may be a few ns ahead). When its timer ran first, the caller
+     * got the client's timeout text and the attempt was not counted as cut by the deadline.
      */
     @Test
-    void anAttemptTimerThatIsTheRestOfTheBudgetFiringBeforeTheDeadlineIsTheRoutesTimeout() {
+    void anAttemptTimerThatIsTheRestOfTheBudgetRunningBeforeTheDeadlinesIsTheRoutesTimeout() {
         RoutePolicy route = getState(BUDGET, RetryConfig.NONE);
         PolicyExchange caller = h.call(route);
         Scripted attempt = h.upstream.only();
         assertThat(attempt.timeoutNanos).isEqualTo(nanos(BUDGET));
 
         h.advance(BUDGET.minusNanos(1));
-        attempt.fail(UpstreamFailure.TIMEOUT); // the attempt's own timer ran before the deadline's
+        h.step(1); // the deadline is due, its timer not yet run
+        attempt.fail(UpstreamFailure.TIMEOUT); // the attempt's own timer runs first
 
-        assertThatTheRoutesBudgetRanOut(route, caller, 1);
+        assertThatTheRoutesBudgetRanOut(route, caller, 1, 1);
         assertThat(attempt.cancelled()).as("it ended on its own").isFalse();
     }
 
     /** The same race on the last of several attempts, whose timeout was what the budget had left. */
     @Test
-    void theLastAttemptsTimerFiringBeforeTheDeadlineIsTheRoutesTimeout() {
+    void theLastAttemptsTimerRunningBeforeTheDeadlinesIsTheRoutesTimeout() {
         RoutePolicy route = getState(THREE_ATTEMPTS);
         h.pinJitter(0.5); // backoffs of 25ms, then 50ms: the third attempt starts at 2550ms
         PolicyExchange caller = h.call(route);
@@ -269,18 +269,57 @@ class PolicyExchangeTest {
         assertThat(last.timeoutNanos).isEqualTo(millis(4000 - 2550));
 
         h.advance(Duration.ofMillis(4000 - 2550).minusNanos(1));
+        h.step(1);
         last.fail(UpstreamFailure.TIMEOUT);
 
-        assertThatTheRoutesBudgetRanOut(route, caller, 3);
+        assertThatTheRoutesBudgetRanOut(route, caller, 3, 1);
     }
 
-    private void assertThatTheRoutesBudgetRanOut(RoutePolicy route, PolicyExchange caller, int attempts) {
+    /**
+     * A loop busy past the deadline runs an attempt's per-try timer (due earlier) before the
+     * deadline's: the deadline has passed, so the caller gets its answer, but the attempt ended on
+     * its own before it and is not counted as cut.
+     */
+    @Test
+    void aPerTryTimeoutRunLateAfterTheDeadlineGivesTheDeadlinesAnswerWithoutCountingACut() {
+        RoutePolicy route = getState(RetryConfig.NONE);
+        PolicyExchange caller = h.call(route);
+        Scripted attempt = h.upstream.only();
+        assertThat(attempt.timeoutNanos).isEqualTo(nanos(PER_TRY));
+
+        h.step(nanos(BUDGET) + millis(30)); // the loop was busy: no timer ran on time
+        attempt.fail(UpstreamFailure.TIMEOUT);
+
+        assertThatTheRoutesBudgetRanOut(route, caller, 1, 0);
+    }
+
+    /**
+     * A loop busy past the deadline runs a retry's backoff (due earlier) before the deadline's timer:
+     * no attempt is started, since it could only reach Mist and be cut.
+     */
+    @Test
+    void aBackoffRunLateAfterTheDeadlineStartsNoAttempt() {
+        RoutePolicy route = getState(THREE_ATTEMPTS);
+        h.pinJitter(0.5); // a backoff of 25ms
+        PolicyExchange caller = h.call(route);
+        h.advanceMillis(3900);
+        h.upstream.only().fail(UpstreamFailure.RESET); // retried after 25ms, 75ms before the deadline
+
+        h.step(millis(200)); // the loop was busy past the deadline
+        h.runPending(); // the backoff, due first, runs first
+
+        assertThat(h.upstream.started).as("no second attempt").hasSize(1);
+        assertThatTheRoutesBudgetRanOut(route, caller, 1, 0);
+    }
+
+    private void assertThatTheRoutesBudgetRanOut(RoutePolicy route, PolicyExchange caller, int attempts, long cut) {
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.reason()).isEqualTo(Decision.TIMEOUT);
         assertThat(answer.body()).contains("route get-state: 4000ms");
         assertThat(answer.attempts()).isEqualTo(attempts);
-        assertThat(route.stats().snapshot().attemptsCutByDeadline()).isEqualTo(1);
+        assertThat(route.stats().snapshot().attemptsCutByDeadline()).isEqualTo(cut);
+        assertThat(route.stats().snapshot().decided(Decision.TIMEOUT)).isEqualTo(1);
         assertThat(breaker.snapshot().failureRate()).as("each attempt one of Mist's failures").isEqualTo(100);
         assertAllFree(route);
         assertThat(h.noTimersLeft()).as("the deadline timer is cancelled").isTrue();

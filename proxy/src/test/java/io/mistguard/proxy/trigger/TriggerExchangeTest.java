@@ -170,6 +170,29 @@ class TriggerExchangeTest {
         }
     }
 
+    /**
+     * Regression: a grant that the loop ran after the trigger's deadline had passed (before the
+     * deadline's own timer) started a call with no time left, which reached catalyst-api only to be
+     * cut and counted against it.
+     */
+    @Test
+    void aGrantRunLateAfterTheDeadlineCallsNobodyAndAnswersTheTimeoutFallback() {
+        TriggersConfig config = config(fixed(TriggerFallback.DENY)).withPolicing(BreakerConfig.defaults(),
+                new AdmissionConfig(1, 1, Duration.ofSeconds(5))); // no queue timeout before the deadline
+        try (TriggerHarness h = new TriggerHarness(config)) {
+            h.send("USER_NEW", VIEWER);
+            TriggerService.Exchange waiting = h.send("USER_NEW", VIEWER);
+
+            h.step(ms(1200)); // the loop was busy past both deadlines
+            h.only().answer(200, "true"); // frees the slot: the waiter's grant is queued on the loop
+            h.runPending(); // the grant runs before the deadline timers
+
+            assertThat(h.calls).as("no call for the waiter").hasSize(1);
+            assertThat(result(waiting)).isEqualTo(new Result(200, "false", "fallback; reason=timeout", 0));
+            assertThat(h.service.view().admission().inFlight()).isZero();
+        }
+    }
+
     @Test
     void mistClosingTheConnectionCancelsTheCallFreesTheSlotAndBlamesNobody() {
         TriggersConfig config = config(fixed(TriggerFallback.DENY)).withPolicing(
