@@ -168,6 +168,8 @@ read -r -d '' -a WORDS <<<"$PROXIES" || true
 (( ${#WORDS[@]} )) || die "--proxies: none given"
 for p in "${WORDS[@]}"; do [[ $p =~ ^[a-z0-9-]+$ ]] || die "--proxies: unknown proxy '$p' (try --help)"; done
 PROXIES="${WORDS[*]}"
+# listed NAME: whether NAME is exactly one of --proxies (never an empty name)
+listed() { local p; for p in $PROXIES; do [[ $p == "$1" ]] && return 0; done; return 1; }
 require java haproxy nginx wrk h2load taskset python3 curl
 [[ $TARGET_RATIO =~ ^[0-9]+(\.[0-9]+)?$ && ! $TARGET_RATIO =~ ^0+(\.0+)?$ ]] \
     || die "--target-ratio wants a number above 0 like 0.8, got '$TARGET_RATIO'"
@@ -181,11 +183,8 @@ if [[ -z $COMPARE ]]; then
             [[ $b == haproxy* || $b == nginx || $b == netty-floor ]] && COMPARE+="$a:$b "
         done
     done
-    [[ " $PROXIES " == *" mistguard-unqueued-trial "* && " $PROXIES " == *" mistguard-unqueued "* ]] \
-        && COMPARE+="mistguard-unqueued-trial:mistguard-unqueued "
+    listed mistguard-unqueued-trial && listed mistguard-unqueued && COMPARE+="mistguard-unqueued-trial:mistguard-unqueued "
 fi
-# listed NAME: whether NAME is exactly one of --proxies (never an empty name)
-listed() { local p; for p in $PROXIES; do [[ $p == "$1" ]] && return 0; done; return 1; }
 for pair in $COMPARE; do
     [[ $pair == *:* && ${pair%%:*} != "${pair#*:}" ]] && listed "${pair%%:*}" && listed "${pair#*:}" \
         || die "--compare: '$pair' is not A:B with A and B two different proxies of --proxies ($PROXIES)"
