@@ -111,6 +111,14 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        if (result.decision().rejected() && timer != null && deadline - route.now() <= 0) {
+            // The shared call got no answer from Mist, and the loop ran that after this caller's own,
+            // earlier deadline had passed but before the deadline's timer: the deadline decides, as
+            // when its timer runs first. (An answer from Mist is still given: it is what the caller
+            // waited for.)
+            endAtOwnDeadline();
+            return;
+        }
         // The time at Mist is the starter's alone: joiners made no call of their own. A stale answer
         // still says what the failed call did (its attempts, and the starter's time at Mist).
         long upstreamNanos = starter ? result.upstreamNanos() : 0;
@@ -124,6 +132,11 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        endAtOwnDeadline();
+    }
+
+    /** The answer of this caller's own deadline, which is earlier than the shared call's. */
+    private void endAtOwnDeadline() {
         call.leave(); // the last caller out ends the call: nobody else wants its answer
         // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
         Answer stale = route.stale(key, Decision.CALLER_DEADLINE);

@@ -180,6 +180,12 @@ final class PolicyExchange implements Forwarder.Exchange {
             return; // granted meanwhile: onGranted is on its way and goes ahead
         }
         waiter = null;
+        if (remaining() <= 0) {
+            // The loop ran the queue's timer (due just before the deadline) after the deadline had
+            // passed: the deadline decides, as it does for every timer the loop runs late.
+            endAtDeadline();
+            return;
+        }
         reject(Decision.QUEUE_TIMEOUT, "no slot at Mist within the queue timeout");
     }
 

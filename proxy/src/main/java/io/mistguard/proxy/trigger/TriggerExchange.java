@@ -142,7 +142,8 @@ final class TriggerExchange {
             return; // granted meanwhile: onGranted is on its way
         }
         waiter = null;
-        fallback(Decision.QUEUE_TIMEOUT);
+        // A queue timer the loop ran after the deadline had passed: the deadline decides.
+        fallback(remaining() == 0 ? Decision.TIMEOUT : Decision.QUEUE_TIMEOUT);
     }
 
     private void attempt() {

@@ -111,6 +111,49 @@ class CoalescingTest {
         }
     }
 
+    /**
+     * Regression: a shared call that failed after a joiner's own, earlier deadline had passed, run by
+     * a busy loop before that deadline's timer, gave the joiner the call's failure instead of the
+     * answer its own deadline gives, whichever of the two the loop ran first.
+     */
+    @Test
+    void aSharedFailureRunLateAfterAJoinersOwnDeadlineGivesTheJoinerItsDeadlinesAnswer() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange patient = h.getState();
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
+
+            h.step(Duration.ofMillis(600)); // the loop was busy past the joiner's deadline
+            h.onlyCall().timeOut(); // the call's failure reaches the joiner before its deadline's timer
+
+            Answer timedOut = answer(hurried);
+            assertThat(timedOut.status()).isEqualTo(504);
+            assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(h.observed).contains("caller-deadline");
+            assertThat(answer(patient).decision()).as("the starter gets the call's own failure")
+                                                  .isEqualTo("rejected; reason=timeout");
+            h.advance(Duration.ZERO);
+            assertThat(h.cache.inFlight()).isZero();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /** A reply that arrives after a joiner's deadline passed, before its timer ran, is still given. */
+    @Test
+    void aSharedReplyRunLateAfterAJoinersOwnDeadlineIsStillGivenToTheJoiner() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange patient = h.getState();
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
+
+            h.step(Duration.ofMillis(600));
+            h.onlyCall().reply("late");
+
+            assertThat(answer(hurried).decision()).isEqualTo("coalesced");
+            assertThat(answer(patient).decision()).isEqualTo("proxied");
+            h.advance(Duration.ZERO);
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
     @Test
     void aJoinersShorterDeadlineAnswersItStaleWhenThereIsAnEntryAndTheCallGoesOn() throws Exception {
         try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {

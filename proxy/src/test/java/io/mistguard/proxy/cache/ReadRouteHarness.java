@@ -113,6 +113,11 @@ final class ReadRouteHarness implements AutoCloseable {
         runPending();
     }
 
+    /** Moves the one clock without running anything: a loop busy past what fell due meanwhile. */
+    void step(Duration duration) {
+        time.advance(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** Runs the tasks waiting on every loop (cross-loop hops, cancellations). */
     void runPending() {
         for (int round = 0; round < 3; round++) { // a task on one loop may hand work to another

@@ -708,6 +708,36 @@ class PolicyExchangeTest {
         assertThat(h.noTimersLeft()).isTrue();
     }
 
+    /**
+     * Regression: a loop busy past the deadline ran a queue wait's timer (due just before it) first,
+     * and the caller got 503 {@code queue-timeout} where a punctual loop's deadline would have given
+     * 504: which timer the loop ran first decided the answer.
+     */
+    @Test
+    void aQueueWaitRunLateAfterTheDeadlineGivesTheDeadlinesAnswerAndItsPlaceBack() {
+        Admission slow = h.admission("slow", new AdmissionConfig(1, 1, BUDGET.minusMillis(1)));
+        RoutePolicy write = h.policy(route("config-write", RouteKind.WRITE, Duration.ofSeconds(10),
+                                           Duration.ofSeconds(10), RetryConfig.NONE, MIST, "slow"));
+        RoutePolicy read = h.policy(route("get-state", RouteKind.READ, BUDGET, PER_TRY, RetryConfig.NONE, MIST,
+                                          "slow"));
+        PolicyExchange writer = h.call(write);
+        PolicyExchange reader = h.call(read);
+
+        h.step(nanos(BUDGET) + millis(30)); // the loop was busy: no timer ran on time
+        h.runPending(); // the queue wait, due first, runs first
+
+        Answer answer = answer(reader);
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.reason()).isEqualTo(Decision.TIMEOUT);
+        assertThat(answer.attempts()).isZero();
+        assertThat(read.stats().snapshot().decided(Decision.QUEUE_TIMEOUT)).isZero();
+        assertThat(slow.snapshot().queued()).as("its queue place given back").isZero();
+        h.upstream.only().answer(200);
+        assertThat(answer(writer).reason()).isEqualTo(Decision.PROXIED);
+        assertThat(slow.snapshot().inFlight()).isZero();
+        assertThat(h.noTimersLeft()).isTrue();
+    }
+
     @Test
     void aGrantThatWinsTheRaceWithTheQueueTimeoutGoesAhead() {
         RoutePolicy route = getState(RetryConfig.NONE);

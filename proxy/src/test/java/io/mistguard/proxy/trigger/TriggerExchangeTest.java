@@ -193,6 +193,32 @@ class TriggerExchangeTest {
         }
     }
 
+    /**
+     * Regression: a loop busy past the trigger's deadline ran the queue wait's timer (due just
+     * before it) first, and the fallback said {@code queue-timeout} where a punctual loop's would
+     * say {@code timeout}.
+     */
+    @Test
+    void aQueueWaitRunLateAfterTheDeadlineAnswersTheTimeoutFallback() {
+        TriggersConfig config = config(fixed(TriggerFallback.DENY)).withPolicing(BreakerConfig.defaults(),
+                new AdmissionConfig(1, 1, Duration.ofMillis(999))); // its wait ends 1ms before the deadline
+        try (TriggerHarness h = new TriggerHarness(config)) {
+            TriggerService.Exchange calling = h.send("USER_NEW", VIEWER);
+            TriggerService.Exchange waiting = h.send("USER_NEW", VIEWER);
+
+            h.step(ms(1200)); // the loop was busy past both deadlines
+            h.runPending(); // the queue wait, due first, runs first
+
+            assertThat(h.calls).as("no call for the waiter").hasSize(1);
+            assertThat(result(waiting)).isEqualTo(new Result(200, "false", "fallback; reason=timeout", 0));
+            assertThat(result(calling).decision()).isEqualTo("fallback; reason=timeout");
+            h.only().answer(200, "true"); // too late: dropped
+            h.runPending();
+            assertThat(h.service.view().admission().inFlight()).isZero();
+            assertThat(h.service.view().admission().queued()).isZero();
+        }
+    }
+
     @Test
     void mistClosingTheConnectionCancelsTheCallFreesTheSlotAndBlamesNobody() {
         TriggersConfig config = config(fixed(TriggerFallback.DENY)).withPolicing(
