@@ -14,14 +14,18 @@ final class InFlightCalls {
 
     private final ConcurrentMap<String, SharedCall> calls = new ConcurrentHashMap<>();
 
-    /** Joins the call in flight for {@code key}, or registers {@code fresh} as that call; never null. */
-    SharedCall joinOrRegister(String key, SharedCall fresh) {
+    /**
+     * Joins the call in flight for {@code key}, or registers {@code fresh} as that call; never null.
+     *
+     * @param waitersDeadline the joining caller's own deadline on the cache's clock, given to the call it joins
+     */
+    SharedCall joinOrRegister(String key, SharedCall fresh, long waitersDeadline) {
         while (true) {
             SharedCall current = calls.putIfAbsent(key, fresh);
             if (current == null) {
                 return fresh;
             }
-            if (current.join()) {
+            if (current.join(waitersDeadline)) {
                 return current;
             }
             calls.remove(key, current); // settled: about to remove itself anyway

@@ -77,8 +77,8 @@ final class ReadExchange implements Forwarder.Exchange {
             }
             return;
         }
-        SharedCall mine = route.newCall(key, loop, arrived);
-        SharedCall joined = route.coalescing() ? route.calls().joinOrRegister(key, mine) : mine;
+        SharedCall mine = route.newCall(key, loop, arrived, deadline);
+        SharedCall joined = route.coalescing() ? route.calls().joinOrRegister(key, mine, deadline) : mine;
         if (joined == mine) {
             route.startCall(mine, origin, alloc, request, arrived, commandReply);
         } else {
@@ -116,7 +116,7 @@ final class ReadExchange implements Forwarder.Exchange {
             // earlier deadline had passed but before the deadline's timer: the deadline decides, as
             // when its timer runs first. (An answer from Mist is still given: it is what the caller
             // waited for.)
-            endAtOwnDeadline();
+            endAtOwnDeadline(starter ? result : null);
             return;
         }
         // The time at Mist is the starter's alone: joiners made no call of their own. A stale answer
@@ -132,16 +132,22 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        endAtOwnDeadline();
+        endAtOwnDeadline(null);
     }
 
-    /** The answer of this caller's own deadline, which is earlier than the shared call's. */
-    private void endAtOwnDeadline() {
+    /**
+     * The answer of this caller's own deadline, which is earlier than the shared call's.
+     *
+     * @param started the ended call's result when this caller started it (its attempts and time at
+     *                Mist are this caller's), else null
+     */
+    private void endAtOwnDeadline(SharedResult started) {
         call.leave(); // the last caller out ends the call: nobody else wants its answer
         // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
         Answer stale = route.stale(key, Decision.CALLER_DEADLINE);
-        finish(stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
-                Decision.CALLER_DEADLINE, "no answer within the caller's own deadline (route " + route.name() + ')'));
+        Answer answer = stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
+                Decision.CALLER_DEADLINE, "no answer within the caller's own deadline (route " + route.name() + ')');
+        finish(started == null ? answer : answer.withAttempts(started.attempts(), started.upstreamNanos()));
     }
 
     @Override

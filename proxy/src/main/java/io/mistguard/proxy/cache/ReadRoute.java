@@ -108,8 +108,10 @@ public final class ReadRoute {
         return CachedAnswers.stale(reply, cause, now);
     }
 
-    SharedCall newCall(String key, EventLoop loop, long arrived) {
-        return new SharedCall(key, coalescing() ? calls : null, loop, arrived + config.timeout().toNanos(), ticker);
+    SharedCall newCall(String key, EventLoop loop, long arrived, long startersDeadline) {
+        long deadline = arrived + config.timeout().toNanos();
+        return new SharedCall(key, coalescing() ? calls : null, loop, deadline, Math.min(startersDeadline, deadline),
+                              ticker);
     }
 
     /** Starts {@code call} with {@code request}; a good result is stored before any waiter sees it. */
@@ -130,8 +132,9 @@ public final class ReadRoute {
      */
     void refresh(String key, SharedOrigin origin, EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
                  long arrived, boolean commandReply) {
-        SharedCall mine = new SharedCall(key, calls, loop, arrived + config.perTryTimeout().toNanos(), ticker);
-        SharedCall joined = calls.joinOrRegister(key, mine);
+        long deadline = arrived + config.perTryTimeout().toNanos();
+        SharedCall mine = new SharedCall(key, calls, loop, deadline, deadline, ticker);
+        SharedCall joined = calls.joinOrRegister(key, mine, arrived); // leaves at once: it extends nobody's wait
         if (joined != mine) {
             // One is in flight and refreshes the entry. Leaving cannot end it: we joined, so a
             // waiter other than us is still counted (or it is another refresh, whose starter stays).

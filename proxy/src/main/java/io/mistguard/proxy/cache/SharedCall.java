@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,11 @@ import java.util.function.Consumer;
  * caller is a background refresh ({@code while_revalidate}): its starter is a waiter that never
  * leaves, and its budget is the route's {@code per_try_timeout}.
  *
+ * <p>Nor does a retry or an admission grant start an attempt once every waiter's own deadline has
+ * passed ({@link #wantedAt}): a loop busy past those deadlines may run such a timer before the
+ * waiters' own deadline timers, which would have left the call; the call then ends, and nobody can
+ * join it any more.
+ *
  * <p>Thread-safe: the waiter count is one atomic ({@code -1} once settled or cancelled, so no join
  * can succeed after); the exchange is touched only on the owning loop; the result is a promise of
  * that loop, and listeners hop to their own loops.
@@ -41,12 +47,20 @@ final class SharedCall {
     private final Ticker ticker;
     private final Promise<SharedResult> result;
     private final AtomicInteger waiting = new AtomicInteger(1);
+    /** The latest own deadline of any waiter that joined, on the ticker's clock; raised before each join counts. */
+    private final AtomicLong latestWaiterDeadline;
     private Forwarder.Exchange exchange;
     private boolean cancelled;
 
-    /** A call with its starter as the one waiter; {@code table} may be null for a call nobody joins. */
-    SharedCall(String key, InFlightCalls table, EventLoop loop, long deadline, Ticker ticker) {
+    /**
+     * A call with its starter as the one waiter; {@code table} may be null for a call nobody joins.
+     *
+     * @param deadline when the call ends at the latest, on {@code ticker}'s clock
+     * @param startersDeadline the starter's own deadline, at most {@code deadline}
+     */
+    SharedCall(String key, InFlightCalls table, EventLoop loop, long deadline, long startersDeadline, Ticker ticker) {
         this.key = key;
+        this.latestWaiterDeadline = new AtomicLong(startersDeadline);
         this.table = table;
         this.loop = loop;
         this.deadline = deadline;
@@ -60,7 +74,7 @@ final class SharedCall {
      */
     void start(SharedOrigin origin, ByteBufAllocator alloc, FullHttpRequest request, long arrived,
                boolean commandReply, Consumer<SharedResult> onSettled) {
-        Forwarder.Exchange started = origin.start(loop, alloc, request, arrived, deadline - arrived);
+        Forwarder.Exchange started = origin.start(loop, alloc, request, arrived, deadline - arrived, this::wantedAt);
         exchange = started;
         started.response().addListener((Future<Answer> f) -> {
             SharedResult settled = SharedResult.of(f.getNow(), commandReply, ticker.nanoTime());
@@ -76,8 +90,13 @@ final class SharedCall {
         }
     }
 
-    /** Adds a waiter; false when the call has already settled or been cancelled. */
-    boolean join() {
+    /**
+     * Adds a waiter whose own deadline is {@code waitersDeadline} (on the ticker's clock); false when
+     * the call has already settled, been cancelled or ended unwanted. Thread-safe.
+     */
+    boolean join(long waitersDeadline) {
+        // Raised before the waiter counts, so that wantedAt, which reads the count first, sees it.
+        latestWaiterDeadline.accumulateAndGet(waitersDeadline, Math::max);
         while (true) {
             int n = waiting.get();
             if (n == SETTLED) {
@@ -106,6 +125,29 @@ final class SharedCall {
                 }
             } else if (waiting.compareAndSet(n, n - 1)) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Whether a waiter may still take the answer at {@code now} (the ticker's clock): some waiter is
+     * left and the latest waiter's own deadline has not passed. The first false settles the call, as
+     * its last waiter leaving would: nobody joins it after, and it stays false. Thread-safe.
+     */
+    boolean wantedAt(long now) {
+        while (true) {
+            int n = waiting.get();
+            if (n <= 0) {
+                return false; // settled, cancelled, or the last waiter left
+            }
+            if (latestWaiterDeadline.get() - now > 0) {
+                return true;
+            }
+            if (waiting.compareAndSet(n, SETTLED)) {
+                if (table != null) {
+                    table.remove(key, this);
+                }
+                return false;
             }
         }
     }

@@ -4,6 +4,7 @@ import io.mistguard.proxy.exchange.Forwarder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
+import java.util.function.LongPredicate;
 
 /**
  * Starts the one policed call to Mist that a group of identical reads shares: the route's
@@ -20,7 +21,10 @@ public interface SharedOrigin {
      * Called on {@code loop}; the exchange takes ownership of {@code request}.
      *
      * @param budgetNanos how long the call may run from {@code arrived}, in nanoseconds
+     * @param wanted asked on {@code loop} before each attempt, with the reading of {@code loop}'s clock:
+     *               false once no waiter can take the answer (all gone, or every waiter's own deadline
+     *               passed), and from then on; the call then ends without the attempt
      */
     Forwarder.Exchange start(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, long arrived,
-                             long budgetNanos);
+                             long budgetNanos, LongPredicate wanted);
 }

@@ -25,6 +25,7 @@ import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongPredicate;
 
 /**
  * One request under its route's policies: deadline, admission, breaker permit, attempts and
@@ -72,6 +73,8 @@ final class PolicyExchange implements Forwarder.Exchange {
      * whose callers are each counted by the cache as they are answered.
      */
     private final boolean answersACaller;
+    /** Asked before each attempt of a shared call: whether a waiter can still take the answer; null: always. */
+    private final LongPredicate wanted;
     private LoopTimer deadlineTimer;
     private LoopTimer pendingTimer;
     private Admission.Waiter waiter;
@@ -88,7 +91,8 @@ final class PolicyExchange implements Forwarder.Exchange {
                    ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
                    DoubleSupplier jitter) {
         this(route, upstream, inflight, loop, alloc, request, privateConnection, loop.ticker().nanoTime(),
-             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos(), jitter, true);
+             CallerDeadline.budgetNanos(request.headers(), route.timeoutNanos()), route.timeoutNanos(), jitter, true,
+             null);
     }
 
     /**
@@ -102,11 +106,13 @@ final class PolicyExchange implements Forwarder.Exchange {
      *                    deadline before it is the caller's own choice, not Mist's failure
      * @param jitter uniform samples in {@code [0, 1)} for the retry backoff ({@link PolicyHooks#jitter()})
      * @param answersACaller false for a call shared by callers the cache answers and counts itself
+     * @param wanted for a shared call, asked before each attempt with the loop's clock reading: false
+     *               ends the call without it, since no waiter can take the answer; null for a caller's own
      */
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, EventLoop loop,
                    ByteBufAllocator alloc, FullHttpRequest request, PrivateConnection privateConnection,
                    long arrived, long budgetNanos, long routeBudgetNanos, DoubleSupplier jitter,
-                   boolean answersACaller) {
+                   boolean answersACaller, LongPredicate wanted) {
         this.route = route;
         this.upstream = upstream;
         this.inflight = inflight;
@@ -121,6 +127,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.deadline = Math.min(arrived + budgetNanos, routeDeadline);
         this.jitter = jitter;
         this.answersACaller = answersACaller;
+        this.wanted = wanted;
     }
 
     @Override
@@ -201,6 +208,13 @@ final class PolicyExchange implements Forwarder.Exchange {
             endAtDeadline();
             return;
         }
+        if (wanted != null && !wanted.test(now)) {
+            // A shared call whose waiters' own deadlines have all passed, the loop running this
+            // backoff or grant before their timers, or whose last waiter has just left.
+            finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
+                                            "no caller waits for the answer any longer"));
+            return;
+        }
         Breaker breaker = route.breaker();
         Breaker.Permit granted = breaker == null ? null : breaker.tryAcquire();
         if (breaker != null && granted == null) {
@@ -248,20 +262,25 @@ final class PolicyExchange implements Forwarder.Exchange {
         }
         UpstreamException error = FailureClassifier.asUpstream(f.cause());
         UpstreamFailure failure = error.failure();
+        boolean deadlinePassed = deadline - now <= 0;
+        // The attempt's own timer, due no earlier than the deadline (given the rest of the budget it
+        // is due at about the same instant: each arming reads the clock again, so either may be a few
+        // ns ahead), ran before the deadline's: the deadline's doing, settled as the deadline settles it.
+        boolean cut = deadlinePassed && failure == UpstreamFailure.TIMEOUT && attemptTimesOutAt - deadline >= 0;
         if (settled != null) {
-            if (FailureClassifier.breakerFailure(failure)) {
-                settled.failure(failure.reason());
+            if (cut) {
+                settleAsCut(settled);
+            } else if (FailureClassifier.breakerFailure(failure)) {
+                settled.failure(failure.reason()); // Mist's own failure, whenever the loop got to it
             } else {
                 settled.abandon();
             }
         }
-        if (failure == UpstreamFailure.TIMEOUT && deadline - now <= 0) {
-            // The attempt's own timer ran after the deadline had passed and before the deadline's
-            // timer: given the rest of the budget, it is due at about the same instant (each arming
-            // reads the clock again, so either may be a few ns ahead), and any timer may run late on
-            // a busy loop. The deadline has passed, so the caller gets the deadline's answer; the
-            // attempt counts as cut by it if it was due no earlier than the deadline.
-            if (attemptTimesOutAt - deadline >= 0) {
+        if (deadlinePassed) {
+            // Any failure the loop ran after the deadline had passed and before the deadline's timer
+            // (a per-try timeout, a connect timeout, a reset): the deadline has passed, so the caller
+            // gets its answer, and no retry could start anyway.
+            if (cut) {
                 route.stats().attemptsCutByDeadline.increment();
             }
             endAtDeadline();
@@ -350,6 +369,18 @@ final class PolicyExchange implements Forwarder.Exchange {
             }
         }
         current.cancel();
+    }
+
+    /**
+     * Settles the permit of an attempt the deadline cut: a timeout of Mist if the deadline was the
+     * route's own, no verdict if it was the caller's shorter one (as {@link #endAtDeadline} does).
+     */
+    private void settleAsCut(Breaker.Permit held) {
+        if (deadline < routeDeadline) {
+            held.abandon();
+        } else {
+            held.failure(UpstreamFailure.TIMEOUT.reason());
+        }
     }
 
     private void reject(Decision decision, String detail) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 
 /**
  * The policies of one route table: the breakers and admission pools by name (shared by the routes
@@ -80,11 +81,14 @@ public final class PolicyRegistry implements PolicyView {
      * {@code SharedOrigin}), on the shared pool: it may run {@code budgetNanos} from {@code arrived}
      * on {@code loop}'s clock, and an attempt never gets more. Its answer goes to the cache, which
      * counts each caller's answer with the route's decisions; the call itself is not counted.
+     *
+     * @param wanted asked before each attempt with {@code loop}'s clock reading; false ends the call
+     *               without it (no waiter can take the answer any longer)
      */
     public Forwarder.Exchange sharedCall(int route, EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request,
-                                         long arrived, long budgetNanos) {
+                                         long arrived, long budgetNanos, LongPredicate wanted) {
         return started(new PolicyExchange(routes.get(route), upstream, hooks.inflight(), loop, alloc, request, null,
-                                          arrived, budgetNanos, budgetNanos, hooks.jitter(), false));
+                                          arrived, budgetNanos, budgetNanos, hooks.jitter(), false, wanted));
     }
 
     /** A caller's budget on route {@code route}, in nanoseconds: its timeout, shortened by a deadline header. */

@@ -86,7 +86,7 @@ public final class RouteDispatcher implements Forwarder {
         if (read != null && privateConnection == null) {
             Exchange cached = read.forward(loop, alloc, request, mistRequest,
                     policies.budgetNanos(route, request.headers()),
-                    (l, a, r, arrived, budget) -> policies.sharedCall(route, l, a, r, arrived, budget));
+                    (l, a, r, arrived, budget, wanted) -> policies.sharedCall(route, l, a, r, arrived, budget, wanted));
             if (cached != null) {
                 return cached;
             }

@@ -180,8 +180,10 @@ final class TriggerExchange {
         permit = null;
         if (!f.isSuccess()) {
             UpstreamFailure failure = f.cause() instanceof UpstreamException e ? e.failure() : UpstreamFailure.RESET;
-            held.failure(failure.reason());
-            fallback(Decision.of(failure));
+            held.failure(failure.reason()); // catalyst-api's own failure, whenever the loop got to it
+            // A failure the loop ran after the deadline had passed, before the deadline's timer: the
+            // deadline decides, as it would have had its timer run first.
+            fallback(remaining() == 0 ? Decision.TIMEOUT : Decision.of(failure));
             return;
         }
         FullHttpResponse answer = f.getNow();

@@ -131,8 +131,71 @@ class CoalescingTest {
             assertThat(h.observed).contains("caller-deadline");
             assertThat(answer(patient).decision()).as("the starter gets the call's own failure")
                                                   .isEqualTo("rejected; reason=timeout");
-            h.advance(Duration.ZERO);
+            assertThat(h.noTimersLeft()).as("the joiner's deadline timer is cancelled").isTrue();
             assertThat(h.cache.inFlight()).isZero();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /** The same for a joiner on another event loop, whose result hops there before its timer runs. */
+    @Test
+    void aSharedFailureHoppingToAJoinerOnAnotherLoopAfterItsDeadlineGivesItsDeadlinesAnswer() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            int other = h.loop();
+            Forwarder.Exchange patient = h.getState();
+            Forwarder.Exchange hurried = h.getState(other, Duration.ofMillis(500));
+
+            h.step(Duration.ofMillis(600));
+            h.onlyCall().timeOut();
+            h.runPending(); // the hop, not the timers
+
+            assertThat(answer(hurried).decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(answer(patient).decision()).isEqualTo("rejected; reason=timeout");
+            assertThat(h.noTimersLeft()).isTrue();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /** Its stored entry, within {@code stale.max_age}, is what a joiner's own deadline gives there too. */
+    @Test
+    void aSharedFailureRunLateAfterAJoinersOwnDeadlineGivesItTheStaleEntry() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange first = h.getState();
+            h.onlyCall().reply("old");
+            answer(first);
+            h.advance(Duration.ofSeconds(3));
+            Forwarder.Exchange patient = h.getState();
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(300));
+
+            h.step(Duration.ofMillis(400));
+            h.lastCall().timeOut();
+
+            Answer stale = answer(hurried);
+            assertThat(stale.decision()).isEqualTo("stale; reason=caller-deadline");
+            assertThat(stale.body()).isEqualTo(mistReply("old"));
+            assertThat(answer(patient).decision()).isEqualTo("stale; reason=timeout");
+            assertThat(h.noTimersLeft()).isTrue();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /** A starter ended so keeps the attempts and the time at Mist of the call it started. */
+    @Test
+    void aStarterEndedByItsOwnDeadlineAfterTheCallFailedKeepsTheCallsAttempts() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
+            Forwarder.Exchange patient = h.getState();
+            FakeCall shared = h.onlyCall();
+            shared.upstreamNanos = Duration.ofMillis(450).toNanos();
+
+            h.step(Duration.ofMillis(600));
+            shared.timeOut();
+
+            Answer timedOut = answer(hurried);
+            assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(timedOut.attempts()).isEqualTo(1);
+            assertThat(timedOut.upstreamNanos()).isEqualTo(Duration.ofMillis(450).toNanos());
+            assertThat(answer(patient).decision()).isEqualTo("rejected; reason=timeout");
             assertThat(h.finishedClean()).isTrue();
         }
     }
@@ -149,7 +212,58 @@ class CoalescingTest {
 
             assertThat(answer(hurried).decision()).isEqualTo("coalesced");
             assertThat(answer(patient).decision()).isEqualTo("proxied");
-            h.advance(Duration.ZERO);
+            assertThat(h.noTimersLeft()).isTrue();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /**
+     * Regression: a shared call whose waiters' own deadlines had all passed could still start an
+     * attempt at Mist when the loop ran a retry or an admission grant before their timers. The call
+     * now answers its policy layer that nobody wants it (which ends it there), and nobody joins it
+     * after: a new caller starts a call of its own.
+     */
+    @Test
+    void aSharedCallIsWantedUntilItsLatestWaitersOwnDeadlineAndNobodyJoinsItAfter() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange first = h.getState(0, Duration.ofMillis(300));
+            h.advance(Duration.ofMillis(100));
+            Forwarder.Exchange second = h.getState(0, Duration.ofMillis(400)); // its deadline: 500ms
+            FakeCall shared = h.onlyCall();
+
+            h.step(Duration.ofMillis(399)); // at 499ms: the first's deadline has passed, the second's not
+            assertThat(shared.wanted.test(h.clock.nanoTime())).isTrue();
+            h.step(Duration.ofMillis(1));
+            assertThat(shared.wanted.test(h.clock.nanoTime())).as("every waiter's own deadline has passed")
+                                                               .isFalse();
+            assertThat(shared.wanted.test(h.clock.nanoTime())).as("and it stays so").isFalse();
+
+            Forwarder.Exchange next = h.getState();
+            assertThat(h.calls).as("nobody joins a call that no waiter wants").hasSize(2);
+            shared.cancel(); // what the policy layer does then: it ends the call
+            assertThat(answer(first).decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(answer(second).decision()).isEqualTo("rejected; reason=caller-deadline");
+            h.lastCall().reply("new");
+            assertThat(answer(next).decision()).isEqualTo("proxied");
+            assertThat(h.noTimersLeft()).isTrue();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /** A call nobody waits on any more is not wanted either, whatever the deadlines. */
+    @Test
+    void aSharedCallWhoseLastWaiterLeftIsNotWanted() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange only = h.getState();
+            FakeCall shared = h.onlyCall();
+            assertThat(shared.wanted.test(h.clock.nanoTime())).isTrue();
+
+            only.cancel();
+
+            assertThat(shared.wanted.test(h.clock.nanoTime())).isFalse();
+            h.runPending();
+            assertThat(shared.cancels).isEqualTo(1);
+            assertThat(answer(only).decision()).isEqualTo("rejected; reason=cancelled");
             assertThat(h.finishedClean()).isTrue();
         }
     }

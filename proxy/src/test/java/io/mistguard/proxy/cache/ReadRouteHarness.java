@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * One {@code read} route of a real {@link ReadCache} on fake time, for the cache's unit tests: the
@@ -91,8 +92,8 @@ final class ReadRouteHarness implements AutoCloseable {
                                                             request.content());
         EventLoop eventLoop = loops.get(loop).eventLoop();
         Forwarder.Exchange exchange = route.forward(eventLoop, ByteBufAllocator.DEFAULT, request, mist,
-                budget.toNanos(), (l, alloc, r, arrived, callBudget) -> {
-                    FakeCall call = new FakeCall(l, arrived, callBudget, l.newPromise());
+                budget.toNanos(), (l, alloc, r, arrived, callBudget, wanted) -> {
+                    FakeCall call = new FakeCall(l, arrived, callBudget, wanted, l.newPromise());
                     r.release(); // the exchange owns the request
                     calls.add(call);
                     return call;
@@ -116,6 +117,15 @@ final class ReadRouteHarness implements AutoCloseable {
     /** Moves the one clock without running anything: a loop busy past what fell due meanwhile. */
     void step(Duration duration) {
         time.advance(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** True when no timer is armed on any loop any more (it runs those that are due). */
+    boolean noTimersLeft() {
+        boolean none = true;
+        for (EmbeddedChannel channel : loops) {
+            none &= channel.runScheduledPendingTasks() == -1;
+        }
+        return none;
     }
 
     /** Runs the tasks waiting on every loop (cross-loop hops, cancellations). */
@@ -188,15 +198,19 @@ final class ReadRouteHarness implements AutoCloseable {
         final long arrived;
         /** The budget the cache gave the call, from {@link #arrived}. */
         final long budget;
+        /** What the policy layer asks before each attempt (SharedOrigin's {@code wanted}). */
+        final LongPredicate wanted;
         private final Promise<io.mistguard.proxy.exchange.Answer> response;
         int cancels;
         /** What the policy engine would report as its time at Mist. */
         long upstreamNanos;
 
-        FakeCall(EventLoop loop, long arrived, long budget, Promise<io.mistguard.proxy.exchange.Answer> response) {
+        FakeCall(EventLoop loop, long arrived, long budget, LongPredicate wanted,
+                 Promise<io.mistguard.proxy.exchange.Answer> response) {
             this.loop = loop;
             this.arrived = arrived;
             this.budget = budget;
+            this.wanted = wanted;
             this.response = response;
         }
 

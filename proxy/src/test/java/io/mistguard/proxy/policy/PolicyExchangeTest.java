@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -310,6 +311,103 @@ class PolicyExchangeTest {
 
         assertThat(h.upstream.started).as("no second attempt").hasSize(1);
         assertThatTheRoutesBudgetRanOut(route, caller, 1, 0);
+    }
+
+    /**
+     * Regression: a failure other than the attempt's own timeout (here a reset) that the loop ran after
+     * the route's deadline had passed, before the deadline's timer, answered 502 upstream-reset
+     * where the deadline's timer would have answered 504. The reset is still Mist's failure.
+     */
+    @Test
+    void aResetRunLateAfterTheDeadlineIsTheRoutesTimeoutAndStillMistsFailure() {
+        RoutePolicy route = getState(THREE_ATTEMPTS);
+        PolicyExchange caller = h.call(route);
+
+        h.step(nanos(BUDGET) + millis(100)); // the loop was busy past the deadline
+        h.upstream.only().fail(UpstreamFailure.RESET);
+
+        assertThat(h.upstream.started).as("no retry").hasSize(1);
+        assertThatTheRoutesBudgetRanOut(route, caller, 1, 0);
+    }
+
+    /**
+     * Regression: a connect timeout (Netty's own timer, due before the caller's deadline) that the
+     * loop ran after the caller's shorter deadline had passed answered 504 connect-timeout instead of
+     * the caller's own deadline.
+     */
+    @Test
+    void aConnectTimeoutRunLateAfterTheCallersDeadlineGivesTheCallersDeadlineAnswer() {
+        RoutePolicy route = getState(THREE_ATTEMPTS);
+        PolicyExchange caller = h.callWithDeadline(route, 1200);
+
+        h.step(millis(1300));
+        h.upstream.only().fail(UpstreamFailure.CONNECT_TIMEOUT);
+
+        Answer answer = answer(caller);
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
+        assertThat(h.upstream.started).as("no retry").hasSize(1);
+        assertThat(route.stats().snapshot().attemptsCutByDeadline()).isZero();
+        assertThat(breaker.snapshot().failureRate()).as("the connect timeout is Mist's all the same").isEqualTo(100);
+        assertAllFree(route);
+        h.runPending();
+        assertThat(h.noTimersLeft()).isTrue();
+    }
+
+    /**
+     * Regression: when the caller's own deadline falls with the attempt's timeout (a deadline header
+     * equal to {@code per_try_timeout}), the attempt's timer running first recorded a timeout
+     * against Mist's breaker, where the deadline's timer running first records no verdict.
+     */
+    @Test
+    void anAttemptTimerDueWithTheCallersDeadlineRunningFirstGivesMistsBreakerNoVerdict() {
+        RoutePolicy route = getState(RetryConfig.NONE);
+        PolicyExchange caller = h.callWithDeadline(route, PER_TRY.toMillis());
+        Scripted attempt = h.upstream.only();
+        assertThat(attempt.timeoutNanos).isEqualTo(nanos(PER_TRY));
+
+        h.advance(PER_TRY.minusNanos(1));
+        h.step(1); // both due, neither run
+        attempt.fail(UpstreamFailure.TIMEOUT); // the attempt's timer runs first
+
+        Answer answer = answer(caller);
+        assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
+        assertThat(breaker.snapshot().calls()).as("the caller's choice says nothing about Mist").isZero();
+        assertThat(route.stats().snapshot().attemptsCutByDeadline()).isEqualTo(1);
+        assertAllFree(route);
+        assertThat(h.noTimersLeft()).isTrue();
+    }
+
+    /**
+     * Regression: a shared call's retry started an attempt at Mist although no waiter could take its
+     * answer any longer (every waiter's own deadline had passed, the loop running the backoff before
+     * their timers). Now the call ends without it.
+     */
+    @Test
+    void aSharedCallStartsNoAttemptOnceNoWaiterWantsItsAnswer() {
+        RoutePolicy route = getState(THREE_ATTEMPTS);
+        h.pinJitter(0.5); // a backoff of 25ms
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        List<Long> asked = new ArrayList<>();
+        PolicyExchange shared = h.sharedCall(route, h.clock.nanoTime(), nanos(BUDGET), nanos(BUDGET), now -> {
+            asked.add(now);
+            return wanted.get();
+        });
+        assertThat(asked).as("asked before the first attempt").hasSize(1);
+        h.upstream.only().fail(UpstreamFailure.RESET); // retried after 25ms
+
+        wanted.set(false);
+        h.advanceMillis(25);
+
+        assertThat(asked).as("asked before the retry, with the loop's clock").hasSize(2)
+                         .last().isEqualTo(h.clock.nanoTime());
+        assertThat(h.upstream.started).as("no second attempt").hasSize(1);
+        Answer answer = answer(shared);
+        assertThat(answer.reason()).isEqualTo(Decision.CANCELLED);
+        assertThat(answer.attempts()).isEqualTo(1);
+        assertThat(breaker.snapshot().calls()).as("only the reset was recorded").isEqualTo(1);
+        assertAllFree(route);
+        assertThat(h.noTimersLeft()).isTrue();
     }
 
     private void assertThatTheRoutesBudgetRanOut(RoutePolicy route, PolicyExchange caller, int attempts, long cut) {
@@ -735,6 +833,27 @@ class PolicyExchangeTest {
         h.upstream.only().answer(200);
         assertThat(answer(writer).reason()).isEqualTo(Decision.PROXIED);
         assertThat(slow.snapshot().inFlight()).isZero();
+        assertThat(h.noTimersLeft()).isTrue();
+    }
+
+    /** The same with the caller's own, shorter deadline: its answer, with no verdict on Mist. */
+    @Test
+    void aQueueWaitRunLateAfterTheCallersDeadlineGivesTheCallersDeadlineAnswer() {
+        RoutePolicy route = getState(RetryConfig.NONE);
+        PolicyExchange admitted = h.call(route);
+        PolicyExchange queued = h.callWithDeadline(route, 600); // the 500ms queue wait ends first
+
+        h.step(millis(700));
+        h.runPending();
+
+        Answer answer = answer(queued);
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
+        assertThat(pool.snapshot().queued()).isZero();
+        h.upstream.only().answer(200);
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
+        assertThat(breaker.snapshot().calls()).as("only the admitted call was recorded").isEqualTo(1);
+        assertAllFree(route);
         assertThat(h.noTimersLeft()).isTrue();
     }
 

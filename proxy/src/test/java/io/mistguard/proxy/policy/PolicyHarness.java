@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongPredicate;
 
 /**
  * {@link PolicyExchange}s on fake time, for the policy engine's unit tests: callers arrive on one
@@ -127,9 +128,15 @@ public final class PolicyHarness implements AutoCloseable {
 
     /** A call shared by several callers (cache/): its budget counts from {@code arrived}. */
     PolicyExchange sharedCall(RoutePolicy route, long arrived, long budgetNanos, long routeBudgetNanos) {
+        return sharedCall(route, arrived, budgetNanos, routeBudgetNanos, null);
+    }
+
+    /** The same, asking {@code wanted} before each attempt as the cache's shared call does. */
+    PolicyExchange sharedCall(RoutePolicy route, long arrived, long budgetNanos, long routeBudgetNanos,
+                              LongPredicate wanted) {
         return started(new PolicyExchange(route, upstream, inflight, loop, ByteBufAllocator.DEFAULT,
                                           tracked(request(null)), null, arrived, budgetNanos, routeBudgetNanos,
-                                          recordingJitter(), false));
+                                          recordingJitter(), false, wanted));
     }
 
     /** {@code request}, remembered so that {@link #finishedClean()} checks it was released. */

@@ -167,6 +167,30 @@ class TriggerExchangeTest {
             assertThat(result(atCatalyst).body()).isEqualTo("true");
             assertThat(h.service.view().admission().inFlight()).isZero();
             assertThat(h.service.view().admission().queued()).isZero();
+            assertThat(h.noTimersLeft()).isTrue();
+        }
+    }
+
+    /**
+     * Regression: a failure of catalyst-api (a connect timeout, a reset, a refusal) that the loop ran
+     * after the trigger's deadline had passed, before the deadline's timer, gave the fallback that
+     * failure's reason instead of {@code timeout}. It is still catalyst-api's failure.
+     */
+    @ParameterizedTest
+    @EnumSource(value = UpstreamFailure.class, names = {"CONNECT_TIMEOUT", "RESET", "CONNECT_REFUSED"})
+    void aFailureRunLateAfterTheDeadlineAnswersTheTimeoutFallback(UpstreamFailure failure) {
+        TriggersConfig config = config(fixed(TriggerFallback.DENY));
+        try (TriggerHarness h = new TriggerHarness(config)) {
+            TriggerService.Exchange calling = h.send("USER_NEW", VIEWER);
+
+            h.step(ms(1200)); // the loop was busy past the deadline
+            h.only().fail(failure); // the failure runs before the deadline's timer
+
+            assertThat(result(calling)).isEqualTo(new Result(200, "false", "fallback; reason=timeout", 1));
+            assertThat(h.service.view().breaker().calls()).as("catalyst-api's failure all the same").isEqualTo(1);
+            assertThat(h.service.view().breaker().failureRate()).isEqualTo(100);
+            assertThat(h.service.view().admission().inFlight()).isZero();
+            assertThat(h.noTimersLeft()).isTrue();
         }
     }
 

@@ -124,6 +124,11 @@ final class TriggerHarness implements AutoCloseable {
         time.advance(d.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** True when no timer is armed on the loop any more (it runs those that are due). */
+    boolean noTimersLeft() {
+        return channel.runScheduledPendingTasks() == -1;
+    }
+
     void runPending() {
         for (int round = 0; round < 10 && channel.hasPendingTasks(); round++) {
             channel.runPendingTasks();
