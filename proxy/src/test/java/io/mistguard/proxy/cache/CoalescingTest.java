@@ -32,6 +32,14 @@ class CoalescingTest {
             stale: {max_age: 30s}
             """;
 
+    /** Stores Mist's reply "old" and lets 3 s pass: past fresh, within the route's {@code stale.max_age}. */
+    private static void storeAReplyThreeSecondsOld(ReadRouteHarness h) {
+        Forwarder.Exchange first = h.getState();
+        h.onlyCall().reply("old");
+        answer(first);
+        h.advance(Duration.ofSeconds(3));
+    }
+
     @Test
     void theLastWaiterGoingAwayCancelsTheSharedCallAndTheNextCallerStartsANewOne() throws Exception {
         try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
@@ -160,10 +168,7 @@ class CoalescingTest {
     @Test
     void aSharedFailureRunLateAfterAJoinersOwnDeadlineGivesItTheStaleEntry() throws Exception {
         try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
-            Forwarder.Exchange first = h.getState();
-            h.onlyCall().reply("old");
-            answer(first);
-            h.advance(Duration.ofSeconds(3));
+            storeAReplyThreeSecondsOld(h);
             Forwarder.Exchange patient = h.getState();
             Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(300));
 
@@ -271,10 +276,7 @@ class CoalescingTest {
     @Test
     void aJoinersShorterDeadlineAnswersItStaleWhenThereIsAnEntryAndTheCallGoesOn() throws Exception {
         try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
-            Forwarder.Exchange first = h.getState();
-            h.onlyCall().reply("old");
-            answer(first);
-            h.advance(Duration.ofSeconds(3));
+            storeAReplyThreeSecondsOld(h);
 
             Forwarder.Exchange patient = h.getState();
             Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(300));
