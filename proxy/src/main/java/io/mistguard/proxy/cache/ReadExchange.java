@@ -116,7 +116,7 @@ final class ReadExchange implements Forwarder.Exchange {
             // earlier deadline had passed but before the deadline's timer: the deadline decides, as
             // when its timer runs first. (An answer from Mist is still given: it is what the caller
             // waited for.)
-            endAtOwnDeadline(starter ? result : null);
+            endAtOwnDeadline(result, starter);
             return;
         }
         // The time at Mist is the starter's alone: joiners made no call of their own. A stale answer
@@ -132,22 +132,22 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        endAtOwnDeadline(null);
+        endAtOwnDeadline(null, false); // the call goes on: its attempts are not known yet
     }
 
     /**
      * The answer of this caller's own deadline, which is earlier than the shared call's.
      *
-     * @param started the ended call's result when this caller started it (its attempts and time at
-     *                Mist are this caller's), else null
+     * @param ended the call's result if it has ended (its attempts, which every caller sees, and its
+     *              time at Mist, which is the starter's alone), else null
      */
-    private void endAtOwnDeadline(SharedResult started) {
+    private void endAtOwnDeadline(SharedResult ended, boolean starter) {
         call.leave(); // the last caller out ends the call: nobody else wants its answer
         // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
         Answer stale = route.stale(key, Decision.CALLER_DEADLINE);
         Answer answer = stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
                 Decision.CALLER_DEADLINE, "no answer within the caller's own deadline (route " + route.name() + ')');
-        finish(started == null ? answer : answer.withAttempts(started.attempts(), started.upstreamNanos()));
+        finish(ended == null ? answer : answer.withAttempts(ended.attempts(), starter ? ended.upstreamNanos() : 0));
     }
 
     @Override

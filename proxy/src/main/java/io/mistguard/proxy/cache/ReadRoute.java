@@ -136,8 +136,9 @@ public final class ReadRoute {
         SharedCall mine = new SharedCall(key, calls, loop, deadline, deadline, ticker);
         SharedCall joined = calls.joinOrRegister(key, mine, arrived); // leaves at once: it extends nobody's wait
         if (joined != mine) {
-            // One is in flight and refreshes the entry. Leaving cannot end it: we joined, so a
-            // waiter other than us is still counted (or it is another refresh, whose starter stays).
+            // One is in flight and refreshes the entry unless its waiters all go first (then the
+            // next caller past fresh starts another refresh). Our leaving cannot end it: we joined,
+            // so a waiter other than us is still counted (or it is another refresh, whose starter stays).
             joined.leave();
             request.release();
             return;

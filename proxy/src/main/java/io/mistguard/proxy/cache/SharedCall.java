@@ -8,7 +8,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -17,7 +16,7 @@ import java.util.function.Consumer;
  *
  * <p>The call runs on the event loop of the caller that started it, with at most the route's whole
  * budget from that caller's arrival ({@link #deadline()}), so it always ends by then. Callers on any
- * loop {@linkplain #join() join} it until it settles and each gets the same immutable
+ * loop {@linkplain #join(long) join} it until it settles and each gets the same immutable
  * {@link SharedResult}; each keeps its own deadline and may leave earlier.
  *
  * <p>Work ends with its last waiter: the call lives exactly as long as some caller waits for it.
@@ -27,18 +26,24 @@ import java.util.function.Consumer;
  * caller is a background refresh ({@code while_revalidate}): its starter is a waiter that never
  * leaves, and its budget is the route's {@code per_try_timeout}.
  *
- * <p>Nor does a retry or an admission grant start an attempt once every waiter's own deadline has
- * passed ({@link #wantedAt}): a loop busy past those deadlines may run such a timer before the
- * waiters' own deadline timers, which would have left the call; the call then ends, and nobody can
- * join it any more.
+ * <p>Nor does a retry or an admission grant start an attempt once the latest own deadline of the
+ * callers that joined has passed ({@link #wantedAt}): a loop busy past those deadlines may run such a
+ * timer before the waiters' own deadline timers, which would have left the call; the call then
+ * ends, and nobody can join it any more. A caller that went away before its deadline still counts
+ * until that deadline (the latest deadline only rises): it cannot make the call end too early, only
+ * let an attempt start that the last waiter's leaving then cancels.
  *
- * <p>Thread-safe: the waiter count is one atomic ({@code -1} once settled or cancelled, so no join
- * can succeed after); the exchange is touched only on the owning loop; the result is a promise of
- * that loop, and listeners hop to their own loops.
+ * <p>Thread-safe: the waiters are one atomic {@code long}, their count in the low 32 bits and the
+ * number of joins in the high 32 ({@code -1} once settled or cancelled, so no join can succeed
+ * after). Every join changes it, so {@link #wantedAt}'s compare-and-set cannot succeed across a join
+ * that a leave then balanced (an ABA). The exchange is touched only on the owning loop; the result is
+ * a promise of that loop, and listeners hop to their own loops.
  */
 final class SharedCall {
 
-    private static final int SETTLED = -1;
+    private static final long SETTLED = -1L;
+    /** What one join adds: one to the joins (high half) and one to the waiter count (low half). */
+    private static final long JOIN = (1L << 32) + 1;
 
     private final String key;
     private final InFlightCalls table;
@@ -46,7 +51,7 @@ final class SharedCall {
     private final long deadline;
     private final Ticker ticker;
     private final Promise<SharedResult> result;
-    private final AtomicInteger waiting = new AtomicInteger(1);
+    private final AtomicLong waiting = new AtomicLong(1);
     /** The latest own deadline of any waiter that joined, on the ticker's clock; raised before each join counts. */
     private final AtomicLong latestWaiterDeadline;
     private Forwarder.Exchange exchange;
@@ -98,11 +103,11 @@ final class SharedCall {
         // Raised before the waiter counts, so that wantedAt, which reads the count first, sees it.
         latestWaiterDeadline.accumulateAndGet(waitersDeadline, Math::max);
         while (true) {
-            int n = waiting.get();
+            long n = waiting.get();
             if (n == SETTLED) {
                 return false;
             }
-            if (waiting.compareAndSet(n, n + 1)) {
+            if (waiting.compareAndSet(n, n + JOIN)) {
                 return true;
             }
         }
@@ -111,12 +116,12 @@ final class SharedCall {
     /** Removes a waiter; the last one out cancels the call (see the class comment). */
     void leave() {
         while (true) {
-            int n = waiting.get();
-            if (n <= 0) {
+            long n = waiting.get();
+            if (n == SETTLED) {
                 return; // settled or cancelled already
             }
-            if (n == 1) {
-                if (waiting.compareAndSet(1, SETTLED)) {
+            if ((int) n == 1) {
+                if (waiting.compareAndSet(n, SETTLED)) {
                     if (table != null) {
                         table.remove(key, this);
                     }
@@ -136,8 +141,8 @@ final class SharedCall {
      */
     boolean wantedAt(long now) {
         while (true) {
-            int n = waiting.get();
-            if (n <= 0) {
+            long n = waiting.get();
+            if (n == SETTLED) {
                 return false; // settled, cancelled, or the last waiter left
             }
             if (latestWaiterDeadline.get() - now > 0) {

@@ -136,6 +136,8 @@ class CoalescingTest {
             Answer timedOut = answer(hurried);
             assertThat(timedOut.status()).isEqualTo(504);
             assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(timedOut.attempts()).as("a joiner sees the ended call's attempts").isEqualTo(1);
+            assertThat(timedOut.upstreamNanos()).as("its time at Mist is the starter's").isZero();
             assertThat(h.observed).contains("caller-deadline");
             assertThat(answer(patient).decision()).as("the starter gets the call's own failure")
                                                   .isEqualTo("rejected; reason=timeout");
