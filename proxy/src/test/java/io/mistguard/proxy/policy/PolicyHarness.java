@@ -191,7 +191,7 @@ public final class PolicyHarness implements AutoCloseable {
     }
 
     /** Moves the clock without running anything: the next task run sees the new time. */
-    void step(long nanos) {
+    public void step(long nanos) {
         time.advance(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -208,7 +208,7 @@ public final class PolicyHarness implements AutoCloseable {
     }
 
     /** True when no timer is left on the loop: every deadline, queue and backoff timer was cancelled or ran. */
-    boolean noTimersLeft() {
+    public boolean noTimersLeft() {
         return channel.runScheduledPendingTasks() == -1;
     }
 

@@ -130,10 +130,19 @@ class RouteDispatcherTest {
     }
 
     private Forwarder.Exchange send(Forwarder forwarder, String command, PrivateConnection privateConnection) {
+        return send(forwarder, command, privateConnection, null);
+    }
+
+    /** The same with {@code Mistguard-Timeout-Ms: timeoutMs}, the caller's own deadline, unless null. */
+    private Forwarder.Exchange send(Forwarder forwarder, String command, PrivateConnection privateConnection,
+                                    Long timeoutMs) {
         String form = "command=" + URLEncoder.encode(command, StandardCharsets.UTF_8);
         FullHttpRequest request = h.tracked(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api",
                 Unpooled.copiedBuffer(form, StandardCharsets.UTF_8)));
         request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if (timeoutMs != null) {
+            request.headers().set("Mistguard-Timeout-Ms", timeoutMs);
+        }
         MistRequest mist = new CommandClassifier().classify("POST", "/api", "application/x-www-form-urlencoded",
                                                             request.content());
         return forwarder.forward(h.loop, ByteBufAllocator.DEFAULT, request, mist, privateConnection);
@@ -196,6 +205,32 @@ class RouteDispatcherTest {
         assertThat(forwarder.policies().route("get-state").decided(Decision.COALESCED)).as("counted with the route's decisions")
                                                                         .isEqualTo(1);
         assertThat(forwarder.cache().sharedCalls()).isEqualTo(1);
+    }
+
+    /**
+     * The whole chain, policy layer, shared call and callers: a retry of a coalesced read that a busy
+     * loop runs after every caller's own deadline has passed, before their deadline timers, starts no
+     * attempt at Mist, and each caller gets its own deadline's answer.
+     */
+    @Test
+    void aCoalescedReadsRetryRunAfterEveryCallersDeadlineStartsNoAttemptAndEachGetsItsDeadline() {
+        RouteDispatcher forwarder = forwarder(shipped(), null);
+        Forwarder.Exchange starter = send(forwarder, "{\"active_streams\":true}", null, 300L);
+        Forwarder.Exchange joiner = send(forwarder, "{\"active_streams\":true}", null, 500L);
+        h.upstream.only().fail(UpstreamFailure.RESET); // retried after a backoff of 50ms at most
+
+        h.step(Duration.ofMillis(600).toNanos()); // the loop was busy past both callers' deadlines
+        h.channel.runScheduledPendingTasks(); // the backoff, due first, runs first
+        h.runPending();
+
+        assertThat(h.upstream.started).as("no attempt for callers who are past their deadlines").hasSize(1);
+        for (Forwarder.Exchange caller : List.of(starter, joiner)) {
+            PolicyHarness.Answer answer = answer(caller);
+            assertThat(answer.status()).isEqualTo(504);
+            assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
+        }
+        assertThat(forwarder.policies().breaker(MIST).calls()).as("only the reset was recorded").isEqualTo(1);
+        assertThat(h.noTimersLeft()).isTrue();
     }
 
     /**
