@@ -18,15 +18,17 @@ final class InFlightCalls {
      * Joins the call in flight for {@code key}, or registers {@code fresh} as that call; never null.
      *
      * @param waitersDeadline the joining caller's own deadline on the cache's clock, given to the call it joins
+     * @return the caller as a waiter on the call it joined, or {@code fresh}'s starter if none was in flight
      */
-    SharedCall joinOrRegister(String key, SharedCall fresh, long waitersDeadline) {
+    SharedCall.Waiter joinOrRegister(String key, SharedCall fresh, long waitersDeadline) {
         while (true) {
             SharedCall current = calls.putIfAbsent(key, fresh);
             if (current == null) {
-                return fresh;
+                return fresh.starter();
             }
-            if (current.join(waitersDeadline)) {
-                return current;
+            SharedCall.Waiter joined = current.join(waitersDeadline);
+            if (joined != null) {
+                return joined;
             }
             calls.remove(key, current); // settled: about to remove itself anyway
         }

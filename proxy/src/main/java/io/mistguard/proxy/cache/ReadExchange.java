@@ -40,7 +40,7 @@ final class ReadExchange implements Forwarder.Exchange {
     private final long arrived;
     private final long deadline;
     private final Promise<Answer> response;
-    private SharedCall call;
+    private SharedCall.Waiter waiting;
     private LoopTimer timer;
     private boolean done;
 
@@ -78,18 +78,20 @@ final class ReadExchange implements Forwarder.Exchange {
             return;
         }
         SharedCall mine = route.newCall(key, loop, arrived, deadline);
-        SharedCall joined = route.coalescing() ? route.calls().joinOrRegister(key, mine, deadline) : mine;
-        if (joined == mine) {
+        SharedCall.Waiter me = route.coalescing() ? route.calls().joinOrRegister(key, mine, deadline) : mine.starter();
+        boolean starter = me.call() == mine;
+        if (starter) {
             route.startCall(mine, origin, alloc, request, arrived, commandReply);
         } else {
             request.release(); // the starter's request speaks for us
             route.stats().coalesced.increment();
         }
-        wait(joined, joined == mine);
+        wait(me, starter);
     }
 
-    private void wait(SharedCall shared, boolean starter) {
-        call = shared;
+    private void wait(SharedCall.Waiter me, boolean starter) {
+        waiting = me;
+        SharedCall shared = me.call();
         if (deadline < shared.deadline()) {
             timer = LoopTimers.schedule(loop, LoopTimers.Kind.READ_DEADLINE, this::onDeadline,
                     deadline - route.now());
@@ -142,7 +144,7 @@ final class ReadExchange implements Forwarder.Exchange {
      *              time at Mist, which is the starter's alone), else null
      */
     private void endAtOwnDeadline(SharedResult ended, boolean starter) {
-        call.leave(); // the last caller out ends the call: nobody else wants its answer
+        waiting.leave(); // the last caller out ends the call: nobody else wants its answer
         // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
         Answer stale = route.stale(key, Decision.CALLER_DEADLINE);
         Answer answer = stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
@@ -155,8 +157,8 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        if (call != null) {
-            call.leave();
+        if (waiting != null) {
+            waiting.leave();
         }
         finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
                                         "the caller went away"));

@@ -134,8 +134,8 @@ public final class ReadRoute {
                  long arrived, boolean commandReply) {
         long deadline = arrived + config.perTryTimeout().toNanos();
         SharedCall mine = new SharedCall(key, calls, loop, deadline, deadline, ticker);
-        SharedCall joined = calls.joinOrRegister(key, mine, arrived); // leaves at once: it extends nobody's wait
-        if (joined != mine) {
+        SharedCall.Waiter joined = calls.joinOrRegister(key, mine, arrived); // leaves at once: it extends nobody's wait
+        if (joined.call() != mine) {
             // One is in flight and refreshes the entry unless its waiters all go first (then the
             // next caller past fresh starts another refresh). Our leaving cannot end it: we joined,
             // so a waiter other than us is still counted (or it is another refresh, whose starter stays).

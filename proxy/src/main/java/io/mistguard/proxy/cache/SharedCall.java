@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -26,18 +27,18 @@ import java.util.function.Consumer;
  * caller is a background refresh ({@code while_revalidate}): its starter is a waiter that never
  * leaves, and its budget is the route's {@code per_try_timeout}.
  *
- * <p>Nor does a retry or an admission grant start an attempt once the latest own deadline of the
- * callers that joined has passed ({@link #wantedAt}): a loop busy past those deadlines may run such a
- * timer before the waiters' own deadline timers, which would have left the call; the call then
- * ends, and nobody can join it any more. A caller that went away before its deadline still counts
- * until that deadline (the latest deadline only rises): it cannot make the call end too early, only
- * let an attempt start that the last waiter's leaving then cancels.
+ * <p>Nor does a retry or an admission grant start an attempt once no waiter left in the call has
+ * its own deadline ahead ({@link #wantedAt}): a loop busy past those deadlines may run such a timer
+ * before the waiters' own deadline timers, which would have left the call; the call then ends, and
+ * nobody can join it any more.
  *
- * <p>Thread-safe: the waiters are one atomic {@code long}, their count in the low 32 bits and the
+ * <p>Thread-safe. The waiter count is one atomic {@code long}, the count in the low 32 bits and the
  * number of joins in the high 32 ({@code -1} once settled or cancelled, so no join can succeed
- * after). Every join changes it, so {@link #wantedAt}'s compare-and-set cannot succeed across a join
- * that a leave then balanced (an ABA). The exchange is touched only on the owning loop; the result is
- * a promise of that loop, and listeners hop to their own loops.
+ * after): every join changes it, so {@link #wantedAt}'s compare-and-set cannot succeed across a join
+ * that a leave then balanced (an ABA). Each waiter is a {@link Waiter} on a lock-free list, linked
+ * before it counts and marked before it stops counting, so that {@link #wantedAt}, which reads the
+ * count first, sees every waiter that count includes. The exchange is touched only on the owning
+ * loop; the result is a promise of that loop, and listeners hop to their own loops.
  */
 final class SharedCall {
 
@@ -52,8 +53,9 @@ final class SharedCall {
     private final Ticker ticker;
     private final Promise<SharedResult> result;
     private final AtomicLong waiting = new AtomicLong(1);
-    /** The latest own deadline of any waiter that joined, on the ticker's clock; raised before each join counts. */
-    private final AtomicLong latestWaiterDeadline;
+    /** Every waiter that joined, the last first; linked before it counts. */
+    private final AtomicReference<Waiter> waiters = new AtomicReference<>();
+    private final Waiter starter;
     private Forwarder.Exchange exchange;
     private boolean cancelled;
 
@@ -65,7 +67,8 @@ final class SharedCall {
      */
     SharedCall(String key, InFlightCalls table, EventLoop loop, long deadline, long startersDeadline, Ticker ticker) {
         this.key = key;
-        this.latestWaiterDeadline = new AtomicLong(startersDeadline);
+        this.starter = new Waiter(this, startersDeadline);
+        this.waiters.set(starter);
         this.table = table;
         this.loop = loop;
         this.deadline = deadline;
@@ -95,26 +98,42 @@ final class SharedCall {
         }
     }
 
+    /** The caller that started the call, its first waiter. */
+    Waiter starter() {
+        return starter;
+    }
+
     /**
-     * Adds a waiter whose own deadline is {@code waitersDeadline} (on the ticker's clock); false when
+     * Adds a waiter whose own deadline is {@code waitersDeadline} (on the ticker's clock); null when
      * the call has already settled, been cancelled or ended unwanted. Thread-safe.
      */
-    boolean join(long waitersDeadline) {
-        // Raised before the waiter counts, so that wantedAt, which reads the count first, sees it.
-        latestWaiterDeadline.accumulateAndGet(waitersDeadline, Math::max);
+    Waiter join(long waitersDeadline) {
+        Waiter joining = new Waiter(this, waitersDeadline);
+        // Linked before it counts, so that wantedAt, which reads the count first, sees it.
+        for (Waiter first = waiters.get(); ; first = waiters.get()) {
+            joining.next = first;
+            if (waiters.compareAndSet(first, joining)) {
+                break;
+            }
+        }
         while (true) {
             long n = waiting.get();
             if (n == SETTLED) {
-                return false;
+                joining.left = true; // never counted
+                return null;
             }
             if (waiting.compareAndSet(n, n + JOIN)) {
-                return true;
+                return joining;
             }
         }
     }
 
-    /** Removes a waiter; the last one out cancels the call (see the class comment). */
-    void leave() {
+    /** Removes {@code waiter}, once; the last one out cancels the call (see the class comment). */
+    private void leave(Waiter waiter) {
+        if (waiter.left) {
+            return;
+        }
+        waiter.left = true; // before it stops counting: wantedAt no longer counts it once the count is down
         while (true) {
             long n = waiting.get();
             if (n == SETTLED) {
@@ -135,9 +154,10 @@ final class SharedCall {
     }
 
     /**
-     * Whether a waiter may still take the answer at {@code now} (the ticker's clock): some waiter is
-     * left and the latest waiter's own deadline has not passed. The first false settles the call, as
-     * its last waiter leaving would: nobody joins it after, and it stays false. Thread-safe.
+     * Whether a waiter may still take the answer at {@code now} (the ticker's clock): a waiter that has
+     * not left has its own deadline ahead. The first false settles the call, as its last waiter
+     * leaving would: nobody joins it after, and it stays false. Thread-safe; O(waiters), and asked
+     * once per attempt.
      */
     boolean wantedAt(long now) {
         while (true) {
@@ -145,7 +165,7 @@ final class SharedCall {
             if (n == SETTLED) {
                 return false; // settled, cancelled, or the last waiter left
             }
-            if (latestWaiterDeadline.get() - now > 0) {
+            if (someWaiterWants(now)) {
                 return true;
             }
             if (waiting.compareAndSet(n, SETTLED)) {
@@ -155,6 +175,15 @@ final class SharedCall {
                 return false;
             }
         }
+    }
+
+    private boolean someWaiterWants(long now) {
+        for (Waiter w = waiters.get(); w != null; w = w.next) {
+            if (!w.left && w.deadline - now > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String key() {
@@ -178,6 +207,34 @@ final class SharedCall {
         cancelled = true;
         if (exchange != null) {
             exchange.cancel();
+        }
+    }
+
+    /**
+     * One caller waiting on a {@link SharedCall}: its own deadline, and whether it has left. Made by
+     * {@link SharedCall#join} (or with the call, for its starter); {@link #leave} is called at most
+     * once by its caller's loop, and any thread may read it.
+     */
+    static final class Waiter {
+        private final SharedCall call;
+        private final long deadline;
+        /** The waiter that joined before this one; written before this one is linked. */
+        private Waiter next;
+        private volatile boolean left;
+
+        private Waiter(SharedCall call, long deadline) {
+            this.call = call;
+            this.deadline = deadline;
+        }
+
+        /** The call this caller waits on. */
+        SharedCall call() {
+            return call;
+        }
+
+        /** This caller no longer waits; the last one out cancels the call. Idempotent. */
+        void leave() {
+            call.leave(this);
         }
     }
 }

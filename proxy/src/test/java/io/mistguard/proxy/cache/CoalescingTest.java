@@ -257,6 +257,32 @@ class CoalescingTest {
         }
     }
 
+    /**
+     * Regression: a waiter that went away (its caller disconnected) kept counting until its own,
+     * later deadline, so a retry or grant run after the remaining waiters' deadlines still started an
+     * attempt at Mist that the last of them then cancelled.
+     */
+    @Test
+    void aWaiterThatWentAwayNoLongerKeepsTheCallWanted() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(300));
+            Forwarder.Exchange gone = h.getState(); // the route's whole 2s
+            FakeCall shared = h.onlyCall();
+            gone.cancel();
+            h.runPending();
+            assertThat(shared.cancelled()).as("a waiter is left").isFalse();
+
+            h.step(Duration.ofMillis(310));
+
+            assertThat(shared.wanted.test(h.clock.nanoTime())).isFalse();
+            shared.cancel(); // the policy layer ends the call
+            assertThat(answer(hurried).decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(answer(gone).decision()).isEqualTo("rejected; reason=cancelled");
+            assertThat(h.noTimersLeft()).isTrue();
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
     /** A call nobody waits on any more is not wanted either, whatever the deadlines. */
     @Test
     void aSharedCallWhoseLastWaiterLeftIsNotWanted() throws Exception {

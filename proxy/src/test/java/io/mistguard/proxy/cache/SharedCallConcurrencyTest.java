@@ -45,10 +45,11 @@ class SharedCallConcurrencyTest {
     /** One batch of trials; returns how many ended with a successful join into an unwanted call. */
     private static int race(DefaultEventLoop loop) throws InterruptedException {
         SharedCall[] calls = new SharedCall[TRIALS_PER_BATCH];
+        SharedCall.Waiter[] second = new SharedCall.Waiter[TRIALS_PER_BATCH];
         for (int i = 0; i < calls.length; i++) {
             // The starter's own deadline (0) has passed at time 100; the call's own (1 s) has not.
             calls[i] = new SharedCall("key", null, loop, 1_000_000_000L, 0, () -> 100);
-            calls[i].join(0); // a second waiter whose deadline has passed too
+            second[i] = calls[i].join(0); // a second waiter whose deadline has passed too
         }
         boolean[] wanted = new boolean[calls.length];
         boolean[] joined = new boolean[calls.length];
@@ -73,8 +74,8 @@ class SharedCallConcurrencyTest {
                 for (int spin = random.nextInt(8); spin > 0; spin--) {
                     Thread.onSpinWait();
                 }
-                joined[i] = calls[i].join(Long.MAX_VALUE / 2); // a caller with all the time in the world
-                calls[i].leave(); // the second waiter's deadline timer runs on its own loop
+                joined[i] = calls[i].join(Long.MAX_VALUE / 2) != null; // a caller with all the time in the world
+                second[i].leave(); // the second waiter's deadline timer runs on its own loop
             }
         }, "the other loops");
         callsLoop.start();
