@@ -137,8 +137,8 @@ public final class ReadRoute {
         SharedCall.Waiter joined = calls.joinOrRegister(key, mine, arrived); // leaves at once: it extends nobody's wait
         if (joined.call() != mine) {
             // One is in flight and refreshes the entry unless its waiters all go first (then the
-            // next caller past fresh starts another refresh). Our leaving cannot end it: we joined,
-            // so a waiter other than us is still counted (or it is another refresh, whose starter stays).
+            // next caller past fresh starts another refresh). Our leaving ends it only if every other
+            // waiter went meanwhile, which would have ended it anyway (a refresh's starter never goes).
             joined.leave();
             request.release();
             return;

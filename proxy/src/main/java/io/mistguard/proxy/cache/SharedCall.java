@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -27,14 +28,14 @@ import java.util.function.Consumer;
  * caller is a background refresh ({@code while_revalidate}): its starter is a waiter that never
  * leaves, and its budget is the route's {@code per_try_timeout}.
  *
- * <p>Nor does a retry or an admission grant start an attempt once no waiter left in the call has
- * its own deadline ahead ({@link #wantedAt}): a loop busy past those deadlines may run such a timer
- * before the waiters' own deadline timers, which would have left the call; the call then ends, and
- * nobody can join it any more.
+ * <p>Nor does any attempt start, the first or a retry or one after an admission grant, once no
+ * waiter still waiting has its own deadline ahead ({@link #wantedAt}): a loop busy past those
+ * deadlines may run a backoff or a grant before the waiters' own deadline timers, which would have
+ * left the call; the call then ends, and nobody can join it any more.
  *
  * <p>Thread-safe. The waiter count is one atomic {@code long}, the count in the low 32 bits and the
- * number of joins in the high 32 ({@code -1} once settled or cancelled, so no join can succeed
- * after): every join changes it, so {@link #wantedAt}'s compare-and-set cannot succeed across a join
+ * number of joins in the high 32 ({@code -1} once settled, cancelled or ended unwanted, so no join
+ * can succeed after): every join changes it, so {@link #wantedAt}'s compare-and-set cannot succeed across a join
  * that a leave then balanced (an ABA). Each waiter is a {@link Waiter} on a lock-free list, linked
  * before it counts and marked before it stops counting, so that {@link #wantedAt}, which reads the
  * count first, sees every waiter that count includes. The exchange is touched only on the owning
@@ -53,7 +54,10 @@ final class SharedCall {
     private final Ticker ticker;
     private final Promise<SharedResult> result;
     private final AtomicLong waiting = new AtomicLong(1);
-    /** Every waiter that joined, the last first; linked before it counts. */
+    /**
+     * The starter and every waiter that tried to join, the last first, including those that left or
+     * whose join failed (marked as left); never pruned: it lives as long as the call.
+     */
     private final AtomicReference<Waiter> waiters = new AtomicReference<>();
     private final Waiter starter;
     private Forwarder.Exchange exchange;
@@ -128,7 +132,11 @@ final class SharedCall {
         }
     }
 
-    /** Removes {@code waiter}, once; the last one out cancels the call (see the class comment). */
+    /**
+     * Marks {@code waiter} as gone and takes it off the count (its node stays on the list); the last
+     * one out cancels the call (see the class comment). Only from the waiter's caller's loop; later
+     * calls for the same waiter do nothing.
+     */
     private void leave(Waiter waiter) {
         if (waiter.left) {
             return;
@@ -144,7 +152,11 @@ final class SharedCall {
                     if (table != null) {
                         table.remove(key, this);
                     }
-                    loop.execute(this::cancel);
+                    try {
+                        loop.execute(this::cancel);
+                    } catch (RejectedExecutionException e) {
+                        // the call's loop is shutting down: its exchange goes with it
+                    }
                     return;
                 }
             } else if (waiting.compareAndSet(n, n - 1)) {
@@ -154,10 +166,10 @@ final class SharedCall {
     }
 
     /**
-     * Whether a waiter may still take the answer at {@code now} (the ticker's clock): a waiter that has
-     * not left has its own deadline ahead. The first false settles the call, as its last waiter
-     * leaving would: nobody joins it after, and it stays false. Thread-safe; O(waiters), and asked
-     * once per attempt.
+     * Whether a waiter may still take the answer at {@code now} (the ticker's clock): a waiter still
+     * waiting has its own deadline ahead. The first false settles the call, as its last waiter
+     * leaving would: nobody joins it after, and it stays false. Thread-safe; linear in the joins the
+     * call has had (it stops at the newest waiter that wants it), and asked once per attempt.
      */
     boolean wantedAt(long now) {
         while (true) {
@@ -212,8 +224,8 @@ final class SharedCall {
 
     /**
      * One caller waiting on a {@link SharedCall}: its own deadline, and whether it has left. Made by
-     * {@link SharedCall#join} (or with the call, for its starter); {@link #leave} is called at most
-     * once by its caller's loop, and any thread may read it.
+     * {@link SharedCall#join} (or with the call, for its starter); {@link #leave} only from its
+     * caller's loop, and any thread may read it.
      */
     static final class Waiter {
         private final SharedCall call;
@@ -232,7 +244,7 @@ final class SharedCall {
             return call;
         }
 
-        /** This caller no longer waits; the last one out cancels the call. Idempotent. */
+        /** This caller no longer waits; the last one out cancels the call. Later calls do nothing. */
         void leave() {
             call.leave(this);
         }

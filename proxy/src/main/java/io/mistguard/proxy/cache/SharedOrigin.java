@@ -22,8 +22,9 @@ public interface SharedOrigin {
      *
      * @param budgetNanos how long the call may run from {@code arrived}, in nanoseconds
      * @param wanted asked on {@code loop} before each attempt, with the reading of {@code loop}'s clock:
-     *               false once no waiter can take the answer (all gone, or every waiter's own deadline
-     *               passed), and from then on; the call then ends without the attempt
+     *               false once no waiter can take the answer (every caller still waiting is past its
+     *               own deadline, or none is left), and from then on; the call then ends without
+     *               the attempt
      */
     Forwarder.Exchange start(EventLoop loop, ByteBufAllocator alloc, FullHttpRequest request, long arrived,
                              long budgetNanos, LongPredicate wanted);

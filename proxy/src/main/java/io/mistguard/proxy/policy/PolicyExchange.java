@@ -209,8 +209,8 @@ final class PolicyExchange implements Forwarder.Exchange {
             return;
         }
         if (wanted != null && !wanted.test(now)) {
-            // A shared call whose waiters' own deadlines have all passed, the loop running this
-            // backoff or grant before their timers, or whose last waiter has just left.
+            // A shared call whose callers still waiting are all past their own deadlines (the loop
+            // running this backoff or grant before their timers), or which none is waiting on.
             finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
                                             "no caller waits for the answer any longer"));
             return;
