@@ -221,6 +221,9 @@ final class PolicyExchange implements Forwarder.Exchange {
             reject(Decision.BREAKER_OPEN, "breaker " + breaker.name() + " is open after recent failures");
             return;
         }
+        if (attempts > 0) {
+            route.stats().retries.increment(); // counted when made: a backoff may end without one
+        }
         attempts++;
         permit = granted;
         route.stats().upstreamInFlight.incrementAndGet();
@@ -306,7 +309,6 @@ final class PolicyExchange implements Forwarder.Exchange {
             route.stats().retryBudgetExhausted.increment();
             return false;
         }
-        route.stats().retries.increment();
         pendingTimer = LoopTimers.schedule(loop, LoopTimers.Kind.BACKOFF, this::tryAttempt, backoff);
         return true;
     }
