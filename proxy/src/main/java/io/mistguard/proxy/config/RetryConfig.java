@@ -8,7 +8,8 @@ import java.time.Duration;
  * <p>Retries follow exponential backoff with full jitter (a random wait between 0 and
  * {@code min(backoffMax, backoffBase * 2^(n-1))}) and never start past the route's remaining
  * budget. Within each sliding {@code budgetWindow}, retries may not exceed
- * {@code budgetMinRetries + budgetRatio * requests}.
+ * {@code budgetMinRetries + budgetRatio * requests}; a retry is charged when it is planned, also if
+ * it then never starts.
  *
  * @param attempts total attempts including the first; 1 disables retries. For non-read routes it
  *                 only applies to attempts that provably never left mistguard (connect refused)

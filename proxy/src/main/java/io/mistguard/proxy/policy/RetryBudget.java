@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Caps a route's retries at {@code minRetries + ratio * requests} over a sliding window, so that
  * during an outage retries add at most a fixed fraction of load instead of multiplying it
- * (the Finagle / gRPC retry-budget idea).
+ * (the Finagle / gRPC retry-budget idea). A retry is charged when it is planned, before its
+ * backoff: one that then never starts (the caller left, the deadline passed, the breaker opened)
+ * stays charged, so the cap holds for the retries made, which are counted only when they start.
  *
  * <p>The window is ten buckets on an injected {@link Ticker}. Lock-free: each bucket is three slots
  * of an {@link AtomicLongArray} (its epoch, requests, retries). A bucket is reset by whoever first

@@ -661,6 +661,51 @@ class PolicyExchangeTest {
 
     // --- breaker -------------------------------------------------------------------------------------
 
+    /** A retry whose backoff ends on an open breaker is never made, so it is not counted as one. */
+    @Test
+    void aRetryThatFindsTheBreakerOpenIsNotCountedAsARetry() {
+        RoutePolicy route = getState(READ_RETRY);
+        h.pinJitter(0.5); // a backoff of 25ms
+        PolicyExchange caller = h.call(route);
+        h.upstream.only().fail(UpstreamFailure.RESET);
+        assertThat(route.stats().snapshot().retries()).as("planned, not made").isZero();
+
+        PolicyHarness.open(breaker);
+        h.advanceMillis(25);
+
+        Answer answer = answer(caller);
+        assertThat(answer.reason()).isEqualTo(Decision.BREAKER_OPEN);
+        assertThat(answer.attempts()).isEqualTo(1);
+        assertThat(route.stats().snapshot().retries()).isZero();
+        assertAllFree(route);
+        assertThat(h.noTimersLeft()).isTrue();
+    }
+
+    /** A queued caller's first attempt, started by the grant, is not a retry; its retry counts when it starts. */
+    @Test
+    void aGrantedFirstAttemptIsNotARetryAndARetryCountsWhenItStarts() {
+        RoutePolicy route = getState(READ_RETRY);
+        h.pinJitter(0.5);
+        PolicyExchange admitted = h.call(route);
+        PolicyExchange queued = h.call(route);
+        h.upstream.only().answer(200);
+        h.runPending(); // the grant: the queued caller's first attempt
+        assertThat(answer(admitted).reason()).isEqualTo(Decision.PROXIED);
+        assertThat(h.upstream.started).hasSize(2);
+        assertThat(route.stats().snapshot().retries()).isZero();
+
+        h.upstream.last().fail(UpstreamFailure.RESET);
+        assertThat(route.stats().snapshot().retries()).as("planned, not made").isZero();
+        h.advanceMillis(25);
+        assertThat(h.upstream.started).hasSize(3);
+        assertThat(route.stats().snapshot().retries()).isEqualTo(1);
+
+        h.upstream.last().answer(200);
+        assertThat(answer(queued).attempts()).isEqualTo(2);
+        assertAllFree(route);
+        assertThat(h.noTimersLeft()).isTrue();
+    }
+
     @Test
     void anOpenBreakerAnswers503BreakerOpenWithoutAnAttempt() {
         RoutePolicy route = getState(READ_RETRY);

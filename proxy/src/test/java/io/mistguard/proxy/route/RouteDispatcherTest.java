@@ -230,6 +230,7 @@ class RouteDispatcherTest {
             assertThat(answer.reason()).isEqualTo(Decision.CALLER_DEADLINE);
         }
         assertThat(forwarder.policies().breaker(MIST).calls()).as("only the reset was recorded").isEqualTo(1);
+        assertThat(forwarder.policies().route("get-state").retries()).as("no retry made").isZero();
         assertThat(h.noTimersLeft()).isTrue();
     }
 
