@@ -272,7 +272,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         boolean cut = deadlinePassed && failure == UpstreamFailure.TIMEOUT && attemptTimesOutAt - deadline >= 0;
         if (settled != null) {
             if (cut) {
-                settleAsCut(settled);
+                settle(settled, !callersChoice()); // as endAtDeadline settles an attempt it cuts
             } else if (FailureClassifier.breakerFailure(failure)) {
                 settled.failure(failure.reason()); // Mist's own failure, whenever the loop got to it
             } else {
@@ -326,7 +326,7 @@ final class PolicyExchange implements Forwarder.Exchange {
      * any) cut; the deadline's timer, if still armed, is cancelled by {@link #finish}.
      */
     private void endAtDeadline() {
-        boolean callersChoice = deadline < routeDeadline;
+        boolean callersChoice = callersChoice();
         if (attempt != null) {
             route.stats().attemptsCutByDeadline.increment();
             abandonAttempt(!callersChoice);
@@ -363,26 +363,26 @@ final class PolicyExchange implements Forwarder.Exchange {
         attempt = null;
         permit = null;
         if (held != null) {
-            if (timedOut) {
-                // the route's own deadline ended the attempt: a timeout of Mist
-                held.failure(UpstreamFailure.TIMEOUT.reason());
-            } else {
-                held.abandon();
-            }
+            settle(held, timedOut);
         }
         current.cancel();
     }
 
     /**
-     * Settles the permit of an attempt the deadline cut: a timeout of Mist if the deadline was the
-     * route's own, no verdict if it was the caller's shorter one (as {@link #endAtDeadline} does).
+     * Settles the permit of an attempt that did not end on its own: a timeout of Mist when the route's
+     * own deadline ended it, no verdict otherwise (the caller's shorter deadline, or the caller gone).
      */
-    private void settleAsCut(Breaker.Permit held) {
-        if (deadline < routeDeadline) {
-            held.abandon();
-        } else {
+    private static void settle(Breaker.Permit held, boolean mistTimedOut) {
+        if (mistTimedOut) {
             held.failure(UpstreamFailure.TIMEOUT.reason());
+        } else {
+            held.abandon();
         }
+    }
+
+    /** Whether the deadline is the caller's own, shorter than the route's: a choice that says nothing of Mist. */
+    private boolean callersChoice() {
+        return deadline < routeDeadline;
     }
 
     private void reject(Decision decision, String detail) {
