@@ -3,6 +3,7 @@ package io.mistguard.proxy.invalidation;
 import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.time.Backoff;
 import io.mistguard.proxy.time.Scheduler;
+import io.mistguard.proxy.time.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@link Scheduler}, never two at once: {@code active} is true from the moment a run is scheduled
  * until the drainer finds nothing to do, and while it is true every step (call completion, backoff,
  * pause) schedules exactly one successor. No thread ever sleeps or polls an empty queue.
+ *
+ * <p>Shutdown grace: the grace's end is an absolute reading of the queue's {@link Ticker}, checked by
+ * every step before it starts a call, as well as a task that ends the drainer when nothing runs. A
+ * backoff or a pause whose task the scheduler runs late, after the grace has passed but before the
+ * grace's own task, therefore starts no call (the same rule as a caller's deadline on an event loop:
+ * a passed deadline decides).
  */
 final class Drainer {
 
@@ -31,6 +38,7 @@ final class Drainer {
     private final InvalidationSender sender;
     private final BooleanSupplier mayCall;
     private final Scheduler scheduler;
+    private final Ticker ticker;
     private final Backoff backoff;
     private final int batchSize;
     private final long pausedRecheckNanos;
@@ -38,15 +46,18 @@ final class Drainer {
     private final AtomicBoolean active = new AtomicBoolean();
     private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
     private volatile boolean stopping;
+    /** When the shutdown grace ends, on {@link #ticker}; written before {@link #stopping} is set. */
+    private volatile long graceEnds;
     /** Drainer-confined: consecutive failed calls, reset by a success. */
     private int failures;
 
     Drainer(PendingSet pending, InvalidationSender sender, BooleanSupplier mayCall, Scheduler scheduler,
-            Backoff backoff, InvalidationsConfig config, InvalidationCounters counters) {
+            Ticker ticker, Backoff backoff, InvalidationsConfig config, InvalidationCounters counters) {
         this.pending = pending;
         this.sender = sender;
         this.mayCall = mayCall;
         this.scheduler = scheduler;
+        this.ticker = ticker;
         this.backoff = backoff;
         this.batchSize = config.batchSize();
         this.pausedRecheckNanos = config.pausedRecheck().toNanos();
@@ -66,6 +77,7 @@ final class Drainer {
      * the deadline is abandoned (its names stay held, so they are written to the state file).
      */
     CompletionStage<Boolean> stop(Duration grace) {
+        graceEnds = ticker.nanoTime() + grace.toNanos();
         stopping = true;
         Scheduler.Cancellable deadline = scheduler.schedule(
                 () -> stopped.complete(false), grace.toNanos(), TimeUnit.NANOSECONDS);
@@ -92,6 +104,11 @@ final class Drainer {
         }
         if (!pending.hasWaiting()) {
             goIdle();
+            return;
+        }
+        if (stopping && ticker.nanoTime() - graceEnds >= 0) {
+            // A backoff or pause run late, past the grace but before the grace's task: no new call.
+            stopped.complete(false);
             return;
         }
         if (!mayCall.getAsBoolean()) {

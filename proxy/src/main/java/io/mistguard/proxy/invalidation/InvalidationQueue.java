@@ -45,7 +45,7 @@ public final class InvalidationQueue {
         this.counters = new InvalidationCounters();
         this.pending = new PendingSet(config.maxPendingNames(), ticker);
         Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), jitter);
-        this.drainer = new Drainer(pending, sender, mayCall, scheduler, backoff, config, counters);
+        this.drainer = new Drainer(pending, sender, mayCall, scheduler, ticker, backoff, config, counters);
         this.checkpointer = stateFile == null ? null
                 : new Checkpointer(pending, stateFile, scheduler, config.checkpointInterval(), counters);
         this.stateFile = stateFile;

@@ -117,6 +117,36 @@ class DurabilityTest {
         assertThat(clock.pendingTasks()).isZero();
     }
 
+    /**
+     * A passed grace decides: a backoff due just before the grace ends, which the scheduler's thread
+     * runs late (the clock already past the grace, the grace's own task not yet run), used to start
+     * one more call at Mist after the grace. Now it ends the drainer, as the grace's task would have.
+     */
+    @Test
+    void backoffRunLateAfterTheGraceStartsNoCallRegression() throws IOException {
+        long[] lateBy = {0};
+        InvalidationsConfig config = new InvalidationsConfig(2, 100, CALL_TIMEOUT, Duration.ofMillis(100),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), CHECKPOINT, dir.resolve("inval.state"), GRACE);
+        InvalidationQueue queue = InvalidationQueue.builder(config, sender, clock)
+                .ticker(() -> clock.nanoTime() + lateBy[0]).jitter(() -> 0.5).start();
+        queue.offer("video+a");
+        clock.runDue();
+        CompletableFuture<ShutdownReport> done = queue.shutdown().toCompletableFuture();
+        clock.advance(GRACE.minusMillis(200));
+        sender.fail(); // its backoff (at most 100 ms) falls due before the grace ends
+        clock.runDue();
+        assertThat(sender.calls()).hasSize(1);
+
+        lateBy[0] = Duration.ofMillis(200).toNanos(); // the thread runs the backoff 200 ms late
+        clock.advance(Duration.ofMillis(100));
+
+        assertThat(sender.calls()).as("no call after the grace").hasSize(1);
+        assertThat(done).isCompletedWithValue(new ShutdownReport(false, List.of("video+a"),
+                dir.resolve("inval.state")));
+        assertThat(stateLines()).containsExactly("video+a");
+        assertThat(clock.pendingTasks()).as("the grace's task was cancelled").isZero();
+    }
+
     @Test
     void restartReplaysTheStateFileBeforeNewNames() throws IOException {
         Files.writeString(dir.resolve("inval.state"), StateFileFormat.HEADER + "\nvideo+old1\nvideo+old2\n");
