@@ -134,14 +134,16 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        endAtOwnDeadline(null, false); // the call goes on: its attempts are not known yet
+        endAtOwnDeadline(null, false); // the call goes on: the attempts it has started so far
     }
 
     /**
      * The answer of this caller's own deadline, which is earlier than the shared call's.
      *
      * @param ended the call's result if it has ended (its attempts, which every caller sees, and its
-     *              time at Mist, which is the starter's alone), else null
+     *              time at Mist, which is the starter's alone), else null: the call goes on, and the
+     *              answer reports the attempts it has started so far and no time at Mist (the
+     *              attempt in flight has not ended)
      */
     private void endAtOwnDeadline(SharedResult ended, boolean starter) {
         waiting.leave(); // the last caller out ends the call: nobody else wants its answer
@@ -149,7 +151,8 @@ final class ReadExchange implements Forwarder.Exchange {
         Answer stale = route.stale(key, Decision.CALLER_DEADLINE);
         Answer answer = stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
                 Decision.CALLER_DEADLINE, "no answer within the caller's own deadline (route " + route.name() + ')');
-        finish(ended == null ? answer : answer.withAttempts(ended.attempts(), starter ? ended.upstreamNanos() : 0));
+        finish(ended == null ? answer.withAttempts(waiting.call().attemptsStarted(), 0)
+                             : answer.withAttempts(ended.attempts(), starter ? ended.upstreamNanos() : 0));
     }
 
     @Override
@@ -157,11 +160,13 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
+        Answer gone = ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
+                                               "the caller went away");
         if (waiting != null) {
             waiting.leave();
+            gone = gone.withAttempts(waiting.call().attemptsStarted(), 0); // for its log line, as a deadline's
         }
-        finish(ProxyResponses.rejection(alloc, UpstreamFailure.CANCELLED.status(), Decision.CANCELLED,
-                                        "the caller went away"));
+        finish(gone);
     }
 
     /** Answers the caller, once, and counts the answer with the route's decisions. */

@@ -60,7 +60,8 @@ final class SharedCall {
      */
     private final AtomicReference<Waiter> waiters = new AtomicReference<>();
     private final Waiter starter;
-    private Forwarder.Exchange exchange;
+    /** Set once on the owning loop; volatile for {@link #attemptsStarted} on other loops. */
+    private volatile Forwarder.Exchange exchange;
     private boolean cancelled;
 
     /**
@@ -100,6 +101,15 @@ final class SharedCall {
         if (cancelled) {
             started.cancel(); // every waiter left while the exchange was being created
         }
+    }
+
+    /**
+     * Attempts at Mist the call has started so far, the one in flight included: what a waiter that
+     * leaves at its own deadline, before the call ends, reports. Any thread.
+     */
+    int attemptsStarted() {
+        Forwarder.Exchange started = exchange;
+        return started == null ? 0 : started.attemptsStarted();
     }
 
     /** The caller that started the call, its first waiter. */

@@ -39,5 +39,14 @@ public interface Forwarder {
 
         /** The caller went away: stop upstream work and free what it holds. Idempotent. */
         void cancel();
+
+        /**
+         * Attempts at Mist this exchange has started so far, the one in flight included; 0 before the
+         * first. Kept up to date only by an exchange whose progress other callers report (a call shared
+         * by coalesced callers, whose callers may leave at their own deadlines first); any thread.
+         */
+        default int attemptsStarted() {
+            return 0;
+        }
     }
 }

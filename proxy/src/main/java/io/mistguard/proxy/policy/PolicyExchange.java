@@ -85,6 +85,8 @@ final class PolicyExchange implements Forwarder.Exchange {
     private Breaker.Permit permit;
     private long upstreamNanos;
     private int attempts;
+    /** {@link #attempts}, published for other loops' callers of a shared call ({@link #attemptsStarted}). */
+    private volatile int attemptsPublished;
     private boolean done;
 
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, EventLoop loop,
@@ -128,6 +130,11 @@ final class PolicyExchange implements Forwarder.Exchange {
         this.jitter = jitter;
         this.answersACaller = answersACaller;
         this.wanted = wanted;
+    }
+
+    @Override
+    public int attemptsStarted() {
+        return attemptsPublished;
     }
 
     @Override
@@ -225,6 +232,9 @@ final class PolicyExchange implements Forwarder.Exchange {
             route.stats().retries.increment(); // counted when made: a backoff may end without one
         }
         attempts++;
+        if (wanted != null) {
+            attemptsPublished = attempts; // a shared call: its callers' own deadlines report it
+        }
         permit = granted;
         route.stats().upstreamInFlight.incrementAndGet();
         InflightAttempt view = new InflightAttempt(route.config().name(), attempts, now, deadline);

@@ -58,7 +58,9 @@ class CoalescingTest {
             assertThat(shared.cancels).isEqualTo(1);
             assertThat(h.cache.inFlight()).isZero();
             for (Forwarder.Exchange caller : callers) {
-                assertThat(answer(caller).decision()).isEqualTo("rejected; reason=cancelled");
+                Answer gone = answer(caller);
+                assertThat(gone.decision()).isEqualTo("rejected; reason=cancelled");
+                assertThat(gone.attempts()).as("the call's attempt, for the log line").isEqualTo(1);
             }
 
             Forwarder.Exchange next = h.getState();
@@ -108,6 +110,8 @@ class CoalescingTest {
             Answer timedOut = answer(hurried);
             assertThat(timedOut.status()).isEqualTo(504);
             assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(timedOut.attempts()).as("the attempt the call has in flight").isEqualTo(1);
+            assertThat(timedOut.upstreamNanos()).isZero();
             assertThat(h.observed).contains("caller-deadline");
 
             assertThat(h.onlyCall().cancelled()).isFalse();
@@ -115,6 +119,33 @@ class CoalescingTest {
             h.onlyCall().reply("late");
             assertThat(answer(patient).body()).isEqualTo(mistReply("late"));
             assertThat(h.cache.snapshot().stored()).as("kept for the next poll").isEqualTo(1);
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /**
+     * Regression: a joiner whose own deadline ended while the shared call went on was answered with
+     * no attempts at all ({@code Mistguard-Attempts} absent, {@code attempts=0} in its log line),
+     * although the call it waited on had attempts at Mist under way. It now reports those started
+     * so far, as when the call has ended, and as many as are known when one is on another loop.
+     */
+    @Test
+    void aJoinersOwnDeadlineReportsTheAttemptsTheSharedCallHasStartedRegression() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            int other = h.loop();
+            Forwarder.Exchange patient = h.getState();
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(500));
+            Forwarder.Exchange elsewhere = h.getState(other, Duration.ofMillis(700));
+            h.onlyCall().attemptsStarted = 2; // a retry under way
+
+            h.advance(Duration.ofMillis(500));
+            assertThat(answer(hurried).attempts()).isEqualTo(2);
+            h.onlyCall().attemptsStarted = 3;
+            h.advance(Duration.ofMillis(200));
+            assertThat(answer(elsewhere).attempts()).isEqualTo(3);
+
+            h.onlyCall().reply("late");
+            assertThat(answer(patient).attempts()).isEqualTo(1); // what the fake call settles with
             assertThat(h.finishedClean()).isTrue();
         }
     }

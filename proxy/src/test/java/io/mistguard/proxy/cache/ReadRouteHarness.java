@@ -204,6 +204,8 @@ final class ReadRouteHarness implements AutoCloseable {
         int cancels;
         /** What the policy engine would report as its time at Mist. */
         long upstreamNanos;
+        /** What the policy engine would report as the attempts started so far ({@link #attemptsStarted()}). */
+        int attemptsStarted = 1;
 
         FakeCall(EventLoop loop, long arrived, long budget, LongPredicate wanted,
                  Promise<io.mistguard.proxy.exchange.Answer> response) {
@@ -231,6 +233,11 @@ final class ReadRouteHarness implements AutoCloseable {
         void timeOut() {
             settle(ProxyResponses.rejection(ByteBufAllocator.DEFAULT, UpstreamFailure.TIMEOUT.status(),
                                             Decision.TIMEOUT, null));
+        }
+
+        @Override
+        public int attemptsStarted() {
+            return attemptsStarted;
         }
 
         boolean cancelled() {

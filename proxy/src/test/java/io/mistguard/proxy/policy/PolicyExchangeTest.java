@@ -412,6 +412,31 @@ class PolicyExchangeTest {
         assertThat(h.noTimersLeft()).isTrue();
     }
 
+    /**
+     * A shared call tells how many attempts it has started while they run: a coalesced caller whose
+     * own deadline ends first reports them ({@code cache/ReadExchange}). A caller's own exchange,
+     * whose answer carries its attempts, publishes nothing.
+     */
+    @Test
+    void aSharedCallPublishesTheAttemptsItHasStartedSoFar() {
+        RoutePolicy route = getState(THREE_ATTEMPTS);
+        h.pinJitter(0.5); // a backoff of 25ms
+        PolicyExchange shared = h.sharedCall(route, h.clock.nanoTime(), nanos(BUDGET), nanos(BUDGET), now -> true);
+        assertThat(shared.attemptsStarted()).as("the first attempt, in flight").isEqualTo(1);
+        h.upstream.only().fail(UpstreamFailure.RESET);
+        assertThat(shared.attemptsStarted()).as("during the backoff").isEqualTo(1);
+        h.advanceMillis(25);
+        assertThat(shared.attemptsStarted()).as("the retry, in flight").isEqualTo(2);
+        h.upstream.started.get(1).answer(200);
+        assertThat(answer(shared).attempts()).isEqualTo(2);
+
+        PolicyExchange own = h.call(route);
+        assertThat(own.attemptsStarted()).as("a caller's own exchange").isZero();
+        h.upstream.started.get(2).answer(200);
+        assertThat(answer(own).attempts()).isEqualTo(1);
+        assertAllFree(route);
+    }
+
     private void assertThatTheRoutesBudgetRanOut(RoutePolicy route, PolicyExchange caller, int attempts, long cut) {
         Answer answer = answer(caller);
         assertThat(answer.status()).isEqualTo(504);
