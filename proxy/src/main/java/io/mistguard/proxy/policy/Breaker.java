@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  *   failure window still uses Failsafe's own wall clock; count windows use no clock.)</li>
  *   <li><b>A hard bound on half-open trials</b> (failsafe#391): at most {@code halfOpenTrials}
  *   trial permits are out at once, counted here.</li>
+ *   <li><b>A report of a time window that slides while nothing is recorded.</b> Failsafe slides its
+ *   time window only when a result is recorded, so its failure rate and call count stayed at their
+ *   last values for as long as no call came (a 100% that never went away on a quiet breaker). Its
+ *   decisions are right (recording slides first); for {@link #snapshot()} this class keeps its own
+ *   {@link SlidingCounts} of the results on the {@link Ticker}, counted afresh when the breaker
+ *   closes, as Failsafe's are.</li>
  * </ul>
  *
  * <p>An operator may force the breaker open or closed for a while ({@link #force}); the override
@@ -47,6 +53,10 @@ public final class Breaker {
     private final AtomicLong openedAt = new AtomicLong(NOT_OPEN);
     private final AtomicInteger trialsOut = new AtomicInteger();
     private final AtomicReference<ForcedState> forced = new AtomicReference<>();
+    /** Successes and failures recorded in the last {@code window_time}, for the snapshot; null for a count window. */
+    private final SlidingCounts reported;
+    private static final int SUCCESSES = 0;
+    private static final int FAILURES = 1;
     /** The last failure a permit reported, for operators ({@link BreakerSnapshot#lastFailure()}); null before any. */
     private final AtomicReference<LastFailure> lastFailure = new AtomicReference<>();
 
@@ -58,10 +68,14 @@ public final class Breaker {
         this.name = name;
         this.config = config;
         this.ticker = ticker;
+        this.reported = config.windowTime() == null ? null : new SlidingCounts(config.windowTime(), 2, ticker);
         CircuitBreakerBuilder<Object> builder = CircuitBreaker.builder()
                 .withDelay(FOREVER)
                 .withSuccessThreshold(config.halfOpenTrials())
                 .onOpen(e -> openedAt.set(ticker.nanoTime()));
+        if (reported != null) {
+            builder.onClose(e -> reported.clear()); // a closed breaker counts afresh, as Failsafe's stats do
+        }
         if (config.windowTime() != null) {
             builder.withFailureRateThreshold(config.failureRate(), config.minimumCalls(), config.windowTime());
         } else {
@@ -160,8 +174,17 @@ public final class Breaker {
         ForcedState f = activeForce();
         LastFailure last = lastFailure.get();
         long now = ticker.nanoTime();
-        return new BreakerSnapshot(name, failsafe.getState().name().toLowerCase(java.util.Locale.ROOT),
-                                   failsafe.getFailureRate(), failsafe.getExecutionCount(), remainingOpen(),
+        CircuitBreaker.State state = failsafe.getState();
+        int failureRate = failsafe.getFailureRate();
+        int calls = failsafe.getExecutionCount();
+        if (reported != null && state != CircuitBreaker.State.HALF_OPEN) {
+            long[] counts = reported.sums(); // half-open: Failsafe's count of its trials, which does not age
+            long recorded = counts[SUCCESSES] + counts[FAILURES];
+            calls = (int) Math.min(Integer.MAX_VALUE, recorded);
+            failureRate = recorded == 0 ? 0 : (int) Math.round(counts[FAILURES] * 100.0 / recorded);
+        }
+        return new BreakerSnapshot(name, state.name().toLowerCase(java.util.Locale.ROOT),
+                                   failureRate, calls, remainingOpen(),
                                    trialsOut.get(), f == null ? BreakerSnapshot.NOT_FORCED : f.name(),
                                    f == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, f.untilNanos() - now)),
                                    last == null ? null : last.reason(),
@@ -193,6 +216,9 @@ public final class Breaker {
         public void success() {
             if (settle() && recorded) {
                 failsafe.recordSuccess();
+                if (reported != null) {
+                    reported.add(SUCCESSES); // after: a trial that closes the breaker counts in its fresh window
+                }
             }
         }
 
@@ -214,6 +240,9 @@ public final class Breaker {
             lastFailure.set(new LastFailure(reason, ticker.nanoTime()));
             if (recorded) {
                 failsafe.recordFailure();
+                if (reported != null) {
+                    reported.add(FAILURES);
+                }
             }
         }
 

@@ -7,8 +7,11 @@ import java.time.Duration;
  *
  * @param name the breaker's config name
  * @param state {@code closed}, {@code open} or {@code half_open}
- * @param failureRate percent of failed calls in the current window
- * @param calls calls recorded in the current window
+ * @param failureRate percent of failed calls in the current window: for a time window, among the
+ *                    calls recorded in the last {@code window_time} (to a tenth of it; 0 once that
+ *                    long passed with none), counted afresh when the breaker closes; for a count
+ *                    window, among the last {@code window_calls}; while half-open, among its trials
+ * @param calls calls recorded in that window
  * @param remainingOpen time until an open breaker lets a trial through; zero otherwise
  * @param trialsOut half-open trial calls in flight
  * @param forced an operator's override: {@code open}, {@code closed} or {@code none}
