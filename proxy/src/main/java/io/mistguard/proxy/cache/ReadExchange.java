@@ -41,6 +41,8 @@ final class ReadExchange implements Forwarder.Exchange {
     private final long deadline;
     private final Promise<Answer> response;
     private SharedCall.Waiter waiting;
+    /** Whether this caller started {@link #waiting}'s call: the call's time at Mist is its alone. */
+    private boolean starter;
     private LoopTimer timer;
     private boolean done;
 
@@ -91,6 +93,7 @@ final class ReadExchange implements Forwarder.Exchange {
 
     private void wait(SharedCall.Waiter me, boolean starter) {
         waiting = me;
+        this.starter = starter;
         SharedCall shared = me.call();
         if (deadline < shared.deadline()) {
             timer = LoopTimers.schedule(loop, LoopTimers.Kind.READ_DEADLINE, this::onDeadline,
@@ -98,18 +101,18 @@ final class ReadExchange implements Forwarder.Exchange {
         }
         shared.result().addListener((Future<SharedResult> f) -> {
             if (shared.loop() == loop) {
-                onResult(f.getNow(), starter);
+                onResult(f.getNow());
                 return;
             }
             try {
-                loop.execute(() -> onResult(f.getNow(), starter));
+                loop.execute(() -> onResult(f.getNow()));
             } catch (RejectedExecutionException e) {
                 // our loop is shutting down: the caller's connection goes with it
             }
         });
     }
 
-    private void onResult(SharedResult result, boolean starter) {
+    private void onResult(SharedResult result) {
         if (done) {
             return;
         }
@@ -118,7 +121,7 @@ final class ReadExchange implements Forwarder.Exchange {
             // earlier deadline had passed but before the deadline's timer: the deadline decides, as
             // when its timer runs first. (An answer from Mist is still given: it is what the caller
             // waited for.)
-            endAtOwnDeadline(result, starter);
+            endAtOwnDeadline(result);
             return;
         }
         // The time at Mist is the starter's alone: joiners made no call of their own. A stale answer
@@ -134,7 +137,7 @@ final class ReadExchange implements Forwarder.Exchange {
         if (done) {
             return;
         }
-        endAtOwnDeadline(null, false); // the call goes on: the attempts it has started so far
+        endAtOwnDeadline(null); // the call goes on: what it has done so far
     }
 
     /**
@@ -142,16 +145,16 @@ final class ReadExchange implements Forwarder.Exchange {
      *
      * @param ended the call's result if it has ended (its attempts, which every caller sees, and its
      *              time at Mist, which is the starter's alone), else null: the call goes on, and the
-     *              answer reports the attempts it has started so far and no time at Mist (the
-     *              attempt in flight has not ended)
+     *              answer reports what it has done so far (attempts started, and for the starter its
+     *              time at Mist up to now)
      */
-    private void endAtOwnDeadline(SharedResult ended, boolean starter) {
+    private void endAtOwnDeadline(SharedResult ended) {
         waiting.leave(); // the last caller out ends the call: nobody else wants its answer
         // Only a deadline shorter than the shared call's has a timer, so this is the caller's own.
         Answer stale = route.stale(key, Decision.CALLER_DEADLINE);
         Answer answer = stale != null ? stale : ProxyResponses.rejection(alloc, UpstreamFailure.TIMEOUT.status(),
                 Decision.CALLER_DEADLINE, "no answer within the caller's own deadline (route " + route.name() + ')');
-        finish(ended == null ? answer.withAttempts(waiting.call().attemptsStarted(), 0)
+        finish(ended == null ? soFar(answer)
                              : answer.withAttempts(ended.attempts(), starter ? ended.upstreamNanos() : 0));
     }
 
@@ -164,9 +167,15 @@ final class ReadExchange implements Forwarder.Exchange {
                                                "the caller went away");
         if (waiting != null) {
             waiting.leave();
-            gone = gone.withAttempts(waiting.call().attemptsStarted(), 0); // for its log line, as a deadline's
+            gone = soFar(gone); // for its log line, as a deadline's
         }
         finish(gone);
+    }
+
+    /** {@code answer} with what the shared call has done so far: its attempts, and the starter's time at Mist. */
+    private Answer soFar(Answer answer) {
+        SharedCall call = waiting.call();
+        return answer.withAttempts(call.attemptsStarted(), starter ? call.upstreamNanosSoFar(route.now()) : 0);
     }
 
     /** Answers the caller, once, and counts the answer with the route's decisions. */

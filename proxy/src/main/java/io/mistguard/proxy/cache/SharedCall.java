@@ -112,6 +112,12 @@ final class SharedCall {
         return started == null ? 0 : started.attemptsStarted();
     }
 
+    /** The call's time at Mist until {@code now} (the loops' clock), in nanoseconds. Any thread. */
+    long upstreamNanosSoFar(long now) {
+        Forwarder.Exchange started = exchange;
+        return started == null ? 0 : started.upstreamNanosSoFar(now);
+    }
+
     /** The caller that started the call, its first waiter. */
     Waiter starter() {
         return starter;

@@ -48,5 +48,14 @@ public interface Forwarder {
         default int attemptsStarted() {
             return 0;
         }
+
+        /**
+         * Time at Mist so far, in nanoseconds: of the attempts ended, and of the one in flight until
+         * {@code now} (a reading of the loops' clock). Kept by the same exchanges as
+         * {@link #attemptsStarted()}; 0 otherwise. Any thread.
+         */
+        default long upstreamNanosSoFar(long now) {
+            return 0;
+        }
     }
 }

@@ -85,8 +85,8 @@ final class PolicyExchange implements Forwarder.Exchange {
     private Breaker.Permit permit;
     private long upstreamNanos;
     private int attempts;
-    /** {@link #attempts}, published for other loops' callers of a shared call ({@link #attemptsStarted}). */
-    private volatile int attemptsPublished;
+    /** What a shared call has done so far, published for its callers on any loop; {@link Progress#NONE} else. */
+    private volatile Progress progress = Progress.NONE;
     private boolean done;
 
     PolicyExchange(RoutePolicy route, UpstreamAttempts upstream, Inflight inflight, EventLoop loop,
@@ -134,7 +134,22 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     @Override
     public int attemptsStarted() {
-        return attemptsPublished;
+        return progress.attempts();
+    }
+
+    @Override
+    public long upstreamNanosSoFar(long now) {
+        Progress p = progress;
+        return p.doneNanos() + (p.inFlight() ? Math.max(0, now - p.inFlightSince()) : 0);
+    }
+
+    /**
+     * A shared call's attempts started so far and its time at Mist: that of the attempts ended, and
+     * since when the one in flight (if any) has run, on the loop's clock. Immutable, so that a caller
+     * on another loop reads the three together.
+     */
+    private record Progress(int attempts, long doneNanos, long inFlightSince, boolean inFlight) {
+        static final Progress NONE = new Progress(0, 0, 0, false);
     }
 
     @Override
@@ -233,7 +248,7 @@ final class PolicyExchange implements Forwarder.Exchange {
         }
         attempts++;
         if (wanted != null) {
-            attemptsPublished = attempts; // a shared call: its callers' own deadlines report it
+            progress = new Progress(attempts, upstreamNanos, now, true); // its callers' own deadlines report it
         }
         permit = granted;
         route.stats().upstreamInFlight.incrementAndGet();
@@ -256,6 +271,9 @@ final class PolicyExchange implements Forwarder.Exchange {
         long took = view.ageNanos(now);
         route.observer().attempted(took);
         upstreamNanos += took; // a cancelled attempt fails at once, so it is counted before the answer
+        if (wanted != null) {
+            progress = new Progress(attempts, upstreamNanos, 0, false);
+        }
         if (finished != attempt) {
             // Abandoned by the deadline or the caller, its permit already settled.
             if (f.isSuccess()) {

@@ -111,7 +111,7 @@ class CoalescingTest {
             assertThat(timedOut.status()).isEqualTo(504);
             assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
             assertThat(timedOut.attempts()).as("the attempt the call has in flight").isEqualTo(1);
-            assertThat(timedOut.upstreamNanos()).isZero();
+            assertThat(timedOut.upstreamNanos()).as("a joiner's time at Mist is the starter's").isZero();
             assertThat(h.observed).contains("caller-deadline");
 
             assertThat(h.onlyCall().cancelled()).isFalse();
@@ -146,6 +146,30 @@ class CoalescingTest {
 
             h.onlyCall().reply("late");
             assertThat(answer(patient).attempts()).isEqualTo(1); // what the fake call settles with
+            assertThat(h.finishedClean()).isTrue();
+        }
+    }
+
+    /**
+     * The starter whose own deadline ends while its call goes on (for callers with longer deadlines)
+     * reports the call's time at Mist up to then, as a caller's own exchange cut by its deadline does.
+     */
+    @Test
+    void aStartersOwnDeadlineReportsTheCallsTimeAtMistSoFarRegression() throws Exception {
+        try (ReadRouteHarness h = new ReadRouteHarness(ROUTE)) {
+            Forwarder.Exchange hurried = h.getState(0, Duration.ofMillis(300));
+            h.advance(Duration.ofMillis(100));
+            Forwarder.Exchange patient = h.getState();
+
+            h.advance(Duration.ofMillis(200));
+
+            Answer timedOut = answer(hurried);
+            assertThat(timedOut.decision()).isEqualTo("rejected; reason=caller-deadline");
+            assertThat(timedOut.attempts()).isEqualTo(1);
+            assertThat(timedOut.upstreamNanos()).isEqualTo(Duration.ofMillis(300).toNanos());
+            assertThat(h.onlyCall().cancelled()).as("the patient caller still waits").isFalse();
+            h.onlyCall().reply("late");
+            assertThat(answer(patient).decision()).isEqualTo("coalesced");
             assertThat(h.finishedClean()).isTrue();
         }
     }

@@ -240,6 +240,12 @@ final class ReadRouteHarness implements AutoCloseable {
             return attemptsStarted;
         }
 
+        /** As the policy engine: its time at Mist, the attempt in flight since the call's arrival. */
+        @Override
+        public long upstreamNanosSoFar(long now) {
+            return now - arrived;
+        }
+
         boolean cancelled() {
             return cancels > 0;
         }

@@ -418,20 +418,26 @@ class PolicyExchangeTest {
      * whose answer carries its attempts, publishes nothing.
      */
     @Test
-    void aSharedCallPublishesTheAttemptsItHasStartedSoFar() {
+    void aSharedCallPublishesItsAttemptsAndTimeAtMistSoFar() {
         RoutePolicy route = getState(THREE_ATTEMPTS);
         h.pinJitter(0.5); // a backoff of 25ms
         PolicyExchange shared = h.sharedCall(route, h.clock.nanoTime(), nanos(BUDGET), nanos(BUDGET), now -> true);
         assertThat(shared.attemptsStarted()).as("the first attempt, in flight").isEqualTo(1);
+        h.advanceMillis(10);
+        assertThat(shared.upstreamNanosSoFar(h.clock.nanoTime())).isEqualTo(nanos(Duration.ofMillis(10)));
         h.upstream.only().fail(UpstreamFailure.RESET);
         assertThat(shared.attemptsStarted()).as("during the backoff").isEqualTo(1);
         h.advanceMillis(25);
         assertThat(shared.attemptsStarted()).as("the retry, in flight").isEqualTo(2);
+        h.advanceMillis(5);
+        assertThat(shared.upstreamNanosSoFar(h.clock.nanoTime())).as("10ms ended, 5ms in flight; not the backoff")
+                                                                 .isEqualTo(nanos(Duration.ofMillis(15)));
         h.upstream.started.get(1).answer(200);
         assertThat(answer(shared).attempts()).isEqualTo(2);
 
         PolicyExchange own = h.call(route);
         assertThat(own.attemptsStarted()).as("a caller's own exchange").isZero();
+        assertThat(own.upstreamNanosSoFar(h.clock.nanoTime())).isZero();
         h.upstream.started.get(2).answer(200);
         assertThat(answer(own).attempts()).isEqualTo(1);
         assertAllFree(route);
