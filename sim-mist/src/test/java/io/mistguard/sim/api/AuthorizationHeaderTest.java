@@ -4,6 +4,7 @@ import static io.mistguard.sim.MistReplies.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.sim.RawHttp;
+import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,30 @@ class AuthorizationHeaderTest {
             assertOk(http.post("/api2", "{\"push_list\":true}"));
             http.send("GET", "/api2?command=%7B%22push_list%22%3Atrue%7D", null, "", "Authorization: json nope");
             assertThat(http.readHead().status()).isEqualTo(403);
+        }
+    }
+
+    /**
+     * As the README says (Faults): a fault that acts before the command applies to a request with a
+     * bad header too, and one that shapes a reply leaves the raw 403 alone.
+     */
+    @Test
+    void aCommandsFaultMeetsABadHeaderBeforeItsRefusal() throws Exception {
+        mist.get().faults().add(FaultRule.forCommand("nuke_stream").status(503));
+        mist.get().faults().add(FaultRule.forCommand("push_list").malformedJson());
+        try {
+            try (RawHttp http = new RawHttp(mist.get().port())) {
+                http.send("POST", "/api2", "application/json", "{\"nuke_stream\":\"video+stream1\"}",
+                        "Authorization: json nope");
+                assertThat(http.readHead().status()).as("the status fault first").isEqualTo(503);
+            }
+            try (RawHttp http = new RawHttp(mist.get().port())) {
+                http.send("POST", "/api2", "application/json", "{\"push_list\":true}", "Authorization: json nope");
+                assertThat(http.readHead().statusLine()).as("a reply-shaping fault: the raw 403 as it is")
+                                                       .isEqualTo("HTTP/1.1 403 Not authorized");
+            }
+        } finally {
+            mist.get().faults().clear();
         }
     }
 
