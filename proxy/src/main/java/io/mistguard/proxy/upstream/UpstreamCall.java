@@ -157,6 +157,12 @@ public final class UpstreamCall {
                     : UpstreamFailure.BAD_RESPONSE, Details.of(cause));
             return;
         }
+        int code = response.status().code();
+        if (!isFinalStatus(code)) {
+            response.release();
+            onFailure(UpstreamFailure.BAD_RESPONSE, finalStatusRefusal(code));
+            return;
+        }
         Channel used = channel;
         boolean reusable = ReuseRule.reusable(request, response);
         handler.unbind();
@@ -167,6 +173,23 @@ public final class UpstreamCall {
             used.close();
         }
         result.setSuccess(response);
+    }
+
+    /**
+     * Whether {@code code} can be the final answer to a request of mistguard's: 200–599. The handler
+     * skips interim 1xx answers; what is left below 200 is a {@code 101 Switching Protocols}, which a
+     * server must not send to a request whose {@code Upgrade} named no protocol (RFC 9110 §15.2.2), and
+     * no request sent here names one (the WebSocket tunnel has its own upstream). Passed on, it would
+     * end HTTP on the caller's connection, or leave its next answer framed as a {@code HEAD}'s. A code
+     * outside 100–599 is none of HTTP's (RFC 9110 §15).
+     */
+    static boolean isFinalStatus(int code) {
+        return code >= 200 && code <= 599;
+    }
+
+    private static String finalStatusRefusal(int code) {
+        return code == 101 ? "101 Switching Protocols to a request that asked for no upgrade (RFC 9110 §15.2.2)"
+                           : "status " + code + " is not a final HTTP status (RFC 9110 §15)";
     }
 
     /**
