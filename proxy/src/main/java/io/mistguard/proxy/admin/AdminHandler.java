@@ -7,6 +7,7 @@ import io.mistguard.proxy.metrics.RouteLatency;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.proxy.net.BodyRefusal;
+import io.mistguard.proxy.net.HostField;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -76,6 +77,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, request.decoderResult().cause() instanceof BodyRefusal refusal
                     ? AdminAnswer.text(refusal.reason().status(), refusal.getMessage() + "\n")
                     : AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
+            return;
+        }
+        String hostProblem = HostField.problem(request);
+        if (hostProblem != null) {
+            // Before anything reads Host (the DNS-rebinding rule): two lines would name two hosts.
+            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, hostProblem + "\n"), false, false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());

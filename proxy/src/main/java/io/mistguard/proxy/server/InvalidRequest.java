@@ -2,6 +2,7 @@ package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.BodyRefusal;
+import io.mistguard.proxy.net.HostField;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,7 +16,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
  * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits), the
  * aggregator's refusals (a body over {@code limits.max_body_bytes}, an expectation other than
  * {@code 100-continue}: {@link BodyRefusal}), transfer
- * codings other than {@code chunked}, request targets other than origin-form ({@code /path?query})
+ * codings other than {@code chunked}, a missing, repeated or malformed {@code Host}
+ * ({@link HostField}, RFC 9112 §3.2), request targets other than origin-form ({@code /path?query})
  * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). Stateless.
  */
 record InvalidRequest(HttpResponseStatus status, Decision decision, String detail) {
@@ -54,6 +56,10 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             // included. mistguard is the origin of neither.
             return new InvalidRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, Decision.METHOD_NOT_ALLOWED,
                     method.name() + " is not served");
+        }
+        String hostProblem = HostField.problem(request);
+        if (hostProblem != null) {
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, hostProblem);
         }
         if (RequestTarget.isAbsolute(request.uri()) && !RequestTarget.hasValidAuthority(request.uri())) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,

@@ -38,7 +38,9 @@ class AdminDnsRebindingTest {
     }
 
     private int status(HttpMethod method, String uri, String host, String... headerPairs) {
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+        // A tool that sends no Host speaks HTTP/1.0: HTTP/1.1 requires one (RFC 9112 §3.2).
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(
+                host == null ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, method, uri);
         if (host != null) {
             request.headers().set(HttpHeaderNames.HOST, host);
         }
@@ -92,9 +94,33 @@ class AdminDnsRebindingTest {
 
     @Test
     void toolsWithoutAHostAndTheProbesAndThePageAreUnaffected() {
-        assertThat(status(HttpMethod.GET, "/admin/breakers", null)).isEqualTo(200);
         assertThat(status(HttpMethod.GET, "/healthz", "attacker.example:4244")).isEqualTo(200);
         assertThat(status(HttpMethod.GET, "/", "attacker.example:4244")).as("the page holds no data").isEqualTo(200);
+        assertThat(status(HttpMethod.GET, "/admin/breakers", null)).as("HTTP/1.0, which closes").isEqualTo(200);
+    }
+
+    /**
+     * Regression (a fresh review): the rebinding rule read the first of two Host lines, and an
+     * HTTP/1.1 request without Host passed as a tool's; RFC 9112 §3.2 asks a 400 for both.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "localhost:4244|attacker.example:4244", "local host"})
+    void aMissingRepeatedOrMalformedHostIsABadRequestRegression(String hosts) {
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                                                                    "/admin/breakers");
+        if (!hosts.equals("none")) {
+            for (String host : hosts.split("\\|")) {
+                request.headers().add(HttpHeaderNames.HOST, host);
+            }
+        }
+        channel.writeInbound(request);
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertThat(response.status().code()).isEqualTo(400);
+            assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("RFC 9112");
+        } finally {
+            response.release();
+        }
     }
 
     @Test

@@ -37,7 +37,9 @@ class StatusViewsTest {
     }
 
     private JsonNode get(String path) throws Exception {
-        channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path));
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+        request.headers().set("Host", "127.0.0.1:4244"); // HTTP/1.1 requires one (RFC 9112 §3.2)
+        channel.writeInbound(request);
         FullHttpResponse response = channel.readOutbound();
         try {
             assertThat(response.status().code()).isEqualTo(200);

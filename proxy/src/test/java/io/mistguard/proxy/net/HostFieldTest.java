@@ -1,0 +1,52 @@
+package io.mistguard.proxy.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** RFC 9112 §3.2's {@code Host} rules ({@link HostField}). */
+class HostFieldTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "mist", "mist:4242", "127.0.0.1", "127.0.0.1:4243", "[::1]", "[::1]:4242",
+            "[v1.fe80::a+en1]", "my-host.example.", "a%41b", "x:", "sub!$&'()*+,;=delims"})
+    void validValuesPass(String value) {
+        assertThat(HostField.isValid(value)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a b", "a:80x", "a:-1", "user@host", "a/b", "[::1", "[::1]x", "[nothex]", "a%4",
+            "a%zz", "h\u00e9", "a:1:2", "[v.x]"})
+    void invalidValuesAreRefused(String value) {
+        assertThat(HostField.isValid(value)).isFalse();
+    }
+
+    @Test
+    void anHttp11RequestNeedsHostAndAnHttp10OneDoesNot() {
+        assertThat(HostField.problem(request(HttpVersion.HTTP_1_1))).contains("must carry a Host");
+        assertThat(HostField.problem(request(HttpVersion.HTTP_1_0))).isNull();
+    }
+
+    @Test
+    void oneHostLineOnlyWhateverTheVersion() {
+        for (HttpVersion version : new HttpVersion[] {HttpVersion.HTTP_1_0, HttpVersion.HTTP_1_1}) {
+            HttpRequest twice = request(version, "a", "a");
+            assertThat(HostField.problem(twice)).contains("more than one Host");
+            assertThat(HostField.problem(request(version, "a"))).isNull();
+        }
+    }
+
+    private static HttpRequest request(HttpVersion version, String... hosts) {
+        HttpRequest request = new DefaultHttpRequest(version, HttpMethod.GET, "/");
+        for (String host : hosts) {
+            request.headers().add("Host", host);
+        }
+        return request;
+    }
+}
