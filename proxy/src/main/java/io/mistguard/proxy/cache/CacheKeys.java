@@ -1,5 +1,6 @@
 package io.mistguard.proxy.cache;
 
+import io.mistguard.proxy.classify.MistHeaders;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.MistUrlEncoding;
 import io.mistguard.proxy.config.CommandText;
@@ -26,15 +27,15 @@ import java.util.List;
  * is not JSON (Mist answers its web UI); a request with {@code X-Real-IP} or {@code X-Forwarded-For}
  * (Mist does not trust such a caller as local, so it must not get a local caller's reply); and
  * {@code Cache-Control: no-cache} or {@code no-store}. A request without a command is also keyed by
- * its {@code Host}, {@code User-Agent} and {@code Accept}, which Mist echoes in its Prometheus
- * answers. Stateless; thread-safe.
+ * its {@code Host}, {@code User-Agent} and {@code Accept} as Mist reads them ({@link MistHeaders}: of
+ * repeated lines, the one Mist echoes), which Mist echoes in its Prometheus answers. Stateless; thread-safe.
  */
 final class CacheKeys {
 
     private static final List<String> NOT_LOCAL = List.of("X-Real-IP", "X-Forwarded-For");
     private static final List<String> JSONP = List.of("callback", "jsonp");
-    private static final List<CharSequence> ECHOED = List.of(HttpHeaderNames.HOST, HttpHeaderNames.USER_AGENT,
-            HttpHeaderNames.ACCEPT);
+    /** As Mist's code spells them: a repeated field is read as Mist reads it ({@link MistHeaders}). */
+    private static final List<String> ECHOED = List.of("Host", "User-Agent", "Accept");
 
     private CacheKeys() {}
 
@@ -51,8 +52,9 @@ final class CacheKeys {
         if (!mist.hasCommand()) {
             // Mist echoes these request fields in its Prometheus answers (mist-api.md §8): a caller
             // must not get another caller's Host (or agent) back from a stored answer.
-            for (CharSequence name : ECHOED) {
-                key.append('\n').append(request.headers().get(name, ""));
+            for (String name : ECHOED) {
+                String echoed = MistHeaders.get(request.headers(), name);
+                key.append('\n').append(echoed == null ? "" : echoed);
             }
         }
         // Mist wraps its answer in callback(...) / jsonp(...) from the last such variable, a form
@@ -92,7 +94,7 @@ final class CacheKeys {
     /** Mist reads body variables only of a POST sent as exactly this type (see {@code CommandClassifier}). */
     private static boolean isForm(FullHttpRequest request) {
         return request.method().equals(HttpMethod.POST) && HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED
-                .contentEquals(request.headers().get(HttpHeaderNames.CONTENT_TYPE, ""));
+                .contentEquals(String.valueOf(MistHeaders.get(request.headers(), "Content-Type")));
     }
 
 }

@@ -27,7 +27,7 @@ import java.util.Set;
  * coalesced or queued, and goes to Mist as it came. A command mistguard cannot read exactly as Mist
  * would — an invalid percent-escape, bytes that are not UTF-8, nesting deeper than
  * {@link #MAX_NESTING_DEPTH} — is {@linkplain MistRequest#unreadable() unreadable}, and refused. The caller hands in headers as Mist will get them
- * (hop-by-hop fields removed) and the last {@code Content-Type}, which is the one Mist reads.
+ * (hop-by-hop fields removed) and the {@code Content-Type} Mist reads ({@link MistHeaders}).
  *
  * <p>Pure and stateless: safe to share between event loops. The body is read without changing its
  * reader index and is never released here.

@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.OwedContinue;
+import io.mistguard.proxy.classify.MistHeaders;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
 import io.mistguard.proxy.server.tunnel.HandshakeOutcome;
@@ -291,22 +292,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Classifies with the {@code Content-Type} Mist reads: the last one, when a caller sends several
-     * (Mist keeps headers in a map, so a later field replaces an earlier one).
+     * Classifies with the {@code Content-Type} Mist reads when a caller sends several: the last line
+     * of the exact spelling, else of another spelling ({@link MistHeaders}).
      */
     private MistRequest classify(FullHttpRequest request) {
         return services.classifier().classify(request.method().name(), request.uri(),
-                lastContentType(request.headers()), request.content());
-    }
-
-    /** The last {@code Content-Type}, or null; no list for the usual none (a GET) or one. */
-    private static String lastContentType(HttpHeaders headers) {
-        String first = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        if (first == null) {
-            return null;
-        }
-        java.util.List<String> types = headers.getAll(HttpHeaderNames.CONTENT_TYPE);
-        return types.get(types.size() - 1);
+                MistHeaders.get(request.headers(), "Content-Type"), request.content());
     }
 
     private PrivateConnection privateConnection(ChannelHandlerContext ctx) {

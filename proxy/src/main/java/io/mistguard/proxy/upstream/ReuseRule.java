@@ -1,5 +1,6 @@
 package io.mistguard.proxy.upstream;
 
+import io.mistguard.proxy.classify.MistHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -59,7 +60,7 @@ final class ReuseRule {
         if (!request.content().isReadable()) {
             return true;
         }
-        return !"application/json".equals(request.headers().get(HttpHeaderNames.CONTENT_TYPE))
+        return !"application/json".equals(MistHeaders.get(request.headers(), "Content-Type"))
                 && ByteBufUtil.indexOf(COMMAND, request.content()) < 0;
     }
 }

@@ -30,7 +30,7 @@ class CacheKeysTest {
                 Unpooled.copiedBuffer(body, StandardCharsets.ISO_8859_1));
         try {
             if (contentType != null) {
-                request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+                request.headers().set("Content-Type", contentType); // spelled as clients send it
             }
             for (int i = 0; i < headers.length; i += 2) {
                 request.headers().add(headers[i], headers[i + 1]);
@@ -101,6 +101,31 @@ class CacheKeysTest {
         assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "X-Other", "x")).isEqualTo(plain);
         assertThat(key("POST", "/api", FORM, GET_STATE, "Host", "evil.example"))
                 .as("a command's answer echoes nothing").isEqualTo(key("POST", "/api", FORM, GET_STATE, "Host", "mist"));
+    }
+
+    /**
+     * Regression (a fresh review): the key took the first line of a repeated echoed field where Mist
+     * echoes the one its header map keeps (the last of the same spelling), so a caller sending
+     * {@code Accept: text/plain} got a stored answer echoing {@code Accept: text/plain, application/json}
+     * (and with Mist, one echoing another caller's choice).
+     */
+    @Test
+    void aRepeatedEchoedFieldIsKeyedByTheLineMistEchoesRegression() {
+        String plain = key("GET", "/koekjes", null, "", "Host", "mist", "Accept", "text/plain");
+        String json = key("GET", "/koekjes", null, "", "Host", "mist", "Accept", "application/json");
+        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "Accept", "text/plain", "Accept", "application/json"))
+                .isEqualTo(json).isNotEqualTo(plain);
+        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "a", "User-Agent", "b"))
+                .isEqualTo(key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "b"));
+    }
+
+    /** The form test reads the Content-Type Mist reads: the exact spelling's last line wins over another spelling. */
+    @Test
+    void theFormTestReadsTheContentTypeMistReadsRegression() {
+        String callbackForm = "callback=cb&" + GET_STATE;
+        String asForm = key("POST", "/api", FORM, callbackForm);
+        assertThat(key("POST", "/api", FORM, callbackForm, "content-type", "application/json"))
+                .as("Mist reads Content-Type, the exact spelling").isEqualTo(asForm);
     }
 
     @Test

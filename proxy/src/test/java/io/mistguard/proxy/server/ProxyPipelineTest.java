@@ -677,6 +677,15 @@ class ProxyPipelineTest {
         assertThat(forwarder.seen.get(1).headers()).doesNotContainIgnoringCase("content-type");
         forwarder.answer(1, "{}");
         readOutbound(channel);
+        // Regression (a fresh review): Mist's header map is case-sensitive, its lookup prefers the exact
+        // spelling; the last line ignoring case read JSON where Mist reads the form (and the query's command).
+        channel.writeInbound(bytes("POST /?command=%7B%22push_list%22%3A1%7D HTTP/1.1\r\nHost: mist\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\ncontent-type: application/json\r\n"
+                + "Content-Length: 17\r\n\r\n{\"nuke_stream\":1}"));
+        assertThat(forwarder.seen.get(2).mistRequest().commandKeys()).as("Content-Type, the exact spelling")
+                .containsExactly("push_list");
+        forwarder.answer(2, "{}");
+        readOutbound(channel);
     }
 
     private static ByteBuf bytes(String raw) {
