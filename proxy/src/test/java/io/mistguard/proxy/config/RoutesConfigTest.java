@@ -47,6 +47,16 @@ class RoutesConfigTest {
                 Arguments.of("unknown match key",
                         "routes:\n  - {name: a, match: {commands: [x], colour: red}, kind: read}\n" + CATCH_ALL, List.of("r.yaml:2:38: routes[0].match.colour: unknown key \"colour\" (expected one of: method, path, "
                                 + "commands, command)")),
+                // Regression (a fresh review): a bad match value also drew "matches every request", the
+                // check blaming the empty match that stood in for it.
+                Arguments.of("bad match path, reported once",
+                        "routes:\n  - {name: a, match: {path: \"x*y\"}, kind: passthrough}\n" + CATCH_ALL, List.of("r.yaml:2:29: routes[0].match.path: \"x*y\" is not a path (expected: /exact, /prefix* or *)")),
+                Arguments.of("bad match command, reported once",
+                        "routes:\n  - {name: a, match: {command: \"[1]\"}, kind: passthrough}\n" + CATCH_ALL, List.of("r.yaml:2:32: routes[0].match.command: \"[1]\" is not a JSON object (expected: like {\"config\":{}})")),
+                Arguments.of("match commands not a list, reported once",
+                        "routes:\n  - {name: a, match: {commands: notalist}, kind: passthrough}\n" + CATCH_ALL, List.of("r.yaml:2:33: routes[0].match.commands: \"notalist\" is not a list (expected: lines starting with \"- \")")),
+                Arguments.of("match method not a method, reported once",
+                        "routes:\n  - {name: a, match: {method: 5}, kind: passthrough}\n" + CATCH_ALL, List.of("r.yaml:2:31: routes[0].match.method: \"5\" is not an HTTP method (expected: GET, POST, ...)")),
                 Arguments.of("Retry-After catalyst-api would sleep for",
                         "routes:\n  - {name: a, match: {commands: [x]}, kind: write, rejection: {retry_after: 5s}}\n"
                                 + CATCH_ALL, List.of("r.yaml:2:77: routes[0].rejection.retry_after: 5s is too long: catalyst-api sleeps for it, "

@@ -134,7 +134,8 @@ final class RoutesBinder {
             m.problemAt("name", '"' + name + "\" is used by an earlier route (expected: a unique name)");
         }
         RouteMatch match = m.value("match").flatMap(v -> v.asMapping(RouteMatchBinder::bind)).orElse(RouteMatch.ANY);
-        if (match.matchesAll() != last) {
+        // Only a match written without a problem: a bad value stands in as "absent" (ConfigMapping.valid).
+        if (match.matchesAll() != last && m.valid("match")) {
             m.problemAt("match", last ? "the last route must match every request (expected: match: {})"
                                       : "matches every request, so later routes never match (expected: the last route)");
         }
