@@ -40,7 +40,7 @@ final class CommandExecutor {
     }
 
     CommandReply execute(MistRequest request, ConnectionAuth auth) {
-        String header = request.headers().get("authorization");
+        String header = request.header("Authorization");
         if (header != null && header.startsWith(JSON_AUTH)
                 && !authorizer.headerLogin(header.substring(JSON_AUTH.length()), auth)) {
             return CommandReply.forbidden(JSON_AUTH + Json.write(authorizer.challenge(auth)));

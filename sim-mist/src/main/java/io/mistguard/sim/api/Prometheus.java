@@ -3,7 +3,6 @@ package io.mistguard.sim.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,7 +10,9 @@ import java.util.Map;
  * (the JSON MistUtilLoad polls), built from a snapshot of {@link SimState}. Public (no login, proxy
  * headers or not), matched on the path alone so a query string does not matter, and answered the
  * way Mist 3.10 does: {@code Connection: close} without closing, and the request's {@code Host},
- * {@code User-Agent} and {@code Accept} echoed back as response headers (mist-api.md §8).
+ * {@code User-Agent} and {@code Accept} echoed back as response headers (mist-api.md §8). Mist
+ * echoes what its header map holds, so a header sent on several lines is echoed once, with its last
+ * line's value (not the lines joined).
  * Stateless; needs no lock.
  */
 final class Prometheus {
@@ -35,7 +36,7 @@ final class Prometheus {
         boolean json = request.path().endsWith(".json");
         Map<String, String> echoed = new LinkedHashMap<>();
         for (String name : ECHOED) {
-            String value = request.headers().get(name.toLowerCase(Locale.ROOT));
+            String value = request.header(name);
             if (value != null) {
                 echoed.put(name, value);
             }

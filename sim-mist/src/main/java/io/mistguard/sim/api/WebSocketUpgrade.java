@@ -1,11 +1,11 @@
 package io.mistguard.sim.api;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.List;
@@ -21,11 +21,18 @@ final class WebSocketUpgrade {
 
     static final String PATH = "/ws";
 
+    /**
+     * The request headers a WebSocket handshake reads, spelt as Mist looks them up (its header map
+     * prefers an entry of exactly this name over one that differs in case).
+     */
+    private static final List<String> HANDSHAKE_HEADERS = List.of("Host", "Connection", "Upgrade",
+            "Sec-WebSocket-Version", "Sec-WebSocket-Key");
+
     private WebSocketUpgrade() {
     }
 
     static boolean requested(MistRequest r) {
-        return r.path().equals(PATH) && "websocket".equalsIgnoreCase(r.headers().get("upgrade"));
+        return r.path().equals(PATH) && "websocket".equalsIgnoreCase(r.header("Upgrade"));
     }
 
     /**
@@ -35,19 +42,21 @@ final class WebSocketUpgrade {
     static void accept(ChannelHandlerContext ctx, FullHttpRequest request, MistRequest r, SimContext sim,
                        Runnable answered) {
         Channel ch = ctx.channel();
-        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "127.0.0.1") + PATH;
+        String host = r.header("Host");
+        String location = "ws://" + (host == null ? "127.0.0.1" : host) + PATH;
+        FullHttpRequest asMistReadsIt = asMistReadsIt(request, r);
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false)
-                .newHandshaker(request);
+                .newHandshaker(asMistReadsIt);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch).addListener(f -> answered.run());
             return;
         }
-        LiveLogSocket session = new LiveLogSocket(sim, handshaker, r, logLines(request.uri()));
+        LiveLogSocket session = new LiveLogSocket(sim, handshaker, r, logLines(r.var("logs")));
         ChannelPipeline p = ctx.pipeline();
         p.remove(ApiChannelInitializer.GATE);
         p.replace(ApiChannelInitializer.MIST, "live-log", session);
         try {
-            handshaker.handshake(ch, request).addListener(f -> {
+            handshaker.handshake(ch, asMistReadsIt).addListener(f -> {
                 if (f.isSuccess()) {
                     session.start();
                 } else {
@@ -60,13 +69,35 @@ final class WebSocketUpgrade {
         }
     }
 
-    /** {@code logs=N}: how many recent log lines to send once authorised (0 when absent or not a number). */
-    private static int logLines(String uri) {
-        List<String> logs = new QueryStringDecoder(uri).parameters().get("logs");
+    /**
+     * {@code logs=N} (Mist's variable: the last {@code logs=}): how many recent log lines to send once
+     * authorised (0 when absent or not a number).
+     */
+    private static int logLines(String logs) {
         try {
-            return logs == null || logs.isEmpty() ? 0 : Math.max(0, Integer.parseInt(logs.get(0)));
+            return logs.isEmpty() ? 0 : Math.max(0, Integer.parseInt(logs));
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * The handshake request with the headers the handshake reads set as Mist's header map has them (the
+     * last line of each), so Netty's handshaker, which takes a header's first line, decides as Mist's
+     * {@code HTTP::Websocket} would. No body: a {@code GET} upgrade has none, and nothing to release.
+     */
+    private static FullHttpRequest asMistReadsIt(FullHttpRequest request, MistRequest r) {
+        FullHttpRequest copy = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), Unpooled.EMPTY_BUFFER);
+        copy.headers().set(request.headers());
+        for (String name : HANDSHAKE_HEADERS) {
+            String value = r.header(name);
+            if (value == null) {
+                copy.headers().remove(name);
+            } else {
+                copy.headers().set(name, value);
+            }
+        }
+        return copy;
     }
 }
