@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.sim.fault.FaultRule;
 import io.mistguard.sim.junit.SimMistExtension;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +52,48 @@ class UpstreamNonFinalStatusRegressionIT {
             assertThat(next.status()).isEqualTo(200);
             assertThat(next.body()).as("framed as a GET's answer, body and all").contains("\"active_streams\"")
                                    .hasSize(Integer.parseInt(next.header("Content-Length")));
+        }
+    }
+
+    /**
+     * Regression (a second fresh review): Mist's own 101, {@code 101 Websocket away!} with
+     * {@code Upgrade: websocket} and no {@code Sec-WebSocket-Accept}, is read by Netty's codec as a
+     * Hixie-76 handshake whose body runs to the close: the caller waited for the route's timeout and
+     * Mist's breaker counted a timeout. It is a bad response at once.
+     */
+    @Test
+    void mistsOwn101ShapeIsABadResponseAtOnceNotATimeout() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread stand = new Thread(() -> answerEveryRequestWithMists101(upstream), "mist-101");
+            stand.setDaemon(true);
+            stand.start();
+            try (TestProxy proxy = TestProxy.inFrontOf(upstream.getLocalPort(), Duration.ofSeconds(5));
+                 RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+                RawHttpConnection.Response refused = client.exchange("GET " + PUSH_LIST + " HTTP/1.1\r\nHost: mist\r\n\r\n");
+                assertThat(refused.status()).isEqualTo(502);
+                assertThat(refused.header("Mistguard-Decision")).as("not the route's timeout (504 timeout)")
+                                                            .isEqualTo("rejected; reason=bad-response");
+            }
+        }
+    }
+
+    /** Reads each request head and answers it as Mist 3.10 answers a WebSocket upgrade; never closes. */
+    private static void answerEveryRequestWithMists101(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                                                                             StandardCharsets.ISO_8859_1));
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    // the request head
+                }
+                socket.getOutputStream().write(("HTTP/1.1 101 Websocket away!\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                return;
+            }
         }
     }
 

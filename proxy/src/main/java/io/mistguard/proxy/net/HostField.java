@@ -40,8 +40,11 @@ public final class HostField {
         return isValid(lines.get(0)) ? null : "the Host field is not a host[:port] (RFC 9112 §3.2, RFC 3986 §3.2.2)";
     }
 
-    /** Whether {@code value} is {@code uri-host [ ":" port ]} or empty. */
-    static boolean isValid(String value) {
+    /**
+     * Whether {@code value} is {@code uri-host [ ":" port ]} or empty: also what an absolute-form
+     * target's authority (its userinfo removed) must be to become a {@code Host}.
+     */
+    public static boolean isValid(String value) {
         if (value.isEmpty()) {
             return true;
         }
@@ -73,9 +76,12 @@ public final class HostField {
         return true;
     }
 
-    /** IPv6address or IPvFuture ({@code "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )}). */
+    /**
+     * IPv6address or IPvFuture ({@code "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )}). No zone
+     * ({@code %eth0}): RFC 3986 has none, and Netty's check ignores whatever follows a {@code %}.
+     */
     private static boolean isIpLiteral(String inside) {
-        if (NetUtil.isValidIpV6Address(inside)) {
+        if (inside.indexOf('%') < 0 && NetUtil.isValidIpV6Address(inside)) {
             return true;
         }
         int dot = inside.indexOf('.');

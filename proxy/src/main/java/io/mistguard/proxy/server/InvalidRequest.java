@@ -61,6 +61,10 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
         if (hostProblem != null) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, hostProblem);
         }
+        if (HopByHopHeaders.connectionNamesHost(request.headers())) {
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
+                    "Connection names Host, which every HTTP/1.1 request carries end to end (RFC 9110 §7.6.1)");
+        }
         if (RequestTarget.isAbsolute(request.uri()) && !RequestTarget.hasValidAuthority(request.uri())) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "the request target's authority is not a host[:port]");

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.net.HostField;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -25,20 +26,12 @@ final class RequestTarget {
     }
 
     /**
-     * Whether an absolute-form {@code uri}'s authority is one {@code Host} can carry: RFC 3986 §3.2
-     * characters only (a request line may hold bytes no header value may, such as NUL).
+     * Whether an absolute-form {@code uri}'s authority (userinfo removed) is one {@code Host} can carry:
+     * {@code host[:port]} by the same rule a received {@code Host} is held to ({@link HostField}), so
+     * that Mist never gets a {@code Host} from a target that mistguard would refuse in the field.
      */
     static boolean hasValidAuthority(String uri) {
-        String authority = authority(uri);
-        for (int i = 0; i < authority.length(); i++) {
-            char c = authority.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || "-._~!$&'()*+,;=:%[]".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return HostField.isValid(authority(uri));
     }
 
     /** The authority of an absolute-form {@code uri}, without userinfo. */

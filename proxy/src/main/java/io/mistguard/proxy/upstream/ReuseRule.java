@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>Mist's web UI page, after which Mist closes the connection without saying so
  *       (mist-api.md §1): any HTML answer, and any answer to a request Mist serves with that page —
  *       a path other than {@code /api} and {@code /api2} carrying no command;
- *   <li>Mist's 403 without a length ({@link ForbiddenWithoutLength}), whose framing is unknown;
+ *   <li>Mist's 403 without a length ({@link HeadOnlyAnswers}), whose framing is unknown;
  *   <li>a {@code HEAD}: Mist answers it with a full body (mist-api.md §8) that a conforming decoder
  *       leaves unread on the connection, where it would be taken for the next answer.
  * </ul>
@@ -39,7 +39,7 @@ final class ReuseRule {
     static boolean reusable(FullHttpRequest request, FullHttpResponse response) {
         if (!HttpUtil.isKeepAlive(response) || !HttpUtil.isKeepAlive(request)
                 || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)
-                || ForbiddenWithoutLength.isLoginChallenge(response)) {
+                || HeadOnlyAnswers.isLoginChallenge(response)) {
             return false;
         }
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);

@@ -106,7 +106,7 @@ public final class UpstreamClient {
                         .addLast("answer-start", new AnswerStartWatch(dispatch))
                         .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false))
-                        .addLast("forbidden", new ForbiddenWithoutLength())
+                        .addLast("head-only", new HeadOnlyAnswers())
                         .addLast("aggregator", new OneReadAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
                         .addLast("dispatch", dispatch);

@@ -57,6 +57,10 @@ class RoutesConfigTest {
                         "routes:\n  - {name: a, match: {commands: notalist}, kind: passthrough}\n" + CATCH_ALL, List.of("r.yaml:2:33: routes[0].match.commands: \"notalist\" is not a list (expected: lines starting with \"- \")")),
                 Arguments.of("match method not a method, reported once",
                         "routes:\n  - {name: a, match: {method: 5}, kind: passthrough}\n" + CATCH_ALL, List.of("r.yaml:2:31: routes[0].match.method: \"5\" is not an HTTP method (expected: GET, POST, ...)")),
+                Arguments.of("last route: a bad path beside a valid method still reports the missing catch-all",
+                        "routes:\n  - {name: a, match: {method: GET, path: \"x*\"}, kind: passthrough}\n",
+                        List.of("r.yaml:2:22: routes[0].match: the last route must match every request (expected: match: {})",
+                                "r.yaml:2:42: routes[0].match.path: \"x*\" is not a path (expected: /exact, /prefix* or *)")),
                 Arguments.of("Retry-After catalyst-api would sleep for",
                         "routes:\n  - {name: a, match: {commands: [x]}, kind: write, rejection: {retry_after: 5s}}\n"
                                 + CATCH_ALL, List.of("r.yaml:2:77: routes[0].rejection.retry_after: 5s is too long: catalyst-api sleeps for it, "

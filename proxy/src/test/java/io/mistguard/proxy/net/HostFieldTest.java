@@ -22,7 +22,9 @@ class HostFieldTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"a b", "a:80x", "a:-1", "user@host", "a/b", "[::1", "[::1]x", "[nothex]", "a%4",
-            "a%zz", "h\u00e9", "a:1:2", "[v.x]"})
+            "a%zz", "h\u00e9", "a:1:2", "[v.x]",
+            // found by a second fresh review: Netty's IPv6 check ignores whatever follows a zone's %
+            "[::1% x,y z]", "[::1%]", "[fe80::1%eth0]", "[fe80::1%25eth0]", "]x[", "%zz"})
     void invalidValuesAreRefused(String value) {
         assertThat(HostField.isValid(value)).isFalse();
     }

@@ -140,6 +140,17 @@ class ProxyPipelineTest {
                         "GET /api HTTP/1.1\r\nHost: a:80x\r\n\r\n", "400 Bad Request", "not a host[:port]"),
                 Arguments.of("absolute-form target without Host",
                         "GET http://mist/api HTTP/1.1\r\n\r\n", "400 Bad Request", "Host field"),
+                // Found by a second fresh review: an absolute-form authority that is no host[:port] became
+                // Mist's Host, and Connection naming Host sent Mist an HTTP/1.1 request without one.
+                Arguments.of("absolute-form authority that is no host[:port]",
+                        "GET http://a:b:c/koekjes HTTP/1.1\r\nHost: mist\r\n\r\n", "400 Bad Request", "authority"),
+                Arguments.of("absolute-form authority with a bad escape",
+                        "GET http://%zz/koekjes HTTP/1.1\r\nHost: mist\r\n\r\n", "400 Bad Request", "authority"),
+                Arguments.of("Host with an IPv6 zone",
+                        "GET /koekjes HTTP/1.1\r\nHost: [::1%eth0]\r\n\r\n", "400 Bad Request", "not a host[:port]"),
+                Arguments.of("Connection naming Host",
+                        "GET /koekjes HTTP/1.1\r\nHost: mist\r\nConnection: keep-alive, Host\r\n\r\n",
+                        "400 Bad Request", "Connection names Host"),
                 Arguments.of("HTTP/1.0 request with two Host lines",
                         "GET /api HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", "400 Bad Request", "more than one Host"),
                 Arguments.of("invalid percent-escape in the command",
@@ -543,6 +554,23 @@ class ProxyPipelineTest {
         forwarder.answer(0, "ok");
         assertThat(readOutbound(channel)).contains("connection: keep-alive");
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    /**
+     * Regression (a second fresh review): an HTTP/1.0 request without Host went to Mist as HTTP/1.1
+     * without one, which RFC 9112 §3.2 forbids; it now carries an empty Host (what Mist reads either
+     * way), and a caller's own Host is left as it is.
+     */
+    @Test
+    void anHttp10RequestWithoutHostReachesMistWithAnEmptyHostRegression() {
+        channel.writeInbound(bytes("GET /koekjes HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        assertThat(forwarder.seen.get(0).headers()).containsPattern("(?i)host: (,|\\])"); // present, empty
+        forwarder.answer(0, "ok");
+        readOutbound(channel);
+        channel.writeInbound(bytes("GET /koekjes HTTP/1.0\r\nHost: mist\r\n\r\n"));
+        assertThat(forwarder.seen.get(1).headers()).contains("Host: mist").doesNotContainPattern("(?i)host: (,|\\])");
+        forwarder.answer(1, "ok");
+        readOutbound(channel);
     }
 
     @Test

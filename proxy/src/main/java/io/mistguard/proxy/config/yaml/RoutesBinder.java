@@ -134,8 +134,11 @@ final class RoutesBinder {
             m.problemAt("name", '"' + name + "\" is used by an earlier route (expected: a unique name)");
         }
         RouteMatch match = m.value("match").flatMap(v -> v.asMapping(RouteMatchBinder::bind)).orElse(RouteMatch.ANY);
-        // Only a match written without a problem: a bad value stands in as "absent" (ConfigMapping.valid).
-        if (match.matchesAll() != last && m.valid("match")) {
+        // A match that binds to "every request" only because its bad values were dropped is not checked
+        // as a catch-all (the bad value is reported already); one whose valid keys alone rule that
+        // out is still checked, so a last route's real problem shows at once.
+        boolean standsInForBadValues = match.matchesAll() && !m.valid("match");
+        if (match.matchesAll() != last && !standsInForBadValues) {
             m.problemAt("match", last ? "the last route must match every request (expected: match: {})"
                                       : "matches every request, so later routes never match (expected: the last route)");
         }
