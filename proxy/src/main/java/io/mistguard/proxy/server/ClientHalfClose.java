@@ -44,7 +44,7 @@ final class ClientHalfClose {
 
     /** Whether a client of {@code version} that sent a FIN may be probed: HTTP/1.1 and later. */
     static boolean probes(HttpVersion version) {
-        return !version.equals(HttpVersion.HTTP_1_0);
+        return version.compareTo(HttpVersion.HTTP_1_1) >= 0; // no 1xx to an older client (RFC 9110 §15.2)
     }
 
     /** Sends the probe; closes the connection when the client turns out to be gone. */

@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Re-frames aggregated messages for the next hop: hop-by-hop fields removed, a {@code Content-Length}
- * instead of chunks, HTTP/1.1 towards Mist (with an empty {@code Host} for an HTTP/1.0 caller that
- * sent none). Method, target, end-to-end headers and body bytes are
+ * instead of chunks, HTTP/1.1 towards Mist (with an empty {@code Host} for an HTTP/1.0 or 0.9 caller
+ * that sent none). Method, target, end-to-end headers and body bytes are
  * left exactly as they came. Stateless.
  */
 final class MessageFraming {
@@ -27,8 +27,8 @@ final class MessageFraming {
     static FullHttpRequest towardsMist(FullHttpRequest request) {
         FullHttpRequest upstream = CopiedRequest.of(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content(), request.headers(), request.trailingHeaders());
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_0) && !upstream.headers().contains(HttpHeaderNames.HOST)) {
-            // An HTTP/1.1 request must carry Host; a caller's target without an authority gets it empty
+        if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0 && !upstream.headers().contains(HttpHeaderNames.HOST)) {
+            // An HTTP/1.1 request must carry Host; an older caller's target without an authority gets it empty
             // (RFC 9112 §3.2). Mist reads a missing Host and an empty one alike ("" from its header map).
             upstream.headers().set(HttpHeaderNames.HOST, "");
         }

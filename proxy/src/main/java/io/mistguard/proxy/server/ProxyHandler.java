@@ -262,7 +262,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         boolean stayOpen = keepAlive && !draining;
         if (!stayOpen) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+        } else if (clientVersion.compareTo(HttpVersion.HTTP_1_1) < 0) { // 1.0 (or 0.9): keep-alive is not the default
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         ChannelFuture written = ctx.writeAndFlush(response);

@@ -27,11 +27,15 @@ final class RequestTarget {
 
     /**
      * Whether an absolute-form {@code uri}'s authority (userinfo removed) is one {@code Host} can carry:
-     * {@code host[:port]} by the same rule a received {@code Host} is held to ({@link HostField}), so
-     * that Mist never gets a {@code Host} from a target that mistguard would refuse in the field.
+     * a non-empty host, and {@code host[:port]} by the same rule a received {@code Host} is held to
+     * ({@link HostField}), so that Mist never gets a {@code Host} from a target that mistguard would
+     * refuse in the field.
      */
     static boolean hasValidAuthority(String uri) {
-        return HostField.isValid(authority(uri));
+        String authority = authority(uri);
+        // An http(s) URI with an empty host (http:///x, http://:80/x, http://u@/x) MUST be rejected
+        // (RFC 9110 §4.2.1), not left to the caller's own Host.
+        return !authority.isEmpty() && authority.charAt(0) != ':' && HostField.isValid(authority);
     }
 
     /** The authority of an absolute-form {@code uri}, without userinfo. */
@@ -65,8 +69,6 @@ final class RequestTarget {
         int fragment = rest.indexOf('#');
         rest = fragment < 0 ? rest : rest.substring(0, fragment);
         request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
-        if (!authority.isEmpty()) {
-            request.headers().set("Host", authority); // spelled as clients spell it: Mist gets what a client sends
-        }
+        request.headers().set("Host", authority); // spelled as clients spell it: Mist gets what a client sends
     }
 }

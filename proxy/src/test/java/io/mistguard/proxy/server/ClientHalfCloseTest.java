@@ -12,5 +12,7 @@ class ClientHalfCloseTest {
     void onlyHttp11ClientsAreProbed() {
         assertThat(ClientHalfClose.probes(HttpVersion.HTTP_1_1)).isTrue();
         assertThat(ClientHalfClose.probes(HttpVersion.HTTP_1_0)).isFalse();
+        // Regression (a third fresh review): an HTTP/0.9 client was sent the 100 probe (RFC 9110 §15.2).
+        assertThat(ClientHalfClose.probes(HttpVersion.valueOf("HTTP/0.9"))).isFalse();
     }
 }

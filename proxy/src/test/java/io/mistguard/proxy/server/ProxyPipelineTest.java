@@ -146,6 +146,14 @@ class ProxyPipelineTest {
                         "GET http://a:b:c/koekjes HTTP/1.1\r\nHost: mist\r\n\r\n", "400 Bad Request", "authority"),
                 Arguments.of("absolute-form authority with a bad escape",
                         "GET http://%zz/koekjes HTTP/1.1\r\nHost: mist\r\n\r\n", "400 Bad Request", "authority"),
+                // Found by a third fresh review: an http URI with an empty host MUST be rejected (RFC 9110
+                // §4.2.1); the caller's own Host was kept.
+                Arguments.of("absolute-form target with an empty host",
+                        "GET http:///koekjes HTTP/1.1\r\nHost: m\r\n\r\n", "400 Bad Request", "authority"),
+                Arguments.of("absolute-form target with only a port",
+                        "GET http://:80/koekjes HTTP/1.1\r\nHost: m\r\n\r\n", "400 Bad Request", "authority"),
+                Arguments.of("absolute-form target with only userinfo",
+                        "GET http://u@/koekjes HTTP/1.1\r\nHost: m\r\n\r\n", "400 Bad Request", "authority"),
                 Arguments.of("Host with an IPv6 zone",
                         "GET /koekjes HTTP/1.1\r\nHost: [::1%eth0]\r\n\r\n", "400 Bad Request", "not a host[:port]"),
                 Arguments.of("Connection naming Host",
@@ -567,9 +575,14 @@ class ProxyPipelineTest {
         assertThat(forwarder.seen.get(0).headers()).containsPattern("(?i)host: (,|\\])"); // present, empty
         forwarder.answer(0, "ok");
         readOutbound(channel);
-        channel.writeInbound(bytes("GET /koekjes HTTP/1.0\r\nHost: mist\r\n\r\n"));
+        channel.writeInbound(bytes("GET /koekjes HTTP/1.0\r\nHost: mist\r\nConnection: keep-alive\r\n\r\n"));
         assertThat(forwarder.seen.get(1).headers()).contains("Host: mist").doesNotContainPattern("(?i)host: (,|\\])");
         forwarder.answer(1, "ok");
+        readOutbound(channel);
+        // Found by a third fresh review: HTTP/0.9, older still, went on without any Host.
+        channel.writeInbound(bytes("GET /koekjes HTTP/0.9\r\n\r\n"));
+        assertThat(forwarder.seen.get(2).headers()).containsPattern("(?i)host: (,|\\])");
+        forwarder.answer(2, "ok");
         readOutbound(channel);
     }
 

@@ -37,7 +37,7 @@ final class Prometheus {
         Map<String, String> echoed = new LinkedHashMap<>();
         for (String name : ECHOED) {
             String value = request.header(name);
-            if (value != null) {
+            if (value != null && !value.isEmpty()) { // Mist's BuildResponse skips a header whose value is ""
                 echoed.put(name, value);
             }
         }

@@ -59,6 +59,20 @@ class PrometheusPathsTest {
         }
     }
 
+    /**
+     * Regression (a fresh review): an empty field was echoed as {@code Host: } where Mist's
+     * {@code BuildResponse} writes no header whose value is empty, so Mist answers a request with an
+     * empty Host as it answers one with none.
+     */
+    @Test
+    void anEmptyEchoedFieldIsNotEchoedRegression() throws Exception {
+        try (RawHttp http = new RawHttp(mist.get().port())) {
+            http.sendRaw("GET /koekjes HTTP/1.1\r\nHost: \r\nUser-Agent: \r\nAccept: x\r\n\r\n");
+            RawHttp.Response r = http.read();
+            assertThat(r.headers()).doesNotContainKeys("host", "user-agent").containsEntry("accept", "x");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/koekjes/", "/KOEKJES", "/koekjes.js"})
     void nearMissesGetTheWebUi(String path) throws Exception {
