@@ -8,6 +8,7 @@ import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.HostField;
+import io.mistguard.proxy.net.KeepAlive;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -71,7 +72,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        boolean keepAlive = KeepAlive.requested(request) && request.decoderResult().isSuccess();
         if (!request.decoderResult().isSuccess()) {
             // The aggregator's refusals (413, 417) come as invalid requests, in their turn.
             write(ctx, request.decoderResult().cause() instanceof BodyRefusal refusal

@@ -3,7 +3,6 @@ package io.mistguard.proxy.net;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.NetUtil;
 import java.util.List;
 
 /**
@@ -37,7 +36,35 @@ public final class HostField {
         if (lines.size() > 1) {
             return "more than one Host field line (RFC 9112 §3.2)";
         }
-        return isValid(lines.get(0)) ? null : "the Host field is not a host[:port] (RFC 9112 §3.2, RFC 3986 §3.2.2)";
+        String value = lines.get(0);
+        return isValid(value) || isMistClientsIpv6(value) ? null
+                : "the Host field is not a host[:port] (RFC 9112 §3.2, RFC 3986 §3.2.2)";
+    }
+
+    /**
+     * An IPv6 address without brackets, with or without a port: what Mist's own HTTP client
+     * ({@code HTTP::Downloader}, which MistUtilLoad polls with) writes for an IPv6 node, its URL's
+     * brackets dropped ({@code Host: ::1:4243}). Not RFC 3986, but a caller mistguard must serve,
+     * and unambiguous to Mist, which never reads {@code Host} for routing.
+     */
+    private static boolean isMistClientsIpv6(String value) {
+        if (value.indexOf(':') == value.lastIndexOf(':')) {
+            return false; // no colon, or one: a host[:port], already judged
+        }
+        if (isIpv6Address(value)) {
+            return true;
+        }
+        int port = value.lastIndexOf(':');
+        return port + 1 < value.length() && isDigits(value, port + 1) && isIpv6Address(value.substring(0, port));
+    }
+
+    private static boolean isDigits(String value, int from) {
+        for (int i = from; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -67,21 +94,15 @@ public final class HostField {
         if (value.charAt(hostEnd) != ':') {
             return false;
         }
-        for (int i = hostEnd + 1; i < value.length(); i++) { // port = *DIGIT
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+        return isDigits(value, hostEnd + 1); // port = *DIGIT
     }
 
     /**
      * IPv6address or IPvFuture ({@code "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )}). No zone
-     * ({@code %eth0}): RFC 3986 has none, and Netty's check ignores whatever follows a {@code %}.
+     * ({@code %eth0}): RFC 3986 has none.
      */
     private static boolean isIpLiteral(String inside) {
-        if (inside.indexOf('%') < 0 && NetUtil.isValidIpV6Address(inside)) {
+        if (isIpv6Address(inside)) {
             return true;
         }
         int dot = inside.indexOf('.');
@@ -97,6 +118,76 @@ public final class HostField {
         for (int i = dot + 1; i < inside.length(); i++) {
             char c = inside.charAt(i);
             if (!isUnreserved(c) && !isSubDelim(c) && c != ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * RFC 3986 §3.2.2's {@code IPv6address}: eight groups of 1–4 hex digits, the last two of which may
+     * be a dotted IPv4 address (any prefix, as in {@code 64:ff9b::192.0.2.1}), with at most one
+     * {@code ::} standing for one or more zero groups. Written out because Netty's check takes an IPv4
+     * tail only after {@code ::ffff:} or {@code ::} and ignores whatever follows a {@code %}.
+     */
+    static boolean isIpv6Address(String text) {
+        int elided = text.indexOf("::");
+        if (elided >= 0 && text.indexOf("::", elided + 1) >= 0) {
+            return false;
+        }
+        String[] groups = elided < 0 ? text.split(":", -1) : null;
+        int count;
+        if (elided < 0) {
+            count = countGroups(groups, true);
+            return count == 8;
+        }
+        String head = text.substring(0, elided);
+        String tail = text.substring(elided + 2);
+        int before = head.isEmpty() ? 0 : countGroups(head.split(":", -1), false);
+        int after = tail.isEmpty() ? 0 : countGroups(tail.split(":", -1), true);
+        return before >= 0 && after >= 0 && before + after <= 7;
+    }
+
+    /**
+     * The number of 16-bit groups {@code parts} stand for (a dotted IPv4 last part counts two, when
+     * {@code ipv4Last} allows it), or -1 when a part is no group.
+     */
+    private static int countGroups(String[] parts, boolean ipv4Last) {
+        int count = 0;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (ipv4Last && i == parts.length - 1 && part.indexOf('.') >= 0) {
+                if (!isIpv4Address(part)) {
+                    return -1;
+                }
+                count += 2;
+            } else if (part.isEmpty() || part.length() > 4 || !isHex(part)) {
+                return -1;
+            } else {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean isHex(String part) {
+        for (int i = 0; i < part.length(); i++) {
+            if (Character.digit(part.charAt(i), 16) < 0 || part.charAt(i) > 'f') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code dec-octet "." dec-octet "." dec-octet "." dec-octet}: 0–255, no leading zero. */
+    private static boolean isIpv4Address(String text) {
+        String[] octets = text.split("\\.", -1);
+        if (octets.length != 4) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !isDigits(octet, 0)
+                    || octet.length() > 1 && octet.charAt(0) == '0' || Integer.parseInt(octet) > 255) {
                 return false;
             }
         }

@@ -7,6 +7,7 @@ import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
+import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.OwedContinue;
 import io.mistguard.proxy.classify.MistHeaders;
 import io.mistguard.proxy.classify.MistRequest;
@@ -26,7 +27,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -163,7 +163,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 tunnel(ctx, request);
                 return;
             }
-            keepAlive = HttpUtil.isKeepAlive(request) && !draining;
+            keepAlive = KeepAlive.requested(request) && !draining;
             forward(ctx, request);
         } catch (RuntimeException e) {
             // A bug, not an input to answer: never leak the request or leave the caller hanging.

@@ -89,7 +89,9 @@ final class TriggerAnswers {
     static void stripHopByHop(HttpHeaders headers) {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
-                if (!token.isBlank()) {
+                // Host stays whatever Connection says: catalyst-api (Go) answers an HTTP/1.1 request
+                // without one with 400, and the trigger would fall back.
+                if (!token.isBlank() && !token.trim().equalsIgnoreCase("host")) {
                     headers.remove(token.trim());
                 }
             }

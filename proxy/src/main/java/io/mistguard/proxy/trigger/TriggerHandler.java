@@ -1,5 +1,6 @@
 package io.mistguard.proxy.trigger;
 
+import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
@@ -15,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -133,9 +135,14 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, loop, method, uri, arrived);
             return;
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean keepAlive = KeepAlive.requested(request);
         TriggerAnswers.stripHopByHop(request.headers());
         request.headers().add(VIA, service.via());
+        if (!request.headers().contains(HttpHeaderNames.HOST)) {
+            // Sent on as HTTP/1.1, which must carry Host (RFC 9112 §3.2): empty, as for a target
+            // without an authority, which catalyst-api's Go server accepts.
+            request.headers().set(HttpHeaderNames.HOST, "");
+        }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         TriggerService.Exchange exchange = service.answer(ctx.channel().eventLoop(), ctx.alloc(), request, trigger);
         current = exchange;

@@ -15,7 +15,10 @@ class HostFieldTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "mist", "mist:4242", "127.0.0.1", "127.0.0.1:4243", "[::1]", "[::1]:4242",
-            "[v1.fe80::a+en1]", "my-host.example.", "a%41b", "x:", "sub!$&'()*+,;=delims"})
+            "[v1.fe80::a+en1]", "my-host.example.", "a%41b", "x:", "sub!$&'()*+,;=delims",
+            // found by a fresh review: an IPv4 tail after any prefix is RFC 3986's
+            "[64:ff9b::192.0.2.1]:4243", "[2001:db8::1.2.3.4]", "[1:2:3:4:5:6:1.2.3.4]", "[1:2:3:4:5:6:7::]",
+            "[1:2:3:4:5:6:7:8]", "[::]"})
     void validValuesPass(String value) {
         assertThat(HostField.isValid(value)).isTrue();
     }
@@ -24,9 +27,27 @@ class HostFieldTest {
     @ValueSource(strings = {"a b", "a:80x", "a:-1", "user@host", "a/b", "[::1", "[::1]x", "[nothex]", "a%4",
             "a%zz", "h\u00e9", "a:1:2", "[v.x]",
             // found by a second fresh review: Netty's IPv6 check ignores whatever follows a zone's %
-            "[::1% x,y z]", "[::1%]", "[fe80::1%eth0]", "[fe80::1%25eth0]", "]x[", "%zz"})
+            "[::1% x,y z]", "[::1%]", "[fe80::1%eth0]", "[fe80::1%25eth0]", "]x[", "%zz",
+            "[::ffff:01.2.3.4]", "[::ffff:1.2.3]", "[::ffff:1.2.3.256]", "[1:2:3:4:5:6:7:8:9]", "[1::2::3]",
+            "[00001::1]", "[1:2:3:4:5:6:7:8::]", "[:1::2]", "[\uff11::1]"})
     void invalidValuesAreRefused(String value) {
         assertThat(HostField.isValid(value)).isFalse();
+    }
+
+    /**
+     * Regression (a fresh review): Mist's own HTTP client (MistUtilLoad's polls) writes an IPv6 node's
+     * host without brackets; refusing it broke those polls on IPv6 clusters.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"::1:4243", "2001:db8::5:4242", "::1"})
+    void mistsOwnClientsBracketlessIpv6HostIsAcceptedRegression(String host) {
+        assertThat(HostField.problem(request(HttpVersion.HTTP_1_1, host))).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1:2:3", "::1:x", "::1:", "a:b"})
+    void otherValuesWithColonsAreStillRefused(String host) {
+        assertThat(HostField.problem(request(HttpVersion.HTTP_1_1, host))).isNotNull();
     }
 
     @Test

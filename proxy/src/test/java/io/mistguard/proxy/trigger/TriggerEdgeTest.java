@@ -227,6 +227,33 @@ class TriggerEdgeTest {
      * back to it through another hop) is answered 508 instead of being forwarded again; every request
      * forwarded carries this listener's id in Mistguard-Via.
      */
+    /**
+     * Regression (a fresh review): the trigger went on to catalyst-api as HTTP/1.1 without Host when
+     * Mist sent HTTP/1.0 without one, or named Host in Connection; catalyst-api's Go server answers such
+     * a request 400 and the trigger fell back. And an HTTP/1.0 connection was kept open.
+     */
+    @Test
+    void aTriggerAlwaysReachesCatalystApiWithAHostRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER, "Connection: Host").replace("Host: x\r\n", "Host: mist:4242\r\n"));
+            assertThat(h.calls.get(0).request.headers().get("Host")).isEqualTo("mist:4242");
+            h.calls.get(0).answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            edge.answer().release();
+        }
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER).replace("HTTP/1.1\r\nHost: x\r\n", "HTTP/1.0\r\n"));
+            assertThat(h.calls.get(0).request.headers().get("Host")).as("present, empty").isEmpty();
+            assertThat(h.calls.get(0).request.protocolVersion()).isEqualTo(io.netty.handler.codec.http.HttpVersion.HTTP_1_1);
+            h.calls.get(0).answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            edge.answer().release();
+            assertThat(edge.server.isOpen()).as("HTTP/1.0 without keep-alive is closed").isFalse();
+        }
+    }
+
     @Test
     void selfLoopThroughAnotherHopIsCutByTheViaHeader() {
         try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {

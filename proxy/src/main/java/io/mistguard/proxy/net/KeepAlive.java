@@ -1,0 +1,30 @@
+package io.mistguard.proxy.net;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Whether a caller asked to keep its connection open (RFC 9112 §9.3): HTTP/1.1 and later unless
+ * {@code Connection: close}; an older version only with {@code Connection: keep-alive}. Netty's
+ * {@code HttpUtil.isKeepAlive} goes by a version's own default instead, which is "keep alive" for
+ * every version it makes up as it parses ({@code HTTP/0.9}, a lower-case {@code http/1.0}), so such
+ * callers were kept open. Used by every listener; stateless; thread-safe.
+ */
+public final class KeepAlive {
+
+    private KeepAlive() {
+    }
+
+    /** Whether {@code request}'s caller may send another request on the same connection. */
+    public static boolean requested(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        if (headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+            return false;
+        }
+        return request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+                || headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
+    }
+}
