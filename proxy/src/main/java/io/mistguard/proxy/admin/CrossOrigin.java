@@ -2,6 +2,7 @@ package io.mistguard.proxy.admin;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.mistguard.proxy.net.HostField;
 import io.netty.util.NetUtil;
 import java.util.Locale;
 
@@ -65,10 +66,12 @@ final class CrossOrigin {
         String name = host.trim().toLowerCase(Locale.ROOT);
         if (name.startsWith("[")) {
             int end = name.indexOf(']');
-            if (end > 0 && NetUtil.isValidIpV6Address(name.substring(1, end))
+            if (end > 0 && HostField.isIpv6Address(name.substring(1, end))
                     && (end == name.length() - 1 || name.charAt(end + 1) == ':')) {
                 return null;
             }
+        } else if (HostField.isMistClientsIpv6(name)) {
+            return null; // an IPv6 literal as Mist's own client writes it, brackets dropped
         } else {
             int colon = name.indexOf(':');
             String bare = colon < 0 ? name : name.substring(0, colon);

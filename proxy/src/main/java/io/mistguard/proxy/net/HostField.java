@@ -47,7 +47,7 @@ public final class HostField {
      * brackets dropped ({@code Host: ::1:4243}). Not RFC 3986, but a caller mistguard must serve,
      * and unambiguous to Mist, which never reads {@code Host} for routing.
      */
-    private static boolean isMistClientsIpv6(String value) {
+    public static boolean isMistClientsIpv6(String value) {
         if (value.indexOf(':') == value.lastIndexOf(':')) {
             return false; // no colon, or one: a host[:port], already judged
         }
@@ -130,7 +130,7 @@ public final class HostField {
      * {@code ::} standing for one or more zero groups. Written out because Netty's check takes an IPv4
      * tail only after {@code ::ffff:} or {@code ::} and ignores whatever follows a {@code %}.
      */
-    static boolean isIpv6Address(String text) {
+    public static boolean isIpv6Address(String text) {
         int elided = text.indexOf("::");
         if (elided >= 0 && text.indexOf("::", elided + 1) >= 0) {
             return false;

@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Whether a caller asked to keep its connection open (RFC 9112 §9.3): HTTP/1.1 and later unless
- * {@code Connection: close}; an older version only with {@code Connection: keep-alive}. Netty's
+ * {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}; anything older never. Netty's
  * {@code HttpUtil.isKeepAlive} goes by a version's own default instead, which is "keep alive" for
  * every version it makes up as it parses ({@code HTTP/0.9}, a lower-case {@code http/1.0}), so such
  * callers were kept open. Used by every listener; stateless; thread-safe.
@@ -24,7 +24,12 @@ public final class KeepAlive {
         if (headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
             return false;
         }
-        return request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
-                || headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
+        HttpVersion version = request.protocolVersion();
+        if (version.compareTo(HttpVersion.HTTP_1_1) >= 0) {
+            return true;
+        }
+        // RFC 9112 §9.3: before 1.1, only an HTTP/1.0 connection persists, and only on keep-alive.
+        return version.majorVersion() == 1 && version.minorVersion() == 0
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
     }
 }

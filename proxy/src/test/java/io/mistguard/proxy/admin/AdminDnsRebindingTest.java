@@ -84,7 +84,9 @@ class AdminDnsRebindingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1:4244", "127.0.0.1", "localhost:4244", "LOCALHOST:4244", "localhost.:4244",
-                            "[::1]:4244", "[::1]", "10.1.2.3:4244"})
+                            "[::1]:4244", "[::1]", "10.1.2.3:4244",
+                            // a fresh review: IP literals the Host rule takes, refused here as foreign names
+                            "[64:ff9b::192.0.2.1]:4244", "::1:4244"})
     void theNamesABrowserOrPortForwardOnTheHostUsesStillWork(String host) {
         assertThat(status(HttpMethod.GET, "/admin/breakers", host)).as(host).isEqualTo(200);
         assertThat(status(HttpMethod.POST, "/admin/breakers/mist/force-close?for=1s", host,

@@ -32,9 +32,17 @@ class KeepAliveTest {
      */
     @Test
     void olderVersionsKeepAliveOnlyWhenTheyAskRegression() {
-        for (String version : new String[] {"HTTP/1.0", "HTTP/0.9", "http/1.0"}) {
+        for (String version : new String[] {"HTTP/1.0", "http/1.0"}) {
             assertThat(KeepAlive.requested(request(version, null))).as(version).isFalse();
             assertThat(KeepAlive.requested(request(version, "keep-alive"))).as(version).isTrue();
+            assertThat(KeepAlive.requested(request(version, "keep-alive, close"))).as(version).isFalse();
         }
+    }
+
+    /** RFC 9112 §9.3: before 1.1 only HTTP/1.0 persists; an HTTP/0.9 caller is closed whatever it says. */
+    @Test
+    void http09NeverKeepsAliveRegression() {
+        assertThat(KeepAlive.requested(request("HTTP/0.9", null))).isFalse();
+        assertThat(KeepAlive.requested(request("HTTP/0.9", "keep-alive"))).isFalse();
     }
 }
