@@ -135,11 +135,8 @@ public final class HostField {
         if (elided >= 0 && text.indexOf("::", elided + 1) >= 0) {
             return false;
         }
-        String[] groups = elided < 0 ? text.split(":", -1) : null;
-        int count;
         if (elided < 0) {
-            count = countGroups(groups, true);
-            return count == 8;
+            return countGroups(text.split(":", -1), true) == 8;
         }
         String head = text.substring(0, elided);
         String tail = text.substring(elided + 2);
