@@ -135,6 +135,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             mistguard.proxy = bound("listen", config.listen(), () -> ProxyServer.bind(config.listen(),
                     config.limits(), forwarder, transport, acceptors, workers, config.logging().accessLog(),
                     config.trustedPeers(), tunnel, refusals));
+            metrics.listenerConnections(mistguard.proxy::openConnections);
             if (config.triggers().enabled()) {
                 mistguard.triggers = bound("triggers.listen", config.triggers().listen(),
                         () -> TriggerListener.start(config.triggers(), transport, acceptors, workers, metrics::bind,

@@ -307,13 +307,16 @@ class HostileInputIT {
     void idleConnectionsUpToTheCapAreHeldAndOneMoreGets503AndIsClosed() throws Exception {
         List<Socket> idle = new ArrayList<>();
         try {
+            // Earlier tests' connections may still be closing: until they are, some of the idle
+            // connections below would be the ones turned away, and the one over the cap admitted.
+            Await.until("only the poller's connection is open", () -> openConnections() == 1);
             // The poller holds one connection; fill the rest with connections that never send a byte.
             for (int i = 0; i < MAX_CONNECTIONS - 1; i++) {
                 Socket socket = new Socket();
                 socket.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
                 idle.add(socket);
             }
-            Thread.sleep(200); // let the listener accept them all
+            Await.until("the listener holds every idle connection", () -> openConnections() == MAX_CONNECTIONS);
             try (RawHttpConnection over = new RawHttpConnection(port())) {
                 RawHttpConnection.Response answer = over.read();
                 assertThat(answer.status()).isEqualTo(503);
@@ -321,6 +324,7 @@ class HostileInputIT {
                 assertThat(answer.header("mistguard-decision")).isEqualTo("rejected; reason=too-many-connections");
                 assertThat(over.closedByServer()).isTrue();
             }
+            assertThat(openConnections()).as("the connection turned away is not counted").isEqualTo(MAX_CONNECTIONS);
             // the idle ones were not cut by the header timeout: they sent nothing yet
             Thread.sleep(1_200);
             for (Socket socket : idle) {
@@ -339,6 +343,14 @@ class HostileInputIT {
                 return false;
             }
         });
+    }
+
+    /** The listener's {@code mistguard_listener_connections_open}, as scraped. */
+    private static int openConnections() {
+        java.util.regex.Matcher gauge = java.util.regex.Pattern
+                .compile("(?m)^mistguard_listener_connections_open (\\S+)$").matcher(proxy.mistguard.scrape());
+        assertThat(gauge.find()).as("mistguard_listener_connections_open in the scrape").isTrue();
+        return (int) Double.parseDouble(gauge.group(1));
     }
 
     private static boolean readsNothingYet(Socket socket) throws IOException {

@@ -120,6 +120,20 @@ public final class Metrics {
         }
     }
 
+    /**
+     * Registers {@code mistguard_listener_connections_open}: client connections the proxy listener
+     * holds now, to set against {@code limits.max_connections} (HAProxy's {@code scur}, Envoy's
+     * {@code downstream_cx_active}).
+     *
+     * @param open read at scrape time, so it must be thread-safe
+     */
+    public void listenerConnections(java.util.function.IntSupplier open) {
+        io.micrometer.core.instrument.Gauge.builder("mistguard.listener.connections.open", open, o -> o.getAsInt())
+                .description("Client connections the proxy listener holds open now (at most limits.max_connections)")
+                .strongReference(true) // the supplier is a lambda nobody else holds
+                .register(registry);
+    }
+
     /** Registers {@code mistguard_websocket_tunnels_open}: WebSocket tunnels open or opening now. */
     public void tunnels(java.util.function.IntSupplier open) {
         io.micrometer.core.instrument.Gauge.builder("mistguard.websocket.tunnels.open", open, o -> o.getAsInt())

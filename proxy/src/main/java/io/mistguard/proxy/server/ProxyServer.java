@@ -33,11 +33,14 @@ public final class ProxyServer {
     private final Channel serverChannel;
     private final ChannelGroup channels;
     private final AtomicInteger inFlight;
+    private final ConnectionLimiter connectionLimiter;
 
-    private ProxyServer(Channel serverChannel, ChannelGroup channels, AtomicInteger inFlight) {
+    private ProxyServer(Channel serverChannel, ChannelGroup channels, AtomicInteger inFlight,
+                        ConnectionLimiter connectionLimiter) {
         this.serverChannel = serverChannel;
         this.channels = channels;
         this.inFlight = inFlight;
+        this.connectionLimiter = connectionLimiter;
     }
 
     /**
@@ -56,6 +59,7 @@ public final class ProxyServer {
         AtomicInteger inFlight = new AtomicInteger();
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder, channels, inFlight, accessLog,
                                                    trustedPeers, tunnel, refusals);
+        ConnectionLimiter connectionLimiter = new ConnectionLimiter(limits.maxConnections(), refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())
@@ -68,15 +72,24 @@ public final class ProxyServer {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // No TCP_NODELAY option: Netty turns Nagle off on every channel it makes (pinned by
                 // TcpNoDelayByDefaultIT); setting it again cost a second setsockopt per connection.
-                .childHandler(new ProxyChannelInitializer(limits,
-                        new ConnectionLimiter(limits.maxConnections(), refusals), services));
+                .childHandler(new ProxyChannelInitializer(limits, connectionLimiter, services));
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
-        return new ProxyServer(channel, channels, inFlight);
+        return new ProxyServer(channel, channels, inFlight, connectionLimiter);
     }
 
     /** The address actually bound (useful with port 0). */
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Client connections open now and admitted under {@code limits.max_connections} (0 to that cap):
+     * counted when a connection becomes active, uncounted when it closes; a connection turned away
+     * with 503 {@code too-many-connections} is never counted. Thread-safe; exported as
+     * {@code mistguard_listener_connections_open}.
+     */
+    public int openConnections() {
+        return connectionLimiter.openConnections();
     }
 
     /** Requests currently being answered. */
