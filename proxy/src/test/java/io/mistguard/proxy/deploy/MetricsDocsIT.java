@@ -56,26 +56,50 @@ class MetricsDocsIT {
         }
         assertThat(missing).as("exported but not in README's Metrics table").isEmpty();
         List<String> stale = new ArrayList<>();
-        for (String name : fullNames(metricsSection(Files.readString(DeployFiles.ROOT.resolve("README.md"))))) {
-            if (!exported.contains(name) && !exported.contains(name + "_total")) {
-                stale.add(name);
+        for (List<String> spellings : namesAsWritten(metricsSection(Files.readString(DeployFiles.ROOT.resolve("README.md"))))) {
+            if (spellings.stream().noneMatch(name -> exported.contains(name) || exported.contains(name + "_total"))) {
+                stale.add(spellings.get(0));
             }
         }
         assertThat(stale).as("in README's Metrics table but not exported").isEmpty();
     }
 
-    /** The names the table's first column spells out in full. */
-    private static List<String> fullNames(String section) {
-        List<String> names = new ArrayList<>();
+    /**
+     * Each name the table's first column writes, as the names it may stand for: a full name for
+     * itself, a shortened one ({@code `_queued`}) for each reading against its cell's full names.
+     */
+    private static List<List<String>> namesAsWritten(String section) {
+        List<List<String>> names = new ArrayList<>();
         for (String line : section.split("\n")) {
-            if (line.startsWith("| `mistguard_")) {
-                Matcher full = FULL_NAME.matcher(line.substring(1, line.indexOf('|', 1)));
-                while (full.find()) {
-                    names.add(full.group(1));
+            if (!line.startsWith("| `mistguard_")) {
+                continue;
+            }
+            String cell = line.substring(1, line.indexOf('|', 1));
+            List<String> prefixes = new ArrayList<>();
+            Matcher full = FULL_NAME.matcher(cell);
+            while (full.find()) {
+                names.add(List.of(full.group(1)));
+                prefixes.addAll(prefixesOf(full.group(1)));
+            }
+            Matcher shortName = SHORT_NAME.matcher(cell);
+            while (shortName.find()) {
+                List<String> readings = new ArrayList<>();
+                for (String prefix : prefixes) {
+                    readings.add(prefix + shortName.group(1));
                 }
+                names.add(readings);
             }
         }
         return names;
+    }
+
+    /** {@code mistguard_a_b} → {@code mistguard}, {@code mistguard_a}. */
+    private static List<String> prefixesOf(String name) {
+        List<String> prefixes = new ArrayList<>();
+        for (int i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
+            prefixes.add(name.substring(0, i));
+        }
+        return prefixes;
     }
 
     /** The README from its {@code ### Metrics} heading to the next heading. */
@@ -103,9 +127,7 @@ class MetricsDocsIT {
             while (full.find()) {
                 String name = full.group(1);
                 names.add(name);
-                for (int i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
-                    prefixes.add(name.substring(0, i));
-                }
+                prefixes.addAll(prefixesOf(name));
             }
             Matcher shortName = SHORT_NAME.matcher(cell);
             while (shortName.find()) {
