@@ -54,6 +54,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final AttributeKey<Boolean> ANSWER_PENDING = AttributeKey.valueOf("mistguard.admin.pending");
     private static final AttributeKey<Boolean> INPUT_SHUT_DOWN = AttributeKey.valueOf("mistguard.admin.inputShutDown");
+    /** The version of the request being answered ({@link RequestsInTurn} hands them on one at a time). */
+    private static final AttributeKey<HttpVersion> CALLER_VERSION = AttributeKey.valueOf("mistguard.admin.callerVersion");
 
     private static final String GET = "GET, HEAD";
     private static final String POST = "POST";
@@ -72,6 +74,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ctx.channel().attr(CALLER_VERSION).set(request.protocolVersion());
         boolean keepAlive = KeepAlive.requested(request) && request.decoderResult().isSuccess();
         if (!request.decoderResult().isSuccess()) {
             // The aggregator's refusals (413, 417) come as invalid requests, in their turn.
@@ -286,7 +289,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         SecurityHeaders.apply(response.headers());
         HttpUtil.setContentLength(response, body.length);
-        HttpUtil.setKeepAlive(response, keepAlive);
+        HttpVersion callerVersion = ctx.channel().attr(CALLER_VERSION).get();
+        KeepAlive.mark(response, keepAlive, callerVersion == null ? HttpVersion.HTTP_1_1 : callerVersion);
         if (keepAlive) {
             ctx.writeAndFlush(response);
         } else {

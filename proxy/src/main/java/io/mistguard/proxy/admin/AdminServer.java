@@ -1,5 +1,8 @@
 package io.mistguard.proxy.admin;
 
+import io.mistguard.proxy.net.ConnectionCap;
+import io.mistguard.proxy.net.RequestArrivalTimeout;
+import java.time.Duration;
 import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.net.RequestAggregator;
 import io.mistguard.proxy.net.Transport;
@@ -15,12 +18,24 @@ import java.net.InetSocketAddress;
 /**
  * The operator's listener, separate from the proxy port (loopback by default): probes, metrics,
  * state views and operator actions ({@link AdminHandler}). Pipeline:
- * {@code codec → aggregator → in-turn → admin} ({@link RequestAggregator}, {@link RequestsInTurn}:
- * answers in request order, a reload's too).
+ * {@code limit → arrival-bytes → codec → arrival → aggregator → in-turn → admin}: at most
+ * {@link #MAX_CONNECTIONS} connections ({@link ConnectionCap}); a request arrives whole within
+ * {@link #ARRIVAL_TIMEOUT} of its first byte (else 408 and closed) and a connection with nothing in
+ * progress is closed after {@link #IDLE_TIMEOUT} ({@link RequestArrivalTimeout}), since the token is
+ * checked per request and a connection that sends nothing would never meet it;
+ * {@link RequestAggregator}; {@link RequestsInTurn}: answers in request order, a reload's too.
  */
 public final class AdminServer {
 
     private static final int MAX_ADMIN_REQUEST_BYTES = 64 * 1024;
+    /** Connections held at once; more get 503 {@code too-many-connections} and are closed. */
+    static final int MAX_CONNECTIONS = 64;
+    /** How long a request may take to arrive from its first byte; then 408 and closed. */
+    static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(10);
+    /** A connection with no request in progress and no answer owed is closed after this long. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final byte[] TOO_MANY_CONNECTIONS = ConnectionCap.serviceUnavailable(
+            "mistguard admin: 503 Service Unavailable: too many connections\n");
 
     private final Channel serverChannel;
 
@@ -32,6 +47,7 @@ public final class AdminServer {
     public static AdminServer bind(AdminConfig config, AdminBackend backend, Transport transport, EventLoopGroup group)
             throws InterruptedException {
         AdminHandler handler = new AdminHandler(backend, config.token());
+        ConnectionCap cap = new ConnectionCap(MAX_CONNECTIONS, TOO_MANY_CONNECTIONS, () -> { });
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -40,6 +56,7 @@ public final class AdminServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("limit", cap);
                         addHandlers(ch.pipeline(), handler);
                     }
                 });
@@ -48,7 +65,10 @@ public final class AdminServer {
 
     /** An admin connection's pipeline, ending in the shared {@code handler}. */
     static void addHandlers(ChannelPipeline pipeline, AdminHandler handler) {
-        pipeline.addLast("codec", new HttpServerCodec())
+        RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, IDLE_TIMEOUT, timeout -> { });
+        pipeline.addLast("arrival-bytes", arrival.bytes())
+                .addLast("codec", new HttpServerCodec())
+                .addLast("arrival", arrival.requests())
                 .addLast("aggregator", new RequestAggregator(MAX_ADMIN_REQUEST_BYTES, "request"))
                 .addLast("in-turn", new RequestsInTurn())
                 .addLast("admin", handler);

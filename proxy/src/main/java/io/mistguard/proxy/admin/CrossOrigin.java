@@ -53,7 +53,7 @@ final class CrossOrigin {
 
     /**
      * Why a request to a listener without a token is refused for the name it is addressed to, or
-     * {@code null}: allowed are no {@code Host} (HTTP/1.0 tools), {@code localhost} and IP address
+     * {@code null}: allowed are no {@code Host} (HTTP/1.0 tools) or an empty one, {@code localhost} and IP address
      * literals, none of which a DNS answer can point elsewhere. Such a listener is on loopback
      * (mistguard refuses to start otherwise), so that is every way a browser on the host or a
      * {@code kubectl port-forward} reaches it.
@@ -64,6 +64,9 @@ final class CrossOrigin {
             return null;
         }
         String name = host.trim().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            return null; // a target without an authority (RFC 9112 §3.2): no name at all, as with no Host
+        }
         if (name.startsWith("[")) {
             int end = name.indexOf(']');
             if (end > 0 && HostField.isIpv6Address(name.substring(1, end))

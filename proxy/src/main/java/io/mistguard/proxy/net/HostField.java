@@ -99,7 +99,8 @@ public final class HostField {
 
     /**
      * IPv6address or IPvFuture ({@code "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )}). No zone
-     * ({@code %eth0}): RFC 3986 has none.
+     * ({@code %25eth0}): RFC 6874 added one to RFC 3986's URIs, but RFC 9110 §4.3 asks for a name or
+     * address a request can be routed by, and a zone names an interface of the sender's host only.
      */
     private static boolean isIpLiteral(String inside) {
         if (isIpv6Address(inside)) {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
@@ -31,5 +32,25 @@ public final class KeepAlive {
         // RFC 9112 §9.3: before 1.1, only an HTTP/1.0 connection persists, and only on keep-alive.
         return version.majorVersion() == 1 && version.minorVersion() == 0
                 && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
+    }
+
+    /**
+     * Says in {@code answer} whether the connection stays open, in the words the caller's version
+     * needs (RFC 9112 §9.3, §9.6): {@code Connection: close} when it does not; when it does, nothing
+     * for HTTP/1.1 and later (persistence is their default) and {@code Connection: keep-alive} for an
+     * older caller, which otherwise takes the answer as the connection's last and leaves a socket
+     * the server still holds. Replaces any {@code Connection} field the answer had.
+     *
+     * @param keepAlive whether the server keeps the connection open after this answer
+     * @param callerVersion the version of the request being answered
+     */
+    public static void mark(HttpResponse answer, boolean keepAlive, HttpVersion callerVersion) {
+        if (!keepAlive) {
+            answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (callerVersion.compareTo(HttpVersion.HTTP_1_1) < 0) {
+            answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            answer.headers().remove(HttpHeaderNames.CONNECTION);
+        }
     }
 }

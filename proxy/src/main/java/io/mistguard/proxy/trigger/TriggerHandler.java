@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -73,6 +72,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     /** An answer that closes the connection was written: what arrives after it is dropped. */
     private boolean closing;
     private final IdleClock idleClock;
+    /** The version of the request being answered (answers go one at a time, in order). */
+    private HttpVersion callerVersion = HttpVersion.HTTP_1_1;
 
     /** @param idleTimeoutNanos how long a keep-alive connection may sit idle, > 0 */
     TriggerHandler(TriggerService service, boolean accessLog, long idleTimeoutNanos) {
@@ -95,8 +96,10 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) {
-            ReferenceCountUtil.release(msg); // after an answer that closes: nothing more is answered, counted or logged
+        if (closing || !ctx.channel().isActive()) {
+            // after an answer that closes, or what the codec makes of a partial request once the
+            // connection is gone (a 408 closed it): nothing more is answered, counted or logged
+            ReferenceCountUtil.release(msg);
             return;
         }
         if (msg == ContinueExpected.INSTANCE) {
@@ -116,6 +119,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        callerVersion = request.protocolVersion();
         long arrived = ctx.channel().eventLoop().ticker().nanoTime();
         String trigger = request.headers().get(X_TRIGGER);
         String tag = service.tag(trigger);
@@ -216,7 +220,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         AnswerHeaders.write(answer);
-        HttpUtil.setKeepAlive(response, keepAlive);
+        KeepAlive.mark(response, keepAlive, callerVersion);
         if (!keepAlive) {
             closing = true;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

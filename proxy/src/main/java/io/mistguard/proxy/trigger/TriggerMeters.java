@@ -27,7 +27,8 @@ import java.util.function.ToDoubleFunction;
  *       {@code queued}, {@code fallback} / {@code last-known} by cause ({@code timeout},
  *       {@code connect-refused}, {@code upstream-5xx}, {@code breaker-open}, …), {@code trigger-queue-full},
  *       {@code cancelled}, and the listener's own refusals ({@code bad-request}, {@code uri-too-long},
- *       {@code header-too-large}, {@code body-too-large}, {@code loop-detected}); reason {@code none}
+ *       {@code header-too-large}, {@code body-too-large}, {@code loop-detected}, {@code request-timeout},
+ *       and connections turned away, {@code too-many-connections}); reason {@code none}
  *       where there is no cause;</li>
  *   <li>{@code mistguard_trigger_deliveries_total{trigger, outcome}} — delivered, retried, dropped;</li>
  *   <li>gauges of what the triggers share: breaker state (0 closed, 1 open, 2 half-open), admission
@@ -49,7 +50,8 @@ public final class TriggerMeters implements TriggerObserver, MeterBinder {
     /** Decisions counted with reason {@code none}: answers, and the listener's own refusals. */
     static final List<Decision> WITHOUT_CAUSE = List.of(Decision.PROXIED, Decision.QUEUED, Decision.TRIGGER_QUEUE_FULL,
             Decision.CANCELLED, Decision.BAD_REQUEST, Decision.URI_TOO_LONG, Decision.HEADER_TOO_LARGE,
-            Decision.BODY_TOO_LARGE, Decision.EXPECTATION_FAILED, Decision.LOOP_DETECTED);
+            Decision.BODY_TOO_LARGE, Decision.EXPECTATION_FAILED, Decision.LOOP_DETECTED, Decision.REQUEST_TIMEOUT,
+            Decision.TOO_MANY_CONNECTIONS);
     private static final String NONE = "none";
 
     private final TriggersConfig config;

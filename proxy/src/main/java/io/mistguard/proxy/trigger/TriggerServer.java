@@ -1,5 +1,10 @@
 package io.mistguard.proxy.trigger;
 
+import io.mistguard.proxy.exchange.AnswerHeaders;
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.net.ConnectionCap;
+import io.mistguard.proxy.net.RequestArrivalTimeout;
+import java.time.Duration;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.net.RequestAggregator;
@@ -7,10 +12,12 @@ import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -18,7 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The trigger listener: where Mist's trigger URLs point, in front of catalyst-api. Pipeline per
- * connection, built in named steps: {@code codec} (HTTP/1.1), {@code aggregator} (whole requests up
+ * connection, built in named steps: {@code limit} (at most {@link #MAX_CONNECTIONS} connections,
+ * {@link ConnectionCap}), {@code arrival-bytes}, {@code codec} (HTTP/1.1) and {@code arrival} (a
+ * request arrives whole within {@link #ARRIVAL_TIMEOUT} of its first byte, else 408 and closed:
+ * {@link RequestArrivalTimeout}), {@code aggregator} (whole requests up
  * to {@code max_request_bytes}, {@link RequestAggregator}; larger gets 413, in the request's turn,
  * and the connection closed),
  * {@code trigger} ({@link TriggerHandler}, which also closes a keep-alive connection idle for
@@ -30,6 +40,10 @@ import java.util.concurrent.TimeUnit;
 public final class TriggerServer {
 
     static final int IDLE_SECONDS = 60;
+    /** How long a trigger request may take to arrive from its first byte; then 408 and closed. */
+    static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(10);
+    /** Connections held at once; more get 503 {@code too-many-connections} and are closed. */
+    static final int MAX_CONNECTIONS = 10_000;
     private static final int MAX_INITIAL_LINE = 8 * 1024;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -47,6 +61,10 @@ public final class TriggerServer {
             throws InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("mistguard-triggers", GlobalEventExecutor.INSTANCE);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes());
+        ConnectionCap cap = new ConnectionCap(MAX_CONNECTIONS, ConnectionCap.serviceUnavailable(
+                "mistguard: 503 Service Unavailable: " + Decision.TOO_MANY_CONNECTIONS.token() + "\n",
+                AnswerHeaders.DECISION + ": " + Decision.TOO_MANY_CONNECTIONS.header()),
+                () -> service.observer().answered(TriggerService.OTHER, Decision.TOO_MANY_CONNECTIONS, null, 0));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelClass())
@@ -54,15 +72,36 @@ public final class TriggerServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline()
-                                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
-                                .addLast("aggregator", new RequestAggregator(maxBody, "trigger"))
-                                .addLast("trigger", new TriggerHandler(service, accessLog,
-                                                                       TimeUnit.SECONDS.toNanos(IDLE_SECONDS)));
+                        ch.pipeline().addLast("limit", cap);
+                        addHandlers(ch.pipeline(), service, maxBody, accessLog);
                     }
                 });
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
         return new TriggerServer(channel, connections);
+    }
+
+    /**
+     * A trigger connection's pipeline after its connection cap, ending in its {@link TriggerHandler}
+     * (the tests build theirs with it too).
+     */
+    static void addHandlers(ChannelPipeline pipeline, TriggerService service, int maxBody, boolean accessLog) {
+        RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, null,
+                timeout -> timedOut(timeout, service, accessLog));
+        pipeline.addLast("arrival-bytes", arrival.bytes())
+                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+                .addLast("arrival", arrival.requests())
+                .addLast("aggregator", new RequestAggregator(maxBody, "trigger"))
+                .addLast("trigger", new TriggerHandler(service, accessLog, TimeUnit.SECONDS.toNanos(IDLE_SECONDS)));
+    }
+
+    /** A request that did not arrive in time: counted and logged like the listener's other refusals. */
+    private static void timedOut(FullHttpResponse timeout, TriggerService service, boolean accessLog) {
+        long given = ARRIVAL_TIMEOUT.toNanos();
+        service.observer().answered(TriggerService.OTHER, Decision.REQUEST_TIMEOUT, null, given);
+        if (accessLog) {
+            TriggerAccessLog.log(TriggerService.OTHER, Decision.REQUEST_TIMEOUT, null, timeout.status().code(),
+                                 timeout.content().readableBytes(), 0, given, 0, "-", "-");
+        }
     }
 
     public InetSocketAddress address() {

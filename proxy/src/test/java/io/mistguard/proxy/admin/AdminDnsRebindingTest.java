@@ -101,6 +101,12 @@ class AdminDnsRebindingTest {
         assertThat(status(HttpMethod.GET, "/admin/breakers", null)).as("HTTP/1.0, which closes").isEqualTo(200);
     }
 
+    /** Found by review: an empty Host (a target without an authority, RFC 9112 §3.2) names nothing to rebind. */
+    @Test
+    void anEmptyHostIsNoForeignNameRegression() {
+        assertThat(status(HttpMethod.GET, "/admin/breakers", "")).isEqualTo(200);
+    }
+
     /**
      * Regression (a fresh review): the rebinding rule read the first of two Host lines, and an
      * HTTP/1.1 request without Host passed as a tool's; RFC 9112 §3.2 asks a 400 for both.

@@ -44,9 +44,13 @@ class TriggerEdgeTest {
         final EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
 
         Edge(TriggerHarness h) {
-            server = EmbeddedChannel.builder().ticker(h.time).handlers(new HttpServerCodec(8192, 16 * 1024, 8192),
-                    new RequestAggregator(1024, "trigger"),
-                    new TriggerHandler(h.service, true, java.util.concurrent.TimeUnit.SECONDS.toNanos(60))).build();
+            // the listener's own pipeline (TriggerServer.addHandlers), with a small body limit
+            server = EmbeddedChannel.builder().ticker(h.time).handlers(new io.netty.channel.ChannelInitializer<>() {
+                @Override
+                protected void initChannel(io.netty.channel.Channel ch) {
+                    TriggerServer.addHandlers(ch.pipeline(), h.service, 1024, true);
+                }
+            }).build();
         }
 
         void send(String raw) {
@@ -102,6 +106,65 @@ class TriggerEdgeTest {
             assertThat(edge.server.isOpen()).isTrue();
             idle(h, edge, 1);
             assertThat(edge.server.isOpen()).isFalse();
+        }
+    }
+
+    /**
+     * A request trickled a byte at a time, or stopped half way, held its connection until the idle
+     * timeout at best: every byte touched the idle clock. Now it must arrive whole within
+     * {@link TriggerServer#ARRIVAL_TIMEOUT} of its first byte; then a 408, counted, and the connection closed.
+     */
+    @Test
+    void aTriggerTrickledPastTheArrivalTimeoutGets408AndIsClosedRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            long seconds = TriggerServer.ARRIVAL_TIMEOUT.toSeconds();
+            edge.send("POST /api/mist/trigger HTTP/1.1\r\nHost: mist\r\n");
+            for (int i = 0; i < seconds - 1; i++) {
+                idle(h, edge, 1);
+                edge.send("X-Slow-" + i + ": a\r\n");
+            }
+            assertThat(edge.server.isOpen()).isTrue();
+            assertThat(edge.rawOut()).isEmpty();
+            idle(h, edge, 1);
+            String out = edge.rawOut();
+            assertThat(out).startsWith("HTTP/1.1 408 Request Timeout\r\n").containsIgnoringCase("connection: close");
+            assertThat(edge.server.isOpen()).isFalse();
+            assertThat(h.answered).containsExactly("other request-timeout");
+            assertThat(h.calls).isEmpty();
+        }
+    }
+
+    /** The arrival clock of a request pipelined behind one still answered starts when that answer goes out. */
+    @Test
+    void aPipelinedTriggerIsNotTimedWhileTheEarlierOneIsAnswered() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            long seconds = TriggerServer.ARRIVAL_TIMEOUT.toSeconds();
+            edge.send(post("USER_NEW", VIEWER));
+            edge.send("POST /api/mist/trigger HTTP/1.1\r\n");
+            idle(h, edge, seconds + 5); // catalyst-api is slow; the second request is partly in
+            assertThat(edge.server.isOpen()).isTrue();
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            edge.answer().release();
+            idle(h, edge, seconds - 1);
+            assertThat(edge.server.isOpen()).isTrue();
+            idle(h, edge, 1);
+            assertThat(edge.rawOut()).startsWith("HTTP/1.1 408 Request Timeout\r\n");
+            assertThat(edge.server.isOpen()).isFalse();
+        }
+    }
+
+    /** An HTTP/1.0 trigger that asked to keep its connection is told it is kept (RFC 9112 §9.3). */
+    @Test
+    void anHttp10KeepAliveTriggerIsAnsweredWithKeepAliveRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send(post("USER_NEW", VIEWER).replaceFirst("HTTP/1.1\r\n", "HTTP/1.0\r\nConnection: keep-alive\r\n"));
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(edge.rawOut()).containsIgnoringCase("\r\nconnection: keep-alive\r\n");
+            assertThat(edge.server.isOpen()).isTrue();
         }
     }
 
