@@ -9,9 +9,9 @@ import io.mistguard.proxy.policy.RouteStatsSnapshot;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.HostField;
 import io.mistguard.proxy.net.KeepAlive;
+import io.mistguard.proxy.net.LingeringClose;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -294,7 +294,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (keepAlive) {
             ctx.writeAndFlush(response);
         } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // a refused request's body may still be on its way: linger, or the close could reset the answer away
+            ctx.writeAndFlush(response).addListener(LingeringClose.AFTER_WRITE);
         }
     }
 }

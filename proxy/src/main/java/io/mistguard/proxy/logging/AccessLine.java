@@ -88,6 +88,13 @@ public final class AccessLine implements ILoggingEvent {
     }
 
     /**
+     * The {@code status} of a line whose caller was gone before its answer could be written, so that
+     * nothing was sent: nginx's 499 ("client closed request"), which log tools already know, and never
+     * the status of an answer nobody got. Its {@code bytes} is 0.
+     */
+    public static final int CALLER_GONE_STATUS = 499;
+
+    /**
      * Hands one line to {@code logger}, at WARN when {@code warn}, else at INFO, if that level is
      * enabled for it: as this event, to its appenders, when SLF4J is bound to Logback (mistguard's
      * own setup); else as the same message and key/value pairs through SLF4J's fluent API, so that a

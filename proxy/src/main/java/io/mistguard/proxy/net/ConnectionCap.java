@@ -1,7 +1,6 @@
 package io.mistguard.proxy.net;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Caps the connections a listener holds open at once. A connection over the cap is answered with a
- * complete 503 at once (before its request is read, which HTTP allows) and closed, so the process's
+ * complete 503 at once (before its request is read, which HTTP allows) and closed
+ * ({@link LingeringClose}, so that a request already sent cannot reset the answer away), so the process's
  * memory and file descriptors stay bounded however many peers pile up; connections already held are
  * not disturbed. Used by every listener: the proxy's ({@code limits.max_connections}), the admin
  * listener's and the trigger listener's (fixed caps).
@@ -72,7 +72,8 @@ public class ConnectionCap extends ChannelInboundHandlerAdapter {
         if (!admit()) {
             onRefused.run();
             ctx.channel().config().setAutoRead(false);
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal)).addListener(ChannelFutureListener.CLOSE);
+            // the peer's request may be in already: linger, or the close could reset the 503 away
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal)).addListener(LingeringClose.AFTER_WRITE);
             return;
         }
         ctx.channel().attr(COUNTED).set(Boolean.TRUE);

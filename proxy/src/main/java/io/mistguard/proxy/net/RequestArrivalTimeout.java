@@ -3,7 +3,6 @@ package io.mistguard.proxy.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -201,7 +200,7 @@ public final class RequestArrivalTimeout {
                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
         onTimeout.accept(timeout);
-        ctx.writeAndFlush(timeout).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(timeout).addListener(LingeringClose.AFTER_WRITE); // the peer may still be sending
     }
 
     private void cancel() {

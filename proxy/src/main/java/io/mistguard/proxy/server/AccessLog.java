@@ -40,12 +40,23 @@ final class AccessLog {
      * @param totalNanos from the request's arrival to its answer; 0 for a refusal made on arrival
      */
     static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos) {
+        log(method, headRequest, path, answer, totalNanos, false);
+    }
+
+    /**
+     * As {@link #log(HttpMethod, boolean, String, Answer, long)}; with {@code callerGone} (the connection
+     * closed before the answer could be written, so nothing was sent) the line says
+     * {@code status=499 bytes=0}, nginx's "client closed request", not the status of an answer nobody got.
+     */
+    static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos,
+                    boolean callerGone) {
         Decision cause = answer.staleCause();
         long upstreamNanos = answer.upstreamNanos();
         Decision decision = answer.decision();
         AccessLine.log(LOG, decision.upstreamFault(), answer.route() == null ? "-" : answer.route(), decision.token(),
-                       cause == null ? null : cause.token(), answer.response().status().code(),
-                       AnswerContent.bytesSent(answer.response(), headRequest),
+                       cause == null ? null : cause.token(),
+                       callerGone ? AccessLine.CALLER_GONE_STATUS : answer.response().status().code(),
+                       callerGone ? 0 : AnswerContent.bytesSent(answer.response(), headRequest),
                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos)),
                        upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos),
                        Math.max(0, answer.attempts()), method == null ? "-" : method.name(), path == null ? "-" : path);

@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.KeepAlive;
+import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.net.OwedContinue;
 import io.mistguard.proxy.classify.MistHeaders;
 import io.mistguard.proxy.classify.MistRequest;
@@ -84,6 +85,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>(2);
     private final OwedContinue owedContinue = new OwedContinue();
     private boolean keepAlive;
+    /** The answer that closes refuses the request: the caller may still be sending ({@link LingeringClose}). */
+    private boolean lingerOnClose;
     private boolean headRequest;
     private boolean draining;
     private HttpMethod method;
@@ -208,6 +211,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, InvalidRequest invalid) {
         keepAlive = false;
+        lingerOnClose = true; // the rest of a body over the limit, say, may still be on its way
         if (!ctx.channel().isActive()) {
             request.release();
             return;
@@ -244,7 +248,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Answer answer = answered.getNow();
         exchange = null;
         if (services.accessLog()) {
-            AccessLog.log(method, headRequest, path, answer, System.nanoTime() - arrivedNanos);
+            AccessLog.log(method, headRequest, path, answer, System.nanoTime() - arrivedNanos,
+                          !ctx.channel().isActive());
         }
         services.inFlight().decrementAndGet();
         if (!ctx.channel().isActive()) {
@@ -267,7 +272,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         ChannelFuture written = ctx.writeAndFlush(response);
         if (!stayOpen) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            written.addListener(lingerOnClose ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
         } else if (written.isDone() && inlineAnswers < MAX_INLINE_ANSWERS) {
             // Written at once, the usual case: go on here rather than through the promise's listeners
             // (a listener costs a lock and a notification per answer).

@@ -1,11 +1,11 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -200,7 +200,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         services.refused(late, answer, given);
-        ctx.writeAndFlush(answer.response()).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(answer.response()).addListener(LingeringClose.AFTER_WRITE); // the caller may still be sending
     }
 
     private void cancel() {

@@ -1,6 +1,8 @@
 package io.mistguard.proxy.trigger;
 
+import io.mistguard.proxy.logging.AccessLine;
 import io.mistguard.proxy.net.KeepAlive;
+import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
@@ -72,6 +74,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     /** An answer that closes the connection was written: what arrives after it is dropped. */
     private boolean closing;
     private final IdleClock idleClock;
+    /** The answer that closes refuses the request: Mist may still be sending ({@code LingeringClose}). */
+    private boolean lingerOnClose;
     /** The version of the request being answered (answers go one at a time, in order). */
     private HttpVersion callerVersion = HttpVersion.HTTP_1_1;
 
@@ -163,6 +167,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
      * like an answer of the service (which counts its own).
      */
     private void refuse(ChannelHandlerContext ctx, Answer refusal, String method, String uri, long arrived) {
+        lingerOnClose = true; // the rest of a body over the limit, say, may still be on its way
         service.observer().answered(refusal.route(), refusal.decision(), null,
                                     ctx.channel().eventLoop().ticker().nanoTime() - arrived);
         write(ctx, refusal, false, method, uri, arrived);
@@ -210,9 +215,10 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
                        long arrived) {
         FullHttpResponse response = answer.response();
         if (accessLog) {
+            boolean gone = !ctx.channel().isActive(); // nothing will be sent: 499, no bytes (AccessLine)
             TriggerAccessLog.log(answer.route() == null ? TriggerService.OTHER : answer.route(), answer.decision(),
-                                 answer.staleCause(), response.status().code(),
-                                 AnswerContent.bytesSent(response, HttpMethod.HEAD.name().equals(method)),
+                                 answer.staleCause(), gone ? AccessLine.CALLER_GONE_STATUS : response.status().code(),
+                                 gone ? 0 : AnswerContent.bytesSent(response, HttpMethod.HEAD.name().equals(method)),
                                  answer.attempts(), ctx.channel().eventLoop().ticker().nanoTime() - arrived, answer.upstreamNanos(), method, uri);
         }
         if (!ctx.channel().isActive()) {
@@ -223,7 +229,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         KeepAlive.mark(response, keepAlive, callerVersion);
         if (!keepAlive) {
             closing = true;
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(lingerOnClose ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
             return;
         }
         ctx.writeAndFlush(response);
@@ -247,6 +253,19 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         waiting.forEach(FullHttpRequest::release);
         waiting.clear();
         ctx.fireChannelInactive();
+    }
+
+    /** Removed when the connection lingers after a refusal ({@code LingeringClose}): frees what it held. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        idleClock.stop();
+        TriggerService.Exchange gone = current;
+        current = null;
+        if (gone != null) {
+            gone.cancel().run();
+        }
+        waiting.forEach(FullHttpRequest::release);
+        waiting.clear();
     }
 
     @Override

@@ -52,6 +52,20 @@ class RefusalAnswersTest {
         listener.close();
     }
 
+    /**
+     * Found by review: a caller gone before its answer (it closed, or the shutdown grace ran out)
+     * was logged with the status and size of the 503 nobody received. Nothing was sent: the line says
+     * 499, nginx's "client closed request", and 0 bytes.
+     */
+    @Test
+    void aCallerGoneBeforeItsAnswerIsLoggedAs499WithNoBytesRegression() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(forwarder.pending).hasSize(1);
+        channel.close();
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("decision=cancelled status=499 bytes=0 ");
+    }
+
     /** "A refusal writes no access-log line" and is counted nowhere: every kind the listener makes, from every handler. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.mistguard.proxy.server.ProxyPipelineTest#refusedRequests")

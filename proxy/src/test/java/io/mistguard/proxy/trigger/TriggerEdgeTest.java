@@ -155,6 +155,23 @@ class TriggerEdgeTest {
         }
     }
 
+    /**
+     * Found by review: a trigger whose Mist connection closed before the answer was logged with the
+     * status and size of an answer nobody received; now 499 and no bytes, as on the proxy listener.
+     */
+    @Test
+    void aTriggerWhoseConnectionClosedFirstIsLoggedAs499WithNoBytesRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
+             LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            edge.send(post("USER_NEW", VIEWER));
+            edge.server.close();
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("decision=cancelled").contains("status=499 bytes=0 ");
+        }
+    }
+
     /** An HTTP/1.0 trigger that asked to keep its connection is told it is kept (RFC 9112 §9.3). */
     @Test
     void anHttp10KeepAliveTriggerIsAnsweredWithKeepAliveRegression() {

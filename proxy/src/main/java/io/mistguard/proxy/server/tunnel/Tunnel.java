@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
@@ -144,7 +145,7 @@ final class Tunnel {
         settle();
         log.debug("[{}] Mist declined the upgrade: {}", client.id(), status);
         int bodyBytes = response.content().readableBytes();
-        client.writeAndFlush(UpgradeResponses.declined(response)).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(UpgradeResponses.declined(response)).addListener(LingeringClose.AFTER_WRITE);
         upstream.close();
         outcome.trySuccess(HandshakeOutcome.proxied(status, bodyBytes));
     }
@@ -176,7 +177,7 @@ final class Tunnel {
         FullHttpResponse rejection = UpgradeResponses.rejection(client.alloc(), failure.status(), Decision.of(failure),
                                                                 detail);
         int bodyBytes = rejection.content().readableBytes();
-        client.writeAndFlush(rejection).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(rejection).addListener(LingeringClose.AFTER_WRITE);
         if (upstream.isOpen()) {
             upstream.close();
         }

@@ -1,11 +1,11 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Decision;
 import static java.util.Objects.requireNonNull;
 
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -132,7 +132,7 @@ public final class UpgradeTunnel {
         FullHttpResponse rejection = UpgradeResponses.rejection(client.alloc(), refusal.status(), refusal.decision(),
                                                                 refusal.detail());
         int bodyBytes = rejection.content().readableBytes();
-        client.writeAndFlush(rejection).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(rejection).addListener(LingeringClose.AFTER_WRITE);
         return outcome.setSuccess(HandshakeOutcome.rejected(refusal.status(), refusal.decision(), bodyBytes));
     }
 }
