@@ -244,20 +244,18 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        idleClock.stop();
-        TriggerService.Exchange gone = current;
-        current = null;
-        if (gone != null) {
-            gone.cancel().run();
-        }
-        waiting.forEach(FullHttpRequest::release);
-        waiting.clear();
+        release();
         ctx.fireChannelInactive();
     }
 
     /** Removed when the connection lingers after a refusal ({@code LingeringClose}): frees what it held. */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        release();
+    }
+
+    /** Stops the idle clock, cancels the trigger being answered and frees those waiting; idempotent. */
+    private void release() {
         idleClock.stop();
         TriggerService.Exchange gone = current;
         current = null;
