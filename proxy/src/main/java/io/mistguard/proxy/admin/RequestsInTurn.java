@@ -67,15 +67,34 @@ final class RequestsInTurn extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** Once the answer is flushed, the next request: nothing it leads to (a close) overtakes the answer. */
+    /**
+     * Once the answer is flushed, the next request: nothing it leads to (a close) overtakes the answer.
+     * But not while the socket takes no more (the channel is not writable: the caller does not read
+     * its answers): then the next request waits for the socket to drain
+     * ({@link #channelWritabilityChanged}), the channel stops reading, and answers no longer pile up.
+     * Handing on regardless let a caller that pipelined {@code GET /healthz} in a loop and never read
+     * fill direct memory until no listener of the process answered anyone.
+     */
     @Override
     public void flush(ChannelHandlerContext ctx) {
         ctx.flush();
-        if (answerWritten) {
+        if (answerWritten && ctx.channel().isWritable()) {
+            answerWritten = false;
+            answerOwed = false;
+            next(ctx);
+        } else if (answerWritten) {
+            ctx.channel().config().setAutoRead(false); // resumed by next() once the socket drains
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (answerWritten && ctx.channel().isWritable()) {
             answerWritten = false;
             answerOwed = false;
             next(ctx);
         }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

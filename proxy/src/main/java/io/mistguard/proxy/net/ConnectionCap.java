@@ -1,6 +1,8 @@
 package io.mistguard.proxy.net;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Caps the connections a listener holds open at once. A connection over the cap is answered with a
  * complete 503 at once (before its request is read, which HTTP allows) and closed
- * ({@link LingeringClose}, so that a request already sent cannot reset the answer away), so the process's
+ * ({@link LingeringClose}, so that a request already sent cannot reset the answer away; at most
+ * {@link #MAX_LINGERING} at once, so that a flood is closed at once instead), so the process's
  * memory and file descriptors stay bounded however many peers pile up; connections already held are
  * not disturbed. Used by every listener: the proxy's ({@code limits.max_connections}), the admin
  * listener's and the trigger listener's (fixed caps).
@@ -26,11 +29,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ConnectionCap extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("mistguard.counted");
+    /**
+     * Refused connections that may linger at once, per listener; more are closed at once. Lingering
+     * keeps each for up to {@link LingeringClose#LINGER_MILLIS}, and a flood of refused connections
+     * must not hold the descriptors the cap exists to keep.
+     */
+    static final int MAX_LINGERING = 64;
 
     private final int max;
     private final byte[] refusal;
     private final Runnable onRefused;
     private final AtomicInteger open = new AtomicInteger();
+    /** Connections turned away and still lingering ({@link LingeringClose}); they hold descriptors too. */
+    private final AtomicInteger lingering = new AtomicInteger();
 
     /**
      * @param max connections held at once, ≥ 1
@@ -72,8 +83,15 @@ public class ConnectionCap extends ChannelInboundHandlerAdapter {
         if (!admit()) {
             onRefused.run();
             ctx.channel().config().setAutoRead(false);
-            // the peer's request may be in already: linger, or the close could reset the 503 away
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal)).addListener(LingeringClose.AFTER_WRITE);
+            ChannelFuture written = ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal));
+            if (lingering.incrementAndGet() <= MAX_LINGERING) {
+                // the peer's request may be in already: linger, or the close could reset the 503 away
+                ctx.channel().closeFuture().addListener(closed -> lingering.decrementAndGet());
+                written.addListener(LingeringClose.AFTER_WRITE);
+            } else {
+                lingering.decrementAndGet(); // a flood: descriptors come first, the 503 may be lost to a reset
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         ctx.channel().attr(COUNTED).set(Boolean.TRUE);

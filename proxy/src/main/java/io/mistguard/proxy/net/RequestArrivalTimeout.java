@@ -89,11 +89,17 @@ public final class RequestArrivalTimeout {
 
     private final class Bytes extends ChannelInboundHandlerAdapter {
 
+        /** This read brought bytes other than the CRLFs allowed between requests (RFC 9112 §2.2). */
+        private boolean requestBytes;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!inRequest && msg instanceof ByteBuf in && in.forEachByte(b -> b == CR || b == LF) >= 0) {
-                inRequest = true; // bytes other than the CRLFs allowed between requests (RFC 9112 §2.2)
-                started = ctx.executor().ticker().nanoTime();
+            if (msg instanceof ByteBuf in && in.forEachByte(b -> b == CR || b == LF) >= 0) {
+                requestBytes = true;
+                if (!inRequest) {
+                    inRequest = true;
+                    started = ctx.executor().ticker().nanoTime();
+                }
             }
             ctx.fireChannelRead(msg);
         }
@@ -106,9 +112,10 @@ public final class RequestArrivalTimeout {
                 timer = ctx.executor().schedule(RequestArrivalTimeout.this::expire, Math.max(0, left),
                                                 TimeUnit.NANOSECONDS);
             }
-            if (idleClock != null) {
-                idleClock.touch();
+            if (idleClock != null && requestBytes) {
+                idleClock.touch(); // bare CRLFs are no activity: else a CRLF a minute held a connection for ever
             }
+            requestBytes = false;
             ctx.fireChannelReadComplete();
         }
     }

@@ -90,8 +90,9 @@ final class AccessLog {
     static void logUpgrade(HttpMethod method, String path, HandshakeOutcome outcome, long totalNanos) {
         long totalMs = TimeUnit.NANOSECONDS.toMillis(totalNanos);
         Decision decision = outcome.decision();
-        int status = outcome.status().code();
-        int bytes = AnswerContent.isSent(status, HttpMethod.HEAD.equals(method)) ? outcome.bodyBytes() : 0;
+        boolean callerGone = decision == Decision.CANCELLED; // the caller left during the handshake: nothing sent
+        int status = callerGone ? AccessLine.CALLER_GONE_STATUS : outcome.status().code();
+        int bytes = !callerGone && AnswerContent.isSent(status, HttpMethod.HEAD.equals(method)) ? outcome.bodyBytes() : 0;
         AccessLine.log(LOG, decision.upstreamFault(), "websocket", decision.token(), null, status, bytes, totalMs,
                        totalMs, 1, method.name(), path);
     }

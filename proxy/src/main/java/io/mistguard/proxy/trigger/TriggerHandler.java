@@ -10,7 +10,6 @@ import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
-import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.OwedContinue;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -52,7 +51,7 @@ import java.util.ArrayDeque;
  * takes the 508 as catalyst-api failing: one fallback, and the breaker opens, instead of a storm.
  *
  * <p>A keep-alive connection from Mist with nothing to answer and nothing read for the idle timeout
- * is closed ({@link IdleClock}, touched at the end of each read and each answer written).
+ * is closed by the pipeline's {@code RequestArrivalTimeout} ({@code TriggerServer}).
  *
  * <p>One instance per connection; runs on that connection's event loop only, so fields need no
  * synchronisation.
@@ -73,29 +72,14 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     private final OwedContinue owedContinue = new OwedContinue();
     /** An answer that closes the connection was written: what arrives after it is dropped. */
     private boolean closing;
-    private final IdleClock idleClock;
     /** The answer that closes refuses the request: Mist may still be sending ({@code LingeringClose}). */
     private boolean lingerOnClose;
     /** The version of the request being answered (answers go one at a time, in order). */
     private HttpVersion callerVersion = HttpVersion.HTTP_1_1;
 
-    /** @param idleTimeoutNanos how long a keep-alive connection may sit idle, > 0 */
-    TriggerHandler(TriggerService service, boolean accessLog, long idleTimeoutNanos) {
+    TriggerHandler(TriggerService service, boolean accessLog) {
         this.service = service;
         this.accessLog = accessLog;
-        this.idleClock = new IdleClock(idleTimeoutNanos);
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        idleClock.start(ctx, () -> current != null || !waiting.isEmpty());
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        idleClock.touch();
-        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -233,7 +217,6 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(response);
-        idleClock.touch();
         FullHttpRequest next = waiting.poll();
         if (next != null) {
             handle(ctx, next);
@@ -254,9 +237,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         release();
     }
 
-    /** Stops the idle clock, cancels the trigger being answered and frees those waiting; idempotent. */
+    /** Cancels the trigger being answered and frees those waiting; idempotent. */
     private void release() {
-        idleClock.stop();
         TriggerService.Exchange gone = current;
         current = null;
         if (gone != null) {

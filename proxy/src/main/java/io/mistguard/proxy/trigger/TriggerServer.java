@@ -27,12 +27,11 @@ import java.util.concurrent.TimeUnit;
  * The trigger listener: where Mist's trigger URLs point, in front of catalyst-api. Pipeline per
  * connection, built in named steps: {@code limit} (at most {@link #MAX_CONNECTIONS} connections,
  * {@link ConnectionCap}), {@code arrival-bytes}, {@code codec} (HTTP/1.1) and {@code arrival} (a
- * request arrives whole within {@link #ARRIVAL_TIMEOUT} of its first byte, else 408 and closed:
- * {@link RequestArrivalTimeout}), {@code aggregator} (whole requests up
+ * request arrives whole within {@link #ARRIVAL_TIMEOUT} of its first byte, else 408 and closed, and
+ * a keep-alive connection with nothing in progress for {@link #IDLE_SECONDS} is closed; bare CRLFs
+ * are no activity: {@link RequestArrivalTimeout}), {@code aggregator} (whole requests up
  * to {@code max_request_bytes}, {@link RequestAggregator}; larger gets 413, in the request's turn,
- * and the connection closed),
- * {@code trigger} ({@link TriggerHandler}, which also closes a keep-alive connection idle for
- * {@link #IDLE_SECONDS}).
+ * and the connection closed), {@code trigger} ({@link TriggerHandler}).
  *
  * <p>Connections run on the shared worker loops, so each trigger's call to catalyst-api stays on
  * its own loop. Thread-safe; {@link #close} closes the listener and every connection.
@@ -85,13 +84,13 @@ public final class TriggerServer {
      * (the tests build theirs with it too).
      */
     static void addHandlers(ChannelPipeline pipeline, TriggerService service, int maxBody, boolean accessLog) {
-        RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, null,
+        RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, Duration.ofSeconds(IDLE_SECONDS),
                 timeout -> timedOut(timeout, service, accessLog));
         pipeline.addLast("arrival-bytes", arrival.bytes())
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                 .addLast("arrival", arrival.requests())
                 .addLast("aggregator", new RequestAggregator(maxBody, "trigger"))
-                .addLast("trigger", new TriggerHandler(service, accessLog, TimeUnit.SECONDS.toNanos(IDLE_SECONDS)));
+                .addLast("trigger", new TriggerHandler(service, accessLog));
     }
 
     /** A request that did not arrive in time: counted and logged like the listener's other refusals. */

@@ -61,6 +61,19 @@ class AdminListenerBoundsTest {
         assertThat(out()).as("nothing was asked: nothing is answered").isEmpty();
     }
 
+    /** Found by review: a bare CRLF (allowed between requests) every 20 s held an admin connection for ever. */
+    @Test
+    void bareCrlfsAreNoActivityRegression() {
+        for (int i = 0; i < 2; i++) {
+            advance(AdminServer.IDLE_TIMEOUT.toSeconds() / 3);
+            send("\r\n");
+        }
+        assertThat(channel.isOpen()).isTrue();
+        advance(AdminServer.IDLE_TIMEOUT.toSeconds() / 3);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(out()).isEmpty();
+    }
+
     @Test
     void aKeepAliveConnectionIsClosedAfterTheIdleTimeoutAndNotBefore() {
         send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

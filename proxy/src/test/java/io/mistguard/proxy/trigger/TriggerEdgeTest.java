@@ -101,8 +101,16 @@ class TriggerEdgeTest {
             edge.answer().release();
 
             idle(h, edge, TriggerServer.IDLE_SECONDS / 2);
-            edge.send("\r\n"); // bytes read: the clock starts again
-            idle(h, edge, TriggerServer.IDLE_SECONDS - 1);
+            edge.send(post("USER_NEW", VIEWER)); // a request: the clock starts again when it is answered
+            h.calls.get(1).answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            edge.answer().release();
+            idle(h, edge, TriggerServer.IDLE_SECONDS / 2);
+            // Found by review: a bare CRLF now and then (allowed between requests) held the connection
+            // for ever, as every read restarted the clock; it is no activity now.
+            edge.send("\r\n");
+            idle(h, edge, TriggerServer.IDLE_SECONDS / 2 - 1);
             assertThat(edge.server.isOpen()).isTrue();
             idle(h, edge, 1);
             assertThat(edge.server.isOpen()).isFalse();

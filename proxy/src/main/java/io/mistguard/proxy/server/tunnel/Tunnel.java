@@ -1,6 +1,5 @@
 package io.mistguard.proxy.server.tunnel;
 
-import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
@@ -145,7 +144,7 @@ final class Tunnel {
         settle();
         log.debug("[{}] Mist declined the upgrade: {}", client.id(), status);
         int bodyBytes = response.content().readableBytes();
-        client.writeAndFlush(UpgradeResponses.declined(response)).addListener(LingeringClose.AFTER_WRITE);
+        client.writeAndFlush(UpgradeResponses.declined(response)).addListener(ChannelFutureListener.CLOSE);
         upstream.close();
         outcome.trySuccess(HandshakeOutcome.proxied(status, bodyBytes));
     }
@@ -177,7 +176,9 @@ final class Tunnel {
         FullHttpResponse rejection = UpgradeResponses.rejection(client.alloc(), failure.status(), Decision.of(failure),
                                                                 detail);
         int bodyBytes = rejection.content().readableBytes();
-        client.writeAndFlush(rejection).addListener(LingeringClose.AFTER_WRITE);
+        // A plain close, not LingeringClose: the tunnel's websocket.max_open slot is held until the
+        // client's connection closes, and the upgrade request, which has no body, is whole already.
+        client.writeAndFlush(rejection).addListener(ChannelFutureListener.CLOSE);
         if (upstream.isOpen()) {
             upstream.close();
         }
