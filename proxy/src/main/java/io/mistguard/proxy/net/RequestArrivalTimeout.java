@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  *       the connection (RFC 9110 §15.5.9). Its clock starts again when an answer owed to an earlier
  *       request of the connection goes out, since reading may be held back meanwhile.
  *   <li>A connection with no request in progress and no answer owed is closed after {@code idle}
- *       without a byte ({@link IdleClock}); optional, for a listener whose last handler keeps its own.
+ *       without a byte ({@link IdleClock}); so is one whose peer has stopped reading its answers
+ *       (not writable) and sends nothing. Bare CRLFs are no activity. Optional ({@code null}).
  * </ul>
  *
  * <p>Two handlers share one instance: {@link #bytes()} goes before the codec (it sees the first byte
@@ -163,6 +164,15 @@ public final class RequestArrivalTimeout {
             ctx.write(msg, promise);
         }
 
+        /** The peer read some of what was written: that is activity. */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (idleClock != null && ctx.channel().isWritable()) {
+                idleClock.touch();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             stop();
@@ -182,8 +192,15 @@ public final class RequestArrivalTimeout {
         }
     }
 
+    /**
+     * A request coming in or being answered keeps the connection from being idle, unless the peer has
+     * stopped reading what it asked for (the channel is not writable): a caller that pipelines
+     * requests, then neither reads nor sends, would otherwise hold its connection for ever.
+     */
     private boolean busy() {
-        return inRequest || answered < received;
+        ChannelHandlerContext ctx = requestsCtx;
+        boolean peerStalled = ctx != null && !ctx.channel().isWritable();
+        return (inRequest || answered < received) && !peerStalled;
     }
 
     private void expire() {

@@ -74,6 +74,21 @@ class AdminListenerBoundsTest {
         assertThat(out()).isEmpty();
     }
 
+    /**
+     * Found by review: a caller that pipelined requests and then neither read nor sent held its
+     * connection for ever, as the requests waiting behind its unread answers kept the connection busy.
+     */
+    @Test
+    void aCallerThatStopsReadingAndSendingIsClosedAfterTheIdleTimeoutRegression() {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // its socket is full
+        send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(3));
+        assertThat(out()).startsWith("HTTP/1.1 200 OK\r\n");
+        advance(AdminServer.IDLE_TIMEOUT.toSeconds() - 1);
+        assertThat(channel.isOpen()).isTrue();
+        advance(AdminServer.IDLE_TIMEOUT.toSeconds());
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     @Test
     void aKeepAliveConnectionIsClosedAfterTheIdleTimeoutAndNotBefore() {
         send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
