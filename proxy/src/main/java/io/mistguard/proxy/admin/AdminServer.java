@@ -1,10 +1,9 @@
 package io.mistguard.proxy.admin;
 
-import io.mistguard.proxy.net.ConnectionCap;
-import io.mistguard.proxy.net.RequestArrivalTimeout;
-import java.time.Duration;
 import io.mistguard.proxy.config.AdminConfig;
+import io.mistguard.proxy.net.ConnectionCap;
 import io.mistguard.proxy.net.RequestAggregator;
+import io.mistguard.proxy.net.RequestArrivalTimeout;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * The operator's listener, separate from the proxy port (loopback by default): probes, metrics,

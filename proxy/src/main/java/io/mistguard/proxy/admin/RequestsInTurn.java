@@ -78,23 +78,26 @@ final class RequestsInTurn extends ChannelDuplexHandler {
     @Override
     public void flush(ChannelHandlerContext ctx) {
         ctx.flush();
-        if (answerWritten && ctx.channel().isWritable()) {
-            answerWritten = false;
-            answerOwed = false;
-            next(ctx);
-        } else if (answerWritten) {
+        if (!handOnIfWritable(ctx) && answerWritten) {
             ctx.channel().config().setAutoRead(false); // resumed by next() once the socket drains
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (answerWritten && ctx.channel().isWritable()) {
-            answerWritten = false;
-            answerOwed = false;
-            next(ctx);
-        }
+        handOnIfWritable(ctx);
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Hands on the next request if an answer was written and the socket takes more; whether it did. */
+    private boolean handOnIfWritable(ChannelHandlerContext ctx) {
+        if (!answerWritten || !ctx.channel().isWritable()) {
+            return false;
+        }
+        answerWritten = false;
+        answerOwed = false;
+        next(ctx);
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.exchange;
 
+import io.mistguard.proxy.net.ConnectionCap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -33,6 +34,17 @@ public final class ProxyResponses {
     public static Answer rejection(ByteBufAllocator alloc, HttpResponseStatus status, Decision decision,
                                    String detail) {
         return Answer.of(response(alloc, status, decision, detail), decision);
+    }
+
+    /**
+     * The whole answer, as bytes, a connection over a listener's cap gets ({@code ConnectionCap}): a
+     * 503 {@code too-many-connections} with its {@code Mistguard-Decision}, written before any HTTP
+     * handler of the connection runs. A new array each call.
+     */
+    public static byte[] tooManyConnections() {
+        Decision decision = Decision.TOO_MANY_CONNECTIONS;
+        return ConnectionCap.serviceUnavailable("mistguard: 503 Service Unavailable: " + decision.token() + "\n",
+                                                AnswerHeaders.DECISION + ": " + decision.header());
     }
 
     /**

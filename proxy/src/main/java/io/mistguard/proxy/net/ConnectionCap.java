@@ -122,9 +122,4 @@ public class ConnectionCap extends ChannelInboundHandlerAdapter {
     public int openConnections() {
         return open.get();
     }
-
-    /** The cap, as given. */
-    public int max() {
-        return max;
-    }
 }

@@ -109,9 +109,7 @@ public final class RequestArrivalTimeout {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             if (inRequest && timer == null && requestsCtx != null) {
-                long left = arrivalNanos - (ctx.executor().ticker().nanoTime() - started);
-                timer = ctx.executor().schedule(RequestArrivalTimeout.this::expire, Math.max(0, left),
-                                                TimeUnit.NANOSECONDS);
+                arm(ctx, Math.max(0, arrivalNanos - (ctx.executor().ticker().nanoTime() - started)));
             }
             if (idleClock != null && requestBytes) {
                 idleClock.touch(); // bare CRLFs are no activity: else a CRLF a minute held a connection for ever
@@ -153,9 +151,7 @@ public final class RequestArrivalTimeout {
                 answered++;
                 if (answered == received && timer != null) {
                     cancel(); // the last answer owed: a request partly in is timed from now
-                    started = ctx.executor().ticker().nanoTime();
-                    timer = ctx.executor().schedule(RequestArrivalTimeout.this::expire, arrivalNanos,
-                                                    TimeUnit.NANOSECONDS);
+                    restart(ctx);
                 }
                 if (idleClock != null) {
                     idleClock.touch();
@@ -211,8 +207,7 @@ public final class RequestArrivalTimeout {
         }
         if (answered < received) {
             // an earlier request is being answered, and reading may be held back meanwhile: start over
-            started = ctx.executor().ticker().nanoTime();
-            timer = ctx.executor().schedule(this::expire, arrivalNanos, TimeUnit.NANOSECONDS);
+            restart(ctx);
             return;
         }
         inRequest = false;
@@ -225,6 +220,16 @@ public final class RequestArrivalTimeout {
                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
         onTimeout.accept(timeout);
         ctx.writeAndFlush(timeout).addListener(LingeringClose.AFTER_WRITE); // the peer may still be sending
+    }
+
+    /** The request's clock starts again now, with the whole of {@code arrival} to go. */
+    private void restart(ChannelHandlerContext ctx) {
+        started = ctx.executor().ticker().nanoTime();
+        arm(ctx, arrivalNanos);
+    }
+
+    private void arm(ChannelHandlerContext ctx, long delayNanos) {
+        timer = ctx.executor().schedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {

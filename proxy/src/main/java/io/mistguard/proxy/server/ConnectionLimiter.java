@@ -1,7 +1,7 @@
 package io.mistguard.proxy.server;
 
-import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.ConnectionCap;
 import io.netty.channel.ChannelHandler.Sharable;
 
@@ -17,15 +17,12 @@ import io.netty.channel.ChannelHandler.Sharable;
 @Sharable
 final class ConnectionLimiter extends ConnectionCap {
 
-    private static final byte[] REJECTION = serviceUnavailable(
-            "mistguard: 503 Service Unavailable: " + Decision.TOO_MANY_CONNECTIONS.token() + "\n",
-            AnswerHeaders.DECISION + ": " + Decision.TOO_MANY_CONNECTIONS.header());
-
     /**
      * @param maxConnections {@code limits.max_connections}, ≥ 1
      * @param refusals where each connection turned away is counted ({@code too-many-connections})
      */
     ConnectionLimiter(int maxConnections, ListenerRefusals refusals) {
-        super(maxConnections, REJECTION, () -> refusals.refused(Decision.TOO_MANY_CONNECTIONS));
+        super(maxConnections, ProxyResponses.tooManyConnections(),
+              () -> refusals.refused(Decision.TOO_MANY_CONNECTIONS));
     }
 }

@@ -1,13 +1,12 @@
 package io.mistguard.proxy.trigger;
 
-import io.mistguard.proxy.exchange.AnswerHeaders;
-import io.mistguard.proxy.exchange.Decision;
-import io.mistguard.proxy.net.ConnectionCap;
-import io.mistguard.proxy.net.RequestArrivalTimeout;
-import java.time.Duration;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.net.ConnectionCap;
 import io.mistguard.proxy.net.RequestAggregator;
+import io.mistguard.proxy.net.RequestArrivalTimeout;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,9 +60,7 @@ public final class TriggerServer {
             throws InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("mistguard-triggers", GlobalEventExecutor.INSTANCE);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes());
-        ConnectionCap cap = new ConnectionCap(MAX_CONNECTIONS, ConnectionCap.serviceUnavailable(
-                "mistguard: 503 Service Unavailable: " + Decision.TOO_MANY_CONNECTIONS.token() + "\n",
-                AnswerHeaders.DECISION + ": " + Decision.TOO_MANY_CONNECTIONS.header()),
+        ConnectionCap cap = new ConnectionCap(MAX_CONNECTIONS, ProxyResponses.tooManyConnections(),
                 () -> service.observer().answered(TriggerService.OTHER, Decision.TOO_MANY_CONNECTIONS, null, 0));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)

@@ -1,9 +1,9 @@
 package io.mistguard.proxy.server.tunnel;
 
-import io.mistguard.proxy.net.LingeringClose;
-import io.mistguard.proxy.exchange.Decision;
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
