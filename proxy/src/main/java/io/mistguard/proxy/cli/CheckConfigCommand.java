@@ -9,10 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mistguard check-config FILE}: validates a config file as a start would, prints the
@@ -20,22 +17,18 @@ import picocli.CommandLine.Spec;
  * ({@link RouteRules}). Exit 0: fine; 1: a rule is broken (each one listed); 2: the file is invalid,
  * or the environment's {@code MISTGUARD_*} variables are, as a start with them would find.
  */
-@Command(name = "check-config", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = {"Validate a config file and print each route's worst-case latency "
-                + "(queue wait + attempts x per-try timeout + backoff, cut by the route's timeout).", ""},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the file is valid and every route passes", "1:a route breaks a rule",
-            "2:the file is invalid"})
 final class CheckConfigCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    private final CommandSpec spec = CommandSpecs.checkConfig(this);
 
-    @Parameters(paramLabel = "FILE", description = "the YAML configuration file to check")
-    private Path file;
+    /** This command's shape, to register under {@code mistguard}. */
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() {
+        Path file = spec.commandLine().getParseResult().matchedPositionalValue(0, null);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProxyConfig config;

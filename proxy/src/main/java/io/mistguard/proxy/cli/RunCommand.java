@@ -15,10 +15,8 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code mistguard [--config FILE] [--listen HOST:PORT] [--upstream URL] [--admin-listen HOST:PORT] [--demo]}:
@@ -26,39 +24,20 @@ import picocli.CommandLine.Spec;
  * drains and exits 0. Exit status 2 means the configuration or the flags were refused (every problem
  * of both listed); 1 that a listener could not bind (one line: the address and what set it).
  */
-@Command(name = "mistguard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"A resilience sidecar for MistServer's HTTP API: callers talk to mistguard, "
-                + "mistguard talks to Mist.", ""},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "1:failed at run time (e.g. port in use)",
-            "2:bad configuration or flags"},
-        subcommands = CheckConfigCommand.class)
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: built-in defaults)")
+    private final CommandSpec spec = CommandSpecs.run(this, new CheckConfigCommand().spec());
     private Path configFile;
-
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where callers connect (default 127.0.0.1:4243)")
     private String listen;
-
-    @Option(names = "--upstream", paramLabel = "URL", description = "Mist's API (default http://127.0.0.1:4242)")
     private String upstream;
-
-    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "admin listener (default 127.0.0.1:4244)")
     private String adminListen;
-
-    @Option(names = "--demo", description = "also start a simulated Mist in-process and point mistguard at it")
     private boolean demo;
 
     /** The parser for the whole jar, with the subcommands registered. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new RunCommand());
+        CommandLine cli = new CommandLine(new RunCommand().spec);
         CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((ex, args) -> ex instanceof CommandLine.UnmatchedArgumentException unmatched
                 && ex.getCommandLine() == cli ? everyProblem(cli, unmatched, args) : usual.handleParseException(ex, args));
@@ -76,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
         unmatched.getUnmatched().forEach(rest::remove);
         RunCommand probe = new RunCommand();
         try {
-            new CommandLine(probe).parseArgs(rest.toArray(String[]::new));
+            probe.read(new CommandLine(probe.spec).parseArgs(rest.toArray(String[]::new)));
             probe.effectiveConfig();
         } catch (CommandLine.ParameterException e) {
             problems.add(e.getMessage());
@@ -90,8 +69,18 @@ public final class RunCommand implements Callable<Integer> {
         return 2;
     }
 
+    /** Takes the flags' values from a parse of this command's line. */
+    private void read(ParseResult parsed) {
+        configFile = parsed.matchedOptionValue(CommandSpecs.CONFIG, null);
+        listen = parsed.matchedOptionValue(CommandSpecs.LISTEN, null);
+        upstream = parsed.matchedOptionValue(CommandSpecs.UPSTREAM, null);
+        adminListen = parsed.matchedOptionValue(CommandSpecs.ADMIN_LISTEN, null);
+        demo = parsed.matchedOptionValue(CommandSpecs.DEMO, false);
+    }
+
     @Override
     public Integer call() throws Exception {
+        read(spec.commandLine().getParseResult());
         PrintWriter err = spec.commandLine().getErr();
         ProxyConfig config;
         try {

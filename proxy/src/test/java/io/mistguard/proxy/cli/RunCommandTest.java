@@ -195,4 +195,49 @@ class RunCommandTest {
         assertThat(err.toString()).contains("Unknown option: '--bogus'").contains("  --listen: ")
                                   .contains("  --admin-listen: ").contains("  --upstream: ");
     }
+
+    /**
+     * The command line is built without picocli's annotations (startup cost): its help must still
+     * read as it did with them, flags in the order given, the standard -h/-V last, the subcommand
+     * and the exit statuses listed.
+     */
+    @Test
+    void helpKeepsItsLayoutWithoutAnnotations() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).startsWith("""
+                Usage: mistguard [-hV] [--demo] [--admin-listen=HOST:PORT] [--config=FILE]
+                                 [--listen=HOST:PORT] [--upstream=URL] [COMMAND]
+                A resilience sidecar for MistServer's HTTP API: callers talk to mistguard,
+                mistguard talks to Mist.
+
+                      --config=FILE        YAML configuration file (default: built-in defaults)
+                      --listen=HOST:PORT   where callers connect (default 127.0.0.1:4243)
+                """).contains("""
+                  -h, --help               Show this help message and exit.
+                  -V, --version            Print version information and exit.
+                Commands:
+                  check-config  Validate a config file""").endsWith("""
+                Exit status:
+                  0   stopped cleanly (SIGTERM/SIGINT)
+                  1   failed at run time (e.g. port in use)
+                  2   bad configuration or flags
+                """);
+    }
+
+    @Test
+    void aFlagGivenTwiceOrWithoutItsValueIsAUsageError() {
+        assertThat(run("--demo", "--demo")).isEqualTo(2);
+        assertThat(err.toString()).contains("option '--demo' should be specified only once");
+        assertThat(run("--listen")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter for option '--listen' (HOST:PORT)");
+    }
+
+    @Test
+    void checkConfigWithoutItsFileIsAUsageErrorAndNamesTheVersion() {
+        assertThat(run("check-config")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: 'FILE'")
+                                  .contains("Usage: mistguard check-config [-hV] FILE");
+        assertThat(run("check-config", "--version")).isZero();
+        assertThat(out.toString()).startsWith("mistguard ");
+    }
 }
