@@ -21,7 +21,7 @@ final class MistguardProcess {
 
     /** The Dockerfile's flags, with room in metaspace for BlockHound's instrumentation. */
     private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx128m",
-            "-XX:MaxDirectMemorySize=32m", "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:MaxNewSize=16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxDirectMemorySize=32m", "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
             "-Dio.netty.leakDetection.level=paranoid",
             "-Dio.netty.customResourceLeakDetector=io.mistguard.sim.junit.RecordingLeakDetector",
             "-Dio.netty.leakDetection.targetRecords=8", "-XX:+EnableDynamicAgentLoading",
