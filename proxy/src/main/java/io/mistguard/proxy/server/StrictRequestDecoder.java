@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -78,6 +79,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineBytes)
                 .setMaxHeaderSize(maxHeaderBytes)
+                .setMaxChunkSize(ContentPieces.MAX_BYTES)
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true));
         this.requestMethods = requestMethods;

@@ -5,6 +5,7 @@ import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.net.ConnectionCap;
+import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.RequestAggregator;
 import io.mistguard.proxy.net.RequestArrivalTimeout;
 import io.mistguard.proxy.net.Transport;
@@ -85,7 +86,7 @@ public final class TriggerServer {
         RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, Duration.ofSeconds(IDLE_SECONDS),
                 timeout -> timedOut(timeout, service, accessLog));
         pipeline.addLast("arrival-bytes", arrival.bytes())
-                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, ContentPieces.MAX_BYTES))
                 .addLast("arrival", arrival.requests())
                 .addLast("aggregator", new RequestAggregator(maxBody, "trigger"))
                 .addLast("trigger", new TriggerHandler(service, accessLog));

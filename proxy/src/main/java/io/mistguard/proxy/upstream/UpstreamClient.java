@@ -1,6 +1,7 @@
 package io.mistguard.proxy.upstream;
 
 import io.mistguard.proxy.config.UpstreamConfig;
+import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.OneReadAggregator;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -105,7 +106,8 @@ public final class UpstreamClient {
                 ch.pipeline()
                         .addLast("answer-start", new AnswerStartWatch(dispatch))
                         .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false))
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
+                                .setMaxChunkSize(ContentPieces.MAX_BYTES), false, false))
                         .addLast("head-only", new HeadOnlyAnswers())
                         .addLast("aggregator", new OneReadAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.net.ContentPieces;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -86,7 +87,7 @@ final class TunnelPipelines {
                 ch.pipeline()
                         .addLast(ENCODER, new HttpRequestEncoder())
                         .addLast(DECODER, new InterimWithoutBodyDecoder(new HttpDecoderConfig()
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)))
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES).setMaxChunkSize(ContentPieces.MAX_BYTES)))
                         .addLast(AGGREGATOR, new HttpObjectAggregator(maxResponseBytes))
                         .addLast(HANDSHAKE, new HandshakeHandler(tunnel));
             }
