@@ -52,6 +52,11 @@ public enum Decision {
     BAD_RESPONSE(UpstreamFailure.BAD_RESPONSE.reason(), Kind.REJECTED, true),
     /** Mist's answer was larger than {@code upstream.max_response_bytes}. */
     RESPONSE_TOO_LARGE(UpstreamFailure.RESPONSE_TOO_LARGE.reason(), Kind.REJECTED, true),
+    /**
+     * mistguard had no memory left to hold Mist's answer (or to send the request): 503, not counted
+     * against Mist ({@link UpstreamFailure#OUT_OF_MEMORY}).
+     */
+    OUT_OF_MEMORY(UpstreamFailure.OUT_OF_MEMORY.reason(), Kind.REJECTED),
     /** The caller went away first. */
     CANCELLED(UpstreamFailure.CANCELLED.reason(), Kind.REJECTED),
     /** The route's breaker is open, or its half-open trials are all out. */
@@ -109,6 +114,12 @@ public enum Decision {
     HEADER_TOO_LARGE("header-too-large", Kind.REFUSED),
     /** A request body over {@code limits.max_body_bytes}. */
     BODY_TOO_LARGE("body-too-large", Kind.REFUSED),
+    /**
+     * A request mistguard had no memory left to read whole (direct memory, capped by
+     * {@code -XX:MaxDirectMemorySize}): 503 and the connection closed. Same token as
+     * {@link #OUT_OF_MEMORY}, which is the same shortage met on a route.
+     */
+    REQUEST_OUT_OF_MEMORY(UpstreamFailure.OUT_OF_MEMORY.reason(), Kind.REFUSED),
     /** More client connections than {@code limits.max_connections}. */
     TOO_MANY_CONNECTIONS("too-many-connections", Kind.REFUSED),
     /** A WebSocket upgrade request that RFC 6455 does not allow. */
@@ -268,6 +279,7 @@ public enum Decision {
             case RESET -> UPSTREAM_RESET;
             case BAD_RESPONSE -> BAD_RESPONSE;
             case RESPONSE_TOO_LARGE -> RESPONSE_TOO_LARGE;
+            case OUT_OF_MEMORY -> OUT_OF_MEMORY;
             case CANCELLED -> CANCELLED;
         };
     }

@@ -9,6 +9,7 @@ import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.LingeringClose;
+import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.OwedContinue;
 import io.mistguard.proxy.classify.MistHeaders;
 import io.mistguard.proxy.classify.MistRequest;
@@ -391,9 +392,38 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(evt);
     }
 
+    /**
+     * A failure of the connection's read or decoding: it is closed. When the failure is mistguard's
+     * own lack of memory for a request still being read ({@link MemoryExhaustion}) and nothing is
+     * being answered, the body read so far is dropped (which gives the memory back) and the caller
+     * gets a 503 {@code rejected; reason=out-of-memory} instead of a silent close (what it sent was
+     * not at fault); with an answer in progress the connection only closes, as answers must leave
+     * in order.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());
+        if (MemoryExhaustion.causedBy(cause)) {
+            log.warn("[{}] no memory to read a request: {}", ctx.channel().id(), cause.toString());
+            if (!answering && held.isEmpty() && ctx.channel().isActive()) {
+                answering = true; // whatever the decoder still makes of this connection waits for the close
+                keepAlive = false;
+                lingerOnClose = true; // the rest of the body may still be on its way
+                headRequest = false; // the encoder knows the method of the request being read, if any
+                MemoryExhaustion.dropMessageBeingRead(ctx.pipeline()); // gives back what it took
+                try {
+                    Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this request: "
+                            + cause.getMessage());
+                    services.refused(null, answer, 0);
+                    write(ctx, answer, HttpVersion.HTTP_1_1);
+                    return;
+                } catch (OutOfMemoryError stillShort) {
+                    // Not even the answer's few hundred bytes: the close is all the caller gets.
+                }
+            }
+        } else {
+            log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());
+        }
         ctx.close();
     }
 }

@@ -180,7 +180,11 @@ final class TriggerDeliveries {
             finished(trigger, TriggerObserver.DeliveryOutcome.DROPPED);
             return;
         }
-        permit.failure(failure.reason());
+        if (failure.upstreamsFault()) {
+            permit.failure(failure.reason());
+        } else {
+            permit.abandon(); // mistguard's own lack of memory says nothing of catalyst-api
+        }
         retryOrDrop(trigger, failure.reason());
     }
 

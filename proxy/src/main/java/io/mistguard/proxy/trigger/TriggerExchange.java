@@ -180,7 +180,11 @@ final class TriggerExchange {
         permit = null;
         if (!f.isSuccess()) {
             UpstreamFailure failure = f.cause() instanceof UpstreamException e ? e.failure() : UpstreamFailure.RESET;
-            held.failure(failure.reason()); // catalyst-api's own failure, whenever the loop got to it
+            if (failure.upstreamsFault()) {
+                held.failure(failure.reason()); // catalyst-api's own failure, whenever the loop got to it
+            } else {
+                held.abandon(); // mistguard's own lack of memory says nothing of catalyst-api
+            }
             // A failure the loop ran after the deadline had passed, before the deadline's timer: the
             // deadline decides, as it would have had its timer run first.
             fallback(remaining() == 0 ? Decision.TIMEOUT : Decision.of(failure));

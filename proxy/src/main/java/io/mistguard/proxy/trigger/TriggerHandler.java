@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.OwedContinue;
@@ -27,6 +28,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Last handler of a trigger connection's pipeline ({@code codec → aggregator → trigger}): hands
@@ -64,6 +67,8 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     static final AsciiString VIA = AsciiString.cached("Mistguard-Via");
     /** More mistguard hops than this is a loop whatever the ids (a restarted instance has a new id). */
     static final int MAX_HOPS = 4;
+
+    private static final Logger log = LoggerFactory.getLogger(TriggerHandler.class);
 
     private final TriggerService service;
     private final boolean accessLog;
@@ -248,8 +253,30 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         waiting.clear();
     }
 
+    /**
+     * A failure of the connection's read or decoding (a reset from Mist, say): it is closed, and
+     * {@link #channelInactive} frees what it held. When the failure is mistguard's own lack of
+     * memory for a request still being read ({@link MemoryExhaustion}) and nothing is being
+     * answered, Mist first gets a 503 {@code rejected; reason=out-of-memory}, counted and logged as
+     * the listener's refusals are.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // a reset from Mist; channelInactive frees what the connection held
+        if (MemoryExhaustion.causedBy(cause)) {
+            log.warn("[{}] no memory to read a trigger: {}", ctx.channel().id(), cause.toString());
+            if (current == null && waiting.isEmpty() && !closing && ctx.channel().isActive()) {
+                MemoryExhaustion.dropMessageBeingRead(ctx.pipeline()); // gives back what it took
+                try {
+                    Answer refusal = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this trigger: "
+                            + cause.getMessage()).onRoute(TriggerService.OTHER);
+                    refuse(ctx, refusal, null, null, ctx.channel().eventLoop().ticker().nanoTime());
+                    return;
+                } catch (OutOfMemoryError stillShort) {
+                    // Not even the answer's few hundred bytes: the close is all Mist gets.
+                }
+            }
+        }
+        ctx.close();
     }
 }

@@ -45,12 +45,12 @@ public final class TriggerMeters implements TriggerObserver, MeterBinder {
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10));
     /** Why a fallback or last-known answer was given: each failure a trigger call can end in. */
     static final List<Decision> CAUSES = List.of(Decision.TIMEOUT, Decision.CONNECT_REFUSED, Decision.CONNECT_TIMEOUT,
-            Decision.UPSTREAM_RESET, Decision.BAD_RESPONSE, Decision.RESPONSE_TOO_LARGE, Decision.BREAKER_OPEN,
+            Decision.UPSTREAM_RESET, Decision.BAD_RESPONSE, Decision.RESPONSE_TOO_LARGE, Decision.OUT_OF_MEMORY, Decision.BREAKER_OPEN,
             Decision.OVERLOAD, Decision.QUEUE_TIMEOUT, Decision.UPSTREAM_5XX, Decision.UPSTREAM_STATUS);
     /** Decisions counted with reason {@code none}: answers, and the listener's own refusals. */
     static final List<Decision> WITHOUT_CAUSE = List.of(Decision.PROXIED, Decision.QUEUED, Decision.TRIGGER_QUEUE_FULL,
             Decision.CANCELLED, Decision.BAD_REQUEST, Decision.URI_TOO_LONG, Decision.HEADER_TOO_LARGE,
-            Decision.BODY_TOO_LARGE, Decision.EXPECTATION_FAILED, Decision.LOOP_DETECTED, Decision.REQUEST_TIMEOUT,
+            Decision.BODY_TOO_LARGE, Decision.REQUEST_OUT_OF_MEMORY, Decision.EXPECTATION_FAILED, Decision.LOOP_DETECTED, Decision.REQUEST_TIMEOUT,
             Decision.TOO_MANY_CONNECTIONS);
     private static final String NONE = "none";
 

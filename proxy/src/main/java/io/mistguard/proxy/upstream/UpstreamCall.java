@@ -2,16 +2,15 @@ package io.mistguard.proxy.upstream;
 
 import io.mistguard.proxy.time.LoopTimer;
 import io.mistguard.proxy.time.LoopTimers;
+import io.mistguard.proxy.net.MemoryExhaustion;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.ConnectException;
 
 /**
  * One attempt to send a request to Mist and read its complete response, bounded by a timeout.
@@ -106,10 +105,7 @@ public final class UpstreamCall {
                     connect();
                     return;
                 }
-                UpstreamFailure failure = cause instanceof ConnectTimeoutException ? UpstreamFailure.CONNECT_TIMEOUT
-                        : cause instanceof ConnectException ? UpstreamFailure.CONNECT_REFUSED
-                        : UpstreamFailure.RESET;
-                onFailure(failure, Details.of(cause));
+                onFailure(UpstreamFailure.ofConnect(cause), Details.of(cause));
                 return;
             }
             if (done) {
@@ -136,7 +132,12 @@ public final class UpstreamCall {
 
     private void onWritten(Channel ch, ChannelFuture written) {
         if (!written.isSuccess() && !done && ch == channel) {
-            onNeverReceived("write failed: " + Details.of(written.cause()));
+            if (MemoryExhaustion.causedBy(written.cause())) {
+                // No buffer to encode the request in: not sent, and another connection would not help.
+                onFailure(UpstreamFailure.OUT_OF_MEMORY, "write failed: " + Details.of(written.cause()));
+            } else {
+                onNeverReceived("write failed: " + Details.of(written.cause()));
+            }
         }
     }
 
@@ -154,7 +155,7 @@ public final class UpstreamCall {
             Throwable cause = response.decoderResult().cause();
             response.release();
             onFailure(cause instanceof PrematureChannelClosureException ? UpstreamFailure.RESET
-                    : UpstreamFailure.BAD_RESPONSE, Details.of(cause));
+                    : UpstreamFailure.ofUnreadable(cause, UpstreamFailure.BAD_RESPONSE), Details.of(cause));
             return;
         }
         int code = response.status().code();

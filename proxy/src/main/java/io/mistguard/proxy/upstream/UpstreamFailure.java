@@ -1,6 +1,9 @@
 package io.mistguard.proxy.upstream;
 
+import io.mistguard.proxy.net.MemoryExhaustion;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.ConnectException;
 
 /**
  * The closed set of ways an upstream attempt can fail. Each failure decides, in this one place, the
@@ -20,6 +23,13 @@ public enum UpstreamFailure {
     BAD_RESPONSE(HttpResponseStatus.BAD_GATEWAY, "bad-response"),
     /** The response was larger than {@code upstream.max_response_bytes}. */
     RESPONSE_TOO_LARGE(HttpResponseStatus.BAD_GATEWAY, "response-too-large"),
+    /**
+     * mistguard ran out of memory for the exchange's buffers (direct memory, capped by
+     * {@code -XX:MaxDirectMemorySize}; see {@link io.mistguard.proxy.net.MemoryExhaustion}): 503, as the
+     * shortage passes when the messages in flight are written (RFC 9110 §15.6.4). mistguard's own
+     * fault, never the upstream's: not counted by a breaker and not retried.
+     */
+    OUT_OF_MEMORY(HttpResponseStatus.SERVICE_UNAVAILABLE, "out-of-memory"),
     /** The caller went away or its budget ended elsewhere; the attempt was abandoned. */
     CANCELLED(HttpResponseStatus.SERVICE_UNAVAILABLE, "cancelled");
 
@@ -39,5 +49,33 @@ public enum UpstreamFailure {
     /** A short, stable, lower-case token for headers, bodies and metric tags. */
     public String reason() {
         return reason;
+    }
+
+    /**
+     * Why a connection to the upstream could not be opened: {@link #CONNECT_TIMEOUT},
+     * {@link #CONNECT_REFUSED}, {@link #OUT_OF_MEMORY} when mistguard had no memory for it, and
+     * {@link #RESET} for anything else.
+     */
+    public static UpstreamFailure ofConnect(Throwable cause) {
+        return cause instanceof ConnectTimeoutException ? CONNECT_TIMEOUT
+                : cause instanceof ConnectException ? CONNECT_REFUSED
+                : MemoryExhaustion.causedBy(cause) ? OUT_OF_MEMORY
+                : RESET;
+    }
+
+    /**
+     * Why the upstream's answer could not be decoded: {@link #OUT_OF_MEMORY} when mistguard had no
+     * memory to hold it, else {@code otherwise} (the answer's own fault).
+     */
+    public static UpstreamFailure ofUnreadable(Throwable cause, UpstreamFailure otherwise) {
+        return MemoryExhaustion.causedBy(cause) ? OUT_OF_MEMORY : otherwise;
+    }
+
+    /**
+     * Whether the failure says the upstream is failing, so that its breaker counts it: every failure
+     * but a cancellation (the caller's doing) and {@link #OUT_OF_MEMORY} (mistguard's).
+     */
+    public boolean upstreamsFault() {
+        return this != CANCELLED && this != OUT_OF_MEMORY;
     }
 }

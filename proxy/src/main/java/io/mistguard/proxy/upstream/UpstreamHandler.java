@@ -101,8 +101,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             if (cause instanceof java.io.IOException) {
                 current.onConnectionEnded(Details.of(cause)); // reset, broken pipe
             } else {
-                current.onFailure(cause instanceof TooLongFrameException ? UpstreamFailure.RESPONSE_TOO_LARGE
-                                  : UpstreamFailure.BAD_RESPONSE, Details.of(cause));
+                current.onFailure(UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
+                        ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE), Details.of(cause));
             }
         }
         ctx.close();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mistguard.proxy.Mistguard;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.sim.SimMist;
 import io.mistguard.sim.fault.FaultRule;
@@ -56,7 +57,9 @@ class DeployHonestyIT {
     static void scrapeARunningProxyAfterTraffic() throws Exception {
         ProxyConfig config = ProxyConfig.defaults().withListen(new HostPort("127.0.0.1", 0))
                 .withAdminListen(new HostPort("127.0.0.1", 0))
-                .withInvalidations(InvalidationsConfig.defaults().withStateFile(null));
+                .withInvalidations(InvalidationsConfig.defaults().withStateFile(null))
+                // The trigger listener on, so that its series (from the start) are in the scrape too.
+                .withTriggers(TriggersConfig.defaults().withListen(new HostPort("127.0.0.1", 0)));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (SimMist mist = SimMist.builder().streams(3, 2).start();
              Mistguard mistguard = Mistguard.start(config.withUpstream("http://127.0.0.1:" + mist.port()))) {

@@ -653,6 +653,7 @@ class PolicyExchangeTest {
             "RESET,              true",
             "BAD_RESPONSE,       true",
             "RESPONSE_TOO_LARGE, false",
+            "OUT_OF_MEMORY,      false",
     })
     void aReadIsRetriedAfterAnyFailureButAnOversizedAnswer(UpstreamFailure failure, boolean retried) {
         assertRetried(RouteKind.READ, failure, retried);
@@ -688,6 +689,35 @@ class PolicyExchangeTest {
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.reason()).isEqualTo(Decision.of(UpstreamFailure.RESET));
         assertThat(breaker.snapshot().failureRate()).isEqualTo(100);
+    }
+
+    /**
+     * Regression: mistguard's own lack of direct memory for Mist's answer ("Cannot reserve … direct
+     * buffer memory") was answered 502 {@code bad-response} and counted against Mist, so large
+     * replies could open the breaker of a healthy Mist. It is a 503 {@code out-of-memory} that the
+     * breaker does not count, whether it comes as a classified failure or as the bare error.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"classified", "bare error", "wrapped by a decoder"})
+    void ownOutOfMemoryIsNeitherCountedAgainstMistNorRetriedRegression(String how) {
+        RoutePolicy route = getState(READ_RETRY);
+        PolicyExchange caller = h.call(route);
+        OutOfMemoryError shortage = new OutOfMemoryError("Cannot reserve 16777216 bytes of direct buffer memory");
+
+        switch (how) {
+            case "classified" -> h.upstream.only().fail(UpstreamFailure.OUT_OF_MEMORY);
+            case "bare error" -> h.upstream.only().fail(shortage);
+            default -> h.upstream.only().fail(new io.netty.handler.codec.DecoderException(shortage));
+        }
+        h.advanceMillis(25);
+
+        assertThat(h.upstream.started).as("not retried").hasSize(1);
+        Answer answer = answer(caller);
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.reason()).isEqualTo(Decision.OUT_OF_MEMORY);
+        assertThat(answer.reason().upstreamFault()).isFalse();
+        assertThat(breaker.snapshot().failureRate()).as("not recorded against Mist").isZero();
+        assertAllFree(route);
     }
 
     // --- breaker -------------------------------------------------------------------------------------

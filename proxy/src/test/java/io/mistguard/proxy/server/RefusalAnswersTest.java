@@ -191,6 +191,40 @@ class RefusalAnswersTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
+    /**
+     * Regression: when mistguard had no direct memory left to read a request (a read or the
+     * aggregator could not get a buffer: "Cannot reserve … direct buffer memory"), the connection was
+     * closed without a word, after a {@code 100 Continue} had invited the body. The caller now gets a
+     * 503 {@code out-of-memory}, counted and logged as the listener's other refusals, and the
+     * connection closes after it.
+     */
+    @Test
+    void aRequestMistguardHasNoMemoryToReadIsAnswered503Regression() {
+        channel.writeInbound(bytes("POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 60\r\n\r\n{\"a\":"));
+        channel.pipeline().fireExceptionCaught(
+                new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory"));
+
+        String out = readOutbound();
+        assertThat(out).startsWith("HTTP/1.1 503 ").containsIgnoringCase("connection: close")
+                .containsIgnoringCase("Mistguard-Decision: rejected; reason=out-of-memory");
+        assertThat(forwarder.seen).isEmpty();
+        assertThat(refusals.count(Decision.REQUEST_OUT_OF_MEMORY)).isEqualTo(1);
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("route=- decision=out-of-memory status=503 ");
+    }
+
+    /** With an answer still owed on the connection, a 503 would leave before it: the connection only closes. */
+    @Test
+    void noMemoryToReadWhileAnAnswerIsOwedClosesTheConnectionRegression() {
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /api HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 60\r\n\r\n{"));
+        assertThat(forwarder.pending).hasSize(1);
+        channel.pipeline().fireExceptionCaught(new OutOfMemoryError("Cannot reserve 1048576 bytes"));
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(refusals.count(Decision.REQUEST_OUT_OF_MEMORY)).isZero();
+    }
+
     /** The reason token of the answer's {@code Mistguard-Decision: rejected; reason=<token>}. */
     private static String decisionToken(String answer) {
         String after = answer.split("(?i)mistguard-decision: rejected; reason=", 2)[1];

@@ -98,6 +98,25 @@ class TriggerDeliveriesTest {
         }
     }
 
+    /**
+     * Regression: a delivery that failed for mistguard's own lack of direct memory was counted by
+     * catalyst-api's breaker. It is retried after its backoff like any failure, and the breaker
+     * records nothing.
+     */
+    @Test
+    void ownOutOfMemoryIsRetriedWithoutCountingAgainstCatalystRegression() {
+        try (TriggerHarness h = new TriggerHarness(config())) {
+            result(h.send("PUSH_END", "7", "video+s1", "rtmp://t"));
+            h.only().fail(UpstreamFailure.OUT_OF_MEMORY);
+            h.advance(ms(200));
+            assertThat(h.calls).as("retried after the backoff").hasSize(2);
+            assertThat(h.service.view().breaker().calls()).as("not catalyst-api's failure").isZero();
+            h.last().answer(200, "");
+            h.runPending();
+            assertThat(h.deliveries).containsExactly("PUSH_END RETRIED", "PUSH_END DELIVERED");
+        }
+    }
+
     @Test
     void anOpenBreakerHoldsDeliveriesWithoutUsingUpTheirAttempts() {
         TriggersConfig config = config().withPolicing(BreakerConfig.countWindow(100, 2, Duration.ofSeconds(2), 1),

@@ -198,6 +198,31 @@ class TriggerEdgeTest {
         edge.server.runScheduledPendingTasks();
     }
 
+    /**
+     * Regression: when mistguard had no direct memory left to read a trigger, the connection was
+     * closed without an answer. Mist now gets a 503 {@code out-of-memory} (which it takes as
+     * catalyst-api failing, as it would a close), and the connection closes.
+     */
+    @Test
+    void aTriggerMistguardHasNoMemoryToReadIsAnswered503Regression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+            edge.send("POST /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: USER_NEW\r\nContent-Length: 500\r\n\r\nvid");
+            edge.server.pipeline().fireExceptionCaught(new OutOfMemoryError("Cannot reserve 1048576 bytes"));
+            edge.server.runPendingTasks();
+
+            FullHttpResponse r = edge.answer();
+            try {
+                assertThat(r.status().code()).isEqualTo(503);
+                assertThat(r.headers().get("Mistguard-Decision")).isEqualTo("rejected; reason=out-of-memory");
+                assertThat(r.headers().get("Connection")).isEqualTo("close");
+            } finally {
+                r.release();
+            }
+            assertThat(edge.server.isOpen()).isFalse();
+            assertThat(h.calls).isEmpty();
+        }
+    }
+
     /** Finding 23: the 413 had no Mistguard-Decision and left the connection open. */
     @Test
     void oversizedTriggerBodyGets413WithItsDecisionAndTheConnectionClosed() {

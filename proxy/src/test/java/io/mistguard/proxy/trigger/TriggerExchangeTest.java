@@ -93,6 +93,23 @@ class TriggerExchangeTest {
         }
     }
 
+    /**
+     * Regression: mistguard's own lack of direct memory for catalyst-api's answer was taken as
+     * catalyst-api's {@code bad-response} and counted by its breaker. The fallback names
+     * {@code out-of-memory}, and the breaker records nothing.
+     */
+    @Test
+    void ownOutOfMemoryAnswersTheFallbackWithoutCountingAgainstCatalystRegression() {
+        try (TriggerHarness h = new TriggerHarness(config(fixed(TriggerFallback.DENY)))) {
+            TriggerService.Exchange e = h.send("USER_NEW", VIEWER);
+            h.only().fail(UpstreamFailure.OUT_OF_MEMORY);
+            h.runPending();
+            assertThat(result(e)).isEqualTo(new Result(200, "false", "fallback; reason=out-of-memory", 1));
+            assertThat(h.service.view().breaker().calls()).as("not catalyst-api's failure").isZero();
+            assertThat(h.service.view().admission().inFlight()).isZero();
+        }
+    }
+
     @Test
     void lastKnownAnswersCatalystsLastAnswerForTheSameStreamAndSessionWithinMaxAge() {
         TriggerPolicy lastKnown = new TriggerPolicy(true, Duration.ofSeconds(1), TriggerFallback.LAST_KNOWN,

@@ -47,9 +47,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        UpstreamFailure failure = cause instanceof TooLongFrameException ? UpstreamFailure.RESPONSE_TOO_LARGE
-                : cause instanceof IOException ? UpstreamFailure.RESET
-                : UpstreamFailure.BAD_RESPONSE;
+        UpstreamFailure failure = cause instanceof IOException ? UpstreamFailure.RESET
+                : UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
+                        ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE);
         tunnel.fail(failure, String.valueOf(cause.getMessage()));
         ctx.close();
     }

@@ -1,20 +1,19 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,10 +85,7 @@ final class Tunnel {
             // A channel that could not even be created never reports closing; none is open now.
             upstreamClosed();
             Throwable cause = connect.cause();
-            UpstreamFailure failure = cause instanceof ConnectTimeoutException ? UpstreamFailure.CONNECT_TIMEOUT
-                    : cause instanceof ConnectException ? UpstreamFailure.CONNECT_REFUSED
-                    : UpstreamFailure.RESET;
-            fail(failure, String.valueOf(cause.getMessage()));
+            fail(UpstreamFailure.ofConnect(cause), String.valueOf(cause.getMessage()));
             return;
         }
         if (settled) {
@@ -101,7 +97,8 @@ final class Tunnel {
 
     private void requestWritten(ChannelFuture write) {
         if (!write.isSuccess()) {
-            fail(UpstreamFailure.RESET, "could not send the upgrade request: " + write.cause().getMessage());
+            fail(MemoryExhaustion.causedBy(write.cause()) ? UpstreamFailure.OUT_OF_MEMORY : UpstreamFailure.RESET,
+                 "could not send the upgrade request: " + write.cause().getMessage());
             return;
         }
         if (settled) {
@@ -127,9 +124,9 @@ final class Tunnel {
             return;
         }
         if (response.decoderResult().isFailure()) {
-            String detail = String.valueOf(response.decoderResult().cause().getMessage());
+            Throwable cause = response.decoderResult().cause();
             response.release();
-            fail(UpstreamFailure.BAD_RESPONSE, detail);
+            fail(UpstreamFailure.ofUnreadable(cause, UpstreamFailure.BAD_RESPONSE), String.valueOf(cause.getMessage()));
             return;
         }
         HttpResponseStatus status = response.status();
