@@ -28,20 +28,31 @@ import org.junit.jupiter.api.io.TempDir;
  * the aggregator copied a body of more than 1 024 pieces (8 MiB) into one new direct buffer, again
  * as it grew, and the epoll transport copied a buffer of more than 1 024 pieces once more before
  * writing it: a 16 MiB reply from Mist came back as 502 {@code bad-response} ("Cannot reserve …
- * direct buffer memory"), under {@code upstream.max_response_bytes}' 64 MiB. Runs the packaged jar
- * in a JVM of its own with the image's memory flags, in front of a plain JDK HTTP server.
+ * direct buffer memory"), under {@code upstream.max_response_bytes}' then default of 64 MiB.
+ *
+ * <p>And a body that does not fit at all: regression, an answer from Mist too large for direct memory
+ * (but under the configured limit) was 502 {@code bad-response}, counted against Mist by its
+ * breaker, which opened and refused every later call on the route; a caller's request body too large
+ * for it was met with a silent close after {@code 100 Continue}. Both are now 503
+ * {@code out-of-memory}, the breaker stays closed, and mistguard warns at start that the limits
+ * exceed what its direct memory holds. Runs the packaged jar in a JVM of its own with the image's
+ * memory flags, in front of a plain JDK HTTP server.
  */
 class LargeBodyDirectMemoryRegressionIT {
 
     private static final Path JAR = Path.of("target", "mistguard.jar");
     private static final int REPLY_BYTES = 24 << 20;
     private static final int REQUEST_BYTES = 20 << 20;
+    /** Under the limits configured below, over what 32 MiB of direct memory can hold. */
+    private static final int UNHOLDABLE_BYTES = 40 << 20;
 
     private final byte[] reply = pattern(REPLY_BYTES, 7);
+    private final byte[] huge = new byte[UNHOLDABLE_BYTES];
     private HttpServer upstream;
     private volatile int requestBytesSeen = -1;
     private Process mistguard;
     private String proxy;
+    private Path config;
 
     @TempDir
     Path dir;
@@ -53,8 +64,8 @@ class LargeBodyDirectMemoryRegressionIT {
             try (InputStream in = exchange.getRequestBody()) {
                 requestBytesSeen = in.readAllBytes().length;
             }
-            boolean big = exchange.getRequestURI().getPath().equals("/big");
-            byte[] body = big ? reply : "ok".getBytes();
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = path.equals("/big") ? reply : path.equals("/huge") ? huge : "ok".getBytes();
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -62,16 +73,23 @@ class LargeBodyDirectMemoryRegressionIT {
         upstream.start();
         int listen = LoopbackPorts.freeRun(2);
         int admin = listen + 1;
-        Path config = Files.writeString(dir.resolve("mistguard.yaml"), """
+        config = Files.writeString(dir.resolve("mistguard.yaml"), """
                 listen: 127.0.0.1:%d
                 upstream:
                   url: http://127.0.0.1:%d
+                  max_response_bytes: 64MiB
                 admin:
                   listen: 127.0.0.1:%d
                 limits:
-                  max_body_bytes: 32MiB
+                  max_body_bytes: 64MiB
+                breakers:
+                  mist: {failure_rate: 50, window_calls: 2, minimum_calls: 2, open_duration: 60s, half_open_trials: 1}
+                routes:
+                  - {name: huge, match: {path: /huge}, kind: read, timeout: 30s, breaker: mist, admission: none,
+                     retry: {attempts: 1}}
+                  - {name: catch-all, match: {}, kind: passthrough, timeout: 30s, breaker: mist, admission: none}
                 """.formatted(listen, upstream.getAddress().getPort(), admin));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(java(),
                 "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:MaxNewSize=16m", "-XX:MinHeapFreeRatio=20",
                 "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError",
                 "-jar", JAR.toString(), "--config", config.toString());
@@ -116,6 +134,59 @@ class LargeBodyDirectMemoryRegressionIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("%s", log()).isEqualTo(200);
         assertThat(requestBytesSeen).isEqualTo(REQUEST_BYTES);
+    }
+
+    @Test
+    void anAnswerTooLargeForDirectMemoryIs503OutOfMemoryAndNotCountedAgainstMistRegression() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 3; i++) { // more than the breaker's window: three failures would open it
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(proxy + "/huge"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as("%s", log()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Mistguard-Decision"))
+                    .hasValue("rejected; reason=out-of-memory");
+        }
+        HttpResponse<String> small = client.send(HttpRequest.newBuilder(URI.create(proxy + "/small"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(small.statusCode()).as("the breaker stayed closed: %s", log()).isEqualTo(200);
+        assertThat(small.body()).isEqualTo("ok");
+        HttpResponse<byte[]> big = client.send(HttpRequest.newBuilder(URI.create(proxy + "/big"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(big.statusCode()).as("the memory was given back").isEqualTo(200);
+        assertThat(Arrays.equals(big.body(), reply)).isTrue();
+    }
+
+    @Test
+    void aRequestBodyTooLargeForDirectMemoryIs503OutOfMemoryRegression() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(proxy + "/upload"))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[UNHOLDABLE_BYTES])).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as("%s", log()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=out-of-memory");
+        HttpResponse<String> small = client.send(HttpRequest.newBuilder(URI.create(proxy + "/small"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(small.statusCode()).as("still serving: %s", log()).isEqualTo(200);
+    }
+
+    @Test
+    void limitsOverWhatDirectMemoryHoldsAreWarnedOfAtStartAndByCheckConfig() throws Exception {
+        assertThat(log()).contains("mistguard: warning: upstream.max_response_bytes is 64 MiB, but this JVM's "
+                                   + "direct memory (-XX:MaxDirectMemorySize) is 32 MiB")
+                .contains("mistguard: warning: limits.max_body_bytes is 64 MiB");
+
+        Process check = new ProcessBuilder(java(), "-XX:MaxDirectMemorySize=32m", "-jar", JAR.toString(),
+                "check-config", config.toString()).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor()).as("a warning, not a failure: %s", out).isZero();
+        assertThat(out).contains(config + ": warning: upstream.max_response_bytes is 64 MiB")
+                .contains(config + ": warning: limits.max_body_bytes is 64 MiB")
+                .contains(config + ": OK, 2 routes");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private String log() {

@@ -60,6 +60,9 @@ final class CheckConfigCommand implements Callable<Integer> {
             // The same refusal the daemon makes at start, unless the environment brings the token.
             err.println(file + ": note: without MISTGUARD_ADMIN_TOKEN, mistguard will refuse to start: " + exposure);
         }
+        // The same warnings a start under this JVM's flags gives (the image's, when run in it).
+        DirectMemoryCheck.warnings(config, DirectMemoryCheck.maxDirectBytes())
+                .forEach(warning -> err.println(file + ": warning: " + warning));
         if (failures.isEmpty()) {
             out.println(file + ": OK, " + config.policy().routes().size() + " routes");
             out.flush();

@@ -149,6 +149,12 @@ public final class RunCommand implements Callable<Integer> {
         ProxyConfig flagged = flags(environment(config, problems), problems);
         listenersDiffer(flagged, problems);
         machine(flagged, problems);
+        if (problems.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            DirectMemoryCheck.warnings(flagged, DirectMemoryCheck.maxDirectBytes())
+                    .forEach(warning -> err.println("mistguard: warning: " + warning));
+            err.flush();
+        }
         if (demo && upstream != null) {
             problems.add("--upstream: not with --demo (the demo starts its own simulated Mist and points mistguard at it)");
         }

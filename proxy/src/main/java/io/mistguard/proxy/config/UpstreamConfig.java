@@ -20,7 +20,7 @@ public record UpstreamConfig(String host, int port, Duration connectTimeout, int
     public static final long MAX_RESPONSE_BYTES_LIMIT = Integer.MAX_VALUE;
 
     private static final UpstreamConfig DEFAULTS =
-            new UpstreamConfig("127.0.0.1", 4242, Duration.ofSeconds(1), 32, Duration.ofSeconds(30), 64L << 20);
+            new UpstreamConfig("127.0.0.1", 4242, Duration.ofSeconds(1), 32, Duration.ofSeconds(30), 16L << 20);
 
     public UpstreamConfig {
         Require.notEmpty(host, "host");
@@ -31,7 +31,7 @@ public record UpstreamConfig(String host, int port, Duration connectTimeout, int
         Require.inRange(maxResponseBytes, 1, MAX_RESPONSE_BYTES_LIMIT, "maxResponseBytes");
     }
 
-    /** Mist's default API address on loopback, 1s connect, 32 idle connections, 30s idle, 64MiB. */
+    /** Mist's default API address on loopback, 1s connect, 32 idle connections, 30s idle, 16MiB. */
     public static UpstreamConfig defaults() {
         return DEFAULTS;
     }

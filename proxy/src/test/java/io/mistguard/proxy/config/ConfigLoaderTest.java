@@ -29,7 +29,7 @@ class ConfigLoaderTest {
         ProxyConfig d = ProxyConfig.defaults();
         assertThat(d.listen()).isEqualTo(new HostPort("127.0.0.1", 4243));
         assertThat(d.upstream()).isEqualTo(new UpstreamConfig("127.0.0.1", 4242, Duration.ofSeconds(1), 32,
-                                                              Duration.ofSeconds(30), 64L << 20));
+                                                              Duration.ofSeconds(30), 16L << 20));
         assertThat(d.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.limits()).isEqualTo(new LimitsConfig(8192, 16384, 1 << 20, 10_000, Duration.ofSeconds(60)));
         assertThat(d.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 4244));

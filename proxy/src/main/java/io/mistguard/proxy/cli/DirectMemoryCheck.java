@@ -1,0 +1,78 @@
+package io.mistguard.proxy.cli;
+
+import io.mistguard.proxy.config.ProxyConfig;
+import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The start-up check of the configured message-size limits against the direct memory this JVM may
+ * use. mistguard holds each request, trigger and answer whole in Netty buffers, which come from direct
+ * memory ({@code -XX:MaxDirectMemorySize}; the image gives 32 MiB, shared by every message in flight).
+ * A limit that one message cannot reach within that memory promises what mistguard cannot keep: a
+ * message over about three quarters of it is answered 503 {@code out-of-memory}, not relayed and
+ * not refused as too large. Measured under the image's flags (2026-12-07): a 24 MiB answer from Mist
+ * passed, one of 31 MiB did not. So mistguard warns at start, and {@code check-config} does too; it
+ * still starts, since smaller messages pass and the operator decides.
+ *
+ * <p>The direct memory is this JVM's: {@code check-config} run outside the image, with other flags,
+ * judges its own. Stateless.
+ */
+final class DirectMemoryCheck {
+
+    private DirectMemoryCheck() {
+    }
+
+    /** The direct memory this JVM may use, in bytes, as Netty reads it. */
+    static long maxDirectBytes() {
+        return PlatformDependent.maxDirectMemory();
+    }
+
+    /**
+     * The largest message, in bytes, that {@code maxDirectBytes} of direct memory holds as measured:
+     * three quarters of it.
+     */
+    static long largestHeld(long maxDirectBytes) {
+        return maxDirectBytes / 4 * 3;
+    }
+
+    /**
+     * One warning per limit of {@code config} over {@link #largestHeld} of {@code maxDirectBytes}:
+     * {@code upstream.max_response_bytes}, {@code limits.max_body_bytes} and, when the trigger
+     * listener is on, {@code triggers.max_request_bytes} and {@code triggers.max_response_bytes}.
+     * Empty when all fit.
+     *
+     * @param maxDirectBytes the direct memory the JVM may use, in bytes, 1 or more
+     */
+    static List<String> warnings(ProxyConfig config, long maxDirectBytes) {
+        List<String> warnings = new ArrayList<>();
+        check("upstream.max_response_bytes", "an answer from Mist", config.upstream().maxResponseBytes(),
+              maxDirectBytes, warnings);
+        check("limits.max_body_bytes", "a caller's request", config.limits().maxBodyBytes(), maxDirectBytes, warnings);
+        if (config.triggers().enabled()) {
+            check("triggers.max_request_bytes", "a trigger from Mist", config.triggers().maxRequestBytes(),
+                  maxDirectBytes, warnings);
+            check("triggers.max_response_bytes", "an answer from catalyst-api", config.triggers().maxResponseBytes(),
+                  maxDirectBytes, warnings);
+        }
+        return warnings;
+    }
+
+    private static void check(String key, String message, long limit, long maxDirectBytes, List<String> warnings) {
+        long held = largestHeld(maxDirectBytes);
+        if (limit <= held) {
+            return;
+        }
+        warnings.add(key + " is " + mib(limit) + ", but this JVM's direct memory (-XX:MaxDirectMemorySize) is "
+                     + mib(maxDirectBytes) + " for every message in flight: " + message + " over about "
+                     + mib(held) + " is answered 503 out-of-memory instead of relayed. Lower " + key + " to "
+                     + mib(held) + " or less, or raise -XX:MaxDirectMemorySize (and the container's memory "
+                     + "limit) with it");
+    }
+
+    private static String mib(long bytes) {
+        double mib = bytes / (double) (1 << 20);
+        return mib == Math.rint(mib) ? (long) mib + " MiB" : String.format(Locale.ROOT, "%.1f MiB", mib);
+    }
+}

@@ -1,0 +1,70 @@
+package io.mistguard.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.config.ConfigLoader;
+import io.mistguard.proxy.config.ProxyConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DirectMemoryCheck}: a warning per message-size limit that one message cannot reach within
+ * the JVM's direct memory. Regression: {@code upstream.max_response_bytes} defaulted to 64 MiB under
+ * the image's 32 MiB of direct memory, and nothing said that answers over ~24 MiB could not pass.
+ */
+class DirectMemoryCheckTest {
+
+    private static final long IMAGE_DIRECT = 32L << 20;
+
+    private static ProxyConfig config(String yaml) throws Exception {
+        return ConfigLoader.parse(yaml, "m.yaml");
+    }
+
+    @Test
+    void theDefaultsAndTheShippedConfigFitTheImagesDirectMemory() throws Exception {
+        assertThat(DirectMemoryCheck.warnings(ProxyConfig.defaults(), IMAGE_DIRECT)).isEmpty();
+        assertThat(DirectMemoryCheck.warnings(ConfigLoader.load(Path.of("..", "deploy", "mistguard.yaml")),
+                                              IMAGE_DIRECT)).isEmpty();
+    }
+
+    @Test
+    void aLimitOverThreeQuartersOfDirectMemoryIsWarnedOfByItsKey() throws Exception {
+        ProxyConfig config = config("upstream: {max_response_bytes: 64MiB}\nlimits: {max_body_bytes: 25MiB}\n");
+
+        assertThat(DirectMemoryCheck.warnings(config, IMAGE_DIRECT)).containsExactly(
+                "upstream.max_response_bytes is 64 MiB, but this JVM's direct memory (-XX:MaxDirectMemorySize) is "
+                + "32 MiB for every message in flight: an answer from Mist over about 24 MiB is answered 503 "
+                + "out-of-memory instead of relayed. Lower upstream.max_response_bytes to 24 MiB or less, or raise "
+                + "-XX:MaxDirectMemorySize (and the container's memory limit) with it",
+                "limits.max_body_bytes is 25 MiB, but this JVM's direct memory (-XX:MaxDirectMemorySize) is 32 MiB "
+                + "for every message in flight: a caller's request over about 24 MiB is answered 503 out-of-memory "
+                + "instead of relayed. Lower limits.max_body_bytes to 24 MiB or less, or raise "
+                + "-XX:MaxDirectMemorySize (and the container's memory limit) with it");
+    }
+
+    @Test
+    void exactlyThreeQuartersFitsAndMoreDirectMemoryMakesRoom() throws Exception {
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 24MiB}\n"), IMAGE_DIRECT)).isEmpty();
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 64MiB}\n"), 96L << 20)).isEmpty();
+    }
+
+    @Test
+    void triggerLimitsCountOnlyWithTheTriggerListenerOn() throws Exception {
+        assertThat(DirectMemoryCheck.warnings(ProxyConfig.defaults(), 64 << 10))
+                .as("the listener is off by default").noneMatch(w -> w.startsWith("triggers."));
+        ProxyConfig on = config("triggers: {max_request_bytes: 16MiB, max_response_bytes: 16MiB}\n");
+
+        assertThat(DirectMemoryCheck.warnings(on, 16L << 20))
+                .anySatisfy(w -> assertThat(w).startsWith("triggers.max_request_bytes is 16 MiB").contains(
+                        "a trigger from Mist over about 12 MiB"))
+                .anySatisfy(w -> assertThat(w).startsWith("triggers.max_response_bytes is 16 MiB").contains(
+                        "an answer from catalyst-api over about 12 MiB"));
+    }
+
+    @Test
+    void sizesThatAreNotWholeMibAreGivenToATenth() throws Exception {
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 20000000}\n"), 20L << 20))
+                .singleElement().asString().startsWith("upstream.max_response_bytes is 19.1 MiB")
+                .contains("over about 15 MiB");
+    }
+}
