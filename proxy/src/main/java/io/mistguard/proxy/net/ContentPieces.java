@@ -13,7 +13,7 @@ package io.mistguard.proxy.net;
  * Each copy is direct memory the size of the body, which the image caps at 32 MiB
  * ({@code -XX:MaxDirectMemorySize}) for every answer in flight together: a 16 MiB reply from Mist
  * failed with 502 {@code bad-response} ("Cannot reserve … direct buffer memory"), under
- * {@code upstream.max_response_bytes}' 64 MiB, and so did a caller's body of tens of MiB that
+ * {@code upstream.max_response_bytes}' then default of 64 MiB, and so did a caller's body of tens of MiB that
  * {@code limits.max_body_bytes} allowed. With pieces as large as each read (this bound is
  * far above a read's size), a body of tens of MiB is a few hundred pieces, aggregated and written
  * without a copy, and needs its own size in direct memory.
