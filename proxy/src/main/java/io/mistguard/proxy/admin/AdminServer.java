@@ -1,5 +1,6 @@
 package io.mistguard.proxy.admin;
 
+import io.mistguard.proxy.net.AcceptFailures;
 import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.net.ConnectionCap;
 import io.mistguard.proxy.net.RequestAggregator;
@@ -29,7 +30,7 @@ public final class AdminServer {
 
     private static final int MAX_ADMIN_REQUEST_BYTES = 64 * 1024;
     /** Connections held at once; more get 503 {@code too-many-connections} and are closed. */
-    static final int MAX_CONNECTIONS = 64;
+    public static final int MAX_CONNECTIONS = 64;
     /** How long a request may take to arrive from its first byte; then 408 and closed. */
     static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(10);
     /** A connection with no request in progress and no answer owed is closed after this long. */
@@ -60,7 +61,9 @@ public final class AdminServer {
                         addHandlers(ch.pipeline(), handler);
                     }
                 });
-        return new AdminServer(bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel());
+        Channel channel = bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
+        AcceptFailures.install(channel, "admin");
+        return new AdminServer(channel);
     }
 
     /** An admin connection's pipeline, ending in the shared {@code handler}. */

@@ -61,7 +61,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             err.println(file + ": note: without MISTGUARD_ADMIN_TOKEN, mistguard will refuse to start: " + exposure);
         }
         // The same warnings a start under this JVM's flags gives (the image's, when run in it).
-        DirectMemoryCheck.warnings(config, DirectMemoryCheck.maxDirectBytes())
+        ResourceChecks.warnings(config)
                 .forEach(warning -> err.println(file + ": warning: " + warning));
         if (failures.isEmpty()) {
             out.println(file + ": OK, " + config.policy().routes().size() + " routes");

@@ -151,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
         machine(flagged, problems);
         if (problems.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            DirectMemoryCheck.warnings(flagged, DirectMemoryCheck.maxDirectBytes())
+            ResourceChecks.warnings(flagged)
                     .forEach(warning -> err.println("mistguard: warning: " + warning));
             err.flush();
         }

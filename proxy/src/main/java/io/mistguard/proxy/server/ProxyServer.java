@@ -1,5 +1,6 @@
 package io.mistguard.proxy.server;
 
+import io.mistguard.proxy.net.AcceptFailures;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.classify.CommandClassifier;
@@ -74,6 +75,7 @@ public final class ProxyServer {
                 // TcpNoDelayByDefaultIT); setting it again cost a second setsockopt per connection.
                 .childHandler(new ProxyChannelInitializer(limits, connectionLimiter, services));
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
+        AcceptFailures.install(channel, "proxy");
         return new ProxyServer(channel, channels, inFlight, connectionLimiter);
     }
 

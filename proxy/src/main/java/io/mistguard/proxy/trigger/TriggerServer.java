@@ -1,5 +1,6 @@
 package io.mistguard.proxy.trigger;
 
+import io.mistguard.proxy.net.AcceptFailures;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.exchange.Decision;
@@ -43,7 +44,7 @@ public final class TriggerServer {
     /** How long a trigger request may take to arrive from its first byte; then 408 and closed. */
     static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(10);
     /** Connections held at once; more get 503 {@code too-many-connections} and are closed. */
-    static final int MAX_CONNECTIONS = 10_000;
+    public static final int MAX_CONNECTIONS = 10_000;
     private static final int MAX_INITIAL_LINE = 8 * 1024;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -75,6 +76,7 @@ public final class TriggerServer {
                     }
                 });
         Channel channel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
+        AcceptFailures.install(channel, "trigger");
         return new TriggerServer(channel, connections);
     }
 
