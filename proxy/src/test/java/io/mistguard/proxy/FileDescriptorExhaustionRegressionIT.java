@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,12 +45,7 @@ class FileDescriptorExhaustionRegressionIT {
         for (Socket socket : held) {
             socket.close();
         }
-        if (mistguard != null) {
-            mistguard.destroy();
-            if (!mistguard.waitFor(20, TimeUnit.SECONDS)) {
-                mistguard.destroyForcibly().waitFor();
-            }
-        }
+        ChildProcesses.stop(mistguard);
         if (upstream != null) {
             upstream.stop(0);
         }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,12 +102,7 @@ class LargeBodyDirectMemoryRegressionIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (mistguard != null) {
-            mistguard.destroy();
-            if (!mistguard.waitFor(20, TimeUnit.SECONDS)) {
-                mistguard.destroyForcibly().waitFor();
-            }
-        }
+        ChildProcesses.stop(mistguard);
         if (upstream != null) {
             upstream.stop(0);
         }

@@ -4,7 +4,6 @@ import io.mistguard.proxy.config.ProxyConfig;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The start-up check of the configured message-size limits against the direct memory this JVM may
@@ -64,15 +63,10 @@ final class DirectMemoryCheck {
         if (limit <= held) {
             return;
         }
-        warnings.add(key + " is " + mib(limit) + ", but this JVM's direct memory (-XX:MaxDirectMemorySize) is "
-                     + mib(maxDirectBytes) + " for every message in flight: " + message + " over about "
-                     + mib(held) + " is answered 503 out-of-memory instead of relayed. Lower " + key + " to "
-                     + mib(held) + " or less, or raise -XX:MaxDirectMemorySize (and the container's memory "
+        warnings.add(key + " is " + ResourceChecks.mib(limit) + ", but this JVM's direct memory (-XX:MaxDirectMemorySize) is "
+                     + ResourceChecks.mib(maxDirectBytes) + " for every message in flight: " + message + " over about "
+                     + ResourceChecks.mib(held) + " is answered 503 out-of-memory instead of relayed. Lower " + key + " to "
+                     + ResourceChecks.mib(held) + " or less, or raise -XX:MaxDirectMemorySize (and the container's memory "
                      + "limit) with it");
-    }
-
-    private static String mib(long bytes) {
-        double mib = bytes / (double) (1 << 20);
-        return mib == Math.rint(mib) ? (long) mib + " MiB" : String.format(Locale.ROOT, "%.1f MiB", mib);
     }
 }

@@ -3,12 +3,14 @@ package io.mistguard.proxy.cli;
 import io.mistguard.proxy.config.ProxyConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What this JVM and process cannot give the configuration's limits, as warnings: direct memory for
- * the message-size limits ({@link DirectMemoryCheck}) and file descriptors for the connection limits
- * ({@link FileDescriptorCheck}). A start prints them and still starts, as does {@code check-config},
- * which judges the JVM it runs in. Stateless.
+ * the message-size limits ({@link DirectMemoryCheck}), heap for the stores and connections
+ * ({@link HeapCheck}) and file descriptors for the connection limits ({@link FileDescriptorCheck}).
+ * A start prints them and still starts, as does {@code check-config}, which judges the JVM it runs
+ * in; a reload logs them. Stateless.
  */
 final class ResourceChecks {
 
@@ -18,7 +20,14 @@ final class ResourceChecks {
     /** The warnings for {@code config} in this JVM, each one line; empty when every limit can be met. */
     static List<String> warnings(ProxyConfig config) {
         List<String> warnings = new ArrayList<>(DirectMemoryCheck.warnings(config, DirectMemoryCheck.maxDirectBytes()));
+        HeapCheck.warning(config, HeapCheck.maxHeapBytes()).ifPresent(warnings::add);
         FileDescriptorCheck.warning(config, FileDescriptorCheck.maxDescriptors()).ifPresent(warnings::add);
         return warnings;
+    }
+
+    /** {@code bytes} in MiB: whole ones as {@code 16 MiB}, others to a tenth ({@code 19.1 MiB}). */
+    static String mib(long bytes) {
+        double mib = bytes / (double) (1 << 20);
+        return mib == Math.rint(mib) ? (long) mib + " MiB" : String.format(Locale.ROOT, "%.1f MiB", mib);
     }
 }

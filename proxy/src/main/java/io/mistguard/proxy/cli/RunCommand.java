@@ -222,9 +222,12 @@ public final class RunCommand implements Callable<Integer> {
     private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) {
         List<String> problems = new ArrayList<>(); // the flags were checked at start; they cannot fail now
         ProxyConfig config = flags(environment(loaded, problems), problems);
-        return demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
-                            .withTriggers(started.triggers())
-                    : config;
+        config = demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
+                              .withTriggers(started.triggers())
+                      : config;
+        // The routes' cache bounds apply at once; the rest at the next start, which will say the same.
+        ResourceChecks.warnings(config).forEach(warning -> log.warn("reloaded config: {}", warning));
+        return config;
     }
 
     /** Applies every flag that parses; adds one problem per flag that does not. */
