@@ -58,7 +58,10 @@ public final class ProxyResponses {
         }
         String text = "mistguard: " + status.code() + " " + status.reasonPhrase() + ": " + decision.token()
                 + (detail == null ? "" : " (" + detail + ")") + "\n";
-        ByteBuf body = ByteBufUtil.writeUtf8(alloc, text);
+        // On the heap, not in direct memory: the answer to a request that ran direct memory out
+        // must not need any (it is copied out when written, a few hundred bytes).
+        ByteBuf body = alloc.heapBuffer(ByteBufUtil.utf8MaxBytes(text));
+        ByteBufUtil.writeUtf8(body, text);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")

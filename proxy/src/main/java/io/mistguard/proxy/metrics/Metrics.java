@@ -47,6 +47,7 @@ public final class Metrics {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        new DirectMemoryMeters().bindTo(registry);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.upstream;
 
 import io.mistguard.proxy.net.IdleClock;
+import io.mistguard.proxy.net.MemoryExhaustion;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -101,6 +102,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             if (cause instanceof java.io.IOException) {
                 current.onConnectionEnded(Details.of(cause)); // reset, broken pipe
             } else {
+                if (MemoryExhaustion.causedBy(cause)) {
+                    // Give back what the answer took before the caller is answered: that answer needs memory too.
+                    MemoryExhaustion.dropMessageBeingRead(ctx.pipeline());
+                }
                 current.onFailure(UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
                         ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE), Details.of(cause));
             }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link DirectMemoryCheck}: a warning per message-size limit that one message cannot reach within
  * the JVM's direct memory. Regression: {@code upstream.max_response_bytes} defaulted to 64 MiB under
- * the image's 32 MiB of direct memory, and nothing said that answers over ~24 MiB could not pass.
+ * the image's 32 MiB of direct memory, and nothing said that answers over ~22 MiB could not pass.
  */
 class DirectMemoryCheckTest {
 
@@ -28,24 +28,24 @@ class DirectMemoryCheckTest {
     }
 
     @Test
-    void aLimitOverThreeQuartersOfDirectMemoryIsWarnedOfByItsKey() throws Exception {
-        ProxyConfig config = config("upstream: {max_response_bytes: 64MiB}\nlimits: {max_body_bytes: 25MiB}\n");
+    void aLimitOverHalfOfDirectMemoryIsWarnedOfByItsKey() throws Exception {
+        ProxyConfig config = config("upstream: {max_response_bytes: 64MiB}\nlimits: {max_body_bytes: 17MiB}\n");
 
         assertThat(DirectMemoryCheck.warnings(config, IMAGE_DIRECT)).containsExactly(
                 "upstream.max_response_bytes is 64 MiB, but this JVM's direct memory (-XX:MaxDirectMemorySize) is "
-                + "32 MiB for every message in flight: an answer from Mist over about 24 MiB is answered 503 "
-                + "out-of-memory instead of relayed. Lower upstream.max_response_bytes to 24 MiB or less, or raise "
+                + "32 MiB for every message in flight: an answer from Mist over about 16 MiB is answered 503 "
+                + "out-of-memory instead of relayed. Lower upstream.max_response_bytes to 16 MiB or less, or raise "
                 + "-XX:MaxDirectMemorySize (and the container's memory limit) with it",
-                "limits.max_body_bytes is 25 MiB, but this JVM's direct memory (-XX:MaxDirectMemorySize) is 32 MiB "
-                + "for every message in flight: a caller's request over about 24 MiB is answered 503 out-of-memory "
-                + "instead of relayed. Lower limits.max_body_bytes to 24 MiB or less, or raise "
+                "limits.max_body_bytes is 17 MiB, but this JVM's direct memory (-XX:MaxDirectMemorySize) is 32 MiB "
+                + "for every message in flight: a caller's request over about 16 MiB is answered 503 out-of-memory "
+                + "instead of relayed. Lower limits.max_body_bytes to 16 MiB or less, or raise "
                 + "-XX:MaxDirectMemorySize (and the container's memory limit) with it");
     }
 
     @Test
-    void exactlyThreeQuartersFitsAndMoreDirectMemoryMakesRoom() throws Exception {
-        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 24MiB}\n"), IMAGE_DIRECT)).isEmpty();
-        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 64MiB}\n"), 96L << 20)).isEmpty();
+    void exactlyHalfFitsAndMoreDirectMemoryMakesRoom() throws Exception {
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 16MiB}\n"), IMAGE_DIRECT)).isEmpty();
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 64MiB}\n"), 128L << 20)).isEmpty();
     }
 
     @Test
@@ -56,14 +56,14 @@ class DirectMemoryCheckTest {
 
         assertThat(DirectMemoryCheck.warnings(on, 16L << 20))
                 .anySatisfy(w -> assertThat(w).startsWith("triggers.max_request_bytes is 16 MiB").contains(
-                        "a trigger from Mist over about 12 MiB"))
+                        "a trigger from Mist over about 8 MiB"))
                 .anySatisfy(w -> assertThat(w).startsWith("triggers.max_response_bytes is 16 MiB").contains(
-                        "an answer from catalyst-api over about 12 MiB"));
+                        "an answer from catalyst-api over about 8 MiB"));
     }
 
     @Test
     void sizesThatAreNotWholeMibAreGivenToATenth() throws Exception {
-        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 20000000}\n"), 20L << 20))
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 20000000}\n"), 30L << 20))
                 .singleElement().asString().startsWith("upstream.max_response_bytes is 19.1 MiB")
                 .contains("over about 15 MiB");
     }

@@ -40,6 +40,23 @@ class NettyDefaultsIT {
         assertThat(classes).contains(ALLOCATOR).contains(JFR_EVENT);
     }
 
+    /**
+     * Regression (found by review): the jar let Netty take its direct buffers from the JDK, whose
+     * allocation, when direct memory ran short, slept on the event loop. The jar's {@code Add-Opens}
+     * and {@code Main}'s default make Netty count them itself; its count is exported.
+     */
+    @Test
+    void theJarsNettyCountsItsOwnDirectMemoryRegression(@TempDir Path dir) throws Exception {
+        String[] metrics = {""};
+        String output = PackagedJar.run(dir, Map.of(), List.of("-XX:MaxDirectMemorySize=32m"), List.of(), adminPort ->
+                metrics[0] = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(output).contains(PackagedJar.LISTENING);
+        assertThat(metrics[0]).contains("mistguard_direct_memory_max_bytes 3.3554432E7")
+                .containsPattern("(?m)^mistguard_direct_memory_used_bytes [0-9.E]+$");
+    }
+
     private static String classesLoadedAroundAFirstRequest(Path dir, List<String> flags) throws Exception {
         Path log = dir.resolve("classes.log");
         List<String> jvmFlags = new ArrayList<>(flags);

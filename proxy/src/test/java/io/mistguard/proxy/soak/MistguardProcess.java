@@ -25,7 +25,8 @@ final class MistguardProcess {
             "-Dio.netty.leakDetection.level=paranoid",
             "-Dio.netty.customResourceLeakDetector=io.mistguard.sim.junit.RecordingLeakDetector",
             "-Dio.netty.leakDetection.targetRecords=8", "-XX:+EnableDynamicAgentLoading",
-            "-XX:+AllowRedefinitionToAddDeleteMethods");
+            "-XX:+AllowRedefinitionToAddDeleteMethods",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED"); // what the jar's manifest opens (Main.nettyDefaults)
 
     private final Process process;
     private final Path log;

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.soak;
 
+import io.mistguard.proxy.Main;
 import io.mistguard.proxy.blocking.BlockingCalls;
 import io.mistguard.proxy.cli.RunCommand;
 import io.mistguard.sim.junit.NettyLeakGuard;
@@ -7,7 +8,7 @@ import reactor.blockhound.BlockHound;
 
 /**
  * The main class of the soak's mistguard process: mistguard's own command line
- * ({@link RunCommand}, what {@code mistguard.jar} runs), with the test JVMs' watchdogs installed
+ * ({@link RunCommand}, what {@code mistguard.jar} runs, after the same {@link Main#nettyDefaults}), with the test JVMs' watchdogs installed
  * around it, since the soak's mistguard lives outside the test JVM and their failures would
  * otherwise go unseen. BlockHound watches mistguard's event loops ({@link BlockingCalls}); Netty's
  * leak detector runs at the level the JVM was started with (paranoid). After mistguard has stopped,
@@ -26,6 +27,7 @@ public final class SoakChild {
     }
 
     public static void main(String[] args) {
+        Main.nettyDefaults(System.getProperties()); // as mistguard.jar's main does, before any Netty class
         BlockHound.install(); // with every BlockHoundIntegration on the class path: Netty's and BlockingCalls
         StallMonitor stalls = new StallMonitor("soak-child-stalls",
                 (from, to, excusable) -> System.out.println(STALL + " " + from + " " + to + " " + excusable));

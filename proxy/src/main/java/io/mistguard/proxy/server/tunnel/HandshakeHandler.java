@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.upstream.UpstreamFailure;
+import io.mistguard.proxy.net.MemoryExhaustion;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -50,6 +51,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         UpstreamFailure failure = cause instanceof IOException ? UpstreamFailure.RESET
                 : UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
                         ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE);
+        if (failure == UpstreamFailure.OUT_OF_MEMORY) {
+            MemoryExhaustion.dropMessageBeingRead(ctx.pipeline()); // the caller's answer needs memory too
+        }
         tunnel.fail(failure, String.valueOf(cause.getMessage()));
         ctx.close();
     }
