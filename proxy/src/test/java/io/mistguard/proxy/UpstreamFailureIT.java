@@ -75,6 +75,18 @@ class UpstreamFailureIT {
         assertThat(MIST.get().recording().connectionsOpened()).as("a fresh upstream connection").isGreaterThan(openedBefore);
     }
 
+    /** Found by review: the 502's body quoted the answer's whole head (Netty's message: status line and headers). */
+    @Test
+    void anAnswerOverTheLimitIsDescribedByTheLimitNotByItsHeadRegression() throws Exception {
+        MIST.get().faults().add(FaultRule.forCommand("push_list").hugeBody(1024 * 1024).times(1));
+
+        HttpResponse<String> failed = proxy.get(PUSH_LIST);
+
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(failed.body()).contains("the answer's body is over max_response_bytes (")
+                .doesNotContain("DefaultHttpResponse").doesNotContain("HTTP/1.1");
+    }
+
     /**
      * Mist closes without answering only when it will not run the command, so a reused connection
      * that does so is the keep-alive race: the request is sent once more, on a fresh connection.

@@ -255,13 +255,13 @@ public final class RunCommand implements Callable<Integer> {
      * refused by the loader, but {@code --listen} and {@code --admin-listen} can make one too.
      */
     static void listenersDiffer(ProxyConfig config, List<String> problems) {
-        if (config.admin().listen().equals(config.listen())) {
+        if (ConfigLoader.listenersCollide(config.admin().listen(), config.listen())) {
             problems.add("admin.listen: " + config.listen() + " is also listen (expected: two different addresses)");
         }
         if (config.triggers().enabled()) {
             for (var other : java.util.Map.of("listen", config.listen(), "admin.listen", config.admin().listen())
                                           .entrySet()) {
-                if (config.triggers().listen().equals(other.getValue())) {
+                if (ConfigLoader.listenersCollide(config.triggers().listen(), other.getValue())) {
                     problems.add("triggers.listen: " + other.getValue() + " is also " + other.getKey()
                                  + " (expected: an address of its own)");
                 }

@@ -21,6 +21,15 @@ public final class ConfigLoader {
         return YamlConfigLoader.load(file);
     }
 
+    /**
+     * Whether listeners on {@code a} and {@code b} would want the same socket: the same port (not 0,
+     * which asks for any free one) on the same host, loopback names as one, or a wildcard on either
+     * side. The rule the file's own checks apply, for addresses given as flags.
+     */
+    public static boolean listenersCollide(HostPort a, HostPort b) {
+        return YamlConfigLoader.listenersCollide(a, b);
+    }
+
     /** Parses {@code yaml}, naming it {@code sourceName} in problems. */
     public static ProxyConfig parse(String yaml, String sourceName) throws ConfigException {
         return YamlConfigLoader.parse(yaml, sourceName);

@@ -107,7 +107,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                     MemoryExhaustion.dropMessageBeingRead(ctx.pipeline());
                 }
                 current.onFailure(UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
-                        ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE), Details.of(cause));
+                        ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE), Details.of(cause, ctx));
             }
         }
         ctx.close();

@@ -85,6 +85,22 @@ class RunCommandTest {
         assertThat(err.toString()).contains("admin.listen: 127.0.0.1:15999 is also listen");
     }
 
+    /**
+     * Found by review: flags were compared as text, not by the file's rule, so port 0 on both (any
+     * free port, as tests and demos ask) was refused, and a wildcard over a loopback address on the
+     * same port was not.
+     */
+    @Test
+    void listenersGivenByFlagsCollideByTheFilesRuleRegression() {
+        assertThat(run("--listen", "0.0.0.0:15999", "--admin-listen", "127.0.0.1:15999")).isEqualTo(2);
+        assertThat(err.toString()).contains("admin.listen: 0.0.0.0:15999 is also listen");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--upstream", "https://x"))
+                .as("refused for --upstream alone").isEqualTo(2);
+        assertThat(err.toString()).contains("--upstream: ").doesNotContain("is also listen");
+    }
+
     /** Review of #13: --upstream with --demo was silently ignored. */
     @Test
     void upstreamWithDemoIsRefusedRegression() {

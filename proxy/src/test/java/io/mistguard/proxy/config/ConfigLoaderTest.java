@@ -139,6 +139,49 @@ class ConfigLoaderTest {
                 .hasMessage(dir + ": is a directory (expected: a YAML file)");
     }
 
+    /**
+     * Found by review: a few thousand nested collections ran the parser's stack out, and the
+     * StackOverflowError ended check-config and a start with a stack trace (exit 1), and a reload
+     * with a 500. It is a problem of the file like any other.
+     */
+    @Test
+    void collectionsNestedTooDeeplyAreAProblemNotACrashRegression() {
+        String yaml = "x: " + "[".repeat(50_000) + "]".repeat(50_000) + "\n";
+
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml: invalid YAML: collections nested too deeply to read (a mistguard config "
+                            + "needs a few levels)");
+    }
+
+    /** Found by review: /dev/zero was read until the heap ran out, and a FIFO hung check-config. */
+    @Test
+    void aDeviceIsNotAConfigFileRegression() {
+        Path device = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(device), "a Unix with /dev/zero");
+
+        assertThatThrownBy(() -> ConfigLoader.load(device))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("/dev/zero: is not a regular file (a device, a pipe or a socket; expected: a YAML file)");
+    }
+
+    @Test
+    void aFileOverFourMibIsNotReadRegression(@TempDir Path dir) throws IOException {
+        Path big = Files.write(dir.resolve("big.yaml"), new byte[(4 << 20) + 1]);
+
+        assertThatThrownBy(() -> ConfigLoader.load(big))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(big + ": is 4194305 bytes (expected: a YAML file of at most 1 MiB of text)");
+    }
+
+    /** Found by review: {@code --config ""} said ": is a directory". */
+    @Test
+    void anEmptyPathIsNamedAsSuchRegression() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("\"\": an empty path names no file (expected: a YAML file)");
+    }
+
     @Test
     void nonUtf8FileIsReported(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("latin1.yaml"), new byte[] { 'a', ':', ' ', (byte) 0xE9, '\n' });

@@ -3,6 +3,7 @@ package io.mistguard.proxy.config.yaml;
 import static java.util.Objects.requireNonNull;
 
 import io.mistguard.proxy.config.ConfigException;
+import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.Quotes;
 import java.io.IOException;
@@ -30,15 +31,26 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class YamlConfigLoader {
 
+    /** The most bytes read: 1 Mi characters (the parser's own limit) of up to 4 bytes each. */
+    private static final long MAX_FILE_BYTES = 4L << 20;
+
     private YamlConfigLoader() {}
 
-    /** Loads {@code file}; problems name it as given, so relative paths stay short. */
+    /**
+     * Loads {@code file}; problems name it as given, so relative paths stay short. Only a regular
+     * file of at most 4 MiB is read (and the parser takes at most 1 Mi characters of it).
+     */
     public static ProxyConfig load(Path file) throws ConfigException {
         requireNonNull(file, "file");
-        Problems problems = new Problems(file.toString());
+        Problems problems = new Problems(file.toString().isEmpty() ? "\"\"" : file.toString());
         Optional<String> text = read(file, problems);
         problems.throwIfAny();
         return parse(text.orElseThrow(), problems);
+    }
+
+    /** Whether listeners on {@code a} and {@code b} would want the same socket (the file's own rule). */
+    public static boolean listenersCollide(HostPort a, HostPort b) {
+        return Endpoints.collide(a, b);
     }
 
     /** Parses {@code yaml}, naming it {@code sourceName} in problems. */
@@ -77,11 +89,25 @@ public final class YamlConfigLoader {
     }
 
     private static Optional<String> read(Path file, Problems problems) {
+        if (file.toString().isEmpty()) {
+            problems.addFileProblem("an empty path names no file (expected: a YAML file)");
+            return Optional.empty();
+        }
         if (Files.isDirectory(file)) {
             problems.addFileProblem("is a directory (expected: a YAML file)");
             return Optional.empty();
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // /dev/zero was read until the heap ran out; a FIFO without a writer hung the start.
+            problems.addFileProblem("is not a regular file (a device, a pipe or a socket; expected: a YAML file)");
+            return Optional.empty();
+        }
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                problems.addFileProblem("is " + size + " bytes (expected: a YAML file of at most 1 MiB of text)");
+                return Optional.empty();
+            }
             return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             problems.addFileProblem("file not found");

@@ -12,7 +12,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Turns YAML text into snakeyaml-engine's node tree, which keeps the position of every value, and
- * turns YAML errors into positioned problems instead of exceptions.
+ * turns YAML errors into positioned problems instead of exceptions, nesting too deep to parse included.
  *
  * <p>The tree is composed, not constructed into Java objects: construction would lose positions
  * and apply YAML's implicit typing ({@code 010} as octal, {@code no} as false) before we get to say
@@ -45,6 +45,13 @@ final class YamlSource {
                                     " at offset " + e.getPosition() + " is not allowed");
         } catch (YamlEngineException e) {
             problems.addFileProblem("invalid YAML: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // snakeyaml-engine composes nested collections recursively and has no depth limit: a file of
+            // a few thousand "[" (or as many indented levels) ran the stack out, and the error ended
+            // check-config and start with a stack trace, and a reload with a 500. The parse is all
+            // that was on the stack, so it is unwound and nothing else is left half-done.
+            problems.addFileProblem("invalid YAML: collections nested too deeply to read (a mistguard config "
+                                    + "needs a few levels)");
         }
         return Optional.empty();
     }
