@@ -40,7 +40,7 @@ final class FileDescriptorCheck {
 
     /** The descriptors {@code config}'s connection limits need at least. */
     static long needed(ProxyConfig config) {
-        return config.limits().maxConnections() + AdminServer.MAX_CONNECTIONS + RESERVED;
+        return (long) config.limits().maxConnections() + AdminServer.MAX_CONNECTIONS + RESERVED;
     }
 
     /**
@@ -52,12 +52,14 @@ final class FileDescriptorCheck {
         if (maxDescriptors < 1 || maxDescriptors >= needed) {
             return Optional.empty();
         }
-        long fits = Math.max(1, config.limits().maxConnections() - (needed - maxDescriptors));
+        long fits = maxDescriptors - (needed - config.limits().maxConnections());
         return Optional.of("limits.max_connections is " + config.limits().maxConnections()
                 + ", but this process may open only " + maxDescriptors + " files (ulimit -n): past that, "
                 + "accepting a connection fails with \"Too many open files\", callers wait unanswered instead of "
                 + "getting 503 too-many-connections, and no connection to Mist can be opened. Raise the hard "
                 + "limit (ulimit -Hn, systemd's LimitNOFILE, the container runtime's nofile) to at least " + needed
-                + ", or lower limits.max_connections to " + fits + " or less");
+                + (fits >= 1 ? ", or lower limits.max_connections to " + fits + " or less"
+                             : "; mistguard's own " + (needed - config.limits().maxConnections())
+                               + " (the admin listener, upstream connections, the JVM's files) do not fit below it"));
     }
 }

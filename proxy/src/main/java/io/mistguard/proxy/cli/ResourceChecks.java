@@ -25,9 +25,16 @@ final class ResourceChecks {
         return warnings;
     }
 
-    /** {@code bytes} in MiB: whole ones as {@code 16 MiB}, others to a tenth ({@code 19.1 MiB}). */
+    /**
+     * {@code bytes} in MiB: whole ones as {@code 16 MiB}, others to a tenth ({@code 19.1 MiB}), with
+     * the bytes when that tenth would read as a whole number ({@code 24.0 MiB (25165825 bytes)}).
+     */
     static String mib(long bytes) {
         double mib = bytes / (double) (1 << 20);
-        return mib == Math.rint(mib) ? (long) mib + " MiB" : String.format(Locale.ROOT, "%.1f MiB", mib);
+        if (mib == Math.rint(mib)) {
+            return (long) mib + " MiB";
+        }
+        String tenth = String.format(Locale.ROOT, "%.1f MiB", mib);
+        return tenth.endsWith(".0 MiB") ? tenth + " (" + bytes + " bytes)" : tenth;
     }
 }

@@ -5,6 +5,7 @@ import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.exchange.SendableAnswers;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.KeepAlive;
@@ -248,6 +249,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ChannelHandlerContext ctx = context;
         Answer answer = answered.getNow();
         exchange = null;
+        if (ctx.channel().isActive()) {
+            answer = SendableAnswers.of(ctx.alloc(), answer, !headRequest); // its body can be sent whole, or a 503
+        }
         if (services.accessLog()) {
             AccessLog.log(method, headRequest, path, answer, System.nanoTime() - arrivedNanos,
                           !ctx.channel().isActive());

@@ -8,6 +8,7 @@ import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.exchange.SendableAnswers;
 import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
@@ -202,6 +203,9 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     private void write(ChannelHandlerContext ctx, Answer answer, boolean keepAlive, String method, String uri,
                        long arrived) {
+        if (ctx.channel().isActive()) { // a stored last-known answer is on the heap: sent whole, or a 503
+            answer = SendableAnswers.of(ctx.alloc(), answer, !HttpMethod.HEAD.name().equals(method));
+        }
         FullHttpResponse response = answer.response();
         if (accessLog) {
             boolean gone = !ctx.channel().isActive(); // nothing will be sent: 499, no bytes (AccessLine)

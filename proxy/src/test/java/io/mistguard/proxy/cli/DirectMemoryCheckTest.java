@@ -61,6 +61,13 @@ class DirectMemoryCheckTest {
                         "an answer from catalyst-api over about 8 MiB"));
     }
 
+    /** Found by review: 25165825 bytes read "24.0 MiB", which looks like the 24 MiB it is not. */
+    @Test
+    void aTenthThatReadsAsWholeCarriesItsBytesRegression() throws Exception {
+        assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 25165825}\n"), IMAGE_DIRECT))
+                .singleElement().asString().startsWith("upstream.max_response_bytes is 24.0 MiB (25165825 bytes), but");
+    }
+
     @Test
     void sizesThatAreNotWholeMibAreGivenToATenth() throws Exception {
         assertThat(DirectMemoryCheck.warnings(config("upstream: {max_response_bytes: 20000000}\n"), 30L << 20))

@@ -39,8 +39,26 @@ class FileDescriptorCheckTest {
         assertThat(FileDescriptorCheck.warning(small, 819)).hasValueSatisfying(w -> assertThat(w)
                 .startsWith("limits.max_connections is 500, but this process may open only 819 files")
                 .endsWith("to at least 820, or lower limits.max_connections to 499 or less"));
-        assertThat(FileDescriptorCheck.warning(small, 100)).hasValueSatisfying(w -> assertThat(w)
+        assertThat(FileDescriptorCheck.warning(small, 321)).hasValueSatisfying(w -> assertThat(w)
                 .endsWith("lower limits.max_connections to 1 or less"));
+    }
+
+    /** Found by review: the advice was to lower a limit already at 1, which could never help. */
+    @Test
+    void whenMistguardsOwnDescriptorsDoNotFitOnlyRaisingTheLimitIsAdvisedRegression() throws Exception {
+        ProxyConfig one = ConfigLoader.parse("limits: {max_connections: 1}\n", "m.yaml");
+        assertThat(FileDescriptorCheck.warning(one, 64)).hasValueSatisfying(w -> assertThat(w)
+                .contains("to at least 321").doesNotContain("lower limits.max_connections")
+                .endsWith("mistguard's own 320 (the admin listener, upstream connections, the JVM's files) do not "
+                          + "fit below it"));
+    }
+
+    /** Found by review: a limit near Integer.MAX_VALUE overflowed the sum, and no warning was given. */
+    @Test
+    void aHugeLimitDoesNotOverflowTheSumRegression() throws Exception {
+        ProxyConfig huge = ConfigLoader.parse("limits: {max_connections: 2147483647}\n", "m.yaml");
+        assertThat(FileDescriptorCheck.needed(huge)).isEqualTo(2147483647L + 320);
+        assertThat(FileDescriptorCheck.warning(huge, 1 << 20)).isPresent();
     }
 
     @Test

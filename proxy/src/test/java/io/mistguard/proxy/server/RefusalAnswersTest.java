@@ -213,6 +213,45 @@ class RefusalAnswersTest {
                 .startsWith("route=- decision=out-of-memory status=503 ");
     }
 
+    /**
+     * Regression: a coalesced answer (its body shared on the heap) that found no direct memory to be
+     * sent went out as a 200 head and then a close, logged as a 200 with every byte. It is a 503
+     * out-of-memory on its route, logged so, and the connection stays usable.
+     */
+    @Test
+    void aSharedAnswerWithNoDirectMemoryToSendIsA503NotACutShort200Regression() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.config().setAllocator(new io.netty.buffer.AbstractByteBufAllocator(false) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        });
+        io.netty.handler.codec.http.FullHttpResponse shared = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer("{\"streams\":[]}".getBytes(StandardCharsets.UTF_8)));
+        shared.headers().setInt("Content-Length", 14);
+        forwarder.pending.get(0).setSuccess(io.mistguard.proxy.exchange.Answer.of(shared, Decision.COALESCED)
+                .onRoute("get-state"));
+
+        String out = readOutbound();
+        assertThat(out).startsWith("HTTP/1.1 503 ").containsIgnoringCase("Mistguard-Decision: rejected; reason=out-of-memory")
+                .containsIgnoringCase("Mistguard-Route: get-state").doesNotContain("streams");
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("route=get-state decision=out-of-memory status=503 ");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
     /** With an answer still owed on the connection, a 503 would leave before it: the connection only closes. */
     @Test
     void noMemoryToReadWhileAnAnswerIsOwedClosesTheConnectionRegression() {
