@@ -32,14 +32,61 @@ final class ReloadTriggers implements AutoCloseable {
         this.watcher = watcher;
     }
 
+    /**
+     * A SIGHUP that arrives while mistguard starts, before {@link #install}: remembered, where the
+     * JVM's default would have ended the process at once with status 129 (found by a CI run, where a
+     * SIGHUP sent just after "mistguard listening on" did that: the handler came only after the
+     * listeners were up). Install it before anything that takes time; {@link #install} takes over.
+     */
+    static final class EarlyHangUps {
+        private final java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+        private final boolean ignored;
+
+        private EarlyHangUps() {
+            // Under nohup the JVM keeps SIGHUP ignored and installs nothing: that stays so.
+            ignored = Signal.handle(new Signal("HUP"), s -> seen.set(true)) == SignalHandler.SIG_IGN;
+        }
+
+        /** Whether a SIGHUP came since the hold began. */
+        boolean seen() {
+            return seen.get();
+        }
+    }
+
+    /** Starts remembering SIGHUPs until {@link #install}; call it first thing at start. */
+    static EarlyHangUps holdHangUps() {
+        return new EarlyHangUps();
+    }
+
     static ReloadTriggers install(Path file, Mistguard mistguard) {
+        return install(file, mistguard, null);
+    }
+
+    /**
+     * Installs the triggers; a SIGHUP that {@code early} held during the start is then acted on once,
+     * as it would have been: a reload, or the warning that there is nothing to reload.
+     */
+    static ReloadTriggers install(Path file, Mistguard mistguard, EarlyHangUps early) {
         if (file == null) {
-            Signal.handle(new Signal("HUP"), s -> log.warn(
-                    "SIGHUP: nothing to reload, mistguard was started without --config; still serving"));
+            SignalHandler nothing = s -> log.warn(
+                    "SIGHUP: nothing to reload, mistguard was started without --config; still serving");
+            if (early == null || !early.ignored) {
+                Signal.handle(new Signal("HUP"), nothing);
+            }
+            if (early != null && early.seen.get()) {
+                nothing.handle(new Signal("HUP"));
+            }
             return none();
         }
-        SignalHandler previous = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP"));
-        boolean hupIgnored = previous == SignalHandler.SIG_IGN;
+        boolean hupIgnored;
+        if (early != null && early.ignored) {
+            hupIgnored = true;
+        } else {
+            hupIgnored = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP")) == SignalHandler.SIG_IGN;
+        }
+        if (early != null && early.seen.get()) {
+            mistguard.reload("SIGHUP during start-up");
+        }
         if (hupIgnored) {
             // Started with SIGHUP ignored (nohup): the JVM then installs no handler for it at all.
             log.warn("SIGHUP is ignored by this process (started under nohup?) and cannot reload it; "

@@ -101,6 +101,8 @@ public final class RunCommand implements Callable<Integer> {
         // A demo without a file has nothing to reload: its SIGHUP is its terminal going away.
         boolean hangUpStops = demo && configFile == null;
         ShutdownSignal signal = ShutdownSignal.install(hangUpStops);
+        // From here a SIGHUP is held, not fatal, until the reload triggers take it over after start.
+        ReloadTriggers.EarlyHangUps earlyHangUps = hangUpStops ? null : ReloadTriggers.holdHangUps();
         ClassSharingCheck.warnIfArchiveUnused();
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
              DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {
@@ -109,7 +111,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             ProxyConfig started = config;
             try (Mistguard mistguard = Mistguard.start(config, configFile, loaded -> overrides(loaded, started));
-                 ReloadTriggers triggers = hangUpStops ? ReloadTriggers.none() : ReloadTriggers.install(configFile, mistguard)) {
+                 ReloadTriggers triggers = hangUpStops ? ReloadTriggers.none()
+                                                       : ReloadTriggers.install(configFile, mistguard, earlyHangUps)) {
                 if (demoUpstream != null) {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
                     demoTriggers.printWelcome(spec.commandLine().getOut(), mistguard);

@@ -57,6 +57,39 @@ class ReloadTriggersTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * Found by a CI run: a SIGHUP sent just after "mistguard listening on" ended the process with
+     * status 129, as the handler came only once the listeners were up. One held from before the start
+     * is acted on when the triggers are installed.
+     */
+    @Test
+    void aSighupDuringStartIsHeldAndActedOnOnceRegression() throws Exception {
+        SignalHandler jvmHandler = Signal.handle(HUP, SignalHandler.SIG_DFL);
+        Signal.handle(HUP, jvmHandler);
+        org.junit.jupiter.api.Assumptions.assumeFalse(jvmHandler == SignalHandler.SIG_IGN, "not under nohup");
+        try (LogCapture triggerLog = LogCapture.of(ReloadTriggers.class.getName(), Level.INFO)) {
+            ReloadTriggers.EarlyHangUps early = ReloadTriggers.holdHangUps();
+            SignalHandler holding = Signal.handle(HUP, jvmHandler);
+            // Raise only into the hold (a lambda of its class): anything else may stop the JVM.
+            assertThat(holding.getClass().getName()).startsWith(ReloadTriggers.EarlyHangUps.class.getName() + "$$Lambda");
+            Signal.handle(HUP, holding);
+            Signal.raise(HUP);
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (!early.seen() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(early.seen()).as("held").isTrue();
+            assertThat(triggerLog.events()).isEmpty();
+
+            try (ReloadTriggers triggers = ReloadTriggers.install(null, null, early)) {
+                assertThat(triggerLog.events()).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                        "SIGHUP: nothing to reload, mistguard was started without --config; still serving");
+            }
+        } finally {
+            Signal.handle(HUP, jvmHandler);
+        }
+    }
+
     @Test
     void fileChangesAndSighupReloadAndABrokenFileKeepsTheRunningRoutes(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mistguard.yaml");
