@@ -2,11 +2,9 @@ package io.mistguard.proxy.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.AbstractByteBufAllocator;
-import io.netty.buffer.ByteBuf;
+import io.mistguard.proxy.NoDirectMemory;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -22,23 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class SendableAnswersTest {
 
-    /** An allocator with no direct memory left, as Netty's says when the cap is reached. */
-    private static final ByteBufAllocator NO_DIRECT_MEMORY = new AbstractByteBufAllocator(false) {
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-    };
+    private static final ByteBufAllocator NO_DIRECT_MEMORY = NoDirectMemory.ALLOCATOR;
 
     private static Answer shared(String body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,

@@ -221,22 +221,7 @@ class RefusalAnswersTest {
     @Test
     void aSharedAnswerWithNoDirectMemoryToSendIsA503NotACutShort200Regression() {
         channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
-        channel.config().setAllocator(new io.netty.buffer.AbstractByteBufAllocator(false) {
-            @Override
-            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-                return io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
-            }
-
-            @Override
-            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-                throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
-            }
-
-            @Override
-            public boolean isDirectBufferPooled() {
-                return false;
-            }
-        });
+        channel.config().setAllocator(io.mistguard.proxy.NoDirectMemory.ALLOCATOR);
         io.netty.handler.codec.http.FullHttpResponse shared = new io.netty.handler.codec.http.DefaultFullHttpResponse(
                 io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer("{\"streams\":[]}".getBytes(StandardCharsets.UTF_8)));
