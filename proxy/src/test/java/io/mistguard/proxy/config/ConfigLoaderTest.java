@@ -154,6 +154,18 @@ class ConfigLoaderTest {
                             + "needs a few levels)");
     }
 
+    /**
+     * Found by review: 600 emoji in a comment made snakeyaml-engine's reader throw an
+     * IndexOutOfBoundsException (a character outside the BMP across its 1 024-character buffer's
+     * end), and check-config ended with a stack trace. The file is valid YAML, and it loads.
+     */
+    @Test
+    void charactersOutsideTheBmpAcrossTheParsersBufferLoadRegression() throws Exception {
+        String emoji = new String(Character.toChars(0x1F600));
+        assertThat(ConfigLoader.parse("# " + emoji.repeat(600) + "\nio_threads: 2\n", "m.yaml").ioThreads())
+                .isEqualTo(2);
+    }
+
     /** Found by review: /dev/zero was read until the heap ran out, and a FIFO hung check-config. */
     @Test
     void aDeviceIsNotAConfigFileRegression() {
@@ -171,7 +183,7 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(big))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(big + ": is 4194305 bytes (expected: a YAML file of at most 1 MiB of text)");
+                .hasMessage(big + ": is 4194305 bytes (expected: a YAML file of at most 4 MiB)");
     }
 
     /** Found by review: {@code --config ""} said ": is a directory". */

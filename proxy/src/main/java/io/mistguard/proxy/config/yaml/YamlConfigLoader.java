@@ -105,7 +105,7 @@ public final class YamlConfigLoader {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
-                problems.addFileProblem("is " + size + " bytes (expected: a YAML file of at most 1 MiB of text)");
+                problems.addFileProblem("is " + size + " bytes (expected: a YAML file of at most 4 MiB)");
                 return Optional.empty();
             }
             return Optional.of(Files.readString(file, StandardCharsets.UTF_8));

@@ -31,6 +31,11 @@ final class YamlSource {
         LoadSettings settings = LoadSettings.builder()
                                             .setLabel(problems.source())
                                             .setCodePointLimit(MAX_CODE_POINTS)
+                                            // The whole text in one buffer: snakeyaml-engine 2.10's
+                                            // reader failed (IndexOutOfBoundsException) on a character
+                                            // outside the BMP (an emoji in a comment) that straddled
+                                            // its 1 024-character buffer's end.
+                                            .setBufferSize(Math.min(MAX_CODE_POINTS, text.length()) + 1)
                                             .setMaxAliasesForCollections(MAX_ALIASES)
                                             .setAllowRecursiveKeys(false)
                                             // YAML 1.2 core: "~", "null" and nothing are null, as operators expect
@@ -45,6 +50,10 @@ final class YamlSource {
                                     " at offset " + e.getPosition() + " is not allowed");
         } catch (YamlEngineException e) {
             problems.addFileProblem("invalid YAML: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // The parser's own failure on some input (not a YAML problem it reports as such): still a
+            // problem of the file, never a stack trace and exit 1, nor a 500 on reload.
+            problems.addFileProblem("invalid YAML: the parser failed on this file: " + e);
         } catch (StackOverflowError e) {
             // snakeyaml-engine composes nested collections recursively and has no depth limit: a file of
             // a few thousand "[" (or as many indented levels) ran the stack out, and the error ended
