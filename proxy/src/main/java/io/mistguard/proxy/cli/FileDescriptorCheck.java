@@ -2,7 +2,6 @@ package io.mistguard.proxy.cli;
 
 import io.mistguard.proxy.admin.AdminServer;
 import io.mistguard.proxy.config.ProxyConfig;
-import io.mistguard.proxy.trigger.TriggerServer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.Optional;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * listeners, the few connections Mist opens to the trigger listener and the connections to Mist and
  * catalyst-api. That is a floor, not a sum of every case: a request at Mist holds a second
  * descriptor while it is there, and the trigger listener's own cap of
- * {@value TriggerServer#MAX_CONNECTIONS} is a bound against a runaway peer, not load to plan for.
+ * 10 000 is a bound against a runaway peer, not load to plan for.
  * Stateless.
  */
 final class FileDescriptorCheck {

@@ -4,6 +4,7 @@ import io.mistguard.proxy.Mistguard;
 import io.mistguard.proxy.reload.ConfigWatcher;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -39,7 +40,7 @@ final class ReloadTriggers implements AutoCloseable {
      * listeners were up). Install it before anything that takes time; {@link #install} takes over.
      */
     static final class EarlyHangUps {
-        private final java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean seen = new AtomicBoolean();
         private final boolean ignored;
 
         private EarlyHangUps() {
@@ -73,7 +74,7 @@ final class ReloadTriggers implements AutoCloseable {
             if (early == null || !early.ignored) {
                 Signal.handle(new Signal("HUP"), nothing);
             }
-            if (early != null && early.seen.get()) {
+            if (early != null && early.seen()) {
                 nothing.handle(new Signal("HUP"));
             }
             return none();
@@ -84,7 +85,7 @@ final class ReloadTriggers implements AutoCloseable {
         } else {
             hupIgnored = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP")) == SignalHandler.SIG_IGN;
         }
-        if (early != null && early.seen.get()) {
+        if (early != null && early.seen()) {
             mistguard.reload("SIGHUP during start-up");
         }
         if (hupIgnored) {

@@ -414,16 +414,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 lingerOnClose = true; // the rest of the body may still be on its way
                 headRequest = false; // the encoder knows the method of the request being read, if any
                 MemoryExhaustion.dropMessageBeingRead(ctx.pipeline()); // gives back what it took
-                try {
-                    Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this request: "
-                            + cause.getMessage());
-                    services.refused(null, answer, 0);
-                    write(ctx, answer, HttpVersion.HTTP_1_1);
-                    return;
-                } catch (OutOfMemoryError stillShort) {
-                    // Not even the answer's few hundred bytes: the close is all the caller gets.
-                }
+                // On the heap (ProxyResponses): making it needs none of the memory that ran out.
+                Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this request: "
+                        + cause.getMessage());
+                services.refused(null, answer, 0);
+                write(ctx, answer, HttpVersion.HTTP_1_1);
+                return;
             }
         } else {
             log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());

@@ -270,15 +270,12 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             log.warn("[{}] no memory to read a trigger: {}", ctx.channel().id(), cause.toString());
             if (current == null && waiting.isEmpty() && !closing && ctx.channel().isActive()) {
                 MemoryExhaustion.dropMessageBeingRead(ctx.pipeline()); // gives back what it took
-                try {
-                    Answer refusal = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this trigger: "
-                            + cause.getMessage()).onRoute(TriggerService.OTHER);
-                    refuse(ctx, refusal, null, null, ctx.channel().eventLoop().ticker().nanoTime());
-                    return;
-                } catch (OutOfMemoryError stillShort) {
-                    // Not even the answer's few hundred bytes: the close is all Mist gets.
-                }
+                // On the heap (ProxyResponses): making it needs none of the memory that ran out.
+                Answer refusal = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this trigger: "
+                        + cause.getMessage()).onRoute(TriggerService.OTHER);
+                refuse(ctx, refusal, null, null, ctx.channel().eventLoop().ticker().nanoTime());
+                return;
             }
         }
         ctx.close();

@@ -44,7 +44,7 @@ public final class TriggerServer {
     /** How long a trigger request may take to arrive from its first byte; then 408 and closed. */
     static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(10);
     /** Connections held at once; more get 503 {@code too-many-connections} and are closed. */
-    public static final int MAX_CONNECTIONS = 10_000;
+    static final int MAX_CONNECTIONS = 10_000;
     private static final int MAX_INITIAL_LINE = 8 * 1024;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 

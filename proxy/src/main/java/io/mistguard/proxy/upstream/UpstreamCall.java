@@ -155,7 +155,7 @@ public final class UpstreamCall {
             Throwable cause = response.decoderResult().cause();
             response.release();
             onFailure(cause instanceof PrematureChannelClosureException ? UpstreamFailure.RESET
-                    : UpstreamFailure.ofUnreadable(cause, UpstreamFailure.BAD_RESPONSE), Details.of(cause));
+                    : UpstreamFailure.unlessOutOfMemory(cause, UpstreamFailure.BAD_RESPONSE), Details.of(cause));
             return;
         }
         int code = response.status().code();

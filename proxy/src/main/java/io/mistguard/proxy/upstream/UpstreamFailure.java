@@ -59,15 +59,14 @@ public enum UpstreamFailure {
     public static UpstreamFailure ofConnect(Throwable cause) {
         return cause instanceof ConnectTimeoutException ? CONNECT_TIMEOUT
                 : cause instanceof ConnectException ? CONNECT_REFUSED
-                : MemoryExhaustion.causedBy(cause) ? OUT_OF_MEMORY
-                : RESET;
+                : unlessOutOfMemory(cause, RESET);
     }
 
     /**
-     * Why the upstream's answer could not be decoded: {@link #OUT_OF_MEMORY} when mistguard had no
-     * memory to hold it, else {@code otherwise} (the answer's own fault).
+     * How a failed read, decode or write of an upstream exchange is named: {@link #OUT_OF_MEMORY} when
+     * {@code cause} is mistguard's own lack of memory, else {@code otherwise} (the exchange's own fault).
      */
-    public static UpstreamFailure ofUnreadable(Throwable cause, UpstreamFailure otherwise) {
+    public static UpstreamFailure unlessOutOfMemory(Throwable cause, UpstreamFailure otherwise) {
         return MemoryExhaustion.causedBy(cause) ? OUT_OF_MEMORY : otherwise;
     }
 

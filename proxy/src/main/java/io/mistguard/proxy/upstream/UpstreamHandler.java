@@ -106,7 +106,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                     // Give back what the answer took before the caller is answered: that answer needs memory too.
                     MemoryExhaustion.dropMessageBeingRead(ctx.pipeline());
                 }
-                current.onFailure(UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
+                current.onFailure(UpstreamFailure.unlessOutOfMemory(cause, cause instanceof TooLongFrameException
                         ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE), Details.of(cause, ctx));
             }
         }

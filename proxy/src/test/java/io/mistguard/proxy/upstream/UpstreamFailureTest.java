@@ -29,11 +29,11 @@ class UpstreamFailureTest {
 
     @Test
     void anUnreadableAnswerIsTheAnswersFaultUnlessMemoryRanOut() {
-        assertThat(UpstreamFailure.ofUnreadable(new DecoderException("bad status line"), UpstreamFailure.BAD_RESPONSE))
+        assertThat(UpstreamFailure.unlessOutOfMemory(new DecoderException("bad status line"), UpstreamFailure.BAD_RESPONSE))
                 .isEqualTo(UpstreamFailure.BAD_RESPONSE);
-        assertThat(UpstreamFailure.ofUnreadable(new DecoderException(SHORTAGE), UpstreamFailure.BAD_RESPONSE))
+        assertThat(UpstreamFailure.unlessOutOfMemory(new DecoderException(SHORTAGE), UpstreamFailure.BAD_RESPONSE))
                 .isEqualTo(UpstreamFailure.OUT_OF_MEMORY);
-        assertThat(UpstreamFailure.ofUnreadable(SHORTAGE, UpstreamFailure.RESPONSE_TOO_LARGE))
+        assertThat(UpstreamFailure.unlessOutOfMemory(SHORTAGE, UpstreamFailure.RESPONSE_TOO_LARGE))
                 .isEqualTo(UpstreamFailure.OUT_OF_MEMORY);
     }
 

@@ -49,7 +49,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         UpstreamFailure failure = cause instanceof IOException ? UpstreamFailure.RESET
-                : UpstreamFailure.ofUnreadable(cause, cause instanceof TooLongFrameException
+                : UpstreamFailure.unlessOutOfMemory(cause, cause instanceof TooLongFrameException
                         ? UpstreamFailure.RESPONSE_TOO_LARGE : UpstreamFailure.BAD_RESPONSE);
         if (failure == UpstreamFailure.OUT_OF_MEMORY) {
             MemoryExhaustion.dropMessageBeingRead(ctx.pipeline()); // the caller's answer needs memory too

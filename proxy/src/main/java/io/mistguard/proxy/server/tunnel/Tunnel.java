@@ -1,7 +1,6 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.exchange.Decision;
-import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -97,7 +96,7 @@ final class Tunnel {
 
     private void requestWritten(ChannelFuture write) {
         if (!write.isSuccess()) {
-            fail(MemoryExhaustion.causedBy(write.cause()) ? UpstreamFailure.OUT_OF_MEMORY : UpstreamFailure.RESET,
+            fail(UpstreamFailure.unlessOutOfMemory(write.cause(), UpstreamFailure.RESET),
                  "could not send the upgrade request: " + write.cause().getMessage());
             return;
         }
@@ -126,7 +125,7 @@ final class Tunnel {
         if (response.decoderResult().isFailure()) {
             Throwable cause = response.decoderResult().cause();
             response.release();
-            fail(UpstreamFailure.ofUnreadable(cause, UpstreamFailure.BAD_RESPONSE), String.valueOf(cause.getMessage()));
+            fail(UpstreamFailure.unlessOutOfMemory(cause, UpstreamFailure.BAD_RESPONSE), String.valueOf(cause.getMessage()));
             return;
         }
         HttpResponseStatus status = response.status();
