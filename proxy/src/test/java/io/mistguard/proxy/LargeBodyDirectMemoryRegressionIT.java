@@ -3,14 +3,18 @@ package io.mistguard.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +49,12 @@ class LargeBodyDirectMemoryRegressionIT {
     /** Under the limits configured below, over what 32 MiB of direct memory can hold. */
     private static final int UNHOLDABLE_BYTES = 40 << 20;
 
+    /** A body sent in chunks of {@link #SMALL_CHUNK} bytes, more than 1 024 of them. */
+    private static final int SMALL_CHUNKED_BYTES = 16 << 20;
+    private static final int SMALL_CHUNK = 1024;
+
     private final byte[] reply = pattern(REPLY_BYTES, 7);
+    private final byte[] smallChunked = pattern(SMALL_CHUNKED_BYTES, 5);
     private final byte[] huge = new byte[UNHOLDABLE_BYTES];
     private HttpServer upstream;
     private volatile int requestBytesSeen = -1;
@@ -64,6 +73,15 @@ class LargeBodyDirectMemoryRegressionIT {
                 requestBytesSeen = in.readAllBytes().length;
             }
             String path = exchange.getRequestURI().getPath();
+            if (path.equals("/small-chunks")) {
+                exchange.sendResponseHeaders(200, 0); // chunked: one chunk per flush
+                for (int at = 0; at < SMALL_CHUNKED_BYTES; at += SMALL_CHUNK) {
+                    exchange.getResponseBody().write(smallChunked, at, SMALL_CHUNK);
+                    exchange.getResponseBody().flush();
+                }
+                exchange.close();
+                return;
+            }
             byte[] body = path.equals("/big") ? reply : path.equals("/huge") ? huge : "ok".getBytes();
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -116,6 +134,50 @@ class LargeBodyDirectMemoryRegressionIT {
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(answer.statusCode()).as("%s", log()).isEqualTo(200);
             assertThat(Arrays.equals(answer.body(), reply)).as("the reply's bytes, as Mist sent them").isTrue();
+        }
+    }
+
+    /**
+     * Regression: a body in small pieces was gathered in a composite buffer that, at 1 024 pieces,
+     * copied them all into one new buffer, and again every 1 024 pieces as the body grew: twice the
+     * body's size in direct memory at the end. A 16 MiB answer in 1 KiB chunks ran short where the
+     * same answer in large pieces did not.
+     */
+    @Test
+    void anAnswerInSmallChunksIsNotCopiedWholeAsItGrowsRegression() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(URI.create(proxy + "/small-chunks"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(answer.statusCode()).as("%s", log()).isEqualTo(200);
+            assertThat(Arrays.equals(answer.body(), smallChunked)).as("the reply's bytes, as Mist sent them").isTrue();
+        }
+    }
+
+    /** As {@link #anAnswerInSmallChunksIsNotCopiedWholeAsItGrowsRegression}, for a caller's chunked body. */
+    @Test
+    void aRequestBodyInSmallChunksIsNotCopiedWholeAsItGrowsRegression() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            requestBytesSeen = -1;
+            URI target = URI.create(proxy);
+            try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                out.write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                           + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] chunkHead = (Integer.toHexString(SMALL_CHUNK) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+                for (int at = 0; at < SMALL_CHUNKED_BYTES; at += SMALL_CHUNK) {
+                    out.write(chunkHead);
+                    out.write(smallChunked, at, SMALL_CHUNK);
+                    out.write(crlf);
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(statusLine).as("%s", log()).isEqualTo("HTTP/1.1 200");
+            }
+            assertThat(requestBytesSeen).isEqualTo(SMALL_CHUNKED_BYTES);
         }
     }
 

@@ -16,7 +16,8 @@ package io.mistguard.proxy.net;
  * {@code upstream.max_response_bytes}' then default of 64 MiB, and so did a caller's body of tens of MiB that
  * {@code limits.max_body_bytes} allowed. With pieces as large as each read (this bound is
  * far above a read's size), a body of tens of MiB is a few hundred pieces, aggregated and written
- * without a copy, and needs its own size in direct memory.
+ * without a copy, and needs its own size in direct memory. A body that still comes in many small
+ * pieces (small chunks, or small reads) is packed by {@link OneReadAggregator}.
  *
  * <p>This is an upper bound, not an allocation: a piece is a slice of the buffer the socket read
  * into.

@@ -1,7 +1,9 @@
 package io.mistguard.proxy.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
@@ -25,6 +27,20 @@ import java.util.List;
  * pieces, a decoding failure, a body over the limit, a read that ends after the head) goes through
  * the base class unchanged, the held head first: the head is never held past the end of a read.
  *
+ * <p>A body in many small pieces (a chunked message in chunks of 1 KiB, say) is packed: past its
+ * first {@value #PIECES_BEFORE_PACKING} pieces, pieces under {@value #PACKED_PIECE_BYTES} bytes are
+ * copied into buffers of {@value #PACK_BYTES} bytes, each handed to the base class as one piece once
+ * full. The base class keeps every piece as a component of one composite buffer, which copies them all
+ * into one new buffer at 1 024 components (its {@code maxCumulationBufferComponents}) and again every
+ * 1 024 pieces after: a 16 MiB answer in 1 KiB chunks needed 32 MiB of direct memory at its end, and
+ * ran short under the image's 32 MiB where the same answer in large pieces did not. Packed, every
+ * component past the first {@value #PIECES_BEFORE_PACKING} holds more than
+ * {@value #PACKED_PIECE_BYTES} bytes, so a body stays under 1 024 components, and is neither copied
+ * whole here nor by the epoll transport (which copies a buffer of more than {@code IOV_MAX} = 1 024
+ * pieces into one before writing it), up to about 32 MiB. A body of a few pieces, the usual case, is
+ * never copied. The base class's limit is met as without packing, with the same piece: a piece that
+ * would take the body over it is not packed, and goes to the base class right after the pack.
+ *
  * <p>It never answers an {@code Expect} itself ({@link #newContinueResponse} returns {@code null}):
  * an aggregator that would must not skip the base class's handling of the head. Not
  * {@link io.netty.channel.ChannelHandler.Sharable}: one instance per channel, used only from its
@@ -32,12 +48,25 @@ import java.util.List;
  */
 public class OneReadAggregator extends HttpObjectAggregator {
 
+    /** Pieces of a body handed to the base class as they came before small ones are packed. */
+    static final int PIECES_BEFORE_PACKING = 64;
+    /** Pieces smaller than this, in bytes, are packed (past the first {@link #PIECES_BEFORE_PACKING}). */
+    static final int PACKED_PIECE_BYTES = 32 * 1024;
+    /** The size of a pack, in bytes: a pack is handed on when the next small piece does not fit. */
+    static final int PACK_BYTES = 2 * PACKED_PIECE_BYTES;
+
     /** The head of a message not yet whole, seen in the current read; null if none. */
     private HttpMessage held;
     /** The held head is being handed to the base class at the end of a read. */
     private boolean releasingHeld;
     /** The base class has a head whose last content it has not seen: it aggregates, nothing is held. */
     private boolean baseMidMessage;
+    /** Pieces of the body the base class aggregates, handed to it so far (a pack counts as one). */
+    private int piecesPassed;
+    /** Bytes of that body handed to the base class so far, which it holds against its limit. */
+    private long bytesPassed;
+    /** Small pieces of that body packed and not yet handed on; null when none. */
+    private ByteBuf pack;
 
     /** @param maxContentLength the largest body aggregated, in bytes, ≥ 0 (as the base class) */
     public OneReadAggregator(int maxContentLength) {
@@ -82,14 +111,76 @@ public class OneReadAggregator extends HttpObjectAggregator {
         passOn(ctx, msg, out);
     }
 
-    /** To the base class, as it would have come without this one. */
+    /**
+     * To the base class, as it would have come without this one, but for the small pieces of a body
+     * in many pieces, which are packed (see the class comment).
+     */
     private void passOn(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+        if (msg instanceof HttpMessage) {
+            dropPack(); // none held: a pack is handed on before the last piece of its body
+            baseMidMessage = !(msg instanceof LastHttpContent); // a full message, or one to aggregate
+            piecesPassed = 0;
+            bytesPassed = 0;
+            super.decode(ctx, msg, out);
+            return;
+        }
+        if (msg instanceof HttpContent piece && baseMidMessage && !(msg instanceof LastHttpContent)
+                && packed(ctx, piece, out)) {
+            return;
+        }
+        handOnPack(ctx, out);
         if (msg instanceof LastHttpContent) {
-            baseMidMessage = false; // a full message, or the end of the one it aggregates
-        } else if (msg instanceof HttpMessage) {
-            baseMidMessage = true;
+            baseMidMessage = false; // the end of the message it aggregates
+        }
+        if (msg instanceof HttpContent piece) {
+            piecesPassed++;
+            bytesPassed += piece.content().readableBytes();
         }
         super.decode(ctx, msg, out);
+    }
+
+    /** Packs {@code piece} if it is one of many small pieces of a body, and says whether it did. */
+    private boolean packed(ChannelHandlerContext ctx, HttpContent piece, List<Object> out) throws Exception {
+        ByteBuf bytes = piece.content();
+        int size = bytes.readableBytes();
+        int packedBytes = pack == null ? 0 : pack.readableBytes();
+        if (piecesPassed < PIECES_BEFORE_PACKING || size >= PACKED_PIECE_BYTES || !piece.decoderResult().isSuccess()
+                || bytesPassed + packedBytes + size > maxContentLength()) {
+            return false; // over the limit: the base class finds it with this very piece, as without packing
+        }
+        if (pack != null && pack.writableBytes() < size) {
+            handOnPack(ctx, out);
+        }
+        if (pack == null) {
+            pack = ctx.alloc().ioBuffer(PACK_BYTES, PACK_BYTES);
+        }
+        pack.writeBytes(bytes); // the piece itself is released by the decoder once this returns
+        return true;
+    }
+
+    /** Hands the pack, if any, to the base class as one piece; the base class now owns its bytes. */
+    private void handOnPack(ChannelHandlerContext ctx, List<Object> out) throws Exception {
+        ByteBuf packed = pack;
+        if (packed == null) {
+            return;
+        }
+        pack = null;
+        try {
+            piecesPassed++;
+            bytesPassed += packed.readableBytes();
+            super.decode(ctx, new DefaultHttpContent(packed), out); // retained by the base class if kept
+        } finally {
+            packed.release();
+        }
+    }
+
+    /** Releases the pack, if any: its message ends here without it. */
+    private void dropPack() {
+        ByteBuf packed = pack;
+        if (packed != null) {
+            pack = null;
+            packed.release();
+        }
     }
 
     /** A head whose body is still to come, that the base class would only begin to aggregate. */
@@ -108,10 +199,14 @@ public class OneReadAggregator extends HttpObjectAggregator {
         }
     }
 
-    /** A head still held goes to the base class first, which tells a message cut short by the close. */
+    /**
+     * A head still held goes to the base class first, which tells a message cut short by the close;
+     * a pack is dropped, as the base class drops the body it was aggregating.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         try {
+            dropPack();
             releaseHeld(ctx);
         } finally {
             super.channelInactive(ctx);
@@ -119,12 +214,13 @@ public class OneReadAggregator extends HttpObjectAggregator {
     }
 
     /**
-     * Leaving the pipeline: a held head is dropped, as the base class drops the message it was
-     * aggregating (a head holds no buffer; nothing is fired from a handler being removed).
+     * Leaving the pipeline: a held head and a pack are dropped, as the base class drops the message it
+     * was aggregating (a head holds no buffer; nothing is fired from a handler being removed).
      */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
         held = null;
+        dropPack();
         super.handlerRemoved(ctx);
     }
 

@@ -1,13 +1,13 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.net.ContentPieces;
+import io.mistguard.proxy.net.OneReadAggregator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -88,7 +88,7 @@ final class TunnelPipelines {
                         .addLast(ENCODER, new HttpRequestEncoder())
                         .addLast(DECODER, new InterimWithoutBodyDecoder(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES).setMaxChunkSize(ContentPieces.MAX_BYTES)))
-                        .addLast(AGGREGATOR, new HttpObjectAggregator(maxResponseBytes))
+                        .addLast(AGGREGATOR, new OneReadAggregator(maxResponseBytes))
                         .addLast(HANDSHAKE, new HandshakeHandler(tunnel));
             }
         };
