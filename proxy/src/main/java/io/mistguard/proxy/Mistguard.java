@@ -136,13 +136,16 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
                     config.limits(), forwarder, transport, acceptors, workers, config.logging().accessLog(),
                     config.trustedPeers(), tunnel, refusals));
             metrics.listenerConnections(mistguard.proxy::openConnections);
+            metrics.acceptFailures("proxy", mistguard.proxy, ProxyServer::acceptFailures);
             if (config.triggers().enabled()) {
                 mistguard.triggers = bound("triggers.listen", config.triggers().listen(),
                         () -> TriggerListener.start(config.triggers(), transport, acceptors, workers, metrics::bind,
                                                    config.logging().accessLog()));
+                metrics.acceptFailures("trigger", mistguard.triggers, TriggerListener::acceptFailures);
             }
             mistguard.admin = bound("admin.listen", config.admin().listen(),
                     () -> AdminServer.bind(config.admin(), mistguard, transport, acceptors));
+            metrics.acceptFailures("admin", mistguard.admin, AdminServer::acceptFailures);
             mistguard.ready = true;
             log.info("mistguard listening on {} (admin {}), forwarding to {}:{} over {}", mistguard.proxyAddress(),
                     mistguard.adminAddress(), config.upstream().host(), config.upstream().port(), transport.name());

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +97,15 @@ class FileDescriptorExhaustionRegressionIT {
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("%s", read(log)).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("ok");
+
+        String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (listen + 1) + "/metrics"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher proxyFailures = Pattern.compile("(?m)^mistguard_accept_failures_total\\{listener=\"proxy\"} (\\S+)$")
+                .matcher(metrics);
+        assertThat(proxyFailures.find()).as("%s", metrics).isTrue();
+        assertThat(Double.parseDouble(proxyFailures.group(1))).as("every failure counted, not one per log line")
+                .isGreaterThanOrEqualTo(3);
+        assertThat(metrics).contains("mistguard_accept_failures_total{listener=\"admin\"} 0.0");
     }
 
     private static String read(Path log) {

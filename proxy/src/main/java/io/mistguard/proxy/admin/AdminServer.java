@@ -77,6 +77,11 @@ public final class AdminServer {
                 .addLast("admin", handler);
     }
 
+    /** Connections this listener failed to accept since it was bound ({@link AcceptFailures}). Thread-safe. */
+    public long acceptFailures() {
+        return AcceptFailures.count(serverChannel);
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
     }

@@ -15,7 +15,9 @@ import io.mistguard.proxy.invalidation.InvalidationStats;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteObserver;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -38,6 +40,8 @@ public final class Metrics {
     private PolicyMeters policyMeters;
     private InvalidationMeters invalidationMeters;
     private ToLongFunction<Decision> listenerRefusals;
+    /** What the accept-failure counters read, held here: a counter holds its object weakly. */
+    private final List<Object> acceptFailureOwners = new CopyOnWriteArrayList<>();
 
     public Metrics() {
         new ClassLoaderMetrics().bindTo(registry);
@@ -132,6 +136,22 @@ public final class Metrics {
         io.micrometer.core.instrument.Gauge.builder("mistguard.listener.connections.open", open, o -> o.getAsInt())
                 .description("Client connections the proxy listener holds open now (at most limits.max_connections)")
                 .strongReference(true) // the supplier is a lambda nobody else holds
+                .register(registry);
+    }
+
+    /**
+     * Registers {@code mistguard_accept_failures_total{listener}}: connections a listener failed to
+     * accept (out of file descriptors, say), while callers waited in its backlog.
+     *
+     * @param listener the listener's name: {@code proxy}, {@code trigger} or {@code admin}
+     * @param owner what {@code failures} reads; held strongly here, read at scrape time
+     * @param failures the failures so far; must be thread-safe
+     */
+    public <T> void acceptFailures(String listener, T owner, ToLongFunction<T> failures) {
+        acceptFailureOwners.add(owner); // a counter holds its object weakly
+        FunctionCounter.builder("mistguard.accept.failures", owner, o -> failures.applyAsLong(o))
+                .description("Connections a listener failed to accept (out of file descriptors, say), by listener")
+                .tag("listener", listener)
                 .register(registry);
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * and for a lack of descriptors what to raise ({@code limits.max_connections} against
  * {@code ulimit -n}, which mistguard also checks at start).
  *
+ * <p>Every failure is also counted ({@link #count}), exposed as
+ * {@code mistguard_accept_failures_total{listener}}: a log line says a spell began, the counter says
+ * how long it lasted, and an alert can fire on it.
+ *
  * <p>Time comes from the listener's event loop's ticker (a test moves it). One instance per
- * listening channel, used only from its event loop.
+ * listening channel, used only from its event loop, but for {@link #count}, which any thread may read.
  */
 public final class AcceptFailures extends ChannelInboundHandlerAdapter {
 
@@ -29,6 +34,8 @@ public final class AcceptFailures extends ChannelInboundHandlerAdapter {
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(REPORT_EVERY_SECONDS);
 
     private final String listener;
+    /** Every failure since the listener was bound; read at scrape time. */
+    private final LongAdder failures = new LongAdder();
     private long unreported;
     private long lastReportNanos;
     private boolean reportedOnce;
@@ -46,8 +53,18 @@ public final class AcceptFailures extends ChannelInboundHandlerAdapter {
         serverChannel.pipeline().addLast("accept-failures", new AcceptFailures(listener));
     }
 
+    /**
+     * Failures to accept a connection on {@code serverChannel} since it was bound: 0 when it has no
+     * {@code AcceptFailures} (none was installed). Thread-safe.
+     */
+    public static long count(Channel serverChannel) {
+        AcceptFailures failures = serverChannel.pipeline().get(AcceptFailures.class);
+        return failures == null ? 0 : failures.failures.sum();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failures.increment();
         unreported++;
         long now = ctx.channel().eventLoop().ticker().nanoTime();
         if (reportedOnce && now - lastReportNanos < REPORT_EVERY_NANOS) {

@@ -79,6 +79,11 @@ public final class ProxyServer {
         return new ProxyServer(channel, channels, inFlight, connectionLimiter);
     }
 
+    /** Connections this listener failed to accept since it was bound ({@link AcceptFailures}). Thread-safe. */
+    public long acceptFailures() {
+        return AcceptFailures.count(serverChannel);
+    }
+
     /** The address actually bound (useful with port 0). */
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();

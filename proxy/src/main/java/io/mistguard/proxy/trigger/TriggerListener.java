@@ -70,6 +70,11 @@ public final class TriggerListener {
         return server.address();
     }
 
+    /** Connections the trigger listener failed to accept since it was bound. Thread-safe. */
+    public long acceptFailures() {
+        return server.acceptFailures();
+    }
+
     public TriggerService service() {
         return service;
     }

@@ -104,6 +104,11 @@ public final class TriggerServer {
         }
     }
 
+    /** Connections this listener failed to accept since it was bound ({@link AcceptFailures}). Thread-safe. */
+    public long acceptFailures() {
+        return AcceptFailures.count(serverChannel);
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
     }

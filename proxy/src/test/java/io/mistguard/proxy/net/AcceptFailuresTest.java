@@ -44,8 +44,16 @@ class AcceptFailuresTest {
             assertThat(lines.get(1)).startsWith("proxy listener: accepting a connection failed 10 time(s) in the last "
                                                 + "10 s,");
             assertThat(log.events()).allSatisfy(e -> assertThat(e.getThrowableProxy()).as("no stack trace").isNull());
+            assertThat(AcceptFailures.count(listener)).as("every failure counted, reported or not").isEqualTo(11);
             assertThat(listener.finishAndReleaseAll()).isFalse();
         }
+    }
+
+    @Test
+    void aListenerWithoutTheHandlerCountsNoFailures() {
+        EmbeddedChannel listener = new EmbeddedChannel();
+        assertThat(AcceptFailures.count(listener)).isZero();
+        assertThat(listener.finishAndReleaseAll()).isFalse();
     }
 
     @Test
