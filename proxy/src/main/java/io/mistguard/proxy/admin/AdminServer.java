@@ -68,7 +68,7 @@ public final class AdminServer {
 
     /** An admin connection's pipeline, ending in the shared {@code handler}. */
     static void addHandlers(ChannelPipeline pipeline, AdminHandler handler) {
-        RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, IDLE_TIMEOUT, timeout -> { });
+        RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, IDLE_TIMEOUT, timeout -> null);
         pipeline.addLast("arrival-bytes", arrival.bytes())
                 .addLast("codec", new HttpServerCodec())
                 .addLast("arrival", arrival.requests())

@@ -88,9 +88,10 @@ public final class AccessLine implements ILoggingEvent {
     }
 
     /**
-     * The {@code status} of a line whose caller was gone before its answer could be written, so that
-     * nothing was sent: nginx's 499 ("client closed request"), which log tools already know, and never
-     * the status of an answer nobody got. Its {@code bytes} is 0.
+     * The {@code status} of a line whose caller was gone before its answer was written whole (before
+     * any of it, or mid-body): nginx's 499 ("client closed request"), which log tools already know,
+     * and never the status of an answer nobody got whole. Its {@code bytes} is what the socket took of
+     * the body before: 0 when nothing was written ({@code SentBody} tells the rest).
      */
     public static final int CALLER_GONE_STATUS = 499;
 

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -19,7 +21,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The request-read and idle timeouts of a listener built on Netty's {@code HttpServerCodec} (the
@@ -49,7 +51,7 @@ public final class RequestArrivalTimeout {
     private static final byte LF = '\n';
 
     private final long arrivalNanos;
-    private final Consumer<FullHttpResponse> onTimeout;
+    private final Function<FullHttpResponse, ChannelFutureListener> onTimeout;
     private final IdleClock idleClock;
     private final Bytes bytes = new Bytes();
     private final Requests requests = new Requests();
@@ -66,10 +68,12 @@ public final class RequestArrivalTimeout {
     /**
      * @param arrival how long a request may take to arrive from its first byte, > 0
      * @param idle how long a connection may sit with nothing in progress; {@code null} for no idle timeout here
-     * @param onTimeout given each 408 on the event loop just before it is sent (to count and log it);
-     *                  must not block, and must not release or change it
+     * @param onTimeout given each 408 on the event loop just before it is sent (to count it, and say
+     *                  what to do once its write settles: log it, say); returns that listener, or
+     *                  {@code null} for none; must not block, and must not release or change the 408
      */
-    public RequestArrivalTimeout(Duration arrival, Duration idle, Consumer<FullHttpResponse> onTimeout) {
+    public RequestArrivalTimeout(Duration arrival, Duration idle,
+                                 Function<FullHttpResponse, ChannelFutureListener> onTimeout) {
         if (arrival.isNegative() || arrival.isZero()) {
             throw new IllegalArgumentException("arrival: " + arrival + " (expected: > 0)");
         }
@@ -218,8 +222,12 @@ public final class RequestArrivalTimeout {
         timeout.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
-        onTimeout.accept(timeout);
-        ctx.writeAndFlush(timeout).addListener(LingeringClose.AFTER_WRITE); // the peer may still be sending
+        ChannelFutureListener onceSent = onTimeout.apply(timeout);
+        ChannelFuture written = ctx.writeAndFlush(timeout);
+        if (onceSent != null) {
+            written.addListener(onceSent);
+        }
+        written.addListener(LingeringClose.AFTER_WRITE); // the peer may still be sending
     }
 
     /** The request's clock starts again now, with the whole of {@code arrival} to go. */

@@ -4,7 +4,9 @@ import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.AccessLine;
+import io.mistguard.proxy.exchange.SentBody;
 import io.mistguard.proxy.server.tunnel.HandshakeOutcome;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
@@ -31,32 +33,39 @@ final class AccessLog {
     private AccessLog() {}
 
     /**
-     * The line of an answered request, forwarded or refused; {@code bytes} is what the caller gets of
-     * the answer's body: 0 for an answer that may carry none ({@link AnswerContent}), whatever the
-     * answer holds.
+     * The line of an answer written whole: its status, and {@code bytes} what the caller gets of its
+     * body (0 for an answer that may carry none, {@link AnswerContent}, whatever the answer holds).
      *
      * @param method the request's method, or {@code null} when no request head was read (logged {@code -})
      * @param path the request's path without its query ({@link #path}), or {@code null} as for method
      * @param totalNanos from the request's arrival to its answer; 0 for a refusal made on arrival
      */
     static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos) {
-        log(method, headRequest, path, answer, totalNanos, false);
+        line(method, path, answer, totalNanos, answer.response().status().code(),
+             AnswerContent.bytesSent(answer.response(), headRequest));
     }
 
     /**
-     * As {@link #log(HttpMethod, boolean, String, Answer, long)}; with {@code callerGone} (the connection
-     * closed before the answer could be written, so nothing was sent) the line says
-     * {@code status=499 bytes=0}, nginx's "client closed request", not the status of an answer nobody got.
+     * The line of an answer whose write has settled (call before the response is written: its status
+     * is read here; the body's bytes are counted by {@link SentBody}). Not {@code written} (the caller
+     * was gone before the answer was written whole: the connection closed or reset), the line says
+     * {@code status=499} ({@link AccessLine#CALLER_GONE_STATUS}), nginx's "client closed request", and
+     * {@code bytes} the body's bytes the socket took before, never the status of an answer nobody got
+     * whole.
+     *
+     * @param bodyBytesSent the body's bytes sent: all of them when written ({@link SentBody#settle})
      */
-    static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos,
-                    boolean callerGone) {
+    static void log(HttpMethod method, String path, Answer answer, long totalNanos, int status, boolean written,
+                    long bodyBytesSent) {
+        line(method, path, answer, totalNanos, written ? status : AccessLine.CALLER_GONE_STATUS, bodyBytesSent);
+    }
+
+    private static void line(HttpMethod method, String path, Answer answer, long totalNanos, int status, long bytes) {
         Decision cause = answer.staleCause();
         long upstreamNanos = answer.upstreamNanos();
         Decision decision = answer.decision();
         AccessLine.log(LOG, decision.upstreamFault(), answer.route() == null ? "-" : answer.route(), decision.token(),
-                       cause == null ? null : cause.token(),
-                       callerGone ? AccessLine.CALLER_GONE_STATUS : answer.response().status().code(),
-                       callerGone ? 0 : AnswerContent.bytesSent(answer.response(), headRequest),
+                       cause == null ? null : cause.token(), status, bytes,
                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos)),
                        upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos),
                        Math.max(0, answer.attempts()), method == null ? "-" : method.name(), path == null ? "-" : path);
@@ -64,16 +73,21 @@ final class AccessLog {
 
     /**
      * The line of mistguard's refusal of {@code request} (a request still arriving, or one it will not
-     * forward), with no route and no upstream time.
+     * forward), with no route and no upstream time, written once the refusal's write settles: the
+     * listener to add to that write. Call before the refusal is written (its status and body are read
+     * here). A refusal's body rides with its head, so a write that failed sent none of it (status 499,
+     * as {@link #log(HttpMethod, String, Answer, long, int, boolean, long)}).
      *
      * @param request the refused request's head, or {@code null} when none was read (logged {@code -})
      */
-    static void logRefusal(HttpRequest request, Answer answer, long totalNanos) {
-        if (request == null) {
-            log(null, false, null, answer, totalNanos);
-        } else {
-            log(request.method(), HttpMethod.HEAD.equals(request.method()), path(request.uri()), answer, totalNanos);
-        }
+    static ChannelFutureListener onceRefusalSent(HttpRequest request, Answer answer, long totalNanos) {
+        HttpMethod method = request == null ? null : request.method();
+        boolean headRequest = HttpMethod.HEAD.equals(method);
+        String path = request == null ? null : path(request.uri());
+        int status = answer.response().status().code();
+        long bytes = AnswerContent.bytesSent(answer.response(), headRequest);
+        return written -> log(method, path, answer, totalNanos, status, written.isSuccess(),
+                              written.isSuccess() ? bytes : 0);
     }
 
     /** The path of {@code uri} without its query string: bounded, and free of stream names and tokens. */
@@ -90,9 +104,10 @@ final class AccessLog {
     static void logUpgrade(HttpMethod method, String path, HandshakeOutcome outcome, long totalNanos) {
         long totalMs = TimeUnit.NANOSECONDS.toMillis(totalNanos);
         Decision decision = outcome.decision();
-        boolean callerGone = decision == Decision.CANCELLED; // the caller left during the handshake: nothing sent
+        // the caller left during the handshake, or before its answer was written whole: 499, and what it took
+        boolean callerGone = decision == Decision.CANCELLED;
         int status = callerGone ? AccessLine.CALLER_GONE_STATUS : outcome.status().code();
-        int bytes = !callerGone && AnswerContent.isSent(status, HttpMethod.HEAD.equals(method)) ? outcome.bodyBytes() : 0;
+        int bytes = AnswerContent.isSent(status, HttpMethod.HEAD.equals(method)) ? outcome.bodyBytes() : 0;
         AccessLine.log(LOG, decision.upstreamFault(), "websocket", decision.token(), null, status, bytes, totalMs,
                        totalMs, 1, method.name(), path);
     }

@@ -12,6 +12,7 @@ import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.OwedContinue;
+import io.mistguard.proxy.exchange.SentBody;
 import io.mistguard.proxy.classify.MistHeaders;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.classify.Trust;
@@ -100,6 +101,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Made once per connection, not per request: a capturing lambda per answer and per write cost two allocations. */
     private final GenericFutureListener<Future<Answer>> answerListener = this::onAnswer;
     private final ChannelFutureListener writtenListener = this::onWritten;
+    private final ChannelFutureListener lineListener = this::logLine;
+    /** The forwarded answer being written whose access-log line waits for its write to settle; null if none. */
+    private Answer lineOwed;
+    /** Its status, read before the write (the encoder releases the response). */
+    private int lineStatus;
+    /** How much of its body left ({@link SentBody}). */
+    private final SentBody sentBody = new SentBody();
     /**
      * How deep {@link #onWritten} runs inline from {@link #write}: held requests answered at once (stored
      * replies) recurse through it, so past this depth the next goes through the promise's listener,
@@ -222,9 +230,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
             answer.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);
         }
-        services.refused(request, answer, 0); // decided on arrival
+        ChannelFutureListener line = services.refused(request, answer, 0); // decided on arrival
         request.release();
-        write(ctx, answer, HttpVersion.HTTP_1_1);
+        write(ctx, answer, HttpVersion.HTTP_1_1).addListener(line);
     }
 
     /**
@@ -249,23 +257,28 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ChannelHandlerContext ctx = context;
         Answer answer = answered.getNow();
         exchange = null;
-        if (ctx.channel().isActive()) {
-            answer = SendableAnswers.of(ctx.alloc(), answer, !headRequest); // its body can be sent whole, or a 503
-        }
-        if (services.accessLog()) {
-            AccessLog.log(method, headRequest, path, answer, System.nanoTime() - arrivedNanos,
-                          !ctx.channel().isActive());
-        }
         services.inFlight().decrementAndGet();
         if (!ctx.channel().isActive()) {
+            if (services.accessLog()) { // the caller left before its answer: nothing was sent
+                AccessLog.log(method, path, answer, System.nanoTime() - arrivedNanos,
+                              answer.response().status().code(), false, 0);
+            }
             answer.response().release();
             return;
+        }
+        answer = SendableAnswers.of(ctx.alloc(), answer, !headRequest); // its body can be sent whole, or a 503
+        if (services.accessLog()) {
+            lineOwed = answer; // logged once its write settles (logLine): sent whole, or cut short
         }
         write(ctx, answer, requestVersion);
     }
 
-    /** Writes {@code answer}, its {@code Mistguard-*} fields set here, the one place they are. */
-    private void write(ChannelHandlerContext ctx, Answer answer, HttpVersion clientVersion) {
+    /**
+     * Writes {@code answer}, its {@code Mistguard-*} fields set here, the one place they are, and
+     * returns the write; a forwarded answer's access-log line ({@link #lineOwed}) is written once the
+     * write settles.
+     */
+    private ChannelFuture write(ChannelHandlerContext ctx, Answer answer, HttpVersion clientVersion) {
         AnswerHeaders.write(answer);
         FullHttpResponse response = answer.response();
         MessageFraming.towardsCaller(response, headRequest);
@@ -275,8 +288,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else if (clientVersion.compareTo(HttpVersion.HTTP_1_1) < 0) { // 1.0 (or 0.9): keep-alive is not the default
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        if (lineOwed != null) {
+            lineStatus = response.status().code();
+            sentBody.watch(response, headRequest);
+        }
         ChannelFuture written = ctx.writeAndFlush(response);
         if (!stayOpen) {
+            if (lineOwed != null) {
+                written.addListener(lineListener);
+            }
             written.addListener(lingerOnClose ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
         } else if (written.isDone() && inlineAnswers < MAX_INLINE_ANSWERS) {
             // Written at once, the usual case: go on here rather than through the promise's listeners
@@ -290,15 +310,31 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             written.addListener(writtenListener);
         }
+        return written;
     }
 
     /** The answer of a connection that stays open was written, or could not be. */
     private void onWritten(ChannelFuture written) {
+        logLine(written); // before the next request takes this one's fields
         if (written.isSuccess()) {
             answered(context);
         } else {
             context.close();
         }
+    }
+
+    /**
+     * The access-log line of the forwarded answer whose write settled, if one is owed: all of it sent,
+     * or the caller gone before it was (status 499, the body's bytes the socket took: {@link AccessLog}).
+     */
+    private void logLine(ChannelFuture written) {
+        Answer answer = lineOwed;
+        if (answer == null) {
+            return;
+        }
+        lineOwed = null;
+        boolean sent = written.isSuccess();
+        AccessLog.log(method, path, answer, System.nanoTime() - arrivedNanos, lineStatus, sent, sentBody.settle(sent));
     }
 
     /**
@@ -418,8 +454,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 Answer answer = ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                         Decision.REQUEST_OUT_OF_MEMORY, "mistguard has no memory left to read this request: "
                         + cause.getMessage());
-                services.refused(null, answer, 0);
-                write(ctx, answer, HttpVersion.HTTP_1_1);
+                ChannelFutureListener line = services.refused(null, answer, 0);
+                write(ctx, answer, HttpVersion.HTTP_1_1).addListener(line);
                 return;
             }
         } else {

@@ -5,6 +5,7 @@ import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.classify.CommandClassifier;
 import io.mistguard.proxy.config.TrustedPeers;
 import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,16 +26,20 @@ record ProxyServices(CommandClassifier classifier, Forwarder forwarder, ChannelG
     }
 
     /**
-     * A refusal the listener is about to send: counted ({@link ListenerRefusals}) and, when the access
-     * log is on, logged ({@link AccessLog#logRefusal}). Call it once per refusal, on the event loop.
+     * A refusal the listener is about to send: counted now ({@link ListenerRefusals}) and, when the
+     * access log is on, logged once it is sent or could not be ({@link AccessLog#onceRefusalSent}).
+     * Call it once per refusal, on the event loop, right before writing it, and add what it returns
+     * to that write.
      *
      * @param request the refused request's head, or {@code null} when none was read
      * @param totalNanos from the request's arrival to the refusal; 0 when decided on arrival
+     * @return the listener that logs the refusal's line, or one that does nothing without an access log
      */
-    void refused(HttpRequest request, Answer answer, long totalNanos) {
+    ChannelFutureListener refused(HttpRequest request, Answer answer, long totalNanos) {
         refusals.refused(answer.decision());
-        if (accessLog) {
-            AccessLog.logRefusal(request, answer, totalNanos);
-        }
+        return accessLog ? AccessLog.onceRefusalSent(request, answer, totalNanos) : NO_LINE;
     }
+
+    /** What {@link #refused} returns without an access log. */
+    private static final ChannelFutureListener NO_LINE = written -> { };
 }

@@ -6,6 +6,7 @@ import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -199,8 +200,9 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
                 Decision.REQUEST_TIMEOUT, what + Duration.ofNanos(nanos).toMillis() + " ms");
         AnswerHeaders.write(answer);
         answer.response().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        services.refused(late, answer, given);
-        ctx.writeAndFlush(answer.response()).addListener(LingeringClose.AFTER_WRITE); // the caller may still be sending
+        ChannelFutureListener line = services.refused(late, answer, given);
+        ctx.writeAndFlush(answer.response()).addListener(line)
+                .addListener(LingeringClose.AFTER_WRITE); // the caller may still be sending
     }
 
     private void cancel() {

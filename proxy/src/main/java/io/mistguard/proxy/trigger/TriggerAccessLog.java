@@ -29,7 +29,7 @@ final class TriggerAccessLog {
 
     private TriggerAccessLog() {}
 
-    static void log(String tag, Decision decision, Decision cause, int status, int bytes, int attempts,
+    static void log(String tag, Decision decision, Decision cause, int status, long bytes, int attempts,
                     long totalNanos, long upstreamNanos, String method, String uri) {
         boolean warn = decision != Decision.PROXIED && decision != Decision.QUEUED;
         if (!(warn ? LOG.isWarnEnabled() : LOG.isInfoEnabled())) {

@@ -13,6 +13,8 @@ import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.OwedContinue;
+import io.mistguard.proxy.exchange.SentBody;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -207,31 +209,54 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             answer = SendableAnswers.of(ctx.alloc(), answer, !HttpMethod.HEAD.name().equals(method));
         }
         FullHttpResponse response = answer.response();
-        if (accessLog) {
-            boolean gone = !ctx.channel().isActive(); // nothing will be sent: 499, no bytes (AccessLine)
-            TriggerAccessLog.log(answer.route() == null ? TriggerService.OTHER : answer.route(), answer.decision(),
-                                 answer.staleCause(), gone ? AccessLine.CALLER_GONE_STATUS : response.status().code(),
-                                 gone ? 0 : AnswerContent.bytesSent(response, HttpMethod.HEAD.name().equals(method)),
-                                 answer.attempts(), ctx.channel().eventLoop().ticker().nanoTime() - arrived, answer.upstreamNanos(), method, uri);
-        }
         if (!ctx.channel().isActive()) {
+            if (accessLog) { // nothing will be sent: 499, no bytes (AccessLine)
+                logLine(ctx, answer, AccessLine.CALLER_GONE_STATUS, 0, method, uri, arrived);
+            }
             response.release();
             return;
         }
         AnswerHeaders.write(answer);
         KeepAlive.mark(response, keepAlive, callerVersion);
+        ChannelFutureListener line = accessLog ? lineOnceSent(ctx, answer, method, uri, arrived) : null;
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (line != null) {
+            written.addListener(line);
+        }
         if (!keepAlive) {
             closing = true;
-            ctx.writeAndFlush(response).addListener(lingerOnClose ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
+            written.addListener(lingerOnClose ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.writeAndFlush(response);
         FullHttpRequest next = waiting.poll();
         if (next != null) {
             handle(ctx, next);
         } else {
             owedContinue.turnCame(ctx);
         }
+    }
+
+    /**
+     * The access-log line of {@code answer}, written once its write settles: its status and body when
+     * sent whole, else 499 and the body's bytes the socket took ({@link SentBody}). Call right before
+     * the write: the status is read here.
+     */
+    private static ChannelFutureListener lineOnceSent(ChannelHandlerContext ctx, Answer answer, String method,
+                                                      String uri, long arrived) {
+        int status = answer.response().status().code();
+        SentBody body = new SentBody();
+        body.watch(answer.response(), HttpMethod.HEAD.name().equals(method));
+        return written -> {
+            boolean sent = written.isSuccess();
+            logLine(ctx, answer, sent ? status : AccessLine.CALLER_GONE_STATUS, body.settle(sent), method, uri, arrived);
+        };
+    }
+
+    private static void logLine(ChannelHandlerContext ctx, Answer answer, int status, long bytes, String method,
+                                String uri, long arrived) {
+        TriggerAccessLog.log(answer.route() == null ? TriggerService.OTHER : answer.route(), answer.decision(),
+                             answer.staleCause(), status, bytes, answer.attempts(),
+                             ctx.channel().eventLoop().ticker().nanoTime() - arrived, answer.upstreamNanos(), method, uri);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.mistguard.proxy.trigger;
 
-import io.mistguard.proxy.net.AcceptFailures;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.logging.AccessLine;
+import io.mistguard.proxy.net.AcceptFailures;
 import io.mistguard.proxy.net.ConnectionCap;
 import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.RequestAggregator;
@@ -12,6 +13,7 @@ import io.mistguard.proxy.net.RequestArrivalTimeout;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -94,14 +96,22 @@ public final class TriggerServer {
                 .addLast("trigger", new TriggerHandler(service, accessLog));
     }
 
-    /** A request that did not arrive in time: counted and logged like the listener's other refusals. */
-    private static void timedOut(FullHttpResponse timeout, TriggerService service, boolean accessLog) {
+    /**
+     * A request that did not arrive in time: counted now, and logged like the listener's other
+     * refusals once its 408 is sent (499 and no bytes if the caller was gone before: its body rides
+     * with its head).
+     */
+    private static ChannelFutureListener timedOut(FullHttpResponse timeout, TriggerService service, boolean accessLog) {
         long given = ARRIVAL_TIMEOUT.toNanos();
         service.observer().answered(TriggerService.OTHER, Decision.REQUEST_TIMEOUT, null, given);
-        if (accessLog) {
-            TriggerAccessLog.log(TriggerService.OTHER, Decision.REQUEST_TIMEOUT, null, timeout.status().code(),
-                                 timeout.content().readableBytes(), 0, given, 0, "-", "-");
+        if (!accessLog) {
+            return null;
         }
+        int status = timeout.status().code();
+        int bytes = timeout.content().readableBytes();
+        return written -> TriggerAccessLog.log(TriggerService.OTHER, Decision.REQUEST_TIMEOUT, null,
+                written.isSuccess() ? status : AccessLine.CALLER_GONE_STATUS, written.isSuccess() ? bytes : 0, 0,
+                given, 0, "-", "-");
     }
 
     /** Connections this listener failed to accept since it was bound ({@link AcceptFailures}). Thread-safe. */

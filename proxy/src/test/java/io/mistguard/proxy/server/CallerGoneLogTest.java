@@ -22,10 +22,22 @@ class CallerGoneLogTest {
     void aWebSocketCallerGoneDuringTheHandshakeIsLoggedAs499WithNoBytesRegression() {
         try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
             AccessLog.logUpgrade(HttpMethod.GET, "/ws",
-                    new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED, 69),
+                    new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED, 0),
                     TimeUnit.MILLISECONDS.toNanos(500));
             assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
                     .startsWith("route=websocket decision=cancelled status=499 bytes=0 ");
+        }
+    }
+
+    /** The caller left while Mist's decline was being written: 499, with what the socket took of its body. */
+    @Test
+    void aWebSocketCallerGoneMidAnswerIsLoggedAs499WithTheBytesTaken() {
+        try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            AccessLog.logUpgrade(HttpMethod.GET, "/ws",
+                    new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED, 4096),
+                    TimeUnit.MILLISECONDS.toNanos(500));
+            assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .startsWith("route=websocket decision=cancelled status=499 bytes=4096 ");
         }
     }
 

@@ -66,6 +66,41 @@ class RefusalAnswersTest {
                 .contains("decision=cancelled status=499 bytes=0 ");
     }
 
+    /**
+     * Found by review: the access-log line was written when the answer was handed to the socket, so
+     * a caller that reset the connection while its answer was being written was logged with the
+     * answer's status and every byte of its body. The line now waits for the write.
+     */
+    @Test
+    void aForwardedAnswerWhoseWriteFailsIsLoggedAs499NotAsSentRegression() {
+        failEveryWrite();
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(accessLog.events()).isEmpty();
+        forwarder.answer(0, "{\"streams\":[]}");
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("decision=proxied status=499 bytes=0 ");
+    }
+
+    /** As {@link #aForwardedAnswerWhoseWriteFailsIsLoggedAs499NotAsSentRegression}, for a refusal. */
+    @Test
+    void aRefusalWhoseWriteFailsIsLoggedAs499NotAsSentRegression() {
+        failEveryWrite();
+        channel.writeInbound(bytes("TRACE / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("decision=method-not-allowed status=499 bytes=0 ");
+    }
+
+    /** The caller's connection reset under every write: nothing reaches it. */
+    private void failEveryWrite() {
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                promise.setFailure(new java.io.IOException("Connection reset by peer"));
+            }
+        });
+    }
+
     /** "A refusal writes no access-log line" and is counted nowhere: every kind the listener makes, from every handler. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.mistguard.proxy.server.ProxyPipelineTest#refusedRequests")

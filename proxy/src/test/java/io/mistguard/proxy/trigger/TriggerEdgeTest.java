@@ -164,6 +164,31 @@ class TriggerEdgeTest {
     }
 
     /**
+     * Found by review: the line was written when the answer was handed to the socket, so a trigger
+     * whose connection reset while its answer was written was logged as answered whole.
+     */
+    @Test
+    void aTriggerAnswerWhoseWriteFailsIsLoggedAs499NotAsSentRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
+             LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            edge.server.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                                  io.netty.channel.ChannelPromise promise) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                    promise.setFailure(new java.io.IOException("Connection reset by peer"));
+                }
+            });
+            edge.send(post("USER_NEW", VIEWER));
+            h.only().answer(200, "true");
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("decision=proxied").contains("status=499 bytes=0 ");
+        }
+    }
+
+    /**
      * Found by review: a trigger whose Mist connection closed before the answer was logged with the
      * status and size of an answer nobody received; now 499 and no bytes, as on the proxy listener.
      */

@@ -11,11 +11,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *
  * @param status   101 when the tunnel is up; Mist's own status when it declined; mistguard's status
  *                 (400, 501, 502, 503, 504) when mistguard answered; 503 {@code cancelled} when the
- *                 caller left before any answer (nothing was sent then)
+ *                 caller left before any answer, or before the answer was written whole
  * @param decision {@link Decision#PROXIED}, or mistguard's rejection
  * @param bodyBytes the bytes of body the answer written to the caller holds, ≥ 0: 0 for a 101 and when
- *                  nothing was written; what the caller reads of it also depends on its method
- *                  ({@code AnswerContent}: none after a {@code HEAD})
+ *                  nothing was written; for {@code cancelled}, those of its body the socket took before
+ *                  the caller left ({@code SentBody}); what the caller reads of it also depends on its
+ *                  method ({@code AnswerContent}: none after a {@code HEAD})
  */
 public record HandshakeOutcome(HttpResponseStatus status, Decision decision, int bodyBytes) {
 

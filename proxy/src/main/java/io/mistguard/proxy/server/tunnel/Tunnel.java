@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.exchange.SentBody;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -140,9 +141,9 @@ final class Tunnel {
         settle();
         log.debug("[{}] Mist declined the upgrade: {}", client.id(), status);
         int bodyBytes = response.content().readableBytes();
-        client.writeAndFlush(UpgradeResponses.declined(response)).addListener(ChannelFutureListener.CLOSE);
+        FullHttpResponse declined = UpgradeResponses.declined(response);
+        answerOnceSent(declined, HandshakeOutcome.proxied(status, bodyBytes));
         upstream.close();
-        outcome.trySuccess(HandshakeOutcome.proxied(status, bodyBytes));
     }
 
     private void establish(FullHttpResponse response) {
@@ -174,11 +175,26 @@ final class Tunnel {
         int bodyBytes = rejection.content().readableBytes();
         // A plain close, not LingeringClose: the tunnel's websocket.max_open slot is held until the
         // client's connection closes, and the upgrade request, which has no body, is whole already.
-        client.writeAndFlush(rejection).addListener(ChannelFutureListener.CLOSE);
+        answerOnceSent(rejection, HandshakeOutcome.rejected(failure.status(), Decision.of(failure), bodyBytes));
         if (upstream.isOpen()) {
             upstream.close();
         }
-        outcome.trySuccess(HandshakeOutcome.rejected(failure.status(), Decision.of(failure), bodyBytes));
+    }
+
+    /**
+     * Writes the caller's final answer to the upgrade (Mist's decline or mistguard's refusal), then
+     * closes; the outcome is {@code sent} once the write has gone out whole, else the caller was gone
+     * before it had: {@code cancelled}, with the body's bytes the socket took ({@link SentBody}).
+     */
+    private void answerOnceSent(FullHttpResponse answer, HandshakeOutcome sent) {
+        SentBody body = new SentBody();
+        body.watch(answer, false); // its bytes as the log counts them; a HEAD's body is left out there
+        client.writeAndFlush(answer).addListener((ChannelFuture written) -> {
+            boolean whole = written.isSuccess();
+            long taken = body.settle(whole);
+            outcome.trySuccess(whole ? sent : HandshakeOutcome.rejected(UpstreamFailure.CANCELLED.status(),
+                    Decision.CANCELLED, (int) Math.min(Integer.MAX_VALUE, taken)));
+        }).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void settle() {
