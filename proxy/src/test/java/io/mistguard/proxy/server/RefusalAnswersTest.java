@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.CallerResets;
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.logging.LogCapture;
@@ -92,13 +93,7 @@ class RefusalAnswersTest {
 
     /** The caller's connection reset under every write: nothing reaches it. */
     private void failEveryWrite() {
-        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
-            @Override
-            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
-                io.netty.util.ReferenceCountUtil.release(msg);
-                promise.setFailure(new java.io.IOException("Connection reset by peer"));
-            }
-        });
+        channel.pipeline().addFirst(CallerResets.EVERY_WRITE);
     }
 
     /** "A refusal writes no access-log line" and is counted nowhere: every kind the listener makes, from every handler. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.CallerResets;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggerFallback;
 import io.mistguard.proxy.config.TriggerPolicy;
@@ -171,14 +172,7 @@ class TriggerEdgeTest {
     void aTriggerAnswerWhoseWriteFailsIsLoggedAs499NotAsSentRegression() {
         try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
              LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
-            edge.server.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
-                @Override
-                public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
-                                  io.netty.channel.ChannelPromise promise) {
-                    io.netty.util.ReferenceCountUtil.release(msg);
-                    promise.setFailure(new java.io.IOException("Connection reset by peer"));
-                }
-            });
+            edge.server.pipeline().addFirst(CallerResets.EVERY_WRITE);
             edge.send(post("USER_NEW", VIEWER));
             h.only().answer(200, "true");
             h.runPending();
