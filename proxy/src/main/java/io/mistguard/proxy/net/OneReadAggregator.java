@@ -28,17 +28,21 @@ import java.util.List;
  * the base class unchanged, the held head first: the head is never held past the end of a read.
  *
  * <p>A body in many small pieces (a chunked message in chunks of 1 KiB, say) is packed: past its
- * first {@value #PIECES_BEFORE_PACKING} pieces, pieces under {@value #PACKED_PIECE_BYTES} bytes are
- * copied into buffers of {@value #PACK_BYTES} bytes, each handed to the base class as one piece once
- * full. The base class keeps every piece as a component of one composite buffer, which copies them all
- * into one new buffer at 1 024 components (its {@code maxCumulationBufferComponents}) and again every
- * 1 024 pieces after: a 16 MiB answer in 1 KiB chunks needed 32 MiB of direct memory at its end, and
- * ran short under the image's 32 MiB where the same answer in large pieces did not. Packed, every
- * component past the first {@value #PIECES_BEFORE_PACKING} holds more than
- * {@value #PACKED_PIECE_BYTES} bytes, so a body stays under 1 024 components, and is neither copied
- * whole here nor by the epoll transport (which copies a buffer of more than {@code IOV_MAX} = 1 024
- * pieces into one before writing it), up to about 32 MiB. A body of a few pieces, the usual case, is
- * never copied. The base class's limit is met as without packing, with the same piece: a piece that
+ * first {@value #PIECES_BEFORE_PACKING} pieces, every piece under {@value #PACK_BYTES} bytes is copied
+ * into a buffer of {@value #PACK_BYTES} bytes, handed to the base class as one piece when the next
+ * piece does not fit in it (or the body ends). The base class keeps every piece as a component of one
+ * composite buffer, which copies them all into one new buffer at 1 024 components (its
+ * {@code maxCumulationBufferComponents}) and again every 1 024 pieces after: a 16 MiB answer in 1 KiB
+ * chunks needed 32 MiB of direct memory at its end, and ran short under the image's 32 MiB where the
+ * same answer in large pieces did not. Packed, any two neighbouring components past the first
+ * {@value #PIECES_BEFORE_PACKING} hold more than {@value #PACK_BYTES} bytes together (a pack is handed
+ * on only when the next piece does not fit beside it, and a piece not packed is that large itself),
+ * so a body of {@code n} bytes has at most {@code 2n / }{@value #PACK_BYTES}{@code  + }
+ * {@value #PIECES_BEFORE_PACKING}{@code  + 1} components: under 1 024 up to about 30 MiB, neither
+ * copied whole here nor by the epoll transport (which copies a buffer of more than {@code IOV_MAX} =
+ * 1 024 pieces into one before writing it). A body of a few pieces, the usual case, is never copied.
+ * (Packing only pieces under half a pack, as first written, let a review's 16 MiB answer in chunks of
+ * 1 byte and 32 KiB alternating reach 1 024 components: each 1-byte pack was handed on alone.) The base class's limit is met as without packing, with the same piece: a piece that
  * would take the body over it is not packed, and goes to the base class right after the pack.
  *
  * <p>It never answers an {@code Expect} itself ({@link #newContinueResponse} returns {@code null}):
@@ -50,10 +54,11 @@ public class OneReadAggregator extends HttpObjectAggregator {
 
     /** Pieces of a body handed to the base class as they came before small ones are packed. */
     static final int PIECES_BEFORE_PACKING = 64;
-    /** Pieces smaller than this, in bytes, are packed (past the first {@link #PIECES_BEFORE_PACKING}). */
-    static final int PACKED_PIECE_BYTES = 32 * 1024;
-    /** The size of a pack, in bytes: a pack is handed on when the next small piece does not fit. */
-    static final int PACK_BYTES = 2 * PACKED_PIECE_BYTES;
+    /**
+     * The size of a pack, in bytes: pieces smaller than this are packed (past the first
+     * {@link #PIECES_BEFORE_PACKING}), and a pack is handed on when the next piece does not fit.
+     */
+    static final int PACK_BYTES = 64 * 1024;
 
     /** The head of a message not yet whole, seen in the current read; null if none. */
     private HttpMessage held;
@@ -144,7 +149,7 @@ public class OneReadAggregator extends HttpObjectAggregator {
         ByteBuf bytes = piece.content();
         int size = bytes.readableBytes();
         int packedBytes = pack == null ? 0 : pack.readableBytes();
-        if (piecesPassed < PIECES_BEFORE_PACKING || size >= PACKED_PIECE_BYTES || !piece.decoderResult().isSuccess()
+        if (piecesPassed < PIECES_BEFORE_PACKING || size >= PACK_BYTES || !piece.decoderResult().isSuccess()
                 || bytesPassed + packedBytes + size > maxContentLength()) {
             return false; // over the limit: the base class finds it with this very piece, as without packing
         }

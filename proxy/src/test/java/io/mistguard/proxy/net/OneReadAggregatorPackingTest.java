@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link OneReadAggregator} packs the small pieces of a body in many pieces. Regression: Netty's
@@ -89,19 +91,46 @@ class OneReadAggregatorPackingTest {
         answer.release();
     }
 
-    /** Pieces of {@link OneReadAggregator#PACKED_PIECE_BYTES} or more; pieces of a read cut short are packed. */
+    /** Pieces of {@link OneReadAggregator#PACK_BYTES} or more; pieces of a read cut short are packed. */
     @Test
     void largePiecesAreNeverPacked() {
-        byte[] body = pattern(200 * OneReadAggregator.PACKED_PIECE_BYTES);
+        byte[] body = pattern(100 * OneReadAggregator.PACK_BYTES);
         RecordingAllocator allocator = new RecordingAllocator();
         EmbeddedChannel channel = channel(responseDecoder(), new OneReadAggregator(body.length), allocator);
-        channel.writeInbound(Unpooled.wrappedBuffer(chunkedAnswer(body, OneReadAggregator.PACKED_PIECE_BYTES)));
+        channel.writeInbound(Unpooled.wrappedBuffer(chunkedAnswer(body, OneReadAggregator.PACK_BYTES)));
         FullHttpResponse answer = channel.readInbound();
         assertThat(channel.finishAndReleaseAll()).isFalse();
         assertThat(ByteBufUtil.getBytes(answer.content())).isEqualTo(body);
-        assertThat(((CompositeByteBuf) answer.content()).numComponents()).isLessThanOrEqualTo(200);
+        assertThat(((CompositeByteBuf) answer.content()).numComponents()).isLessThanOrEqualTo(100);
         assertThat(allocator.packs()).isZero();
         answer.release();
+    }
+
+    /**
+     * Found by review: with only pieces under half a pack packed, a 16 MiB answer in chunks of 1 byte
+     * and 32 KiB alternating had each 1-byte pack handed on alone before the next 32 KiB piece, and
+     * reached the composite's 1 024 components, where it was copied whole (503 out-of-memory under the
+     * image's 32 MiB). Now any two neighbouring components hold more than a pack together, whatever the
+     * mix of piece sizes.
+     */
+    @ParameterizedTest(name = "chunks of {0} bytes, in turn")
+    @ValueSource(strings = {"1,32768", "2,65535", "1,65536", "40000", "65535", "1,1,1,70000", "32767,1,32768,5,40000,3"})
+    void anyMixOfPieceSizesStaysUnderTheComponentsThatForceACopyRegression(String sizes) {
+        int[] chunks = java.util.Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
+        int length = 16 << 20;
+        byte[] body = pattern(length);
+        RecordingAllocator allocator = new RecordingAllocator();
+        EmbeddedChannel channel = channel(responseDecoder(), new OneReadAggregator(length), allocator);
+        channel.writeInbound(Unpooled.wrappedBuffer(chunked("HTTP/1.1 200 OK\r\n", body, chunks)));
+        FullHttpResponse answer = channel.readInbound();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+        assertThat(ByteBufUtil.getBytes(answer.content())).isEqualTo(body);
+        int bound = 2 * length / OneReadAggregator.PACK_BYTES + OneReadAggregator.PIECES_BEFORE_PACKING + 1;
+        assertThat(((CompositeByteBuf) answer.content()).numComponents()).isLessThanOrEqualTo(bound)
+                .isLessThan(1024);
+        assertThat(allocator.largest).as("no buffer the size of the body").isLessThanOrEqualTo(OneReadAggregator.PACK_BYTES);
+        answer.release();
+        assertThat(allocator.allReleased()).isTrue();
     }
 
     /**
@@ -188,11 +217,11 @@ class OneReadAggregatorPackingTest {
         return chunked("HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\n", body, chunk);
     }
 
-    private static byte[] chunked(String head, byte[] body, int chunk) {
+    private static byte[] chunked(String head, byte[] body, int... chunks) {
         ByteBuf out = Unpooled.buffer();
         out.writeCharSequence(head + "Transfer-Encoding: chunked\r\n\r\n", StandardCharsets.US_ASCII);
-        for (int at = 0; at < body.length; at += chunk) {
-            int n = Math.min(chunk, body.length - at);
+        for (int at = 0, i = 0; at < body.length; at += chunks[i++ % chunks.length]) {
+            int n = Math.min(chunks[i % chunks.length], body.length - at);
             out.writeCharSequence(Integer.toHexString(n) + "\r\n", StandardCharsets.US_ASCII);
             out.writeBytes(body, at, n).writeCharSequence("\r\n", StandardCharsets.US_ASCII);
         }
