@@ -90,7 +90,9 @@ class AccessLogIT {
     }
 
     /** The one access line of one request; it is written before the answer, so it is there already. */
-    private static ILoggingEvent onlyLine(LogCapture access) {
+    /** The one line; written once the answer's write has settled, which may be just after the caller read it. */
+    private static ILoggingEvent onlyLine(LogCapture access) throws InterruptedException {
+        Await.until("the access line", () -> !access.events().isEmpty());
         assertThat(access.events()).hasSize(1);
         return access.events().get(0);
     }

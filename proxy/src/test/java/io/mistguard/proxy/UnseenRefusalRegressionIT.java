@@ -68,6 +68,8 @@ class UnseenRefusalRegressionIT {
                 assertThat(last.exchange("GET /api HTTP/1.1\r\nHost: mist\r\n\r\n").status()).isEqualTo(200);
             }
 
+            // A line is written once its answer's write has settled, which may be just after the caller read it.
+            Await.until("five access lines", () -> log.events().size() >= 5);
             List<String> lines = log.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
             assertThat(lines).hasSize(5);
             assertThat(lines.get(0)).startsWith("route=- decision=bad-request status=400 bytes=");

@@ -90,6 +90,17 @@ final class AccessLog {
                               written.isSuccess() ? bytes : 0);
     }
 
+    /**
+     * The line of a request the caller sent and then left before it was taken up: one it pipelined
+     * behind the request being answered, still held when the connection closed. Nothing was decided
+     * for it: {@code route=-}, {@code cancelled}, {@code status=499 bytes=0}, no time (its arrival is
+     * not kept while it waits).
+     */
+    static void logAbandoned(HttpRequest request) {
+        AccessLine.log(LOG, Decision.CANCELLED.upstreamFault(), "-", Decision.CANCELLED.token(), null,
+                       AccessLine.CALLER_GONE_STATUS, 0, 0, 0, 0, request.method().name(), path(request.uri()));
+    }
+
     /** The path of {@code uri} without its query string: bounded, and free of stream names and tokens. */
     static String path(String uri) {
         int query = uri.indexOf('?');

@@ -386,6 +386,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.cancel(); // the caller left: free the upstream connection and whatever it holds
         }
+        if (services.accessLog() && keepAlive) {
+            // The caller left with requests pipelined behind the one being answered (were mistguard
+            // closing, keepAlive would be off and they would never have been taken up): a line each.
+            held.forEach(AccessLog::logAbandoned);
+        }
         releaseHeld();
         ctx.fireChannelInactive();
     }

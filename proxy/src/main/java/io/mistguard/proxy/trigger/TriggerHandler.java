@@ -261,6 +261,15 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (accessLog && !closing) {
+            // Mist left with triggers pipelined behind the one being answered: a line each, as on
+            // the proxy listener (after an answer that closes they would never have been taken up).
+            for (FullHttpRequest abandoned : waiting) {
+                TriggerAccessLog.log(service.tag(abandoned.headers().get(X_TRIGGER)), Decision.CANCELLED, null,
+                                     AccessLine.CALLER_GONE_STATUS, 0, 0, 0, 0, abandoned.method().name(),
+                                     abandoned.uri());
+            }
+        }
         release();
         ctx.fireChannelInactive();
     }

@@ -68,6 +68,34 @@ class RefusalAnswersTest {
     }
 
     /**
+     * Found by review: a request the caller pipelined behind one being answered, and then left
+     * before it was taken up, had no access-log line at all.
+     */
+    @Test
+    void aPipelinedRequestTheCallerLeftBehindIsLoggedAs499Regression() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\nGET /held?secret=1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(forwarder.pending).hasSize(1);
+        channel.close();
+        assertThat(accessLog.events()).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                .anySatisfy(line -> assertThat(line).contains("decision=cancelled status=499 bytes=0 ")
+                        .endsWith("path=/api"))
+                .anySatisfy(line -> assertThat(line).isEqualTo("route=- decision=cancelled status=499 bytes=0 "
+                        + "total_ms=0 upstream_ms=0 attempts=0 method=GET path=/held"));
+    }
+
+    /** A request pipelined behind one that closes the connection is never taken up: no line. */
+    @Test
+    void aRequestPipelinedBehindOneThatClosesHasNoLine() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n"));
+        forwarder.answer(0, "{}");
+        assertThat(readOutbound()).startsWith("HTTP/1.1 200 ");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(accessLog.events()).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .contains("decision=proxied status=200").endsWith("path=/api");
+    }
+
+    /**
      * Found by review: the access-log line was written when the answer was handed to the socket, so
      * a caller that reset the connection while its answer was being written was logged with the
      * answer's status and every byte of its body. The line now waits for the write.

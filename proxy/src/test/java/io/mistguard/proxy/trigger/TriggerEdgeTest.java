@@ -164,6 +164,22 @@ class TriggerEdgeTest {
         }
     }
 
+    /** Found by review: a trigger pipelined behind one being answered, left when Mist closed, had no line. */
+    @Test
+    void aPipelinedTriggerLeftBehindIsLoggedAs499Regression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
+             LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            edge.send(post("USER_NEW", VIEWER) + post("USER_NEW", VIEWER));
+            edge.server.close();
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                    .allSatisfy(line -> assertThat(line).contains("status=499 bytes=0 "))
+                    .anySatisfy(line -> assertThat(line).contains("decision=cancelled status=499 bytes=0 total_ms=0 "
+                            + "upstream_ms=0 attempts=0"));
+        }
+    }
+
     /**
      * Found by review: the line was written when the answer was handed to the socket, so a trigger
      * whose connection reset while its answer was written was logged as answered whole.
