@@ -27,23 +27,26 @@ import java.util.List;
  * pieces, a decoding failure, a body over the limit, a read that ends after the head) goes through
  * the base class unchanged, the held head first: the head is never held past the end of a read.
  *
- * <p>A body in many small pieces (a chunked message in chunks of 1 KiB, say) is packed: past its
- * first {@value #PIECES_BEFORE_PACKING} pieces, every piece under {@value #PACK_BYTES} bytes is copied
- * into a buffer of {@value #PACK_BYTES} bytes, handed to the base class as one piece when the next
- * piece does not fit in it (or the body ends). The base class keeps every piece as a component of one
- * composite buffer, which copies them all into one new buffer at 1 024 components (its
- * {@code maxCumulationBufferComponents}) and again every 1 024 pieces after: a 16 MiB answer in 1 KiB
- * chunks needed 32 MiB of direct memory at its end, and ran short under the image's 32 MiB where the
- * same answer in large pieces did not. Packed, any two neighbouring components past the first
- * {@value #PIECES_BEFORE_PACKING} hold more than {@value #PACK_BYTES} bytes together (a pack is handed
- * on only when the next piece does not fit beside it, and a piece not packed is that large itself),
- * so a body of {@code n} bytes has at most {@code 2n / }{@value #PACK_BYTES}{@code  + }
- * {@value #PIECES_BEFORE_PACKING}{@code  + 1} components: under 1 024 up to about 30 MiB, neither
+ * <p>A body in many pieces (a chunked message in chunks of 1 KiB, say, or a body read in many small
+ * reads) is packed: past its first {@value #PIECES_BEFORE_PACKING} pieces, its bytes are copied into
+ * buffers of {@value #PACK_BYTES} bytes, each handed to the base class as one piece once full (a
+ * piece may be split between two), the last when the body ends. The base class keeps every piece as
+ * a component of one composite buffer, which copies them all into one new buffer at 1 024 components
+ * (its {@code maxCumulationBufferComponents}) and again every 1 024 pieces after: a 16 MiB answer in
+ * 1 KiB chunks needed 32 MiB of direct memory at its end, and ran short under the image's 32 MiB
+ * where the same answer in large pieces did not. A piece is also a slice of the buffer it was read
+ * into, which it keeps whole: a body of pieces of 32 KiB and a byte, each in a read buffer of 64 KiB,
+ * held twice its size. Packed, a body of {@code n} bytes has at most {@code n / }{@value #PACK_BYTES}
+ * {@code  + }{@value #PIECES_BEFORE_PACKING}{@code  + 1} components, all but the first
+ * {@value #PIECES_BEFORE_PACKING} and the last full, and holds its own size plus one pack: neither
  * copied whole here nor by the epoll transport (which copies a buffer of more than {@code IOV_MAX} =
- * 1 024 pieces into one before writing it). A body of a few pieces, the usual case, is never copied.
- * (Packing only pieces under half a pack, as first written, let a review's 16 MiB answer in chunks of
- * 1 byte and 32 KiB alternating reach 1 024 components: each 1-byte pack was handed on alone.) The base class's limit is met as without packing, with the same piece: a piece that
- * would take the body over it is not packed, and goes to the base class right after the pack.
+ * 1 024 pieces into one before writing it), up to about 60 MiB. A body of a few pieces, the usual
+ * case, is never copied. (Two reviews broke earlier rules: packing only pieces under 32 KiB let
+ * chunks of a byte and 32 KiB in turn reach 1 024 components; handing a pack on when the next piece
+ * did not fit left packs half empty, so 16 MiB in pieces of 32 769 bytes took 32 MiB of packs.)
+ *
+ * <p>The base class's limit is met as without packing, with the same piece: a piece that would take
+ * the body over it is not packed, and goes to the base class right after the pack.
  *
  * <p>It never answers an {@code Expect} itself ({@link #newContinueResponse} returns {@code null}):
  * an aggregator that would must not skip the base class's handling of the head. Not
@@ -52,12 +55,9 @@ import java.util.List;
  */
 public class OneReadAggregator extends HttpObjectAggregator {
 
-    /** Pieces of a body handed to the base class as they came before small ones are packed. */
+    /** Pieces of a body handed to the base class as they came before the rest is packed. */
     static final int PIECES_BEFORE_PACKING = 64;
-    /**
-     * The size of a pack, in bytes: pieces smaller than this are packed (past the first
-     * {@link #PIECES_BEFORE_PACKING}), and a pack is handed on when the next piece does not fit.
-     */
+    /** The size of a pack, in bytes: a pack is handed on once full, or when its body ends. */
     static final int PACK_BYTES = 64 * 1024;
 
     /** The head of a message not yet whole, seen in the current read; null if none. */
@@ -70,7 +70,7 @@ public class OneReadAggregator extends HttpObjectAggregator {
     private int piecesPassed;
     /** Bytes of that body handed to the base class so far, which it holds against its limit. */
     private long bytesPassed;
-    /** Small pieces of that body packed and not yet handed on; null when none. */
+    /** Bytes of that body packed and not yet handed on; null when none. */
     private ByteBuf pack;
 
     /** @param maxContentLength the largest body aggregated, in bytes, ≥ 0 (as the base class) */
@@ -117,8 +117,8 @@ public class OneReadAggregator extends HttpObjectAggregator {
     }
 
     /**
-     * To the base class, as it would have come without this one, but for the small pieces of a body
-     * in many pieces, which are packed (see the class comment).
+     * To the base class, as it would have come without this one, but for the pieces of a body in many
+     * pieces, which are packed (see the class comment).
      */
     private void passOn(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
         if (msg instanceof HttpMessage) {
@@ -144,22 +144,24 @@ public class OneReadAggregator extends HttpObjectAggregator {
         super.decode(ctx, msg, out);
     }
 
-    /** Packs {@code piece} if it is one of many small pieces of a body, and says whether it did. */
+    /** Packs {@code piece} if it is one of many pieces of a body, and says whether it did. */
     private boolean packed(ChannelHandlerContext ctx, HttpContent piece, List<Object> out) throws Exception {
         ByteBuf bytes = piece.content();
-        int size = bytes.readableBytes();
         int packedBytes = pack == null ? 0 : pack.readableBytes();
-        if (piecesPassed < PIECES_BEFORE_PACKING || size >= PACK_BYTES || !piece.decoderResult().isSuccess()
-                || bytesPassed + packedBytes + size > maxContentLength()) {
+        if (piecesPassed < PIECES_BEFORE_PACKING || !piece.decoderResult().isSuccess()
+                || bytesPassed + packedBytes + bytes.readableBytes() > maxContentLength()) {
             return false; // over the limit: the base class finds it with this very piece, as without packing
         }
-        if (pack != null && pack.writableBytes() < size) {
-            handOnPack(ctx, out);
+        // Consumes the piece's bytes (released by the decoder once this returns), filling each pack.
+        while (bytes.isReadable()) {
+            if (pack == null) {
+                pack = ctx.alloc().ioBuffer(PACK_BYTES, PACK_BYTES);
+            }
+            pack.writeBytes(bytes, Math.min(pack.writableBytes(), bytes.readableBytes()));
+            if (!pack.isWritable()) {
+                handOnPack(ctx, out);
+            }
         }
-        if (pack == null) {
-            pack = ctx.alloc().ioBuffer(PACK_BYTES, PACK_BYTES);
-        }
-        pack.writeBytes(bytes); // the piece itself is released by the decoder once this returns
         return true;
     }
 

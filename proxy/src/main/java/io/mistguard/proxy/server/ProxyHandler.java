@@ -101,7 +101,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Made once per connection, not per request: a capturing lambda per answer and per write cost two allocations. */
     private final GenericFutureListener<Future<Answer>> answerListener = this::onAnswer;
     private final ChannelFutureListener writtenListener = this::onWritten;
-    private final ChannelFutureListener lineListener = this::logLine;
+    private final ChannelFutureListener settledListener = this::settled;
+    /** A forwarded answer is being written: it counts as in flight until its write settles. */
+    private boolean writingForwarded;
+    /** mistguard closes this connection (after an answer, or on a failure to read): the caller did not leave. */
+    private boolean closedByUs;
     /** The forwarded answer being written whose access-log line waits for its write to settle; null if none. */
     private Answer lineOwed;
     /** Its status, read before the write (the encoder releases the response). */
@@ -184,6 +188,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.safeRelease(request, request.refCnt());
             }
             log.warn("[{}] closing client connection after an unexpected failure", ctx.channel().id(), e);
+            closedByUs = true;
             ctx.close();
         }
     }
@@ -257,8 +262,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ChannelHandlerContext ctx = context;
         Answer answer = answered.getNow();
         exchange = null;
-        services.inFlight().decrementAndGet();
         if (!ctx.channel().isActive()) {
+            services.inFlight().decrementAndGet();
             if (services.accessLog()) { // the caller left before its answer: nothing was sent
                 AccessLog.log(method, path, answer, System.nanoTime() - arrivedNanos,
                               answer.response().status().code(), false, 0);
@@ -268,8 +273,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         answer = SendableAnswers.of(ctx.alloc(), answer, !headRequest); // its body can be sent whole, or a 503
         if (services.accessLog()) {
-            lineOwed = answer; // logged once its write settles (logLine): sent whole, or cut short
+            lineOwed = answer; // logged once its write settles (settled): sent whole, or cut short
         }
+        // In flight until its write settles: a drain waits for a slow reader's answer, within the grace.
+        writingForwarded = true;
         write(ctx, answer, requestVersion);
     }
 
@@ -294,8 +301,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         ChannelFuture written = ctx.writeAndFlush(response);
         if (!stayOpen) {
-            if (lineOwed != null) {
-                written.addListener(lineListener);
+            closedByUs = true;
+            if (writingForwarded) {
+                written.addListener(settledListener);
             }
             written.addListener(lingerOnClose ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
         } else if (written.isDone() && inlineAnswers < MAX_INLINE_ANSWERS) {
@@ -315,7 +323,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** The answer of a connection that stays open was written, or could not be. */
     private void onWritten(ChannelFuture written) {
-        logLine(written); // before the next request takes this one's fields
+        settled(written); // before the next request takes this one's fields
         if (written.isSuccess()) {
             answered(context);
         } else {
@@ -324,10 +332,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The access-log line of the forwarded answer whose write settled, if one is owed: all of it sent,
-     * or the caller gone before it was (status 499, the body's bytes the socket took: {@link AccessLog}).
+     * The write of the answer being written settled: a forwarded answer is no longer in flight, and
+     * its access-log line, if one is owed, is written: all of it sent, or the caller gone before it
+     * was (status 499, the body's bytes the socket took: {@link AccessLog}).
      */
-    private void logLine(ChannelFuture written) {
+    private void settled(ChannelFuture written) {
+        if (writingForwarded) {
+            writingForwarded = false;
+            services.inFlight().decrementAndGet();
+        }
         Answer answer = lineOwed;
         if (answer == null) {
             return;
@@ -386,10 +399,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.cancel(); // the caller left: free the upstream connection and whatever it holds
         }
-        if (services.accessLog() && keepAlive) {
-            // The caller left with requests pipelined behind the one being answered (were mistguard
-            // closing, keepAlive would be off and they would never have been taken up): a line each.
-            held.forEach(AccessLog::logAbandoned);
+        if (services.accessLog() && !closedByUs) {
+            // The caller left with requests pipelined behind the one being answered: a line each, up
+            // to one that asked to close (what follows it would never have been taken up). Were
+            // mistguard closing (an answer that closes, a drain, a failure to read), none is owed.
+            for (FullHttpRequest abandoned : held) {
+                AccessLog.logAbandoned(abandoned);
+                if (!KeepAlive.requested(abandoned)) {
+                    break;
+                }
+            }
         }
         releaseHeld();
         ctx.fireChannelInactive();
@@ -466,6 +485,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());
         }
+        closedByUs = true;
         ctx.close();
     }
 }

@@ -261,6 +261,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelCurrent(); // its line first, then those pipelined behind it, in the order they came
         if (accessLog && !closing) {
             // Mist left with triggers pipelined behind the one being answered: a line each, as on
             // the proxy listener (after an answer that closes they would never have been taken up).
@@ -282,13 +283,18 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
 
     /** Cancels the trigger being answered and frees those waiting; idempotent. */
     private void release() {
+        cancelCurrent();
+        waiting.forEach(FullHttpRequest::release);
+        waiting.clear();
+    }
+
+    /** Cancels the trigger being answered, if any; idempotent. */
+    private void cancelCurrent() {
         TriggerService.Exchange gone = current;
         current = null;
         if (gone != null) {
             gone.cancel().run();
         }
-        waiting.forEach(FullHttpRequest::release);
-        waiting.clear();
     }
 
     /**

@@ -91,43 +91,39 @@ class OneReadAggregatorPackingTest {
         answer.release();
     }
 
-    /** Pieces of {@link OneReadAggregator#PACK_BYTES} or more; pieces of a read cut short are packed. */
-    @Test
-    void largePiecesAreNeverPacked() {
-        byte[] body = pattern(100 * OneReadAggregator.PACK_BYTES);
-        RecordingAllocator allocator = new RecordingAllocator();
-        EmbeddedChannel channel = channel(responseDecoder(), new OneReadAggregator(body.length), allocator);
-        channel.writeInbound(Unpooled.wrappedBuffer(chunkedAnswer(body, OneReadAggregator.PACK_BYTES)));
-        FullHttpResponse answer = channel.readInbound();
-        assertThat(channel.finishAndReleaseAll()).isFalse();
-        assertThat(ByteBufUtil.getBytes(answer.content())).isEqualTo(body);
-        assertThat(((CompositeByteBuf) answer.content()).numComponents()).isLessThanOrEqualTo(100);
-        assertThat(allocator.packs()).isZero();
-        answer.release();
-    }
-
     /**
-     * Found by review: with only pieces under half a pack packed, a 16 MiB answer in chunks of 1 byte
-     * and 32 KiB alternating had each 1-byte pack handed on alone before the next 32 KiB piece, and
-     * reached the composite's 1 024 components, where it was copied whole (503 out-of-memory under the
-     * image's 32 MiB). Now any two neighbouring components hold more than a pack together, whatever the
-     * mix of piece sizes.
+     * Found by two reviews. Packing only pieces under half a pack handed each 1-byte pack on alone
+     * before the next 32 KiB piece, so a 16 MiB answer in chunks of 1 byte and 32 KiB in turn reached
+     * the composite's 1 024 components and was copied whole (503 out-of-memory under the image's 32
+     * MiB). Handing a pack on when the next piece did not fit left packs half empty: 16 MiB in
+     * pieces of 32 769 bytes took 32 MiB of packs. Now every pack but the last is full, whatever the
+     * mix of piece sizes: the body's own size in packs, and n / 64 KiB + 65 components at most.
      */
     @ParameterizedTest(name = "chunks of {0} bytes, in turn")
-    @ValueSource(strings = {"1,32768", "2,65535", "1,65536", "40000", "65535", "1,1,1,70000", "32767,1,32768,5,40000,3"})
-    void anyMixOfPieceSizesStaysUnderTheComponentsThatForceACopyRegression(String sizes) {
+    @ValueSource(strings = {"1,32768", "2,65535", "1,65536", "32769", "40000", "65535", "65537", "1,1,1,70000",
+                            "32767,1,32768,5,40000,3", "1048576"})
+    void anyMixOfPieceSizesFillsItsPacksAndStaysUnderTheComponentsThatForceACopyRegression(String sizes) {
         int[] chunks = java.util.Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
         int length = 16 << 20;
         byte[] body = pattern(length);
         RecordingAllocator allocator = new RecordingAllocator();
         EmbeddedChannel channel = channel(responseDecoder(), new OneReadAggregator(length), allocator);
-        channel.writeInbound(Unpooled.wrappedBuffer(chunked("HTTP/1.1 200 OK\r\n", body, chunks)));
+        byte[] bytes = chunked("HTTP/1.1 200 OK\r\n", body, chunks);
+        for (int at = 0; at < bytes.length; at += READ) { // in reads, as a socket hands them on
+            channel.writeInbound(Unpooled.wrappedBuffer(bytes, at, Math.min(READ, bytes.length - at)));
+        }
         FullHttpResponse answer = channel.readInbound();
         assertThat(channel.finishAndReleaseAll()).isFalse();
         assertThat(ByteBufUtil.getBytes(answer.content())).isEqualTo(body);
-        int bound = 2 * length / OneReadAggregator.PACK_BYTES + OneReadAggregator.PIECES_BEFORE_PACKING + 1;
-        assertThat(((CompositeByteBuf) answer.content()).numComponents()).isLessThanOrEqualTo(bound)
-                .isLessThan(1024);
+        CompositeByteBuf content = (CompositeByteBuf) answer.content();
+        int bound = length / OneReadAggregator.PACK_BYTES + OneReadAggregator.PIECES_BEFORE_PACKING + 1;
+        assertThat(content.numComponents()).isLessThanOrEqualTo(bound).isLessThan(1024);
+        for (int c = OneReadAggregator.PIECES_BEFORE_PACKING; c < content.numComponents() - 1; c++) {
+            assertThat(content.internalComponent(c).readableBytes()).as("component %d: a full pack", c)
+                    .isEqualTo(OneReadAggregator.PACK_BYTES);
+        }
+        assertThat(allocator.packs() * OneReadAggregator.PACK_BYTES).as("packs hold the body, not twice it")
+                .isLessThanOrEqualTo((long) length + OneReadAggregator.PACK_BYTES);
         assertThat(allocator.largest).as("no buffer the size of the body").isLessThanOrEqualTo(OneReadAggregator.PACK_BYTES);
         answer.release();
         assertThat(allocator.allReleased()).isTrue();

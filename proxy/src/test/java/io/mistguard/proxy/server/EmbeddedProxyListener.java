@@ -25,6 +25,8 @@ final class EmbeddedProxyListener implements AutoCloseable {
     final ListenerRefusals refusals = new ListenerRefusals();
     final LogCapture accessLog = LogCapture.of("mistguard.access", Level.INFO);
     final EmbeddedChannel channel;
+    /** Requests forwarded and not yet answered and written ({@code ProxyServer.inFlight}). */
+    final AtomicInteger inFlight = new AtomicInteger();
 
     EmbeddedProxyListener(LimitsConfig limits) throws Exception {
         this(limits, new EmbeddedChannel(false, false));
@@ -38,7 +40,7 @@ final class EmbeddedProxyListener implements AutoCloseable {
     private EmbeddedProxyListener(LimitsConfig limits, EmbeddedChannel channel) throws Exception {
         this.channel = channel;
         ProxyServices services = new ProxyServices(new CommandClassifier(), forwarder,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), new AtomicInteger(), true,
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), inFlight, true,
                 TrustedPeers.defaults(), null, refusals);
         channel.pipeline().addLast(new ProxyChannelInitializer(limits, new ConnectionLimiter(10, refusals), services));
         channel.register();

@@ -83,6 +83,60 @@ class RefusalAnswersTest {
                         + "total_ms=0 upstream_ms=0 attempts=0 method=GET path=/held"));
     }
 
+    /**
+     * Found by review: in a drain, the answer in flight goes out with {@code Connection: close}, and
+     * the request pipelined behind it, which mistguard never took up, was logged as if its caller had
+     * left (499). mistguard closed, so it has no line.
+     */
+    @Test
+    void aRequestLeftBehindByADrainHasNoLineRegression() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\nGET /held HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        forwarder.answer(0, "{}");
+        assertThat(readOutbound()).startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(accessLog.events()).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .contains("decision=proxied status=200").endsWith("path=/api");
+    }
+
+    /** Found by review: a request held behind one that asked to close would never be taken up: no line. */
+    @Test
+    void aCallerLeavingLogsItsHeldRequestsUpToOneThatAskedToClose() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.close();
+        assertThat(accessLog.events()).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                .anySatisfy(line -> assertThat(line).endsWith("path=/api"))
+                .anySatisfy(line -> assertThat(line).endsWith("path=/last"))
+                .noneSatisfy(line -> assertThat(line).endsWith("path=/never"));
+    }
+
+    /**
+     * Found by review: a request counted as in flight only until its answer was handed to the
+     * socket, so a drain closed a slow reader's connection mid-body at once instead of within the
+     * grace. It is in flight until its write settles.
+     */
+    @Test
+    void aForwardedAnswerIsInFlightUntilItsWriteSettlesRegression() {
+        java.util.List<io.netty.channel.ChannelPromise> unsettled = new java.util.ArrayList<>();
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                unsettled.add(promise); // a slow reader: the socket has not taken it yet
+            }
+        });
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(listener.inFlight.get()).isEqualTo(1);
+        forwarder.answer(0, "{}");
+        assertThat(listener.inFlight.get()).as("answered, not yet written").isEqualTo(1);
+        assertThat(accessLog.events()).isEmpty();
+        unsettled.forEach(io.netty.channel.ChannelPromise::setSuccess);
+        assertThat(listener.inFlight.get()).isZero();
+        assertThat(accessLog.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("decision=proxied status=200");
+    }
+
     /** A request pipelined behind one that closes the connection is never taken up: no line. */
     @Test
     void aRequestPipelinedBehindOneThatClosesHasNoLine() {
