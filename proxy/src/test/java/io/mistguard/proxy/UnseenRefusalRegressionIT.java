@@ -117,6 +117,7 @@ class UnseenRefusalRegressionIT {
                 assertThat(first.exchange("GET /api HTTP/1.1\r\nHost: mist\r\n\r\n").status()).isEqualTo(200);
             }
 
+            Await.until("the access line", () -> !log.events().isEmpty()); // once its write settled
             assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
                     .startsWith("route=catch-all decision=proxied status=200 ");
             assertThat(proxy.metrics()).contains("mistguard_listener_refusals_total{reason=\"too-many-connections\"} 1.0");
