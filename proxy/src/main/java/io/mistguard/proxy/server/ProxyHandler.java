@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.net.InetSocketAddress;
@@ -323,24 +324,38 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** The answer of a connection that stays open was written, or could not be. */
     private void onWritten(ChannelFuture written) {
-        settled(written); // before the next request takes this one's fields
+        boolean forwarded = writingForwarded;
+        writingForwarded = false;
+        logLine(written); // before the next request takes this one's fields
         if (written.isSuccess()) {
-            answered(context);
+            answered(context); // may take up the next request, which counts as in flight from here
         } else {
             context.close();
+        }
+        if (forwarded) {
+            // Only now: a drain polling the count from another thread must never see 0 between this
+            // answer and the next request taken up.
+            services.inFlight().decrementAndGet();
         }
     }
 
     /**
-     * The write of the answer being written settled: a forwarded answer is no longer in flight, and
-     * its access-log line, if one is owed, is written: all of it sent, or the caller gone before it
-     * was (status 499, the body's bytes the socket took: {@link AccessLog}).
+     * The write of a forwarded answer after which the connection closes settled: its line, and it is
+     * no longer in flight.
      */
     private void settled(ChannelFuture written) {
+        logLine(written);
         if (writingForwarded) {
             writingForwarded = false;
             services.inFlight().decrementAndGet();
         }
+    }
+
+    /**
+     * The access-log line of the forwarded answer whose write settled, if one is owed: all of it sent,
+     * or the caller gone before it was (status 499, the body's bytes the socket took: {@link AccessLog}).
+     */
+    private void logLine(ChannelFuture written) {
         Answer answer = lineOwed;
         if (answer == null) {
             return;
@@ -399,10 +414,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.cancel(); // the caller left: free the upstream connection and whatever it holds
         }
-        if (services.accessLog() && !closedByUs) {
+        if (services.accessLog() && !closedByUs && !draining) {
             // The caller left with requests pipelined behind the one being answered: a line each, up
             // to one that asked to close (what follows it would never have been taken up). Were
-            // mistguard closing (an answer that closes, a drain, a failure to read), none is owed.
+            // mistguard closing (an answer that closes, a drain or its grace running out, a request
+            // it could not read), none is owed.
             for (FullHttpRequest abandoned : held) {
                 AccessLog.logAbandoned(abandoned);
                 if (!KeepAlive.requested(abandoned)) {
@@ -485,7 +501,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.debug("[{}] closing client connection: {}", ctx.channel().id(), cause.toString());
         }
-        closedByUs = true;
+        // A socket's error (a reset) is the caller leaving; anything else (a request that cannot be
+        // read) is mistguard closing.
+        closedByUs |= !(cause instanceof IOException);
         ctx.close();
     }
 }

@@ -269,6 +269,9 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
                 TriggerAccessLog.log(service.tag(abandoned.headers().get(X_TRIGGER)), Decision.CANCELLED, null,
                                      AccessLine.CALLER_GONE_STATUS, 0, 0, 0, 0, abandoned.method().name(),
                                      abandoned.uri());
+                if (!KeepAlive.requested(abandoned)) {
+                    break; // what follows one that asked to close would never have been taken up
+                }
             }
         }
         release();

@@ -99,6 +99,30 @@ class RefusalAnswersTest {
                 .contains("decision=proxied status=200").endsWith("path=/api");
     }
 
+    /**
+     * Found by review: a caller's reset reaches the handler as a read failure, which was taken for
+     * mistguard closing, so the requests it had pipelined lost their lines.
+     */
+    @Test
+    void aCallerThatResetsGetsALineForEveryRequestItPipelinedRegression() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\nGET /held HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(accessLog.events()).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                .anySatisfy(line -> assertThat(line).endsWith("path=/api"))
+                .anySatisfy(line -> assertThat(line).endsWith("path=/held"));
+    }
+
+    /** Found by review: when a drain's grace ran out, the requests held were logged as their caller's leaving. */
+    @Test
+    void aDrainWhoseGraceRanOutLeavesNoLineForHeldRequestsRegression() {
+        channel.writeInbound(bytes("GET /api HTTP/1.1\r\nHost: x\r\n\r\nGET /held HTTP/1.1\r\nHost: x\r\n\r\n"));
+        channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        channel.close(); // the grace ran out: ProxyServer closes every connection
+        assertThat(accessLog.events()).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .contains("decision=cancelled status=499").endsWith("path=/api");
+    }
+
     /** Found by review: a request held behind one that asked to close would never be taken up: no line. */
     @Test
     void aCallerLeavingLogsItsHeldRequestsUpToOneThatAskedToClose() {

@@ -180,6 +180,21 @@ class TriggerEdgeTest {
         }
     }
 
+    /** Found by review: triggers held behind one that asked to close would never be taken up: no line. */
+    @Test
+    void triggersLeftBehindAreLoggedUpToOneThatAskedToClose() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
+             LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            edge.send(post("USER_NEW", VIEWER) + post("USER_NEW", VIEWER, "Connection: close")
+                      + post("USER_NEW", VIEWER, "X-Seq: never"));
+            edge.server.close();
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                    .allSatisfy(line -> assertThat(line).contains("status=499 bytes=0 "));
+        }
+    }
+
     /**
      * Found by review: the line was written when the answer was handed to the socket, so a trigger
      * whose connection reset while its answer was written was logged as answered whole.
