@@ -6,11 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.mistguard.proxy.logging.LogCapture;
 import io.mistguard.sim.SimMist;
-import io.mistguard.sim.fault.FaultRule;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -27,34 +22,15 @@ import org.slf4j.event.KeyValuePair;
  */
 class CallerGoneMidAnswerLogRegressionIT {
 
-    private static final int BODY = 8 << 20; // far more than the sockets' buffers hold
-    private static final String PUSH_LIST = "/api2?command=%7B%22push_list%22%3Atrue%7D";
-    private static final String YAML = """
-            routes:
-              - name: rest
-                match: {}
-                kind: passthrough
-                timeout: 10s
-            """;
-
     @Test
     void aCallerThatResetsMidBodyIsLogged499WithTheBytesTakenNotTheWholeBodyRegression() throws Exception {
         try (SimMist mist = SimMist.builder().streams(1, 1).start();
-             TestProxy proxy = PolicyProxies.start(YAML, mist.port());
+             TestProxy proxy = PolicyProxies.start(SlowReader.ROUTES, mist.port());
              LogCapture access = LogCapture.of("mistguard.access", Level.INFO)) {
-            mist.faults().add(FaultRule.forCommand("push_list").hugeBody(BODY));
-            try (Socket caller = new Socket()) {
-                caller.setReceiveBufferSize(4096); // before connecting: a small window
-                caller.connect(new InetSocketAddress("127.0.0.1", proxy.uri("/").getPort()));
-                caller.setSoTimeout(20_000);
-                OutputStream out = caller.getOutputStream();
-                out.write(("GET " + PUSH_LIST + " HTTP/1.1\r\nHost: mist\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = caller.getInputStream();
-                byte[] head = in.readNBytes(12);
-                assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-                in.readNBytes(16 * 1024); // some of the body, then leave with a reset
-                caller.setSoLinger(true, 0);
+            SlowReader.huge(mist);
+            try (SlowReader caller = SlowReader.ask(proxy)) {
+                caller.in.readNBytes(16 * 1024); // some of the body, then leave with a reset
+                caller.socket.setSoLinger(true, 0);
             }
             Await.until("the access line", () -> !access.events().isEmpty());
             ILoggingEvent line = access.events().get(0);
@@ -62,13 +38,13 @@ class CallerGoneMidAnswerLogRegressionIT {
             assertThat(fields).containsEntry("route", "rest").containsEntry("decision", "proxied")
                     .containsEntry("status", "499").containsEntry("path", "/api2");
             assertThat(Long.parseLong(fields.get("bytes"))).as("what the socket took, not the whole body")
-                    .isGreaterThanOrEqualTo(0).isLessThan(BODY);
+                    .isGreaterThanOrEqualTo(0).isLessThan(SlowReader.HUGE);
 
             // The next caller is answered, and logged whole.
-            HttpResponse<String> whole = proxy.get(PUSH_LIST);
+            HttpResponse<String> whole = proxy.get(SlowReader.TARGET);
             assertThat(whole.statusCode()).isEqualTo(200);
             int wholeBytes = whole.body().getBytes(StandardCharsets.UTF_8).length;
-            assertThat(wholeBytes).isGreaterThanOrEqualTo(BODY);
+            assertThat(wholeBytes).isGreaterThanOrEqualTo(SlowReader.HUGE);
             Await.until("the second line", () -> access.events().size() == 2);
             assertThat(fields(access.events().get(1))).containsEntry("status", "200")
                     .containsEntry("bytes", String.valueOf(wholeBytes));

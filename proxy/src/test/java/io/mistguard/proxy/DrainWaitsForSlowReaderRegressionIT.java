@@ -3,11 +3,7 @@ package io.mistguard.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.sim.SimMist;
-import io.mistguard.sim.fault.FaultRule;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -20,32 +16,14 @@ import org.junit.jupiter.api.Test;
  */
 class DrainWaitsForSlowReaderRegressionIT {
 
-    private static final int BODY = 8 << 20; // far more than the sockets' buffers hold
-    private static final String PUSH_LIST = "/api2?command=%7B%22push_list%22%3Atrue%7D";
-    /** With PolicyProxies' {@code shutdown_grace: 1s}: ample for a reader that reads once the drain began. */
-    private static final String YAML = """
-            routes:
-              - name: rest
-                match: {}
-                kind: passthrough
-                timeout: 10s
-            """;
-
     @Test
     void aDrainLetsAnAnswerBeingWrittenFinishWithinTheGraceRegression() throws Exception {
         try (SimMist mist = SimMist.builder().streams(1, 1).start()) {
-            mist.faults().add(FaultRule.forCommand("push_list").hugeBody(BODY));
-            TestProxy proxy = PolicyProxies.start(YAML, mist.port());
+            SlowReader.huge(mist);
+            TestProxy proxy = PolicyProxies.start(SlowReader.ROUTES, mist.port()); // shutdown_grace: 1s
             CompletableFuture<Void> drained = null;
-            try (Socket caller = new Socket()) {
-                caller.setReceiveBufferSize(4096); // before connecting: a small window
-                caller.connect(new InetSocketAddress("127.0.0.1", proxy.uri("/").getPort()));
-                caller.setSoTimeout(20_000);
-                OutputStream out = caller.getOutputStream();
-                out.write(("GET " + PUSH_LIST + " HTTP/1.1\r\nHost: mist\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = caller.getInputStream();
-                assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            try (SlowReader caller = SlowReader.ask(proxy)) {
+                InputStream in = caller.in;
                 Thread.sleep(300); // the rest of the answer waits in mistguard for this reader
 
                 drained = CompletableFuture.runAsync(() -> {
@@ -60,7 +38,7 @@ class DrainWaitsForSlowReaderRegressionIT {
                 String all = new String(rest, StandardCharsets.ISO_8859_1);
                 int bodyStart = all.indexOf("\r\n\r\n") + 4;
                 int length = Integer.parseInt(all.replaceAll("(?is).*?content-length: *(\\d+).*", "$1"));
-                assertThat(length).isGreaterThanOrEqualTo(BODY);
+                assertThat(length).isGreaterThanOrEqualTo(SlowReader.HUGE);
                 assertThat(rest.length - bodyStart).as("the whole body, not cut off by the drain").isEqualTo(length);
             } finally {
                 if (drained != null) {
