@@ -95,6 +95,11 @@ public final class AccessLine implements ILoggingEvent {
      */
     public static final int CALLER_GONE_STATUS = 499;
 
+    /** The {@code status} of a line: the answer's, once it was written whole, else {@link #CALLER_GONE_STATUS}. */
+    public static int status(int answered, boolean writtenWhole) {
+        return writtenWhole ? answered : CALLER_GONE_STATUS;
+    }
+
     /**
      * Hands one line to {@code logger}, at WARN when {@code warn}, else at INFO, if that level is
      * enabled for it: as this event, to its appenders, when SLF4J is bound to Logback (mistguard's

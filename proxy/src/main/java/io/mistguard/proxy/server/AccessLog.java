@@ -33,19 +33,6 @@ final class AccessLog {
     private AccessLog() {}
 
     /**
-     * The line of an answer written whole: its status, and {@code bytes} what the caller gets of its
-     * body (0 for an answer that may carry none, {@link AnswerContent}, whatever the answer holds).
-     *
-     * @param method the request's method, or {@code null} when no request head was read (logged {@code -})
-     * @param path the request's path without its query ({@link #path}), or {@code null} as for method
-     * @param totalNanos from the request's arrival to its answer; 0 for a refusal made on arrival
-     */
-    static void log(HttpMethod method, boolean headRequest, String path, Answer answer, long totalNanos) {
-        line(method, path, answer, totalNanos, answer.response().status().code(),
-             AnswerContent.bytesSent(answer.response(), headRequest));
-    }
-
-    /**
      * The line of an answer whose write has settled (call before the response is written: its status
      * is read here; the body's bytes are counted by {@link SentBody}). Not {@code written} (the caller
      * was gone before the answer was written whole: the connection closed or reset), the line says
@@ -53,19 +40,18 @@ final class AccessLog {
      * {@code bytes} the body's bytes the socket took before, never the status of an answer nobody got
      * whole.
      *
+     * @param method the request's method, or {@code null} when no request head was read (logged {@code -})
+     * @param path the request's path without its query ({@link #path}), or {@code null} as for method
+     * @param totalNanos from the request's arrival to its answer; 0 for a refusal made on arrival
      * @param bodyBytesSent the body's bytes sent: all of them when written ({@link SentBody#settle})
      */
     static void log(HttpMethod method, String path, Answer answer, long totalNanos, int status, boolean written,
                     long bodyBytesSent) {
-        line(method, path, answer, totalNanos, written ? status : AccessLine.CALLER_GONE_STATUS, bodyBytesSent);
-    }
-
-    private static void line(HttpMethod method, String path, Answer answer, long totalNanos, int status, long bytes) {
         Decision cause = answer.staleCause();
         long upstreamNanos = answer.upstreamNanos();
         Decision decision = answer.decision();
         AccessLine.log(LOG, decision.upstreamFault(), answer.route() == null ? "-" : answer.route(), decision.token(),
-                       cause == null ? null : cause.token(), status, bytes,
+                       cause == null ? null : cause.token(), AccessLine.status(status, written), bodyBytesSent,
                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, totalNanos)),
                        upstreamNanos < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(upstreamNanos),
                        Math.max(0, answer.attempts()), method == null ? "-" : method.name(), path == null ? "-" : path);

@@ -248,7 +248,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         body.watch(answer.response(), HttpMethod.HEAD.name().equals(method));
         return written -> {
             boolean sent = written.isSuccess();
-            logLine(ctx, answer, sent ? status : AccessLine.CALLER_GONE_STATUS, body.settle(sent), method, uri, arrived);
+            logLine(ctx, answer, AccessLine.status(status, sent), body.settle(sent), method, uri, arrived);
         };
     }
 

@@ -110,7 +110,7 @@ public final class TriggerServer {
         int status = timeout.status().code();
         int bytes = timeout.content().readableBytes();
         return written -> TriggerAccessLog.log(TriggerService.OTHER, Decision.REQUEST_TIMEOUT, null,
-                written.isSuccess() ? status : AccessLine.CALLER_GONE_STATUS, written.isSuccess() ? bytes : 0, 0,
+                AccessLine.status(status, written.isSuccess()), written.isSuccess() ? bytes : 0, 0,
                 given, 0, "-", "-");
     }
 

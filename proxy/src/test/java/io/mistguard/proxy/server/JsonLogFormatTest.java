@@ -102,7 +102,7 @@ class JsonLogFormatTest {
         Answer answer = Answer.of(response, Decision.PROXIED).onRoute("get-state")
                               .withAttempts(1, TimeUnit.MILLISECONDS.toNanos(2));
         try (LogCapture capture = LogCapture.of("mistguard.access", Level.INFO)) {
-            AccessLog.log(HttpMethod.POST, false, "/api2", answer, TimeUnit.MILLISECONDS.toNanos(3));
+            AccessLog.log(HttpMethod.POST, "/api2", answer, TimeUnit.MILLISECONDS.toNanos(3), 200, true, 5);
             assertThat(capture.events()).hasSize(1);
             return capture.events().get(0);
         } finally {

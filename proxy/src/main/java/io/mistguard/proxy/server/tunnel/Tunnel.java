@@ -141,8 +141,7 @@ final class Tunnel {
         settle();
         log.debug("[{}] Mist declined the upgrade: {}", client.id(), status);
         int bodyBytes = response.content().readableBytes();
-        FullHttpResponse declined = UpgradeResponses.declined(response);
-        answerOnceSent(declined, HandshakeOutcome.proxied(status, bodyBytes));
+        answerOnceSent(UpgradeResponses.declined(response), HandshakeOutcome.proxied(status, bodyBytes));
         upstream.close();
     }
 
