@@ -4,7 +4,6 @@ import io.mistguard.proxy.Mistguard;
 import io.mistguard.proxy.reload.ConfigWatcher;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -33,46 +32,24 @@ final class ReloadTriggers implements AutoCloseable {
         this.watcher = watcher;
     }
 
-    /**
-     * A SIGHUP that arrives while mistguard starts, before {@link #install}: remembered, where the
-     * JVM's default would have ended the process at once with status 129 (found by a CI run, where a
-     * SIGHUP sent just after "mistguard listening on" did that: the handler came only after the
-     * listeners were up). Install it before anything that takes time; {@link #install} takes over.
-     */
-    static final class EarlyHangUps {
-        private final AtomicBoolean seen = new AtomicBoolean();
-        private final boolean ignored;
-
-        private EarlyHangUps() {
-            // Under nohup the JVM keeps SIGHUP ignored and installs nothing: that stays so.
-            ignored = Signal.handle(new Signal("HUP"), s -> seen.set(true)) == SignalHandler.SIG_IGN;
-        }
-
-        /** Whether a SIGHUP came since the hold began. */
-        boolean seen() {
-            return seen.get();
-        }
-    }
-
-    /** Starts remembering SIGHUPs until {@link #install}; call it first thing at start. */
-    static EarlyHangUps holdHangUps() {
-        return new EarlyHangUps();
-    }
-
     static ReloadTriggers install(Path file, Mistguard mistguard) {
         return install(file, mistguard, null);
     }
 
     /**
-     * Installs the triggers; a SIGHUP that {@code early} held during the start is then acted on once,
-     * as it would have been: a reload, or the warning that there is nothing to reload.
+     * Installs the triggers, taking SIGHUP over from {@code early} (may be null); a SIGHUP it held
+     * during the start is then acted on once, as it would have been: a reload, or the warning that
+     * there is nothing to reload.
      */
-    static ReloadTriggers install(Path file, Mistguard mistguard, EarlyHangUps early) {
+    static ReloadTriggers install(Path file, Mistguard mistguard, HangUpHold early) {
         if (file == null) {
             SignalHandler nothing = s -> log.warn(
                     "SIGHUP: nothing to reload, mistguard was started without --config; still serving");
-            if (early == null || !early.ignored) {
+            if (early == null || !early.ignored()) {
                 Signal.handle(new Signal("HUP"), nothing);
+            }
+            if (early != null) {
+                early.taken();
             }
             if (early != null && early.seen()) {
                 nothing.handle(new Signal("HUP"));
@@ -80,10 +57,13 @@ final class ReloadTriggers implements AutoCloseable {
             return none();
         }
         boolean hupIgnored;
-        if (early != null && early.ignored) {
+        if (early != null && early.ignored()) {
             hupIgnored = true;
         } else {
             hupIgnored = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP")) == SignalHandler.SIG_IGN;
+        }
+        if (early != null) {
+            early.taken();
         }
         if (early != null && early.seen()) {
             mistguard.reload("SIGHUP during start-up");

@@ -29,15 +29,29 @@ public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     private final CommandSpec spec = CommandSpecs.run(this, new CheckConfigCommand().spec());
+    /** SIGHUP held since {@code main} began, or null: the run then holds it itself, later. */
+    private final HangUpHold heldHangUps;
     private Path configFile;
     private String listen;
     private String upstream;
     private String adminListen;
     private boolean demo;
 
-    /** The parser for the whole jar, with the subcommands registered. */
+    private RunCommand(HangUpHold heldHangUps) {
+        this.heldHangUps = heldHangUps;
+    }
+
+    /** The parser for the whole jar, with the subcommands registered; SIGHUP is held from the run's start. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new RunCommand().spec);
+        return commandLine(null);
+    }
+
+    /**
+     * As {@link #commandLine()}, for {@code main}: a run takes SIGHUP over from {@code heldHangUps}
+     * (may be null), which {@code main} began before anything else.
+     */
+    public static CommandLine commandLine(HangUpHold heldHangUps) {
+        CommandLine cli = new CommandLine(new RunCommand(heldHangUps).spec);
         CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((ex, args) -> ex instanceof CommandLine.UnmatchedArgumentException unmatched
                 && ex.getCommandLine() == cli ? everyProblem(cli, unmatched, args) : usual.handleParseException(ex, args));
@@ -53,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
         unmatched.getUnmatched().forEach(arg -> problems.add("Unknown option: '" + arg + "' (see --help)"));
         List<String> rest = new ArrayList<>(List.of(args));
         unmatched.getUnmatched().forEach(rest::remove);
-        RunCommand probe = new RunCommand();
+        RunCommand probe = new RunCommand(null);
         try {
             probe.read(new CommandLine(probe.spec).parseArgs(rest.toArray(String[]::new)));
             probe.effectiveConfig();
@@ -100,9 +114,9 @@ public final class RunCommand implements Callable<Integer> {
         LogFormat.apply(config.logging().format().configName());
         // A demo without a file has nothing to reload: its SIGHUP is its terminal going away.
         boolean hangUpStops = demo && configFile == null;
-        ShutdownSignal signal = ShutdownSignal.install(hangUpStops);
-        // From here a SIGHUP is held, not fatal, until the reload triggers take it over after start.
-        ReloadTriggers.EarlyHangUps earlyHangUps = hangUpStops ? null : ReloadTriggers.holdHangUps();
+        // A SIGHUP is held, not fatal, until the reload triggers take it over after start.
+        HangUpHold earlyHangUps = heldHangUps != null ? heldHangUps : HangUpHold.begin();
+        ShutdownSignal signal = ShutdownSignal.install(hangUpStops, earlyHangUps);
         ClassSharingCheck.warnIfArchiveUnused();
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
              DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {

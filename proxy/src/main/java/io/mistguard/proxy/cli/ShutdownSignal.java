@@ -24,13 +24,22 @@ final class ShutdownSignal {
     private final CountDownLatch received = new CountDownLatch(1);
     private volatile String name;
 
-    /** @param hangUpStops whether SIGHUP stops too (see the class comment) */
-    static ShutdownSignal install(boolean hangUpStops) {
+    /**
+     * @param hangUpStops whether SIGHUP stops too (see the class comment); it is then taken over from
+     *        {@code held} (may be null), and a SIGHUP held since {@code main} began stops at once
+     */
+    static ShutdownSignal install(boolean hangUpStops, HangUpHold held) {
         ShutdownSignal signal = new ShutdownSignal();
         boolean termIgnored = install(signal, "TERM");
         boolean intIgnored = install(signal, "INT");
-        if (hangUpStops) {
+        if (hangUpStops && (held == null || !held.ignored())) {
             install(signal, "HUP"); // ignored under nohup, as nohup means
+        }
+        if (hangUpStops && held != null) {
+            held.taken();
+            if (held.seen()) {
+                signal.receive("HUP");
+            }
         }
         if (termIgnored && intIgnored) {
             log.warn("SIGTERM and SIGINT are both ignored by this process (they were ignored when it "
@@ -44,11 +53,16 @@ final class ShutdownSignal {
 
     /** Installs the handler for one signal; true when that signal was ignored at start (and stays so). */
     private static boolean install(ShutdownSignal signal, String name) {
-        SignalHandler previous = Signal.handle(new Signal(name), s -> {
-            signal.name = "SIG" + s.getName();
-            signal.received.countDown();
-        });
+        SignalHandler previous = Signal.handle(new Signal(name), s -> signal.receive(s.getName()));
         return previous == SignalHandler.SIG_IGN;
+    }
+
+    /** A signal named {@code name} (without SIG) came; the first one is what {@link #await} returns. */
+    private void receive(String name) {
+        if (received.getCount() > 0) {
+            this.name = "SIG" + name;
+            received.countDown();
+        }
     }
 
     /** Blocks until a signal arrives; returns its name. */

@@ -31,10 +31,16 @@ record ChildMistguard(Process process, Path out) {
 
     /** @param ignored comma-separated signal names without SIG ("HUP,TERM"), or "" */
     static ChildMistguard start(Path dir, String ignored, String... args) throws IOException {
+        return start(dir, List.of(), ignored, args);
+    }
+
+    /** As {@link #start(Path, String, String...)}, with {@code jvmOptions} before the main class. */
+    static ChildMistguard start(Path dir, List<String> jvmOptions, String ignored, String... args) throws IOException {
         Path out = dir.resolve("out.log");
         List<String> command = new ArrayList<>(List.of("perl", "-e", SET_SIGNALS_AND_EXEC, ignored,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());

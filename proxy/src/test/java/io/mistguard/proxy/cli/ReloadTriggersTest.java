@@ -68,10 +68,10 @@ class ReloadTriggersTest {
         Signal.handle(HUP, jvmHandler);
         org.junit.jupiter.api.Assumptions.assumeFalse(jvmHandler == SignalHandler.SIG_IGN, "not under nohup");
         try (LogCapture triggerLog = LogCapture.of(ReloadTriggers.class.getName(), Level.INFO)) {
-            ReloadTriggers.EarlyHangUps early = ReloadTriggers.holdHangUps();
+            HangUpHold early = HangUpHold.begin();
             SignalHandler holding = Signal.handle(HUP, jvmHandler);
             // Raise only into the hold (a lambda of its class): anything else may stop the JVM.
-            assertThat(holding.getClass().getName()).startsWith(ReloadTriggers.EarlyHangUps.class.getName() + "$$Lambda");
+            assertThat(holding.getClass().getName()).startsWith(HangUpHold.class.getName() + "$$Lambda");
             Signal.handle(HUP, holding);
             Signal.raise(HUP);
             long deadline = System.nanoTime() + WITHIN.toNanos();
