@@ -242,6 +242,7 @@ final class TriggerExchange {
         if (attempt != null) {
             UpstreamAttempts.Attempt current = attempt;
             attempt = null;
+            upstreamNanos += ticker.nanoTime() - attemptStarted; // the time it had spent at catalyst-api
             permit.abandon(); // says nothing about catalyst-api
             permit = null;
             current.cancel();

@@ -230,6 +230,26 @@ class TriggerEdgeTest {
         }
     }
 
+    /**
+     * Found by review: a trigger cancelled because Mist closed while catalyst-api was being asked was
+     * logged with {@code upstream_ms=0}: the attempt's time was counted when it ended with an answer
+     * or at the trigger's deadline, not when Mist's leaving cancelled it.
+     */
+    @Test
+    void aTriggerCancelledWhileCatalystIsAskedLogsTheTimeSpentThereRegression() {
+        try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h);
+             LogCapture log = LogCapture.of("mistguard.access", Level.INFO)) {
+            edge.send(post("USER_NEW", VIEWER));
+            assertThat(h.calls).hasSize(1);
+            h.time.advance(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+            edge.server.close();
+            h.runPending();
+            edge.server.runPendingTasks();
+            assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("decision=cancelled status=499 bytes=0 total_ms=300 upstream_ms=300 attempts=1");
+        }
+    }
+
     /** An HTTP/1.0 trigger that asked to keep its connection is told it is kept (RFC 9112 §9.3). */
     @Test
     void anHttp10KeepAliveTriggerIsAnsweredWithKeepAliveRegression() {
