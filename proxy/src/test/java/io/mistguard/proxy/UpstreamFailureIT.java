@@ -29,6 +29,8 @@ class UpstreamFailureIT {
     /** Small, so that the oversized answer is refused long before the timeout on a busy machine. */
     private static final long MAX_RESPONSE_BYTES = 256 * 1024;
     private static final String PUSH_LIST = "/api2?command=%7B%22push_list%22%3Atrue%7D";
+    /** The built-in {@code config-read} route's command: a read, with no cache. */
+    private static final String CONFIG_READ = "{\"config\":{}}";
 
     @RegisterExtension
     static final SimMistExtension MIST = SimMistExtension.with(b -> b.streams(2, 2));
@@ -88,32 +90,57 @@ class UpstreamFailureIT {
     }
 
     /**
-     * Mist closes without answering only when it will not run the command, so a reused connection
-     * that does so is the keep-alive race: the request is sent once more, on a fresh connection.
+     * Regression (found by review): a request on a reused connection that Mist read and then closed
+     * without answering (a FIN, no reset) was sent once more on a fresh connection whatever its route,
+     * so a write Mist may have run reached it twice, under {@code Mistguard-Attempts: 1}. Nothing
+     * proves Mist did not run it (RFC 9112 §9.3.1), so a request not declared replayable (here the
+     * catch-all's) is now a 502 and reaches Mist once.
      */
     @Test
-    void answerlessCloseOfAReusedConnectionIsRetriedOnceOnAFreshConnection() throws Exception {
+    void aRequestMistReadOnAReusedConnectionAndClosedWithoutAnsweringIsNotSentAgainRegression() throws Exception {
         assertThat(proxy.get(PUSH_LIST).statusCode()).as("leaves a pooled connection").isEqualTo(200);
         MIST.get().faults().add(FaultRule.forCommand("push_list").closeWithoutResponse().times(1));
-        long openedBefore = MIST.get().recording().connectionsOpened();
-
-        HttpResponse<String> answer = proxy.get(PUSH_LIST);
-
-        assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.headers().firstValue("Mistguard-Attempts")).as("one attempt, two connections").hasValue("1");
-        assertThat(MIST.get().recording().connectionsOpened()).isEqualTo(openedBefore + 1);
-    }
-
-    @Test
-    void answerlessCloseOfTheFreshConnectionTooIsA502() throws Exception {
-        assertThat(proxy.get(PUSH_LIST).statusCode()).isEqualTo(200);
-        MIST.get().faults().add(FaultRule.forCommand("push_list").closeWithoutResponse().times(2));
 
         HttpResponse<String> failed = proxy.get(PUSH_LIST);
 
         assertThat(failed.statusCode()).isEqualTo(502);
         assertThat(failed.headers().firstValue("Mistguard-Decision")).hasValue("rejected; reason=upstream-reset");
-        assertThat(MIST.get().recording().commandCount("push_list")).as("the warm-up, then two tries").isEqualTo(3);
+        assertThat(MIST.get().recording().commandCount("push_list")).as("the warm-up, then one try").isEqualTo(2);
+    }
+
+    /** As above, for a write route's command (the review's {@code stop_sessions}). */
+    @Test
+    void aWriteMistReadOnAReusedConnectionAndClosedWithoutAnsweringReachesMistOnceRegression() throws Exception {
+        String write = "{\"stop_sessions\":\"video+stream0\"}";
+        assertThat(proxy.http.send(PolicyProxies.command(proxy, write), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("leaves a pooled connection").isEqualTo(200);
+        MIST.get().faults().add(FaultRule.forCommand("stop_sessions").closeWithoutResponse().times(1));
+
+        HttpResponse<String> failed = proxy.http.send(PolicyProxies.command(proxy, write),
+                                                      HttpResponse.BodyHandlers.ofString());
+
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(failed.headers().firstValue("Mistguard-Route")).hasValue("stop-sessions");
+        assertThat(failed.headers().firstValue("Mistguard-Attempts")).hasValue("1");
+        assertThat(MIST.get().recording().commandCount("stop_sessions")).as("the warm-up, then one try").isEqualTo(2);
+    }
+
+    /** A read route's request may reach Mist twice: the same close sends it once more, on a fresh connection. */
+    @Test
+    void aReadMistClosedWithoutAnsweringOnAReusedConnectionIsSentOnceMoreOnAFreshConnection() throws Exception {
+        assertThat(proxy.http.send(PolicyProxies.command(proxy, CONFIG_READ), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("leaves a pooled connection").isEqualTo(200);
+        MIST.get().faults().add(FaultRule.forCommand("config").closeWithoutResponse().times(1));
+        long openedBefore = MIST.get().recording().connectionsOpened();
+
+        HttpResponse<String> answer = proxy.http.send(PolicyProxies.command(proxy, CONFIG_READ),
+                                                      HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Mistguard-Route")).hasValue("config-read");
+        assertThat(answer.headers().firstValue("Mistguard-Attempts")).as("one attempt, two connections").hasValue("1");
+        assertThat(MIST.get().recording().connectionsOpened()).isEqualTo(openedBefore + 1);
+        assertThat(MIST.get().recording().commandCount("config")).as("the warm-up, then two tries").isEqualTo(3);
     }
 
     @Test

@@ -258,7 +258,8 @@ final class PolicyExchange implements Forwarder.Exchange {
         // onDeadline, so that an attempt's own timeout is always one of Mist's failures.
         long timeout = Math.min(route.perTryNanos(), routeDeadline - now);
         attemptTimesOutAt = now + timeout;
-        UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request), timeout, privateConnection);
+        UpstreamAttempts.Attempt started = upstream.start(loop, SendCopy.of(request), timeout, privateConnection,
+                                                          route.config().kind().replayable());
         attempt = started;
         started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, view, granted, f));
     }

@@ -20,8 +20,13 @@ public interface UpstreamAttempts {
      * Its result completes with Mist's response or fails with an {@code UpstreamException}.
      *
      * @param privateConnection the caller's reserved connection, or {@code null} for the shared pool
+     * @param replayable whether Mist may be sent the request again though it may have read it (a
+     *        {@code read} route's: {@link io.mistguard.proxy.config.RouteKind#replayable()}); when not, a
+     *        reused connection that Mist closed is sent it again only on proof that Mist never read it
+     *        ({@link UpstreamCall})
      */
-    Attempt start(EventLoop loop, FullHttpRequest request, long timeoutNanos, PrivateConnection privateConnection);
+    Attempt start(EventLoop loop, FullHttpRequest request, long timeoutNanos, PrivateConnection privateConnection,
+                  boolean replayable);
 
     /** One attempt in flight. */
     interface Attempt {
@@ -33,8 +38,8 @@ public interface UpstreamAttempts {
 
     /** Attempts through the real client. */
     static UpstreamAttempts of(UpstreamClient client) {
-        return (loop, request, timeoutNanos, privateConnection) -> {
-            UpstreamCall call = client.call(loop, request, timeoutNanos, privateConnection);
+        return (loop, request, timeoutNanos, privateConnection, replayable) -> {
+            UpstreamCall call = client.call(loop, request, timeoutNanos, privateConnection, replayable);
             return new Attempt() {
                 @Override
                 public Future<FullHttpResponse> result() {

@@ -148,7 +148,7 @@ final class TriggerDeliveries {
     private void deliver(PendingTrigger trigger, Breaker.Permit permit) {
         trigger.attempts++;
         inFlight.incrementAndGet();
-        UpstreamAttempts.Attempt attempt = attempts.start(loop, trigger.request(), config.timeout().toNanos(), null);
+        UpstreamAttempts.Attempt attempt = attempts.start(loop, trigger.request(), config.timeout().toNanos(), null, false);
         attempt.result().addListener((Future<FullHttpResponse> f) -> {
             inFlight.decrementAndGet();
             onDone(trigger, permit, f);

@@ -161,8 +161,9 @@ final class TriggerExchange {
         permit = granted;
         attempts++;
         attemptStarted = ticker.nanoTime();
+        // Not replayable: catalyst-api may act on a trigger it read, though it closed without answering.
         UpstreamAttempts.Attempt started = service.attempts().start(loop, SendCopy.of(request), remaining(),
-                                                                    null);
+                                                                    null, false);
         attempt = started;
         started.result().addListener((Future<FullHttpResponse> f) -> onAttemptDone(started, f));
     }

@@ -3,6 +3,7 @@ package io.mistguard.proxy.upstream;
 import io.mistguard.proxy.time.LoopTimer;
 import io.mistguard.proxy.time.LoopTimers;
 import io.mistguard.proxy.net.MemoryExhaustion;
+import io.mistguard.proxy.net.TcpState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One attempt to send a request to Mist and read its complete response, bounded by a timeout.
@@ -29,15 +31,19 @@ import io.netty.util.concurrent.Promise;
  *   <li>an idle connection the event loop has seen closed is never handed out (one whose FIN is in
  *       the kernel but not yet read is, and rule 3 covers it: checking every reuse with
  *       {@code getsockopt(TCP_INFO)} cost more than any other single step of a pass-through);
- *   <li>a request on a <em>reused</em> connection that ends — a failed write, a reset, or a close —
- *       before a single byte of an answer is sent once more on a fresh connection, whatever its route
- *       kind, because Mist provably did not run it. Mist answers every command it runs before it
- *       reads the next request (one global lock, one request per read), and closes a connection
- *       without answering only when it will not run the command: after its web UI page, while it
- *       shuts down ({@code controller_api.cpp}: {@code if (!conf.is_active) return}), or after
- *       failed logins. A write failure or a reset also means the peer's socket discarded bytes its
- *       application never read. (A Mist that dies mid-command also closes, but then the fresh
- *       connection is refused.)
+ *   <li>a request on a <em>reused</em> connection that ends before a single byte of an answer is
+ *       sent once more on a fresh connection when Mist provably never read it: the write failed, or
+ *       the connection was reset. A reset means the peer's socket discarded bytes its application
+ *       never read: it closed before the request arrived (the keep-alive race; the request then
+ *       meets a closed socket, which answers with a reset), or with the request unread. A close
+ *       (FIN) alone proves nothing of the kind: Mist may have read the request, run it and closed
+ *       without answering (a crash mid-command, a proxy or Mist build that behaves otherwise than
+ *       Mist 3.10). So after a FIN the request is sent again only if it is replayable (a
+ *       {@code read} route's, as the constructor is told); otherwise the connection is
+ *       held half-closed while the kernel is asked, at {@link #RESET_CHECKS_MS}, whether a reset
+ *       followed ({@link TcpState#ended}), and the call fails with {@code RESET} if none did (RFC 9112
+ *       §9.3.1: a proxy must not retry a non-idempotent request automatically unless it can tell the
+ *       request was never applied). On NIO, where the kernel cannot be asked, it fails at once.
  * </ol>
  * A fresh connection, a connection that failed once a byte of the answer arrived, and a timeout are
  * never retried here; the route's retry policy decides about those.
@@ -46,11 +52,19 @@ import io.netty.util.concurrent.Promise;
  */
 public final class UpstreamCall {
 
+    /**
+     * When to ask the kernel again whether a reset followed Mist's FIN, in ms after the one before:
+     * over loopback the reset comes within the write that provoked it, over a network within a round
+     * trip or two. The longest a non-replayable request's failure waits for it, ~61 ms.
+     */
+    static final long[] RESET_CHECKS_MS = {1, 10, 50};
+
     private final UpstreamPool pool;
     private final PrivateConnection privateConnection;
     private final EventLoop loop;
     private final FullHttpRequest request;
     private final Promise<FullHttpResponse> result;
+    private final boolean replayable;
     private LoopTimer timer;
     private Channel channel;
     private UpstreamHandler handler;
@@ -62,12 +76,23 @@ public final class UpstreamCall {
     UpstreamCall olderCall;
     UpstreamCall newerCall;
 
+    /** A call whose request is not replayable (see {@link #UpstreamCall(UpstreamPool, PrivateConnection, EventLoop, FullHttpRequest, boolean)}). */
     UpstreamCall(UpstreamPool pool, PrivateConnection privateConnection, EventLoop loop, FullHttpRequest request) {
+        this(pool, privateConnection, loop, request, false);
+    }
+
+    /**
+     * @param replayable whether {@code request} may reach Mist twice without harm (a {@code read}
+     *        route's), so that it is sent again after a reused connection's plain close too
+     */
+    UpstreamCall(UpstreamPool pool, PrivateConnection privateConnection, EventLoop loop, FullHttpRequest request,
+                 boolean replayable) {
         this.pool = pool;
         this.privateConnection = privateConnection;
         this.loop = loop;
         this.request = request;
         this.result = loop.newPromise();
+        this.replayable = replayable;
     }
 
     /** Completes with Mist's response (owned by the listener) or fails with an {@link UpstreamException}. */
@@ -194,14 +219,48 @@ public final class UpstreamCall {
     }
 
     /**
-     * The connection ended — closed, reset or broken — before the answer was complete. Before any
-     * byte of it, that is proof that Mist did not run the request (see the class comment).
+     * The connection was reset or broke (or closed under the call without Mist's FIN being seen first)
+     * before the answer was complete. Before any byte of it, that is proof that Mist never read the
+     * request (see the class comment).
      */
     void onConnectionEnded(String detail) {
         if (answerStarted) {
             onFailure(UpstreamFailure.RESET, detail);
         } else {
             onNeverReceived(detail);
+        }
+    }
+
+    /**
+     * Mist's FIN came before the answer was complete; the connection is still open, half-closed, and
+     * is closed by this call. Before any byte of an answer, Mist may have read the request: see the
+     * class comment for when it is sent again.
+     */
+    void onPeerClosed() {
+        if (done) {
+            return;
+        }
+        if (answerStarted || !reused || retriedFresh) {
+            onFailure(UpstreamFailure.RESET, "connection closed before a complete response");
+        } else if (replayable) {
+            onNeverReceived("connection closed before a complete response");
+        } else {
+            awaitReset(channel, 0);
+        }
+    }
+
+    /** Asks the kernel whether a reset followed Mist's FIN on {@code ch}: check {@code n} of {@link #RESET_CHECKS_MS}. */
+    private void awaitReset(Channel ch, int n) {
+        if (done || ch != channel) {
+            return;
+        }
+        if (TcpState.ended(ch)) {
+            onNeverReceived("connection reset before any response"); // Mist's socket discarded the request unread
+        } else if (n == RESET_CHECKS_MS.length) {
+            onFailure(UpstreamFailure.RESET, "Mist closed the connection after the request reached it, without "
+                    + "answering; not sent again, as it may have run it (RFC 9112 §9.3.1)");
+        } else {
+            loop.schedule(() -> awaitReset(ch, n + 1), RESET_CHECKS_MS[n], TimeUnit.MILLISECONDS);
         }
     }
 

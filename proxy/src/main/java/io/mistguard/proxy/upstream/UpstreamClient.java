@@ -46,21 +46,22 @@ public final class UpstreamClient {
      *
      * @param loop         the caller's event loop; the current thread must be this loop
      * @param request      the request exactly as it should reach Mist
-     * @param timeoutNanos how long the attempt may take, connect included
+     * @param timeoutNanos how long the attempt may take, connect included; the request is not
+     *                     {@linkplain UpstreamCall replayable}
      */
     public UpstreamCall call(EventLoop loop, FullHttpRequest request, long timeoutNanos) {
-        return call(loop, request, timeoutNanos, null);
+        return call(loop, request, timeoutNanos, null, false);
     }
 
     /**
      * As above, on {@code privateConnection}: the connection reserved for one client connection, or
      * {@code null} for the loop's shared pool (only for local-equivalent requests; see
-     * {@link PrivateConnection}).
+     * {@link PrivateConnection}); {@code replayable} as {@link UpstreamCall} takes it.
      */
     public UpstreamCall call(EventLoop loop, FullHttpRequest request, long timeoutNanos,
-                             PrivateConnection privateConnection) {
+                             PrivateConnection privateConnection, boolean replayable) {
         assert loop.inEventLoop() : "upstream calls start on the caller's event loop";
-        UpstreamCall call = new UpstreamCall(poolFor(loop), privateConnection, loop, request);
+        UpstreamCall call = new UpstreamCall(poolFor(loop), privateConnection, loop, request, replayable);
         call.start(timeoutNanos);
         return call;
     }
@@ -96,7 +97,10 @@ public final class UpstreamClient {
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.connectTimeout().toMillis())); // Nagle off: Netty's default
+                        config.connectTimeout().toMillis())) // Nagle off: Netty's default
+                // Mist's FIN leaves the connection open, half-closed, until UpstreamHandler closes it:
+                // a call can then still ask the kernel whether a reset followed (UpstreamCall).
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         UpstreamPool pool = new UpstreamPool(bootstrap, config.host(), config.port(),
                 config.maxIdleConnectionsPerThread());
         bootstrap.handler(new ChannelInitializer<Channel>() {

@@ -5,6 +5,7 @@ import io.mistguard.proxy.net.MemoryExhaustion;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.ReferenceCountUtil;
 
@@ -113,8 +114,21 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /**
+     * Mist's FIN (the connection is kept half-closed for it, {@code ALLOW_HALF_CLOSURE}): a call waiting
+     * on the connection decides, and closes it ({@link UpstreamCall#onPeerClosed}); an idle one is
+     * closed, and so never handed out again. The decoder has already ended a close-delimited answer.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            UpstreamCall current = call;
+            if (current != null) {
+                current.onPeerClosed();
+            } else {
+                ctx.close();
+            }
+        }
         ReferenceCountUtil.release(evt);
     }
 }

@@ -25,7 +25,7 @@ final class TestAdminBackend implements AdminBackend {
     final ManualClock clock = new ManualClock();
     final Map<String, RouteLatency> latencies = new HashMap<>();
     private final ProxyConfig config = ProxyConfig.defaults();
-    private final PolicyRegistry policies = new PolicyRegistry(config.policy(), (loop, request, timeout, own) -> {
+    private final PolicyRegistry policies = new PolicyRegistry(config.policy(), (loop, request, timeout, own, replayable) -> {
         throw new AssertionError("no call to Mist in an admin test");
     }, clock, PolicyHooks.none(), null);
 

@@ -30,7 +30,7 @@ class TriggerRoutesViewTest {
                 """, "t.yaml").triggers();
         EmbeddedChannel loop = new EmbeddedChannel();
         try {
-            TriggerService service = new TriggerService(config, (l, request, timeout, p) -> {
+            TriggerService service = new TriggerService(config, (l, request, timeout, p, replayable) -> {
                 throw new AssertionError("no call");
             }, loop.eventLoop(), Ticker.system(), TriggerObserver.NONE);
             JsonNode doc = new ObjectMapper().readTree(TriggerRoutesView.withTriggers("{\"routes\":[]}", service.view()));

@@ -37,7 +37,7 @@ public final class ScriptedAttempts implements UpstreamAttempts {
 
     @Override
     public Attempt start(EventLoop loop, FullHttpRequest request, long timeoutNanos,
-                         PrivateConnection privateConnection) {
+                         PrivateConnection privateConnection, boolean replayable) {
         request.release(); // the attempt owns the request; nothing here reads it
         Scripted attempt = new Scripted(loop.newPromise(), ticker.nanoTime(), timeoutNanos, answers);
         started.add(attempt);

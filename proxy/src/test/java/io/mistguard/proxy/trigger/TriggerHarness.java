@@ -46,7 +46,7 @@ final class TriggerHarness implements AutoCloseable {
     final TriggerService service;
 
     TriggerHarness(TriggersConfig config) {
-        UpstreamAttempts scripted = (loop, request, timeoutNanos, privateConnection) -> {
+        UpstreamAttempts scripted = (loop, request, timeoutNanos, privateConnection, replayable) -> {
             Call call = new Call(loop.newPromise(), request, timeoutNanos);
             calls.add(call);
             return call;
