@@ -164,7 +164,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         ProxyConfig flagged = flags(environment(config, problems), problems);
-        listenersDiffer(flagged, problems);
+        problems.addAll(ConfigLoader.addressProblems(flagged)); // what a flag made: the file's own were checked
         machine(flagged, problems);
         if (problems.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
@@ -265,25 +265,6 @@ public final class RunCommand implements Callable<Integer> {
             config = address == null ? config : config.withAdminListen(address);
         }
         return config;
-    }
-
-    /**
-     * The listeners must be different addresses once the flags are applied: the file's own clash is
-     * refused by the loader, but {@code --listen} and {@code --admin-listen} can make one too.
-     */
-    static void listenersDiffer(ProxyConfig config, List<String> problems) {
-        if (ConfigLoader.listenersCollide(config.admin().listen(), config.listen())) {
-            problems.add("admin.listen: " + config.listen() + " is also listen (expected: two different addresses)");
-        }
-        if (config.triggers().enabled()) {
-            for (var other : java.util.Map.of("listen", config.listen(), "admin.listen", config.admin().listen())
-                                          .entrySet()) {
-                if (ConfigLoader.listenersCollide(config.triggers().listen(), other.getValue())) {
-                    problems.add("triggers.listen: " + other.getValue() + " is also " + other.getKey()
-                                 + " (expected: an address of its own)");
-                }
-            }
-        }
     }
 
     private static HostPort parseHostPort(String flag, String value, List<String> problems) {

@@ -22,12 +22,13 @@ public final class ConfigLoader {
     }
 
     /**
-     * Whether listeners on {@code a} and {@code b} would want the same socket: the same port (not 0,
-     * which asks for any free one) on the same host, loopback names as one, or a wildcard on either
-     * side. The rule the file's own checks apply, for addresses given as flags.
+     * The address problems of {@code config} as it will run, the command line's flags applied: two
+     * listeners on one socket, or an upstream that reaches one of mistguard's own listeners (a loop).
+     * Each is {@code "<key>: <what> (expected: ...)"}; empty if none. The file's loader checks the
+     * file's own addresses the same way, with their line and column.
      */
-    public static boolean listenersCollide(HostPort a, HostPort b) {
-        return YamlConfigLoader.listenersCollide(a, b);
+    public static java.util.List<String> addressProblems(ProxyConfig config) {
+        return YamlConfigLoader.addressProblems(config);
     }
 
     /** Parses {@code yaml}, naming it {@code sourceName} in problems. */

@@ -82,7 +82,7 @@ class RunCommandTest {
     @Test
     void listenAndAdminListenOnOneAddressByFlagsAreRefusedRegression() {
         assertThat(run("--listen", "127.0.0.1:15999", "--admin-listen", "127.0.0.1:15999")).isEqualTo(2);
-        assertThat(err.toString()).contains("admin.listen: 127.0.0.1:15999 is also listen");
+        assertThat(err.toString()).contains("admin.listen: 127.0.0.1:15999 is also the proxy's listen address");
     }
 
     /**
@@ -93,12 +93,35 @@ class RunCommandTest {
     @Test
     void listenersGivenByFlagsCollideByTheFilesRuleRegression() {
         assertThat(run("--listen", "0.0.0.0:15999", "--admin-listen", "127.0.0.1:15999")).isEqualTo(2);
-        assertThat(err.toString()).contains("admin.listen: 0.0.0.0:15999 is also listen");
+        assertThat(err.toString()).contains("admin.listen: 127.0.0.1:15999 is also the proxy's listen address");
 
         err.getBuffer().setLength(0);
         assertThat(run("--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--upstream", "https://x"))
                 .as("refused for --upstream alone").isEqualTo(2);
-        assertThat(err.toString()).contains("--upstream: ").doesNotContain("is also listen");
+        assertThat(err.toString()).contains("--upstream: ").doesNotContain("is also the proxy's listen address");
+    }
+
+    /**
+     * Found by review: the file's loop checks ran before the flags were applied, so {@code --upstream}
+     * pointing at {@code --listen} started, and every request went round in a circle until its
+     * timeout; so did a trigger upstream in the file that a flag's listener then took.
+     */
+    @Test
+    void anUpstreamThatAFlagPointsAtMistguardsOwnListenerIsRefusedRegression(@TempDir Path dir) throws Exception {
+        assertThat(run("--listen", "127.0.0.1:15999", "--upstream", "http://localhost:15999")).isEqualTo(2);
+        assertThat(err.toString()).contains("upstream.url: http://localhost:15999 is mistguard's own listen address "
+                                            + "127.0.0.1:15999, so requests would loop");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("--admin-listen", "127.0.0.1:15998", "--upstream", "http://127.0.0.1:15998")).isEqualTo(2);
+        assertThat(err.toString()).contains("upstream.url: http://127.0.0.1:15998 is mistguard's own admin listen address");
+
+        err.getBuffer().setLength(0);
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, "triggers:\n  listen: 127.0.0.1:15997\n  upstream: http://127.0.0.1:15996/api/mist/trigger\n");
+        assertThat(run("--config", file.toString(), "--listen", "127.0.0.1:15996")).isEqualTo(2);
+        assertThat(err.toString()).contains("triggers.upstream: http://127.0.0.1:15996/api/mist/trigger is mistguard's "
+                                            + "own proxy listen address 127.0.0.1:15996");
     }
 
     /** Review of #13: --upstream with --demo was silently ignored. */

@@ -240,6 +240,21 @@ class ConfigLoaderTest {
                         "(expected: a different port)"));
     }
 
+    /** Found by review: an upstream on mistguard's admin or trigger listener was not refused, only one on listen. */
+    @Test
+    void anUpstreamOnMistguardsAdminOrTriggerListenerIsRefusedRegression() {
+        assertThatThrownBy(() -> ConfigLoader.parse("upstream:\n  url: http://localhost:9901\nadmin:\n"
+                                                    + "  listen: 127.0.0.1:9901\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:2:8: upstream.url: http://localhost:9901 is mistguard's own admin listen address "
+                            + "(expected: Mist's API address)");
+        assertThatThrownBy(() -> ConfigLoader.parse("upstream:\n  url: http://127.0.0.1:9902\ntriggers:\n"
+                                                    + "  listen: 127.0.0.1:9902\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:2:8: upstream.url: http://127.0.0.1:9902 is mistguard's own trigger listen "
+                            + "address (expected: Mist's API address)");
+    }
+
     @Test
     void crossFieldProblemOnADefaultPointsAtTheEnclosingKey() {
         assertThatThrownBy(() -> ConfigLoader.parse("request_timeout: 500ms\nupstream: {}\n", "m.yaml"))

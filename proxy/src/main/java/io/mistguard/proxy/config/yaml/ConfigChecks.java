@@ -25,6 +25,14 @@ final class ConfigChecks {
                 && Endpoints.reaches(config.upstream().address(), config.listen())) {
             root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own listen address, so " +
                                            "requests would loop (expected: Mist's API address)");
+        } else if (root.valid("admin.listen") && root.valid("upstream.url")
+                && Endpoints.reaches(config.upstream().address(), config.admin().listen())) {
+            root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own admin listen address " +
+                                           "(expected: Mist's API address)");
+        } else if (config.triggers().enabled() && root.valid("triggers.listen") && root.valid("upstream.url")
+                && Endpoints.reaches(config.upstream().address(), config.triggers().listen())) {
+            root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own trigger listen address " +
+                                           "(expected: Mist's API address)");
         }
         if (root.valid("upstream.connect_timeout") && root.valid("request_timeout")
                 && config.upstream().connectTimeout().compareTo(config.requestTimeout()) > 0) {

@@ -48,9 +48,9 @@ public final class YamlConfigLoader {
         return parse(text.orElseThrow(), problems);
     }
 
-    /** Whether listeners on {@code a} and {@code b} would want the same socket (the file's own rule). */
-    public static boolean listenersCollide(HostPort a, HostPort b) {
-        return Endpoints.collide(a, b);
+    /** {@link AddressChecks#problems}: the address problems of an effective configuration. */
+    public static java.util.List<String> addressProblems(ProxyConfig config) {
+        return AddressChecks.problems(config);
     }
 
     /** Parses {@code yaml}, naming it {@code sourceName} in problems. */
