@@ -60,6 +60,9 @@ final class CheckConfigCommand implements Callable<Integer> {
             // The same refusal the daemon makes at start, unless the environment brings the token.
             err.println(file + ": note: without MISTGUARD_ADMIN_TOKEN, mistguard will refuse to start: " + exposure);
         }
+        // The state file's directory is the running host's: a start here would refuse it.
+        StateFileCheck.problem(config).ifPresent(problem -> err.println(file + ": note: a start here would be "
+                                                                        + "refused: " + problem));
         // The same warnings a start under this JVM's flags gives (the image's, when run in it).
         ResourceChecks.warnings(config)
                 .forEach(warning -> err.println(file + ": warning: " + warning));

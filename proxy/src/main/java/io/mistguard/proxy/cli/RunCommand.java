@@ -137,6 +137,12 @@ public final class RunCommand implements Callable<Integer> {
                 err.flush();
                 flushLogs();
                 return 1;
+            } catch (java.io.UncheckedIOException e) {
+                // The invalidation state file, checked above, became unreadable since: one line, not a trace.
+                err.println("mistguard: cannot start: " + e.getMessage() + ": " + e.getCause());
+                err.flush();
+                flushLogs();
+                return 1;
             }
         }
         flushLogs();
@@ -166,6 +172,7 @@ public final class RunCommand implements Callable<Integer> {
         ProxyConfig flagged = flags(environment(config, problems), problems);
         problems.addAll(ConfigLoader.addressProblems(flagged)); // what a flag made: the file's own were checked
         machine(flagged, problems);
+        StateFileCheck.problem(flagged).ifPresent(problems::add);
         if (problems.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             ResourceChecks.warnings(flagged)

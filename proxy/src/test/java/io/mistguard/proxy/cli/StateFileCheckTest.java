@@ -1,0 +1,53 @@
+package io.mistguard.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.config.InvalidationsConfig;
+import io.mistguard.proxy.config.ProxyConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link StateFileCheck}: found by review, a state file that was a directory ended the start with a
+ * stack trace, and one in a missing directory lost its names at shutdown; both passed check-config.
+ */
+class StateFileCheckTest {
+
+    @TempDir
+    Path dir;
+
+    private static ProxyConfig withStateFile(Path file) {
+        return ProxyConfig.defaults().withInvalidations(InvalidationsConfig.defaults().withStateFile(file));
+    }
+
+    @Test
+    void aStateFileThatIsADirectoryIsRefusedRegression() {
+        assertThat(StateFileCheck.problem(withStateFile(dir))).hasValue("invalidations.state_file: " + dir
+                + " is a directory (expected: a file in a directory mistguard can write, or \"\" for none)");
+    }
+
+    @Test
+    void aStateFileInADirectoryThatDoesNotExistIsRefusedRegression() {
+        Path file = dir.resolve("missing").resolve("x.state");
+        assertThat(StateFileCheck.problem(withStateFile(file))).hasValue("invalidations.state_file: " + file
+                + ": its directory " + dir.resolve("missing") + " does not exist (expected: a file in a directory "
+                + "mistguard can write, or \"\" for none)");
+    }
+
+    @Test
+    void aStateFileThatIsAPipeIsRefused() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(StateFileCheck.problem(withStateFile(fifo))).get().asString().contains("is not a regular file");
+    }
+
+    @Test
+    void aNewOrExistingFileInAnExistingDirectoryAndNoFileAtAllPass() throws Exception {
+        assertThat(StateFileCheck.problem(withStateFile(dir.resolve("new.state")))).isEmpty();
+        Path existing = Files.writeString(dir.resolve("old.state"), "");
+        assertThat(StateFileCheck.problem(withStateFile(existing))).isEmpty();
+        assertThat(StateFileCheck.problem(withStateFile(null))).as("durability off").isEmpty();
+    }
+}
