@@ -1,13 +1,13 @@
 package io.mistguard.proxy;
 
-import io.mistguard.proxy.cli.HangUpHold;
+import io.mistguard.proxy.cli.EarlySignals;
 import io.mistguard.proxy.cli.RunCommand;
 import java.util.Properties;
 import picocli.CommandLine;
 
 /**
- * Entry point of {@code mistguard.jar}: holds SIGHUP, sets mistguard's defaults for Netty, then hands
- * the arguments to the command line parser.
+ * Entry point of {@code mistguard.jar}: holds SIGHUP, SIGINT and SIGTERM, sets mistguard's defaults for
+ * Netty, then hands the arguments to the command line parser.
  */
 public final class Main {
 
@@ -60,15 +60,17 @@ public final class Main {
     }
 
     /**
-     * Holds SIGHUP first ({@link HangUpHold}), then runs the command line. A SIGHUP that came while a
-     * command that never took it over ran ({@code check-config}, {@code --help}) ends a command that
-     * succeeded with status 129, as the JVM's default would have; a failed one keeps its own status.
+     * Holds the signals first ({@link EarlySignals}), then runs the command line. A signal that came
+     * while a command that never took it over ran ({@code check-config}, {@code --help}) ends a command
+     * that succeeded with the status the JVM's default would have given (129, 130, 143); a failed one
+     * keeps its own status.
      */
     public static void main(String[] args) {
-        HangUpHold hangUps = HangUpHold.begin(); // first: the JVM's default would end a starting sidecar (129)
+        EarlySignals signals = EarlySignals.begin(); // first: the JVM's defaults would end a starting sidecar
         nettyDefaults(System.getProperties());
-        int status = RunCommand.commandLine(hangUps).execute(args);
-        System.exit(hangUps.release() && status == 0 ? HangUpHold.HANG_UP_STATUS : status);
+        int status = RunCommand.commandLine(signals).execute(args);
+        int held = signals.release();
+        System.exit(held != 0 && status == 0 ? held : status);
     }
 
     /**

@@ -41,31 +41,31 @@ final class ReloadTriggers implements AutoCloseable {
      * during the start is then acted on once, as it would have been: a reload, or the warning that
      * there is nothing to reload.
      */
-    static ReloadTriggers install(Path file, Mistguard mistguard, HangUpHold early) {
+    static ReloadTriggers install(Path file, Mistguard mistguard, EarlySignals early) {
         if (file == null) {
             SignalHandler nothing = s -> log.warn(
                     "SIGHUP: nothing to reload, mistguard was started without --config; still serving");
-            if (early == null || !early.ignored()) {
+            if (early == null || !early.ignored(EarlySignals.Held.HUP)) {
                 Signal.handle(new Signal("HUP"), nothing);
             }
             if (early != null) {
-                early.taken();
+                early.taken(EarlySignals.Held.HUP);
             }
-            if (early != null && early.seen()) {
+            if (early != null && early.seen(EarlySignals.Held.HUP)) {
                 nothing.handle(new Signal("HUP"));
             }
             return none();
         }
         boolean hupIgnored;
-        if (early != null && early.ignored()) {
+        if (early != null && early.ignored(EarlySignals.Held.HUP)) {
             hupIgnored = true;
         } else {
             hupIgnored = Signal.handle(new Signal("HUP"), s -> mistguard.reload("SIGHUP")) == SignalHandler.SIG_IGN;
         }
         if (early != null) {
-            early.taken();
+            early.taken(EarlySignals.Held.HUP);
         }
-        if (early != null && early.seen()) {
+        if (early != null && early.seen(EarlySignals.Held.HUP)) {
             mistguard.reload("SIGHUP during start-up");
         }
         if (hupIgnored) {

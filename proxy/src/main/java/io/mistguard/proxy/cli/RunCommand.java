@@ -29,29 +29,29 @@ public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     private final CommandSpec spec = CommandSpecs.run(this, new CheckConfigCommand().spec());
-    /** SIGHUP held since {@code main} began, or null: the run then holds it itself, later. */
-    private final HangUpHold heldHangUps;
+    /** The signals held since {@code main} began, or null: the run then holds them itself, later. */
+    private final EarlySignals heldSignals;
     private Path configFile;
     private String listen;
     private String upstream;
     private String adminListen;
     private boolean demo;
 
-    private RunCommand(HangUpHold heldHangUps) {
-        this.heldHangUps = heldHangUps;
+    private RunCommand(EarlySignals heldSignals) {
+        this.heldSignals = heldSignals;
     }
 
-    /** The parser for the whole jar, with the subcommands registered; SIGHUP is held from the run's start. */
+    /** The parser for the whole jar, with the subcommands registered; signals are held from the run's start. */
     public static CommandLine commandLine() {
         return commandLine(null);
     }
 
     /**
-     * As {@link #commandLine()}, for {@code main}: a run takes SIGHUP over from {@code heldHangUps}
+     * As {@link #commandLine()}, for {@code main}: a run takes the signals over from {@code heldSignals}
      * (may be null), which {@code main} began before anything else.
      */
-    public static CommandLine commandLine(HangUpHold heldHangUps) {
-        CommandLine cli = new CommandLine(new RunCommand(heldHangUps).spec);
+    public static CommandLine commandLine(EarlySignals heldSignals) {
+        CommandLine cli = new CommandLine(new RunCommand(heldSignals).spec);
         CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((ex, args) -> ex instanceof CommandLine.UnmatchedArgumentException unmatched
                 && ex.getCommandLine() == cli ? everyProblem(cli, unmatched, args) : usual.handleParseException(ex, args));
@@ -115,8 +115,13 @@ public final class RunCommand implements Callable<Integer> {
         // A demo without a file has nothing to reload: its SIGHUP is its terminal going away.
         boolean hangUpStops = demo && configFile == null;
         // A SIGHUP is held, not fatal, until the reload triggers take it over after start.
-        HangUpHold earlyHangUps = heldHangUps != null ? heldHangUps : HangUpHold.begin();
-        ShutdownSignal signal = ShutdownSignal.install(hangUpStops, earlyHangUps);
+        EarlySignals early = heldSignals != null ? heldSignals : EarlySignals.begin();
+        ShutdownSignal signal = ShutdownSignal.install(hangUpStops, early);
+        if (signal.received()) { // a stop asked for while the command line and the config were read
+            log.info("received {} while starting; stopping before any listener opens", signal.await());
+            flushLogs();
+            return 0;
+        }
         ClassSharingCheck.warnIfArchiveUnused();
         try (DemoUpstream demoUpstream = demo ? DemoUpstream.start() : null;
              DemoTriggers demoTriggers = demo ? DemoTriggers.start() : null) {
@@ -126,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
             ProxyConfig started = config;
             try (Mistguard mistguard = Mistguard.start(config, configFile, loaded -> overrides(loaded, started));
                  ReloadTriggers triggers = hangUpStops ? ReloadTriggers.none()
-                                                       : ReloadTriggers.install(configFile, mistguard, earlyHangUps)) {
+                                                       : ReloadTriggers.install(configFile, mistguard, early)) {
                 if (demoUpstream != null) {
                     demoUpstream.printWelcome(spec.commandLine().getOut(), mistguard);
                     demoTriggers.printWelcome(spec.commandLine().getOut(), mistguard);

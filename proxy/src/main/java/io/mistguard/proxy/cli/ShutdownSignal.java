@@ -25,20 +25,24 @@ final class ShutdownSignal {
     private volatile String name;
 
     /**
-     * @param hangUpStops whether SIGHUP stops too (see the class comment); it is then taken over from
-     *        {@code held} (may be null), and a SIGHUP held since {@code main} began stops at once
+     * @param hangUpStops whether SIGHUP stops too (see the class comment)
+     * @param held the signals held since {@code main} began (may be null): those this takes over are
+     *        taken from it, and one of them that already came is {@linkplain #received() received} at once
      */
-    static ShutdownSignal install(boolean hangUpStops, HangUpHold held) {
+    static ShutdownSignal install(boolean hangUpStops, EarlySignals held) {
         ShutdownSignal signal = new ShutdownSignal();
         boolean termIgnored = install(signal, "TERM");
         boolean intIgnored = install(signal, "INT");
-        if (hangUpStops && (held == null || !held.ignored())) {
+        if (hangUpStops && (held == null || !held.ignored(EarlySignals.Held.HUP))) {
             install(signal, "HUP"); // ignored under nohup, as nohup means
         }
-        if (hangUpStops && held != null) {
-            held.taken();
-            if (held.seen()) {
-                signal.receive("HUP");
+        if (held != null) {
+            for (EarlySignals.Held taken : hangUpStops ? EarlySignals.Held.values()
+                    : new EarlySignals.Held[] {EarlySignals.Held.INT, EarlySignals.Held.TERM}) {
+                held.taken(taken);
+                if (held.seen(taken)) {
+                    signal.receive(taken.name());
+                }
             }
         }
         if (termIgnored && intIgnored) {
@@ -63,6 +67,11 @@ final class ShutdownSignal {
             this.name = "SIG" + name;
             received.countDown();
         }
+    }
+
+    /** Whether a signal came already (one held while mistguard started, say). */
+    boolean received() {
+        return received.getCount() == 0;
     }
 
     /** Blocks until a signal arrives; returns its name. */

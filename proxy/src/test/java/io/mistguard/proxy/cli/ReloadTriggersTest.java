@@ -67,18 +67,19 @@ class ReloadTriggersTest {
         SignalHandler jvmHandler = Signal.handle(HUP, SignalHandler.SIG_DFL);
         Signal.handle(HUP, jvmHandler);
         org.junit.jupiter.api.Assumptions.assumeFalse(jvmHandler == SignalHandler.SIG_IGN, "not under nohup");
+        EarlySignals early = null;
         try (LogCapture triggerLog = LogCapture.of(ReloadTriggers.class.getName(), Level.INFO)) {
-            HangUpHold early = HangUpHold.begin();
+            early = EarlySignals.begin();
             SignalHandler holding = Signal.handle(HUP, jvmHandler);
             // Raise only into the hold (a lambda of its class): anything else may stop the JVM.
-            assertThat(holding.getClass().getName()).startsWith(HangUpHold.class.getName() + "$$Lambda");
+            assertThat(holding.getClass().getName()).startsWith(EarlySignals.class.getName() + "$$Lambda");
             Signal.handle(HUP, holding);
             Signal.raise(HUP);
             long deadline = System.nanoTime() + WITHIN.toNanos();
-            while (!early.seen() && System.nanoTime() < deadline) {
+            while (!early.seen(EarlySignals.Held.HUP) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(early.seen()).as("held").isTrue();
+            assertThat(early.seen(EarlySignals.Held.HUP)).as("held").isTrue();
             assertThat(triggerLog.events()).isEmpty();
 
             try (ReloadTriggers triggers = ReloadTriggers.install(null, null, early)) {
@@ -86,6 +87,9 @@ class ReloadTriggersTest {
                         "SIGHUP: nothing to reload, mistguard was started without --config; still serving");
             }
         } finally {
+            if (early != null) {
+                early.release(); // SIGINT and SIGTERM back to the JVM
+            }
             Signal.handle(HUP, jvmHandler);
         }
     }
