@@ -65,6 +65,10 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "Connection names Host, which every HTTP/1.1 request carries end to end (RFC 9110 §7.6.1)");
         }
+        String targetProblem = RequestTarget.problem(request.uri());
+        if (targetProblem != null) {
+            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, targetProblem);
+        }
         if (RequestTarget.isAbsolute(request.uri()) && !RequestTarget.hasValidAuthority(request.uri())) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "the request target's authority is not a host[:port]");
