@@ -84,13 +84,36 @@ class TriggersConfigReviewRegressionTest {
                 """)).containsExactly(
                 "t.yaml:2:13: triggers.upstream: \"ftp://x\" is not a plain http URL (expected: http://host[:port]/path, "
                 + "like http://127.0.0.1:7979/api/mist/trigger)",
-                "t.yaml:4:5: triggers.policies: \"\" is not a trigger name (expected: a Mist trigger name in capitals, "
+                "t.yaml:4:5: triggers.policies.\"\": \"\" is not a trigger name (expected: a Mist trigger name in capitals, "
                 + "like USER_NEW)",
-                "t.yaml:5:5: triggers.policies: \"user_new\" is not a trigger name (expected: a Mist trigger name in "
+                "t.yaml:5:5: triggers.policies.user_new: \"user_new\" is not a trigger name (expected: a Mist trigger name in "
                 + "capitals, like USER_NEW)",
-                "t.yaml:6:5: triggers.policies: \"*\" is not a trigger name (expected: a Mist trigger name in capitals, "
+                "t.yaml:6:5: triggers.policies.\"*\": \"*\" is not a trigger name (expected: a Mist trigger name in capitals, "
                 + "like USER_NEW)",
                 "t.yaml:7:25: triggers.policies.USER_NEW.timeout: \"0s\" is zero (expected: a duration > 0, like 500ms, 5s)");
+    }
+
+    /**
+     * Found by review: a misspelt trigger name's problem was recorded at {@code triggers.policies},
+     * which made every sibling policy count as invalid: their own problems went unreported, and one
+     * reached the record's check, reported at {@code triggers:} without its key's line.
+     */
+    @Test
+    void aMisspeltTriggerNameHidesNoOtherPolicysProblemRegression() {
+        assertThat(problems("""
+                triggers:
+                  policies:
+                    user_new: {timeout: 1s}
+                    PUSH_END: {timeout: 1s}
+                    STREAM_SOURCE: {fallback: allow}
+                """)).containsExactly(
+                "t.yaml:3:5: triggers.policies.user_new: \"user_new\" is not a trigger name (expected: a Mist trigger "
+                + "name in capitals, like USER_NEW)",
+                "t.yaml:4:25: triggers.policies.PUSH_END.timeout: applies to blocking triggers only; a non-blocking one "
+                + "is answered 200 at once and delivered as triggers.delivery says (expected: no such key, or "
+                + "blocking: true)",
+                "t.yaml:5:31: triggers.policies.STREAM_SOURCE.fallback: allow answers the literal \"true\", which Mist "
+                + "would use as STREAM_SOURCE's URL (expected: empty or last-known)");
     }
 
     /**

@@ -126,12 +126,16 @@ final class ConfigMapping {
 
     /**
      * Records a problem with the key {@code key} itself (an operator-chosen name that is not
-     * allowed), at the key, under this mapping's path; the key counts as known from then on.
+     * allowed), at the key and its own path; the key counts as known from then on.
      */
     void problemAtKey(String key, String message) {
         known.add(key);
         NodeTuple tuple = entries.get(key);
-        problems.add(tuple == null ? mark : tuple.getKeyNode().getStartMark(), path, message);
+        // At the key's own path: recorded at this mapping's, it marked every sibling as invalid too,
+        // so their own problems went unreported (found by review: one misspelt trigger name hid the
+        // others' and left one to the record's unpositioned check).
+        String at = key.matches("[A-Za-z0-9_-]+") ? key : quote(key); // "" and "*" stay readable
+        problems.add(tuple == null ? mark : tuple.getKeyNode().getStartMark(), child(path, at), message);
     }
 
     String string(String key, String defaultValue) {
