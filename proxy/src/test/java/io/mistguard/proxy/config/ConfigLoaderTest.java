@@ -194,13 +194,44 @@ class ConfigLoaderTest {
                 .hasMessage("\"\": an empty path names no file (expected: a YAML file)");
     }
 
+    /** Found by review: the byte was reported for the whole file, with no line or column. */
     @Test
-    void nonUtf8FileIsReported(@TempDir Path dir) throws IOException {
+    void nonUtf8FileIsReportedAtItsFirstBadByte(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("latin1.yaml"), new byte[] { 'a', ':', ' ', (byte) 0xE9, '\n' });
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": is not UTF-8 text");
+                .hasMessage(file + ":1:4: is not UTF-8 text: byte 0xE9 here (expected: a UTF-8 YAML file)");
+
+        Path later = Files.write(dir.resolve("later.yaml"),
+                "# caf\u00e9 \ud83d\ude00\nlisten: x\n# \u00ff".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] bytes = Files.readAllBytes(later);
+        bytes[bytes.length - 2] = (byte) 0xFF; // the first byte of the last line's two-byte character
+        Files.write(later, bytes);
+        assertThatThrownBy(() -> ConfigLoader.load(later))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(later + ":3:3: is not UTF-8 text: byte 0xFF here (expected: a UTF-8 YAML file)");
+    }
+
+    /** Found by review: the alias limit said only "max=20", without why or what to do instead. */
+    @Test
+    void tooManyAliasesSayWhyAndWhatToDoInstead() {
+        StringBuilder yaml = new StringBuilder("routes:\n  - {name: r0, match: {path: /0}, retry: &r {attempts: 1}}\n");
+        for (int i = 1; i <= 21; i++) {
+            yaml.append("  - {name: r").append(i).append(", match: {path: /").append(i).append("}, retry: *r}\n");
+        }
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml.toString(), "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("more than 20 aliases (*name) to mappings or lists")
+                .hasMessageContaining("route_defaults");
+    }
+
+    /** Found by review: a character YAML does not allow was reported "at offset 23", not at its line. */
+    @Test
+    void aCharacterYamlDoesNotAllowIsReportedAtItsLineAndColumn() {
+        assertThatThrownBy(() -> ConfigLoader.parse("listen: 127.0.0.1:1\nadmin:\n  listen: a\u0000b\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("m.yaml:3:12: invalid YAML: character U+0 is not allowed in YAML");
     }
 
     @ParameterizedTest

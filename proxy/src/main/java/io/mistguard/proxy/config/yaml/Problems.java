@@ -51,6 +51,11 @@ final class Problems {
                                  requireNonNull(message, "message"), problems.size()));
     }
 
+    /** Adds a problem at a 1-based {@code line} and {@code column} of the file, about no key. */
+    void addAt(int line, int column, String message) {
+        problems.add(new Problem(line, column, "", requireNonNull(message, "message"), problems.size()));
+    }
+
     /** Adds a problem about the file as a whole, such as "file not found". */
     void addFileProblem(String message) {
         add(Optional.empty(), "", message);

@@ -7,8 +7,6 @@ import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.Quotes;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -108,13 +106,13 @@ public final class YamlConfigLoader {
                 problems.addFileProblem("is " + size + " bytes (expected: a YAML file of at most 4 MiB)");
                 return Optional.empty();
             }
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+            byte[] bytes = Files.readAllBytes(file);
+            String text = TextPositions.utf8(bytes, problems);
+            return Optional.ofNullable(text);
         } catch (NoSuchFileException e) {
             problems.addFileProblem("file not found");
         } catch (AccessDeniedException e) {
             problems.addFileProblem("permission denied");
-        } catch (CharacterCodingException e) {
-            problems.addFileProblem("is not UTF-8 text");
         } catch (IOException e) {
             problems.addFileProblem("cannot be read: " + e);
         }

@@ -46,10 +46,18 @@ final class YamlSource {
         } catch (MarkedYamlEngineException e) {
             problems.add(e.getProblemMark(), "", "invalid YAML: " + describe(e));
         } catch (ReaderException e) {
-            problems.addFileProblem("invalid YAML: character U+" + Integer.toHexString(e.getCodePoint()).toUpperCase() +
-                                    " at offset " + e.getPosition() + " is not allowed");
+            int[] at = TextPositions.lineColumn(text, e.getPosition());
+            problems.addAt(at[0], at[1], "invalid YAML: character U+" + Integer.toHexString(e.getCodePoint()).toUpperCase()
+                                         + " is not allowed in YAML");
         } catch (YamlEngineException e) {
-            problems.addFileProblem("invalid YAML: " + e.getMessage());
+            String message = e.getMessage();
+            if (message != null && message.startsWith("Number of aliases for non-scalar nodes exceeds")) {
+                // Found by review: a plain "max=20" without a word of why or what to do.
+                message = "more than " + MAX_ALIASES + " aliases (*name) to mappings or lists; mistguard reads at "
+                          + "most " + MAX_ALIASES + ", so that aliases cannot make a small file huge (expected: the "
+                          + "values written out, or the shared ones under route_defaults)";
+            }
+            problems.addFileProblem("invalid YAML: " + message);
         } catch (RuntimeException e) {
             // The parser's own failure on some input (not a YAML problem it reports as such): still a
             // problem of the file, never a stack trace and exit 1, nor a 500 on reload.
