@@ -10,7 +10,8 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Re-frames aggregated messages for the next hop: hop-by-hop fields removed, a {@code Content-Length}
- * instead of chunks, HTTP/1.1 towards Mist (with an empty {@code Host} for an HTTP/1.0 or 0.9 caller
+ * instead of chunks (and so no trailer fields, nor a {@code Trailer} field announcing them), HTTP/1.1
+ * towards Mist (with an empty {@code Host} for an HTTP/1.0 or 0.9 caller
  * that sent none). Method, target, end-to-end headers and body bytes are
  * left exactly as they came. Stateless.
  */
@@ -27,6 +28,7 @@ final class MessageFraming {
     static FullHttpRequest towardsMist(FullHttpRequest request) {
         FullHttpRequest upstream = CopiedRequest.of(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 request.content(), request.headers(), request.trailingHeaders());
+        upstream.headers().remove(HttpHeaderNames.TRAILER); // announces trailers a Content-Length body cannot carry
         if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0 && !upstream.headers().contains(HttpHeaderNames.HOST)) {
             // An HTTP/1.1 request must carry Host; an older caller's target without an authority gets it empty
             // (RFC 9112 §3.2). Mist reads a missing Host and an empty one alike ("" from its header map).
@@ -52,10 +54,16 @@ final class MessageFraming {
      */
     static void towardsCaller(FullHttpResponse response, boolean headRequest) {
         HopByHopHeaders.strip(response.headers());
+        // Trailer fields are dropped with the chunks (RFC 9110 §6.5.1 lets a recipient discard them);
+        // found by review: the Trailer field announcing them was kept.
+        response.headers().remove(HttpHeaderNames.TRAILER);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         int code = response.status().code();
         if (AnswerContent.isSent(code, headRequest)) {
-            HttpUtil.setContentLength(response, response.content().readableBytes());
+            int length = response.content().readableBytes();
+            if (HttpUtil.getContentLength(response, -1L) != length) {
+                HttpUtil.setContentLength(response, length);
+            } // else Mist's own field, as Mist spelled it (found by review: it came out as content-length)
             return;
         }
         response.content().clear(); // this answer's own indices: a stored body is wrapped, not shared

@@ -76,6 +76,11 @@ final class FakeForwarder implements Forwarder {
         pending.get(n).setSuccess(Answer.of(response, Decision.PROXIED));
     }
 
+    /** Answers the n-th forwarded request with {@code response} as Mist's, as it is. */
+    void answer(int n, FullHttpResponse response) {
+        pending.get(n).setSuccess(Answer.of(response, Decision.PROXIED));
+    }
+
     /** Answers the n-th forwarded request with a 200 and the given body. */
     void answer(int n, String body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,

@@ -216,6 +216,31 @@ class ProxyPipelineTest {
     }
 
     /**
+     * Found by review: Mist's {@code Content-Length} reached the caller respelt
+     * {@code content-length}, and the {@code Trailer} field of an answer that had been chunked still
+     * announced trailer fields the re-framed answer does not carry.
+     */
+    @Test
+    void mistsContentLengthIsKeptAsSpeltAndNoTrailerFieldIsLeftAnnouncingNothingRegression() {
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"));
+        io.netty.handler.codec.http.DefaultFullHttpResponse spelt = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
+                io.netty.buffer.Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8));
+        spelt.headers().add("Content-Length", "2");
+        forwarder.answer(0, spelt);
+        assertThat(readOutbound(channel)).contains("\r\nContent-Length: 2\r\n").doesNotContain("content-length");
+
+        io.netty.handler.codec.http.DefaultFullHttpResponse dechunked = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
+                io.netty.buffer.Unpooled.copiedBuffer("abc", StandardCharsets.UTF_8));
+        dechunked.headers().add("Trailer", "X-Checksum").add("content-length", "3"); // as the aggregator leaves it
+        dechunked.trailingHeaders().add("X-Checksum", "42");
+        forwarder.answer(1, dechunked);
+        assertThat(readOutbound(channel)).doesNotContainIgnoringCase("Trailer").doesNotContain("X-Checksum")
+                .endsWith("\r\n\r\nabc");
+    }
+
+    /**
      * RFC 9112 §3.2.2: a server MUST accept absolute-form and use its authority instead of Host. It
      * was refused (400); now Mist gets origin-form with the target's authority as Host, and a target
      * naming another listener (the admin one) goes to Mist like any other request.
