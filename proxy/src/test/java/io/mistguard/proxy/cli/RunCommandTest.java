@@ -113,6 +113,10 @@ class RunCommandTest {
                                             + "127.0.0.1:15999, so requests would loop");
 
         err.getBuffer().setLength(0);
+        assertThat(run("--listen", "[::1]:15995", "--upstream", "http://[::]:15995")).as("a wildcard target").isEqualTo(2);
+        assertThat(err.toString()).contains("upstream.url: http://[::]:15995 is mistguard's own listen address");
+
+        err.getBuffer().setLength(0);
         assertThat(run("--admin-listen", "127.0.0.1:15998", "--upstream", "http://127.0.0.1:15998")).isEqualTo(2);
         assertThat(err.toString()).contains("upstream.url: http://127.0.0.1:15998 is mistguard's own admin listen address");
 

@@ -232,6 +232,10 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("listen: 127.0.0.1:1\nadmin:\n  listen: a\u0000b\n", "m.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("m.yaml:3:12: invalid YAML: character U+0 is not allowed in YAML");
+        assertThatThrownBy(() -> ConfigLoader.parse("listen: 127.0.0.1:1\r# ab\u0000\r", "cr.yaml"))
+                .as("a lone CR ends a line in YAML")
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cr.yaml:2:5: invalid YAML: character U+0 is not allowed in YAML");
     }
 
     @ParameterizedTest

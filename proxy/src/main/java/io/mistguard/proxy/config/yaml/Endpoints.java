@@ -25,12 +25,18 @@ final class Endpoints {
         return a.port() != 0 && a.port() == b.port() && (sameHost(a, b) || wildcard(a) || wildcard(b));
     }
 
-    /** Whether connecting to {@code target} reaches the listener on {@code listener}. */
+    /**
+     * Whether connecting to {@code target} reaches the listener on {@code listener}. A connect to a
+     * wildcard address ({@code 0.0.0.0}, {@code ::}) goes to this host's loopback on Linux, so such a
+     * target reaches a loopback listener too (found by review: {@code --upstream http://[::]:P} in front
+     * of {@code --listen [::1]:P} started, and requests looped).
+     */
     static boolean reaches(HostPort target, HostPort listener) {
         if (listener.port() == 0 || target.port() != listener.port()) {
             return false;
         }
-        return sameHost(target, listener) || wildcard(listener) && (loopback(target) || wildcard(target));
+        return sameHost(target, listener) || wildcard(listener) && (loopback(target) || wildcard(target))
+               || wildcard(target) && loopback(listener);
     }
 
     private static boolean sameHost(HostPort a, HostPort b) {

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  * Where in a config file a problem the YAML parser cannot place lies, as {@code line:column} like
  * every other problem: a byte that is not UTF-8, a character YAML does not allow (found by review:
  * the first was reported for the whole file, the second "at offset 23"). Lines and columns are
- * 1-based; a column counts characters (code points), as snakeyaml's marks do. Stateless.
+ * 1-based; a line ends at LF, CR LF or a lone CR (YAML 1.2 §5.4; found by review: a file with CR
+ * line endings was all line 1); a column counts characters (code points), as snakeyaml's marks do.
+ * Stateless.
  */
 final class TextPositions {
 
@@ -50,7 +52,8 @@ final class TextPositions {
         for (int i = 0; i < text.length() && seen < codePoint; seen++) {
             int c = text.codePointAt(i);
             i += Character.charCount(c);
-            if (c == '\n') {
+            boolean crBeforeLf = c == '\r' && i < text.length() && text.charAt(i) == '\n';
+            if (c == '\n' || c == '\r' && !crBeforeLf) { // YAML's line breaks: LF, CR LF, and a lone CR
                 line++;
                 column = 1;
             } else {
