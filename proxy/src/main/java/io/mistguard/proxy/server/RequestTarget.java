@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.net.HostField;
+import io.mistguard.proxy.net.TargetSyntax;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -38,31 +39,9 @@ final class RequestTarget {
         return !authority.isEmpty() && authority.charAt(0) != ':' && HostField.isValid(authority);
     }
 
-    /**
-     * What makes {@code uri} no request-target at all, or null. Found by review: a target with a
-     * fragment ({@code /x#frag}) or a control character ({@code DEL}) was forwarded byte for byte, and
-     * one with userinfo ({@code http://a@b/x}) was forwarded with the userinfo dropped, to {@code b}.
-     * RFC 9112 §3.2: origin-form is an absolute path and a query, absolute-form an absolute URI, and
-     * neither has a fragment; RFC 3986 §2 allows no control character or space in a URI; RFC 9110
-     * §4.2.4: a recipient should treat userinfo in an http(s) URI as an error (it hides the
-     * authority). Other characters RFC 3986 does not allow, {@code "{}<>|\^`} and bytes over 0x7F, are
-     * let through unencoded, as Mist reads them and its callers send them ({@code ?command={...}}).
-     * Scans the target once; allocates nothing.
-     */
+    /** What makes {@code uri} no request-target at all, or null: {@link TargetSyntax#problem}. */
     static String problem(String uri) {
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '#') {
-                return "the request target has a fragment (#), which no request target may carry (RFC 9112 §3.2)";
-            }
-            if (c <= ' ' || c == 0x7f) {
-                return "the request target holds a control character or a space (RFC 3986 §2)";
-            }
-        }
-        if (isAbsolute(uri) && uri.lastIndexOf('@', pathStart(uri) - 1) >= uri.indexOf("//") + 2) {
-            return "the request target's authority has userinfo (user@), taken as an error (RFC 9110 §4.2.4)";
-        }
-        return null;
+        return TargetSyntax.problem(uri, isAbsolute(uri) ? pathStart(uri) : -1);
     }
 
     /** The authority of an absolute-form {@code uri}, without userinfo. */

@@ -2,6 +2,7 @@ package io.mistguard.proxy.trigger;
 
 import io.mistguard.proxy.logging.AccessLine;
 import io.mistguard.proxy.net.KeepAlive;
+import io.mistguard.proxy.net.TargetSyntax;
 import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerContent;
@@ -125,6 +126,13 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             Throwable cause = request.decoderResult().cause();
             request.release();
             refuse(ctx, refusal(ctx, cause).onRoute(tag), method, uri, arrived);
+            return;
+        }
+        String targetProblem = TargetSyntax.problem(uri);
+        if (targetProblem != null) { // as on the proxy listener: never forwarded to catalyst-api
+            request.release();
+            refuse(ctx, ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
+                                                 targetProblem).onRoute(tag), method, uri, arrived);
             return;
         }
         if (looped(request)) {

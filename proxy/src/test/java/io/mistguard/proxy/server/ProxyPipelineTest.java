@@ -170,6 +170,10 @@ class ProxyPipelineTest {
                         "GET /x\u007f HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "control character"),
                 Arguments.of("target with a NUL",
                         "GET /x\u0000y HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "control character"),
+                // Found by a second review the same day: é's two bytes reached Mist as four (Ã©).
+                Arguments.of("target with bytes over 0x7F",
+                        "GET /api2?command=%7B%22stop_sessions%22:%22video+\u00c3\u00a9%22%7D HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "400 Bad Request", "over 0x7F"),
                 Arguments.of("absolute-form target with userinfo",
                         "GET http://a@b/x HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request", "userinfo"),
                 Arguments.of("absolute-form target with userinfo and a password",

@@ -250,6 +250,23 @@ class TriggerEdgeTest {
         }
     }
 
+    /**
+     * Found by review: the proxy listener's target rules were not applied here, so a trigger whose
+     * target had a fragment, a control character or userinfo was forwarded to catalyst-api as it came.
+     */
+    @Test
+    void aTriggerWhoseTargetIsNoRequestTargetIsRefused400AndNeverForwardedRegression() {
+        for (String target : List.of("/api/mist/trigger#f", "/api/mist/trigger\u0001", "http://a@b/api/mist/trigger")) {
+            try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
+                edge.send(post("USER_NEW", VIEWER).replaceFirst("/api/mist/trigger", java.util.regex.Matcher.quoteReplacement(target)));
+                h.runPending();
+                edge.server.runPendingTasks();
+                assertThat(edge.rawOut()).as(target).startsWith("HTTP/1.1 400 Bad Request\r\n");
+                assertThat(h.calls).as("never forwarded").isEmpty();
+            }
+        }
+    }
+
     /** An HTTP/1.0 trigger that asked to keep its connection is told it is kept (RFC 9112 §9.3). */
     @Test
     void anHttp10KeepAliveTriggerIsAnsweredWithKeepAliveRegression() {
