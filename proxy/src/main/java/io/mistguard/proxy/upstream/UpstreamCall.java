@@ -33,13 +33,13 @@ import java.util.concurrent.TimeUnit;
  *       {@code getsockopt(TCP_INFO)} cost more than any other single step of a pass-through);
  *   <li>a request on a <em>reused</em> connection that ends before a single byte of an answer is
  *       sent once more on a fresh connection when Mist provably never read it: the write failed, or
- *       the connection was reset. A reset means the peer's socket discarded bytes its application
- *       never read: it closed before the request arrived (the keep-alive race; the request then
- *       meets a closed socket, which answers with a reset), or with the request unread. A close
- *       (FIN) alone proves nothing of the kind: Mist may have read the request, run it and closed
+ *       a reset followed Mist's FIN. That is the keep-alive race: Mist closed the connection before
+ *       the request arrived, and its closed socket answered the request with a reset. A reset alone
+ *       proves nothing of the kind (a peer that read the request and aborted its connection sends
+ *       one), nor does a close (FIN) alone: Mist may have read the request, run it and closed
  *       without answering (a crash mid-command, a proxy or Mist build that behaves otherwise than
- *       Mist 3.10). So after a FIN the request is sent again only if it is replayable (a
- *       {@code read} route's, as the constructor is told); otherwise the connection is
+ *       Mist 3.10). So without that proof the request is sent again only if it is replayable (a
+ *       {@code read} route's, as the constructor is told); otherwise, after a FIN, the connection is
  *       held half-closed while the kernel is asked, at {@link #RESET_CHECKS_MS}, whether a reset
  *       followed ({@link TcpState#ended}), and the call fails with {@code RESET} if none did (RFC 9112
  *       §9.3.1: a proxy must not retry a non-idempotent request automatically unless it can tell the
@@ -71,6 +71,8 @@ public final class UpstreamCall {
     private boolean reused;
     private boolean answerStarted;
     private boolean retriedFresh;
+    /** Mist's FIN came on the current connection (it stays open, half-closed, until this call closes it). */
+    private boolean finSeen;
     private boolean done;
     /** Its place among its pool's unfinished calls ({@link UpstreamPool#track}); the pool's alone. */
     UpstreamCall olderCall;
@@ -145,6 +147,7 @@ public final class UpstreamCall {
         channel = ch;
         reused = reusedConnection;
         answerStarted = false;
+        finSeen = false;
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.bind(this);
         ChannelFuture written = ch.writeAndFlush(SendCopy.of(request));
@@ -219,15 +222,21 @@ public final class UpstreamCall {
     }
 
     /**
-     * The connection was reset or broke (or closed under the call without Mist's FIN being seen first)
-     * before the answer was complete. Before any byte of it, that is proof that Mist never read the
-     * request (see the class comment).
+     * The connection was reset or broke (or closed under the call) before the answer was complete.
+     * Before any byte of it: after Mist's FIN, a reset is the keep-alive race's (the request met a
+     * socket Mist had closed), proof that Mist never read it. Without a FIN first it is not: a peer
+     * that reads a request and then aborts its connection (SO_LINGER 0) resets it too (found by a
+     * review of the first version of this rule, which sent such a write twice). So then only a
+     * replayable request is sent again.
      */
     void onConnectionEnded(String detail) {
         if (answerStarted) {
             onFailure(UpstreamFailure.RESET, detail);
-        } else {
+        } else if (replayable || finSeen) {
             onNeverReceived(detail);
+        } else {
+            onFailure(UpstreamFailure.RESET, detail + "; not sent again: a reset with no FIN before it may follow "
+                    + "a read, so Mist may have run it (RFC 9112 §9.3.1)");
         }
     }
 
@@ -240,6 +249,7 @@ public final class UpstreamCall {
         if (done) {
             return;
         }
+        finSeen = true;
         if (answerStarted || !reused || retriedFresh) {
             onFailure(UpstreamFailure.RESET, "connection closed before a complete response");
         } else if (replayable) {
