@@ -43,6 +43,25 @@ class StateFileCheckTest {
         assertThat(StateFileCheck.problem(withStateFile(fifo))).get().asString().contains("is not a regular file");
     }
 
+    /**
+     * Found by review: another user's state file in a sticky directory (as in /tmp) passed, and every
+     * checkpoint's rename over it then failed, losing the names at shutdown. Checked for a user other
+     * than the file's and the directory's owners (the tests may run as root, who may replace anything).
+     */
+    @Test
+    void anotherUsersStateFileInAStickyDirectoryCannotBeReplacedRegression() throws Exception {
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        Path file = Files.writeString(sticky.resolve("s.state"), "");
+        int owner = (Integer) Files.getAttribute(file, "unix:uid");
+        int other = owner == 65534 ? 65533 : 65534;
+        assertThat(StateFileCheck.cannotReplace(file, sticky, other)).isTrue();
+        assertThat(StateFileCheck.cannotReplace(file, sticky, owner)).as("its owner may").isFalse();
+        assertThat(StateFileCheck.cannotReplace(file, sticky, 0)).as("root may").isFalse();
+        Files.setAttribute(sticky, "unix:mode", 0777);
+        assertThat(StateFileCheck.cannotReplace(file, sticky, other)).as("not sticky").isFalse();
+    }
+
     @Test
     void aNewOrExistingFileInAnExistingDirectoryAndNoFileAtAllPass() throws Exception {
         assertThat(StateFileCheck.problem(withStateFile(dir.resolve("new.state")))).isEmpty();
