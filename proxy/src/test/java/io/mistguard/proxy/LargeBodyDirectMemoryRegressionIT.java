@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LargeBodyDirectMemoryRegressionIT {
 
-    private static final Path JAR = Path.of("target", "mistguard.jar");
     private static final int REPLY_BYTES = 24 << 20;
     private static final int REQUEST_BYTES = 20 << 20;
     /** Under the limits configured below, over what 32 MiB of direct memory can hold. */
@@ -106,15 +104,11 @@ class LargeBodyDirectMemoryRegressionIT {
                      retry: {attempts: 1}}
                   - {name: catch-all, match: {}, kind: passthrough, timeout: 30s, breaker: mist, admission: none}
                 """.formatted(listen, upstream.getAddress().getPort(), admin));
-        List<String> command = List.of(java(),
-                "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:MaxNewSize=16m", "-XX:MinHeapFreeRatio=20",
-                "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError",
-                "-jar", JAR.toString(), "--config", config.toString());
-        mistguard = new ProcessBuilder(command).redirectErrorStream(true)
+        mistguard = new ProcessBuilder(PackagedJar.command(config)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mistguard.log").toFile()).start();
         HttpClient client = HttpClient.newHttpClient();
         URI health = URI.create("http://127.0.0.1:" + admin + "/healthz");
-        Await.until("mistguard ready", () -> mistguard.isAlive() && status(client, health) == 200);
+        Await.until("mistguard ready", () -> mistguard.isAlive() && PackagedJar.status(client, health) == 200);
         proxy = "http://127.0.0.1:" + listen;
     }
 
@@ -232,7 +226,7 @@ class LargeBodyDirectMemoryRegressionIT {
                                    + "direct memory (-XX:MaxDirectMemorySize) is 32 MiB")
                 .contains("mistguard: warning: limits.max_body_bytes is 64 MiB");
 
-        Process check = new ProcessBuilder(java(), "-XX:MaxDirectMemorySize=32m", "-jar", JAR.toString(),
+        Process check = new ProcessBuilder(PackagedJar.java(), "-XX:MaxDirectMemorySize=32m", "-jar", PackagedJar.JAR.toString(),
                 "check-config", config.toString()).redirectErrorStream(true).start();
         String out = new String(check.getInputStream().readAllBytes());
         assertThat(check.waitFor()).as("a warning, not a failure: %s", out).isZero();
@@ -241,9 +235,6 @@ class LargeBodyDirectMemoryRegressionIT {
                 .contains(config + ": OK, 2 routes");
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     private String log() {
         try {
@@ -253,17 +244,6 @@ class LargeBodyDirectMemoryRegressionIT {
         }
     }
 
-    private static int status(HttpClient client, URI uri) {
-        try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
 
     private static byte[] pattern(int size, int seed) {
         byte[] bytes = new byte[size];

@@ -40,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SmallAnswersBesideLargeOnesIT {
 
-    private static final Path JAR = Path.of("target", "mistguard.jar");
     private static final int LARGE_BYTES = 14 << 20;
     private static final int LARGE_CALLS = 2;
     private static final int SMALL_CALLS = 200;
@@ -98,15 +97,11 @@ class SmallAnswersBesideLargeOnesIT {
                 routes:
                   - {name: catch-all, match: {}, kind: passthrough, timeout: 60s, admission: none}
                 """.formatted(listen, upstream.getAddress().getPort(), adminPort));
-        List<String> command = List.of(java(),
-                "-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:MaxNewSize=16m", "-XX:MinHeapFreeRatio=20",
-                "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError",
-                "-jar", JAR.toString(), "--config", config.toString());
-        mistguard = new ProcessBuilder(command).redirectErrorStream(true)
+        mistguard = new ProcessBuilder(PackagedJar.command(config)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mistguard.log").toFile()).start();
         HttpClient client = HttpClient.newHttpClient();
         admin = "http://127.0.0.1:" + adminPort;
-        Await.until("mistguard ready", () -> mistguard.isAlive() && status(client, URI.create(admin + "/healthz")) == 200);
+        Await.until("mistguard ready", () -> mistguard.isAlive() && PackagedJar.status(client, URI.create(admin + "/healthz")) == 200);
         proxy = "http://127.0.0.1:" + listen;
     }
 
@@ -167,27 +162,11 @@ class SmallAnswersBesideLargeOnesIT {
                 line -> Double.parseDouble(line.substring(name.length()).trim())).findFirst().orElseThrow();
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private String log() {
         try {
             return Files.readString(dir.resolve("mistguard.log"));
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static int status(HttpClient client, URI uri) {
-        try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 }
