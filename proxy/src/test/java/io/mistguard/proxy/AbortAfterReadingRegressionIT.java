@@ -29,7 +29,20 @@ class AbortAfterReadingRegressionIT {
 
     @Test
     void aWriteTheUpstreamReadAndThenAbortedOnIsNotSentAgainRegression() throws Exception {
-        try (AbortingUpstream upstream = new AbortingUpstream();
+        aWriteReadAndAbortedOnReachesTheUpstreamOnce(false);
+    }
+
+    /**
+     * Found by review: an upstream that half-closes (a FIN), reads the write and aborts ~8 ms later
+     * got it twice while mistguard took a reset up to ~60 ms after the FIN as the keep-alive race's.
+     */
+    @Test
+    void aWriteTheUpstreamHalfClosedOnReadAndAbortedLaterIsNotSentAgainRegression() throws Exception {
+        aWriteReadAndAbortedOnReachesTheUpstreamOnce(true);
+    }
+
+    private static void aWriteReadAndAbortedOnReachesTheUpstreamOnce(boolean halfCloseFirst) throws Exception {
+        try (AbortingUpstream upstream = new AbortingUpstream(halfCloseFirst);
              TestProxy proxy = TestProxy.inFrontOf(upstream.port(), Duration.ofSeconds(5))) {
             String write = "{\"stop_sessions\":\"video+stream0\"}";
             assertThat(proxy.http.send(PolicyProxies.command(proxy, write), HttpResponse.BodyHandlers.ofString())
@@ -47,10 +60,13 @@ class AbortAfterReadingRegressionIT {
     /** Answers the first request of each connection with 200; reads the second whole and aborts (a reset). */
     private static final class AbortingUpstream implements AutoCloseable {
         final AtomicInteger requestsRead = new AtomicInteger();
+        private final boolean halfCloseFirst;
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final Thread acceptor = new Thread(this::acceptLoop, "aborting-upstream");
 
-        AbortingUpstream() throws IOException {
+        /** @param halfCloseFirst on the second request, send a FIN first and abort ~8 ms after reading */
+        AbortingUpstream(boolean halfCloseFirst) throws IOException {
+            this.halfCloseFirst = halfCloseFirst;
             acceptor.setDaemon(true);
             acceptor.start();
         }
@@ -77,7 +93,16 @@ class AbortAfterReadingRegressionIT {
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
                 for (int n = 0; ; n++) {
-                    if (!readRequest(in)) {
+                    String start = "";
+                    if (n == 1 && halfCloseFirst) {
+                        int first = in.read(); // the write has begun to arrive
+                        if (first < 0) {
+                            return;
+                        }
+                        start = String.valueOf((char) first);
+                        socket.shutdownOutput(); // a FIN before the request is read whole
+                    }
+                    if (!readRequest(in, start)) {
                         return;
                     }
                     requestsRead.incrementAndGet();
@@ -86,18 +111,23 @@ class AbortAfterReadingRegressionIT {
                                           .getBytes(StandardCharsets.US_ASCII));
                         out.flush();
                     } else {
-                        socket.setSoLinger(true, 0); // abort: a reset, no FIN, after reading the request
+                        if (halfCloseFirst) {
+                            Thread.sleep(8);
+                        }
+                        socket.setSoLinger(true, 0); // abort: a reset after reading the request
                         return;
                     }
                 }
             } catch (IOException e) {
                 // the test ends the connection
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
-        /** Reads one request with a Content-Length body; false at the end of the stream. */
-        private static boolean readRequest(InputStream in) throws IOException {
-            StringBuilder head = new StringBuilder();
+        /** Reads one request with a Content-Length body, whose head began with {@code start}; false at the end of the stream. */
+        private static boolean readRequest(InputStream in, String start) throws IOException {
+            StringBuilder head = new StringBuilder(start);
             int c;
             while (!head.toString().endsWith("\r\n\r\n")) {
                 if ((c = in.read()) < 0) {

@@ -43,9 +43,18 @@ public final class TargetSyntax {
         return null;
     }
 
-    /** {@link #problem(String, int)} for a target that is not absolute-form, or whose authority is not checked. */
+    /**
+     * {@link #problem(String, int)}, and also what the proxy listener refuses by form: a target that is
+     * neither origin-form ({@code /path?query}) nor http(s) absolute-form ({@code *}, authority-form,
+     * another scheme). For the trigger listener, which forwards the target as it came (found by review:
+     * {@code *} and {@code ws://u@h/x} reached catalyst-api).
+     */
     public static String problem(String uri) {
-        return problem(uri, authorityEnd(uri));
+        int authorityEnd = authorityEnd(uri);
+        if (authorityEnd < 0 && !uri.startsWith("/")) {
+            return "the request target is neither origin-form (/path?query) nor absolute-form (http://host/path)";
+        }
+        return problem(uri, authorityEnd);
     }
 
     /** Where an absolute-form (http or https) target's authority ends; -1 for any other form. */

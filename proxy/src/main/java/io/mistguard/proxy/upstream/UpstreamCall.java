@@ -53,11 +53,14 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamCall {
 
     /**
-     * When to ask the kernel again whether a reset followed Mist's FIN, in ms after the one before:
-     * over loopback the reset comes within the write that provoked it, over a network within a round
-     * trip or two. The longest a non-replayable request's failure waits for it, ~61 ms.
+     * When to ask the kernel again whether a reset followed Mist's FIN, in ms after the first look,
+     * which comes as the FIN is read. In the keep-alive race over loopback (Mist is a sidecar's
+     * neighbour) the reset comes within the very write that provoked it, before the FIN is read. A
+     * later reset is no proof: a peer that half-closed, read the request and then aborted sends one
+     * too (found by review: with checks until ~60 ms, such a write reached it twice). Over a network
+     * the race is then not absorbed: the caller gets 502 (RFC 9112 §9.3.1 prefers that to a replay).
      */
-    static final long[] RESET_CHECKS_MS = {1, 10, 50};
+    static final long[] RESET_CHECKS_MS = {1};
 
     private final UpstreamPool pool;
     private final PrivateConnection privateConnection;

@@ -6,6 +6,7 @@ import io.mistguard.proxy.config.InvalidationsConfig;
 import io.mistguard.proxy.config.ProxyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,20 @@ class StateFileCheckTest {
         assertThat(StateFileCheck.cannotReplace(file, sticky, 0)).as("root may").isFalse();
         Files.setAttribute(sticky, "unix:mode", 0777);
         assertThat(StateFileCheck.cannotReplace(file, sticky, other)).as("not sticky").isFalse();
+    }
+
+    /** Found by review: the link's target's owner was read, but a checkpoint's rename replaces the link. */
+    @Test
+    void aLinkOfAnotherUsersToTheUsersOwnFileInAStickyDirectoryCannotBeReplacedRegression() throws Exception {
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        Path target = Files.writeString(dir.resolve("own.state"), "");
+        Path link = Files.createSymbolicLink(sticky.resolve("link"), target);
+        int linkOwner = (Integer) Files.getAttribute(link, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        int user = linkOwner == 65534 ? 65533 : 65534;
+        Assumptions.assumeTrue(linkOwner == 0, "needs root to give the link's target to another user");
+        Files.setAttribute(target, "unix:uid", user); // the user's own file, behind root's link
+        assertThat(StateFileCheck.cannotReplace(link, sticky, user)).isTrue();
     }
 
     @Test

@@ -256,7 +256,8 @@ class TriggerEdgeTest {
      */
     @Test
     void aTriggerWhoseTargetIsNoRequestTargetIsRefused400AndNeverForwardedRegression() {
-        for (String target : List.of("/api/mist/trigger#f", "/api/mist/trigger\u0001", "http://a@b/api/mist/trigger")) {
+        for (String target : List.of("/api/mist/trigger#f", "/api/mist/trigger\u0001", "http://a@b/api/mist/trigger",
+                                     "*", "ws://u@h/x", "http:/x")) {
             try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
                 edge.send(post("USER_NEW", VIEWER).replaceFirst("/api/mist/trigger", java.util.regex.Matcher.quoteReplacement(target)));
                 h.runPending();
