@@ -81,7 +81,7 @@ public final class EarlySignals {
      */
     public int release() {
         int status = 0;
-        for (Held held : new Held[] {Held.HUP, Held.INT, Held.TERM}) {
+        for (Held held : Held.values()) {
             if (!taken.get(held).compareAndSet(false, true)) {
                 continue;
             }

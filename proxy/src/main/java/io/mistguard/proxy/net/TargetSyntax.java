@@ -19,12 +19,26 @@ public final class TargetSyntax {
     }
 
     /**
-     * What makes {@code uri} no request-target, or null.
-     *
+     * What makes {@code uri} no request-target, or null: its characters, userinfo in an http(s)
+     * absolute-form target, then its form — neither origin-form ({@code /path?query}) nor http(s)
+     * absolute-form ({@code *}, authority-form, another scheme). The proxy listener rewrites an
+     * absolute-form target to origin-form afterwards; the trigger listener forwards the target as it
+     * came (found by review: {@code *} and {@code ws://u@h/x} reached catalyst-api).
+     */
+    public static String problem(String uri) {
+        int authorityEnd = authorityEnd(uri);
+        String problem = charactersOrUserinfo(uri, authorityEnd);
+        if (problem == null && authorityEnd < 0 && !uri.startsWith("/")) {
+            return "the request target is neither origin-form (/path?query) nor absolute-form (http://host/path)";
+        }
+        return problem;
+    }
+
+    /**
      * @param authorityEnd for an absolute-form target, the index where its authority ends (its path,
      *        query or end); -1 for any other form
      */
-    public static String problem(String uri, int authorityEnd) {
+    private static String charactersOrUserinfo(String uri, int authorityEnd) {
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
             if (c == '#') {
@@ -41,20 +55,6 @@ public final class TargetSyntax {
             return "the request target's authority has userinfo (user@), taken as an error (RFC 9110 §4.2.4)";
         }
         return null;
-    }
-
-    /**
-     * {@link #problem(String, int)}, and also what the proxy listener refuses by form: a target that is
-     * neither origin-form ({@code /path?query}) nor http(s) absolute-form ({@code *}, authority-form,
-     * another scheme). For the trigger listener, which forwards the target as it came (found by review:
-     * {@code *} and {@code ws://u@h/x} reached catalyst-api).
-     */
-    public static String problem(String uri) {
-        int authorityEnd = authorityEnd(uri);
-        if (authorityEnd < 0 && !uri.startsWith("/")) {
-            return "the request target is neither origin-form (/path?query) nor absolute-form (http://host/path)";
-        }
-        return problem(uri, authorityEnd);
     }
 
     /** Where an absolute-form (http or https) target's authority ends; -1 for any other form. */

@@ -3,6 +3,7 @@ package io.mistguard.proxy.server;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.HostField;
+import io.mistguard.proxy.net.TargetSyntax;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -65,19 +66,15 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "Connection names Host, which every HTTP/1.1 request carries end to end (RFC 9110 §7.6.1)");
         }
-        String targetProblem = RequestTarget.problem(request.uri());
+        // Its characters, userinfo and form: authority-form and asterisk-form have no path to route or
+        // to hand Mist; absolute-form is accepted and rewritten to origin-form (RequestTarget, RFC 9112 §3.2.2).
+        String targetProblem = TargetSyntax.problem(request.uri());
         if (targetProblem != null) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, targetProblem);
         }
         if (RequestTarget.isAbsolute(request.uri()) && !RequestTarget.hasValidAuthority(request.uri())) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "the request target's authority is not a host[:port]");
-        }
-        if (!request.uri().startsWith("/") && !RequestTarget.isAbsolute(request.uri())) {
-            // Authority-form and asterisk-form have no path to route or to hand Mist; absolute-form is
-            // accepted and rewritten to origin-form (RequestTarget, RFC 9112 §3.2.2).
-            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
-                    "the request target is neither origin-form (/path?query) nor absolute-form (http://host/path)");
         }
         return null;
     }

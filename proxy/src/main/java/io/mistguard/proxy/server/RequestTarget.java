@@ -1,7 +1,6 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.net.HostField;
-import io.mistguard.proxy.net.TargetSyntax;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -34,22 +33,14 @@ final class RequestTarget {
      */
     static boolean hasValidAuthority(String uri) {
         String authority = authority(uri);
-        // An http(s) URI with an empty host (http:///x, http://:80/x, http://u@/x) MUST be rejected
+        // An http(s) URI with an empty host (http:///x, http://:80/x) MUST be rejected
         // (RFC 9110 §4.2.1), not left to the caller's own Host.
         return !authority.isEmpty() && authority.charAt(0) != ':' && HostField.isValid(authority);
     }
 
-    /** What makes {@code uri} no request-target at all, or null: {@link TargetSyntax#problem}. */
-    static String problem(String uri) {
-        return TargetSyntax.problem(uri, isAbsolute(uri) ? pathStart(uri) : -1);
-    }
-
-    /** The authority of an absolute-form {@code uri}, without userinfo. */
+    /** The authority of an absolute-form {@code uri}, which has no userinfo (refused before). */
     private static String authority(String uri) {
-        int authorityStart = uri.indexOf("//") + 2;
-        String authority = uri.substring(authorityStart, pathStart(uri));
-        int at = authority.lastIndexOf('@'); // userinfo is deprecated (RFC 9110 §4.2.4) and never forwarded
-        return authority.substring(at + 1);
+        return uri.substring(uri.indexOf("//") + 2, pathStart(uri));
     }
 
     private static int pathStart(String uri) {
@@ -62,8 +53,9 @@ final class RequestTarget {
 
     /**
      * Rewrites an absolute-form target of {@code request} to origin-form and sets {@code Host} to its
-     * authority; leaves any other request as it is. The authority must be valid
-     * ({@link #hasValidAuthority}, checked by {@link InvalidRequest} first).
+     * authority; leaves any other request as it is. The target must have passed
+     * {@link io.mistguard.proxy.net.TargetSyntax} and its authority {@link #hasValidAuthority}, as
+     * {@link InvalidRequest} checks first.
      */
     static void toOriginForm(HttpRequest request) {
         String uri = request.uri();
@@ -71,9 +63,7 @@ final class RequestTarget {
             return;
         }
         String authority = authority(uri);
-        String rest = uri.substring(pathStart(uri));
-        int fragment = rest.indexOf('#');
-        rest = fragment < 0 ? rest : rest.substring(0, fragment);
+        String rest = uri.substring(pathStart(uri)); // no fragment: TargetSyntax refused it
         request.setUri(rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
         request.headers().set("Host", authority); // spelled as clients spell it: Mist gets what a client sends
     }

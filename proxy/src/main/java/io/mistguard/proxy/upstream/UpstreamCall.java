@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  *       without answering (a crash mid-command, a proxy or Mist build that behaves otherwise than
  *       Mist 3.10). So without that proof the request is sent again only if it is replayable (a
  *       {@code read} route's, as the constructor is told); otherwise, after a FIN, the connection is
- *       held half-closed while the kernel is asked, at {@link #RESET_CHECKS_MS}, whether a reset
- *       followed ({@link TcpState#ended}), and the call fails with {@code RESET} if none did (RFC 9112
+ *       held half-closed while the kernel is asked, at once and {@link #RESET_RECHECK_MS} ms later,
+ *       whether a reset followed ({@link TcpState#ended}), and the call fails with {@code RESET} if none did (RFC 9112
  *       §9.3.1: a proxy must not retry a non-idempotent request automatically unless it can tell the
  *       request was never applied). On NIO, where the kernel cannot be asked, it fails at once.
  * </ol>
@@ -53,14 +53,14 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamCall {
 
     /**
-     * When to ask the kernel again whether a reset followed Mist's FIN, in ms after the first look,
-     * which comes as the FIN is read. In the keep-alive race over loopback (Mist is a sidecar's
+     * When to ask the kernel once more whether a reset followed Mist's FIN, in ms after the first
+     * look, which comes as the FIN is read. In the keep-alive race over loopback (Mist is a sidecar's
      * neighbour) the reset comes within the very write that provoked it, before the FIN is read. A
      * later reset is no proof: a peer that half-closed, read the request and then aborted sends one
      * too (found by review: with checks until ~60 ms, such a write reached it twice). Over a network
      * the race is then not absorbed: the caller gets 502 (RFC 9112 §9.3.1 prefers that to a replay).
      */
-    static final long[] RESET_CHECKS_MS = {1};
+    static final long RESET_RECHECK_MS = 1;
 
     private final UpstreamPool pool;
     private final PrivateConnection privateConnection;
@@ -258,22 +258,22 @@ public final class UpstreamCall {
         } else if (replayable) {
             onNeverReceived("connection closed before a complete response");
         } else {
-            awaitReset(channel, 0);
+            awaitReset(channel, false);
         }
     }
 
-    /** Asks the kernel whether a reset followed Mist's FIN on {@code ch}: check {@code n} of {@link #RESET_CHECKS_MS}. */
-    private void awaitReset(Channel ch, int n) {
+    /** Asks the kernel whether a reset followed Mist's FIN on {@code ch}; {@code again} on the second look. */
+    private void awaitReset(Channel ch, boolean again) {
         if (done || ch != channel) {
             return;
         }
         if (TcpState.ended(ch)) {
             onNeverReceived("connection reset before any response"); // Mist's socket discarded the request unread
-        } else if (n == RESET_CHECKS_MS.length) {
+        } else if (again) {
             onFailure(UpstreamFailure.RESET, "Mist closed the connection after the request reached it, without "
                     + "answering; not sent again, as it may have run it (RFC 9112 §9.3.1)");
         } else {
-            loop.schedule(() -> awaitReset(ch, n + 1), RESET_CHECKS_MS[n], TimeUnit.MILLISECONDS);
+            loop.schedule(() -> awaitReset(ch, true), RESET_RECHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
