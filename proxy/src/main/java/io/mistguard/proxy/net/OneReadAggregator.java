@@ -73,6 +73,8 @@ public class OneReadAggregator extends HttpObjectAggregator {
     private long bytesPassed;
     /** Bytes of that body packed and not yet handed on; null when none. */
     private ByteBuf pack;
+    /** The answers read from here on answer a {@code HEAD}: see {@link #answersHead}. */
+    private boolean answeringHead;
 
     /** @param maxContentLength the largest body aggregated, in bytes, ≥ 0 (as the base class) */
     public OneReadAggregator(int maxContentLength) {
@@ -247,15 +249,30 @@ public class OneReadAggregator extends HttpObjectAggregator {
     }
 
     /**
+     * Marks every answer read on this channel from now on as the answer to a {@code HEAD}: its
+     * {@code Content-Length}, if any, is the sender's, as for a 304 ({@link #finishAggregation}).
+     * RFC 9110 §9.3.2 lets a server leave the field out of its answer to a {@code HEAD}, or give the
+     * size a {@code GET} would get; made up as {@code 0}, it would tell the caller that the resource
+     * is empty. Found by review with an upstream that answered {@code HEAD} without the field. (Mist
+     * 3.10 sends one, the size of the body it then sends too; mist-api.md §8.) Call on the channel's
+     * event loop before the request is written. The mark is never cleared: mistguard does not reuse a
+     * connection that carried a {@code HEAD} ({@code upstream.ReuseRule}).
+     */
+    public void answersHead() {
+        answeringHead = true;
+    }
+
+    /**
      * As the base class, which gives a message without a {@code Content-Length} one of its body's
-     * size, but for an answer whose status allows no content (1xx, 204, 205, 304): its
-     * {@code Content-Length}, if any, is the sender's. Found by review: Mist's 304 without one reached
-     * the caller with {@code Content-Length: 0}, which RFC 9110 §8.6 forbids unless the 200 to the
-     * same request would have had no content; a 304's describes that 200's body.
+     * size, but for an answer whose status allows no content (1xx, 204, 205, 304) or that answers a
+     * {@code HEAD} ({@link #answersHead}): its {@code Content-Length}, if any, is the sender's. Found by
+     * review: Mist's 304 without one reached the caller with {@code Content-Length: 0}, which RFC 9110
+     * §8.6 forbids unless the 200 to the same request would have had no content; a 304's describes
+     * that 200's body.
      */
     @Override
     protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
-        if (aggregated instanceof HttpResponse answer && carriesNoContent(answer.status().code())) {
+        if (aggregated instanceof HttpResponse answer && (answeringHead || carriesNoContent(answer.status().code()))) {
             return;
         }
         super.finishAggregation(aggregated);

@@ -3,6 +3,7 @@ package io.mistguard.proxy.upstream;
 import io.mistguard.proxy.time.LoopTimer;
 import io.mistguard.proxy.time.LoopTimers;
 import io.mistguard.proxy.net.MemoryExhaustion;
+import io.mistguard.proxy.net.OneReadAggregator;
 import io.mistguard.proxy.net.TcpState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +155,12 @@ public final class UpstreamCall {
         finSeen = false;
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.bind(this);
+        if (HttpMethod.HEAD.equals(request.method())) {
+            OneReadAggregator aggregator = ch.pipeline().get(OneReadAggregator.class);
+            if (aggregator != null) {
+                aggregator.answersHead();
+            }
+        }
         ChannelFuture written = ch.writeAndFlush(SendCopy.of(request));
         if (written.isDone()) {
             onWritten(ch, written); // the usual case: no listener to make and notify per request

@@ -11,12 +11,16 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -227,6 +231,33 @@ class OneReadAggregatorPropertiesTest {
         assertThat(kept.headers().get("Content-Length")).as("Mist's own, the 200's size, is kept").isEqualTo("48");
         kept.release();
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    /**
+     * Found by review: an answer to a HEAD without a Content-Length reached the caller with
+     * Content-Length: 0, which says the resource is empty; RFC 9110 §9.3.2 lets the sender leave it out.
+     */
+    @Example
+    void anAnswerToHeadGetsNoContentLengthMadeUpRegression() {
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpClientCodec(), new OneReadAggregator(1024));
+        channel.pipeline().get(OneReadAggregator.class).answersHead();
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/x"));
+        channel.releaseOutbound();
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n",
+                                                   StandardCharsets.US_ASCII));
+        FullHttpResponse whole = channel.readInbound();
+        assertThat(whole.headers().contains("Content-Length")).isFalse();
+        whole.release();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+
+        EmbeddedChannel get = new EmbeddedChannel(new HttpResponseDecoder(), new OneReadAggregator(1024));
+        get.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nab",
+                                               StandardCharsets.US_ASCII));
+        get.finish();
+        FullHttpResponse read = get.readInbound();
+        assertThat(read.headers().get("Content-Length")).as("not a HEAD's: the length of what came").isEqualTo("2");
+        read.release();
+        assertThat(get.finishAndReleaseAll()).isFalse();
     }
 
     private static byte[] concat(List<Message> stream) {
