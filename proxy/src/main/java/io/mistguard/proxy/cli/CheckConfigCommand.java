@@ -10,12 +10,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * {@code mistguard check-config FILE}: validates a config file as a start would, prints the
- * effective route table with each route's worst-case latency, and checks the pre-deploy rules
- * ({@link RouteRules}). Exit 0: fine; 1: a rule is broken (each one listed); 2: the file is invalid,
- * or the environment's {@code MISTGUARD_*} variables are, as a start with them would find.
+ * {@code mistguard [--listen HOST:PORT] [--upstream URL] [--admin-listen HOST:PORT] check-config FILE}:
+ * validates a config file as a start would, with the address flags given before {@code check-config}
+ * applied as a start applies them, prints the effective route table with each route's worst-case
+ * latency, and checks the pre-deploy rules ({@link RouteRules}). Exit 0: fine; 1: a rule is broken
+ * (each one listed); 2: the file is invalid, or the flags or the environment's {@code MISTGUARD_*}
+ * variables are, as a start with them would find. {@code --config} and {@code --demo} before
+ * {@code check-config} are refused (exit 2): FILE is the file checked, and a demo's upstream is its own.
  */
 final class CheckConfigCommand implements Callable<Integer> {
 
@@ -40,8 +44,26 @@ final class CheckConfigCommand implements Callable<Integer> {
             problems.addAll(e.problems());
             config = null;
         }
-        RunCommand.environment(config == null ? ProxyConfig.defaults() : config, problems, System::getenv);
+        ProxyConfig environed = RunCommand.environment(config == null ? ProxyConfig.defaults() : config, problems,
+                                                       System::getenv);
+        // Found by review: the run's flags before check-config were ignored without a word, so a file
+        // passed that the same command line's start refuses (e.g. --upstream pointed at --listen).
+        ParseResult run = spec.commandLine().getParent().getParseResult();
+        for (String flag : List.of(CommandSpecs.CONFIG, CommandSpecs.DEMO)) {
+            if (run.hasMatchedOption(flag)) {
+                problems.add(flag + ": not with check-config, which checks FILE as a start with it would "
+                             + "run (" + (flag.equals(CommandSpecs.DEMO) ? "a demo runs its own simulated Mist"
+                                                                            : "give the file as FILE") + ")");
+            }
+        }
+        ProxyConfig flagged = RunCommand.addressFlags(environed,
+                run.matchedOptionValue(CommandSpecs.LISTEN, null), run.matchedOptionValue(CommandSpecs.UPSTREAM, null),
+                run.matchedOptionValue(CommandSpecs.ADMIN_LISTEN, null), problems);
         if (config != null) {
+            if (flagged != environed) { // what a flag made: the file's own addresses were checked as it loaded
+                problems.addAll(ConfigLoader.addressProblems(flagged));
+            }
+            config = flagged;
             RunCommand.machine(config, problems);
         }
         if (!problems.isEmpty()) {

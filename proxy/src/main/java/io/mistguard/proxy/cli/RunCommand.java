@@ -261,19 +261,29 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Applies every flag that parses; adds one problem per flag that does not. */
     private ProxyConfig flags(ProxyConfig config, List<String> problems) {
+        return addressFlags(config, listen, upstream, adminListen, problems);
+    }
+
+    /**
+     * Applies {@code --listen}, {@code --upstream} and {@code --admin-listen} (each null when not given)
+     * as a start does; adds one problem per value that does not parse. Also for {@code check-config},
+     * which checks a file with the flags a start would add to it.
+     */
+    static ProxyConfig addressFlags(ProxyConfig config, String listen, String upstream, String adminListen,
+                                    List<String> problems) {
         if (listen != null) {
-            HostPort address = parseHostPort("--listen", listen, problems);
+            HostPort address = parseHostPort(CommandSpecs.LISTEN, listen, problems);
             config = address == null ? config : config.withListen(address);
         }
         if (upstream != null) {
             try {
                 config = config.withUpstream(upstream);
             } catch (IllegalArgumentException e) {
-                problems.add("--upstream: " + e.getMessage());
+                problems.add(CommandSpecs.UPSTREAM + ": " + e.getMessage());
             }
         }
         if (adminListen != null) {
-            HostPort address = parseHostPort("--admin-listen", adminListen, problems);
+            HostPort address = parseHostPort(CommandSpecs.ADMIN_LISTEN, adminListen, problems);
             config = address == null ? config : config.withAdminListen(address);
         }
         return config;

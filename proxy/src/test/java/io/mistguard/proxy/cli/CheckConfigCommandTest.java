@@ -128,4 +128,44 @@ class CheckConfigCommandTest {
                 + "timeout (4s) can answer it (expected: timeout < caller_timeout)");
         assertThat(out.toString()).isEmpty();
     }
+
+    /**
+     * Found by review: the run's flags given before {@code check-config} were ignored without a word,
+     * so a file passed that a start with the same command line refuses.
+     */
+    @Test
+    void theRunsFlagsBeforeCheckConfigAreCheckedAsAStartChecksThemRegression(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("good.yaml");
+        Files.writeString(file, ROUTES);
+
+        assertThat(run("--listen", "127.0.0.1:4399", "--upstream", "http://127.0.0.1:4399", "check-config",
+                       file.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("mistguard: configuration refused:").contains("127.0.0.1:4399");
+        assertThat(out.toString()).isEmpty();
+
+        StringWriter before = new StringWriter();
+        before.write(err.toString());
+        assertThat(run("--listen", "nowhere", "check-config", file.toString())).isEqualTo(2);
+        assertThat(err.toString().substring(before.toString().length())).contains("--listen: ");
+
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertThat(run("--listen", "127.0.0.1:4399", "--admin-listen", "127.0.0.1:4398", "check-config",
+                       file.toString())).isZero();
+        assertThat(out.toString()).endsWith(file + ": OK, 2 routes" + System.lineSeparator());
+    }
+
+    /** Found by review: {@code --demo check-config FILE} checked FILE as if {@code --demo} were not there. */
+    @Test
+    void demoAndConfigBeforeCheckConfigAreRefusedNotIgnoredRegression(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("good.yaml");
+        Files.writeString(file, ROUTES);
+
+        assertThat(run("--demo", "check-config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--demo: not with check-config");
+        err.getBuffer().setLength(0);
+        assertThat(run("--config", file.toString(), "check-config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--config: not with check-config");
+        assertThat(out.toString()).isEmpty();
+    }
 }
