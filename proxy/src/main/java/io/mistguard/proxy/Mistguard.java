@@ -15,6 +15,7 @@ import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.route.LiveRoutes;
 import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.reload.ConfigReloader;
+import io.mistguard.proxy.reload.ReloadOverrides;
 import io.mistguard.proxy.reload.ReloadOutcome;
 import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.server.ListenerRefusals;
@@ -35,7 +36,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +87,17 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
 
     /** Binds both listeners, without a config file to reload from. */
     public static Mistguard start(ProxyConfig config) throws InterruptedException {
-        return start(config, null, UnaryOperator.identity());
+        return start(config, null, ReloadOverrides.none());
     }
 
     /**
      * Binds both listeners. Blocks until they are bound; call from a plain thread.
      *
      * @param file the config file reloads re-read, or {@code null}
-     * @param overrides what the command line and environment change in every reloaded file
+     * @param overrides what the command line and environment change in every reloaded file, and the
+     *     checks a start would make of the result (a reload the next start would refuse is refused)
      */
-    public static Mistguard start(ProxyConfig config, Path file, UnaryOperator<ProxyConfig> overrides)
+    public static Mistguard start(ProxyConfig config, Path file, ReloadOverrides overrides)
             throws InterruptedException {
         String exposure = config.admin().exposureProblem();
         if (exposure != null) {

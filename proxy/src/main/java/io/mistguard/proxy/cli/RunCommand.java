@@ -175,9 +175,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         ProxyConfig flagged = flags(environment(config, problems), problems);
-        problems.addAll(ConfigLoader.addressProblems(flagged)); // what a flag made: the file's own were checked
-        machine(flagged, problems);
-        StateFileCheck.problem(flagged).ifPresent(problems::add);
+        startProblems(flagged, problems);
         if (problems.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             ResourceChecks.warnings(flagged)
@@ -247,10 +245,35 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** A reloaded file as the running process sees it: environment, flags and the demo upstream applied. */
-    private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) {
+    /**
+     * What a start refuses in a configuration with the environment and the flags applied, beyond the
+     * file's own rules (checked as it loaded): an address a flag made that loops or collides, an
+     * {@code io_transport} this machine cannot run, a state file mistguard cannot keep.
+     */
+    private static void startProblems(ProxyConfig flagged, List<String> problems) {
+        problems.addAll(ConfigLoader.addressProblems(flagged)); // what a flag made: the file's own were checked
+        machine(flagged, problems);
+        StateFileCheck.problem(flagged).ifPresent(problems::add);
+    }
+
+    /**
+     * A reloaded file as the running process sees it: environment, flags and the demo upstream
+     * applied. Refused ({@link ConfigException}) when the next start with it would be: found by
+     * review, a reload whose {@code upstream.url} met {@code --listen}'s address was applied with
+     * {@code upstream.url} listed as needing a restart, and that restart then refused to start.
+     */
+    private ProxyConfig overrides(ProxyConfig loaded, ProxyConfig started) throws ConfigException {
         List<String> problems = new ArrayList<>(); // the flags were checked at start; they cannot fail now
         ProxyConfig config = flags(environment(loaded, problems), problems);
+        startProblems(config, problems);
+        String exposure = config.admin().exposureProblem();
+        if (exposure != null) {
+            problems.add(exposure);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().map(p -> "a start with this file would be refused: " + p)
+                                              .toList());
+        }
         config = demo ? config.withUpstream("http://" + started.upstream().host() + ":" + started.upstream().port())
                               .withTriggers(started.triggers())
                       : config;

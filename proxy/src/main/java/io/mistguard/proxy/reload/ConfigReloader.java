@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ public final class ConfigReloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
 
     private final Path file;
-    private final UnaryOperator<ProxyConfig> overrides;
+    private final ReloadOverrides overrides;
     private final Consumer<ProxyConfig> apply;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mistguard-reload");
@@ -40,10 +39,11 @@ public final class ConfigReloader implements AutoCloseable {
 
     /**
      * @param file the config file; {@code null} when running on built-in defaults (reload refuses)
-     * @param overrides what the command line and environment change in every loaded file
+     * @param overrides what the command line and environment change in every loaded file, and the
+     *     checks a start would make of the result
      * @param apply puts a validated config in force
      */
-    public ConfigReloader(Path file, ProxyConfig running, UnaryOperator<ProxyConfig> overrides,
+    public ConfigReloader(Path file, ProxyConfig running, ReloadOverrides overrides,
                           Consumer<ProxyConfig> apply) {
         this.file = file;
         this.running = running;

@@ -105,7 +105,7 @@ class ReloadTriggersTest {
              LogCapture reloads = LogCapture.of("io.mistguard.proxy.reload.ConfigReloader", Level.INFO);
              LogCapture triggerLog = LogCapture.of(ReloadTriggers.class.getName(), Level.INFO)) {
             UnaryOperator<ProxyConfig> onLoopback = loaded -> onLoopback(loaded, mist.port());
-            try (Mistguard mistguard = Mistguard.start(onLoopback.apply(ConfigLoader.load(file)), file, onLoopback);
+            try (Mistguard mistguard = Mistguard.start(onLoopback.apply(ConfigLoader.load(file)), file, onLoopback::apply);
                  ReloadTriggers triggers = ReloadTriggers.install(file, mistguard)) {
                 assertThat(routeOf(mistguard)).isEqualTo("state-v1");
 

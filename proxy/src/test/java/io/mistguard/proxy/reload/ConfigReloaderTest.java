@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,7 @@ class ConfigReloaderTest {
         Path file = dir.resolve("mistguard.yaml");
         Files.writeString(file, YAML);
         AtomicInteger applied = new AtomicInteger();
-        try (ConfigReloader reloader = new ConfigReloader(file, ConfigLoader.load(file), UnaryOperator.identity(),
+        try (ConfigReloader reloader = new ConfigReloader(file, ConfigLoader.load(file), ReloadOverrides.none(),
                                                           c -> applied.incrementAndGet())) {
             Files.writeString(file, YAML.replace("3s", "2s"));
             ReloadOutcome outcome = reloader.reload("test").get(5, TimeUnit.SECONDS);
@@ -45,7 +44,7 @@ class ConfigReloaderTest {
         Files.writeString(file, YAML);
         ProxyConfig running = ConfigLoader.load(file);
         AtomicInteger applied = new AtomicInteger();
-        ConfigReloader reloader = new ConfigReloader(file, running, UnaryOperator.identity(),
+        ConfigReloader reloader = new ConfigReloader(file, running, ReloadOverrides.none(),
                                                      c -> applied.incrementAndGet());
         reloader.close();
 
