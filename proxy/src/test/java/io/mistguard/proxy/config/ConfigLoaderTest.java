@@ -267,7 +267,7 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "m.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "m.yaml:3:8: upstream.url: http://127.0.0.1:4243 is mistguard's own listen address, so " +
+                        "m.yaml:3:8: upstream.url: http://127.0.0.1:4243 is mistguard's own listen address 127.0.0.1:4243, so " +
                         "requests would loop (expected: Mist's API address)",
                         "m.yaml:4:20: upstream.connect_timeout: 20s is longer than request_timeout (10s), so it " +
                         "could never fire (expected: <= request_timeout)",
@@ -282,12 +282,12 @@ class ConfigLoaderTest {
                                                     + "  listen: 127.0.0.1:9901\n", "m.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("m.yaml:2:8: upstream.url: http://localhost:9901 is mistguard's own admin listen address "
-                            + "(expected: Mist's API address)");
+                            + "127.0.0.1:9901 (expected: Mist's API address)");
         assertThatThrownBy(() -> ConfigLoader.parse("upstream:\n  url: http://127.0.0.1:9902\ntriggers:\n"
                                                     + "  listen: 127.0.0.1:9902\n", "m.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("m.yaml:2:8: upstream.url: http://127.0.0.1:9902 is mistguard's own trigger listen "
-                            + "address (expected: Mist's API address)");
+                            + "address 127.0.0.1:9902 (expected: Mist's API address)");
     }
 
     @Test

@@ -17,23 +17,7 @@ final class ConfigChecks {
     private ConfigChecks() {}
 
     static void check(ProxyConfig config, ConfigMapping root) {
-        if (root.valid("listen") && root.valid("admin.listen") && Endpoints.collide(config.listen(), config.admin().listen())) {
-            root.problemAt("admin.listen", config.admin().listen() + " is also the proxy's listen address " +
-                                           "(expected: a different port)");
-        }
-        if (root.valid("listen") && root.valid("upstream.url")
-                && Endpoints.reaches(config.upstream().address(), config.listen())) {
-            root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own listen address, so " +
-                                           "requests would loop (expected: Mist's API address)");
-        } else if (root.valid("admin.listen") && root.valid("upstream.url")
-                && Endpoints.reaches(config.upstream().address(), config.admin().listen())) {
-            root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own admin listen address " +
-                                           "(expected: Mist's API address)");
-        } else if (config.triggers().enabled() && root.valid("triggers.listen") && root.valid("upstream.url")
-                && Endpoints.reaches(config.upstream().address(), config.triggers().listen())) {
-            root.problemAt("upstream.url", config.upstream().url() + " is mistguard's own trigger listen address " +
-                                           "(expected: Mist's API address)");
-        }
+        AddressChecks.check(config, root);
         if (root.valid("upstream.connect_timeout") && root.valid("request_timeout")
                 && config.upstream().connectTimeout().compareTo(config.requestTimeout()) > 0) {
             root.problemAt("upstream.connect_timeout",

@@ -67,11 +67,8 @@ final class TriggersBinder {
     }
 
     /**
-     * The checks of the {@code triggers:} section against the rest of the file, after binding: the
-     * trigger listener must not take the proxy's or the admin listener's address, and catalyst-api's
-     * address must not be one of mistguard's own listeners — the trigger listener itself forwards
-     * every trigger back to itself, for ever; the proxy or admin listener is not catalyst-api.
-     * Skipped for keys that already have a problem.
+     * The checks of the {@code triggers:} section against the rest of the file, after binding, but
+     * for its addresses ({@link AddressChecks}): its breaker's name must not be taken by a route's.
      */
     static void check(ProxyConfig config, ConfigMapping root) {
         TriggersConfig t = config.triggers();
@@ -81,30 +78,6 @@ final class TriggersBinder {
         if (config.policy().breakers().containsKey(TriggersConfig.BREAKER_NAME)) {
             root.problemAt("breakers." + TriggersConfig.BREAKER_NAME, "the name is the trigger listener's breaker on "
                            + "catalyst-api, which /admin/breakers lists and forces by it (expected: another name)");
-        }
-        boolean listenOk = root.valid("triggers.listen");
-        if (listenOk && root.valid("listen") && Endpoints.collide(t.listen(), config.listen())) {
-            root.problemAt("triggers.listen", t.listen() + " is also the proxy's listen address (expected: a "
-                           + "different port)");
-        } else if (listenOk && root.valid("admin.listen") && Endpoints.collide(t.listen(), config.admin().listen())) {
-            root.problemAt("triggers.listen", t.listen() + " is also the admin listen address (expected: a "
-                           + "different port)");
-        }
-        if (!root.valid("triggers.upstream")) {
-            return;
-        }
-        HostPort target = t.upstream().address();
-        if (listenOk && Endpoints.reaches(target, t.listen())) {
-            root.problemAt("triggers.upstream", t.upstream() + " is the trigger listener's own address, so every "
-                           + "trigger would be forwarded back to it for ever (expected: catalyst-api's address, "
-                           + "like " + TriggersConfig.Upstream.CATALYST + ')');
-        } else if (root.valid("listen") && Endpoints.reaches(target, config.listen())) {
-            root.problemAt("triggers.upstream", t.upstream() + " is mistguard's own proxy listen address, which "
-                           + "forwards to Mist, not catalyst-api (expected: catalyst-api's address, like "
-                           + TriggersConfig.Upstream.CATALYST + ')');
-        } else if (root.valid("admin.listen") && Endpoints.reaches(target, config.admin().listen())) {
-            root.problemAt("triggers.upstream", t.upstream() + " is mistguard's own admin listen address "
-                           + "(expected: catalyst-api's address, like " + TriggersConfig.Upstream.CATALYST + ')');
         }
     }
 
