@@ -115,8 +115,12 @@ class SharedUpstreamTrustRegressionIT {
         }
     }
 
+    /**
+     * A caller's own X-Forwarded-For is kept, and X-Real-IP is added still: Catalyst's Mist reads only
+     * X-Real-IP (ForwardedForTrustRegressionIT). Until a review found that, this test pinned the opposite.
+     */
     @Test
-    void callerThatBringsItsOwnForwardingHeaderGetsNoXRealIpAdded() throws Exception {
+    void callerThatBringsItsOwnXForwardedForKeepsItAndGetsXRealIpAdded() throws Exception {
         ProxyConfig config = TestProxy.config(MIST.get().port(), Duration.ofSeconds(5))
                 .withTrustedPeers(new TrustedPeers(List.of()));
         try (TestProxy proxy = TestProxy.start(config);
@@ -124,7 +128,20 @@ class SharedUpstreamTrustRegressionIT {
             client.exchange(RawHttpConnection.formCommand("/api2", MistCommands.GET_STATE,
                                                           "X-Forwarded-For: 198.51.100.9"));
             RecordedRequest seen = MIST.get().recording().requests().get(0);
-            assertThat(seen.headers()).containsEntry("x-forwarded-for", "198.51.100.9").doesNotContainKey("x-real-ip");
+            assertThat(seen.headers()).containsEntry("x-forwarded-for", "198.51.100.9")
+                                      .containsEntry("x-real-ip", "127.0.0.1");
+        }
+    }
+
+    @Test
+    void callerThatBringsItsOwnXRealIpGetsNoneAdded() throws Exception {
+        ProxyConfig config = TestProxy.config(MIST.get().port(), Duration.ofSeconds(5))
+                .withTrustedPeers(new TrustedPeers(List.of()));
+        try (TestProxy proxy = TestProxy.start(config);
+             RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+            client.exchange(RawHttpConnection.formCommand("/api2", MistCommands.GET_STATE, "X-Real-IP: 198.51.100.9"));
+            RecordedRequest seen = MIST.get().recording().requests().get(0);
+            assertThat(seen.headers()).containsEntry("x-real-ip", "198.51.100.9");
         }
     }
 

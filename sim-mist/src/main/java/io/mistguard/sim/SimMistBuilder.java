@@ -37,6 +37,7 @@ public final class SimMistBuilder {
     private boolean noAccounts;
     private int ioThreads = 2;
     private Boolean catalystLoginPenalty;
+    private Boolean onlyRealIpHidesPeer;
     private ReplyShape replyShape;
 
     SimMistBuilder() {
@@ -69,6 +70,12 @@ public final class SimMistBuilder {
      * after 4 of them. On by default (sim-mist always did it); upstream Mist 3.10 does neither.
      */
     public SimMistBuilder catalystLoginPenalty(boolean on) { this.catalystLoginPenalty = on; return this; }
+    /**
+     * Catalyst's fork's trust rule: only {@code X-Real-IP} keeps a loopback request from being
+     * authorised as local; {@code X-Forwarded-For} alone does not. Off by default (both headers count,
+     * as on upstream Mist 3.10).
+     */
+    public SimMistBuilder onlyRealIpHidesPeer(boolean on) { this.onlyRealIpHidesPeer = on; return this; }
     /** How API replies lay out their JSON; {@link ReplyShape#INSERTION_ORDER} by default. */
     public SimMistBuilder replyShape(ReplyShape shape) {
         this.replyShape = Objects.requireNonNull(shape, "shape");
@@ -133,6 +140,8 @@ public final class SimMistBuilder {
                 : sc.flag("catalystLoginPenalty", MistBehaviour.DEFAULT.catalystLoginPenalty());
         ReplyShape shape = replyShape != null ? replyShape
                 : sc.choice("replyShape", ReplyShape.class, MistBehaviour.DEFAULT.replyShape());
-        return new MistBehaviour(penalty, shape);
+        boolean onlyRealIp = onlyRealIpHidesPeer != null ? onlyRealIpHidesPeer
+                : sc.flag("onlyRealIpHidesPeer", MistBehaviour.DEFAULT.onlyRealIpHidesPeer());
+        return new MistBehaviour(penalty, shape, onlyRealIp);
     }
 }

@@ -7,7 +7,10 @@ import io.netty.util.AsciiString;
 /**
  * How far mistguard may vouch for one request towards Mist, which trusts TCP connections, not
  * requests (mist-api.md §2, §8: a loopback connection without a forwarding header is authorised, and
- * that trust, like a login, sticks to the connection).
+ * that trust, like a login, sticks to the connection). Which header counts depends on the build:
+ * upstream Mist 3.10 treats a request with {@code X-Real-IP} or {@code X-Forwarded-For} as remote,
+ * Catalyst's fork only one with {@code X-Real-IP} ({@code controller_api.cpp}: {@code !H.hasHeader("X-Real-IP")
+ * && conn.isLocal()}). So only {@code X-Real-IP} marks a request remote for every build.
  *
  * <p>A request is <em>local-equivalent</em> when its peer is in {@code trusted_peers} and it carries
  * neither {@code X-Forwarded-For} nor {@code X-Real-IP}: Mist would trust it had it connected
@@ -21,9 +24,11 @@ public enum Trust {
     /** Rides the connection reserved for its client connection, unchanged. */
     PRIVATE,
     /**
-     * From a peer outside {@code trusted_peers} with no forwarding header: rides a private
+     * From a peer outside {@code trusted_peers} without {@code X-Real-IP}: rides a private
      * connection, with {@code X-Real-IP: <peer>} added so that Mist treats it as remote. The one case
-     * where mistguard adds such a header.
+     * where mistguard adds such a header. Found by review: a request that carried only
+     * {@code X-Forwarded-For} was left unmarked, and Catalyst's Mist, which reads only
+     * {@code X-Real-IP}, authorised it as local — any remote caller could run any command.
      */
     PRIVATE_MARKED_REMOTE;
 
@@ -36,13 +41,14 @@ public enum Trust {
 
     /**
      * Whether a request must be marked remote with {@code X-Real-IP}: its peer is outside
-     * {@code trusted_peers} and it carries neither forwarding header. Decide it on the headers as they
+     * {@code trusted_peers} and it carries no {@code X-Real-IP} (an {@code X-Forwarded-For} alone does
+     * not make Catalyst's Mist treat it as remote). Decide it on the headers as they
      * will reach Mist — after hop-by-hop fields (and whatever {@code Connection} names) are removed —
      * or a caller could name its own forwarding header in {@code Connection} and have it vanish
      * after the decision.
      */
     public static boolean needsRealIp(boolean peerTrusted, HttpHeaders headers) {
-        return !peerTrusted && !headers.contains(X_FORWARDED_FOR) && !headers.contains(X_REAL_IP);
+        return !peerTrusted && !headers.contains(X_REAL_IP);
     }
 
     /**
@@ -55,7 +61,7 @@ public enum Trust {
     public static Trust of(boolean peerTrusted, HttpHeaders headers, MistRequest request) {
         boolean forwarded = headers.contains(X_FORWARDED_FOR) || headers.contains(X_REAL_IP);
         if (!peerTrusted) {
-            return forwarded ? PRIVATE : PRIVATE_MARKED_REMOTE;
+            return needsRealIp(false, headers) ? PRIVATE_MARKED_REMOTE : PRIVATE;
         }
         if (forwarded || headers.contains(HttpHeaderNames.AUTHORIZATION)
                 || request.commandKeys().contains("authorize")) {

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
 
 /**
  * Marks a WebSocket upgrade from a peer outside {@code trusted_peers} as remote
- * ({@code X-Real-IP: <peer>}) when it carries no forwarding header: the tunnel's hook, applied after
+ * ({@code X-Real-IP: <peer>}) when it carries no {@code X-Real-IP}: the tunnel's hook, applied after
  * the tunnel removed the hop-by-hop fields, so that a header the caller named in {@code Connection}
  * cannot vanish after the decision ({@link Trust#needsRealIp}). Immutable; thread-safe.
  */

@@ -681,8 +681,11 @@ class ProxyPipelineTest {
                 Arguments.of("loopback peer with Authorization", LOOPBACK_PEER,
                              "Authorization: json {\"username\":\"u\"}\r\n", false, null),
                 Arguments.of("peer outside trusted_peers", REMOTE_PEER, "", false, "203.0.113.7"),
-                Arguments.of("peer outside trusted_peers with its own X-Forwarded-For", REMOTE_PEER,
-                             "X-Forwarded-For: 1.2.3.4\r\n", false, null));
+                // Regression (review): left unmarked, Catalyst's Mist, which reads only X-Real-IP, trusted it as local.
+                Arguments.of("peer outside trusted_peers with only its own X-Forwarded-For is marked remote",
+                             REMOTE_PEER, "X-Forwarded-For: 1.2.3.4\r\n", false, "203.0.113.7"),
+                Arguments.of("peer outside trusted_peers with its own X-Real-IP", REMOTE_PEER,
+                             "X-Real-IP: 1.2.3.4\r\n", false, "1.2.3.4"));
     }
 
     /** Only local-equivalent, stateless requests may use the shared pool; X-Real-IP only for unmarked remote peers. */

@@ -23,10 +23,12 @@ final class Authorizer {
 
     private final SimState state;
     private final boolean closeAfterFailures;
+    private final boolean onlyRealIpHidesPeer;
 
-    Authorizer(SimState state, boolean closeAfterFailures) {
+    Authorizer(SimState state, boolean closeAfterFailures, boolean onlyRealIpHidesPeer) {
         this.state = state;
         this.closeAfterFailures = closeAfterFailures;
+        this.onlyRealIpHidesPeer = onlyRealIpHidesPeer;
     }
 
     /** The outcome: the {@code authorize} object to reply with and whether commands may run. */
@@ -37,7 +39,7 @@ final class Authorizer {
         if (!state.hasAccounts()) {
             return new Result(status("NOACC"), false, false);
         }
-        if (!auth.authorized && !request.proxied() && auth.peerIsOwnAddress()) {
+        if (!auth.authorized && !request.proxied(onlyRealIpHidesPeer) && auth.peerIsOwnAddress()) {
             auth.authorized = true;
             auth.local = true;
         }

@@ -34,7 +34,7 @@ final class CommandExecutor {
         this.recording = recording;
         this.behaviour = behaviour;
         this.shape = behaviour.replyShape();
-        this.authorizer = new Authorizer(state, behaviour.catalystLoginPenalty());
+        this.authorizer = new Authorizer(state, behaviour.catalystLoginPenalty(), behaviour.onlyRealIpHidesPeer());
         this.streamCommands = new StreamCommands(state, triggers);
         this.pushCommands = new PushCommands(state, triggers);
     }

@@ -81,8 +81,11 @@ public record MistRequest(String method, String path, Map<String, String> header
                 Collections.unmodifiableSet(keys), List.of(), jsonp);
     }
 
-    /** True when a proxy header hides the peer, which disables local auto-authorisation. */
-    boolean proxied() {
-        return hasHeader("X-Real-IP") || hasHeader("X-Forwarded-For");
+    /**
+     * True when a proxy header hides the peer, which disables local auto-authorisation: {@code X-Real-IP},
+     * or also {@code X-Forwarded-For} unless {@code onlyRealIp} (Catalyst's fork, {@link MistBehaviour}).
+     */
+    boolean proxied(boolean onlyRealIp) {
+        return hasHeader("X-Real-IP") || (!onlyRealIp && hasHeader("X-Forwarded-For"));
     }
 }
