@@ -2,6 +2,7 @@ package io.mistguard.proxy.cli;
 
 import io.mistguard.proxy.ListenFailure;
 import io.mistguard.proxy.Mistguard;
+import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
 import io.mistguard.proxy.config.HostPort;
@@ -220,8 +221,11 @@ public final class RunCommand implements Callable<Integer> {
                                    java.util.function.UnaryOperator<String> env) {
         String token = env.apply("MISTGUARD_ADMIN_TOKEN");
         if (token != null && !token.isEmpty()) {
+            String problem = token.isBlank() ? null : AdminConfig.tokenProblem(token.strip());
             if (token.isBlank()) {
                 problems.add("MISTGUARD_ADMIN_TOKEN: only whitespace (expected: a secret, or unset for none)");
+            } else if (problem != null) {
+                problems.add("MISTGUARD_ADMIN_TOKEN: " + problem); // e.g. a line break inside it
             } else {
                 config = config.withAdmin(config.admin().withToken(token.strip()));
             }

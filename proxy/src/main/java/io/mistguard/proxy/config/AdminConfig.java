@@ -14,12 +14,43 @@ public record AdminConfig(HostPort listen, String token) {
 
     private static final AdminConfig DEFAULTS = new AdminConfig(new HostPort("127.0.0.1", 4244), "");
 
+    /** @throws IllegalArgumentException when {@link #tokenProblem} finds one in {@code token} */
     public AdminConfig {
         requireNonNull(listen, "listen");
         requireNonNull(token, "token");
-        if (!token.isEmpty() && token.isBlank()) {
-            throw new IllegalArgumentException("token: only whitespace (expected: a secret, or \"\" for none)");
+        String problem = tokenProblem(token);
+        if (problem != null) {
+            throw new IllegalArgumentException("token: " + problem);
         }
+    }
+
+    /**
+     * Why no caller could ever send {@code token} in {@code Authorization: Bearer <token>}, or
+     * {@code null} when one can (and for {@code ""}, no token). A field value loses its leading and
+     * trailing whitespace on the way (RFC 9110 §5.5) and cannot carry a control character, so a token
+     * with either would lock every caller out of the admin endpoints. Found by review: a token of only
+     * spaces crashed the config's loading with a stack trace, and {@code " tok123 "} was taken as it
+     * was, to be matched by no request.
+     */
+    public static String tokenProblem(String token) {
+        if (token.isEmpty()) {
+            return null;
+        }
+        if (token.isBlank()) {
+            return "only whitespace (expected: a secret, or \"\" for none)";
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return "has a control character at position " + (i + 1) + " (U+" + String.format("%04X", (int) c)
+                       + "), which no Authorization header can carry (expected: a secret of visible characters)";
+            }
+        }
+        if (Character.isWhitespace(token.charAt(0)) || Character.isWhitespace(token.charAt(token.length() - 1))) {
+            return "begins or ends with whitespace, which an Authorization header loses on the way (expected: "
+                   + "the secret without it)";
+        }
+        return null;
     }
 
     /** No token. */

@@ -152,6 +152,16 @@ class RunCommandTest {
                 "MISTGUARD_ADMIN_TOKEN: only whitespace (expected: a secret, or unset for none)");
     }
 
+    /** Found by review: a token with a line break inside it ended the start with IllegalArgumentException's trace. */
+    @Test
+    void aTokenFromTheEnvironmentThatNoHeaderCanCarryIsAProblemNotAStackTraceRegression() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        RunCommand.environment(io.mistguard.proxy.config.ProxyConfig.defaults(), problems,
+                               name -> name.equals("MISTGUARD_ADMIN_TOKEN") ? "s3c\nret\n" : null);
+        assertThat(problems).singleElement().asString().startsWith("MISTGUARD_ADMIN_TOKEN: has a control character "
+                                                                     + "at position 4 (U+000A)");
+    }
+
     /**
      * An unknown MISTGUARD_LOG_FORMAT crashed with IllegalArgumentException's stack trace instead of the
      * refusal every other bad value gets.

@@ -254,6 +254,27 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("m.yaml:2:1: invalid YAML: ");
     }
 
+    /**
+     * Found by review: an admin token of only whitespace crashed the loading with a stack trace (hiding
+     * the file's other problems), and one with surrounding spaces or a control character was accepted,
+     * to be matched by no Authorization header.
+     */
+    @Test
+    void anAdminTokenNoHeaderCanCarryIsAPositionedProblemNotAStackTraceRegression() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.parse("admin: {token: \"   \"}\nlisten: x\n", "m.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "m.yaml:1:16: admin.token: only whitespace (expected: a secret, or \"\" for none)",
+                        "m.yaml:2:9: listen: \"x\" has no port (expected: host:port, like 127.0.0.1:4243, "
+                        + "localhost:4243 or [::1]:4243)"));
+        assertThatThrownBy(() -> ConfigLoader.parse("admin: {token: \" tok123 \"}\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.token: begins or ends with whitespace").hasMessageNotContaining("tok123");
+        assertThatThrownBy(() -> ConfigLoader.parse("admin: {token: \"tok\\n123\"}\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.token: has a control character at position 4 (U+000A)");
+        assertThat(ConfigLoader.parse("admin: {token: \"t k+/=~\"}\n", "m.yaml").admin().token()).isEqualTo("t k+/=~");
+    }
+
     @Test
     void crossFieldProblemsPointAtTheKeyToChange() {
         String yaml = """

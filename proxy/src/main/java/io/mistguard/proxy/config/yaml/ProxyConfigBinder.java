@@ -83,8 +83,13 @@ final class ProxyConfigBinder {
     }
 
     private static AdminConfig admin(ConfigMapping m) {
-        return new AdminConfig(m.hostPort("listen", AdminConfig.defaults().listen()),
-                               m.string("token", AdminConfig.defaults().token()));
+        String token = m.string("token", AdminConfig.defaults().token());
+        String problem = AdminConfig.tokenProblem(token);
+        if (problem != null) {
+            m.problemAt("token", problem); // its value is never quoted: it is a secret
+            token = AdminConfig.defaults().token();
+        }
+        return new AdminConfig(m.hostPort("listen", AdminConfig.defaults().listen()), token);
     }
 
     private static WebSocketConfig websocket(ConfigMapping m) {
