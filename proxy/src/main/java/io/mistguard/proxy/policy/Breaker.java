@@ -98,6 +98,31 @@ public final class Breaker {
         forced.set(new ForcedState(open, ticker.nanoTime() + duration.toNanos()));
     }
 
+    /**
+     * Takes over from {@code previous}, the breaker of the same name whose settings a reload changed,
+     * what is not a setting: an operator's override, with the time it had left, and an open or
+     * half-open state (open since the same moment; a half-open one lets its next call through as a
+     * trial). Found by review: a reload that changed a breaker's settings during an incident dropped
+     * an hour's force-open without a word, and sent traffic to the sick Mist again. Call before the
+     * breaker is in use (the reload thread builds it); the counts of the old window are not taken over,
+     * since they were counted against other thresholds.
+     */
+    public void takeOver(Breaker previous) {
+        ForcedState f = previous.activeForce();
+        if (f != null) {
+            forced.set(f);
+            log.warn("breaker {}: settings changed by a reload; the operator's forced-{} carries over ({} left)",
+                     name, f.name(), Duration.ofNanos(Math.max(0, f.untilNanos() - ticker.nanoTime())));
+        }
+        if (previous.failsafe.getState() != CircuitBreaker.State.CLOSED) {
+            long opened = previous.openedAt.get();
+            failsafe.open(); // its listener sets openedAt to now
+            openedAt.set(opened == NOT_OPEN ? ticker.nanoTime() - config.openDuration().toNanos() : opened);
+            log.warn("breaker {}: settings changed by a reload; it stays open, {} left of its new open_duration",
+                     name, remainingOpen());
+        }
+    }
+
     /** Ends an override at once; false when there was none. */
     public boolean clearForce() {
         return forced.getAndSet(null) != null;

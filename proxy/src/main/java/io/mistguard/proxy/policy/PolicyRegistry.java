@@ -28,7 +28,8 @@ import java.util.function.LongPredicate;
  * <p>A reload builds a new registry from the {@code previous} one: a breaker or admission pool whose
  * name and settings are unchanged is the same object, so its state (open, slots held, waiters)
  * carries over; a route whose name is unchanged keeps its counters, and its retry budget when its
- * retry settings are unchanged. Anything whose settings changed starts fresh.
+ * retry settings are unchanged. Anything whose settings changed starts fresh, but for a breaker's
+ * operator override and open state ({@link Breaker#takeOver}).
  */
 public final class PolicyRegistry implements PolicyView {
 
@@ -45,9 +46,18 @@ public final class PolicyRegistry implements PolicyView {
         this.config = config;
         this.upstream = upstream;
         this.hooks = hooks;
-        config.breakers().forEach((name, c) -> breakers.put(name, previous != null
-                && previous.breakers.containsKey(name) && previous.breakers.get(name).config().equals(c)
-                ? previous.breakers.get(name) : new Breaker(name, c, ticker)));
+        config.breakers().forEach((name, c) -> {
+            Breaker old = previous == null ? null : previous.breakers.get(name);
+            if (old != null && old.config().equals(c)) {
+                breakers.put(name, old);
+                return;
+            }
+            Breaker fresh = new Breaker(name, c, ticker);
+            if (old != null) {
+                fresh.takeOver(old); // an override and an open state are not settings
+            }
+            breakers.put(name, fresh);
+        });
         config.admissions().forEach((name, c) -> admissions.put(name, previous != null
                 && previous.admissions.containsKey(name) && previous.admissions.get(name).config().equals(c)
                 ? previous.admissions.get(name) : new Admission(name, c)));

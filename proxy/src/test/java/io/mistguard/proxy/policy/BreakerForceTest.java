@@ -53,4 +53,58 @@ class BreakerForceTest {
         assertThat(breaker.tryAcquire()).isNotNull();
         assertThat(breaker.clearForce()).isFalse();
     }
+
+    /**
+     * Found by review: a reload that changed a breaker's settings built a fresh breaker, which dropped
+     * the operator's hour-long force-open without a word and sent traffic to the sick Mist again.
+     */
+    @Test
+    void aReloadThatChangesTheBreakersSettingsKeepsTheOperatorsOverrideRegression() {
+        PolicyRegistry before = registry(BreakerConfig.countWindow(50, 2, Duration.ofSeconds(5), 1), null);
+        before.breakerNamed("mist").force(true, Duration.ofHours(1));
+        clock.advance(Duration.ofMinutes(10));
+
+        PolicyRegistry after = registry(BreakerConfig.countWindow(50, 4, Duration.ofSeconds(3), 1), before);
+
+        Breaker reloaded = after.breakerNamed("mist");
+        assertThat(reloaded).isNotSameAs(before.breakerNamed("mist"));
+        assertThat(reloaded.config().windowCalls()).isEqualTo(4);
+        assertThat(reloaded.snapshot().forced()).isEqualTo("open");
+        assertThat(reloaded.snapshot().forcedFor()).isEqualTo(Duration.ofMinutes(50));
+        assertThat(reloaded.tryAcquire()).isNull();
+        clock.advance(Duration.ofMinutes(50));
+        assertThat(reloaded.tryAcquire()).as("expires when it would have").isNotNull();
+    }
+
+    /** The same class: a breaker Mist's failures opened stays open across a reload that changes its settings. */
+    @Test
+    void aReloadThatChangesTheBreakersSettingsKeepsItOpenFromTheSameMomentRegression() {
+        Breaker old = new Breaker("mist", BreakerConfig.countWindow(50, 2, Duration.ofSeconds(5), 1), clock);
+        old.tryAcquire().failure();
+        assertThat(old.isRejecting()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+
+        Breaker fresh = new Breaker("mist", BreakerConfig.countWindow(50, 2, Duration.ofSeconds(3), 1), clock);
+        fresh.takeOver(old);
+        assertThat(fresh.isRejecting()).isTrue();
+        assertThat(fresh.remainingOpen()).as("its new open_duration, from when it opened").isEqualTo(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(fresh.tryAcquire()).as("then a trial").isNotNull();
+
+        Breaker closed = new Breaker("mist", BreakerConfig.countWindow(50, 2, Duration.ofSeconds(5), 1), clock);
+        Breaker next = new Breaker("mist", BreakerConfig.countWindow(50, 4, Duration.ofSeconds(5), 1), clock);
+        next.takeOver(closed);
+        assertThat(next.isRejecting()).isFalse();
+        assertThat(next.snapshot().forced()).isEqualTo(BreakerSnapshot.NOT_FORCED);
+    }
+
+    private PolicyRegistry registry(BreakerConfig mist, PolicyRegistry previous) {
+        io.mistguard.proxy.config.RouteConfig catchAll = new io.mistguard.proxy.config.RouteConfig("catch-all",
+                io.mistguard.proxy.config.RouteMatch.ANY, io.mistguard.proxy.config.RouteKind.PASSTHROUGH,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), io.mistguard.proxy.config.RetryConfig.NONE, "mist", null,
+                io.mistguard.proxy.config.RejectionConfig.DEFAULTS, null, io.mistguard.proxy.config.ReadCaching.NONE);
+        return new PolicyRegistry(new io.mistguard.proxy.config.PolicyConfig(java.util.List.of(catchAll),
+                java.util.Map.of("mist", mist), java.util.Map.of()), null, clock,
+                new PolicyHooks(new Inflight(), r -> RouteObserver.NONE), previous);
+    }
 }

@@ -315,12 +315,16 @@ class RouteDispatcherTest {
         assertThat(after.policies().route("catch-all").retryBudgetExhausted()).isEqualTo(1);
     }
 
+    /**
+     * What changed starts afresh: a breaker's counts, a pool, a cache of other bounds, a retry budget
+     * of other settings. (A breaker's open state and an operator's override are not settings and carry
+     * over: BreakerForceTest.)
+     */
     @Test
     void aReloadStartsAfreshWhatChanged() {
         RouteDispatcher before = forwarder(shipped(), null);
         spendTheCatchAllsRetry(before);
         storeAGetStateReply(before);
-        PolicyHarness.open(before.policies().breakerNamed(MIST));
         RetryConfig otherRetry = ONE_RETRY.withAttempts(3);
         PolicyConfig changed = new PolicyConfig(
                 List.of(read(ONE_RETRY, ReadCaching.COALESCE), invalidate(MIST),
