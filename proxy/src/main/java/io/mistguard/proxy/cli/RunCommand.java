@@ -7,6 +7,7 @@ import io.mistguard.proxy.config.ConfigException;
 import io.mistguard.proxy.config.ConfigLoader;
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
+import io.mistguard.proxy.config.rules.RouteRules;
 import io.mistguard.proxy.net.Transport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -181,6 +182,9 @@ public final class RunCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             ResourceChecks.warnings(flagged)
                     .forEach(warning -> err.println("mistguard: warning: " + warning));
+            // check-config fails these; a start runs with them, and says so (found by review: it was silent)
+            RouteRules.budget(flagged.policy())
+                    .forEach(warning -> err.println("mistguard: warning: " + warning + " (check-config fails it)"));
             err.flush();
         }
         if (demo && upstream != null) {
@@ -256,6 +260,7 @@ public final class RunCommand implements Callable<Integer> {
      */
     private static void startProblems(ProxyConfig flagged, List<String> problems) {
         problems.addAll(ConfigLoader.addressProblems(flagged)); // what a flag made: the file's own were checked
+        problems.addAll(RouteRules.unsafe(flagged.policy())); // check-config's rules that make mistguard lie
         machine(flagged, problems);
         StateFileCheck.problem(flagged).ifPresent(problems::add);
     }
@@ -283,6 +288,8 @@ public final class RunCommand implements Callable<Integer> {
                       : config;
         // The routes' cache bounds apply at once; the rest at the next start, which will say the same.
         ResourceChecks.warnings(config).forEach(warning -> log.warn("reloaded config: {}", warning));
+        RouteRules.budget(config.policy())
+                .forEach(warning -> log.warn("reloaded config: {} (check-config fails it)", warning));
         return config;
     }
 

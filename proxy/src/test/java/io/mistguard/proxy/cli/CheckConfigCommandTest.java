@@ -112,6 +112,22 @@ class CheckConfigCommandTest {
                 + "have reached Mist, but it matches any command, non-idempotent ones included");
     }
 
+    /** Found by review: with one attempt, a read route matching a write and keeping answers passed. */
+    @Test
+    void aReadRouteThatWouldAnswerAWriteFromItsStoreFailsEvenWithOneAttemptRegression(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("fresh-write.yaml");
+        Files.writeString(file, ROUTES.replace("match: {commands: [active_streams]}", "match: {commands: [stop_sessions]}")
+                                      .replace("retry: {attempts: 3, backoff_base: 100ms, backoff_max: 150ms}",
+                                               "retry: {attempts: 1}\n    fresh_for: 1s"));
+
+        assertThat(run("check-config", file.toString())).isEqualTo(1);
+
+        assertThat(err.toString()).contains("route get-state: kind read keeps answers (fresh_for) and answers from them "
+                + "without Mist, but it matches the non-idempotent command key(s) stop_sessions")
+                .doesNotContain("replays");
+    }
+
     @Test
     void perTryLongerThanTheTimeoutAndCallerBudgetTooShortAreInvalid(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");

@@ -102,6 +102,27 @@ class RunCommandTest {
     }
 
     /**
+     * Found by review: a read route matching nuke_stream with a stale window started without a word
+     * (only check-config failed it), and answered a later nuke_stream "200 stale" while Mist failed:
+     * success for a write Mist never ran. A start now refuses check-config's safety rules.
+     */
+    @Test
+    void aRouteThatWouldAnswerAWriteFromTheStoreIsRefusedAtStartNotOnlyByCheckConfigRegression(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("stale-write.yaml");
+        Files.writeString(file, """
+                routes:
+                  - {name: rd, match: {commands: [nuke_stream]}, kind: read, stale: {max_age: 10s}}
+                  - {name: catch-all, match: {}, kind: passthrough}
+                """);
+        assertThat(run("--config", file.toString(), "--listen", "127.0.0.1:15994", "--admin-listen", "127.0.0.1:15993"))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("mistguard: configuration refused:")
+                .contains("route rd: kind read keeps answers (stale.max_age) and answers from them without Mist, but it "
+                          + "matches the non-idempotent command key(s) nuke_stream");
+    }
+
+    /**
      * Found by review: the file's loop checks ran before the flags were applied, so {@code --upstream}
      * pointing at {@code --listen} started, and every request went round in a circle until its
      * timeout; so did a trigger upstream in the file that a flag's listener then took.

@@ -22,7 +22,11 @@ import java.util.Set;
  * reached Mist (other kinds retry only a refused connect, which never sent it). So a {@code read}
  * route with {@code attempts > 1} must pin its match to commands that are safe to replay — none
  * ({@code commands: []}), reads, or idempotent writes (mist-api.md §3) — and fails when it could match a
- * non-idempotent command or any command at all. Stateless.
+ * non-idempotent command or any command at all. "A write answered from the store": a {@code read}
+ * route that keeps answers ({@code stale.max_age} or {@code fresh_for}) and could match such a
+ * command would answer it without Mist, telling the caller a write happened that Mist never ran.
+ * These safety rules ({@link #unsafe}) are refused by a start and a reload too; the budget rule
+ * ({@link #budget}) is only warned about there. Stateless.
  */
 public final class RouteRules {
 
@@ -47,18 +51,51 @@ public final class RouteRules {
      * VERDICT column is this, so the row and the exit status cannot disagree.
      */
     public static List<String> failures(RouteConfig route, PolicyConfig policy) {
-        List<String> failures = new ArrayList<>();
+        List<String> failures = new ArrayList<>(budget(route, policy));
+        failures.addAll(unsafe(route));
+        return failures;
+    }
+
+    /**
+     * The broken rules of {@code policy} that make mistguard lie about a write — replay one that may
+     * have reached Mist, or answer one from the store as if Mist had run it — which a start and a
+     * reload refuse too, not only {@code check-config}. Found by review: a {@code read} route matching
+     * {@code nuke_stream} with a stale window started silently, and answered a later
+     * {@code nuke_stream} {@code 200 stale} while Mist failed: success for a command Mist never ran.
+     */
+    public static List<String> unsafe(PolicyConfig policy) {
+        return policy.routes().stream().flatMap(route -> unsafe(route).stream()).toList();
+    }
+
+    /** The broken budget rule of {@code policy}'s routes, which a start and a reload log as warnings. */
+    public static List<String> budget(PolicyConfig policy) {
+        return policy.routes().stream().flatMap(route -> budget(route, policy).stream()).toList();
+    }
+
+    private static List<String> budget(RouteConfig route, PolicyConfig policy) {
         WorstCase worst = WorstCase.of(route, policy);
         if (route.callerTimeout() != null && worst.enforced().compareTo(route.callerTimeout()) >= 0) {
-            failures.add("route " + route.name() + ": worst case " + Durations.format(worst.enforced())
-                         + " is not below its caller_timeout " + Durations.format(route.callerTimeout()));
+            return List.of("route " + route.name() + ": worst case " + Durations.format(worst.enforced())
+                           + " is not below its caller_timeout " + Durations.format(route.callerTimeout()));
         }
-        String replayed = replaysUnsafely(route);
-        if (replayed != null) {
+        return List.of();
+    }
+
+    private static List<String> unsafe(RouteConfig route) {
+        List<String> failures = new ArrayList<>();
+        String unsafeCommand = route.kind() == RouteKind.READ ? matchesUnsafeCommand(route) : null;
+        if (unsafeCommand != null && route.retry().attempts() > 1) {
             failures.add("route " + route.name() + ": kind read with " + route.retry().attempts()
-                         + " attempts replays requests that may have reached Mist, but it " + replayed
+                         + " attempts replays requests that may have reached Mist, but it " + unsafeCommand
                          + " (expected: match.commands or match.command naming only commands safe to replay, "
                          + "or retry.attempts: 1)");
+        }
+        if (unsafeCommand != null && route.caching().stores()) {
+            failures.add("route " + route.name() + ": kind read keeps answers ("
+                         + (route.staleMaxAge() != null ? "stale.max_age" : "fresh_for") + ") and answers from them "
+                         + "without Mist, but it " + unsafeCommand + ": the caller would be told a write happened "
+                         + "that Mist never ran (expected: match.commands or match.command naming only reads, or "
+                         + "no stale.max_age and no fresh_for)");
         }
         if (route.kind() != RouteKind.READ && route.staleMaxAge() != null) {
             failures.add("route " + route.name() + ": kind " + route.kind().configName()
@@ -68,11 +105,8 @@ public final class RouteRules {
         return failures;
     }
 
-    /** Why {@code route} would replay a command that must not be replayed, or {@code null}. */
-    private static String replaysUnsafely(RouteConfig route) {
-        if (route.kind() != RouteKind.READ || route.retry().attempts() <= 1) {
-            return null;
-        }
+    /** Which command {@code route} could match that must not be replayed or answered from the store, or {@code null}. */
+    private static String matchesUnsafeCommand(RouteConfig route) {
         RouteMatch match = route.match();
         if (match.command() != null) {
             Set<String> keys = CommandClassifier.topLevelKeys(match.command());
