@@ -67,6 +67,45 @@ class WebSocketLiveViewRegressionIT {
         }
     }
 
+    /**
+     * Found by review: upgrade headers on any path sent the request through the tunnel, past the
+     * route table; with the breaker forced open, a nuke_stream carrying them reached Mist and ran.
+     * Only {@code GET /ws} is Mist's WebSocket; anything else takes its route.
+     */
+    @Test
+    void upgradeHeadersOnAnApiPathDoNotBypassTheRouteTableRegression() throws Exception {
+        try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofSeconds(5));
+             RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+            assertThat(proxy.http.send(java.net.http.HttpRequest.newBuilder(
+                    proxy.adminUri("/admin/breakers/mist/force-open?for=60s")).POST(
+                    java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            RawHttpConnection.Response answer = client.exchange(
+                    "GET /api2?command=%7B%22nuke_stream%22%3A%22video%2Bstream0%22%7D HTTP/1.1\r\nHost: mist\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n");
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.header("Mistguard-Decision")).isEqualTo("rejected; reason=breaker-open");
+            assertThat(MIST.get().recording().executedCount("nuke_stream")).isZero();
+            assertThat(MIST.get().recording().webSocketsOpened()).isZero();
+        }
+    }
+
+    /** The same request without the forced breaker reaches Mist as an API call, Upgrade stripped. */
+    @Test
+    void upgradeHeadersOnAnApiPathMakeAnOrdinaryApiCall() throws Exception {
+        try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofSeconds(5));
+             RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+            RawHttpConnection.Response answer = client.exchange(
+                    "GET /api2?command=%7B%22active_streams%22%3Atrue%7D HTTP/1.1\r\nHost: mist\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains("active_streams");
+            assertThat(MIST.get().recording().requests().get(0).headers()).doesNotContainKey("upgrade");
+        }
+    }
+
     @Test
     void tunnelOutlivesTheRouteBudgetAndCountsAsOpen() throws Exception {
         try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofMillis(300))) {

@@ -177,7 +177,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             RequestTarget.toOriginForm(request); // before anything reads the path or Host
-            if (services.tunnel() != null && UpgradeTunnel.isWebSocketUpgrade(request)) {
+            if (services.tunnel() != null && UpgradeTunnel.isMistWebSocket(request)) {
                 tunnel(ctx, request);
                 return;
             }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
@@ -38,6 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class UpgradeTunnel {
 
+    /** The one path on Mist's API port that serves WebSocket: the web UI's live view. */
+    public static final String WEBSOCKET_PATH = "/ws";
+
     private final TunnelSettings settings;
     private final AtomicInteger open = new AtomicInteger();
 
@@ -63,6 +67,23 @@ public final class UpgradeTunnel {
         return isUpgrade(request)
                 && request.headers().containsValue(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE,
                                                    io.netty.handler.codec.http.HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
+     * Whether {@code request} (in origin form) is a WebSocket upgrade Mist's API port serves as one: a
+     * {@code GET} of {@code /ws}, any query (Mist's web UI live view; mist-api.md §8; RFC 6455 §4.1
+     * asks for {@code GET}). Any other request with upgrade headers is an API call to Mist, which
+     * runs its command: it must take its route — breaker, admission, queue, budget — like any
+     * other, with {@code Upgrade} stripped as a hop-by-hop field. Found by review: the headers alone
+     * sent {@code /api2?command={"nuke_stream":…}} through the tunnel past a forced-open breaker.
+     */
+    public static boolean isMistWebSocket(HttpRequest request) {
+        if (!HttpMethod.GET.equals(request.method()) || !isWebSocketUpgrade(request)) {
+            return false;
+        }
+        String uri = request.uri();
+        int query = uri.indexOf('?');
+        return (query < 0 ? uri : uri.substring(0, query)).equals(WEBSOCKET_PATH);
     }
 
     /**
