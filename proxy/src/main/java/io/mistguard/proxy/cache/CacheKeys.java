@@ -10,7 +10,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The cache key of a read request, or {@code null} when the request must make its own call and
@@ -27,15 +29,18 @@ import java.util.List;
  * is not JSON (Mist answers its web UI); a request with {@code X-Real-IP} or {@code X-Forwarded-For}
  * (Mist does not trust such a caller as local, so it must not get a local caller's reply); and
  * {@code Cache-Control: no-cache} or {@code no-store}. A request without a command is also keyed by
- * its {@code Host}, {@code User-Agent} and {@code Accept} as Mist reads them ({@link MistHeaders}: of
- * repeated lines, the one Mist echoes), which Mist echoes in its Prometheus answers. Stateless; thread-safe.
+ * every header line it carries, name and value as sent, in order: Mist builds its Prometheus answers
+ * ({@code /koekjes}, {@code /koekjes.json}) on the request's own parser, which keeps the request's
+ * header fields ({@code HTTP::Parser::StartResponse} calls {@code CleanPreserveHeaders}), so every
+ * one of them is echoed back. Found by review: keyed only by {@code Host}, {@code User-Agent} and
+ * {@code Accept} (what a first measurement saw echoed), one caller's {@code Cookie} reached the next
+ * caller in a stored answer. A scraper sends the same lines every time, so its answers are still
+ * shared. Stateless; thread-safe.
  */
 final class CacheKeys {
 
     private static final List<String> NOT_LOCAL = List.of("X-Real-IP", "X-Forwarded-For");
     private static final List<String> JSONP = List.of("callback", "jsonp");
-    /** As Mist's code spells them: a repeated field is read as Mist reads it ({@link MistHeaders}). */
-    private static final List<String> ECHOED = List.of("Host", "User-Agent", "Accept");
 
     private CacheKeys() {}
 
@@ -50,11 +55,12 @@ final class CacheKeys {
         String query = queryStart < 0 ? "" : request.uri().substring(queryStart + 1);
         key.append(mist.hasCommand() ? CommandText.compact(mist.command()) : query);
         if (!mist.hasCommand()) {
-            // Mist echoes these request fields in its Prometheus answers (mist-api.md §8): a caller
-            // must not get another caller's Host (or agent) back from a stored answer.
-            for (String name : ECHOED) {
-                String echoed = MistHeaders.get(request.headers(), name);
-                key.append('\n').append(echoed == null ? "" : echoed);
+            // Mist echoes every request field in its Prometheus answers (see the class comment): a
+            // caller must not get another caller's fields back from a stored answer.
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
+                 it.hasNext(); ) {
+                Map.Entry<CharSequence, CharSequence> line = it.next();
+                key.append('\n').append(line.getKey()).append(':').append(line.getValue());
             }
         }
         // Mist wraps its answer in callback(...) / jsonp(...) from the last such variable, a form

@@ -53,8 +53,8 @@ class CacheKeysTest {
     @Test
     void withoutACommandTheRawQueryIsTheKey() {
         assertThat(key("GET", "/koekjes.json?stream=a", null, ""))
-                .isEqualTo("get-state\nGET\n/koekjes.json\nstream=a\n\n\n");
-        assertThat(key("GET", "/koekjes.json", null, "")).isEqualTo("get-state\nGET\n/koekjes.json\n\n\n\n");
+                .isEqualTo("get-state\nGET\n/koekjes.json\nstream=a");
+        assertThat(key("GET", "/koekjes.json", null, "")).isEqualTo("get-state\nGET\n/koekjes.json\n");
         assertThat(key("GET", "?stream=a", null, "")).as("a query at the very start")
                 .isNotEqualTo(key("GET", "?stream=b", null, ""));
     }
@@ -98,7 +98,7 @@ class CacheKeysTest {
         assertThat(key("GET", "/koekjes.json", null, "", "Host", "evil.example:666")).isNotEqualTo(plain);
         assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "User-Agent", "x")).isNotEqualTo(plain);
         assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "Accept", "x")).isNotEqualTo(plain);
-        assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist", "X-Other", "x")).isEqualTo(plain);
+        assertThat(key("GET", "/koekjes.json", null, "", "Host", "mist")).isEqualTo(plain);
         assertThat(key("POST", "/api", FORM, GET_STATE, "Host", "evil.example"))
                 .as("a command's answer echoes nothing").isEqualTo(key("POST", "/api", FORM, GET_STATE, "Host", "mist"));
     }
@@ -114,9 +114,28 @@ class CacheKeysTest {
         String plain = key("GET", "/koekjes", null, "", "Host", "mist", "Accept", "text/plain");
         String json = key("GET", "/koekjes", null, "", "Host", "mist", "Accept", "application/json");
         assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "Accept", "text/plain", "Accept", "application/json"))
-                .isEqualTo(json).isNotEqualTo(plain);
-        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "a", "User-Agent", "b"))
-                .isEqualTo(key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "b"));
+                .as("every line keys it: never another caller's choice").isNotEqualTo(json).isNotEqualTo(plain);
+    }
+
+    /**
+     * Found by review: Mist echoes every request field in its Prometheus answers, not just Host,
+     * User-Agent and Accept, so a stored answer carried one caller's Cookie (and a Set-Cookie it
+     * sent) to the next. Every line keys an answer without a command; a scraper's identical lines
+     * still share one.
+     */
+    @Test
+    void everyRequestFieldKeysAnAnswerWithoutACommandRegression() {
+        String scrape = key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "Prometheus/2.45",
+                            "X-Prometheus-Scrape-Timeout-Seconds", "10");
+        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "Prometheus/2.45",
+                       "X-Prometheus-Scrape-Timeout-Seconds", "10")).isEqualTo(scrape);
+        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "User-Agent", "Prometheus/2.45",
+                       "X-Prometheus-Scrape-Timeout-Seconds", "10", "Cookie", "session=ALICE")).isNotEqualTo(scrape);
+        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "Set-Cookie", "pwn=1"))
+                .isNotEqualTo(key("GET", "/koekjes", null, "", "Host", "mist"));
+        assertThat(key("GET", "/koekjes", null, "", "Host", "mist", "x-a", "1", "x-b", "2"))
+                .as("a value moved to another field").isNotEqualTo(key("GET", "/koekjes", null, "", "Host", "mist",
+                                                                       "x-a", "12", "x-b", ""));
     }
 
     /** The form test reads the Content-Type Mist reads: the exact spelling's last line wins over another spelling. */
@@ -131,7 +150,7 @@ class CacheKeysTest {
     @Test
     void aJsonpCallbackMakesTheReplyCallerSpecific() {
         assertThat(key("GET", "/koekjes.json?callback=cb", null, ""))
-                .isEqualTo("get-state\nGET\n/koekjes.json\ncallback=cb\n\n\n\ncallback=cb");
+                .isEqualTo("get-state\nGET\n/koekjes.json\ncallback=cb\ncallback=cb");
         assertThat(key("POST", "/api?jsonp=q", FORM, GET_STATE))
                 .isEqualTo("get-state\nPOST\n/api\n{\"active_streams\":true}\njsonp=q");
     }

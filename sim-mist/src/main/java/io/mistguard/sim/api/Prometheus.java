@@ -9,10 +9,12 @@ import java.util.Map;
  * Mist's Prometheus endpoints {@code /<passphrase>} (text exposition) and {@code /<passphrase>.json}
  * (the JSON MistUtilLoad polls), built from a snapshot of {@link SimState}. Public (no login, proxy
  * headers or not), matched on the path alone so a query string does not matter, and answered the
- * way Mist 3.10 does: {@code Connection: close} without closing, and the request's {@code Host},
- * {@code User-Agent} and {@code Accept} echoed back as response headers (mist-api.md §8). Mist
- * echoes what its header map holds, so a header sent on several lines is echoed once, with its last
- * line's value (not the lines joined).
+ * way Mist 3.10 does: {@code Connection: close} without closing, and the request's header fields
+ * echoed back as response headers (mist-api.md §8 saw {@code Host}, {@code User-Agent} and
+ * {@code Accept}, all its client sent; Mist's source builds the answer on the request's own parser,
+ * whose {@code StartResponse} keeps every header field, so all of them are echoed). Mist echoes what
+ * its header map holds, so a header sent on several lines is echoed once, with its last line's value
+ * (not the lines joined); a field the answer sets itself (same spelling) is replaced by its own.
  * Stateless; needs no lock.
  */
 final class Prometheus {
@@ -20,8 +22,9 @@ final class Prometheus {
     static final String TEXT_TYPE = "text/plain; version=0.0.4";
     static final String JSON_TYPE = "text/json";
 
-    /** Request headers Mist echoes back (it reuses the request's parser for the reply). */
-    private static final String[] ECHOED = {"Host", "User-Agent", "Accept"};
+    /** Fields the answer sets itself, which replace a request field of the same spelling in Mist's map. */
+    private static final java.util.Set<String> OWN = java.util.Set.of("Content-Type", "Content-Length", "Connection",
+                                                                      "Transfer-Encoding");
 
     private Prometheus() {
     }
@@ -35,12 +38,11 @@ final class Prometheus {
     static Reply reply(MistRequest request, SimState state) {
         boolean json = request.path().endsWith(".json");
         Map<String, String> echoed = new LinkedHashMap<>();
-        for (String name : ECHOED) {
-            String value = request.header(name);
-            if (value != null && !value.isEmpty()) { // Mist's BuildResponse skips a header whose value is ""
+        request.mistHeaders().forEach((name, value) -> {
+            if (!OWN.contains(name) && !value.isEmpty()) { // Mist's BuildResponse skips a header whose value is ""
                 echoed.put(name, value);
             }
-        }
+        });
         return Reply.prometheus(json ? JSON_TYPE : TEXT_TYPE, json ? json(state) : text(state), echoed);
     }
 

@@ -49,6 +49,17 @@ class PrometheusPathsTest {
         }
     }
 
+    /** As Mist's source does (the request's own parser keeps its fields): every field, not only these three. */
+    @Test
+    void everyRequestFieldIsEchoedBack() throws Exception {
+        try (RawHttp http = new RawHttp(mist.get().port())) {
+            http.send("GET", "/koekjes.json", null, "", "Cookie: session=a", "X-Anything: 1");
+            RawHttp.Response r = http.read();
+            assertThat(r.headers()).containsEntry("cookie", "session=a").containsEntry("x-anything", "1")
+                    .containsEntry("content-type", "text/json");
+        }
+    }
+
     @Test
     void hostUserAgentAndAcceptAreEchoedBack() throws Exception {
         try (RawHttp http = new RawHttp(mist.get().port())) {
