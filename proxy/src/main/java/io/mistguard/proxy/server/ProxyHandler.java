@@ -68,7 +68,8 @@ import org.slf4j.LoggerFactory;
  * connection is closed; {@link ClientHalfClose} tells such a client from one that went away.
  *
  * <p>Idle timeout ({@code limits.client_idle_timeout}): a connection that has nothing to answer,
- * holds nothing and read nothing for that long is closed ({@link IdleClock}, which this handler
+ * holds nothing, is not in the middle of a request ({@link RequestReadTimeout} times that) and read
+ * nothing for that long is closed ({@link IdleClock}, which this handler
  * touches at the end of each read and each answer written). One instance per channel, used only from
  * its event loop.
  */
@@ -134,7 +135,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        idleClock.start(ctx, () -> answering || !held.isEmpty());
+        RequestReadTimeout reads = ctx.pipeline().get(RequestReadTimeout.class);
+        // A request partly in is the read timeouts' to end, with a 408: never closed as idle.
+        idleClock.start(ctx, () -> answering || !held.isEmpty() || reads != null && reads.reading());
         services.channels().add(ctx.channel());
         InetAddress peer = inetAddress(ctx.channel().remoteAddress());
         peerTrusted = services.trustedPeers().contains(peer);

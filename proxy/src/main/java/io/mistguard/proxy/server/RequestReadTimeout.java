@@ -157,6 +157,16 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Whether a request's head or body is partly in: its time is this handler's to limit, and the
+     * connection is not idle ({@code ProxyHandler}'s idle clock leaves it alone). Found by review: with
+     * {@code client_idle_timeout} shorter than these timeouts, the idle clock closed a caller in the
+     * middle of its request with no answer at all, where a 408 was due.
+     */
+    boolean reading() {
+        return phase != null;
+    }
+
     /** How many read timers this connection has scheduled so far (for tests). */
     int timersScheduled() {
         return timersScheduled;
