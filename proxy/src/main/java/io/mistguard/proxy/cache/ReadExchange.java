@@ -178,7 +178,7 @@ final class ReadExchange implements Forwarder.Exchange {
         return answer.withAttempts(call.attemptsStarted(), starter ? call.upstreamNanosSoFar(route.now()) : 0);
     }
 
-    /** Answers the caller, once, and counts the answer with the route's decisions. */
+    /** Answers the caller, once, and counts the answer and its wait with the route's decisions and latency. */
     private void finish(Answer answer) {
         if (done) {
             answer.response().release();
@@ -189,7 +189,7 @@ final class ReadExchange implements Forwarder.Exchange {
             timer.cancel();
             timer = null;
         }
-        route.observer().answered(answer.decision(), answer.decision() == Decision.STALE
+        route.observer().answered(answer.decision(), route.now() - arrived, answer.decision() == Decision.STALE
                 ? Duration.ofSeconds(answer.response().headers().getInt(HttpHeaderNames.AGE, 0)) : null);
         response.setSuccess(answer.onRoute(route.name()));
     }

@@ -14,10 +14,14 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A route's two latency histograms, {@code mistguard_request_seconds} (arrival to answer) and
- * {@code mistguard_upstream_seconds} (one attempt at Mist), and its stale answers
- * ({@code mistguard_stale_answers_total}, {@code mistguard_stale_age_seconds}), fed by the policy
- * engine; every meter registered once, here.
+ * A route's two latency histograms, {@code mistguard_request_seconds} (a caller's arrival to its
+ * answer: one observation per answer, whatever gave it — a call of its own, a shared call, a stored
+ * reply, the queue or a refusal — so its count is the sum of the route's
+ * {@code mistguard_decisions_total}) and {@code mistguard_upstream_seconds} (one observation per
+ * attempt at Mist, shared calls, retries and background refreshes included), and its stale answers
+ * ({@code mistguard_stale_answers_total}, {@code mistguard_stale_age_seconds}: one per caller served
+ * one), fed by the policy engine and the cache; every meter registered once, here, and resolved once
+ * per route, so recording allocates nothing.
  *
  * <p>The bucket boundaries are fixed per route and include the route's {@code timeout} and
  * {@code per_try_timeout} (mist-api.md §6: buckets should line up with the timeouts they tune), so
@@ -37,9 +41,11 @@ final class RouteTimers implements RouteObserver {
 
     RouteTimers(MeterRegistry registry, RouteConfig route) {
         Duration[] buckets = buckets(route);
-        this.request = Timer.builder("mistguard.request").description("Time from a request's arrival to its answer")
+        this.request = Timer.builder("mistguard.request")
+                .description("Time from a caller's arrival to its answer, once per answer")
                 .tag("route", route.name()).serviceLevelObjectives(buckets).register(registry);
-        this.upstream = Timer.builder("mistguard.upstream").description("Time of one upstream attempt at Mist")
+        this.upstream = Timer.builder("mistguard.upstream")
+                .description("Time of one attempt at Mist, once per attempt")
                 .tag("route", route.name()).serviceLevelObjectives(buckets).register(registry);
         // Not removed with the timers: a reload that changes the timeouts keeps counting stale answers.
         this.staleAnswers = Counter.builder("mistguard.stale.answers")

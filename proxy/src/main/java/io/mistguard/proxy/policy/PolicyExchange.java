@@ -69,8 +69,8 @@ final class PolicyExchange implements Forwarder.Exchange {
     /** Uniform samples in {@code [0, 1)} for the retry backoff. */
     private final DoubleSupplier jitter;
     /**
-     * Whether the answer is a caller's and counts with the route's decisions; false for a shared call,
-     * whose callers are each counted by the cache as they are answered.
+     * Whether the answer is a caller's and counts with the route's decisions, wait and latency; false
+     * for a shared call or a refresh, whose callers are each counted by the cache as they are answered.
      */
     private final boolean answersACaller;
     /** Asked before each attempt of a shared call: whether a waiter can still take the answer; null: always. */
@@ -446,11 +446,9 @@ final class PolicyExchange implements Forwarder.Exchange {
         releaseSlot();
         request.release();
         if (answersACaller) {
-            route.stats().decided(answer.decision());
+            // A shared call's (or a refresh's) ending is no answer: the cache reports each caller's.
+            route.answered(answer.decision(), now - arrived, null);
         }
-        long waited = now - arrived;
-        route.stats().longestAnswerNanos.accumulateAndGet(waited, Math::max);
-        route.observer().answered(waited);
         response.setSuccess(answer.onRoute(route.config().name()).withAttempts(attempts, upstreamNanos));
     }
 

@@ -90,7 +90,8 @@ public final class PolicyRegistry implements PolicyView {
      * Starts the one policed call that callers of route {@code route} share (the read cache's
      * {@code SharedOrigin}), on the shared pool: it may run {@code budgetNanos} from {@code arrived}
      * on {@code loop}'s clock, and an attempt never gets more. Its answer goes to the cache, which
-     * counts each caller's answer with the route's decisions; the call itself is not counted.
+     * counts each caller's answer with the route's decisions and latency; the call itself is not
+     * counted (its attempts are, in {@code mistguard_upstream_seconds}).
      *
      * @param wanted asked before each attempt with {@code loop}'s clock reading; false ends the call
      *               without it (no waiter can take the answer any longer)
@@ -108,16 +109,14 @@ public final class PolicyRegistry implements PolicyView {
 
     /**
      * Counts an answer given on route {@code route} without a policed call of the caller's own (from
-     * the cache, or by the queue), with the route's other decisions; thread-safe.
+     * the cache, or by the queue) as the route's own calls count theirs: its decision, its wait and
+     * its latency; thread-safe.
      *
+     * @param waitedNanos from the caller's arrival to its answer
      * @param staleAge the age of a {@link Decision#STALE} answer, reported to the route's observer; else null
      */
-    public void answeredElsewhere(int route, Decision decision, Duration staleAge) {
-        RoutePolicy policy = routes.get(route);
-        policy.stats().decided(decision);
-        if (staleAge != null) {
-            policy.observer().servedStale(staleAge);
-        }
+    public void answeredElsewhere(int route, Decision decision, long waitedNanos, Duration staleAge) {
+        routes.get(route).answered(decision, waitedNanos, staleAge);
     }
 
     private static PolicyExchange started(PolicyExchange exchange) {

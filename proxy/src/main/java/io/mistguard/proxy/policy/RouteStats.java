@@ -22,7 +22,7 @@ final class RouteStats {
     final LongAdder attemptsCutByDeadline = new LongAdder();
     final LongAdder lateResponses = new LongAdder();
     final AtomicInteger upstreamInFlight = new AtomicInteger();
-    /** The longest time from a request's arrival to its answer, since start. */
+    /** The longest time a caller waited from its arrival to its answer (whatever gave it), since start. */
     final java.util.concurrent.atomic.AtomicLong longestAnswerNanos = new java.util.concurrent.atomic.AtomicLong();
 
     RouteStats(String route) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param attemptsCutByDeadline attempts whose connection was closed because the budget ran out
  * @param lateResponses answers that arrived after the caller was answered (dropped)
  * @param upstreamInFlight attempts at Mist right now
- * @param longestAnswer the longest any request waited for its answer (from arrival), since start
+ * @param longestAnswer the longest any caller waited for its answer (from arrival), whatever gave it, since start
  */
 public record RouteStatsSnapshot(String route, Map<Decision, Long> decisions, long retries, long retryBudgetExhausted,
                                  long attemptsCutByDeadline, long lateResponses, int upstreamInFlight,

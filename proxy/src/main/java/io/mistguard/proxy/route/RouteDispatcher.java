@@ -33,7 +33,8 @@ import java.util.List;
  *       ({@link PolicyRegistry#call}).
  * </ul>
  * Answers given without a policed call of the caller's own (queue, cache) are counted with the
- * route's decisions. Thread-safe: everything it holds is immutable or lock-free.
+ * route's decisions and answer latencies, as those of its own calls are: once per caller.
+ * Thread-safe: everything it holds is immutable or lock-free.
  *
  * <p>A reload builds a new dispatcher from the previous one: the policies carry over as
  * {@link PolicyRegistry} decides, and the read cache while its bounds are unchanged (entries are
@@ -47,6 +48,8 @@ public final class RouteDispatcher implements Forwarder {
     /** Per route in table order, its view of the cache; {@code null} where the route makes its own calls. */
     private final List<ReadRoute> reads;
     private final QueueHandoff queue;
+    /** The clock of the queue's answers' waits, and of the read cache. */
+    private final Ticker ticker;
 
     /**
      * @param policies the policies of {@code config}'s routes
@@ -59,6 +62,7 @@ public final class RouteDispatcher implements Forwarder {
         this.table = new RouteTable(config.routes());
         this.policies = policies;
         this.queue = queue;
+        this.ticker = ticker;
         this.cache = previous != null && previous.cache.config().equals(config.cache()) ? previous.cache
                 : new ReadCache(config.cache(), ticker);
         List<ReadRoute> byRoute = new ArrayList<>();
@@ -74,10 +78,11 @@ public final class RouteDispatcher implements Forwarder {
         int route = table.indexOf(mistRequest);
         // The queue delivers as a local caller: only a local-equivalent caller's request may use it.
         if (table.routes().get(route).kind() == RouteKind.QUEUED && queue != null && privateConnection == null) {
+            long arrived = ticker.nanoTime();
             Answer queued = queue.offer(alloc, request, mistRequest);
             if (queued != null) {
                 Answer answer = queued.onRoute(table.routes().get(route).name());
-                policies.answeredElsewhere(route, answer.decision(), null);
+                policies.answeredElsewhere(route, answer.decision(), ticker.nanoTime() - arrived, null);
                 return answered(loop.newSucceededFuture(answer));
             }
         }
@@ -94,9 +99,9 @@ public final class RouteDispatcher implements Forwarder {
         return policies.call(route, loop, alloc, request, privateConnection);
     }
 
-    /** Counts the answers the cache gives callers itself with the route's other decisions. */
+    /** Counts the answers the cache gives callers itself with the route's other decisions and latencies. */
     private CacheObserver counted(int route) {
-        return (decision, staleAge) -> policies.answeredElsewhere(route, decision, staleAge);
+        return (decision, waitedNanos, staleAge) -> policies.answeredElsewhere(route, decision, waitedNanos, staleAge);
     }
 
     private static Exchange answered(Future<Answer> answer) {

@@ -88,9 +88,9 @@ class StatusViewsTest {
     @Test
     void aRouteShowsItsAnswersByDecision() throws Exception {
         int getState = routeIndex("get-state");
-        registry().answeredElsewhere(getState, Decision.STALE, Duration.ofSeconds(3));
-        registry().answeredElsewhere(getState, Decision.STALE, Duration.ofSeconds(3));
-        registry().answeredElsewhere(getState, Decision.CACHED, null);
+        registry().answeredElsewhere(getState, Decision.STALE, 0, Duration.ofSeconds(3));
+        registry().answeredElsewhere(getState, Decision.STALE, 0, Duration.ofSeconds(3));
+        registry().answeredElsewhere(getState, Decision.CACHED, 0, null);
 
         JsonNode stats = route("get-state").get("stats");
         assertThat(stats.get("decisions").get("stale").asLong()).isEqualTo(2);

@@ -63,7 +63,7 @@ final class ReadRouteHarness implements AutoCloseable {
                                                  "harness.yaml").policy();
         config = policy.routes().get(0);
         cache = new ReadCache(policy.cache(), clock);
-        route = cache.route(config, (decision, staleAge) -> observed.add(decision.token()));
+        route = cache.route(config, (decision, waitedNanos, staleAge) -> observed.add(decision.token()));
         if (route == null) {
             throw new IllegalArgumentException("route " + config.name() + " does not use the cache");
         }

@@ -468,7 +468,9 @@ class PolicyExchangeTest {
         h.advance(Duration.ofNanos(1));
 
         assertThat(answer(shared).reason()).isEqualTo(Decision.TIMEOUT);
-        assertThat(h.observer.answered).containsExactly(nanos(BUDGET));
+        assertThat(h.observer.attempted).as("its attempt is timed").containsExactly(millis(3000));
+        assertThat(h.observer.answered).as("its callers' answers are the cache's to time").isEmpty();
+        assertThat(route.stats().snapshot().longestAnswer()).isZero();
     }
 
     @Test
