@@ -28,6 +28,10 @@ import java.util.function.ToDoubleFunction;
  */
 final class PolicyMeters {
 
+    /** One help text for both reasons (one metric name has one): they count different things. */
+    private static final String CANCELLATIONS =
+            "Attempts at Mist cut by the deadline (deadline); callers gone before their answer (caller-gone)";
+
     private final MeterRegistry registry;
     private final Supplier<PolicyView> policies;
     private final Map<String, List<Meter>> byName = new HashMap<>();
@@ -78,11 +82,11 @@ final class PolicyMeters {
                            name, s -> s.lateResponses()));
         meters.add(FunctionCounter.builder("mistguard.cancellations", this,
                         m -> m.route(name, s -> s.attemptsCutByDeadline()))
-                .description("Upstream attempts abandoned, by why").tags("route", name, "reason", "deadline")
+                .description(CANCELLATIONS).tags("route", name, "reason", "deadline")
                 .register(registry));
         meters.add(FunctionCounter.builder("mistguard.cancellations", this,
                         m -> m.route(name, s -> s.decided(Decision.CANCELLED)))
-                .description("Upstream attempts abandoned, by why").tags("route", name, "reason", "caller-gone")
+                .description(CANCELLATIONS).tags("route", name, "reason", "caller-gone")
                 .register(registry));
         meters.add(Gauge.builder("mistguard.upstream.inflight", this, m -> m.route(name, s -> s.upstreamInFlight()))
                 .description("Attempts at Mist now").tag("route", name).register(registry));
@@ -113,10 +117,10 @@ final class PolicyMeters {
                 Gauge.builder("mistguard.admission.inflight", this, m -> m.admission(name, a -> a.inFlight()))
                         .description("Admission slots held").tag("admission", name).register(registry),
                 Gauge.builder("mistguard.admission.queued", this, m -> m.admission(name, a -> a.queued()))
-                        .description("Requests waiting for a slot").tag("admission", name).register(registry),
+                        .description("Calls to Mist waiting for a slot").tag("admission", name).register(registry),
                 FunctionCounter.builder("mistguard.admission.rejected", this, m -> m.admission(name, a -> a.rejected()))
-                        .description("Requests turned away because the queue was full").tag("admission", name)
-                        .register(registry));
+                        .description("Calls to Mist turned away because the queue was full (a shared call counts once)")
+                        .tag("admission", name).register(registry));
     }
 
     private double route(String name, ToDoubleFunction<RouteStatsSnapshot> value) {
