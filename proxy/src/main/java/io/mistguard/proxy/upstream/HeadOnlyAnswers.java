@@ -31,11 +31,29 @@ import io.netty.util.ReferenceCountUtil;
  * </ul>
  *
  * <p>Sits between the upstream codec and aggregator; one instance per upstream channel, used only
- * from its event loop.
+ * from its event loop. The WebSocket tunnel's handshake uses it too ({@link #forTunnel}), for the
+ * 403 only: there a 101 is the answer it waits for. Found by review: Catalyst's Mist answers an
+ * unauthorised {@code /ws} with that 403 (and a text after it), and through the tunnel the caller got
+ * 504 after {@code websocket.handshake_timeout} instead, holding a tunnel place meanwhile.
  */
-final class HeadOnlyAnswers extends ChannelInboundHandlerAdapter {
+public final class HeadOnlyAnswers extends ChannelInboundHandlerAdapter {
 
+    private final boolean switchingProtocolsToo;
     private boolean discarding;
+
+    /** For a call to Mist's API: the 403 and any 101. */
+    HeadOnlyAnswers() {
+        this(true);
+    }
+
+    private HeadOnlyAnswers(boolean switchingProtocolsToo) {
+        this.switchingProtocolsToo = switchingProtocolsToo;
+    }
+
+    /** For the WebSocket tunnel's handshake: Mist's length-less 403 only, so a 101 goes on as it is. */
+    public static HeadOnlyAnswers forTunnel() {
+        return new HeadOnlyAnswers(false);
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -44,7 +62,8 @@ final class HeadOnlyAnswers extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse head && !(msg instanceof FullHttpResponse)
-                && (isMistsForbidden(head) || head.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code())) {
+                && (isMistsForbidden(head)
+                    || switchingProtocolsToo && head.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code())) {
             discarding = true;
             ctx.fireChannelRead(msg);
             ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);

@@ -2,6 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.OneReadAggregator;
+import io.mistguard.proxy.upstream.HeadOnlyAnswers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,6 +50,7 @@ final class TunnelPipelines {
     private static final String ENCODER = "encoder";
     private static final String DECODER = "decoder";
     private static final String AGGREGATOR = "aggregator";
+    private static final String HEAD_ONLY = "head-only";
     private static final String HANDSHAKE = "handshake";
     private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
@@ -88,6 +90,7 @@ final class TunnelPipelines {
                         .addLast(ENCODER, new HttpRequestEncoder())
                         .addLast(DECODER, new InterimWithoutBodyDecoder(new HttpDecoderConfig()
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES).setMaxChunkSize(ContentPieces.MAX_BYTES)))
+                        .addLast(HEAD_ONLY, HeadOnlyAnswers.forTunnel()) // Mist's length-less 403 ends at its head
                         .addLast(AGGREGATOR, new OneReadAggregator(maxResponseBytes))
                         .addLast(HANDSHAKE, new HandshakeHandler(tunnel));
             }
@@ -104,6 +107,7 @@ final class TunnelPipelines {
         pipeline.addLast(RELAY, towardsCaller);
         removeIfPresent(pipeline, HANDSHAKE);
         removeIfPresent(pipeline, AGGREGATOR);
+        removeIfPresent(pipeline, HEAD_ONLY);
         removeIfPresent(pipeline, DECODER);
     }
 

@@ -207,6 +207,30 @@ class UpgradeTunnelWireIT {
         assertThat(front.nextOutcome()).isEqualTo(new HandshakeOutcome(HttpResponseStatus.OK, Decision.PROXIED, 5));
     }
 
+    /**
+     * Found by review: Catalyst's Mist answers an unauthorised /ws with 403 and WWW-Authenticate, no
+     * length and no close (text after it); the tunnel read to a close that never came and answered 504
+     * after the handshake timeout, holding a tunnel place. It now ends that answer at its head, as the
+     * API path does, and relays it at once.
+     */
+    @Test
+    void mistsLengthLess403IsRelayedAtOnceNotTimedOutRegression() throws Exception {
+        start(ScriptedUpstream.reply("HTTP/1.1 403 Not authorized\r\nWWW-Authenticate: json {\"status\":\"CHALL\"}\r\n"
+                + "\r\nPlease login first"), s -> s.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                s.idleTimeout()));
+
+        long started = System.nanoTime();
+        String answer = exchange(RawClient.upgrade("/ws", ""));
+
+        assertThat(answer).startsWith("HTTP/1.1 403 Not authorized\r\n")
+                .containsIgnoringCase("WWW-Authenticate: json")
+                .containsIgnoringCase("Mistguard-Decision: proxied")
+                .containsIgnoringCase("connection: close");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the 30 s handshake timeout")
+                .isLessThan(Duration.ofSeconds(20));
+        Await.until("Mist's side closed", () -> mist.closed.get() == 1);
+    }
+
     @Test
     void silentMistIs504AfterTheHandshakeTimeout() throws Exception {
         // A generous connect timeout, so a loaded machine cannot turn this into connect-timeout.
