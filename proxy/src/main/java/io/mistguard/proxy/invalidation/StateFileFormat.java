@@ -13,11 +13,18 @@ import java.util.List;
  * line ending in {@code \n}. Parsing is strict but salvaging: every bad line is reported with its
  * number and every good name is kept, so a damaged file loses nothing that can still be read.
  *
+ * <p>A line may also end in {@code \r\n} (a file edited on Windows): one trailing CR is part of the
+ * line ending, never of the line, since no stream name can hold a control character. Problem messages
+ * show file content through {@link #quote}, so what does not print (a CR above all) shows escaped.
+ *
  * <p>Stateless; thread-safe.
  */
 final class StateFileFormat {
 
     static final String HEADER = "# mistguard invalidate_sessions queue v1";
+
+    /** How much of a line a problem message quotes. */
+    private static final int QUOTED_MAX = 60;
 
     private StateFileFormat() {
     }
@@ -52,8 +59,8 @@ final class StateFileFormat {
             if (i == 0) {
                 if (!line.equals(HEADER)) {
                     // Another version or another file altogether: reading on would guess.
-                    problems.add(source + ":1: unknown header \"" + abbreviate(line)
-                            + "\" (expected: \"" + HEADER + "\")");
+                    problems.add(source + ":1: unknown header " + quote(line)
+                            + " (expected: \"" + HEADER + "\")");
                     return new Parsed(List.of(), problems);
                 }
                 continue;
@@ -68,7 +75,10 @@ final class StateFileFormat {
         return new Parsed(names, problems);
     }
 
-    /** Lines split at {@code \n}; a missing final newline (torn write) still yields the last line. */
+    /**
+     * Lines split at {@code \n}, less one trailing {@code \r} each; a missing final newline (torn
+     * write) still yields the last line.
+     */
     private static List<byte[]> splitLines(byte[] bytes) {
         List<byte[]> lines = new ArrayList<>();
         int start = 0;
@@ -80,7 +90,8 @@ final class StateFileFormat {
             if (end && start == i) {
                 break;
             }
-            byte[] line = new byte[i - start];
+            int lineEnd = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+            byte[] line = new byte[lineEnd - start];
             System.arraycopy(bytes, start, line, 0, line.length);
             lines.add(line);
             start = i + 1;
@@ -94,8 +105,51 @@ final class StateFileFormat {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
-    private static String abbreviate(String line) {
-        return line.length() <= 60 ? line : line.substring(0, 60) + "...";
+    /**
+     * {@code text} in double quotes for a problem message: its first {@value #QUOTED_MAX} code points,
+     * then {@code ...} if there were more, with quote and backslash escaped and everything that would
+     * not show, or would show as something else, as an escape: {@code \t}, {@code \r}, {@code \n},
+     * otherwise {@code \}{@code uXXXX} per UTF-16 unit (control and format characters, separators
+     * other than the space, unassigned and private-use code points).
+     */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        int shown = 0;
+        for (int i = 0; i < text.length(); shown++) {
+            if (shown == QUOTED_MAX) {
+                out.append("...");
+                break;
+            }
+            int codePoint = text.codePointAt(i);
+            int units = Character.charCount(codePoint);
+            switch (codePoint) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                case '\n' -> out.append("\\n");
+                default -> {
+                    if (shows(codePoint)) {
+                        out.appendCodePoint(codePoint);
+                    } else {
+                        for (int unit = i; unit < i + units; unit++) {
+                            out.append(String.format("\\u%04x", (int) text.charAt(unit)));
+                        }
+                    }
+                }
+            }
+            i += units;
+        }
+        return out.append('"').toString();
+    }
+
+    private static boolean shows(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.UNASSIGNED, Character.PRIVATE_USE, Character.SURROGATE -> false;
+            case Character.SPACE_SEPARATOR -> codePoint == ' ';
+            default -> true;
+        };
     }
 
     /** The names read and one message per bad line; the file is corrupt when problems is non-empty. */

@@ -99,6 +99,41 @@ class StateFileTest {
                 + StateFileFormat.HEADER + "\")");
     }
 
+    /**
+     * A file written with CRLF line endings (edited on Windows, or by a tool that writes them) was
+     * moved aside with nothing queued, its header "unknown" because of the invisible CR. A stream
+     * name can never hold a CR (no control characters), so one trailing CR per line is a line ending.
+     */
+    @Test
+    void crlfLineEndingsAreReadNotMovedAsideRegression() throws IOException {
+        Path path = dir.resolve("inval.state");
+        Files.writeString(path, "# mistguard invalidate_sessions queue v1\r\nc1\r\nc2\nc3\r");
+
+        StateFile.Loaded loaded = new StateFile(path, WALL).load();
+
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.names()).containsExactly("c1", "c2", "c3");
+        assertThat(loaded.movedTo()).isNull();
+        assertThat(path).exists();
+    }
+
+    /**
+     * The unknown-header message quoted the line raw, so a stray CR (or any control character) made
+     * it print two identical-looking strings. Quoted file content now shows them escaped.
+     */
+    @Test
+    void quotedFileContentShowsControlCharactersRegression() {
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(
+                (StateFileFormat.HEADER + "\r\r\nc1\n").getBytes(StandardCharsets.UTF_8), "f.state");
+
+        assertThat(parsed.names()).isEmpty();
+        assertThat(parsed.problems()).containsExactly("f.state:1: unknown header \"" + StateFileFormat.HEADER
+                + "\\r\" (expected: \"" + StateFileFormat.HEADER + "\")");
+        assertThat(StateFileFormat.parse("a\tb\u0000\u007f\u0085\u200b\"\\\nc1\n".getBytes(StandardCharsets.UTF_8), "f")
+                .problems()).containsExactly("f:1: unknown header \"a\\tb\\u0000\\u007f\\u0085\\u200b\\\"\\\\\""
+                        + " (expected: \"" + StateFileFormat.HEADER + "\")");
+    }
+
     private static byte[] concat(String head, byte[] middle, String tail) {
         byte[] a = head.getBytes(StandardCharsets.UTF_8);
         byte[] c = tail.getBytes(StandardCharsets.UTF_8);
