@@ -64,9 +64,9 @@ final class StateFile {
     }
 
     /**
-     * Reads the file; a missing file is an empty state. A corrupt file is moved aside to
-     * {@code <file>.corrupt-<UTC timestamp>} and the names that could be read are returned with
-     * the problems, so that start-up goes on.
+     * Reads the file; a missing file, or one of nothing but whitespace, is an empty state. A corrupt
+     * file is moved aside to {@code <file>.corrupt-<UTC timestamp>} and the names that could be read
+     * are returned with the problems, so that start-up goes on.
      *
      * @throws IOException when the file exists but cannot be read or moved (not a format problem)
      */
@@ -75,13 +75,13 @@ final class StateFile {
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return new Loaded(List.of(), List.of(), null);
+            return new Loaded(List.of(), List.of(), null, false);
         }
         StateFileFormat.Parsed parsed = StateFileFormat.parse(bytes, path.toString());
         if (parsed.problems().isEmpty()) {
-            return new Loaded(parsed.names(), List.of(), null);
+            return new Loaded(parsed.names(), List.of(), null, true);
         }
-        return new Loaded(parsed.names(), parsed.problems(), moveAside());
+        return new Loaded(parsed.names(), parsed.problems(), moveAside(), true);
     }
 
     private Path moveAside() throws IOException {
@@ -103,7 +103,8 @@ final class StateFile {
      * @param names    names to replay, in file order
      * @param problems one message per bad line, each naming the file and line; empty if clean
      * @param movedTo  where a corrupt file was moved, or {@code null}
+     * @param found    whether the file existed (an empty one holds no names but is not corrupt)
      */
-    record Loaded(List<String> names, List<String> problems, Path movedTo) {
+    record Loaded(List<String> names, List<String> problems, Path movedTo, boolean found) {
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * <p>A line may also end in {@code \r\n} (a file edited on Windows): one trailing CR is part of the
  * line ending, never of the line, since no stream name can hold a control character. Problem messages
  * show file content through {@link #quote}, so what does not print (a CR above all) shows escaped.
+ * A file of nothing but whitespace (0 bytes included) holds no names: it is an empty queue, not a
+ * damaged file.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,11 +44,11 @@ final class StateFileFormat {
     static Parsed parse(byte[] bytes, String source) {
         List<String> names = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        List<byte[]> lines = splitLines(bytes);
-        if (lines.isEmpty()) {
-            problems.add(source + ":1: missing header (expected: \"" + HEADER + "\")");
+        if (blank(bytes)) {
+            // What touch, a crash between create and write, or echo > file leaves: nothing to read.
             return new Parsed(names, problems);
         }
+        List<byte[]> lines = splitLines(bytes);
         for (int i = 0; i < lines.size(); i++) {
             int lineNumber = i + 1;
             String line;
@@ -97,6 +99,16 @@ final class StateFileFormat {
             start = i + 1;
         }
         return lines;
+    }
+
+    /** Whether {@code bytes} hold nothing but spaces, tabs and line breaks (or nothing at all). */
+    private static boolean blank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static CharsetDecoder decoder() {

@@ -36,6 +36,9 @@ final class StateReplay {
                     + "that could be read. Problems:\n  {}", loaded.movedTo(), loaded.names().size(),
                     String.join("\n  ", loaded.problems()));
         }
+        if (loaded.found() && loaded.names().isEmpty() && loaded.problems().isEmpty()) {
+            log.info("invalidation state file {} holds no names; nothing to replay", file.path());
+        }
         loaded.names().forEach(pending::offerReplayed);
         if (!loaded.names().isEmpty()) {
             log.info("replaying {} invalidation(s) from {}", loaded.names().size(), file.path());

@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StateFileTest {
 
@@ -55,7 +57,7 @@ class StateFileTest {
         file.write(List.of("video+a"));
         file.write(List.of());
         assertThat(dir.resolve("inval.state")).doesNotExist();
-        assertThat(file.load()).isEqualTo(new StateFile.Loaded(List.of(), List.of(), null));
+        assertThat(file.load()).isEqualTo(new StateFile.Loaded(List.of(), List.of(), null, false));
     }
 
     @Test
@@ -80,11 +82,11 @@ class StateFileTest {
         Path path = dir.resolve("inval.state");
         Files.writeString(path, "# mistguard invalidate_sessions queue v2\nvideo+a\n");
         Path first = new StateFile(path, WALL).load().movedTo();
-        Files.writeString(path, "");
+        Files.writeString(path, "video+b\n");
 
         StateFile.Loaded second = new StateFile(path, WALL).load();
 
-        assertThat(second.problems()).singleElement().asString().endsWith(":1: missing header (expected: \""
+        assertThat(second.problems()).singleElement().asString().endsWith(":1: unknown header \"video+b\" (expected: \""
                 + StateFileFormat.HEADER + "\")");
         assertThat(second.movedTo()).isNotEqualTo(first).hasFileName("inval.state.corrupt-20260304T050607Z-1");
         assertThat(first).content(StandardCharsets.UTF_8).contains("v2");
@@ -132,6 +134,20 @@ class StateFileTest {
         assertThat(StateFileFormat.parse("a\tb\u0000\u007f\u0085\u200b\"\\\nc1\n".getBytes(StandardCharsets.UTF_8), "f")
                 .problems()).containsExactly("f:1: unknown header \"a\\tb\\u0000\\u007f\\u0085\\u200b\\\"\\\\\""
                         + " (expected: \"" + StateFileFormat.HEADER + "\")");
+    }
+
+    /** What {@code touch} or {@code echo > file} leaves holds no names: an empty queue, not corruption. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n", "\r\n", " \t\r\n\n"})
+    void fileWithNothingButWhitespaceIsAnEmptyQueueRegression(String content) throws IOException {
+        Path path = dir.resolve("inval.state");
+        Files.writeString(path, content);
+
+        StateFile.Loaded loaded = new StateFile(path, WALL).load();
+
+        assertThat(loaded.names()).isEmpty();
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.movedTo()).isNull();
     }
 
     private static byte[] concat(String head, byte[] middle, String tail) {

@@ -1,0 +1,78 @@
+package io.mistguard.proxy.invalidation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.mistguard.proxy.logging.LogCapture;
+import io.mistguard.proxy.time.ManualClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What start-up does with the state file: which names it queues and what it logs. */
+class StateReplayTest {
+
+    private static final Clock WALL = Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock();
+    private Path path;
+    private StateFile file;
+    private LogCapture log;
+
+    @BeforeEach
+    void setUp() {
+        path = dir.resolve("inval.state");
+        file = new StateFile(path, WALL);
+        log = LogCapture.of(StateReplay.class.getName(), Level.INFO);
+    }
+
+    @AfterEach
+    void tearDown() {
+        log.close();
+    }
+
+    /**
+     * A 0-byte file is what a crash between create and write, or an operator's {@code touch}, leaves:
+     * it holds no names, so it is an empty queue, not a corrupt file to move aside and log as ERROR.
+     */
+    @Test
+    void zeroByteStateFileIsAnEmptyQueueNotCorruptionRegression() throws IOException {
+        Files.write(path, new byte[0]);
+        PendingSet pending = new PendingSet(5, clock);
+
+        int queued = StateReplay.replay(file, pending);
+
+        assertThat(queued).isZero();
+        assertThat(pending.heldNames()).isEmpty();
+        assertThat(log.events()).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        assertThat(messages(Level.INFO)).containsExactly(
+                "invalidation state file " + path.toAbsolutePath() + " holds no names; nothing to replay");
+        assertThat(siblings()).as("not moved aside").containsExactly(path);
+    }
+
+    private List<String> messages(Level level) {
+        return log.events().stream().filter(event -> event.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private List<Path> siblings() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return new ArrayList<>(files.toList());
+        }
+    }
+}
