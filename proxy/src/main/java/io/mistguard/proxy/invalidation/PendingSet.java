@@ -53,9 +53,12 @@ final class PendingSet {
         return closed && outcome.accepted() ? OfferOutcome.REJECTED_SHUTDOWN : outcome;
     }
 
-    /** Queues a name from the state file; exempt from the bound so that no replayed name is lost. */
-    void offerReplayed(String name) {
-        admit(name, true);
+    /**
+     * Queues a name from the state file; exempt from the bound so that no replayed name is lost.
+     * {@code QUEUED}, or {@code COALESCED} for a name the file held already.
+     */
+    OfferOutcome offerReplayed(String name) {
+        return admit(name, true);
     }
 
     private OfferOutcome admit(String name, boolean ignoreBound) {

@@ -21,6 +21,7 @@ final class StateReplay {
     /**
      * Loads {@code file} into {@code pending} (exempt from the bound: these names were accepted).
      *
+     * @return how many names were queued: the file's distinct names, not its lines
      * @throws UncheckedIOException if the file exists but cannot be read or moved aside; starting
      *                              empty then would silently drop its names
      */
@@ -39,10 +40,20 @@ final class StateReplay {
         if (loaded.found() && loaded.names().isEmpty() && loaded.problems().isEmpty()) {
             log.info("invalidation state file {} holds no names; nothing to replay", file.path());
         }
-        loaded.names().forEach(pending::offerReplayed);
-        if (!loaded.names().isEmpty()) {
-            log.info("replaying {} invalidation(s) from {}", loaded.names().size(), file.path());
+        int queued = 0;
+        for (String name : loaded.names()) {
+            if (pending.offerReplayed(name) == OfferOutcome.QUEUED) {
+                queued++;
+            }
         }
-        return loaded.names().size();
+        // The queue coalesces a name it holds already, so the file's repeats are one invalidation.
+        int repeats = loaded.names().size() - queued;
+        if (repeats > 0) {
+            log.info("replaying {} invalidation(s) from {} ({} repeated line(s) coalesced)", queued, file.path(),
+                    repeats);
+        } else if (queued > 0) {
+            log.info("replaying {} invalidation(s) from {}", queued, file.path());
+        }
+        return queued;
     }
 }

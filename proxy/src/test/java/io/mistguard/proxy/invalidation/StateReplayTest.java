@@ -65,6 +65,20 @@ class StateReplayTest {
         assertThat(siblings()).as("not moved aside").containsExactly(path);
     }
 
+    /** A file naming one stream three times replays one invalidation, and the log says one. */
+    @Test
+    void replayCountsNamesQueuedNotLinesRegression() throws IOException {
+        Files.writeString(path, StateFileFormat.HEADER + "\nc1\nc1\nc1\n");
+        PendingSet pending = new PendingSet(5, clock);
+
+        int queued = StateReplay.replay(file, pending);
+
+        assertThat(queued).isOne();
+        assertThat(pending.heldNames()).containsExactly("c1");
+        assertThat(messages(Level.INFO)).singleElement().asString()
+                .startsWith("replaying 1 invalidation(s) from " + path.toAbsolutePath());
+    }
+
     private List<String> messages(Level level) {
         return log.events().stream().filter(event -> event.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage).toList();
