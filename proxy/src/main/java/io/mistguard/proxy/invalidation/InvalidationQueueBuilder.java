@@ -13,8 +13,8 @@ import java.util.function.DoubleSupplier;
 /**
  * Assembles and starts an {@link InvalidationQueue}; obtained from
  * {@link InvalidationQueue#builder}. Defaults: the system ticker, a breaker that always allows
- * calls, {@link ThreadLocalRandom} jitter and the UTC wall clock (used only to name a corrupt state
- * file).
+ * calls, {@link ThreadLocalRandom} jitter and the UTC wall clock (used only to name the files a
+ * replay sets aside).
  *
  * <p>Not thread-safe; configure and {@link #start()} on one thread, once.
  */
@@ -52,7 +52,7 @@ public final class InvalidationQueueBuilder {
         return this;
     }
 
-    /** Wall time, only for the {@code <file>.corrupt-<timestamp>} name. */
+    /** Wall time, only for the {@code <file>.corrupt-<timestamp>} and {@code .excess-} names. */
     public InvalidationQueueBuilder wallClock(Clock wallClock) {
         this.wallClock = requireNonNull(wallClock, "wallClock");
         return this;
@@ -62,8 +62,9 @@ public final class InvalidationQueueBuilder {
      * Creates the queue, replays the state file (its names are queued before any new one), and
      * starts checkpoints and the drainer.
      *
-     * @throws java.io.UncheckedIOException if the state file exists but cannot be read or moved;
-     *                                      a corrupt file is logged, moved aside and not fatal
+     * @throws java.io.UncheckedIOException if the state file exists but cannot be read or moved, or
+     *                                      its names beyond {@code maxPendingNames} cannot be kept
+     *                                      aside; a corrupt file is logged, moved aside and not fatal
      */
     public InvalidationQueue start() {
         StateFile stateFile = config.stateFile() == null ? null : new StateFile(config.stateFile(), wallClock);

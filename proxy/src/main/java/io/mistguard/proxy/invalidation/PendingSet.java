@@ -47,25 +47,22 @@ final class PendingSet {
         if (closed) {
             return OfferOutcome.REJECTED_SHUTDOWN;
         }
-        OfferOutcome outcome = admit(name, false);
+        OfferOutcome outcome = admit(name);
         // Closed while we were admitting: the final snapshot may have missed this name, so tell the
         // caller to retry elsewhere rather than claim a delivery we cannot promise.
         return closed && outcome.accepted() ? OfferOutcome.REJECTED_SHUTDOWN : outcome;
     }
 
-    /**
-     * Queues a name from the state file; exempt from the bound so that no replayed name is lost.
-     * {@code QUEUED}, or {@code COALESCED} for a name the file held already.
-     */
-    OfferOutcome offerReplayed(String name) {
-        return admit(name, true);
+    /** The most distinct names held at once ({@code max_pending_names}). */
+    int maxHeld() {
+        return maxHeld;
     }
 
-    private OfferOutcome admit(String name, boolean ignoreBound) {
+    private OfferOutcome admit(String name) {
         for (;;) {
             StreamSlot slot = slots.get(name);
             if (slot == null) {
-                if (!reserve(ignoreBound)) {
+                if (!reserve()) {
                     return OfferOutcome.REJECTED_FULL;
                 }
                 StreamSlot fresh = new StreamSlot(name, ticker.nanoTime());
@@ -94,10 +91,10 @@ final class PendingSet {
         }
     }
 
-    private boolean reserve(boolean ignoreBound) {
+    private boolean reserve() {
         for (;;) {
             int current = held.get();
-            if (current >= maxHeld && !ignoreBound) {
+            if (current >= maxHeld) {
                 return false;
             }
             if (held.compareAndSet(current, current + 1)) {

@@ -24,7 +24,7 @@ import java.util.List;
  */
 final class StateFile {
 
-    private static final DateTimeFormatter CORRUPT_SUFFIX =
+    private static final DateTimeFormatter SUFFIX_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path path;
@@ -45,22 +45,45 @@ final class StateFile {
             Files.deleteIfExists(path);
             return;
         }
-        // A bare file name has no parent; the temporary file must still sit beside the state file,
-        // or the atomic move could cross file systems.
-        Path dir = path.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, path.getFileName() + ".", ".tmp");
+        Path temp = writeTemporary(names);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(StateFileFormat.render(names));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * Writes {@code names}, in the state file's format, to a new {@code <file>.excess-<UTC timestamp>}
+     * beside it (never replacing an earlier one) and returns its path: where replay keeps names it
+     * could not queue.
+     */
+    Path keepAside(List<String> names) throws IOException {
+        Path temp = writeTemporary(names);
+        try {
+            return moveToNewSibling(temp, "excess");
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A fresh temporary file beside the state file holding {@code names}, forced to disk. */
+    private Path writeTemporary(List<String> names) throws IOException {
+        // A bare file name has no parent; the temporary file must still sit beside the state file,
+        // or the atomic move could cross file systems.
+        Path dir = path.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, path.getFileName() + ".", ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(StateFileFormat.render(names));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
     }
 
     /**
@@ -85,14 +108,19 @@ final class StateFile {
     }
 
     private Path moveAside() throws IOException {
-        String base = path.getFileName() + ".corrupt-" + CORRUPT_SUFFIX.format(wallClock.instant());
+        return moveToNewSibling(path, "corrupt");
+    }
+
+    /** Moves {@code source} to {@code <file>.<kind>-<UTC timestamp>[-n]}, a name not taken yet. */
+    private Path moveToNewSibling(Path source, String kind) throws IOException {
+        String base = path.getFileName() + "." + kind + "-" + SUFFIX_TIME.format(wallClock.instant());
         for (int attempt = 0; ; attempt++) {
             Path target = path.resolveSibling(attempt == 0 ? base : base + "-" + attempt);
             try {
-                // No ATOMIC_MOVE: on Linux it would silently replace an earlier corrupt copy.
-                return Files.move(path, target);
+                // No ATOMIC_MOVE: on Linux it would silently replace an earlier copy.
+                return Files.move(source, target);
             } catch (FileAlreadyExistsException e) {
-                // Two corrupt files within one second: keep both.
+                // Two within one second: keep both.
             }
         }
     }

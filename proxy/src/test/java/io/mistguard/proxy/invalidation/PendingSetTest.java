@@ -63,13 +63,6 @@ class PendingSetTest {
         assertThat(set.offer("d")).isEqualTo(OfferOutcome.QUEUED);
     }
 
-    @Test
-    void replayedNamesIgnoreTheBound() {
-        List.of("a", "b", "c", "d").forEach(set::offerReplayed);
-        assertThat(set.heldNames()).containsExactly("a", "b", "c", "d");
-        assertThat(set.offer("e")).isEqualTo(OfferOutcome.REJECTED_FULL);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"", "video+a\nvideo+b", "tab\there", "nul\u0000"})
     void namesTheStateFileCannotHoldAreInvalid(String name) {

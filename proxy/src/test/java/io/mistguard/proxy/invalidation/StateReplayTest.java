@@ -79,6 +79,45 @@ class StateReplayTest {
                 .startsWith("replaying 1 invalidation(s) from " + path.toAbsolutePath());
     }
 
+    /**
+     * Replay queued every name of the file whatever {@code max_pending_names} said (20 names with a
+     * bound of 5). It now meets the bound as a live offer does: the first names in file order are
+     * queued, and the rest, which were accepted once and must not vanish, are written to a side file
+     * and counted in one WARN line.
+     */
+    @Test
+    void replayRespectsMaxPendingNamesRegression() throws IOException {
+        List<String> names = IntStream.rangeClosed(1, 20).mapToObj(i -> String.format("video+%02d", i)).toList();
+        Files.write(path, StateFileFormat.render(names));
+        PendingSet pending = new PendingSet(5, clock);
+
+        int queued = StateReplay.replay(file, pending);
+
+        assertThat(queued).isEqualTo(5);
+        assertThat(pending.heldNames()).containsExactlyElementsOf(names.subList(0, 5));
+        assertThat(pending.offer("video+new")).as("the bound holds for live offers too")
+                .isEqualTo(OfferOutcome.REJECTED_FULL);
+        Path excess = path.resolveSibling("inval.state.excess-20260304T050607Z");
+        assertThat(excess).exists();
+        assertThat(new StateFile(excess, WALL).load().names()).containsExactlyElementsOf(names.subList(5, 20));
+        assertThat(log.events()).filteredOn(event -> event.getLevel() == Level.WARN).singleElement()
+                .extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains("15 name(s)", "max_pending_names (5)", excess.toString());
+    }
+
+    /** Names already held coalesce however full the queue is, and only distinct excess names are kept. */
+    @Test
+    void excessNamesAreKeptOnceAndRepeatsOfQueuedNamesAreNotExcess() throws IOException {
+        Files.write(path, StateFileFormat.render(List.of("a", "b", "c", "a", "c", "c", "d")));
+        PendingSet pending = new PendingSet(2, clock);
+
+        assertThat(StateReplay.replay(file, pending)).isEqualTo(2);
+
+        assertThat(pending.heldNames()).containsExactly("a", "b");
+        Path excess = path.resolveSibling("inval.state.excess-20260304T050607Z");
+        assertThat(new StateFile(excess, WALL).load().names()).containsExactly("c", "d");
+    }
+
     private List<String> messages(Level level) {
         return log.events().stream().filter(event -> event.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage).toList();
