@@ -1,11 +1,14 @@
 package io.mistguard.proxy.invalidation;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +27,8 @@ import java.util.List;
 final class StateFileFormat {
 
     static final String HEADER = "# mistguard invalidate_sessions queue v1";
+
+    private static final byte[] HEADER_BYTES = HEADER.getBytes(StandardCharsets.UTF_8);
 
     /** How much of a line a problem message quotes. */
     private static final int QUOTED_MAX = 60;
@@ -49,22 +54,19 @@ final class StateFileFormat {
             return new Parsed(names, problems);
         }
         List<byte[]> lines = splitLines(bytes);
-        for (int i = 0; i < lines.size(); i++) {
+        String headerProblem = headerProblem(lines.get(0));
+        if (headerProblem != null) {
+            // Another version or another file altogether: reading on would guess.
+            problems.add(source + ":1: " + headerProblem);
+            return new Parsed(List.of(), problems);
+        }
+        for (int i = 1; i < lines.size(); i++) {
             int lineNumber = i + 1;
             String line;
             try {
                 line = decoder().decode(ByteBuffer.wrap(lines.get(i))).toString();
             } catch (CharacterCodingException e) {
                 problems.add(source + ":" + lineNumber + ": not valid UTF-8");
-                continue;
-            }
-            if (i == 0) {
-                if (!line.equals(HEADER)) {
-                    // Another version or another file altogether: reading on would guess.
-                    problems.add(source + ":1: unknown header " + quote(line)
-                            + " (expected: \"" + HEADER + "\")");
-                    return new Parsed(List.of(), problems);
-                }
                 continue;
             }
             String problem = StreamNames.problem(line);
@@ -101,6 +103,46 @@ final class StateFileFormat {
         return lines;
     }
 
+    /**
+     * {@code null} when {@code line} is the header, otherwise why not. A UTF-8 byte order mark before
+     * it (Windows editors write one) and spaces or tabs after it (an editor's) are not part of it;
+     * a line that is not UTF-8 is not the header either.
+     */
+    private static String headerProblem(byte[] line) {
+        int from = line.length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
+                && (line[2] & 0xFF) == 0xBF ? 3 : 0;
+        int to = line.length;
+        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+            to--;
+        }
+        if (Arrays.equals(line, from, to, HEADER_BYTES, 0, HEADER_BYTES.length)) {
+            return null;
+        }
+        return "unknown header " + quote(decodeForDisplay(line)) + " (expected: \"" + HEADER + "\")";
+    }
+
+    /**
+     * {@code bytes} as UTF-8, each byte that is not part of a valid sequence standing as a lone
+     * surrogate {@code U+DC80..U+DCFF} (which valid UTF-8 never yields), shown by {@link #quote} as
+     * {@code \xNN}.
+     */
+    private static String decodeForDisplay(byte[] bytes) {
+        CharsetDecoder decoder = decoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isUnderflow()) {
+                break;
+            }
+            for (int i = 0; i < result.length(); i++) {
+                out.put((char) (0xDC00 | (in.get() & 0xFF)));
+            }
+        }
+        decoder.flush(out);
+        return out.flip().toString();
+    }
+
     /** Whether {@code bytes} hold nothing but spaces, tabs and line breaks (or nothing at all). */
     private static boolean blank(byte[] bytes) {
         for (byte b : bytes) {
@@ -122,7 +164,8 @@ final class StateFileFormat {
      * then {@code ...} if there were more, with quote and backslash escaped and everything that would
      * not show, or would show as something else, as an escape: {@code \t}, {@code \r}, {@code \n},
      * otherwise {@code \}{@code uXXXX} per UTF-16 unit (control and format characters, separators
-     * other than the space, unassigned and private-use code points).
+     * other than the space, unassigned and private-use code points); a byte that was not UTF-8 (see
+     * {@link #decodeForDisplay}) as {@code \xNN}.
      */
     static String quote(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
@@ -134,6 +177,12 @@ final class StateFileFormat {
             }
             int codePoint = text.codePointAt(i);
             int units = Character.charCount(codePoint);
+            if (codePoint >= 0xDC80 && codePoint <= 0xDCFF) {
+                // A byte that is not UTF-8 (see decodeForDisplay).
+                out.append(String.format("\\x%02x", codePoint & 0xFF));
+                i += units;
+                continue;
+            }
             switch (codePoint) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");

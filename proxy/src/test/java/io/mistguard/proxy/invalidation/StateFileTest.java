@@ -150,6 +150,72 @@ class StateFileTest {
         assertThat(loaded.movedTo()).isNull();
     }
 
+    /**
+     * A first line that is not UTF-8 was reported as "not valid UTF-8" and reading went on without a
+     * header, queueing whatever followed (a binary file's "lines"). It is an unknown header.
+     */
+    @Test
+    void firstLineThatIsNotUtf8QueuesNothingRegression() {
+        byte[] bytes = concat("", new byte[] {(byte) 0xFF, 'v', (byte) 0xC3}, "\nvideo+a\n");
+
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(bytes, "f.state");
+
+        assertThat(parsed.names()).isEmpty();
+        assertThat(parsed.problems()).containsExactly("f.state:1: unknown header \"\\xffv\\xc3\" (expected: \""
+                + StateFileFormat.HEADER + "\")");
+    }
+
+    /** Windows editors may start a UTF-8 file with a byte order mark; it is not part of the header. */
+    @Test
+    void headerAfterAByteOrderMarkIsReadRegression() {
+        byte[] bytes = concat("", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                StateFileFormat.HEADER + "\r\nc1\r\n");
+
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(bytes, "f.state");
+
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.names()).containsExactly("c1");
+    }
+
+    /** Spaces or tabs an editor left after the header change nothing; after a name they are the name's. */
+    @Test
+    void trailingWhitespaceEndsTheHeaderButBelongsToANameRegression() {
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(
+                (StateFileFormat.HEADER + " \t\nc1 \n c2\n").getBytes(StandardCharsets.UTF_8), "f.state");
+
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.names()).containsExactly("c1 ", " c2");
+    }
+
+    @Test
+    void headerOnlyFileIsAnEmptyQueue() {
+        for (String content : List.of(StateFileFormat.HEADER, StateFileFormat.HEADER + "\n", StateFileFormat.HEADER + "\r\n")) {
+            StateFileFormat.Parsed parsed = StateFileFormat.parse(content.getBytes(StandardCharsets.UTF_8), "f.state");
+            assertThat(parsed.names()).isEmpty();
+            assertThat(parsed.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingFinalNewlineStillReadsTheLastName() {
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(
+                (StateFileFormat.HEADER + "\nc1\nc2").getBytes(StandardCharsets.UTF_8), "f.state");
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.names()).containsExactly("c1", "c2");
+    }
+
+    /** Whatever the queue accepts, the file gives back unchanged: spaces, slashes, non-ASCII, U+2028. */
+    @Test
+    void everyAcceptedNameRoundTripsVerbatim() throws IOException {
+        List<String> names = List.of(" lead", "trail ", "a b", "x/y", "\u00fcn\u00efcode", "sep\u2028arator",
+                "\ufeffbom-inside", "emoji\ud83d\ude00", "   ");
+        names.forEach(name -> assertThat(StreamNames.problem(name)).as(name).isNull());
+        StateFile file = new StateFile(dir.resolve("inval.state"), WALL);
+        file.write(names);
+
+        assertThat(file.load()).isEqualTo(new StateFile.Loaded(names, List.of(), null, true));
+    }
+
     private static byte[] concat(String head, byte[] middle, String tail) {
         byte[] a = head.getBytes(StandardCharsets.UTF_8);
         byte[] c = tail.getBytes(StandardCharsets.UTF_8);
