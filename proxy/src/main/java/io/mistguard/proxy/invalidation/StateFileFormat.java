@@ -20,7 +20,8 @@ import java.util.List;
  * line ending, never of the line, since no stream name can hold a control character. Problem messages
  * show file content through {@link #quote}, so what does not print (a CR above all) shows escaped.
  * A file of nothing but whitespace (0 bytes included) holds no names: it is an empty queue, not a
- * damaged file.
+ * damaged file. Lines of nothing but whitespace before the header, and empty lines after it, carry
+ * nothing and are skipped (a name may be all spaces, so only an empty name line is skipped).
  *
  * <p>Stateless; thread-safe.
  */
@@ -54,14 +55,21 @@ final class StateFileFormat {
             return new Parsed(names, problems);
         }
         List<byte[]> lines = splitLines(bytes);
-        String headerProblem = headerProblem(lines.get(0));
+        int header = 0;
+        while (blank(lines.get(header))) {
+            header++; // there is a line that is not blank: the file is not
+        }
+        String headerProblem = headerProblem(lines.get(header));
         if (headerProblem != null) {
             // Another version or another file altogether: reading on would guess.
-            problems.add(source + ":1: " + headerProblem);
+            problems.add(source + ":" + (header + 1) + ": " + headerProblem);
             return new Parsed(List.of(), problems);
         }
-        for (int i = 1; i < lines.size(); i++) {
+        for (int i = header + 1; i < lines.size(); i++) {
             int lineNumber = i + 1;
+            if (lines.get(i).length == 0) {
+                continue; // no name is empty: an editor's extra line break
+            }
             String line;
             try {
                 line = decoder().decode(ByteBuffer.wrap(lines.get(i))).toString();

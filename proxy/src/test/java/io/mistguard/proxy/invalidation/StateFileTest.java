@@ -64,13 +64,13 @@ class StateFileTest {
     void badLinesAreReportedByFileAndLineAndGoodNamesSalvaged() throws IOException {
         Path path = dir.resolve("inval.state");
         byte[] invalidUtf8 = {(byte) 0xC3, (byte) 0x28};
-        Files.write(path, concat(StateFileFormat.HEADER + "\nvideo+a\n\nvideo+b\n", invalidUtf8, "\nvideo+c"));
+        Files.write(path, concat(StateFileFormat.HEADER + "\nvideo+a\n\tbad\nvideo+b\n", invalidUtf8, "\nvideo+c"));
 
         StateFile.Loaded loaded = new StateFile(path, WALL).load();
 
         assertThat(loaded.names()).containsExactly("video+a", "video+b", "video+c");
         assertThat(loaded.problems()).containsExactly(
-                path.toAbsolutePath() + ":3: empty stream name",
+                path.toAbsolutePath() + ":3: control character at position 0 of stream name",
                 path.toAbsolutePath() + ":5: not valid UTF-8");
         assertThat(loaded.movedTo()).isEqualTo(path.toAbsolutePath().resolveSibling("inval.state.corrupt-20260304T050607Z"));
         assertThat(path).doesNotExist();
@@ -214,6 +214,18 @@ class StateFileTest {
         file.write(names);
 
         assertThat(file.load()).isEqualTo(new StateFile.Loaded(names, List.of(), null, true));
+    }
+
+    /** An empty line cannot be a name and carries nothing, e.g. the extra newline an editor adds. */
+    @Test
+    void emptyLinesAreSkippedNotCorruptionRegression() {
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(
+                ("\n" + StateFileFormat.HEADER + "\nc1\n\n\r\nc2\n\n").getBytes(StandardCharsets.UTF_8), "f.state");
+
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.names()).containsExactly("c1", "c2");
+        assertThat(StateFileFormat.parse(" \n# other\nc1\n".getBytes(StandardCharsets.UTF_8), "f.state").problems())
+                .containsExactly("f.state:2: unknown header \"# other\" (expected: \"" + StateFileFormat.HEADER + "\")");
     }
 
     private static byte[] concat(String head, byte[] middle, String tail) {
