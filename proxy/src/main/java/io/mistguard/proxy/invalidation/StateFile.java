@@ -1,6 +1,7 @@
 package io.mistguard.proxy.invalidation;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -94,13 +95,12 @@ final class StateFile {
      * @throws IOException when the file exists but cannot be read or moved (not a format problem)
      */
     Loaded load() throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
+        StateFileFormat.Parsed parsed;
+        try (InputStream in = Files.newInputStream(path)) {
+            parsed = StateFileFormat.parse(in, path.toString());
         } catch (NoSuchFileException e) {
             return new Loaded(List.of(), List.of(), null, false);
         }
-        StateFileFormat.Parsed parsed = StateFileFormat.parse(bytes, path.toString());
         if (parsed.problems().isEmpty()) {
             return new Loaded(parsed.names(), List.of(), null, true);
         }
@@ -129,7 +129,8 @@ final class StateFile {
      * What {@link #load()} found.
      *
      * @param names    names to replay, in file order
-     * @param problems one message per bad line, each naming the file and line; empty if clean
+     * @param problems one message per bad line, each naming the file and line (the first 20, then one
+     *                 counting the rest); empty if clean
      * @param movedTo  where a corrupt file was moved, or {@code null}
      * @param found    whether the file existed (an empty one holds no names but is not corrupt)
      */

@@ -1,5 +1,9 @@
 package io.mistguard.proxy.invalidation;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -16,12 +20,19 @@ import java.util.List;
  * line ending in {@code \n}. Parsing is strict but salvaging: every bad line is reported with its
  * number and every good name is kept, so a damaged file loses nothing that can still be read.
  *
- * <p>A line may also end in {@code \r\n} (a file edited on Windows): one trailing CR is part of the
- * line ending, never of the line, since no stream name can hold a control character. Problem messages
- * show file content through {@link #quote}, so what does not print (a CR above all) shows escaped.
- * A file of nothing but whitespace (0 bytes included) holds no names: it is an empty queue, not a
- * damaged file. Lines of nothing but whitespace before the header, and empty lines after it, carry
- * nothing and are skipped (a name may be all spaces, so only an empty name line is skipped).
+ * <p>What a tool or an editor adds that carries nothing is not damage. A line may end in
+ * {@code \r\n} (a file edited on Windows): one trailing CR is part of the line ending, never of the
+ * line, since no stream name can hold a control character. A file of nothing but whitespace (0 bytes
+ * included) holds no names: an empty queue. Lines of only spaces or tabs before the header, a UTF-8
+ * byte order mark or trailing spaces and tabs on the header line, and empty lines after it are
+ * skipped; a name line is otherwise taken as it is (a name may begin or end with spaces, or be all
+ * spaces).
+ *
+ * <p>Problem messages show file content through {@link #quote}, so what does not print (a CR above
+ * all) shows escaped. Reading is streamed and holds one line at a time, each cut at
+ * {@link #MAX_LINE_BYTES} (a longer line is a problem, not a buffer), and stops at a first line that
+ * is not the header; a problem list names its first {@value #LISTED_PROBLEMS} lines and counts the
+ * rest. So no file, however large or broken, costs more memory than the names it holds.
  *
  * <p>Stateless; thread-safe.
  */
@@ -33,6 +44,15 @@ final class StateFileFormat {
 
     /** How much of a line a problem message quotes. */
     private static final int QUOTED_MAX = 60;
+
+    /**
+     * The longest line kept: a stream name of {@link StreamNames#MAX_LENGTH} UTF-16 units takes at
+     * most 3 bytes per unit in UTF-8, so any longer line is too long a name, and is not held whole.
+     */
+    static final int MAX_LINE_BYTES = 3 * StreamNames.MAX_LENGTH;
+
+    /** How many bad lines a problem list names one by one; the rest are counted. */
+    private static final int LISTED_PROBLEMS = 20;
 
     private StateFileFormat() {
     }
@@ -48,67 +68,62 @@ final class StateFileFormat {
 
     /** Reads {@code bytes}; {@code source} names the file in problem messages. */
     static Parsed parse(byte[] bytes, String source) {
+        try {
+            return parse(new ByteArrayInputStream(bytes), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end, or only up to a first line that is not the header; never holds
+     * more than one line of at most {@link #MAX_LINE_BYTES}, whatever the input. Does not close it.
+     *
+     * @throws IOException when {@code in} cannot be read
+     */
+    static Parsed parse(InputStream in, String source) throws IOException {
         List<String> names = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        if (blank(bytes)) {
-            // What touch, a crash between create and write, or echo > file leaves: nothing to read.
-            return new Parsed(names, problems);
+        Problems problems = new Problems(source);
+        LineReader lines = new LineReader(in);
+        boolean found;
+        // Before the header a line past the limit is not read on: it is not the header, and reading
+        // stops there (a state_file pointed at something else may be one huge line).
+        while ((found = lines.next(false)) && lines.blank()) {
+            // Only whitespace so far: what touch, a crash between create and write, or echo > file
+            // leaves holds no names; an editor's blank line before the header carries nothing.
         }
-        List<byte[]> lines = splitLines(bytes);
-        int header = 0;
-        while (blank(lines.get(header))) {
-            header++; // there is a line that is not blank: the file is not
+        if (!found) {
+            return new Parsed(names, List.of());
         }
-        String headerProblem = headerProblem(lines.get(header));
+        String headerProblem = headerProblem(lines);
         if (headerProblem != null) {
             // Another version or another file altogether: reading on would guess.
-            problems.add(source + ":" + (header + 1) + ": " + headerProblem);
-            return new Parsed(List.of(), problems);
+            problems.add(lines.number(), headerProblem);
+            return new Parsed(List.of(), problems.list());
         }
-        for (int i = header + 1; i < lines.size(); i++) {
-            int lineNumber = i + 1;
-            if (lines.get(i).length == 0) {
+        while (lines.next(true)) {
+            if (lines.tooLong()) {
+                problems.add(lines.number(), "stream name longer than " + StreamNames.MAX_LENGTH + " characters");
+                continue;
+            }
+            if (lines.length() == 0) {
                 continue; // no name is empty: an editor's extra line break
             }
             String line;
             try {
-                line = decoder().decode(ByteBuffer.wrap(lines.get(i))).toString();
+                line = decoder().decode(lines.bytes()).toString();
             } catch (CharacterCodingException e) {
-                problems.add(source + ":" + lineNumber + ": not valid UTF-8");
+                problems.add(lines.number(), "not valid UTF-8");
                 continue;
             }
             String problem = StreamNames.problem(line);
             if (problem != null) {
-                problems.add(source + ":" + lineNumber + ": " + problem);
+                problems.add(lines.number(), problem);
                 continue;
             }
             names.add(line);
         }
-        return new Parsed(names, problems);
-    }
-
-    /**
-     * Lines split at {@code \n}, less one trailing {@code \r} each; a missing final newline (torn
-     * write) still yields the last line.
-     */
-    private static List<byte[]> splitLines(byte[] bytes) {
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= bytes.length; i++) {
-            boolean end = i == bytes.length;
-            if (!end && bytes[i] != '\n') {
-                continue;
-            }
-            if (end && start == i) {
-                break;
-            }
-            int lineEnd = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
-            byte[] line = new byte[lineEnd - start];
-            System.arraycopy(bytes, start, line, 0, line.length);
-            lines.add(line);
-            start = i + 1;
-        }
-        return lines;
+        return new Parsed(names, problems.list());
     }
 
     /**
@@ -116,17 +131,19 @@ final class StateFileFormat {
      * it (Windows editors write one) and spaces or tabs after it (an editor's) are not part of it;
      * a line that is not UTF-8 is not the header either.
      */
-    private static String headerProblem(byte[] line) {
-        int from = line.length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
-                && (line[2] & 0xFF) == 0xBF ? 3 : 0;
-        int to = line.length;
-        while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+    private static String headerProblem(LineReader line) {
+        ByteBuffer bytes = line.bytes();
+        byte[] array = bytes.array();
+        int from = line.length() >= 3 && (array[0] & 0xFF) == 0xEF && (array[1] & 0xFF) == 0xBB
+                && (array[2] & 0xFF) == 0xBF ? 3 : 0;
+        int to = line.length();
+        while (to > from && (array[to - 1] == ' ' || array[to - 1] == '\t')) {
             to--;
         }
-        if (Arrays.equals(line, from, to, HEADER_BYTES, 0, HEADER_BYTES.length)) {
+        if (!line.tooLong() && Arrays.equals(array, from, to, HEADER_BYTES, 0, HEADER_BYTES.length)) {
             return null;
         }
-        return "unknown header " + quote(decodeForDisplay(line)) + " (expected: \"" + HEADER + "\")";
+        return "unknown header " + quote(decodeForDisplay(bytes)) + " (expected: \"" + HEADER + "\")";
     }
 
     /**
@@ -134,10 +151,9 @@ final class StateFileFormat {
      * surrogate {@code U+DC80..U+DCFF} (which valid UTF-8 never yields), shown by {@link #quote} as
      * {@code \xNN}.
      */
-    private static String decodeForDisplay(byte[] bytes) {
+    private static String decodeForDisplay(ByteBuffer in) {
         CharsetDecoder decoder = decoder();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CharBuffer out = CharBuffer.allocate(in.remaining());
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isUnderflow()) {
@@ -149,16 +165,6 @@ final class StateFileFormat {
         }
         decoder.flush(out);
         return out.flip().toString();
-    }
-
-    /** Whether {@code bytes} hold nothing but spaces, tabs and line breaks (or nothing at all). */
-    private static boolean blank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static CharsetDecoder decoder() {
@@ -221,7 +227,135 @@ final class StateFileFormat {
         };
     }
 
-    /** The names read and one message per bad line; the file is corrupt when problems is non-empty. */
+    /**
+     * The lines of a stream, one at a time in one reused buffer: split at {@code \n}, less one
+     * trailing {@code \r}; a missing final newline still yields the last line. A line longer than
+     * {@link #MAX_LINE_BYTES} is {@link #tooLong()}: only its start is kept.
+     */
+    private static final class LineReader {
+
+        private final InputStream in;
+        private final byte[] chunk = new byte[8192];
+        private int chunkPos;
+        private int chunkEnd;
+        /** One more than the limit: room for the CR of a line of the longest length. */
+        private final byte[] line = new byte[MAX_LINE_BYTES + 1];
+        private int length;
+        private boolean tooLong;
+        private int number;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /**
+         * Moves to the next line; false at the end of the input. With {@code toItsEnd} false, a line
+         * past the limit is left at the limit, unread, and no further line may be read.
+         */
+        boolean next(boolean toItsEnd) throws IOException {
+            length = 0;
+            tooLong = false;
+            boolean any = false;
+            while (true) {
+                if (chunkPos == chunkEnd) {
+                    chunkEnd = in.read(chunk);
+                    chunkPos = 0;
+                    if (chunkEnd <= 0) {
+                        chunkEnd = 0;
+                        break;
+                    }
+                }
+                any = true;
+                byte b = chunk[chunkPos++];
+                if (b == '\n') {
+                    break;
+                }
+                if (length < line.length) {
+                    line[length++] = b;
+                } else {
+                    tooLong = true;
+                    if (!toItsEnd) {
+                        break;
+                    }
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            number++;
+            if (!tooLong && length > 0 && line[length - 1] == '\r') {
+                length--;
+            }
+            tooLong |= length > MAX_LINE_BYTES;
+            return true;
+        }
+
+        /** The line's 1-based number in the input. */
+        int number() {
+            return number;
+        }
+
+        /** Bytes kept of the line: all of it unless {@link #tooLong()}. */
+        int length() {
+            return length;
+        }
+
+        boolean tooLong() {
+            return tooLong;
+        }
+
+        /** A view of the bytes kept, valid until {@link #next}; its array starts at the line. */
+        ByteBuffer bytes() {
+            return ByteBuffer.wrap(line, 0, length);
+        }
+
+        /** Whether the line holds nothing but spaces and tabs (or nothing). */
+        boolean blank() {
+            if (tooLong) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (line[i] != ' ' && line[i] != '\t') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Problem messages, the first {@value #LISTED_PROBLEMS} listed and the rest counted. */
+    private static final class Problems {
+
+        private final String source;
+        private final List<String> listed = new ArrayList<>();
+        private int unlisted;
+
+        Problems(String source) {
+            this.source = source;
+        }
+
+        void add(int lineNumber, String problem) {
+            if (listed.size() < LISTED_PROBLEMS) {
+                listed.add(source + ":" + lineNumber + ": " + problem);
+            } else {
+                unlisted++;
+            }
+        }
+
+        List<String> list() {
+            if (unlisted == 0) {
+                return listed;
+            }
+            List<String> all = new ArrayList<>(listed);
+            all.add(source + ": " + unlisted + " more bad line(s) not listed");
+            return all;
+        }
+    }
+
+    /**
+     * The names read and one message per bad line (the first {@value #LISTED_PROBLEMS}, then one counting
+     * the rest); the file is corrupt when problems is non-empty.
+     */
     record Parsed(List<String> names, List<String> problems) {
     }
 }

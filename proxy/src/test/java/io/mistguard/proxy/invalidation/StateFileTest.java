@@ -3,6 +3,7 @@ package io.mistguard.proxy.invalidation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,6 +227,61 @@ class StateFileTest {
         assertThat(parsed.names()).containsExactly("c1", "c2");
         assertThat(StateFileFormat.parse(" \n# other\nc1\n".getBytes(StandardCharsets.UTF_8), "f.state").problems())
                 .containsExactly("f.state:2: unknown header \"# other\" (expected: \"" + StateFileFormat.HEADER + "\")");
+    }
+
+    /**
+     * A state_file pointed at something big and not a state file was read whole before its first
+     * line was even looked at (past 2 GiB, an OutOfMemoryError at start). Reading stops at a first
+     * line that is not the header, and no line is held beyond what a stream name can need. The file
+     * is sparse, so it costs no disk.
+     */
+    @Test
+    void hugeFileWithoutTheHeaderIsNotReadWholeRegression() throws IOException {
+        Path path = dir.resolve("inval.state");
+        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
+            raf.setLength((1L << 31) + 1);
+        }
+
+        StateFile.Loaded loaded = new StateFile(path, WALL).load();
+
+        assertThat(loaded.names()).isEmpty();
+        assertThat(loaded.problems()).singleElement().asString()
+                .contains(":1: unknown header \"" + "\\u0000".repeat(60) + "...\"");
+        assertThat(loaded.movedTo()).exists();
+    }
+
+    @Test
+    void veryLongLinesAreReportedAndTheRestIsRead() {
+        String longName = "x".repeat(5_000_000);
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(
+                (StateFileFormat.HEADER + "\nc1\n" + longName + "\nc2").getBytes(StandardCharsets.UTF_8), "f.state");
+
+        assertThat(parsed.names()).containsExactly("c1", "c2");
+        assertThat(parsed.problems()).singleElement().asString()
+                .startsWith("f.state:3: ").contains("longer than " + StreamNames.MAX_LENGTH + " characters");
+    }
+
+    /** The longest name the queue accepts, in 3-byte characters, fits the line limit. */
+    @Test
+    void theLongestAcceptedNameRoundTrips() throws IOException {
+        String longest = "\u20ac".repeat(StreamNames.MAX_LENGTH);
+        assertThat(StreamNames.problem(longest)).isNull();
+        StateFile file = new StateFile(dir.resolve("inval.state"), WALL);
+        file.write(List.of(longest, "video+a"));
+
+        assertThat(file.load()).isEqualTo(new StateFile.Loaded(List.of(longest, "video+a"), List.of(), null, true));
+    }
+
+    /** Every bad line was listed, so a file of garbage made one ERROR line as long as the file. */
+    @Test
+    void aFileOfBadLinesDoesNotFloodTheLogRegression() {
+        String bad = StateFileFormat.HEADER + "\n" + "\tbad\n".repeat(1000) + "c1\n";
+
+        StateFileFormat.Parsed parsed = StateFileFormat.parse(bad.getBytes(StandardCharsets.UTF_8), "f.state");
+
+        assertThat(parsed.names()).containsExactly("c1");
+        assertThat(parsed.problems()).hasSize(21).startsWith("f.state:2: control character at position 0 of stream name");
+        assertThat(parsed.problems().get(20)).isEqualTo("f.state: 980 more bad line(s) not listed");
     }
 
     private static byte[] concat(String head, byte[] middle, String tail) {
