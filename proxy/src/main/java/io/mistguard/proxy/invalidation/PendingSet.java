@@ -30,6 +30,8 @@ final class PendingSet {
     private final AtomicInteger held = new AtomicInteger();
     /** Bumped whenever the set of held names changes, so checkpoints can skip unchanged states. */
     private final AtomicLong changes = new AtomicLong();
+    /** Numbers new slots, so that names queued within one ticker reading keep their order. */
+    private final AtomicLong created = new AtomicLong();
     private final int maxHeld;
     private final Ticker ticker;
     private volatile boolean closed;
@@ -65,7 +67,7 @@ final class PendingSet {
                 if (!reserve()) {
                     return OfferOutcome.REJECTED_FULL;
                 }
-                StreamSlot fresh = new StreamSlot(name, ticker.nanoTime());
+                StreamSlot fresh = new StreamSlot(name, ticker.nanoTime(), created.incrementAndGet());
                 slot = slots.putIfAbsent(name, fresh);
                 if (slot == null) {
                     waiting.offer(fresh);

@@ -17,7 +17,11 @@ final class PendingSnapshot {
     private PendingSnapshot() {
     }
 
-    /** Names waiting or in flight, oldest undelivered request first (the replay order). */
+    /**
+     * Names waiting or in flight, oldest undelivered request first (the replay order); names with the
+     * same ticker reading (a replay runs within one on a coarse clock) in the order they were queued,
+     * not by name.
+     */
     static List<String> heldNames(Iterable<StreamSlot> slots) {
         List<StreamSlot> held = new ArrayList<>();
         for (StreamSlot slot : slots) {
@@ -25,7 +29,7 @@ final class PendingSnapshot {
                 held.add(slot);
             }
         }
-        held.sort(Comparator.comparingLong(StreamSlot::since));
+        held.sort(Comparator.comparingLong(StreamSlot::since).thenComparingLong(slot -> slot.order));
         return held.stream().map(slot -> slot.name).toList();
     }
 

@@ -12,14 +12,17 @@ import java.util.concurrent.atomic.AtomicReference;
 final class StreamSlot {
 
     final String name;
+    /** Creation order in its {@link PendingSet}: orders slots whose {@link #since} readings tie. */
+    final long order;
     private final AtomicReference<StreamState> state;
     /** When the oldest request this slot has not yet delivered was accepted (ticker nanos). */
     private volatile long since;
     /** When the name was requested again during its flight; becomes {@code since} if that succeeds. */
     private volatile long repending;
 
-    StreamSlot(String name, long now) {
+    StreamSlot(String name, long now, long order) {
         this.name = name;
+        this.order = order;
         this.state = new AtomicReference<>(StreamState.PENDING);
         this.since = now;
     }

@@ -118,6 +118,21 @@ class StateReplayTest {
         assertThat(new StateFile(excess, WALL).load().names()).containsExactly("c", "d");
     }
 
+    /**
+     * Replayed names all get the same ticker reading when the clock does not move between them, and
+     * the checkpoint sorted those ties by name: the next file lost the order, so a bound met on the
+     * next start kept the alphabetically first names rather than the oldest.
+     */
+    @Test
+    void replayedNamesAreCheckpointedInFileOrderRegression() throws IOException {
+        Files.write(path, StateFileFormat.render(List.of("video+c", "video+a", "video+b")));
+        PendingSet pending = new PendingSet(5, clock);
+
+        StateReplay.replay(file, pending);
+
+        assertThat(pending.heldNames()).containsExactly("video+c", "video+a", "video+b");
+    }
+
     private List<String> messages(Level level) {
         return log.events().stream().filter(event -> event.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage).toList();
