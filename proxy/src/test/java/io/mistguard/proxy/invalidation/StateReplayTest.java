@@ -133,6 +133,16 @@ class StateReplayTest {
         assertThat(pending.heldNames()).containsExactly("video+c", "video+a", "video+b");
     }
 
+    @Test
+    void aCorruptFileIsStillAnErrorWithItsProblemsEscaped() throws IOException {
+        Files.writeString(path, "# mistguard invalidate_sessions queue v2\u001b\nvideo+a\n");
+
+        assertThat(StateReplay.replay(file, new PendingSet(5, clock))).isZero();
+
+        assertThat(messages(Level.ERROR)).singleElement().asString()
+                .contains("queue v2\\u001b\"").doesNotContain("\u001b");
+    }
+
     private List<String> messages(Level level) {
         return log.events().stream().filter(event -> event.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage).toList();
