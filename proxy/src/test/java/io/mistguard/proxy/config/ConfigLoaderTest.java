@@ -275,6 +275,23 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.parse("admin: {token: \"t k+/=~\"}\n", "m.yaml").admin().token()).isEqualTo("t k+/=~");
     }
 
+    /**
+     * Found by review: a route's retry with backoff_max below backoff_base was accepted, where the
+     * same inversion was refused for invalidations.* and triggers.delivery.*.
+     */
+    @Test
+    void aRetryBackoffMaxBelowItsBaseIsRefusedLikeTheOtherBackoffsRegression() {
+        assertThatThrownBy(() -> ConfigLoader.parse("route_defaults: {retry: {backoff_base: 1s, backoff_max: 10ms}}\n",
+                                                    "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("route_defaults.retry.backoff_max: backoff_max 10ms is shorter than "
+                                      + "backoff_base 1s (expected: backoff_max >= backoff_base)");
+        assertThatThrownBy(() -> ConfigLoader.parse("route_defaults: {retry: {backoff_max: 100ms}}\nroutes:\n"
+                + "  - {name: catch-all, match: {}, kind: passthrough, retry: {backoff_base: 200ms}}\n", "m.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("retry.backoff_base: backoff_max 100ms is shorter than backoff_base 200ms");
+    }
+
     @Test
     void crossFieldProblemsPointAtTheKeyToChange() {
         String yaml = """
