@@ -51,8 +51,11 @@ final class BreakerActions {
             return notFound(uri.path());
         }
         List<String> given = uri.parameters().get("for");
-        if (given == null || given.size() != 1) {
+        if (given == null) {
             return badRequest("missing ?for=<duration> (expected: like 30s, at most 1h)");
+        }
+        if (given.size() > 1) { // found by review: reported as missing
+            return badRequest("for: given " + given.size() + " times (expected: once, like ?for=30s)");
         }
         Duration duration;
         try {

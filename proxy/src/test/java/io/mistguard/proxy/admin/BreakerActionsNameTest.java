@@ -38,4 +38,14 @@ class BreakerActionsNameTest {
         assertThat(post("/admin/breakers//force-open?for=30s").status().code()).isEqualTo(404);
         assertThat(post("/admin/breakers/mist%2Feu/explode").status().code()).isEqualTo(404);
     }
+
+    /** Found by review: {@code ?for=1s&for=1h} was answered "missing ?for=". */
+    @Test
+    void aDurationGivenTwiceIsSaidToBeGivenTwiceNotMissingRegression() {
+        AdminAnswer twice = post("/admin/breakers/mist%2Feu/force-open?for=1s&for=1h");
+        assertThat(twice.status().code()).isEqualTo(400);
+        assertThat(twice.body()).contains("for: given 2 times (expected: once, like ?for=30s)");
+        assertThat(post("/admin/breakers/mist%2Feu/force-open").body()).contains("missing ?for=");
+        assertThat(breaker.snapshot().forced()).isEqualTo("none");
+    }
 }
