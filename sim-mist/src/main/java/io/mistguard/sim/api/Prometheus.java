@@ -22,9 +22,12 @@ final class Prometheus {
     static final String TEXT_TYPE = "text/plain; version=0.0.4";
     static final String JSON_TYPE = "text/json";
 
-    /** Fields the answer sets itself, which replace a request field of the same spelling in Mist's map. */
-    private static final java.util.Set<String> OWN = java.util.Set.of("Content-Type", "Content-Length", "Connection",
-                                                                      "Transfer-Encoding");
+    /**
+     * Fields the answer sets itself, which replace the request's in Mist's map; lower case, compared
+     * in any case (sim-mist's own aggregator adds a {@code content-length} the client never sent).
+     */
+    private static final java.util.Set<String> OWN = java.util.Set.of("content-type", "content-length", "connection",
+                                                                      "transfer-encoding");
 
     private Prometheus() {
     }
@@ -39,7 +42,7 @@ final class Prometheus {
         boolean json = request.path().endsWith(".json");
         Map<String, String> echoed = new LinkedHashMap<>();
         request.mistHeaders().forEach((name, value) -> {
-            if (!OWN.contains(name) && !value.isEmpty()) { // Mist's BuildResponse skips a header whose value is ""
+            if (!OWN.contains(name.toLowerCase(java.util.Locale.ROOT)) && !value.isEmpty()) { // Mist's BuildResponse skips a header whose value is ""
                 echoed.put(name, value);
             }
         });
