@@ -4,6 +4,7 @@ import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.HostField;
 import io.mistguard.proxy.net.TargetSyntax;
+import io.mistguard.proxy.net.TransferCodings;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,6 +38,9 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             if (cause instanceof BodyRefusal refusal) {
                 return new InvalidRequest(refusal.reason().status(), Decision.of(refusal.reason()), detail);
             }
+            if (cause instanceof StrictRequestDecoder.UnsupportedVersionException) {
+                return new InvalidRequest(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, Decision.BAD_REQUEST, detail);
+            }
             if (cause instanceof TooLongHttpLineException) {
                 return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, Decision.URI_TOO_LONG, detail);
             }
@@ -45,7 +49,7 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
             }
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, detail);
         }
-        String codings = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+        String codings = TransferCodings.leftOver(request);
         if (codings != null) {
             // The aggregator removed "chunked"; anything left is a coding we cannot undo.
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,

@@ -150,6 +150,50 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                 && !head.headers().contains(HttpHeaderNames.EXPECT);
     }
 
+    /**
+     * As the base class, but the request line's version must be spelled as RFC 9112 §2.3 has it,
+     * case and all: {@code HTTP/} and two digits around a dot (Netty's parser upper-cases
+     * {@code http/1.1} and takes it), and of HTTP/1 or older (RFC 9110 §15.6.6: a server refuses a
+     * major version it does not speak; {@code HTTP/2.0} here is not an HTTP/2 connection). A bad one throws,
+     * which the base class turns into an invalid message: 400, or 505 for another major version
+     * ({@link InvalidRequest}). Found by review: both were forwarded to Mist as HTTP/1.1.
+     */
+    @Override
+    protected HttpMessage createMessage(String[] initialLine) throws Exception {
+        String version = initialLine[2];
+        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
+                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
+            throw new IllegalArgumentException("the request line's HTTP version \"" + printable(version)
+                                               + "\" is not HTTP/<digit>.<digit> (RFC 9112 §2.3; case matters)");
+        }
+        if (version.charAt(5) > '1') { // HTTP/1.x, and the older forms Netty and Mist read as well
+            throw new UnsupportedVersionException(version);
+        }
+        return super.createMessage(initialLine);
+    }
+
+    /** A request line of another major version than HTTP/1: answered 505, not 400. */
+    static final class UnsupportedVersionException extends IllegalArgumentException {
+        UnsupportedVersionException(String version) {
+            super(version + " is not served here: mistguard speaks HTTP/1.1 (RFC 9110 §15.6.6)");
+        }
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** {@code text} with anything outside printable ASCII escaped, for an error message. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 40));
+        for (int i = 0; i < text.length() && i < 40; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? String.valueOf(c)
+                                                                        : String.format("\\x%02X", (int) c));
+        }
+        return text.length() > 40 ? out.append("...").toString() : out.toString();
+    }
+
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (broken) {

@@ -5,6 +5,7 @@ import io.mistguard.proxy.time.LoopTimers;
 import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.OneReadAggregator;
 import io.mistguard.proxy.net.TcpState;
+import io.mistguard.proxy.net.TransferCodings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -201,6 +202,14 @@ public final class UpstreamCall {
         if (!isFinalStatus(code)) {
             response.release();
             onFailure(UpstreamFailure.BAD_RESPONSE, finalStatusRefusal(code));
+            return;
+        }
+        String codings = TransferCodings.leftOver(response);
+        if (codings != null) {
+            // Found by review: "gzip, chunked" lost its gzip and reached the caller still coded.
+            response.release();
+            onFailure(UpstreamFailure.BAD_RESPONSE, "unsupported Transfer-Encoding: " + codings
+                      + " (mistguard undoes only chunked; RFC 9112 §6.1)");
             return;
         }
         Channel used = channel;

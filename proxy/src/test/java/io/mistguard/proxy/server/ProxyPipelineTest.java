@@ -80,6 +80,13 @@ class ProxyPipelineTest {
 
     static Stream<Arguments> refusedRequests() {
         return Stream.of(
+                // Regressions (review): forwarded to Mist as HTTP/1.1 (RFC 9112 §2.3, RFC 9110 §15.6.6).
+                Arguments.of("a version in lower case", "GET / http/1.1\r\nHost: x\r\n\r\n",
+                        "400 Bad Request", "the request line's HTTP version \"http/1.1\" is not HTTP/<digit>.<digit>"),
+                Arguments.of("a version of two digits", "GET / HTTP/1.10\r\nHost: x\r\n\r\n",
+                        "400 Bad Request", "is not HTTP/<digit>.<digit>"),
+                Arguments.of("another major version", "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+                        "505 HTTP Version Not Supported", "HTTP/2.0 is not served here"),
                 Arguments.of("content-length with chunked",
                         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                         "400 Bad Request", "both Transfer-Encoding and Content-Length"),

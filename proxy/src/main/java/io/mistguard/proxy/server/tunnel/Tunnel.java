@@ -2,6 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.SentBody;
+import io.mistguard.proxy.net.TransferCodings;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -136,6 +137,12 @@ final class Tunnel {
         }
         if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
             response.release(); // an interim answer (100, 102, 103): the final one is still to come
+            return;
+        }
+        String codings = TransferCodings.leftOver(response);
+        if (codings != null) {
+            response.release();
+            fail(UpstreamFailure.BAD_RESPONSE, "unsupported Transfer-Encoding: " + codings);
             return;
         }
         settle();

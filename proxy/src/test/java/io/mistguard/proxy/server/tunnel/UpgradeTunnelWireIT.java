@@ -231,6 +231,18 @@ class UpgradeTunnelWireIT {
         Await.until("Mist's side closed", () -> mist.closed.get() == 1);
     }
 
+    /** Found by review (the API path's fault, here too): a coding other than chunked was dropped, not undone. */
+    @Test
+    void aDeclineWithACodingMistguardCannotUndoIs502Regression() throws Exception {
+        start(ScriptedUpstream.reply("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: gzip, chunked\r\n"
+                + "\r\n5\r\nhello\r\n0\r\n\r\n"), UnaryOperator.identity());
+
+        String answer = exchange(RawClient.upgrade("/ws", ""));
+
+        assertThat(answer).startsWith("HTTP/1.1 502 Bad Gateway\r\n")
+                .containsIgnoringCase("Mistguard-Decision: rejected; reason=bad-response");
+    }
+
     @Test
     void silentMistIs504AfterTheHandshakeTimeout() throws Exception {
         // A generous connect timeout, so a loaded machine cannot turn this into connect-timeout.
