@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
@@ -70,15 +69,17 @@ public final class UpgradeTunnel {
     }
 
     /**
-     * Whether {@code request} (in origin form) is a WebSocket upgrade Mist's API port serves as one: a
-     * {@code GET} of {@code /ws}, any query (Mist's web UI live view; mist-api.md §8; RFC 6455 §4.1
-     * asks for {@code GET}). Any other request with upgrade headers is an API call to Mist, which
-     * runs its command: it must take its route — breaker, admission, queue, budget — like any
-     * other, with {@code Upgrade} stripped as a hop-by-hop field. Found by review: the headers alone
-     * sent {@code /api2?command={"nuke_stream":…}} through the tunnel past a forced-open breaker.
+     * Whether {@code request} (in origin form) is a WebSocket upgrade of the one path Mist's API port
+     * serves WebSocket on: {@code /ws}, any query (Mist's web UI live view; mist-api.md §8; Mist's
+     * {@code controller_api.cpp} tests {@code H.url == "/ws"}). The tunnel takes it ({@link #start}
+     * refuses one that is not a {@code GET}, RFC 6455 §4.1). A request with upgrade headers on any
+     * other path is an API call to Mist, which runs its command: it must take its route — breaker,
+     * admission, queue, budget — like any other, with {@code Upgrade} stripped as a hop-by-hop field.
+     * Found by review: the headers alone sent {@code /api2?command={"nuke_stream":…}} through the
+     * tunnel past a forced-open breaker.
      */
     public static boolean isMistWebSocket(HttpRequest request) {
-        if (!HttpMethod.GET.equals(request.method()) || !isWebSocketUpgrade(request)) {
+        if (!isWebSocketUpgrade(request)) {
             return false;
         }
         String uri = request.uri();
