@@ -2,6 +2,7 @@ package io.mistguard.proxy.invalidation.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.classify.MistJsonp;
 import io.mistguard.proxy.classify.MistRequest;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.QueueHandoff;
@@ -47,11 +48,12 @@ public final class InvalidationForwarder implements QueueHandoff {
         if (names == null) {
             return null;
         }
+        String jsonp = MistJsonp.functionOf(request); // Mist's reply would be wrapped in it
         request.release(); // answered here: Mist never sees this request
-        return decide(alloc, names);
+        return decide(alloc, names, jsonp);
     }
 
-    private Answer decide(ByteBufAllocator alloc, List<String> names) {
+    private Answer decide(ByteBufAllocator alloc, List<String> names, String jsonp) {
         for (int i = 0; i < names.size(); i++) {
             String problem = StreamNames.problem(names.get(i));
             if (problem != null) {
@@ -69,6 +71,6 @@ public final class InvalidationForwarder implements QueueHandoff {
                 default -> InvalidationReplies.invalid(alloc, i, "refused by the queue as " + outcome);
             };
         }
-        return InvalidationReplies.queued(alloc);
+        return InvalidationReplies.queued(alloc, jsonp);
     }
 }

@@ -50,7 +50,7 @@ class InvalidationForwarderTest {
     private final Forwarder delegate = (loop, alloc, request, mistRequest, privateConnection) -> {
         delegated.add(mistRequest.command());
         request.release();
-        Answer proxied = Answer.of(InvalidationReplies.queued(alloc).response(), Decision.PROXIED);
+        Answer proxied = Answer.of(InvalidationReplies.queued(alloc, null).response(), Decision.PROXIED);
         return new Forwarder.Exchange() {
             @Override
             public Future<Answer> response() {
@@ -68,11 +68,16 @@ class InvalidationForwarderTest {
      * {@code outcomes}; the answer's {@code Mistguard-*} fields written as the edge writes them.
      */
     private FullHttpResponse send(String json, Function<String, OfferOutcome> outcomes) {
-        String form = "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
+        return send("/", "", json, outcomes);
+    }
+
+    /** As {@link #send(String, Function)}, to {@code uri}, with {@code moreForm} before the command. */
+    private FullHttpResponse send(String uri, String moreForm, String json, Function<String, OfferOutcome> outcomes) {
+        String form = moreForm + "command=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
                 Unpooled.copiedBuffer(form, StandardCharsets.UTF_8));
         request.headers().set("Content-Type", "application/x-www-form-urlencoded");
-        MistRequest mistRequest = new CommandClassifier().classify("POST", "/",
+        MistRequest mistRequest = new CommandClassifier().classify("POST", uri,
                 "application/x-www-form-urlencoded", request.content());
         Function<String, OfferOutcome> queue = name -> {
             offered.add(name);
@@ -112,6 +117,24 @@ class InvalidationForwarderTest {
         assertThat(body(response)).isEqualTo(MIST_OK);
         assertThat(offered).containsExactly("video+a");
         assertThat(delegated).isEmpty();
+    }
+
+    /**
+     * Found by review: the queued answer came bare, where Mist wraps its reply in the caller's JSONP
+     * function and sends its CORS and no-cache fields; a page asking with callback= could not read it.
+     */
+    @Test
+    void theQueuedAnswerHasMistsShapeJsonpAndCorsIncludedRegression() {
+        FullHttpResponse wrapped = send("/api2?callback=myCb", "", "{\"invalidate_sessions\":\"video+a\"}",
+                                        n -> OfferOutcome.QUEUED);
+        assertThat(wrapped.headers().get("Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(wrapped.headers().get("Cache-Control")).isEqualTo("no-cache, no-store, must-revalidate");
+        assertThat(wrapped.headers().get("Expires")).isEqualTo("0");
+        assertThat(body(wrapped)).isEqualTo("myCb(" + MIST_OK.strip() + ");\n\n");
+
+        FullHttpResponse jsonpWins = send("/api2?callback=a", "jsonp=b&", "{\"invalidate_sessions\":\"video+a\"}",
+                                          n -> OfferOutcome.QUEUED);
+        assertThat(body(jsonpWins)).as("jsonp over callback, a form body's over the query's").startsWith("b(");
     }
 
     @Test
