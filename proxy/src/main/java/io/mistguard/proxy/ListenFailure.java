@@ -38,6 +38,11 @@ public final class ListenFailure extends RuntimeException {
     }
 
     private static String reason(Throwable cause) {
+        if (cause instanceof java.nio.channels.UnresolvedAddressException) {
+            // Found by review: printed as the bare class name, which says nothing of the cause.
+            return "the host name does not resolve to an address here (expected: an address, or a name "
+                   + "this host resolves, like 127.0.0.1 or localhost)";
+        }
         String message = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
         return message.replaceFirst("^bind\\(\\.\\.\\) failed[^:]*: ", "");
     }

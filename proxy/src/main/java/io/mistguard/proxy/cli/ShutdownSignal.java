@@ -61,11 +61,18 @@ final class ShutdownSignal {
         return previous == SignalHandler.SIG_IGN;
     }
 
-    /** A signal named {@code name} (without SIG) came; the first one is what {@link #await} returns. */
-    private void receive(String name) {
+    /**
+     * A signal named {@code name} (without SIG) came; the first one is what {@link #await} returns.
+     * A later one changes nothing — the drain goes on to its grace — and says so (found by review: it
+     * was ignored without a word, and an operator could not tell it had arrived).
+     */
+    void receive(String name) { // package-private for tests
         if (received.getCount() > 0) {
             this.name = "SIG" + name;
             received.countDown();
+        } else {
+            log.warn("received SIG{} while already stopping on {}: the drain goes on to its grace; "
+                     + "SIGKILL stops mistguard at once, undrained", name, this.name);
         }
     }
 

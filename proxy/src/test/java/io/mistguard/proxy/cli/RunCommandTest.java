@@ -217,6 +217,19 @@ class RunCommandTest {
         }
     }
 
+    /** Found by review: a listen host that does not resolve printed java.nio.channels.UnresolvedAddressException. */
+    @Test
+    void aListenHostThatDoesNotResolveIsSaidInWordsRegression(@TempDir Path dir) throws Exception {
+        Path file = quietConfig(dir);
+
+        assertThat(run("--config", file.toString(), "--listen", "nosuchhost.invalid:4299", "--admin-listen",
+                       "127.0.0.1:0")).isEqualTo(1);
+
+        assertThat(err.toString().lines()).containsExactly("mistguard: cannot listen on nosuchhost.invalid:4299 "
+                + "(--listen): the host name does not resolve to an address here (expected: an address, or a name "
+                + "this host resolves, like 127.0.0.1 or localhost)");
+    }
+
     @Test
     void anAdminPortInUseNamesTheConfigKeyWhenNoFlagSetItRegression(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
