@@ -28,13 +28,18 @@ import java.util.Map;
  * {@code config} key ({@code {"config":{}}} feeds a read-modify-write, §3); a command parameter that
  * is not JSON (Mist answers its web UI); a request with {@code X-Real-IP} or {@code X-Forwarded-For}
  * (Mist does not trust such a caller as local, so it must not get a local caller's reply); and
- * {@code Cache-Control: no-cache} or {@code no-store}. A request without a command is also keyed by
+ * {@code Cache-Control: no-cache} or {@code no-store}. A request without a command, or with one on
+ * a path that is not one of Mist's API paths ({@code /}, {@code /api}, {@code /api2}), is also keyed by
  * every header line it carries, name and value as sent, in order: Mist builds its Prometheus answers
  * ({@code /koekjes}, {@code /koekjes.json}) on the request's own parser, which keeps the request's
  * header fields ({@code HTTP::Parser::StartResponse} calls {@code CleanPreserveHeaders}), so every
  * one of them is echoed back. Found by review: keyed only by {@code Host}, {@code User-Agent} and
  * {@code Accept} (what a first measurement saw echoed), one caller's {@code Cookie} reached the next
- * caller in a stored answer. A scraper sends the same lines every time, so its answers are still
+ * caller in a stored answer. Mist picks its Prometheus path before it reads any command, so
+ * {@code /koekjes?command=<GetState>} is a Prometheus answer too (found by a later review: it was
+ * coalesced by command alone, and a second caller got the first one's {@code Cookie}); mistguard does
+ * not know Mist's passphrase, so any path but the API's counts. A scraper sends the same lines every
+ * time, and catalyst-api its commands to {@code /} or {@code /api2}, so their answers are still
  * shared. Stateless; thread-safe.
  */
 final class CacheKeys {
@@ -54,7 +59,7 @@ final class CacheKeys {
         int queryStart = request.uri().indexOf('?');
         String query = queryStart < 0 ? "" : request.uri().substring(queryStart + 1);
         key.append(mist.hasCommand() ? CommandText.compact(mist.command()) : query);
-        if (!mist.hasCommand()) {
+        if (!mist.hasCommand() || !isApiPath(mist.path())) {
             // Mist echoes every request field in its Prometheus answers (see the class comment): a
             // caller must not get another caller's fields back from a stored answer.
             for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
@@ -77,6 +82,11 @@ final class CacheKeys {
             }
         }
         return key.toString();
+    }
+
+    /** A path Mist answers with its API reply whatever the headers (it is never the Prometheus passphrase). */
+    private static boolean isApiPath(String path) {
+        return path.equals("/") || path.equals("/api") || path.equals("/api2");
     }
 
     /** The caller asked for an answer from Mist itself, or is not one Mist trusts as local. */

@@ -118,6 +118,25 @@ class CacheKeysTest {
     }
 
     /**
+     * Found by a later review: Mist picks its Prometheus path before it reads a command, so
+     * /koekjes?command=<GetState> echoes every field too; keyed by the command alone, a coalesced
+     * second caller got the first one's Cookie. A command off Mist's API paths is keyed by every line.
+     */
+    @Test
+    void aCommandOffMistsApiPathsIsKeyedByEveryFieldTooRegression() {
+        String alice = key("GET", "/koekjes?command=%7B%22active_streams%22%3Atrue%7D", null, "", "Host", "a",
+                           "Cookie", "session=ALICE");
+        assertThat(key("GET", "/koekjes?command=%7B%22active_streams%22%3Atrue%7D", null, "", "Host", "a",
+                       "Cookie", "session=bob")).isNotEqualTo(alice);
+        assertThat(key("POST", "/koekjes", FORM, GET_STATE, "Cookie", "a"))
+                .isNotEqualTo(key("POST", "/koekjes", FORM, GET_STATE, "Cookie", "b"));
+        for (String api : new String[] {"/", "/api", "/api2"}) {
+            assertThat(key("POST", api, FORM, GET_STATE, "Cookie", "a")).as(api + ": Mist's API reply echoes nothing")
+                    .isEqualTo(key("POST", api, FORM, GET_STATE, "Cookie", "b"));
+        }
+    }
+
+    /**
      * Found by review: Mist echoes every request field in its Prometheus answers, not just Host,
      * User-Agent and Accept, so a stored answer carried one caller's Cookie (and a Set-Cookie it
      * sent) to the next. Every line keys an answer without a command; a scraper's identical lines
