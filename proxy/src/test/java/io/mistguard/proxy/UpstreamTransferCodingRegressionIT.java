@@ -27,4 +27,26 @@ class UpstreamTransferCodingRegressionIT {
             assertThat(answer.body()).contains("unsupported Transfer-Encoding: gzip");
         }
     }
+
+    /**
+     * Found by the review of that fix: a coding Netty does not read as chunked ({@code chunked ;q=1},
+     * {@code gzip} alone) frames the body to a close a kept-alive upstream never sends, so the caller
+     * got 504 after the whole budget, counted as Mist timing out. It is now refused at its head.
+     */
+    @Test
+    void anAnswerWhoseCodingFramesItToACloseIsRefusedAtOnceNotTimedOutRegression() throws Exception {
+        for (String coding : new String[] {"chunked ;q=1", "gzip"}) {
+            try (CannedUpstream upstream = new CannedUpstream("HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding
+                         + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+                 TestProxy proxy = TestProxy.inFrontOf(upstream.port(), Duration.ofSeconds(30));
+                 RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+                long started = System.nanoTime();
+                RawHttpConnection.Response answer = client.exchange("GET /koekjes.json HTTP/1.1\r\nHost: mist\r\n\r\n");
+                assertThat(answer.status()).as(coding).isEqualTo(502);
+                assertThat(answer.header("Mistguard-Decision")).isEqualTo("rejected; reason=bad-response");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("%s: not the 30 s budget", coding)
+                        .isLessThan(Duration.ofSeconds(20));
+            }
+        }
+    }
 }

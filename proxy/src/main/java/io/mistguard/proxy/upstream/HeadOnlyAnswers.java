@@ -2,6 +2,7 @@ package io.mistguard.proxy.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -61,6 +62,17 @@ public final class HeadOnlyAnswers extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof HttpResponse head && !(msg instanceof FullHttpResponse) && unframedCoding(head)) {
+            // Read to a close that a kept-alive server never sends, the caller would wait out its whole
+            // budget for an answer refused anyway (TransferCodings): refused at its head instead.
+            discarding = true;
+            head.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("unsupported Transfer-Encoding: "
+                    + head.headers().get(HttpHeaderNames.TRANSFER_ENCODING) + " (mistguard undoes only a final "
+                    + "chunked; RFC 9112 §6.1)")));
+            ctx.fireChannelRead(msg);
+            ctx.close();
+            return;
+        }
         if (msg instanceof HttpResponse head && !(msg instanceof FullHttpResponse)
                 && (isMistsForbidden(head)
                     || switchingProtocolsToo && head.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code())) {
@@ -71,6 +83,16 @@ public final class HeadOnlyAnswers extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * A head with a {@code Transfer-Encoding} that Netty's codec does not read as chunked
+     * ({@code gzip} alone, {@code chunked ;q=1}): its body runs to the close (RFC 9112 §6.3), and its
+     * coding is one mistguard cannot undo. Found by review: on a kept-alive connection the caller got
+     * 504 after the route's whole budget, counted as Mist timing out, instead of 502 at once.
+     */
+    static boolean unframedCoding(HttpResponse head) {
+        return head.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) && !HttpUtil.isTransferEncodingChunked(head);
     }
 
     /** Mist's 403 to a bad {@code Authorization: json} header, framed or not. */
