@@ -83,8 +83,10 @@ class CheckConfigCommandTest {
         assertThat(err.toString().lines()).containsExactly(
                 file + ": 1 rule broken:",
                 "  route get-state: kind read with 3 attempts replays requests that may have reached Mist, but it "
-                + "matches the non-idempotent command key(s) nuke_stream (expected: match.commands or match.command "
-                + "naming only commands safe to replay, or retry.attempts: 1)");
+                + "matches the command key(s) nuke_stream, not known to be safe to replay (expected: match.commands "
+                + "or match.command naming only reads (active_streams, capabilities, clients, push_auto_list, "
+                + "push_list, stats_streams, totals, or {\"config\":{}}) and idempotent writes (invalidate_sessions, "
+                + "push_auto_add, push_auto_remove), or retry.attempts: 1)");
     }
 
     /** Issue 13: the table said "VERDICT ok" for the very route the rules then reported as broken. */
@@ -109,7 +111,7 @@ class CheckConfigCommandTest {
         assertThat(run("check-config", file.toString())).isEqualTo(1);
 
         assertThat(err.toString()).contains("route get-state: kind read with 3 attempts replays requests that may "
-                + "have reached Mist, but it matches any command, non-idempotent ones included");
+                + "have reached Mist, but it matches any command, not known to be safe to replay");
     }
 
     /** Found by review: with one attempt, a read route matching a write and keeping answers passed. */
@@ -124,8 +126,38 @@ class CheckConfigCommandTest {
         assertThat(run("check-config", file.toString())).isEqualTo(1);
 
         assertThat(err.toString()).contains("route get-state: kind read keeps answers (fresh_for) and answers from them "
-                + "without Mist, but it matches the non-idempotent command key(s) stop_sessions")
+                + "without Mist, but it matches the command key(s) stop_sessions, not known to be a read")
                 .doesNotContain("replays");
+    }
+
+    /**
+     * Found by the review of that rule: it was a deny-list, so writes it did not name (stop_sessid,
+     * push_start) were answered from the store and replayed. Both rules are allow-lists now; an
+     * idempotent write may be replayed but never answered from the store.
+     */
+    @Test
+    void theSafetyRulesAreAllowListsSoAnUnnamedWriteFailsTooRegression(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("unnamed.yaml");
+        Files.writeString(file, """
+                routes:
+                  - {name: kills, match: {commands: [stop_sessid]}, kind: read, retry: {attempts: 1}, fresh_for: 30s}
+                  - {name: starts, match: {commands: [push_start]}, kind: read, retry: {attempts: 2}}
+                  - {name: auto, match: {commands: [push_auto_add]}, kind: read, retry: {attempts: 2}}
+                  - {name: auto-stored, match: {commands: [push_auto_add]}, kind: read, retry: {attempts: 1}, fresh_for: 1s}
+                  - {name: config-read, match: {command: '{"config":{}}'}, kind: read, retry: {attempts: 2}}
+                  - {name: catch-all, match: {}, kind: passthrough}
+                """);
+
+        assertThat(run("check-config", file.toString())).isEqualTo(1);
+
+        assertThat(err.toString())
+                .contains("route kills: kind read keeps answers (fresh_for) and answers from them without Mist, but "
+                          + "it matches the command key(s) stop_sessid, not known to be a read")
+                .contains("route starts: kind read with 2 attempts replays requests that may have reached Mist, but "
+                          + "it matches the command key(s) push_start, not known to be safe to replay")
+                .doesNotContain("route auto: ")
+                .contains("route auto-stored: kind read keeps answers (fresh_for)")
+                .doesNotContain("route config-read: "); // replayable; storing it is refused by the loader itself
     }
 
     @Test

@@ -119,7 +119,7 @@ class RunCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString()).startsWith("mistguard: configuration refused:")
                 .contains("route rd: kind read keeps answers (stale.max_age) and answers from them without Mist, but it "
-                          + "matches the non-idempotent command key(s) nuke_stream");
+                          + "matches the command key(s) nuke_stream, not known to be a read");
     }
 
     /**

@@ -20,19 +20,29 @@ import java.util.Set;
  *
  * <p>"A non-idempotent route retries": only {@code read} routes replay a request that may have
  * reached Mist (other kinds retry only a refused connect, which never sent it). So a {@code read}
- * route with {@code attempts > 1} must pin its match to commands that are safe to replay — none
- * ({@code commands: []}), reads, or idempotent writes (mist-api.md §3) — and fails when it could match a
- * non-idempotent command or any command at all. "A write answered from the store": a {@code read}
- * route that keeps answers ({@code stale.max_age} or {@code fresh_for}) and could match such a
- * command would answer it without Mist, telling the caller a write happened that Mist never ran.
+ * route with {@code attempts > 1} must pin its match to commands known to be safe to replay — none
+ * ({@code commands: []}), reads, or idempotent writes (mist-api.md §3) — and fails when it could match
+ * any other command, or any command at all. "A write answered from the store": a {@code read} route
+ * that keeps answers ({@code stale.max_age} or {@code fresh_for}) must match only reads, or it could
+ * answer a write without Mist, telling the caller it happened. Both are allow-lists.
  * These safety rules ({@link #unsafe}) are refused by a start and a reload too; the budget rule
  * ({@link #budget}) is only warned about there. Stateless.
  */
 public final class RouteRules {
 
-    /** Commands a late or repeated delivery can harm (mist-api.md §3); {@code config} only as a write. */
-    private static final Set<String> NON_IDEMPOTENT = Set.of("config", "stop_sessions", "nuke_stream", "push_stop",
-            "addstream", "deletestream", "authorize");
+    /**
+     * Commands that only read Mist's state (mist-api.md §3, and Mist's API reference for the rest):
+     * safe to replay and to answer from the store. An allow-list: found by review, a deny-list of
+     * harmful commands let {@code stop_sessid} and {@code push_start}, which it did not name, be
+     * answered from the store and replayed.
+     */
+    private static final Set<String> READS = Set.of("active_streams", "stats_streams", "push_list", "push_auto_list",
+            "clients", "totals", "capabilities");
+    /** Writes a repeat cannot harm (mist-api.md §3): safe to replay, never to answer from the store. */
+    private static final Set<String> IDEMPOTENT_WRITES = Set.of("invalidate_sessions", "push_auto_add",
+            "push_auto_remove");
+    private static final Set<String> REPLAYABLE = union(READS, IDEMPOTENT_WRITES);
+    /** {@code {"config":{}}}: replayable, but never from the store (it feeds a read-modify-write, mist-api.md §3). */
     private static final String CONFIG_READ = "{\"config\":{}}";
 
     private RouteRules() {}
@@ -83,19 +93,22 @@ public final class RouteRules {
 
     private static List<String> unsafe(RouteConfig route) {
         List<String> failures = new ArrayList<>();
-        String unsafeCommand = route.kind() == RouteKind.READ ? matchesUnsafeCommand(route) : null;
-        if (unsafeCommand != null && route.retry().attempts() > 1) {
+        boolean read = route.kind() == RouteKind.READ;
+        String notReplayable = read && route.retry().attempts() > 1 ? matchesBeyond(route, REPLAYABLE, true) : null;
+        if (notReplayable != null) {
             failures.add("route " + route.name() + ": kind read with " + route.retry().attempts()
-                         + " attempts replays requests that may have reached Mist, but it " + unsafeCommand
-                         + " (expected: match.commands or match.command naming only commands safe to replay, "
-                         + "or retry.attempts: 1)");
+                         + " attempts replays requests that may have reached Mist, but it " + notReplayable
+                         + ", not known to be safe to replay (expected: match.commands or match.command naming only "
+                         + "reads (" + String.join(", ", sorted(READS)) + ", or {\"config\":{}}) and idempotent writes ("
+                         + String.join(", ", sorted(IDEMPOTENT_WRITES)) + "), or retry.attempts: 1)");
         }
-        if (unsafeCommand != null && route.caching().stores()) {
+        String notRead = read && route.caching().stores() ? matchesBeyond(route, READS, false) : null;
+        if (notRead != null) {
             failures.add("route " + route.name() + ": kind read keeps answers ("
                          + (route.staleMaxAge() != null ? "stale.max_age" : "fresh_for") + ") and answers from them "
-                         + "without Mist, but it " + unsafeCommand + ": the caller would be told a write happened "
-                         + "that Mist never ran (expected: match.commands or match.command naming only reads, or "
-                         + "no stale.max_age and no fresh_for)");
+                         + "without Mist, but it " + notRead + ", not known to be a read: the caller could be told "
+                         + "a write happened that Mist never ran (expected: match.commands or match.command naming only "
+                         + String.join(", ", sorted(READS)) + ", or no stale.max_age and no fresh_for)");
         }
         if (route.kind() != RouteKind.READ && route.staleMaxAge() != null) {
             failures.add("route " + route.name() + ": kind " + route.kind().configName()
@@ -105,19 +118,33 @@ public final class RouteRules {
         return failures;
     }
 
-    /** Which command {@code route} could match that must not be replayed or answered from the store, or {@code null}. */
-    private static String matchesUnsafeCommand(RouteConfig route) {
+    /**
+     * What {@code route} could match beyond the command keys {@code safe} (and {@code {"config":{}}}
+     * when {@code configRead} allows it), said for a message, or {@code null} when nothing.
+     */
+    private static String matchesBeyond(RouteConfig route, Set<String> safe, boolean configRead) {
         RouteMatch match = route.match();
         if (match.command() != null) {
+            if (configRead && CommandText.compact(match.command()).equals(CONFIG_READ)) {
+                return null;
+            }
             Set<String> keys = CommandClassifier.topLevelKeys(match.command());
-            boolean configRead = CommandText.compact(match.command()).equals(CONFIG_READ);
-            return keys == null || keys.stream().anyMatch(k -> NON_IDEMPOTENT.contains(k) && !(configRead && k.equals("config")))
-                    ? "matches the non-idempotent command " + match.command() : null;
+            return keys == null || !safe.containsAll(keys) ? "matches the command " + match.command() : null;
         }
         if (match.commands() == null) {
-            return "matches any command, non-idempotent ones included";
+            return "matches any command";
         }
-        List<String> unsafe = match.commands().stream().filter(NON_IDEMPOTENT::contains).sorted().toList();
-        return unsafe.isEmpty() ? null : "matches the non-idempotent command key(s) " + String.join(", ", unsafe);
+        List<String> beyond = match.commands().stream().filter(k -> !safe.contains(k)).sorted().toList();
+        return beyond.isEmpty() ? null : "matches the command key(s) " + String.join(", ", beyond);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
+    private static List<String> sorted(Set<String> keys) {
+        return keys.stream().sorted().toList();
     }
 }
