@@ -91,6 +91,19 @@ class WebSocketLiveViewRegressionIT {
         }
     }
 
+    /** Found by review: Mist decodes its URL before it compares it with /ws, so /%77s is its WebSocket too. */
+    @Test
+    void aPercentEncodedWsPathIsTunnelledAsMistDecodesItRegression() throws Exception {
+        try (TestProxy proxy = TestProxy.inFrontOf(MIST.get().port(), Duration.ofSeconds(5));
+             RawHttpConnection client = new RawHttpConnection(proxy.mistguard.proxyAddress().getPort())) {
+            client.send("GET /%77s HTTP/1.1\r\nHost: mist\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            RawHttpConnection.Response switched = client.readHead();
+            assertThat(switched.status()).isEqualTo(101);
+            assertThat(MIST.get().recording().requests().get(0).headers()).containsKey("upgrade");
+        }
+    }
+
     /** The same request without the forced breaker reaches Mist as an API call, Upgrade stripped. */
     @Test
     void upgradeHeadersOnAnApiPathMakeAnOrdinaryApiCall() throws Exception {

@@ -2,6 +2,7 @@ package io.mistguard.proxy.server.tunnel;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mistguard.proxy.classify.MistUrlEncoding;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.upstream.UpstreamFailure;
@@ -84,7 +85,9 @@ public final class UpgradeTunnel {
         }
         String uri = request.uri();
         int query = uri.indexOf('?');
-        return (query < 0 ? uri : uri.substring(0, query)).equals(WEBSOCKET_PATH);
+        // Decoded as Mist decodes its URL before comparing (Encodings::URL::decode(url, true)): found by
+        // review, /%77s is Mist's WebSocket too, and went to it stripped of its upgrade headers.
+        return MistUrlEncoding.decode(query < 0 ? uri : uri.substring(0, query), true).equals(WEBSOCKET_PATH);
     }
 
     /**
