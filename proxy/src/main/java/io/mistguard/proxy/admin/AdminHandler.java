@@ -64,6 +64,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminAuth auth;
     private final StatusPage page;
     private final RecentLatency recent = new RecentLatency();
+    private final RefusalLine refusals = new RefusalLine(io.mistguard.proxy.time.Ticker.system());
 
     /** Reads the status page's files from the jar: build it off the event loop. */
     AdminHandler(AdminBackend backend, String token) {
@@ -123,11 +124,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             crossOrigin = CrossOrigin.foreignHost(request);
         }
         if (crossOrigin != null) {
+            refusals.refused(403, "cross-origin request refused: " + crossOrigin, client(ctx), method.name(), path);
             write(ctx, AdminAnswer.json(HttpResponseStatus.FORBIDDEN,
                     AdminViews.error("cross-origin request refused: " + crossOrigin)), keepAlive, head);
             return;
         }
         if (!auth.allows(request)) {
+            refusals.refused(401, "missing or wrong Authorization: Bearer token", client(ctx), method.name(), path);
             write(ctx, new AdminAnswer(HttpResponseStatus.UNAUTHORIZED, AdminAnswer.JSON,
                     AdminViews.error("missing or wrong Authorization: Bearer token"), null), keepAlive, head);
             return;
