@@ -1,15 +1,12 @@
 package io.mistguard.proxy.cache;
 
-import io.mistguard.proxy.classify.MistHeaders;
+import io.mistguard.proxy.classify.MistJsonp;
 import io.mistguard.proxy.classify.MistRequest;
-import io.mistguard.proxy.classify.MistUrlEncoding;
 import io.mistguard.proxy.config.CommandText;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -71,12 +68,8 @@ final class CacheKeys {
         // Mist wraps its answer in callback(...) / jsonp(...) from the last such variable, a form
         // body's replacing the query's: read them as Mist does, so that no two callers who would get
         // different answers from Mist share one.
-        String body = isForm(request) ? request.content().toString(StandardCharsets.ISO_8859_1) : "";
         for (String name : JSONP) {
-            String value = MistUrlEncoding.lastValue(body, name);
-            if (value == null) {
-                value = MistUrlEncoding.lastValue(query, name);
-            }
+            String value = MistJsonp.lastVar(request, name);
             if (value != null) {
                 key.append('\n').append(name).append('=').append(value);
             }
@@ -105,12 +98,6 @@ final class CacheKeys {
             }
         }
         return false;
-    }
-
-    /** Mist reads body variables only of a POST sent as exactly this type (see {@code CommandClassifier}). */
-    private static boolean isForm(FullHttpRequest request) {
-        return request.method().equals(HttpMethod.POST) && HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED
-                .contentEquals(String.valueOf(MistHeaders.get(request.headers(), "Content-Type")));
     }
 
 }

@@ -19,8 +19,8 @@ public final class MistJsonp {
 
     /** The function {@code request}'s reply is wrapped in, or {@code null} when none. */
     public static String functionOf(FullHttpRequest request) {
-        String jsonp = var(request, "jsonp");
-        return jsonp != null ? jsonp : var(request, "callback");
+        String jsonp = nonEmpty(lastVar(request, "jsonp"));
+        return jsonp != null ? jsonp : nonEmpty(lastVar(request, "callback"));
     }
 
     /** Mist's API reply around {@code json}: {@code json + "\n\n"}, or wrapped in {@code function}. */
@@ -28,13 +28,21 @@ public final class MistJsonp {
         return function == null ? json + "\n\n" : function + "(" + json + ");\n\n";
     }
 
-    private static String var(FullHttpRequest request, String name) {
+    /**
+     * Mist's {@code GetVar(name)} for {@code request}: the last variable of that name, decoded, a
+     * form body's replacing the query's; {@code ""} when set empty, {@code null} when not set.
+     */
+    public static String lastVar(FullHttpRequest request, String name) {
         String value = isForm(request)
                 ? MistUrlEncoding.lastValue(request.content().toString(StandardCharsets.ISO_8859_1), name) : null;
         if (value == null) {
             int query = request.uri().indexOf('?');
             value = query < 0 ? null : MistUrlEncoding.lastValue(request.uri().substring(query + 1), name);
         }
+        return value;
+    }
+
+    private static String nonEmpty(String value) {
         return value == null || value.isEmpty() ? null : value;
     }
 
