@@ -1,12 +1,12 @@
 package io.mistguard.proxy.admin;
 
+import io.mistguard.proxy.exchange.RequestDecodeFailure;
 import io.mistguard.proxy.metrics.Metrics;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.mistguard.proxy.metrics.RouteLatency;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
-import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.HostField;
 import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.LingeringClose;
@@ -78,10 +78,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.channel().attr(CALLER_VERSION).set(request.protocolVersion());
         boolean keepAlive = KeepAlive.requested(request) && request.decoderResult().isSuccess();
         if (!request.decoderResult().isSuccess()) {
-            // The aggregator's refusals (413, 417) come as invalid requests, in their turn.
-            write(ctx, request.decoderResult().cause() instanceof BodyRefusal refusal
-                    ? AdminAnswer.text(refusal.reason().status(), refusal.getMessage() + "\n")
-                    : AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false, false);
+            // The aggregator's refusals (413, 417) come as invalid requests too, in their turn; each is
+            // answered as the proxy's port answers it, with its reason (it said only "bad request").
+            RequestDecodeFailure failure = RequestDecodeFailure.of(request.decoderResult().cause());
+            write(ctx, AdminAnswer.text(failure.status(), failure.detail() + "\n"), false, false);
             return;
         }
         String hostProblem = HostField.problem(request);

@@ -5,6 +5,7 @@ import io.mistguard.proxy.config.AdminConfig;
 import io.mistguard.proxy.net.ConnectionCap;
 import io.mistguard.proxy.net.RequestAggregator;
 import io.mistguard.proxy.net.RequestArrivalTimeout;
+import io.mistguard.proxy.net.StrictServerCodec;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -12,23 +13,27 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
  * The operator's listener, separate from the proxy port (loopback by default): probes, metrics,
  * state views and operator actions ({@link AdminHandler}). Pipeline:
- * {@code limit → arrival-bytes → codec → arrival → aggregator → in-turn → admin}: at most
+ * {@code limit → arrival-bytes → decoder → encoder → arrival → aggregator → in-turn → admin}: at most
  * {@link #MAX_CONNECTIONS} connections ({@link ConnectionCap}); a request arrives whole within
  * {@link #ARRIVAL_TIMEOUT} of its first byte (else 408 and closed) and a connection with nothing in
  * progress is closed after {@link #IDLE_TIMEOUT} ({@link RequestArrivalTimeout}), since the token is
- * checked per request and a connection that sends nothing would never meet it;
+ * checked per request and a connection that sends nothing would never meet it; requests are read as
+ * strictly as on the proxy's port ({@link StrictServerCodec});
  * {@link RequestAggregator}; {@link RequestsInTurn}: answers in request order, a reload's too.
  */
 public final class AdminServer {
 
     private static final int MAX_ADMIN_REQUEST_BYTES = 64 * 1024;
+    /** The longest request line read, in bytes (Netty's default, which this listener had; longer: 414). */
+    private static final int MAX_INITIAL_LINE_BYTES = 4096;
+    /** The largest header block read, in bytes (Netty's default, which this listener had; larger: 431). */
+    private static final int MAX_HEADER_BYTES = 8192;
     /** Connections held at once; more get 503 {@code too-many-connections} and are closed. */
     public static final int MAX_CONNECTIONS = 64;
     /** How long a request may take to arrive from its first byte; then 408 and closed. */
@@ -69,9 +74,9 @@ public final class AdminServer {
     /** An admin connection's pipeline, ending in the shared {@code handler}. */
     static void addHandlers(ChannelPipeline pipeline, AdminHandler handler) {
         RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, IDLE_TIMEOUT, timeout -> null);
-        pipeline.addLast("arrival-bytes", arrival.bytes())
-                .addLast("codec", new HttpServerCodec())
-                .addLast("arrival", arrival.requests())
+        pipeline.addLast("arrival-bytes", arrival.bytes());
+        StrictServerCodec.addLast(pipeline, MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES);
+        pipeline.addLast("arrival", arrival.requests())
                 .addLast("aggregator", new RequestAggregator(MAX_ADMIN_REQUEST_BYTES, "request"))
                 .addLast("in-turn", new RequestsInTurn())
                 .addLast("admin", handler);

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The request-read and idle timeouts of a listener built on Netty's {@code HttpServerCodec} (the
+ * The request-read and idle timeouts of a listener built on {@link StrictServerCodec} (the
  * admin and trigger listeners; the proxy listener has its own, with separate head and body limits).
  * Without them a peer could hold a connection, and its file descriptor, for ever: by sending a request
  * a byte a second (slowloris), by stopping half way through one, or by connecting and never sending.

@@ -1,23 +1,20 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Decision;
-import io.mistguard.proxy.net.BodyRefusal;
+import io.mistguard.proxy.exchange.RequestDecodeFailure;
 import io.mistguard.proxy.net.HostField;
 import io.mistguard.proxy.net.TargetSyntax;
 import io.mistguard.proxy.net.TransferCodings;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * Why a decoded request must not be forwarded, with the status and reason it is answered with:
  * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits), the
  * aggregator's refusals (a body over {@code limits.max_body_bytes}, an expectation other than
- * {@code 100-continue}: {@link BodyRefusal}), transfer
+ * {@code 100-continue}), all as every listener answers them ({@link RequestDecodeFailure}); transfer
  * codings other than {@code chunked}, a missing, repeated or malformed {@code Host}
  * ({@link HostField}, RFC 9112 §3.2), request targets other than origin-form ({@code /path?query})
  * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). Stateless.
@@ -33,21 +30,8 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
     /** The problem with {@code request}, or {@code null} when it may be forwarded. */
     static InvalidRequest of(FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            Throwable cause = request.decoderResult().cause();
-            String detail = String.valueOf(cause.getMessage());
-            if (cause instanceof BodyRefusal refusal) {
-                return new InvalidRequest(refusal.reason().status(), Decision.of(refusal.reason()), detail);
-            }
-            if (cause instanceof StrictRequestDecoder.UnsupportedVersionException) {
-                return new InvalidRequest(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, Decision.BAD_REQUEST, detail);
-            }
-            if (cause instanceof TooLongHttpLineException) {
-                return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, Decision.URI_TOO_LONG, detail);
-            }
-            if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-                return new InvalidRequest(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Decision.HEADER_TOO_LARGE, detail);
-            }
-            return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, detail);
+            RequestDecodeFailure failure = RequestDecodeFailure.of(request.decoderResult().cause());
+            return new InvalidRequest(failure.status(), failure.decision(), failure.detail());
         }
         String codings = TransferCodings.leftOver(request);
         if (codings != null) {

@@ -2,12 +2,10 @@ package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.config.LimitsConfig;
 import io.mistguard.proxy.net.RequestAggregator;
+import io.mistguard.proxy.net.StrictServerCodec;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpMethod;
-import java.util.ArrayDeque;
-import java.util.Queue;
 
 /**
  * Builds a client connection's pipeline in named steps:
@@ -39,10 +37,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {
-        Queue<HttpMethod> requestMethods = new ArrayDeque<>(4); // decoded, not yet answered (see the encoder)
-        pipeline.addLast("decoder", new StrictRequestDecoder(limits.maxInitialLineBytes(), limits.maxHeaderBytes(),
-                                                             requestMethods));
-        pipeline.addLast("encoder", new CallerResponseEncoder(requestMethods));
+        StrictServerCodec.addLast(pipeline, limits.maxInitialLineBytes(), limits.maxHeaderBytes());
         pipeline.addLast("read-timeout", new RequestReadTimeout(limits.headerReadTimeout(), limits.bodyReadTimeout(),
                                                                 services));
         pipeline.addLast("aggregator", new RequestAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes()),

@@ -1,6 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.net.LingeringClose;
+import io.mistguard.proxy.net.StrictRequestDecoder;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * mistguard's 408 {@code request-timeout} and the connection is closed; nothing reaches Mist. The
  * idle timeout alone cannot do this: a byte a second keeps a connection from ever being idle.
  *
- * <p>The clock starts at a request's first byte ({@link #HEAD_STARTED}, from
+ * <p>The clock starts at a request's first byte ({@link StrictRequestDecoder#HEAD_STARTED}, from
  * {@link StrictRequestDecoder}), so an idle keep-alive connection is left to the idle timeout. While
  * an earlier request of the connection is still being answered, mistguard may have stopped reading
  * (it holds a pipelined request; see {@code ProxyHandler}), so the clock of a pipelined request that
@@ -47,14 +48,6 @@ import java.util.concurrent.TimeUnit;
  * only from its event loop.
  */
 final class RequestReadTimeout extends ChannelDuplexHandler {
-
-    /** The decoder saw the first byte of a request. */
-    static final Object HEAD_STARTED = new Object() {
-        @Override
-        public String toString() {
-            return "HEAD_STARTED";
-        }
-    };
 
     private final long headerNanos;
     private final long bodyNanos;
@@ -84,7 +77,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == HEAD_STARTED) {
+        if (evt == StrictRequestDecoder.HEAD_STARTED) {
             begin(ctx, headerNanos, "the request head did not arrive within ");
             return;
         }

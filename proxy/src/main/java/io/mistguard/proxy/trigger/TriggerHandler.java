@@ -9,9 +9,9 @@ import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
+import io.mistguard.proxy.exchange.RequestDecodeFailure;
 import io.mistguard.proxy.exchange.SendableAnswers;
 import io.mistguard.proxy.net.MemoryExhaustion;
-import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.OwedContinue;
 import io.mistguard.proxy.exchange.SentBody;
@@ -19,15 +19,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.AsciiString;
@@ -191,24 +188,12 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The answer to a request the decoder could not read (414, 431 or 400) or the aggregator refused
-     * (413, 417), as on the proxy's port.
+     * The answer to a request the decoder could not read (414, 431, 505 or 400) or the aggregator
+     * refused (413, 417), as on the proxy's port ({@link RequestDecodeFailure}).
      */
     private static Answer refusal(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof BodyRefusal body) {
-            return ProxyResponses.rejection(ctx.alloc(), body.reason().status(), Decision.of(body.reason()),
-                                            body.getMessage());
-        }
-        if (cause instanceof TooLongHttpLineException) {
-            return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_URI_TOO_LONG,
-                                            Decision.URI_TOO_LONG, "the request line is too long");
-        }
-        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                                            Decision.HEADER_TOO_LARGE, "the header fields are too large");
-        }
-        return ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
-                                        "malformed trigger request");
+        RequestDecodeFailure failure = RequestDecodeFailure.of(cause);
+        return ProxyResponses.rejection(ctx.alloc(), failure.status(), failure.decision(), failure.detail());
     }
 
     private void write(ChannelHandlerContext ctx, Answer answer, boolean keepAlive, String method, String uri,

@@ -7,9 +7,9 @@ import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.logging.AccessLine;
 import io.mistguard.proxy.net.AcceptFailures;
 import io.mistguard.proxy.net.ConnectionCap;
-import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.RequestAggregator;
 import io.mistguard.proxy.net.RequestArrivalTimeout;
+import io.mistguard.proxy.net.StrictServerCodec;
 import io.mistguard.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,7 +21,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The trigger listener: where Mist's trigger URLs point, in front of catalyst-api. Pipeline per
  * connection, built in named steps: {@code limit} (at most {@link #MAX_CONNECTIONS} connections,
- * {@link ConnectionCap}), {@code arrival-bytes}, {@code codec} (HTTP/1.1) and {@code arrival} (a
+ * {@link ConnectionCap}), {@code arrival-bytes}, {@code decoder} and {@code encoder} (HTTP/1.1, read
+ * as strictly as on the proxy's port: {@link StrictServerCodec}) and {@code arrival} (a
  * request arrives whole within {@link #ARRIVAL_TIMEOUT} of its first byte, else 408 and closed, and
  * a keep-alive connection with nothing in progress for {@link #IDLE_SECONDS} is closed; bare CRLFs
  * are no activity: {@link RequestArrivalTimeout}), {@code aggregator} (whole requests up
@@ -89,9 +89,9 @@ public final class TriggerServer {
     static void addHandlers(ChannelPipeline pipeline, TriggerService service, int maxBody, boolean accessLog) {
         RequestArrivalTimeout arrival = new RequestArrivalTimeout(ARRIVAL_TIMEOUT, Duration.ofSeconds(IDLE_SECONDS),
                 timeout -> timedOut(timeout, service, accessLog));
-        pipeline.addLast("arrival-bytes", arrival.bytes())
-                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, ContentPieces.MAX_BYTES))
-                .addLast("arrival", arrival.requests())
+        pipeline.addLast("arrival-bytes", arrival.bytes());
+        StrictServerCodec.addLast(pipeline, MAX_INITIAL_LINE, MAX_HEADER_BYTES);
+        pipeline.addLast("arrival", arrival.requests())
                 .addLast("aggregator", new RequestAggregator(maxBody, "trigger"))
                 .addLast("trigger", new TriggerHandler(service, accessLog));
     }

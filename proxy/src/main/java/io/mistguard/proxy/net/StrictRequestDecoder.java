@@ -1,7 +1,5 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.net;
 
-import io.mistguard.proxy.net.ContentPieces;
-import io.mistguard.proxy.net.CopiedRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +22,8 @@ import java.util.Queue;
  *
  * <p>Netty's default drops {@code Content-Length} when {@code Transfer-Encoding: chunked} is also
  * present; a proxy must not forward such a request at all (request smuggling, RFC 9112 §6.1), so
- * here it becomes an invalid message that {@link ProxyHandler} answers with 400. Conflicting
+ * here it becomes an invalid message that the listener's handler answers with 400
+ * ({@code RequestDecodeFailure} says with what). Conflicting
  * {@code Content-Length} values are refused by the base decoder because duplicates are not allowed,
  * and lines must end in CRLF (strict line parsing). Netty unfolds obs-fold continuation lines and
  * reads a header line that starts with whitespace; RFC 9112 §5.2 and §2.2 let a server refuse both,
@@ -38,15 +37,26 @@ import java.util.Queue;
  * that {@code MessageFraming} then removes again), and two messages through the handlers between.
  * What reaches {@link ProxyHandler} is the same request line and header fields either way.
  *
- * <p>Also tells {@link RequestReadTimeout} when the first byte of a request arrives
- * ({@link RequestReadTimeout#HEAD_STARTED}), so that a request's head is timed from its first byte
- * and an idle keep-alive connection is left to the idle timeout, and tells
- * {@link CallerResponseEncoder} each decoded request's method, invalid ones included (each gets one
- * answer), so that an answer to a {@code HEAD} goes out without content whoever writes it. First in
- * the server pipeline after the connection limiter; one instance per channel, used from its event
- * loop.
+ * <p>Also tells the handlers after it when the first byte of a request arrives ({@link #HEAD_STARTED}:
+ * the proxy listener's read timeout times a request's head from its first byte and leaves an idle
+ * keep-alive connection to the idle timeout), and tells {@link CallerResponseEncoder} each decoded
+ * request's method, invalid ones included (each gets one answer), so that an answer to a {@code HEAD}
+ * goes out without content whoever writes it.
+ *
+ * <p>Every listener of mistguard reads requests with it (the proxy, admin and trigger listeners:
+ * {@link StrictServerCodec}), so that none of them reads a request another parser on the path would
+ * read differently. Found by review: the admin and trigger listeners kept Netty's lenient defaults.
+ * First in a listener's HTTP handlers; one instance per channel, used from its event loop.
  */
-final class StrictRequestDecoder extends HttpRequestDecoder {
+public final class StrictRequestDecoder extends HttpRequestDecoder {
+
+    /** A user event fired when the first byte of a request (other than the CRLFs between requests) arrives. */
+    public static final Object HEAD_STARTED = new Object() {
+        @Override
+        public String toString() {
+            return "HEAD_STARTED";
+        }
+    };
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -75,7 +85,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
      * @param maxHeaderBytes the largest header block accepted ({@code limits.max_header_bytes})
      * @param requestMethods where each decoded request's method is added, for the response encoder
      */
-    StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes, Queue<HttpMethod> requestMethods) {
+    public StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes, Queue<HttpMethod> requestMethods) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineBytes)
                 .setMaxHeaderSize(maxHeaderBytes)
@@ -101,7 +111,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             inHead = true;
             scan = Scan.LEADING;
             scanned = consumed;
-            ctx.fireUserEventTriggered(RequestReadTimeout.HEAD_STARTED);
+            ctx.fireUserEventTriggered(HEAD_STARTED);
         }
         if (inHead && continuationLine(in)) {
             broken = true;
@@ -156,7 +166,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
      * {@code http/1.1} and takes it), and of HTTP/1 or older (RFC 9110 §15.6.6: a server refuses a
      * major version it does not speak; {@code HTTP/2.0} here is not an HTTP/2 connection). A bad one throws,
      * which the base class turns into an invalid message: 400, or 505 for another major version
-     * ({@link InvalidRequest}). Found by review: both were forwarded to Mist as HTTP/1.1.
+     * ({@code RequestDecodeFailure}). Found by review: both were forwarded to Mist as HTTP/1.1.
      */
     @Override
     protected HttpMessage createMessage(String[] initialLine) throws Exception {
@@ -173,7 +183,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
 
     /** A request line of another major version than HTTP/1: answered 505, not 400. */
-    static final class UnsupportedVersionException extends IllegalArgumentException {
+    public static final class UnsupportedVersionException extends IllegalArgumentException {
         UnsupportedVersionException(String version) {
             super(version + " is not served here: mistguard speaks HTTP/1.1 (RFC 9110 §15.6.6)");
         }

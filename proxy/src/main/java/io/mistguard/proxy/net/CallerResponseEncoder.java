@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.net;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -7,9 +7,9 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import java.util.Queue;
 
 /**
- * Encodes every answer written to a caller of the proxy listener, and sends none of an answer's
+ * Encodes every answer written to a caller of a mistguard listener, and sends none of an answer's
  * content when the request it answers was a {@code HEAD} (RFC 9110 §9.3.2), whichever handler wrote
- * it: the read timeout's 408 as well as {@link ProxyHandler}'s answers (the aggregator's 413 and 417
+ * it: a read timeout's 408 as well as the listener handler's answers (the aggregator's 413 and 417
  * among them). Its {@code Content-Length} is kept: it describes the
  * body a {@code GET} would get. 1xx, 204, 205 and 304 answers are left to Netty's encoder, which sends
  * them without content too.
@@ -23,12 +23,12 @@ import java.util.Queue;
  *
  * <p>One instance per channel, sharing its queue with that channel's decoder; event loop only.
  */
-final class CallerResponseEncoder extends HttpResponseEncoder {
+public final class CallerResponseEncoder extends HttpResponseEncoder {
 
     private final Queue<HttpMethod> requestMethods;
 
     /** @param requestMethods the methods of decoded requests not yet answered, oldest first (the decoder adds) */
-    CallerResponseEncoder(Queue<HttpMethod> requestMethods) {
+    public CallerResponseEncoder(Queue<HttpMethod> requestMethods) {
         this.requestMethods = requestMethods;
     }
 
