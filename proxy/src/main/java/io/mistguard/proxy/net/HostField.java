@@ -1,6 +1,7 @@
 package io.mistguard.proxy.net;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
@@ -216,5 +217,25 @@ public final class HostField {
 
     private static boolean isSubDelim(char c) {
         return "!$&'()*+,;=".indexOf(c) >= 0;
+    }
+
+    /**
+     * Whether a {@code Connection} field names {@code Host}: stripping it as hop-by-hop would send
+     * the next hop an HTTP/1.1 request without one, which RFC 9112 §3.2 forbids a client to send, and RFC 9110
+     * §7.6.1 forbids naming a field meant for every recipient. Such a request is refused
+     * ({@code InvalidRequest}). One lookup for the usual request without {@code Connection}.
+     */
+    public static boolean namedByConnection(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return false;
+        }
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                if (token.trim().equalsIgnoreCase("host")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -86,26 +86,6 @@ final class HopByHopHeaders {
         }
     }
 
-    /**
-     * Whether a {@code Connection} field names {@code Host}: stripping it as hop-by-hop would send
-     * Mist an HTTP/1.1 request without one, which RFC 9112 §3.2 forbids a client to send, and RFC 9110
-     * §7.6.1 forbids naming a field meant for every recipient. Such a request is refused
-     * ({@link InvalidRequest}). One lookup for the usual request without {@code Connection}.
-     */
-    static boolean connectionNamesHost(HttpHeaders headers) {
-        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
-            return false;
-        }
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                if (token.trim().equalsIgnoreCase("host")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** The index of {@code name} in {@link #ALWAYS} (case-insensitive), or -1. */
     private static int alwaysIndex(CharSequence name) {
         for (int i = 0; i < ALWAYS.length; i++) {

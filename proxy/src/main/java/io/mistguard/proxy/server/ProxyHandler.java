@@ -4,12 +4,14 @@ import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.Forwarder;
+import io.mistguard.proxy.exchange.InvalidRequest;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.exchange.SendableAnswers;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.LingeringClose;
+import io.mistguard.proxy.net.RequestTarget;
 import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.OwedContinue;
 import io.mistguard.proxy.exchange.SentBody;
@@ -174,7 +176,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         answering = true;
         headRequest = request.method().equals(HttpMethod.HEAD); // its refusal, too, goes out head-only
         try {
-            InvalidRequest invalid = InvalidRequest.of(request);
+            InvalidRequest invalid = InvalidRequest.of(request, true);
             if (invalid != null) {
                 refuse(ctx, request, invalid);
                 return;

@@ -2,14 +2,14 @@ package io.mistguard.proxy.trigger;
 
 import io.mistguard.proxy.logging.AccessLine;
 import io.mistguard.proxy.net.KeepAlive;
-import io.mistguard.proxy.net.TargetSyntax;
+import io.mistguard.proxy.net.RequestTarget;
 import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
-import io.mistguard.proxy.exchange.RequestDecodeFailure;
+import io.mistguard.proxy.exchange.InvalidRequest;
 import io.mistguard.proxy.exchange.SendableAnswers;
 import io.mistguard.proxy.net.MemoryExhaustion;
 import io.mistguard.proxy.net.ContinueExpected;
@@ -119,17 +119,15 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         String tag = service.tag(trigger);
         String method = request.method().name();
         String uri = request.uri();
-        if (!request.decoderResult().isSuccess()) {
-            Throwable cause = request.decoderResult().cause();
+        InvalidRequest invalid = InvalidRequest.of(request, false);
+        if (invalid != null) { // as on the proxy listener: never forwarded to catalyst-api
             request.release();
-            refuse(ctx, refusal(ctx, cause).onRoute(tag), method, uri, arrived);
-            return;
-        }
-        String targetProblem = TargetSyntax.problem(uri);
-        if (targetProblem != null) { // as on the proxy listener: never forwarded to catalyst-api
-            request.release();
-            refuse(ctx, ProxyResponses.rejection(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
-                                                 targetProblem).onRoute(tag), method, uri, arrived);
+            Answer refusal = ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(),
+                                                      invalid.detail()).onRoute(tag);
+            if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
+                refusal.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);
+            }
+            refuse(ctx, refusal, method, uri, arrived);
             return;
         }
         if (looped(request)) {
@@ -141,6 +139,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean keepAlive = KeepAlive.requested(request);
+        RequestTarget.toOriginForm(request); // an absolute-form target: its authority is the Host (RFC 9112 §3.2.2)
         TriggerAnswers.stripHopByHop(request.headers());
         request.headers().add(VIA, service.via());
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
@@ -185,15 +184,6 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             }
         }
         return false;
-    }
-
-    /**
-     * The answer to a request the decoder could not read (414, 431, 505 or 400) or the aggregator
-     * refused (413, 417), as on the proxy's port ({@link RequestDecodeFailure}).
-     */
-    private static Answer refusal(ChannelHandlerContext ctx, Throwable cause) {
-        RequestDecodeFailure failure = RequestDecodeFailure.of(cause);
-        return ProxyResponses.rejection(ctx.alloc(), failure.status(), failure.decision(), failure.detail());
     }
 
     private void write(ChannelHandlerContext ctx, Answer answer, boolean keepAlive, String method, String uri,

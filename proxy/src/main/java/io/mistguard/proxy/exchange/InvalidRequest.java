@@ -1,8 +1,7 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.exchange;
 
-import io.mistguard.proxy.exchange.Decision;
-import io.mistguard.proxy.exchange.RequestDecodeFailure;
 import io.mistguard.proxy.net.HostField;
+import io.mistguard.proxy.net.RequestTarget;
 import io.mistguard.proxy.net.TargetSyntax;
 import io.mistguard.proxy.net.TransferCodings;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,18 +16,28 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * {@code 100-continue}), all as every listener answers them ({@link RequestDecodeFailure}); transfer
  * codings other than {@code chunked}, a missing, repeated or malformed {@code Host}
  * ({@link HostField}, RFC 9112 §3.2), request targets other than origin-form ({@code /path?query})
- * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). Stateless.
+ * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). One rule for every
+ * listener that forwards: the proxy's port (to Mist) and the trigger listener (to catalyst-api), which
+ * until 2026-12-07 checked only the target's characters and sent the rest on. Stateless.
  */
-record InvalidRequest(HttpResponseStatus status, Decision decision, String detail) {
+public record InvalidRequest(HttpResponseStatus status, Decision decision, String detail) {
 
     /**
      * The {@code Allow} field of a 405 (RFC 9110 §15.5.6): the methods Mist's API serves. Any other
-     * method but {@code CONNECT} and {@code TRACE} is forwarded too, as Mist treats it like GET.
+     * method but {@code CONNECT} and {@code TRACE} is forwarded too, as Mist treats it like GET (and
+     * the trigger listener forwards it to catalyst-api, which decides).
      */
-    static final String ALLOW = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";
+    public static final String ALLOW = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH";
 
-    /** The problem with {@code request}, or {@code null} when it may be forwarded. */
-    static InvalidRequest of(FullHttpRequest request) {
+    /**
+     * The problem with {@code request}, or {@code null} when it may be forwarded.
+     *
+     * @param hostNamedInConnectionRefused whether a {@code Connection} that names {@code Host} is a
+     *     problem (the proxy's port refuses it); the trigger listener passes {@code false}: it keeps
+     *     {@code Host} instead ({@code TriggerAnswers}), since Mist is its only caller and a refusal
+     *     would put every trigger on Mist's own default
+     */
+    public static InvalidRequest of(FullHttpRequest request, boolean hostNamedInConnectionRefused) {
         if (request.decoderResult().isFailure()) {
             RequestDecodeFailure failure = RequestDecodeFailure.of(request.decoderResult().cause());
             return new InvalidRequest(failure.status(), failure.decision(), failure.detail());
@@ -50,7 +59,7 @@ record InvalidRequest(HttpResponseStatus status, Decision decision, String detai
         if (hostProblem != null) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, hostProblem);
         }
-        if (HopByHopHeaders.connectionNamesHost(request.headers())) {
+        if (hostNamedInConnectionRefused && HostField.namedByConnection(request.headers())) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "Connection names Host, which every HTTP/1.1 request carries end to end (RFC 9110 §7.6.1)");
         }

@@ -1,6 +1,5 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.net;
 
-import io.mistguard.proxy.net.HostField;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -11,16 +10,17 @@ import io.netty.handler.codec.http.HttpRequest;
  * classifier and Mist's own parser all read a path, so an absolute-form target is rewritten to
  * origin-form, with its authority as {@code Host}, before anything reads the request. Whatever
  * authority it names, the request goes to Mist like any other: it never reaches the admin listener or
- * another host. Other forms (authority-form, asterisk-form) stay refused ({@link InvalidRequest}).
+ * another host. Other forms (authority-form, asterisk-form) stay refused ({@code InvalidRequest}). Used by every listener that
+ * forwards: the proxy's port (to Mist) and the trigger listener (to catalyst-api).
  * Stateless.
  */
-final class RequestTarget {
+public final class RequestTarget {
 
     private RequestTarget() {
     }
 
     /** Whether {@code uri} is absolute-form with an http or https scheme. */
-    static boolean isAbsolute(String uri) {
+    public static boolean isAbsolute(String uri) {
         // On every request: compares in place, allocates nothing.
         return uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8);
     }
@@ -31,7 +31,7 @@ final class RequestTarget {
      * ({@link HostField}), so that Mist never gets a {@code Host} from a target that mistguard would
      * refuse in the field.
      */
-    static boolean hasValidAuthority(String uri) {
+    public static boolean hasValidAuthority(String uri) {
         String authority = authority(uri);
         // An http(s) URI with an empty host (http:///x, http://:80/x) MUST be rejected
         // (RFC 9110 §4.2.1), not left to the caller's own Host.
@@ -54,10 +54,10 @@ final class RequestTarget {
     /**
      * Rewrites an absolute-form target of {@code request} to origin-form and sets {@code Host} to its
      * authority; leaves any other request as it is. The target must have passed
-     * {@link io.mistguard.proxy.net.TargetSyntax} and its authority {@link #hasValidAuthority}, as
-     * {@link InvalidRequest} checks first.
+     * {@link TargetSyntax} and its authority {@link #hasValidAuthority}, as
+     * {@code InvalidRequest} checks first.
      */
-    static void toOriginForm(HttpRequest request) {
+    public static void toOriginForm(HttpRequest request) {
         String uri = request.uri();
         if (!isAbsolute(uri)) {
             return;

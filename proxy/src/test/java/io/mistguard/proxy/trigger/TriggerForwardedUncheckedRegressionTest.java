@@ -1,0 +1,106 @@
+package io.mistguard.proxy.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.config.HostPort;
+import io.mistguard.proxy.config.TriggersConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Found by review: the proxy listener refuses requests it cannot hand on as they mean
+ * ({@code InvalidRequest}), but the trigger listener checked only the target's characters and sent the
+ * rest on to catalyst-api: two {@code Host} lines, a {@code Host} that is not {@code host[:port]},
+ * {@code CONNECT} and {@code TRACE}, a body still gzip-coded under a {@code Transfer-Encoding} it
+ * dropped, and an absolute-form target left as it came. Now the trigger listener refuses what the
+ * proxy's port refuses, with the same status and reason, calls nobody and closes; an absolute-form
+ * target goes on in origin-form with its authority as {@code Host}, as on the proxy's port. The
+ * listener's own pipeline ({@link TriggerServer#addHandlers}) on an {@link EmbeddedChannel}.
+ */
+class TriggerForwardedUncheckedRegressionTest {
+
+    private static final String TRIGGER = "X-Trigger: USER_NEW\r\n";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "two Host lines|POST /api/mist/trigger|Host: a\\r\\nHost: b\\r\\nContent-Length: 2\\r\\n\\r\\nab|400 Bad Request|Host",
+            "a Host that is not host[:port]|POST /api/mist/trigger|Host: a b\\r\\nContent-Length: 2\\r\\n\\r\\nab|400 Bad Request|Host",
+            "CONNECT|CONNECT /api/mist/trigger|Host: a\\r\\nContent-Length: 2\\r\\n\\r\\nab|405 Method Not Allowed|CONNECT is not served",
+            "TRACE|TRACE /api/mist/trigger|Host: a\\r\\nContent-Length: 2\\r\\n\\r\\nab|405 Method Not Allowed|TRACE is not served",
+            "a coding left over chunked|POST /api/mist/trigger|Host: a\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n2\\r\\nab\\r\\n0\\r\\n\\r\\n|400 Bad Request|unsupported Transfer-Encoding: gzip",
+            "an absolute-form target without a host|POST http:///api/mist/trigger|Host: a\\r\\nContent-Length: 2\\r\\n\\r\\nab|400 Bad Request|authority",
+    })
+    void aTriggerTheProxysPortWouldRefuseIsRefusedNotForwarded(String name, String requestLine, String rest,
+                                                              String status, String reason) {
+        try (TriggerHarness h = new TriggerHarness(config()); Listener server = new Listener(h)) {
+            send(h, server.channel, requestLine + " HTTP/1.1\r\n" + TRIGGER + rest.replace("\\r\\n", "\r\n"));
+            String out = rawOut(server.channel);
+            assertThat(out).startsWith("HTTP/1.1 " + status + "\r\n").contains(reason)
+                    .containsIgnoringCase("connection: close");
+            assertThat(server.channel.isOpen()).isFalse();
+            assertThat(h.calls).isEmpty();
+            assertThat(h.answered).hasSize(1);
+        }
+    }
+
+    @Test
+    void anAbsoluteFormTargetGoesOnInOriginFormWithItsAuthorityAsHost() {
+        try (TriggerHarness h = new TriggerHarness(config()); Listener server = new Listener(h)) {
+            send(h, server.channel, "POST http://catalyst:7979/api/mist/trigger?x=1 HTTP/1.1\r\n" + TRIGGER
+                            + "Host: mist\r\nContent-Length: 2\r\n\r\nab");
+            assertThat(h.calls).hasSize(1);
+            assertThat(h.calls.get(0).request.uri()).isEqualTo("/api/mist/trigger?x=1");
+            assertThat(h.calls.get(0).request.headers().getAll("Host")).containsExactly("catalyst:7979");
+            h.calls.get(0).answer(200, "true");
+            h.runPending();
+            server.channel.runPendingTasks();
+            assertThat(rawOut(server.channel)).startsWith("HTTP/1.1 200 OK\r\n");
+        }
+    }
+
+    private static TriggersConfig config() {
+        return TriggersConfig.defaults().withListen(new HostPort("127.0.0.1", 0));
+    }
+
+    /** The listener's pipeline on an {@link EmbeddedChannel} sharing the harness's clock. */
+    private static final class Listener implements AutoCloseable {
+        final EmbeddedChannel channel;
+
+        Listener(TriggerHarness h) {
+            channel = EmbeddedChannel.builder().ticker(h.time).handlers(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    TriggerServer.addHandlers(ch.pipeline(), h.service, 1024, false);
+                }
+            }).build();
+        }
+
+        @Override
+        public void close() {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static void send(TriggerHarness h, EmbeddedChannel server, String raw) {
+        server.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+        h.runPending();
+        server.runPendingTasks();
+    }
+
+    private static String rawOut(EmbeddedChannel server) {
+        StringBuilder all = new StringBuilder();
+        ByteBuf out;
+        while ((out = server.readOutbound()) != null) {
+            all.append(out.toString(StandardCharsets.ISO_8859_1));
+            out.release();
+        }
+        return all.toString();
+    }
+}
