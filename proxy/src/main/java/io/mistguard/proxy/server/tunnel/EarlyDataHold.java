@@ -3,9 +3,13 @@ package io.mistguard.proxy.server.tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.mistguard.proxy.net.ClientHalfClose;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,17 @@ import org.slf4j.LoggerFactory;
  * behind the upgrade, flushed out of the HTTP handlers as they were removed) means the caller does
  * not speak WebSocket: it is released and the connection closed.
  *
+ * <p>A FIN (the listener allows half-closure) does not close the connection: the caller may only
+ * have shut down its sending side ({@code nc}, health checks) and still be reading, and Mist itself
+ * answers such a caller — its 101 and the frames it sends at once, or its refusal — before it reads
+ * the FIN and closes. The tunnel passes the FIN on to Mist once the 101 is through
+ * ({@link #inputShutdown()}). Found by review: the FIN closed the connection at once, and a
+ * half-closed caller got no answer at all. A caller that has really gone looks the same until data
+ * is sent to it, so, as on the API path, one whose answer is not under way
+ * {@link ClientHalfClose#PROBE_AFTER_MS} after its FIN gets an interim {@code 100 Continue}
+ * ({@link ClientHalfClose}; an upgrade is always HTTP/1.1): a gone caller resets it and the
+ * connection closes, which closes Mist's at once.
+ *
  * <p>One instance per tunnel; used only from the client's event loop.
  */
 final class EarlyDataHold extends ChannelInboundHandlerAdapter {
@@ -28,6 +43,21 @@ final class EarlyDataHold extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EarlyDataHold.class);
 
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    private boolean inputShutdown;
+    /** Set once the caller's answer is under way: no probe may go out any more. */
+    private boolean answering;
+    private ScheduledFuture<?> probe;
+
+    /** Whether the caller sent a FIN before Mist answered: nothing more will come from it. */
+    boolean inputShutdown() {
+        return inputShutdown;
+    }
+
+    /** The tunnel is about to write the caller's answer (the 101 or a refusal): no probe after it. */
+    void answering() {
+        answering = true;
+        cancelProbe();
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -47,12 +77,14 @@ final class EarlyDataHold extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelProbe();
         releaseHeld();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelProbe();
         if (!ctx.channel().isActive()) {
             releaseHeld();
             return;
@@ -62,14 +94,33 @@ final class EarlyDataHold extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A FIN before the 101: a WebSocket client that has stopped sending is gone; so is its tunnel. */
+    /**
+     * A FIN before Mist's answer (see the class comment): the caller still gets its answer. The
+     * read-complete event is the one a FIN that the HTTP handlers saw first leaves behind.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
-            log.debug("[{}] closing: the caller sent FIN during the upgrade", ctx.channel().id());
-            ctx.close();
+        if ((evt instanceof ChannelInputShutdownEvent || evt instanceof ChannelInputShutdownReadComplete)
+                && !inputShutdown) {
+            log.debug("[{}] the caller sent FIN during the upgrade; answering it first", ctx.channel().id());
+            inputShutdown = true;
+            if (!answering) {
+                probe = ctx.executor().schedule(() -> {
+                    probe = null;
+                    if (!answering && ctx.channel().isActive()) {
+                        ClientHalfClose.probe(ctx); // closes the connection if the caller is gone
+                    }
+                }, ClientHalfClose.PROBE_AFTER_MS, TimeUnit.MILLISECONDS);
+            }
         }
         ReferenceCountUtil.release(evt);
+    }
+
+    private void cancelProbe() {
+        if (probe != null) {
+            probe.cancel(false);
+            probe = null;
+        }
     }
 
     @Override

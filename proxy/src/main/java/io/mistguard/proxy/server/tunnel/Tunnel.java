@@ -5,10 +5,12 @@ import io.mistguard.proxy.exchange.SentBody;
 import io.mistguard.proxy.net.TransferCodings;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,6 +47,8 @@ final class Tunnel {
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
     private final Channel client;
+    /** The caller's bytes (and FIN) until the answer; see {@link EarlyDataHold}. */
+    private final EarlyDataHold hold;
     private final TunnelSettings settings;
     private final Promise<HandshakeOutcome> outcome;
     private final Runnable onEnd;
@@ -57,8 +61,10 @@ final class Tunnel {
     private boolean upstreamClosed;
     private boolean ended;
 
-    Tunnel(Channel client, TunnelSettings settings, Promise<HandshakeOutcome> outcome, Runnable onEnd) {
+    Tunnel(Channel client, EarlyDataHold hold, TunnelSettings settings, Promise<HandshakeOutcome> outcome,
+           Runnable onEnd) {
         this.client = client;
+        this.hold = hold;
         this.settings = settings;
         this.outcome = outcome;
         this.onEnd = onEnd;
@@ -167,6 +173,23 @@ final class Tunnel {
         outcome.trySuccess(HandshakeOutcome.proxied(HttpResponseStatus.SWITCHING_PROTOCOLS, 0));
         towardsMist.start();
         towardsCaller.start();
+        if (hold.inputShutdown()) {
+            finReachesMist();
+        }
+    }
+
+    /**
+     * The caller shut down its sending side before the 101: Mist gets that FIN, after whatever the
+     * caller sent before it, as it would have directly. Mist then closes, and the caller gets what Mist
+     * sent before closing (its relay flushes it, then closes the caller's connection too).
+     */
+    private void finReachesMist() {
+        log.debug("[{}] passing the caller's FIN on to Mist ({})", client.id(), upstream.id());
+        upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
+            if (flushed.isSuccess() && upstream instanceof DuplexChannel duplex && duplex.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
     }
 
     /** Answers the caller with mistguard's own status for {@code failure} and closes both sides. */
@@ -205,6 +228,7 @@ final class Tunnel {
 
     private void settle() {
         settled = true;
+        hold.answering();
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }

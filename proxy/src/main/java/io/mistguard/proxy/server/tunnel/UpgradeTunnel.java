@@ -135,7 +135,8 @@ public final class UpgradeTunnel {
     private Future<HandshakeOutcome> begin(ChannelHandlerContext ctx, FullHttpRequest request) {
         Channel client = ctx.channel();
         Promise<HandshakeOutcome> outcome = client.eventLoop().newPromise();
-        TunnelPipelines.takeOverClient(ctx, new EarlyDataHold());
+        EarlyDataHold hold = new EarlyDataHold();
+        TunnelPipelines.takeOverClient(ctx, hold);
         UpgradeRequests.Refusal refusal = UpgradeRequests.refusal(request);
         if (refusal != null) {
             request.release();
@@ -148,7 +149,7 @@ public final class UpgradeTunnel {
             return refuse(client, new UpgradeRequests.Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     Decision.TOO_MANY_TUNNELS, settings.maxTunnels() + " websocket tunnels are open already"), outcome);
         }
-        new Tunnel(client, settings, outcome, open::decrementAndGet).open(towardsMist);
+        new Tunnel(client, hold, settings, outcome, open::decrementAndGet).open(towardsMist);
         return outcome;
     }
 

@@ -38,6 +38,12 @@ final class RawClient implements AutoCloseable {
         return this;
     }
 
+    /** Shuts down the sending side only ({@code shutdown(SHUT_WR)}): the server sees a FIN. */
+    RawClient shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Everything received until the server closed the connection. */
     String readToEnd() throws IOException {
         byte[] buffer = new byte[8192];

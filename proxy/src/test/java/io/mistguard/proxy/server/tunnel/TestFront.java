@@ -48,10 +48,22 @@ final class TestFront implements AutoCloseable {
 
     static TestFront start(EventLoopGroup group, Transport transport, UpgradeTunnel tunnel, boolean full)
             throws InterruptedException {
+        return start(group, transport, tunnel, full, false);
+    }
+
+    /** The full front, allowing half-closure as mistguard's listener does: a caller's FIN is an event. */
+    static TestFront startHalfClosing(EventLoopGroup group, Transport transport, UpgradeTunnel tunnel)
+            throws InterruptedException {
+        return start(group, transport, tunnel, true, true);
+    }
+
+    private static TestFront start(EventLoopGroup group, Transport transport, UpgradeTunnel tunnel, boolean full,
+                                   boolean halfClosure) throws InterruptedException {
         BlockingQueue<HandshakeOutcome> outcomes = new LinkedBlockingQueue<>();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
+                .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

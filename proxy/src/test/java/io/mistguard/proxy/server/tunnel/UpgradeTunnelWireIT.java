@@ -84,6 +84,16 @@ class UpgradeTunnelWireIT {
         front = TestFront.start(group, t, tunnel, true);
     }
 
+    /** As {@link #start(String, ScriptedUpstream.Script, UnaryOperator)}, behind a front that allows half-closure. */
+    private void startHalfClosing(String transport, ScriptedUpstream.Script script, UnaryOperator<TunnelSettings> adjust)
+            throws InterruptedException {
+        Transport t = transport.equals("nio") ? NIO : BEST;
+        EventLoopGroup group = transport.equals("nio") ? nioGroup : bestGroup;
+        mist = ScriptedUpstream.start(group, t, script);
+        tunnel = new UpgradeTunnel(adjust.apply(TunnelSettings.defaults("127.0.0.1", mist.port(), t)));
+        front = TestFront.startHalfClosing(group, t, tunnel);
+    }
+
     private static UnaryOperator<TunnelSettings> handshakeTimeout(Duration timeout) {
         return s -> s.withTimeouts(s.connectTimeout(), timeout, s.idleTimeout());
     }
@@ -296,6 +306,55 @@ class UpgradeTunnelWireIT {
         Await.until("Mist's side closed", () -> mist.closed.get() == 1);
         assertThat(front.nextOutcome()).isEqualTo(
                 new HandshakeOutcome(HttpResponseStatus.SERVICE_UNAVAILABLE, Decision.CANCELLED, 0));
+    }
+
+    /**
+     * Regression (found by review): a caller that sent its upgrade and then a FIN got nothing; the
+     * tunnel closed both connections on the FIN. Mist answers such a caller (its 101 and the frames it
+     * sends at once), then reads the FIN and closes: so does the tunnel, passing the FIN on after the 101.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void halfClosedCallerGetsMists101AndItsFramesThenMistGetsTheFinRegression(String transport) throws Exception {
+        startHalfClosing(transport, ScriptedUpstream.mistSwitching(ScriptedUpstream.textFrame("[\"auth\", true]")),
+                UnaryOperator.identity());
+        try (RawClient client = new RawClient(front.port())) {
+            String received = client.send(RawClient.upgrade("/ws", "")).shutdownOutput().readToEnd();
+
+            assertThat(received).startsWith("HTTP/1.1 101 Websocket away!\r\n").endsWith("[\"auth\", true]");
+        }
+        Await.until("Mist got the FIN and closed", () -> mist.closed.get() == 1);
+        assertThat(front.nextOutcome().status()).isEqualTo(HttpResponseStatus.SWITCHING_PROTOCOLS);
+    }
+
+    /** A half-closed caller whose answer is slow is probed with a 100 Continue, then gets the answer. */
+    @Test
+    void halfClosedCallerOfASilentMistGetsTheProbeThenThe504Regression() throws Exception {
+        startHalfClosing("nio", ScriptedUpstream.silent(), handshakeTimeout(Duration.ofMillis(700)));
+        try (RawClient client = new RawClient(front.port())) {
+            String received = client.send(RawClient.upgrade("/ws", "")).shutdownOutput().readToEnd();
+
+            assertThat(received).startsWith("HTTP/1.1 100 Continue\r\n")
+                    .containsIgnoringCase("Mistguard-Decision: probe; reason=half-close")
+                    .contains("HTTP/1.1 504 Gateway Timeout\r\n");
+        }
+    }
+
+    /**
+     * A caller that closed during the handshake looks, on a listener that allows half-closure, like
+     * one that only sent a FIN: the probe tells them apart, and Mist's connection closes long before
+     * the handshake timeout. Not on NIO, where the reset cannot be seen before the answer is written.
+     */
+    @Test
+    void callerGoneDuringTheHandshakeIsFoundByTheProbeAndMistsConnectionClosedRegression() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(BEST.name().equals("nio"), "needs a transport that sees resets");
+        startHalfClosing(BEST.name(), ScriptedUpstream.silent(), handshakeTimeout(Duration.ofMinutes(5)));
+        try (RawClient client = new RawClient(front.port())) {
+            client.send(RawClient.upgrade("/ws", ""));
+            Await.until("Mist got the request", () -> mist.requestHeads.size() == 1);
+        }
+        Await.until("Mist's side closed", () -> mist.closed.get() == 1);
+        assertThat(front.nextOutcome().decision()).isEqualTo(Decision.CANCELLED);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.net;
 
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.net.TcpState;
@@ -30,12 +30,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>HTTP/1.0 must not be sent a 1xx (RFC 9110 §15.2): its FIN is taken as a half-close, and a gone
  *       HTTP/1.0 caller's upstream work stays bounded by the route's budget.
  * </ul>
- * On the NIO transport the reset cannot be seen before the answer is written. Stateless.
+ * On the NIO transport the reset cannot be seen before the answer is written. Used by the proxy
+ * listener's requests and by the WebSocket tunnel's handshake (an upgrade is always HTTP/1.1).
+ * Stateless; call from the connection's event loop.
  */
-final class ClientHalfClose {
+public final class ClientHalfClose {
 
     /** How long after a FIN the answer may take before the client is probed. */
-    static final long PROBE_AFTER_MS = 200;
+    public static final long PROBE_AFTER_MS = 200;
     /** When to look for the reset after a probe went out. */
     private static final long[] CHECKS_MS = {2, 20, 200, 1000};
 
@@ -43,12 +45,12 @@ final class ClientHalfClose {
     }
 
     /** Whether a client of {@code version} that sent a FIN may be probed: HTTP/1.1 and later. */
-    static boolean probes(HttpVersion version) {
+    public static boolean probes(HttpVersion version) {
         return version.compareTo(HttpVersion.HTTP_1_1) >= 0; // no 1xx to an older client (RFC 9110 §15.2)
     }
 
     /** Sends the probe; closes the connection when the client turns out to be gone. */
-    static void probe(ChannelHandlerContext ctx) {
+    public static void probe(ChannelHandlerContext ctx) {
         FullHttpResponse probe = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE);
         probe.headers().set(AnswerHeaders.DECISION, "probe; reason=half-close"); // an interim answer, not a decision
         ctx.writeAndFlush(probe).addListener((ChannelFuture f) -> {

@@ -1,4 +1,4 @@
-package io.mistguard.proxy.server;
+package io.mistguard.proxy.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
