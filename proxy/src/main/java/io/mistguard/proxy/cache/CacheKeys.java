@@ -56,7 +56,7 @@ final class CacheKeys {
         int queryStart = request.uri().indexOf('?');
         String query = queryStart < 0 ? "" : request.uri().substring(queryStart + 1);
         key.append(mist.hasCommand() ? CommandText.compact(mist.command()) : query);
-        if (!mist.hasCommand() || !isApiPath(mist.path())) {
+        if (!mist.hasCommand() || !mist.onApiPath()) {
             // Mist echoes every request field in its Prometheus answers (see the class comment): a
             // caller must not get another caller's fields back from a stored answer.
             for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
@@ -75,11 +75,6 @@ final class CacheKeys {
             }
         }
         return key.toString();
-    }
-
-    /** A path Mist answers with its API reply whatever the headers (it is never the Prometheus passphrase). */
-    private static boolean isApiPath(String path) {
-        return path.equals("/") || path.equals("/api") || path.equals("/api2");
     }
 
     /** The caller asked for an answer from Mist itself, or is not one Mist trusts as local. */

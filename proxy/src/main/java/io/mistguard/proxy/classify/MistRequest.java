@@ -39,6 +39,17 @@ public record MistRequest(String method, String path, Set<String> commandKeys, C
         return parsable && command != null;
     }
 
+    /**
+     * True on a path where Mist answers a command with its API reply whatever its configuration:
+     * {@code /}, {@code /api}, {@code /api2}. Mist picks {@code /ws} and its Prometheus passphrase's
+     * paths ({@code /koekjes}, {@code /koekjes.json…}) before it reads any command, and runs none
+     * there ({@code controller_api.cpp}, {@code handleAPIConnection}); mistguard does not know the
+     * passphrase, so any other path may be one of those.
+     */
+    public boolean onApiPath() {
+        return path.equals("/") || path.equals("/api") || path.equals("/api2");
+    }
+
     /** True when the command has exactly the given top-level keys, in any order. */
     public boolean hasExactly(Set<String> keys) {
         return commandKeys.equals(keys);

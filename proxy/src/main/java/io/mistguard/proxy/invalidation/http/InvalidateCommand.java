@@ -26,9 +26,15 @@ final class InvalidateCommand {
     private InvalidateCommand() {
     }
 
-    /** The names to invalidate, in request order, or {@code null} when the request is not one we answer. */
+    /**
+     * The names to invalidate, in request order, or {@code null} when the request is not one we answer:
+     * also one off Mist's API paths ({@link MistRequest#onApiPath}), which Mist may answer with its
+     * stats or its WebSocket without running the command. Found by review: such a request was queued,
+     * so an invalidation Mist would never have run was delivered, and its caller got an API reply Mist
+     * would never have given.
+     */
     static List<String> names(MistRequest request) {
-        if (!request.hasCommand() || !request.hasExactly(ONLY_KEY)) {
+        if (!request.hasCommand() || !request.hasExactly(ONLY_KEY) || !request.onApiPath()) {
             return null; // a command mixing keys is an ordinary write: Mist must see it whole
         }
         try (JsonParser parser = JSON.createParser(request.command())) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The queue handoff's decision table, with a scripted queue and a delegate that records what is given back. */
 class InvalidationForwarderTest {
@@ -174,6 +175,18 @@ class InvalidationForwarderTest {
     @MethodSource("notOurs")
     void whatIsNotAPlainInvalidationGoesToTheDelegateUnchanged(String json) {
         FullHttpResponse response = send(json, n -> OfferOutcome.QUEUED);
+
+        assertThat(response.headers().get("Mistguard-Decision")).isEqualTo("proxied");
+        response.release();
+        assertThat(offered).isEmpty();
+        assertThat(delegated).hasSize(1);
+    }
+
+    /** Regression: off Mist's API paths Mist may not run the command (its stats, its /ws): Mist decides. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/ws", "/koekjes", "/koekjes.json", "/anything"})
+    void anInvalidationOffMistsApiPathsGoesToMistRegression(String path) {
+        FullHttpResponse response = send(path, "", "{\"invalidate_sessions\":\"video+a\"}", n -> OfferOutcome.QUEUED);
 
         assertThat(response.headers().get("Mistguard-Decision")).isEqualTo("proxied");
         response.release();
