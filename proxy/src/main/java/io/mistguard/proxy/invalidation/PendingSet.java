@@ -80,8 +80,11 @@ final class PendingSet {
                 case PENDING, REPENDING:
                     return OfferOutcome.COALESCED;
                 case IN_FLIGHT:
+                    // The time first: the drainer reads it as soon as it sees REPENDING. Found by review:
+                    // written after the transition, a flight ending in between took 0 (or an older
+                    // re-request's time), and the oldest-age gauge read the process's uptime.
+                    slot.markRepending(ticker.nanoTime());
                     if (slot.transition(StreamState.IN_FLIGHT, StreamState.REPENDING)) {
-                        slot.markRepending(ticker.nanoTime());
                         return OfferOutcome.REQUEUED_AFTER_FLIGHT;
                     }
                     break; // the flight ended meanwhile; look again

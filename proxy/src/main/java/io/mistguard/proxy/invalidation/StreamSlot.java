@@ -17,7 +17,12 @@ final class StreamSlot {
     private final AtomicReference<StreamState> state;
     /** When the oldest request this slot has not yet delivered was accepted (ticker nanos). */
     private volatile long since;
-    /** When the name was requested again during its flight; becomes {@code since} if that succeeds. */
+    /**
+     * When the name was requested again during its flight; becomes {@code since} if that succeeds.
+     * Written before the {@code IN_FLIGHT -> REPENDING} transition it dates, so that whoever sees
+     * {@code REPENDING} reads it (a write by a producer whose transition then failed is overwritten
+     * by the next re-request's before that one's transition).
+     */
     private volatile long repending;
 
     StreamSlot(String name, long now, long order) {
