@@ -96,7 +96,8 @@ final class AccessLog {
     /**
      * The line of a WebSocket upgrade, once its handshake is decided ({@code route=websocket}); its
      * {@code bytes} is the body of the answer to the upgrade (none for a 101, Mist's when it declined,
-     * mistguard's when it refused), by the same rule as {@link #log}.
+     * mistguard's when it refused), by the same rule as {@link #log}; one attempt at Mist lasting the
+     * whole handshake, or none when mistguard refused the upgrade itself ({@link Decision#listenerRefusals()}).
      */
     static void logUpgrade(HttpMethod method, String path, HandshakeOutcome outcome, long totalNanos) {
         long totalMs = TimeUnit.NANOSECONDS.toMillis(totalNanos);
@@ -105,7 +106,10 @@ final class AccessLog {
         boolean callerGone = decision == Decision.CANCELLED;
         int status = callerGone ? AccessLine.CALLER_GONE_STATUS : outcome.status().code();
         int bytes = AnswerContent.isSent(status, HttpMethod.HEAD.equals(method)) ? outcome.bodyBytes() : 0;
+        // mistguard's own refusal of the upgrade never reached Mist: no attempt, no time at Mist (found by
+        // review: it was logged as one attempt that took the whole time).
+        boolean reachedMist = !Decision.listenerRefusals().contains(decision);
         AccessLine.log(LOG, decision.upstreamFault(), "websocket", decision.token(), null, status, bytes, totalMs,
-                       totalMs, 1, method.name(), path);
+                       reachedMist ? totalMs : 0, reachedMist ? 1 : 0, method.name(), path);
     }
 }
