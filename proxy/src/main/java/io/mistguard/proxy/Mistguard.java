@@ -22,6 +22,7 @@ import io.mistguard.proxy.server.ListenerRefusals;
 import io.mistguard.proxy.server.ProxyServer;
 import io.mistguard.proxy.server.RemoteMarking;
 import io.mistguard.proxy.net.Transport;
+import io.mistguard.proxy.server.tunnel.HandshakeCounts;
 import io.mistguard.proxy.server.tunnel.TunnelSettings;
 import io.mistguard.proxy.server.tunnel.UpgradeTunnel;
 import io.mistguard.proxy.time.Ticker;
@@ -131,6 +132,7 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
             UpgradeTunnel tunnel = new UpgradeTunnel(tunnelSettings(config, transport)
                     .withExtraHeaders(new RemoteMarking(config.trustedPeers())));
             metrics.tunnels(tunnel::openTunnels);
+            metrics.tunnelHandshakes(HandshakeCounts.reasons(), tunnel::handshakes);
             ListenerRefusals refusals = new ListenerRefusals();
             metrics.listenerRefusals(refusals::count);
             mistguard.proxy = bound("listen", config.listen(), () -> ProxyServer.bind(config.listen(),

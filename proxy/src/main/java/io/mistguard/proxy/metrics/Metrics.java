@@ -40,6 +40,8 @@ public final class Metrics {
     private PolicyMeters policyMeters;
     private InvalidationMeters invalidationMeters;
     private ToLongFunction<Decision> listenerRefusals;
+    /** Held here because a function counter references its object weakly. */
+    private ToLongFunction<Decision> tunnelHandshakes;
     /** What the accept-failure counters read, held here: a counter holds its object weakly. */
     private final List<Object> acceptFailureOwners = new CopyOnWriteArrayList<>();
 
@@ -153,6 +155,23 @@ public final class Metrics {
                 .description("Connections a listener failed to accept (out of file descriptors, say), by listener")
                 .tag("listener", listener)
                 .register(registry);
+    }
+
+    /**
+     * Registers {@code mistguard_websocket_handshakes_total}: WebSocket upgrades that went to Mist, by
+     * how their handshake ended, each reason from the start.
+     *
+     * @param reasons the closed set of reasons
+     * @param count read at scrape time, so it must be thread-safe
+     */
+    public synchronized void tunnelHandshakes(List<Decision> reasons, ToLongFunction<Decision> count) {
+        tunnelHandshakes = count; // a counter holds its object weakly: this method reference has no other holder
+        for (Decision reason : reasons) {
+            FunctionCounter.builder("mistguard.websocket.handshakes", count, c -> c.applyAsLong(reason))
+                    .description("WebSocket upgrades that went to Mist, by how their handshake ended")
+                    .tag("reason", reason.token())
+                    .register(registry);
+        }
     }
 
     /** Registers {@code mistguard_websocket_tunnels_open}: WebSocket tunnels open or opening now. */

@@ -44,6 +44,7 @@ public final class UpgradeTunnel {
 
     private final TunnelSettings settings;
     private final AtomicInteger open = new AtomicInteger();
+    private final HandshakeCounts handshakes = new HandshakeCounts();
 
     public UpgradeTunnel(TunnelSettings settings) {
         this.settings = requireNonNull(settings, "settings");
@@ -127,6 +128,11 @@ public final class UpgradeTunnel {
         return open.get();
     }
 
+    /** Handshakes that went to Mist so far that ended with {@code reason} ({@link HandshakeCounts}). */
+    public long handshakes(Decision reason) {
+        return handshakes.count(reason);
+    }
+
     /** The settings this instance was built with. */
     public TunnelSettings settings() {
         return settings;
@@ -149,6 +155,7 @@ public final class UpgradeTunnel {
             return refuse(client, new UpgradeRequests.Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     Decision.TOO_MANY_TUNNELS, settings.maxTunnels() + " websocket tunnels are open already"), outcome);
         }
+        outcome.addListener((Future<HandshakeOutcome> f) -> handshakes.add(f.getNow().decision()));
         new Tunnel(client, hold, settings, outcome, open::decrementAndGet).open(towardsMist);
         return outcome;
     }
