@@ -36,7 +36,9 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>The call runs on one of the worker event loops through the shared {@link UpstreamClient}, so it
  * uses the same keep-alive pool as proxied traffic; {@code call_timeout} bounds it and closes its
  * connection on expiry. Success is an HTTP 200 whose JSON says {@code authorize.status == "OK"};
- * anything else fails the stage and the queue backs off. Stateless; thread-safe; never blocks.
+ * anything else fails the stage and the queue backs off. The stage always ends, also when the request
+ * cannot be built (no direct memory left) or the reply cannot be judged: the drainer waits for it.
+ * Stateless apart from its settings; thread-safe; never blocks.
  */
 public final class MistInvalidationSender implements InvalidationSender {
 
@@ -47,6 +49,7 @@ public final class MistInvalidationSender implements InvalidationSender {
     private final EventLoopGroup loops;
     private final String hostHeader;
     private final long timeoutNanos;
+    private final ByteBufAllocator alloc;
 
     /**
      * @param hostHeader  the {@code Host} header, Mist's {@code host:port}
@@ -54,10 +57,17 @@ public final class MistInvalidationSender implements InvalidationSender {
      */
     public MistInvalidationSender(UpstreamClient upstream, EventLoopGroup loops, String hostHeader,
                                   Duration callTimeout) {
+        this(upstream, loops, hostHeader, callTimeout, ByteBufAllocator.DEFAULT);
+    }
+
+    /** As above, with the allocator of the request's body (tests: one with no memory left). */
+    MistInvalidationSender(UpstreamClient upstream, EventLoopGroup loops, String hostHeader, Duration callTimeout,
+                           ByteBufAllocator alloc) {
         this.upstream = requireNonNull(upstream, "upstream");
         this.loops = requireNonNull(loops, "loops");
         this.hostHeader = requireNonNull(hostHeader, "hostHeader");
         this.timeoutNanos = callTimeout.toNanos();
+        this.alloc = requireNonNull(alloc, "alloc");
     }
 
     @Override
@@ -74,7 +84,15 @@ public final class MistInvalidationSender implements InvalidationSender {
     }
 
     private void start(EventLoop loop, List<String> names, CompletableFuture<Void> done) {
-        UpstreamCall call = upstream.call(loop, request(ByteBufAllocator.DEFAULT, hostHeader, names), timeoutNanos);
+        UpstreamCall call;
+        try {
+            call = upstream.call(loop, request(alloc, hostHeader, names), timeoutNanos);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // No memory left for the body, say: the stage must still end, or the drainer, which waits
+            // for it, stalls every invalidation until a restart (found by review). It backs off instead.
+            done.completeExceptionally(e);
+            return;
+        }
         call.result().addListener((Future<FullHttpResponse> f) -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(f.cause());
@@ -88,6 +106,8 @@ public final class MistInvalidationSender implements InvalidationSender {
                 } else {
                     done.completeExceptionally(new IllegalStateException("Mist refused invalidate_sessions: " + problem));
                 }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e); // a listener's exception is only logged: the stage must end
             } finally {
                 response.release();
             }
