@@ -7,7 +7,6 @@ import io.mistguard.proxy.exchange.Forwarder;
 import io.mistguard.proxy.exchange.InvalidRequest;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.exchange.SendableAnswers;
-import io.mistguard.proxy.net.ClientHalfClose;
 import io.mistguard.proxy.net.ContinueExpected;
 import io.mistguard.proxy.net.IdleClock;
 import io.mistguard.proxy.net.KeepAlive;

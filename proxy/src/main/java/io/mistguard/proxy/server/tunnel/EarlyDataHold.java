@@ -3,7 +3,7 @@ package io.mistguard.proxy.server.tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.mistguard.proxy.net.ClientHalfClose;
+import io.mistguard.proxy.server.ClientHalfClose;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.concurrent.ScheduledFuture;

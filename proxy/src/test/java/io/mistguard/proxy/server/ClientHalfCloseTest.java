@@ -1,4 +1,4 @@
-package io.mistguard.proxy.net;
+package io.mistguard.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

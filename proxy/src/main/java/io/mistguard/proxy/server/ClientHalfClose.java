@@ -1,4 +1,4 @@
-package io.mistguard.proxy.net;
+package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.net.TcpState;
