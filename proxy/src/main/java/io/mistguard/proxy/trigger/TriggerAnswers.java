@@ -63,10 +63,13 @@ final class TriggerAnswers {
      * {@code key_lines: [9]}, every {@code USER_NEW} would share the one key "" and get whichever
      * answer catalyst-api last gave anybody. The line count is that of Mist's payload, lines joined by
      * {@code \n} with no trailing newline (mist-api.md §5); a trailing newline ends the last line
-     * rather than starting an empty one.
+     * rather than starting an empty one. The payload is read as ISO-8859-1, one character per byte,
+     * so that payloads that differ in any byte have different keys: read as UTF-8, every byte that is
+     * not UTF-8 became the one replacement character U+FFFD, and two push URLs differing only there
+     * shared an answer (found by review).
      */
     static String key(String trigger, ByteBuf payload, List<Integer> lines) {
-        String text = payload.toString(StandardCharsets.UTF_8);
+        String text = payload.toString(StandardCharsets.ISO_8859_1);
         if (text.isEmpty()) {
             return null; // nothing tells one request from another
         }

@@ -67,8 +67,13 @@ final class TriggerHarness implements AutoCloseable {
 
     /** Mist sends {@code trigger} with {@code payload} lines now. */
     TriggerService.Exchange send(String trigger, String... payload) {
+        return sendBytes(trigger, String.join("\n", payload).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Mist sends {@code trigger} with {@code payload}, byte for byte, now. */
+    TriggerService.Exchange sendBytes(String trigger, byte[] payload) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/mist/trigger",
-                Unpooled.copiedBuffer(String.join("\n", payload), StandardCharsets.UTF_8));
+                Unpooled.copiedBuffer(payload));
         request.headers().set("X-Trigger", trigger).set("X-Trigger-UUID", "uuid-" + trigger + "-" + calls.size())
                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
         TriggerService.Exchange exchange = service.answer(loop, ByteBufAllocator.DEFAULT, request, trigger);
