@@ -6,6 +6,7 @@ import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.time.Ticker;
+import io.mistguard.proxy.upstream.ReuseRule;
 import io.mistguard.proxy.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -47,7 +48,9 @@ public final class TriggerListener {
                                         EventLoopGroup workers, Consumer<MeterBinder> meters, boolean accessLog)
             throws InterruptedException {
         UpstreamClient client = new UpstreamClient(new UpstreamConfig(config.upstream().host(), config.upstream().port(),
-                config.connectTimeout(), IDLE_CONNECTIONS_PER_LOOP, IDLE_TIMEOUT, config.maxResponseBytes()), transport);
+                config.connectTimeout(), IDLE_CONNECTIONS_PER_LOOP, IDLE_TIMEOUT, config.maxResponseBytes()), transport,
+                ReuseRule.HTTP); // catalyst-api is no Mist: its answers say how they end
+
         TriggerService[] service = new TriggerService[1];
         TriggerMeters observer = new TriggerMeters(config, TriggerService.tags(config), () -> service[0].view());
         service[0] = new TriggerService(config, UpstreamAttempts.of(client), workers.next(), Ticker.system(), observer);

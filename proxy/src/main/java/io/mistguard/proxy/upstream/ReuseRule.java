@@ -13,38 +13,55 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Whether an upstream connection may carry another request after an answer: never hand out a
- * connection that Mist may be closing, or whose next bytes may not belong to the next answer.
+ * connection that the server may be closing, or whose next bytes may not belong to the next answer.
  *
- * <p>Not reused after:
+ * <p>Never reused, whatever the server ({@link #HTTP}):
  * <ul>
- *   <li>an answer or request that ends keep-alive ({@code Connection: close}, or HTTP/1.0 without
- *       {@code keep-alive}; RFC 9112 §9.3);
- *   <li>Mist's web UI page, after which Mist closes the connection without saying so
+ *   <li>after an answer or request that ends keep-alive ({@code Connection: close}, or HTTP/1.0
+ *       without {@code keep-alive}; RFC 9112 §9.3);
+ *   <li>after a {@code HEAD}: Mist answers it with a full body (mist-api.md §8) that a conforming
+ *       decoder leaves unread on the connection, where it would be taken for the next answer.
+ * </ul>
+ * Not reused either on Mist's API port ({@link #MIST}):
+ * <ul>
+ *   <li>after Mist's web UI page, after which Mist closes the connection without saying so
  *       (mist-api.md §1): any HTML answer, and any answer to a request Mist serves with that page —
  *       a path other than {@code /api} and {@code /api2} carrying no command;
- *   <li>Mist's 403 without a length ({@link HeadOnlyAnswers}), whose framing is unknown;
- *   <li>a {@code HEAD}: Mist answers it with a full body (mist-api.md §8) that a conforming decoder
- *       leaves unread on the connection, where it would be taken for the next answer.
+ *   <li>after Mist's 403 without a length ({@link HeadOnlyAnswers}), whose framing is unknown.
  * </ul>
- * Stateless.
+ * The Mist-only rules are about Mist: applied to catalyst-api's trigger endpoint, every trigger (a
+ * plain-text payload to {@code /api/mist/trigger}) looked like a web UI request, and no connection
+ * to catalyst-api was ever reused (found by review). Stateless.
  */
-final class ReuseRule {
+public enum ReuseRule {
+
+    /** Mist's API port (mist-api.md §1, §8). */
+    MIST {
+        @Override
+        public boolean reusable(FullHttpRequest request, FullHttpResponse response) {
+            if (!HTTP.reusable(request, response) || servedWithWebUi(request)
+                    || HeadOnlyAnswers.isLoginChallenge(response)) {
+                return false;
+            }
+            String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            return type == null || !type.regionMatches(true, 0, "text/html", 0, 9);
+        }
+    },
+
+    /** A server that frames its answers as HTTP/1.1 says: catalyst-api's Go server (the trigger direction). */
+    HTTP {
+        @Override
+        public boolean reusable(FullHttpRequest request, FullHttpResponse response) {
+            return HttpUtil.isKeepAlive(response) && HttpUtil.isKeepAlive(request)
+                   && !request.method().equals(HttpMethod.HEAD);
+        }
+    };
 
     private static final ByteBuf COMMAND = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("command=".getBytes(StandardCharsets.US_ASCII)));
 
-    private ReuseRule() {
-    }
-
-    static boolean reusable(FullHttpRequest request, FullHttpResponse response) {
-        if (!HttpUtil.isKeepAlive(response) || !HttpUtil.isKeepAlive(request)
-                || request.method().equals(HttpMethod.HEAD) || servedWithWebUi(request)
-                || HeadOnlyAnswers.isLoginChallenge(response)) {
-            return false;
-        }
-        String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        return type == null || !type.regionMatches(true, 0, "text/html", 0, 9);
-    }
+    /** Whether the connection that carried {@code request} and its complete {@code response} may carry another. */
+    public abstract boolean reusable(FullHttpRequest request, FullHttpResponse response);
 
     /** A request Mist answers with its web UI page: not an API path, and no command anywhere. */
     private static boolean servedWithWebUi(FullHttpRequest request) {

@@ -213,7 +213,7 @@ public final class UpstreamCall {
             return;
         }
         Channel used = channel;
-        boolean reusable = ReuseRule.reusable(request, response);
+        boolean reusable = pool.reuse().reusable(request, response);
         handler.unbind();
         finish();
         if (reusable) {

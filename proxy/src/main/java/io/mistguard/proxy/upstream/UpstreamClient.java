@@ -1,5 +1,7 @@
 package io.mistguard.proxy.upstream;
 
+import static java.util.Objects.requireNonNull;
+
 import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.net.ContentPieces;
 import io.mistguard.proxy.net.OneReadAggregator;
@@ -33,12 +35,23 @@ public final class UpstreamClient {
 
     private final UpstreamConfig config;
     private final Transport transport;
+    private final ReuseRule reuse;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
     private final Map<EventLoop, UpstreamPool> poolsByLoop = new ConcurrentHashMap<>();
 
+    /** A client to Mist's API port ({@link ReuseRule#MIST}). */
     public UpstreamClient(UpstreamConfig config, Transport transport) {
+        this(config, transport, ReuseRule.MIST);
+    }
+
+    /**
+     * @param reuse which answers leave a connection fit for the next request: {@link ReuseRule#MIST}
+     *              for Mist's API port, {@link ReuseRule#HTTP} for any other server (catalyst-api)
+     */
+    public UpstreamClient(UpstreamConfig config, Transport transport, ReuseRule reuse) {
         this.config = config;
         this.transport = transport;
+        this.reuse = requireNonNull(reuse, "reuse");
     }
 
     /**
@@ -102,7 +115,7 @@ public final class UpstreamClient {
                 // a call can then still ask the kernel whether a reset followed (UpstreamCall).
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         UpstreamPool pool = new UpstreamPool(bootstrap, config.host(), config.port(),
-                config.maxIdleConnectionsPerThread());
+                config.maxIdleConnectionsPerThread(), reuse);
         bootstrap.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

@@ -22,6 +22,7 @@ final class UpstreamPool {
     private final String host;
     private final int port;
     private final int maxIdle;
+    private final ReuseRule reuse;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     /**
      * Calls started on this loop and not finished, so that a stop can cancel them (and free their
@@ -31,10 +32,21 @@ final class UpstreamPool {
     private UpstreamCall newestCall;
 
     UpstreamPool(Bootstrap bootstrap, String host, int port, int maxIdle) {
+        this(bootstrap, host, port, maxIdle, ReuseRule.MIST);
+    }
+
+    /** @param reuse which answers leave a connection fit for another request ({@link ReuseRule}) */
+    UpstreamPool(Bootstrap bootstrap, String host, int port, int maxIdle, ReuseRule reuse) {
         this.bootstrap = bootstrap;
         this.host = host;
         this.port = port;
         this.maxIdle = maxIdle;
+        this.reuse = reuse;
+    }
+
+    /** The rule that decides whether a connection of this pool is kept after an answer. */
+    ReuseRule reuse() {
+        return reuse;
     }
 
     /** Takes an idle, open connection, or returns {@code null} when there is none. */

@@ -42,7 +42,29 @@ class ReuseRuleTest {
             response.headers().set("Content-Type", answerType);
         }
         try {
-            assertThat(ReuseRule.reusable(request, response)).as(why).isEqualTo(reusable);
+            assertThat(ReuseRule.MIST.reusable(request, response)).as(why).isEqualTo(reusable);
+        } finally {
+            request.release();
+            response.release();
+        }
+    }
+
+    /**
+     * Regression (found by review): a trigger to catalyst-api — a plain-text payload on a path that
+     * is not Mist's API — was judged by Mist's web UI rule, so no connection to catalyst-api was reused.
+     */
+    @org.junit.jupiter.api.Test
+    void aTriggerAnswerLeavesCatalystApisConnectionReusableButMistsRuleStillRetiresMists() {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/mist/trigger",
+                Unpooled.copiedBuffer("video+s1\n10.0.0.7\n41\nHLS\nhttp://x/\nsess-a", StandardCharsets.UTF_8));
+        request.headers().set("Content-Type", "text/plain");
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set("Content-Type", "text/html");
+        try {
+            assertThat(ReuseRule.HTTP.reusable(request, response)).isTrue();
+            assertThat(ReuseRule.MIST.reusable(request, response)).as("Mist would have sent its web UI").isFalse();
+            response.headers().set("Connection", "close");
+            assertThat(ReuseRule.HTTP.reusable(request, response)).isFalse();
         } finally {
             request.release();
             response.release();
@@ -57,7 +79,7 @@ class ReuseRuleTest {
         if (connection != null) {
             response.headers().set("Connection", connection);
         }
-        assertThat(ReuseRule.reusable(request, response)).isEqualTo(reusable);
+        assertThat(ReuseRule.MIST.reusable(request, response)).isEqualTo(reusable);
         request.release();
         response.release();
     }
