@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>after an answer or request that ends keep-alive ({@code Connection: close}, or HTTP/1.0
  *       without {@code keep-alive}; RFC 9112 §9.3);
  *   <li>after a {@code HEAD}: Mist answers it with a full body (mist-api.md §8) that a conforming
- *       decoder leaves unread on the connection, where it would be taken for the next answer.
+ *       decoder leaves unread on the connection, where it would be taken for the next answer;
+ *   <li>after a {@code 204} or {@code 304} that announces a body, for the same reason.
  * </ul>
  * Not reused either on Mist's API port ({@link #MIST}):
  * <ul>
@@ -53,7 +54,7 @@ public enum ReuseRule {
         @Override
         public boolean reusable(FullHttpRequest request, FullHttpResponse response) {
             return HttpUtil.isKeepAlive(response) && HttpUtil.isKeepAlive(request)
-                   && !request.method().equals(HttpMethod.HEAD);
+                   && !request.method().equals(HttpMethod.HEAD) && !bodilessAnnouncingABody(response);
         }
     };
 
@@ -62,6 +63,25 @@ public enum ReuseRule {
 
     /** Whether the connection that carried {@code request} and its complete {@code response} may carry another. */
     public abstract boolean reusable(FullHttpRequest request, FullHttpResponse response);
+
+    /**
+     * A {@code 204} or {@code 304} that announces a body ({@code Content-Length} above 0, or a
+     * {@code Transfer-Encoding}): such an answer ends at its head (RFC 9112 §6.3), so the body a
+     * faulty server sends after it would be read as the start of the next answer on the connection
+     * (found by review: the next trigger, answered 200 in time, got its fallback as a bad response).
+     * A {@code 304}'s length may be the representation's (RFC 9110 §8.6); none is asked for here.
+     */
+    private static boolean bodilessAnnouncingABody(FullHttpResponse response) {
+        int code = response.status().code();
+        if (code != 204 && code != 304) {
+            return false;
+        }
+        if (response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return true;
+        }
+        String length = response.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return length != null && !length.trim().equals("0");
+    }
 
     /** A request Mist answers with its web UI page: not an API path, and no command anywhere. */
     private static boolean servedWithWebUi(FullHttpRequest request) {

@@ -71,6 +71,30 @@ class ReuseRuleTest {
         }
     }
 
+    /** A 204 or 304 ends at its head: a body it announced would be read as the next answer (regression). */
+    @ParameterizedTest
+    @CsvSource(nullValues = "-", value = {"204, 5, -, false", "204, -, chunked, false", "304, 12, -, false",
+                                          "204, 0, -, true", "204, -, -, true", "304, -, -, true", "200, 5, -, true"})
+    void aNoBodyAnswerThatAnnouncesABodyRetiresTheConnection(int status, String length, String coding, boolean reusable) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/mist/trigger");
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        if (length != null) {
+            response.headers().set("Content-Length", length);
+        }
+        if (coding != null) {
+            response.headers().set("Transfer-Encoding", coding);
+        }
+        try {
+            assertThat(ReuseRule.HTTP.reusable(request, response)).isEqualTo(reusable);
+            if (!reusable) {
+                assertThat(ReuseRule.MIST.reusable(request, response)).isFalse();
+            }
+        } finally {
+            request.release();
+            response.release();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"HTTP/1.1, close, false", "HTTP/1.0, , false", "HTTP/1.0, keep-alive, true", "HTTP/1.1, , true"})
     void answerThatEndsKeepAliveRetiresTheConnection(String version, String connection, boolean reusable) {

@@ -1,0 +1,124 @@
+package io.mistguard.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mistguard.proxy.config.TriggerFallback;
+import io.mistguard.proxy.config.TriggerPolicy;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Regression (found by review, once connections to catalyst-api were reused): a {@code 204} or
+ * {@code 304} ends at its head whatever it announces (RFC 9112 §6.3), so the body a faulty server
+ * sends after one — here {@code Content-Length: 5} and {@code false} — stayed on the kept-alive
+ * connection and was read as the start of the next answer. The next trigger, answered {@code 200}
+ * in time by a healthy catalyst-api, got its fallback ({@code bad-response}) and counted against
+ * catalyst-api's breaker. A connection whose no-body answer announced a body is no longer reused.
+ */
+class NoContentAnswerWithABodyPoisonsTheNextTriggerRegressionIT {
+
+    private static final TriggerPolicy DENY = TriggerPolicy.fixed(true, Duration.ofSeconds(2), TriggerFallback.DENY);
+    private static final String VIEWER = "video+s1\n10.0.0.7\n41\nHLS\nhttp://x/a.m3u8\nsess-a";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"204 No Content", "304 Not Modified"})
+    void theTriggerAfterANoBodyAnswerThatCarriedOneGetsCatalystsAnswer(String status) throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        AtomicInteger requests = new AtomicInteger();
+        try (ServerSocket catalyst = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             TestProxy proxy = TriggerProxies.start(FakeCatalystApi.refusedPort(),
+                     TriggerProxies.triggers(0, catalyst.getLocalPort(), DENY))) {
+            Thread server = new Thread(() -> serve(catalyst, status, connections, requests), "faulty-catalyst");
+            server.setDaemon(true);
+            server.start();
+
+            try (Socket mist = new Socket(InetAddress.getLoopbackAddress(),
+                                          proxy.mistguard.triggerAddress().getPort())) {
+                mist.setSoTimeout(5_000);
+                assertThat(exchange(mist)).contains("Mistguard-Decision: fallback; reason=upstream-status");
+                assertThat(exchange(mist)).contains("Mistguard-Decision: proxied").endsWith("true");
+            }
+            assertThat(requests.get()).isEqualTo(2);
+            assertThat(proxy.mistguard.triggerBreaker().snapshot().failureRate()).as("catalyst-api never failed").isZero();
+        }
+    }
+
+    /** The first request on each connection gets {@code status} with a body; any later one 200 "true". */
+    private static void serve(ServerSocket server, String status, AtomicInteger connections, AtomicInteger requests) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                connections.incrementAndGet();
+                Thread t = new Thread(() -> answerAll(s, status, requests));
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void answerAll(Socket s, String status, AtomicInteger requests) {
+        try (s) {
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head == null) {
+                    return;
+                }
+                in.readNBytes(contentLength(head));
+                String answer = requests.incrementAndGet() == 1
+                        ? "HTTP/1.1 " + status + "\r\nContent-Length: 5\r\n\r\nfalse"
+                        : "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\ntrue";
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // mistguard closed the connection
+        }
+    }
+
+    private static String exchange(Socket mist) throws IOException {
+        String raw = "POST /api/mist/trigger HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trigger: USER_NEW\r\nX-Trigger-UUID: u-1\r\n"
+                     + "Content-Type: text/plain\r\nContent-Length: " + VIEWER.length() + "\r\n\r\n" + VIEWER;
+        mist.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        mist.getOutputStream().flush();
+        InputStream in = mist.getInputStream();
+        String head = readHead(in);
+        assertThat(head).isNotNull();
+        return head + new String(in.readNBytes(contentLength(head)), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return 0;
+    }
+}
