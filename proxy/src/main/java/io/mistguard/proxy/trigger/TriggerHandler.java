@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * answered waits its turn. When Mist closes the connection (its own 5 s attempt ran out), the trigger
  * being answered is cancelled: its call to catalyst-api closed, its slot and permit freed. A
  * malformed request gets 400, a request line over the limit 414, a header block over the limit
- * 431, a body over {@code triggers.max_request_bytes} 413 and an expectation other than
+ * 431, a body over {@code triggers.max_request_bytes} 413 (a blocking trigger's: 200 and its
+ * fallback, {@link TriggerService#tooLargeToRead}) and an expectation other than
  * {@code 100-continue} 417 (the last two from {@link io.mistguard.proxy.net.RequestAggregator}, in
  * the request's turn), and the connection is closed: its framing can no longer be trusted. A
  * {@code 100 Continue} is written in its request's turn too ({@link ContinueExpected}).
@@ -125,8 +126,12 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         InvalidRequest invalid = InvalidRequest.of(request, false);
         if (invalid != null) { // as on the proxy listener: never forwarded to catalyst-api
             request.release();
-            Answer refusal = ProxyResponses.rejection(ctx.alloc(), invalid.status(), invalid.decision(),
-                                                      invalid.detail()).onRoute(tag);
+            // A blocking trigger too large to read: 200 and its fallback, since Mist turns any
+            // non-200 into its own default, true (TriggerService#tooLargeToRead).
+            Answer unread = invalid.decision() == Decision.BODY_TOO_LARGE
+                    ? service.tooLargeToRead(ctx.alloc(), trigger) : null;
+            Answer refusal = unread != null ? unread : ProxyResponses.rejection(ctx.alloc(), invalid.status(),
+                    invalid.decision(), invalid.detail()).onRoute(tag);
             if (invalid.decision() == Decision.METHOD_NOT_ALLOWED) {
                 refusal.response().headers().set(HttpHeaderNames.ALLOW, InvalidRequest.ALLOW);
             }
@@ -167,7 +172,7 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
      */
     private void refuse(ChannelHandlerContext ctx, Answer refusal, String method, String uri, long arrived) {
         lingerOnClose = true; // the rest of a body over the limit, say, may still be on its way
-        service.observer().answered(refusal.route(), refusal.decision(), null,
+        service.observer().answered(refusal.route(), refusal.decision(), refusal.staleCause(),
                                     ctx.channel().eventLoop().ticker().nanoTime() - arrived);
         write(ctx, refusal, false, method, uri, arrived);
     }

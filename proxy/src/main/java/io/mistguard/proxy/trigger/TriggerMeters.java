@@ -43,10 +43,14 @@ public final class TriggerMeters implements TriggerObserver, MeterBinder {
     static final List<Duration> STANDARD = List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10));
-    /** Why a fallback or last-known answer was given: each failure a trigger call can end in. */
+    /**
+     * Why a fallback or last-known answer was given: each failure a trigger call can end in, and a
+     * blocking trigger's payload too large to read ({@link TriggerService#tooLargeToRead}).
+     */
     static final List<Decision> CAUSES = List.of(Decision.TIMEOUT, Decision.CONNECT_REFUSED, Decision.CONNECT_TIMEOUT,
             Decision.UPSTREAM_RESET, Decision.BAD_RESPONSE, Decision.RESPONSE_TOO_LARGE, Decision.OUT_OF_MEMORY, Decision.BREAKER_OPEN,
-            Decision.OVERLOAD, Decision.QUEUE_TIMEOUT, Decision.UPSTREAM_5XX, Decision.UPSTREAM_STATUS);
+            Decision.OVERLOAD, Decision.QUEUE_TIMEOUT, Decision.UPSTREAM_5XX, Decision.UPSTREAM_STATUS,
+            Decision.BODY_TOO_LARGE);
     /** Decisions counted with reason {@code none}: answers, and the listener's own refusals. */
     static final List<Decision> WITHOUT_CAUSE = List.of(Decision.PROXIED, Decision.QUEUED, Decision.TRIGGER_QUEUE_FULL,
             Decision.CANCELLED, Decision.BAD_REQUEST, Decision.URI_TOO_LONG, Decision.HEADER_TOO_LARGE,

@@ -116,6 +116,25 @@ public final class TriggerService {
         return new Exchange(exchange.response(), exchange::cancel);
     }
 
+    /**
+     * The answer to a trigger whose payload was over {@code triggers.max_request_bytes}, or
+     * {@code null} for a non-blocking one (its 413 stands: Mist does not read the answer). A blocking
+     * trigger gets {@code 200} and its policy's fixed fallback ({@code otherwise} for
+     * {@code last-known}: no key can be read from a payload that was not kept), with
+     * {@code fallback; reason=body-too-large}. A non-200 would be worse than any fallback: Mist counts
+     * it as a failed attempt and after 5 uses its default, {@code true} (mist-api.md §5), so a viewer
+     * who made USER_NEW's payload too large through its request URL would be let in even with
+     * {@code otherwise: deny}. Counted by the caller, which sends it. Any thread.
+     */
+    Answer tooLargeToRead(ByteBufAllocator alloc, String trigger) {
+        TriggerPolicy policy = config.policy(trigger);
+        if (!policy.blocking()) {
+            return null;
+        }
+        return Answer.instead(TriggerAnswers.fixed(alloc, policy.fixedFallback()), Decision.FALLBACK,
+                              Decision.BODY_TOO_LARGE).onRoute(tag(trigger));
+    }
+
     private Exchange queue(EventLoop loop, FullHttpRequest request, String tag) {
         long arrived = loop.ticker().nanoTime();
         PendingTrigger pending = new PendingTrigger(tag, request.method(), request.uri(), request.headers(),

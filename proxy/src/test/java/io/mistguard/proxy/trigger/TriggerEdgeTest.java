@@ -311,17 +311,20 @@ class TriggerEdgeTest {
         }
     }
 
-    /** Finding 23: the 413 had no Mistguard-Decision and left the connection open. */
+    /**
+     * Finding 23: the 413 had no Mistguard-Decision and left the connection open. A non-blocking
+     * trigger's (a blocking one gets its fallback: OversizedBlockingTriggerFailsOpenThroughMistRegressionTest).
+     */
     @Test
     void oversizedTriggerBodyGets413WithItsDecisionAndTheConnectionClosed() {
         try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
-            edge.send(post("USER_NEW", "x".repeat(1025)));
+            edge.send(post("PUSH_END", "x".repeat(1025)));
 
             FullHttpResponse r = edge.answer();
             try {
                 assertThat(r.status().code()).isEqualTo(413);
                 assertThat(r.headers().get("Mistguard-Decision")).isEqualTo("rejected; reason=body-too-large");
-                assertThat(r.headers().get("Mistguard-Route")).isEqualTo("USER_NEW");
+                assertThat(r.headers().get("Mistguard-Route")).isEqualTo("PUSH_END");
                 assertThat(r.headers().get("Connection")).isEqualTo("close");
             } finally {
                 r.release();
@@ -339,7 +342,7 @@ class TriggerEdgeTest {
     @Test
     void aRefusalOfAPipelinedTriggerIsNotWrittenAheadOfTheEarlierAnswerRegression() {
         try (TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
-            edge.send(post("USER_NEW", VIEWER) + post("USER_NEW", "x".repeat(1025)));
+            edge.send(post("USER_NEW", VIEWER) + post("PUSH_END", "x".repeat(1025)));
             assertThat(edge.rawOut()).as("nothing before the first trigger's answer").isEmpty();
 
             h.only().answer(200, "true");
@@ -512,7 +515,7 @@ class TriggerEdgeTest {
     void theListenersOwnRefusalOfAHeadIsLoggedWithNoBytesRegression() throws Exception {
         try (LogCapture log = LogCapture.of("mistguard.access", Level.INFO);
              TriggerHarness h = new TriggerHarness(config()); Edge edge = new Edge(h)) {
-            edge.send("HEAD /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: USER_NEW\r\nContent-Length: 2000\r\n\r\n");
+            edge.send("HEAD /api/mist/trigger HTTP/1.1\r\nHost: x\r\nX-Trigger: PUSH_END\r\nContent-Length: 2000\r\n\r\n");
 
             assertThat(edge.rawOut()).startsWith("HTTP/1.1 413 ").endsWith("\r\n\r\n");
             assertThat(log.events()).singleElement().satisfies(line -> assertThat(line.getFormattedMessage())
