@@ -55,6 +55,20 @@ final class TriggersBinder {
             }
             return policies;
         }));
+        lastKnownBytes = storeHoldsOne(m, "last_known_max_bytes", lastKnownBytes, "max_response_bytes",
+                Math.min(maxResponse, d.maxResponseBytes()),
+                "a 200 answer that large is never stored, and with a smaller one every last-known fallback "
+                + "silently answers its otherwise",
+                policies.values().stream().anyMatch(p -> p.fallback() == TriggerFallback.LAST_KNOWN)
+                        || defaultPolicy.fallback() == TriggerFallback.LAST_KNOWN);
+        long pendingBytes = storeHoldsOne(m, "delivery.max_pending_bytes", delivery.maxPendingBytes(),
+                "max_request_bytes", Math.min(maxRequest, d.maxRequestBytes()), "a non-blocking trigger that large is refused 503 "
+                + "trigger-queue-full even with the queue empty",
+                policies.values().stream().anyMatch(p -> !p.blocking()) || !defaultPolicy.blocking());
+        if (pendingBytes != delivery.maxPendingBytes()) {
+            delivery = new TriggerDeliveryConfig(delivery.maxPending(), pendingBytes, delivery.maxConcurrent(),
+                    delivery.timeout(), delivery.maxAttempts(), delivery.initialBackoff(), delivery.maxBackoff());
+        }
         try {
             return new TriggersConfig(listen, upstream, connect, maxRequest, maxResponse, admission, breaker, lastKnown,
                                       lastKnownBytes, delivery, defaultPolicy, policies);
@@ -64,6 +78,26 @@ final class TriggersBinder {
             m.problemHere(e.getMessage());
             return d.withListen(listen);
         }
+    }
+
+    /**
+     * {@code bytes}, the bound of a store, when it can hold one item of the largest size the listener
+     * accepts, up to that limit's default ({@code largest}, from {@code largestKey}: catalyst-api's
+     * answers and Mist's payloads are a few lines, so raising the limit must not force the store onto
+     * the heap with it); else a problem at {@code key} (when it is not
+     * written, at the nearest key that is) and {@code largest}, which stands in so that
+     * binding goes on. Found by review: a store smaller than that loaded and then never held the
+     * items it exists for. Not checked when no policy uses the store ({@code used} false).
+     */
+    private static long storeHoldsOne(ConfigMapping m, String key, long bytes, String largestKey, long largest,
+                                      String consequence, boolean used) {
+        if (!used || bytes >= largest || !m.valid(key) || !m.valid(largestKey)) {
+            return bytes;
+        }
+        m.problemAt(key, ByteSizes.format(bytes) + " is less than " + largestKey
+                    + " (" + ByteSizes.format(largest) + ", or its default if smaller): " + consequence + " (expected: at least "
+                    + ByteSizes.format(largest) + ")");
+        return largest;
     }
 
     /**
