@@ -48,12 +48,17 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.call = null;
     }
 
-    /** Called by {@link AnswerStartWatch} for every read of raw bytes from Mist. */
-    void onBytes() {
+    /**
+     * Called by {@link AnswerStartWatch} for every read of raw bytes from the server; false when no
+     * call is bound, so the bytes answer no request and the connection must not be used again.
+     */
+    boolean onBytes() {
         UpstreamCall current = call;
-        if (current != null) {
-            current.onAnswerBytes();
+        if (current == null) {
+            return false;
         }
+        current.onAnswerBytes();
+        return true;
     }
 
     @Override
