@@ -2,14 +2,12 @@ package io.mistguard.proxy.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * First handler of an upstream connection: tells the connection's {@link UpstreamHandler} that
  * bytes arrived, before the codec and aggregator hide a partial answer. A call whose connection
- * ends after that is never sent again (see {@link UpstreamCall}'s keep-alive race). Bytes that
- * arrive while no call is bound close the connection, so that they never reach a later call. Passes
- * every other message on untouched; one instance per upstream channel, used only from its event loop.
+ * ends after that is never sent again (see {@link UpstreamCall}'s keep-alive race). Passes every
+ * message on untouched; one instance per upstream channel, used only from its event loop.
  */
 final class AnswerStartWatch extends ChannelInboundHandlerAdapter {
 
@@ -21,15 +19,7 @@ final class AnswerStartWatch extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!dispatch.onBytes()) {
-            // No request is outstanding, so these bytes answer none: what is left of an answer that
-            // framed itself wrongly (a body sent after a 204 that announced none, in a later segment),
-            // or a server speaking unasked. Decoded later, they would be taken for the start of the
-            // next request's answer (found by review): the connection is closed instead.
-            ReferenceCountUtil.release(msg);
-            ctx.close();
-            return;
-        }
+        dispatch.onBytes();
         ctx.fireChannelRead(msg);
     }
 }

@@ -48,17 +48,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.call = null;
     }
 
-    /**
-     * Called by {@link AnswerStartWatch} for every read of raw bytes from the server; false when no
-     * call is bound, so the bytes answer no request and the connection must not be used again.
-     */
-    boolean onBytes() {
+    /** Called by {@link AnswerStartWatch} for every read of raw bytes from Mist. */
+    void onBytes() {
         UpstreamCall current = call;
-        if (current == null) {
-            return false;
+        if (current != null) {
+            current.onAnswerBytes();
         }
-        current.onAnswerBytes();
-        return true;
     }
 
     @Override
