@@ -12,22 +12,29 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 public final class NoDirectMemory {
 
     /** The allocator; {@code buffer()} gives heap buffers, so encoders still work. */
-    public static final ByteBufAllocator ALLOCATOR = new AbstractByteBufAllocator(false) {
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
-        }
+    public static final ByteBufAllocator ALLOCATOR = allocator(false);
 
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
-        }
+    /** As Netty's default allocator does, {@code buffer()} asks for direct memory too, and fails. */
+    public static final ByteBufAllocator PREFERRING_DIRECT = allocator(true);
 
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-    };
+    private static ByteBufAllocator allocator(boolean preferDirect) {
+        return new AbstractByteBufAllocator(preferDirect) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
+    }
 
     private NoDirectMemory() {
     }

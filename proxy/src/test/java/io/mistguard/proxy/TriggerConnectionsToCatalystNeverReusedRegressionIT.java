@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mistguard.proxy.config.TriggerFallback;
 import io.mistguard.proxy.config.TriggerPolicy;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,7 +72,7 @@ class TriggerConnectionsToCatalystNeverReusedRegressionIT {
                     try (Socket s = catalyst.accept()) {
                         connections.incrementAndGet();
                         InputStream in = new BufferedInputStream(s.getInputStream());
-                        in.readNBytes(contentLength(readHead(in)));
+                        in.readNBytes(RawHttpMessages.contentLength(RawHttpMessages.readHead(in)));
                         requests.incrementAndGet();
                         s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\ntrue"
                                                           .getBytes(StandardCharsets.ISO_8859_1));
@@ -117,11 +116,11 @@ class TriggerConnectionsToCatalystNeverReusedRegressionIT {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             while (true) {
-                String head = readHead(in);
+                String head = RawHttpMessages.readHead(in);
                 if (head == null) {
                     return;
                 }
-                in.readNBytes(contentLength(head));
+                in.readNBytes(RawHttpMessages.contentLength(head));
                 requests.incrementAndGet();
                 out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\ntrue"
                                   .getBytes(StandardCharsets.ISO_8859_1));
@@ -133,34 +132,8 @@ class TriggerConnectionsToCatalystNeverReusedRegressionIT {
     }
 
     private static String exchange(Socket mist, int n) throws IOException {
-        String raw = "POST /api/mist/trigger HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trigger: USER_NEW\r\nX-Trigger-UUID: u-"
-                     + n + "\r\nContent-Type: text/plain\r\nContent-Length: " + VIEWER.length() + "\r\n\r\n" + VIEWER;
-        mist.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
-        mist.getOutputStream().flush();
-        InputStream in = mist.getInputStream();
-        String head = readHead(in);
-        assertThat(head).isNotNull();
-        return head + new String(in.readNBytes(contentLength(head)), StandardCharsets.ISO_8859_1);
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.write(b);
-            if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                return head.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-                return Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return 0;
+        return RawHttpMessages.exchange(mist.getOutputStream(), mist.getInputStream(),
+                "POST /api/mist/trigger HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trigger: USER_NEW\r\nX-Trigger-UUID: "
+                + "u-" + n + "\r\nContent-Type: text/plain\r\nContent-Length: " + VIEWER.length() + "\r\n\r\n" + VIEWER);
     }
 }

@@ -1,9 +1,7 @@
 package io.mistguard.proxy.server;
 
 import io.mistguard.proxy.exchange.Decision;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
+import io.mistguard.proxy.exchange.DecisionCounts;
 
 /**
  * Counts the proxy listener's refusals by reason ({@link Decision#listenerRefusals()}): requests it
@@ -16,28 +14,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ListenerRefusals {
 
-    private final Map<Decision, LongAdder> counts = new EnumMap<>(Decision.class);
-
-    public ListenerRefusals() {
-        for (Decision reason : Decision.listenerRefusals()) {
-            counts.put(reason, new LongAdder());
-        }
-    }
+    private final DecisionCounts counts = new DecisionCounts(Decision.listenerRefusals());
 
     /**
      * One more refusal for {@code reason}; a decision outside {@link Decision#listenerRefusals()} is not
      * counted (it has no series), never thrown on an event loop in the middle of an answer.
      */
     void refused(Decision reason) {
-        LongAdder count = counts.get(reason);
-        if (count != null) {
-            count.increment();
-        }
+        counts.add(reason);
     }
 
     /** Refusals for {@code reason} so far; 0 for a decision the listener never refuses with. */
     public long count(Decision reason) {
-        LongAdder count = counts.get(reason);
-        return count == null ? 0 : count.sum();
+        return counts.count(reason);
     }
 }

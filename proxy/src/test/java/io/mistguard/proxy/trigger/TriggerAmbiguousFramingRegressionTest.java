@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,38 +22,15 @@ class TriggerAmbiguousFramingRegressionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.mistguard.proxy.net.AmbiguousFramingCases#cases")
     void aTriggerWithAmbiguousFramingIsRefusedNotForwarded(String name, String raw, String status, String reason) {
-        try (TriggerHarness h = new TriggerHarness(TriggersConfig.defaults().withListen(new HostPort("127.0.0.1", 0)))) {
-            EmbeddedChannel server = EmbeddedChannel.builder().ticker(h.time).handlers(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    TriggerServer.addHandlers(ch.pipeline(), h.service, 1024, false);
-                }
-            }).build();
-            try {
-                server.writeInbound(Unpooled.copiedBuffer(raw.formatted("POST /api/mist/trigger")
-                                                              .replace("Host: x\r\n", "Host: x\r\nX-Trigger: USER_NEW\r\n"),
-                                                          StandardCharsets.ISO_8859_1));
-                h.runPending();
-                server.runPendingTasks();
-                String out = rawOut(server);
-                assertThat(out).startsWith("HTTP/1.1 " + status + "\r\n").contains(reason)
-                        .containsIgnoringCase("connection: close");
-                assertThat(server.isOpen()).isFalse();
-                assertThat(h.calls).isEmpty();
-                assertThat(h.answered).hasSize(1).allSatisfy(line -> assertThat(line).endsWith(" bad-request"));
-            } finally {
-                server.finishAndReleaseAll();
-            }
+        try (TriggerHarness h = new TriggerHarness(TriggersConfig.defaults().withListen(new HostPort("127.0.0.1", 0)));
+             ListenerEdge server = new ListenerEdge(h)) {
+            server.send(raw.formatted("POST /api/mist/trigger").replace("Host: x\r\n", "Host: x\r\nX-Trigger: USER_NEW\r\n"));
+            String out = server.rawOut();
+            assertThat(out).startsWith("HTTP/1.1 " + status + "\r\n").contains(reason)
+                    .containsIgnoringCase("connection: close");
+            assertThat(server.channel.isOpen()).isFalse();
+            assertThat(h.calls).isEmpty();
+            assertThat(h.answered).hasSize(1).allSatisfy(line -> assertThat(line).endsWith(" bad-request"));
         }
-    }
-
-    private static String rawOut(EmbeddedChannel server) {
-        StringBuilder all = new StringBuilder();
-        ByteBuf out;
-        while ((out = server.readOutbound()) != null) {
-            all.append(out.toString(StandardCharsets.ISO_8859_1));
-            out.release();
-        }
-        return all.toString();
     }
 }

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.TriggersConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,9 +34,9 @@ class TriggerForwardedUncheckedRegressionTest {
     })
     void aTriggerTheProxysPortWouldRefuseIsRefusedNotForwarded(String name, String requestLine, String rest,
                                                               String status, String reason) {
-        try (TriggerHarness h = new TriggerHarness(config()); Listener server = new Listener(h)) {
-            send(h, server.channel, requestLine + " HTTP/1.1\r\n" + TRIGGER + rest.replace("\\r\\n", "\r\n"));
-            String out = rawOut(server.channel);
+        try (TriggerHarness h = new TriggerHarness(config()); ListenerEdge server = new ListenerEdge(h)) {
+            server.send(requestLine + " HTTP/1.1\r\n" + TRIGGER + rest.replace("\\r\\n", "\r\n"));
+            String out = server.rawOut();
             assertThat(out).startsWith("HTTP/1.1 " + status + "\r\n").contains(reason)
                     .containsIgnoringCase("connection: close");
             assertThat(server.channel.isOpen()).isFalse();
@@ -52,8 +47,8 @@ class TriggerForwardedUncheckedRegressionTest {
 
     @Test
     void anAbsoluteFormTargetGoesOnInOriginFormWithItsAuthorityAsHost() {
-        try (TriggerHarness h = new TriggerHarness(config()); Listener server = new Listener(h)) {
-            send(h, server.channel, "POST http://catalyst:7979/api/mist/trigger?x=1 HTTP/1.1\r\n" + TRIGGER
+        try (TriggerHarness h = new TriggerHarness(config()); ListenerEdge server = new ListenerEdge(h)) {
+            server.send("POST http://catalyst:7979/api/mist/trigger?x=1 HTTP/1.1\r\n" + TRIGGER
                             + "Host: mist\r\nContent-Length: 2\r\n\r\nab");
             assertThat(h.calls).hasSize(1);
             assertThat(h.calls.get(0).request.uri()).isEqualTo("/api/mist/trigger?x=1");
@@ -61,46 +56,11 @@ class TriggerForwardedUncheckedRegressionTest {
             h.calls.get(0).answer(200, "true");
             h.runPending();
             server.channel.runPendingTasks();
-            assertThat(rawOut(server.channel)).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(server.rawOut()).startsWith("HTTP/1.1 200 OK\r\n");
         }
     }
 
     private static TriggersConfig config() {
         return TriggersConfig.defaults().withListen(new HostPort("127.0.0.1", 0));
-    }
-
-    /** The listener's pipeline on an {@link EmbeddedChannel} sharing the harness's clock. */
-    private static final class Listener implements AutoCloseable {
-        final EmbeddedChannel channel;
-
-        Listener(TriggerHarness h) {
-            channel = EmbeddedChannel.builder().ticker(h.time).handlers(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    TriggerServer.addHandlers(ch.pipeline(), h.service, 1024, false);
-                }
-            }).build();
-        }
-
-        @Override
-        public void close() {
-            channel.finishAndReleaseAll();
-        }
-    }
-
-    private static void send(TriggerHarness h, EmbeddedChannel server, String raw) {
-        server.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
-        h.runPending();
-        server.runPendingTasks();
-    }
-
-    private static String rawOut(EmbeddedChannel server) {
-        StringBuilder all = new StringBuilder();
-        ByteBuf out;
-        while ((out = server.readOutbound()) != null) {
-            all.append(out.toString(StandardCharsets.ISO_8859_1));
-            out.release();
-        }
-        return all.toString();
     }
 }

@@ -1,13 +1,11 @@
 package io.mistguard.proxy.server.tunnel;
 
 import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.exchange.DecisionCounts;
 import io.mistguard.proxy.upstream.UpstreamFailure;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * WebSocket upgrades that went to Mist, counted by how their handshake ended: {@code proxied} (Mist
@@ -33,13 +31,7 @@ public final class HandshakeCounts {
         REASONS = Collections.unmodifiableList(reasons);
     }
 
-    private final Map<Decision, LongAdder> counts = new EnumMap<>(Decision.class);
-
-    HandshakeCounts() {
-        for (Decision reason : REASONS) {
-            counts.put(reason, new LongAdder());
-        }
-    }
+    private final DecisionCounts counts = new DecisionCounts(REASONS);
 
     /** Every way a handshake that went to Mist can end (closed set: each has a series from the start). */
     public static List<Decision> reasons() {
@@ -48,15 +40,11 @@ public final class HandshakeCounts {
 
     /** One more handshake that ended with {@code reason}; one outside {@link #reasons()} is not counted. */
     void add(Decision reason) {
-        LongAdder count = counts.get(reason);
-        if (count != null) {
-            count.increment();
-        }
+        counts.add(reason);
     }
 
     /** Handshakes that ended with {@code reason} so far; 0 for one outside {@link #reasons()}. */
     public long count(Decision reason) {
-        LongAdder count = counts.get(reason);
-        return count == null ? 0 : count.sum();
+        return counts.count(reason);
     }
 }

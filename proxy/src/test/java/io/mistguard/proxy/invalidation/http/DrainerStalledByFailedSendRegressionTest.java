@@ -3,13 +3,11 @@ package io.mistguard.proxy.invalidation.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mistguard.proxy.NoDirectMemory;
 import io.mistguard.proxy.config.UpstreamConfig;
 import io.mistguard.proxy.net.Transport;
 import io.mistguard.proxy.upstream.UpstreamClient;
-import io.netty.buffer.AbstractByteBufAllocator;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -28,22 +26,7 @@ import org.junit.jupiter.api.Test;
 class DrainerStalledByFailedSendRegressionTest {
 
     /** Direct buffers, as Netty's default allocator gives them, from a process that has none left. */
-    private static final ByteBufAllocator NO_DIRECT_MEMORY = new AbstractByteBufAllocator(true) {
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            throw new OutOfMemoryError("Cannot reserve " + initialCapacity + " bytes of direct buffer memory");
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-    };
+    private static final ByteBufAllocator NO_DIRECT_MEMORY = NoDirectMemory.PREFERRING_DIRECT;
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
