@@ -279,16 +279,20 @@ public final class Mistguard implements AutoCloseable, AdminBackend {
     /**
      * Graceful stop: requests in flight get {@code shutdown_grace} ({@link ProxyServer#shutdown}), then
      * the invalidation queue gets {@code invalidations.shutdown_grace} to deliver before it writes the
-     * rest to its state file; only then do the upstream client and event loops stop.
+     * rest to its state file; the trigger listener answers throughout, and then gets what is left of
+     * {@code shutdown_grace} (counted from the stop) for what is still owed to catalyst-api
+     * ({@link TriggerListener#close}); only then do the upstream client and event loops stop.
      */
     @Override
     public void close() throws InterruptedException {
         ready = false; // load balancers stop sending while in-flight requests finish
         reloader.close();
+        long triggersDrainEnd = System.nanoTime() + config().shutdownGrace().toNanos();
         proxy.shutdown(config().shutdownGrace());
         invalidations.shutdown();
         if (triggers != null) {
-            triggers.close();
+            // It answered throughout; what is left of the same grace goes to what is owed to catalyst-api.
+            triggers.close(Duration.ofNanos(Math.max(0, triggersDrainEnd - System.nanoTime())));
         }
         admin.close();
         upstream.close(UPSTREAM_CLOSE_TIMEOUT);

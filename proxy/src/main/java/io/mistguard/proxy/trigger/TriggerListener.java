@@ -82,8 +82,28 @@ public final class TriggerListener {
         return service;
     }
 
-    /** Closes the listener and its connections, stops the delivery queue, then the client. */
-    public void close() throws InterruptedException {
+    /**
+     * Stops: first goes on answering until nothing is owed to catalyst-api ({@link TriggerService#idle}:
+     * no call at it or queued for it, no non-blocking trigger held for delivery) or {@code drain} has
+     * passed, then closes the listener and its connections, stops the delivery queue, then the client.
+     * Found by review: it closed at once, so a blocking trigger at catalyst-api got no answer (to Mist a
+     * failed attempt, and after five its default, {@code true}) and queued non-blocking triggers Mist
+     * had been told were taken were lost.
+     *
+     * @param drain how long the drain may last, from now (0: none); the caller gives what is left of
+     *              {@code shutdown_grace}, so that a stop takes no longer than before
+     */
+    public void close(Duration drain) throws InterruptedException {
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (!service.idle() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        if (!service.idle()) {
+            TriggerView owed = service.view();
+            log.warn("trigger listener stopping with {} call(s) at catalyst-api, {} waiting and {} non-blocking "
+                     + "trigger(s) undelivered after the drain", owed.admission().inFlight(), owed.admission().queued(),
+                     owed.delivery().pending());
+        }
         server.close();
         service.close();
         client.close(CLOSE_TIMEOUT);

@@ -7,6 +7,7 @@ import io.mistguard.proxy.exchange.Answer;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;
 import io.mistguard.proxy.policy.Admission;
+import io.mistguard.proxy.policy.AdmissionSnapshot;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.UpstreamAttempts;
 import io.mistguard.proxy.time.Ticker;
@@ -155,6 +156,17 @@ public final class TriggerService {
     public TriggerView view() {
         return new TriggerView(config, new TreeMap<>(config.policies()), breaker.snapshot(), admission.snapshot(),
                                deliveries.stats(), lastKnown.size(), lastKnown.bytes());
+    }
+
+    /**
+     * Whether nothing is owed to catalyst-api: no trigger call at it or waiting for a slot, and no
+     * non-blocking trigger still held for delivery. What a stop waits for ({@link TriggerListener#close}).
+     * Any thread.
+     */
+    boolean idle() {
+        AdmissionSnapshot calls = admission.snapshot();
+        DeliveryStats deliveries = this.deliveries.stats();
+        return calls.inFlight() == 0 && calls.queued() == 0 && deliveries.pending() == 0 && deliveries.inFlight() == 0;
     }
 
     /** Stops the delivery queue (what it still holds is logged as lost). */
