@@ -120,19 +120,21 @@ public final class TriggerService {
     /**
      * The answer to a trigger whose payload was over {@code triggers.max_request_bytes}, or
      * {@code null} for a non-blocking one (its 413 stands: Mist does not read the answer). A blocking
-     * trigger gets {@code 200} and its policy's fixed fallback ({@code otherwise} for
-     * {@code last-known}: no key can be read from a payload that was not kept), with
-     * {@code fallback; reason=body-too-large}. A non-200 would be worse than any fallback: Mist counts
-     * it as a failed attempt and after 5 uses its default, {@code true} (mist-api.md §5), so a viewer
-     * who made USER_NEW's payload too large through its request URL would be let in even with
-     * {@code otherwise: deny}. Counted by the caller, which sends it. Any thread.
+     * trigger gets {@code 200} and an empty body, {@code fallback; reason=body-too-large}: for a boolean
+     * trigger a refusal, for {@code STREAM_SOURCE} "keep the configured source", for the push triggers
+     * a refusal ({@link TriggerFallback#EMPTY}), whatever the policy's own fallback. The size is in the
+     * caller's hands (USER_NEW's line 4 is the viewer's own request URL), so it must open nothing:
+     * a 413 would be a failed attempt to Mist, which after 5 answers its default, {@code true}
+     * (mist-api.md §5), and the policy's fallback ({@code otherwise: allow} in the shipped config)
+     * would let such a viewer in at once (both found by review). Counted by the caller, which sends
+     * it. Any thread.
      */
     Answer tooLargeToRead(ByteBufAllocator alloc, String trigger) {
         TriggerPolicy policy = config.policy(trigger);
         if (!policy.blocking()) {
             return null;
         }
-        return Answer.instead(TriggerAnswers.fixed(alloc, policy.fixedFallback()), Decision.FALLBACK,
+        return Answer.instead(TriggerAnswers.fixed(alloc, TriggerFallback.EMPTY), Decision.FALLBACK,
                               Decision.BODY_TOO_LARGE).onRoute(tag(trigger));
     }
 

@@ -26,9 +26,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (mist-api.md §5). So a viewer whose request URL (USER_NEW's payload line 4, which the viewer
  * chooses) made the payload too large was let in after ~25 s even with {@code otherwise: deny}:
  * fail-closed turned into fail-open by the listener's own refusal. A blocking trigger too large to
- * read now gets {@code 200} and its policy's fixed fallback (no key can be read from a payload that
- * was not kept), {@code fallback; reason=body-too-large}, and the connection is closed as before. A
- * non-blocking trigger, whose answer Mist does not read, still gets its 413.
+ * read now gets {@code 200} and an empty body, which opens nothing for any trigger (a refusal, or
+ * "keep the configured source"), {@code fallback; reason=body-too-large}, and the connection is
+ * closed as before. Not the policy's own fallback: a second review found that with the shipped
+ * {@code otherwise: allow} that let such a viewer in at once. A non-blocking trigger, whose answer
+ * Mist does not read, still gets its 413.
  */
 class OversizedBlockingTriggerFailsOpenThroughMistRegressionTest {
 
@@ -39,9 +41,9 @@ class OversizedBlockingTriggerFailsOpenThroughMistRegressionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"DENY, USER_NEW, 200, false, fallback; reason=body-too-large, USER_NEW fallback body-too-large",
-                "ALLOW, USER_NEW, 200, true, fallback; reason=body-too-large, USER_NEW fallback body-too-large",
-                "DENY, CONN_OPEN, 200, true, fallback; reason=body-too-large, other fallback body-too-large",
+    @CsvSource({"DENY, USER_NEW, 200, '', fallback; reason=body-too-large, USER_NEW fallback body-too-large",
+                "ALLOW, USER_NEW, 200, '', fallback; reason=body-too-large, USER_NEW fallback body-too-large",
+                "DENY, CONN_OPEN, 200, '', fallback; reason=body-too-large, other fallback body-too-large",
                 "DENY, PUSH_END, 413, '', rejected; reason=body-too-large, PUSH_END body-too-large"})
     void anOversizedTriggerIsAnsweredAsMistCanUseIt(TriggerFallback otherwise, String trigger, int status, String body,
                                                      String decision, String counted) {
