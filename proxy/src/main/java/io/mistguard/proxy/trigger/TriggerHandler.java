@@ -19,7 +19,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -84,8 +83,6 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** The answer that closes refuses the request: Mist may still be sending ({@code LingeringClose}). */
     private boolean lingerOnClose;
-    /** Mist shut down its sending side: what arrived is answered, then the connection closes. */
-    private boolean inputShutdown;
     /** The version of the request being answered (answers go one at a time, in order). */
     private HttpVersion callerVersion = HttpVersion.HTTP_1_1;
 
@@ -209,8 +206,6 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
             response.release();
             return;
         }
-        // Nothing more can arrive after Mist's FIN: the last answer owed closes the connection.
-        keepAlive &= !(inputShutdown && waiting.isEmpty());
         AnswerHeaders.write(answer);
         KeepAlive.mark(response, keepAlive, callerVersion);
         ChannelFutureListener line = accessLog ? lineOnceSent(ctx, answer, method, uri, arrived) : null;
@@ -271,25 +266,6 @@ final class TriggerHandler extends ChannelInboundHandlerAdapter {
         }
         release();
         ctx.fireChannelInactive();
-    }
-
-    /**
-     * Mist (or any caller) shut down its sending side after its request ({@code shutdown(SHUT_WR)}):
-     * it still reads, so the triggers that arrived are answered and the connection closes after the
-     * last ({@code ALLOW_HALF_CLOSURE}, as on the proxy and admin listeners); with nothing owed it
-     * closes at once. A caller that closed entirely looks the same until an answer is written; its
-     * trigger's call to catalyst-api is bounded by the trigger's {@code timeout} all the same.
-     */
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
-            inputShutdown = true;
-            owedContinue.inputEnded(); // a body cut short yields no request to clear it
-            if (current == null && waiting.isEmpty() && !closing) {
-                ctx.close();
-            }
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     /** Removed when the connection lingers after a refusal ({@code LingeringClose}): frees what it held. */
