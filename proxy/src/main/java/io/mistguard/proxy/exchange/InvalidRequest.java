@@ -32,12 +32,14 @@ public record InvalidRequest(HttpResponseStatus status, Decision decision, Strin
     /**
      * The problem with {@code request}, or {@code null} when it may be forwarded.
      *
-     * @param hostNamedInConnectionRefused whether a {@code Connection} that names {@code Host} is a
-     *     problem (the proxy's port refuses it); the trigger listener passes {@code false}: it keeps
-     *     {@code Host} instead ({@code TriggerAnswers}), since Mist is its only caller and a refusal
-     *     would put every trigger on Mist's own default
+     * @param hostRules whether the {@code Host} rules apply (RFC 9112 §3.2: a missing, repeated or
+     *     malformed {@code Host}, and a {@code Connection} that names it, are refused); the proxy's
+     *     port passes {@code true}. The trigger listener passes {@code false}: its one caller is Mist,
+     *     and any refusal of a blocking trigger is a failed attempt to Mist, which after five lets the
+     *     viewer in; it sends a trigger on with the {@code Host} it came with, or an empty one
+     *     ({@code TriggerHandler}, and the README's trigger section)
      */
-    public static InvalidRequest of(FullHttpRequest request, boolean hostNamedInConnectionRefused) {
+    public static InvalidRequest of(FullHttpRequest request, boolean hostRules) {
         if (request.decoderResult().isFailure()) {
             RequestDecodeFailure failure = RequestDecodeFailure.of(request.decoderResult().cause());
             return new InvalidRequest(failure.status(), failure.decision(), failure.detail());
@@ -55,11 +57,11 @@ public record InvalidRequest(HttpResponseStatus status, Decision decision, Strin
             return new InvalidRequest(HttpResponseStatus.METHOD_NOT_ALLOWED, Decision.METHOD_NOT_ALLOWED,
                     method.name() + " is not served");
         }
-        String hostProblem = HostField.problem(request);
+        String hostProblem = hostRules ? HostField.problem(request) : null;
         if (hostProblem != null) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, hostProblem);
         }
-        if (hostNamedInConnectionRefused && HostField.namedByConnection(request.headers())) {
+        if (hostRules && HostField.namedByConnection(request.headers())) {
             return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST,
                     "Connection names Host, which every HTTP/1.1 request carries end to end (RFC 9110 §7.6.1)");
         }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Requests are answered one at a time and in order; one that arrives while another is being
  * answered waits its turn. When Mist closes the connection (its own 5 s attempt ran out), the trigger
  * being answered is cancelled: its call to catalyst-api closed, its slot and permit freed. What
- * the proxy's port refuses is refused here too, with the same status ({@link InvalidRequest}): a
+ * the proxy's port refuses is refused here too, with the same status ({@link InvalidRequest}; not
+ * for its {@code Host} field, as the README's trigger section explains): a
  * malformed request or one that cannot be handed on as it means gets 400 ({@code CONNECT} and
  * {@code TRACE} 405, another major HTTP version 505), a request line over the limit 414, a header block over the limit
  * 431, a body over {@code triggers.max_request_bytes} 413 (a blocking trigger's: 200 and its
