@@ -1,15 +1,16 @@
 package io.mistguard.proxy.admin;
 
-import io.mistguard.proxy.exchange.RequestDecodeFailure;
+import io.mistguard.proxy.exchange.Decision;
+import io.mistguard.proxy.exchange.InvalidRequest;
 import io.mistguard.proxy.metrics.Metrics;
 import io.mistguard.proxy.policy.Breaker;
 import io.mistguard.proxy.policy.BreakerSnapshot;
 import io.mistguard.proxy.metrics.RouteLatency;
 import io.mistguard.proxy.policy.PolicyView;
 import io.mistguard.proxy.policy.RouteStatsSnapshot;
-import io.mistguard.proxy.net.HostField;
 import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.LingeringClose;
+import io.mistguard.proxy.net.RequestTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -77,19 +78,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         ctx.channel().attr(CALLER_VERSION).set(request.protocolVersion());
         boolean keepAlive = KeepAlive.requested(request) && request.decoderResult().isSuccess();
-        if (!request.decoderResult().isSuccess()) {
-            // The aggregator's refusals (413, 417) come as invalid requests too, in their turn; each is
-            // answered as the proxy's port answers it, with its reason (it said only "bad request").
-            RequestDecodeFailure failure = RequestDecodeFailure.of(request.decoderResult().cause());
-            write(ctx, AdminAnswer.text(failure.status(), failure.detail() + "\n"), false, false);
+        InvalidRequest invalid = InvalidRequest.of(request, true);
+        if (invalid != null) {
+            // What the proxy's port refuses, with its status and reason (it said only "bad request" of
+            // a head it could not read, and took a body still gzip-coded under "gzip, chunked", a
+            // fragment, a repeated Host). The aggregator's refusals (413, 417) come here too, in their
+            // turn. Before anything reads Host (the DNS-rebinding rule): two lines would name two hosts.
+            write(ctx, invalid.decision() == Decision.METHOD_NOT_ALLOWED ? AdminAnswer.methodNotAllowed(GET + ", " + POST)
+                    : AdminAnswer.text(invalid.status(), invalid.detail() + "\n"), false, false);
             return;
         }
-        String hostProblem = HostField.problem(request);
-        if (hostProblem != null) {
-            // Before anything reads Host (the DNS-rebinding rule): two lines would name two hosts.
-            write(ctx, AdminAnswer.text(HttpResponseStatus.BAD_REQUEST, hostProblem + "\n"), false, false);
-            return;
-        }
+        RequestTarget.toOriginForm(request); // an absolute-form target is accepted (RFC 9112 §3.2.2); its authority is the Host
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path;
         try {

@@ -171,6 +171,10 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     @Override
     protected HttpMessage createMessage(String[] initialLine) throws Exception {
         String version = initialLine[2];
+        if (version.isEmpty()) { // "GET /" alone: HTTP/0.9's form, which has no headers to frame anything
+            throw new IllegalArgumentException("the request line has no HTTP version (RFC 9112 §2.3; "
+                                               + "HTTP/0.9's simple request is not served)");
+        }
         if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
                 || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
             throw new IllegalArgumentException("the request line's HTTP version \"" + printable(version)

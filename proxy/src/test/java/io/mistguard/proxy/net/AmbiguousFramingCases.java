@@ -22,6 +22,8 @@ public final class AmbiguousFramingCases {
         return Stream.of(
                 Arguments.of("a version in lower case", "%s http/1.1\r\nHost: x\r\n\r\n",
                         "400 Bad Request", "is not HTTP/<digit>.<digit>"),
+                Arguments.of("no version (HTTP/0.9's simple request)", "%s\r\n\r\n",
+                        "400 Bad Request", "the request line has no HTTP version"),
                 Arguments.of("a version of two digits", "%s HTTP/1.10\r\nHost: x\r\n\r\n",
                         "400 Bad Request", "is not HTTP/<digit>.<digit>"),
                 Arguments.of("another major version", "%s HTTP/2.0\r\nHost: x\r\n\r\n",
