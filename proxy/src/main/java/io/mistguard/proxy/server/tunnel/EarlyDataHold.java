@@ -1,9 +1,9 @@
 package io.mistguard.proxy.server.tunnel;
 
+import io.mistguard.proxy.server.ClientHalfClose;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.mistguard.proxy.server.ClientHalfClose;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * have shut down its sending side ({@code nc}, health checks) and still be reading, and Mist itself
  * answers such a caller — its 101 and the frames it sends at once, or its refusal — before it reads
  * the FIN and closes. The tunnel passes the FIN on to Mist once the 101 is through
- * ({@link #inputShutdown()}). Found by review: the FIN closed the connection at once, and a
+ * ({@link #inputShutdown()}); the relay then closes both sides on it ({@code Relay}), so frames Mist
+ * sends after the 101's own are not relayed to such a caller. Found by review: the FIN closed the connection at once, and a
  * half-closed caller got no answer at all. A caller that has really gone looks the same until data
  * is sent to it, so, as on the API path, one whose answer is not under way
  * {@link ClientHalfClose#PROBE_AFTER_MS} after its FIN gets an interim {@code 100 Continue}
