@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
  * that play a peer byte for byte (Mist sending a trigger, a stand-in catalyst-api answering it).
  * Only {@code Content-Length} framing. Stateless.
  */
-final class RawHttpMessages {
+public final class RawHttpMessages {
 
     private RawHttpMessages() {
     }
 
     /** The head up to and including its empty line, or {@code null} when the stream ends first. */
-    static String readHead(InputStream in) throws IOException {
+    public static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {
@@ -30,7 +30,7 @@ final class RawHttpMessages {
     }
 
     /** The value of {@code head}'s {@code Content-Length}, or 0 without one. */
-    static int contentLength(String head) {
+    public static int contentLength(String head) {
         for (String line : head.split("\r\n")) {
             if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
                 return Integer.parseInt(line.substring(15).trim());
@@ -40,7 +40,7 @@ final class RawHttpMessages {
     }
 
     /** Writes {@code request}, then reads one answer whole: its head and its body, as text. */
-    static String exchange(OutputStream out, InputStream in, String request) throws IOException {
+    public static String exchange(OutputStream out, InputStream in, String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         String head = readHead(in);

@@ -86,7 +86,10 @@ public final class MistInvalidationSender implements InvalidationSender {
     private void start(EventLoop loop, List<String> names, CompletableFuture<Void> done) {
         UpstreamCall call;
         try {
-            call = upstream.call(loop, request(alloc, hostHeader, names), timeoutNanos);
+            // Replayable: invalidate_sessions is idempotent, so a call that met a connection Mist closed
+            // after reading it is sent again at once, not failed and sent again after a backoff (found
+            // by review). The loop's shared pool: the drainer is a local-equivalent caller.
+            call = upstream.call(loop, request(alloc, hostHeader, names), timeoutNanos, null, true);
         } catch (RuntimeException | OutOfMemoryError e) {
             // No memory left for the body, say: the stage must still end, or the drainer, which waits
             // for it, stalls every invalidation until a restart (found by review). It backs off instead.
