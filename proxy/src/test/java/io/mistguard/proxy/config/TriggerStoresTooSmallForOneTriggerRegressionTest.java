@@ -31,15 +31,23 @@ class TriggerStoresTooSmallForOneTriggerRegressionTest {
                 triggers:
                   last_known_max_bytes: 100
                 """)).singleElement().asString()
-                .startsWith("t.yaml:2:25: triggers.last_known_max_bytes: 100 is less than max_response_bytes (64KiB")
-                .contains("(expected: at least 64KiB)");
+                .startsWith("t.yaml:2:25: triggers.last_known_max_bytes: 100 cannot hold one item of max_response_bytes (64KiB")
+                .contains("(expected: at least 65KiB)");
         assertThat(problems("""
                 triggers:
                   max_response_bytes: 8MiB
                   last_known_max_bytes: 32KiB
                 """)).as("a larger answer limit asks no more than one answer at the default limit")
                 .singleElement().asString().contains("triggers.last_known_max_bytes: 32KiB")
-                .contains("(expected: at least 64KiB)");
+                .contains("(expected: at least 65KiB)");
+        // Found by the fresh review: equal to the largest answer, the store still held nothing, since
+        // every entry also carries its key, content type and 128 bytes.
+        assertThat(problems("""
+                triggers:
+                  max_response_bytes: 100
+                  last_known_max_bytes: 100
+                """)).singleElement().asString().contains("triggers.last_known_max_bytes: 100 cannot hold one item")
+                .contains("(expected: at least 1124)");
     }
 
     @Test
@@ -48,8 +56,14 @@ class TriggerStoresTooSmallForOneTriggerRegressionTest {
                 triggers:
                   delivery: {max_pending_bytes: 1KiB}
                 """)).singleElement().asString()
-                .startsWith("t.yaml:2:33: triggers.delivery.max_pending_bytes: 1KiB is less than max_request_bytes ")
-                .contains("(expected: at least 64KiB)");
+                .startsWith("t.yaml:2:33: triggers.delivery.max_pending_bytes: 1KiB cannot hold one item of max_request_bytes ")
+                .contains("(expected: at least 65KiB)");
+        assertThat(problems("""
+                triggers:
+                  max_request_bytes: 1KiB
+                  delivery: {max_pending_bytes: 1KiB}
+                """)).as("the fresh review's case: a 1000-byte trigger was refused 503 with the queue empty")
+                .singleElement().asString().contains("(expected: at least 2KiB)");
         assertThat(problems("""
                 triggers:
                   delivery: {max_pending_bytes: 1KiB}
@@ -73,10 +87,10 @@ class TriggerStoresTooSmallForOneTriggerRegressionTest {
                 triggers:
                   max_request_bytes: 4KiB
                   max_response_bytes: 1KiB
-                  last_known_max_bytes: 1KiB
-                  delivery: {max_pending_bytes: 4KiB}
+                  last_known_max_bytes: 2KiB
+                  delivery: {max_pending_bytes: 5KiB}
                 """, "t.yaml");
-        assertThat(config.triggers().lastKnownMaxBytes()).isEqualTo(1024);
-        assertThat(config.triggers().delivery().maxPendingBytes()).isEqualTo(4096);
+        assertThat(config.triggers().lastKnownMaxBytes()).isEqualTo(2048);
+        assertThat(config.triggers().delivery().maxPendingBytes()).isEqualTo(5120);
     }
 }

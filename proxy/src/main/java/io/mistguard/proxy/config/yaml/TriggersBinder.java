@@ -81,23 +81,34 @@ final class TriggersBinder {
     }
 
     /**
+     * Room a store counts for one item beyond its body: its key or request line and headers, its
+     * content type, and a fixed 128 bytes (the stores' own weights: {@code LastKnownAnswers},
+     * {@code PendingTrigger}; a Mist trigger's head and a key of a few payload lines fit in it).
+     * Found by review: a store equal to the largest body still held nothing, since every item also
+     * carries these.
+     */
+    static final long ITEM_BOOKKEEPING_BYTES = 1024;
+
+    /**
      * {@code bytes}, the bound of a store, when it can hold one item of the largest size the listener
      * accepts, up to that limit's default ({@code largest}, from {@code largestKey}: catalyst-api's
      * answers and Mist's payloads are a few lines, so raising the limit must not force the store onto
-     * the heap with it); else a problem at {@code key} (when it is not
-     * written, at the nearest key that is) and {@code largest}, which stands in so that
-     * binding goes on. Found by review: a store smaller than that loaded and then never held the
-     * items it exists for. Not checked when no policy uses the store ({@code used} false).
+     * the heap with it), with {@link #ITEM_BOOKKEEPING_BYTES} for its bookkeeping; else a problem at
+     * {@code key} (when it is not written, at the nearest key that is), and that size, which stands in
+     * so that binding goes on. Found by review: a store smaller than that loaded and then never held
+     * the items it exists for. Not checked when no policy uses the store ({@code used} false).
      */
     private static long storeHoldsOne(ConfigMapping m, String key, long bytes, String largestKey, long largest,
                                       String consequence, boolean used) {
-        if (!used || bytes >= largest || !m.valid(key) || !m.valid(largestKey)) {
+        long needed = largest + ITEM_BOOKKEEPING_BYTES;
+        if (!used || bytes >= needed || !m.valid(key) || !m.valid(largestKey)) {
             return bytes;
         }
-        m.problemAt(key, ByteSizes.format(bytes) + " is less than " + largestKey
-                    + " (" + ByteSizes.format(largest) + ", or its default if smaller): " + consequence + " (expected: at least "
-                    + ByteSizes.format(largest) + ")");
-        return largest;
+        m.problemAt(key, ByteSizes.format(bytes) + " cannot hold one item of " + largestKey
+                    + " (" + ByteSizes.format(largest) + ", or its default if smaller) with its "
+                    + ByteSizes.format(ITEM_BOOKKEEPING_BYTES) + " of key, headers and bookkeeping: " + consequence
+                    + " (expected: at least " + ByteSizes.format(needed) + ")");
+        return needed;
     }
 
     /**
