@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ByteProcessor;
 import java.util.List;
 import java.util.Queue;
@@ -77,6 +79,8 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     /** The last {@link #continuationLine} scan found a line starting with whitespace. */
     private boolean folded;
     private final ByteProcessor foldScan = this::scanHeadByte;
+    /** The longest request line, and chunk line, read (bytes). */
+    private final int maxInitialLineBytes;
     /** Shared with this channel's {@link CallerResponseEncoder}: methods of requests not yet answered. */
     private final Queue<HttpMethod> requestMethods;
 
@@ -93,6 +97,7 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true));
         this.requestMethods = requestMethods;
+        this.maxInitialLineBytes = maxInitialLineBytes;
     }
 
     @Override
@@ -129,6 +134,9 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
         consumed += in.readerIndex() - before;
         for (int i = produced; i < out.size(); i++) {
             Object message = out.get(i);
+            if (message instanceof HttpContent content && !(message instanceof HttpMessage)) {
+                chunkLineTooLong(content); // a body's piece, not a head (an invalid head is a FullHttpRequest)
+            }
             if (message instanceof HttpRequest request) {
                 inHead = false;
                 requestMethods.add(request.method());
@@ -144,6 +152,18 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
                 out.remove(i + 1);
                 inRequest = false;
             }
+        }
+    }
+
+    /**
+     * A chunk line (size and extensions) over the limit is a malformed body, 400: Netty reads it with
+     * the request line's limit and reports the request line's exception, which every listener answers
+     * 414 "URI Too Long" (found by review). Its failure is restated; anything else is left as it is.
+     */
+    private void chunkLineTooLong(HttpContent content) {
+        if (content.decoderResult().isFailure() && content.decoderResult().cause() instanceof TooLongHttpLineException) {
+            content.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(
+                    "a chunk line is longer than " + maxInitialLineBytes + " bytes (RFC 9112 §7.1)")));
         }
     }
 
