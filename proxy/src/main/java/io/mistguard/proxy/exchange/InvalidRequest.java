@@ -1,19 +1,23 @@
 package io.mistguard.proxy.exchange;
 
+import io.mistguard.proxy.net.BodyRefusal;
 import io.mistguard.proxy.net.HostField;
 import io.mistguard.proxy.net.RequestTarget;
+import io.mistguard.proxy.net.StrictRequestDecoder;
 import io.mistguard.proxy.net.TargetSyntax;
 import io.mistguard.proxy.net.TransferCodings;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * Why a decoded request must not be forwarded, with the status and reason it is answered with:
  * decoder failures (malformed syntax, ambiguous framing, lines or headers over the limits), the
  * aggregator's refusals (a body over {@code limits.max_body_bytes}, an expectation other than
- * {@code 100-continue}), all as every listener answers them ({@link RequestDecodeFailure}); transfer
+ * {@code 100-continue}), one mapping for every listener ({@link #undecodable}); transfer
  * codings other than {@code chunked}, a missing, repeated or malformed {@code Host}
  * ({@link HostField}, RFC 9112 §3.2), request targets other than origin-form ({@code /path?query})
  * and the methods mistguard never forwards ({@code CONNECT}, {@code TRACE}). One rule for every
@@ -41,8 +45,7 @@ public record InvalidRequest(HttpResponseStatus status, Decision decision, Strin
      */
     public static InvalidRequest of(FullHttpRequest request, boolean hostRules) {
         if (request.decoderResult().isFailure()) {
-            RequestDecodeFailure failure = RequestDecodeFailure.of(request.decoderResult().cause());
-            return new InvalidRequest(failure.status(), failure.decision(), failure.detail());
+            return undecodable(request.decoderResult().cause());
         }
         String codings = TransferCodings.leftOver(request);
         if (codings != null) {
@@ -76,5 +79,29 @@ public record InvalidRequest(HttpResponseStatus status, Decision decision, Strin
                     "the request target's authority is not a host[:port]");
         }
         return null;
+    }
+
+    /**
+     * A request the decoder could not read or the aggregator would not take whole, from the cause it
+     * recorded: 414 for a request line over the limit, 431 for header fields over it, 505 for another
+     * major HTTP version (RFC 9110 §15.6.6), the aggregator's 413 or 417 ({@link BodyRefusal}), and
+     * 400 for anything else (malformed syntax, ambiguous framing: {@link StrictRequestDecoder}); the
+     * detail is the decoder's own words.
+     */
+    private static InvalidRequest undecodable(Throwable cause) {
+        String detail = String.valueOf(cause.getMessage());
+        if (cause instanceof BodyRefusal refusal) {
+            return new InvalidRequest(refusal.reason().status(), Decision.of(refusal.reason()), detail);
+        }
+        if (cause instanceof StrictRequestDecoder.UnsupportedVersionException) {
+            return new InvalidRequest(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, Decision.BAD_REQUEST, detail);
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return new InvalidRequest(HttpResponseStatus.REQUEST_URI_TOO_LONG, Decision.URI_TOO_LONG, detail);
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return new InvalidRequest(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Decision.HEADER_TOO_LARGE, detail);
+        }
+        return new InvalidRequest(HttpResponseStatus.BAD_REQUEST, Decision.BAD_REQUEST, detail);
     }
 }

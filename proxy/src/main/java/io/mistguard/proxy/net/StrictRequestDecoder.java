@@ -25,7 +25,7 @@ import java.util.Queue;
  * <p>Netty's default drops {@code Content-Length} when {@code Transfer-Encoding: chunked} is also
  * present; a proxy must not forward such a request at all (request smuggling, RFC 9112 §6.1), so
  * here it becomes an invalid message that the listener's handler answers with 400
- * ({@code RequestDecodeFailure} says with what). Conflicting
+ * ({@code InvalidRequest} says with what). Conflicting
  * {@code Content-Length} values are refused by the base decoder because duplicates are not allowed,
  * and lines must end in CRLF (strict line parsing). Netty unfolds obs-fold continuation lines and
  * reads a header line that starts with whitespace; RFC 9112 §5.2 and §2.2 let a server refuse both,
@@ -186,7 +186,7 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
      * {@code http/1.1} and takes it), and of HTTP/1 or older (RFC 9110 §15.6.6: a server refuses a
      * major version it does not speak; {@code HTTP/2.0} here is not an HTTP/2 connection). A bad one throws,
      * which the base class turns into an invalid message: 400, or 505 for another major version
-     * ({@code RequestDecodeFailure}). Found by review: both were forwarded to Mist as HTTP/1.1.
+     * ({@code InvalidRequest}). Found by review: both were forwarded to Mist as HTTP/1.1.
      */
     @Override
     protected HttpMessage createMessage(String[] initialLine) throws Exception {

@@ -5,7 +5,6 @@ import io.mistguard.proxy.net.KeepAlive;
 import io.mistguard.proxy.net.RequestTarget;
 import io.mistguard.proxy.net.LingeringClose;
 import io.mistguard.proxy.exchange.Answer;
-import io.mistguard.proxy.exchange.AnswerContent;
 import io.mistguard.proxy.exchange.AnswerHeaders;
 import io.mistguard.proxy.exchange.Decision;
 import io.mistguard.proxy.exchange.ProxyResponses;

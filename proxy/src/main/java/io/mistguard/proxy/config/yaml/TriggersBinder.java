@@ -1,7 +1,6 @@
 package io.mistguard.proxy.config.yaml;
 
 import io.mistguard.proxy.config.AdmissionConfig;
-import io.mistguard.proxy.config.HostPort;
 import io.mistguard.proxy.config.ProxyConfig;
 import io.mistguard.proxy.config.TriggerDeliveryConfig;
 import io.mistguard.proxy.config.TriggerFallback;
