@@ -20,7 +20,11 @@
 #
 # Per case and target:
 #   saturation   wrk -t1 -c$CONNS -d$DURATION: req/s, p50/p99/p99.9 (wrk's own histogram), errors,
-#                CPU us per request = (utime+stime of the proxy's processes over the run) / requests.
+#                CPU us per request = (utime+stime of the proxy's processes over the run) / requests,
+#                and the user-space part of it (utime alone; the rest is the kernel's, mostly the
+#                loopback send, which every proxy pays alike for the same segments); TCP segments
+#                sent per request on the whole machine (/proc/net/snmp OutSegs: 2 direct, 4 through
+#                a proxy that sends each request and answer in one segment).
 #                Measured in --sat-rounds rounds, each of every proxy in turn, each round starting
 #                one proxy later; the table shows each proxy's median round (by req/s), and every
 #                round's req/s is listed under it. On a
@@ -483,6 +487,16 @@ cpu_ticks() {
     done
     echo "$total"
 }
+# utime alone (user space), in clock ticks, summed the same way.
+user_ticks() {
+    local total=0 pid
+    for pid in $(target_pids "$1"); do
+        total=$(( total + $(awk '{print $14}' "/proc/$pid/stat") ))
+    done
+    echo "$total"
+}
+# TCP segments sent so far on the whole machine (every process; loopback counts each segment once).
+tcp_out_segs() { awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1 } else print $c }' /proc/net/snmp; }
 
 # is_jvm TARGET: true for the proxies that run on the JVM (mistguard and the netty floors).
 is_jvm() { [[ $1 == mistguard* || $1 == netty-* ]]; }
@@ -523,11 +537,12 @@ check_case() { # TARGET CASE
 # A run in which something else took a noticeable share (another build, a noisy neighbour) is not
 # a measurement of the proxies, whatever the direct row says.
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
-# snapshot TARGET: "busy target upstream time neighbours", neighbours = the proxies not measured now
+# snapshot TARGET: "busy target upstream time neighbours target_user segments", neighbours = the
+# proxies not measured now, target_user = the target's utime, segments = tcp_out_segs
 snapshot() {
     local p others=0
     for p in $PROXIES; do [[ $p == "$1" ]] || others=$(( others + $(cpu_ticks "$p") )); done
-    echo "$(busy_ticks) $(cpu_ticks "$1") $(cpu_ticks upstream) $(date +%s%N) $others"
+    echo "$(busy_ticks) $(cpu_ticks "$1") $(cpu_ticks upstream) $(date +%s%N) $others $(user_ticks "$1") $(tcp_out_segs)"
 }
 # children_ticks: the last line of `times` (children's user and system time) in clock ticks
 children_ticks() {
@@ -535,7 +550,8 @@ children_ticks() {
         function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
         { printf "%.0f\n", (secs($1) + secs($2)) * hz }'
 }
-# foreign_pct "SNAP_BEFORE" "SNAP_AFTER" LOADGEN_TICKS -> "proxy_ticks foreign_pct neighbour_pct":
+# foreign_pct "SNAP_BEFORE" "SNAP_AFTER" LOADGEN_TICKS -> "proxy_ticks foreign_pct neighbour_pct
+# proxy_user_ticks segments":
 # foreign = not started by this script; neighbour = the idle proxies (e.g. a JIT still compiling
 # after mistguard's warm-up), which share core 1 with the proxy being measured.
 foreign_pct() {
@@ -544,29 +560,30 @@ foreign_pct() {
         busy = y[1] - x[1]; proxy = y[2] - x[2]; up = y[3] - x[3]; wall = (y[4] - x[4]) / 1e9 * hz
         nb = y[5] - x[5]
         f = (busy - proxy - up - gen - nb) / wall * 100; if (f < 0) f = 0
-        printf "%d %.0f %.0f\n", proxy, f, nb / wall * 100 }'
+        printf "%d %.0f %.0f %d %d\n", proxy, f, nb / wall * 100, y[6] - x[6], y[7] - x[7] }'
 }
 
 # wrk_run TARGET CASE SECONDS: saturation; prints "rps p50_us p99_us p999_us errors cpu_us_per_req
-# requests foreign_pct neighbour_pct jit_ms proxy_cpu_ms".
+# requests foreign_pct neighbour_pct jit_ms proxy_cpu_ms user_us_per_req segments_per_req".
 wrk_run() {
-    local out s0 s1 gen ptk fpct npct j0 j1
+    local out s0 s1 gen ptk fpct npct utk segs j0 j1
     j0=$(target_jit_ms "$1"); s0=$(snapshot "$1")
     out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$3"s -s "$WORK_DIR/$2.lua" "http://127.0.0.1:${PORT[$1]}${CASE_PATH[$2]}"; times)
     s1=$(snapshot "$1"); j1=$(target_jit_ms "$1")
     gen=$(children_ticks <<<"$out")
-    read -r ptk fpct npct <<<"$(foreign_pct "$s0" "$s1" "$gen")"
+    read -r ptk fpct npct utk segs <<<"$(foreign_pct "$s0" "$s1" "$gen")"
     printf '== %s %s %ss\n%s\n' "$1" "$2" "$3" "$out" >>"$WORK_DIR/wrk.log"
-    awk -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
-        /^RESULT / { n = $2; us = $3; printf "%.0f %d %d %d %d %.2f %d %d %d %d %.0f\n", n / (us / 1e6), $4, $5, $6, $7 + $8,
-                     n ? dt * 1e6 / hz / n : 0, n, foreign, nb, jit, dt * 1000 / hz; found = 1 }
-        END { if (!found) print "0 0 0 0 1 0 0 0 0 0 0" }' <<<"$out"
+    awk -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) -v ut="$utk" -v segs="$segs" '
+        /^RESULT / { n = $2; us = $3; printf "%.0f %d %d %d %d %.2f %d %d %d %d %.0f %.2f %.2f\n", n / (us / 1e6), $4, $5, $6, $7 + $8,
+                     n ? dt * 1e6 / hz / n : 0, n, foreign, nb, jit, dt * 1000 / hz, n ? ut * 1e6 / hz / n : 0, n ? segs / n : 0; found = 1 }
+        END { if (!found) print "0 0 0 0 1 0 0 0 0 0 0 0 0" }' <<<"$out"
 }
 
 # rate_run TARGET CASE RATE: constant total RATE for HALF_DURATION s; prints "achieved_rps p50_us
-# p99_us p999_us non200 cpu_us_per_req requests foreign_pct neighbour_pct jit_ms proxy_cpu_ms".
+# p99_us p999_us non200 cpu_us_per_req requests foreign_pct neighbour_pct jit_ms proxy_cpu_ms
+# user_us_per_req segments_per_req".
 rate_run() {
-    local per_conn=$(( $3 / RATE_CONNS )) logf="$WORK_DIR/h2load.tsv" s0 s1 out ptk fpct npct body=() j0 j1
+    local per_conn=$(( $3 / RATE_CONNS )) logf="$WORK_DIR/h2load.tsv" s0 s1 out ptk fpct npct utk segs body=() j0 j1
     [[ $2 == getstate ]] && body=(-d "$WORK_DIR/getstate.form" -H 'Content-Type: application/x-www-form-urlencoded')
     rm -f "$logf"
     j0=$(target_jit_ms "$1"); s0=$(snapshot "$1")
@@ -574,13 +591,13 @@ rate_run() {
         --log-file "$logf" "http://127.0.0.1:${PORT[$1]}${CASE_PATH[$2]}" 2>&1; times)
     s1=$(snapshot "$1"); j1=$(target_jit_ms "$1")
     printf '%s\n' "$out" >>"$WORK_DIR/h2load.log"
-    read -r ptk fpct npct <<<"$(foreign_pct "$s0" "$s1" "$(children_ticks <<<"$out")")"
-    [[ -s $logf ]] || { echo "0 0 0 0 1 0 0 $fpct $npct $(( j1 - j0 )) 0"; return; }
-    sort -t$'\t' -k3,3n "$logf" | awk -F'\t' -v d="$HALF_DURATION" -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
+    read -r ptk fpct npct utk segs <<<"$(foreign_pct "$s0" "$s1" "$(children_ticks <<<"$out")")"
+    [[ -s $logf ]] || { echo "0 0 0 0 1 0 0 $fpct $npct $(( j1 - j0 )) 0 0 0"; return; }
+    sort -t$'\t' -k3,3n "$logf" | awk -F'\t' -v d="$HALF_DURATION" -v dt="$ptk" -v foreign="$fpct" -v nb="$npct" -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) -v ut="$utk" -v segs="$segs" '
         function pct(p,  i) { i = int(NR * p); if (i < NR * p) i++; if (i < 1) i = 1; return t[i] }
         { t[NR] = $3; if ($2 != 200) bad++ }
-        END { printf "%.0f %d %d %d %d %.2f %d %d %d %d %.0f\n", NR / d, pct(0.5), pct(0.99), pct(0.999), bad,
-                     dt * 1e6 / hz / NR, NR, foreign, nb, jit, dt * 1000 / hz }'
+        END { printf "%.0f %d %d %d %d %.2f %d %d %d %d %.0f %.2f %.2f\n", NR / d, pct(0.5), pct(0.99), pct(0.999), bad,
+                     dt * 1e6 / hz / NR, NR, foreign, nb, jit, dt * 1000 / hz, ut * 1e6 / hz / NR, segs / NR }'
 }
 
 jit_pct() { awk -v j="$(f "$1" 10)" -v c="$(f "$1" 11)" 'BEGIN{printf "%.1f", (c > 0) ? j * 100 / c : 0}'; }
@@ -793,27 +810,27 @@ measure_case() {
     done
     CASE_BODY+=$'\n'"## $c: ${CASE_METHOD[$c]} ${CASE_PATH[$c]}, reply ${CASE_SIZE[$c]} bytes, route ${CASE_ROUTE[$c]}"$'\n\n'
     CASE_BODY+="Saturation check: $verdict."$'\n\n'
-    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | all at $same req/s: CPU µs/req | p99 | RSS / peak MiB | foreign CPU % (sat / half) | JIT % of CPU (sat / half / same) |"$'\n'
-    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
+    CASE_BODY+="| target | req/s | p50 | p99 | p99.9 | CPU µs/req | of it user µs/req | TCP segments/req | half rate: target (achieved) req/s | p50 | p99 | p99.9 | added p99 | CPU µs/req | all at $same req/s: CPU µs/req | p99 | RSS / peak MiB | foreign CPU % (sat / half) | JIT % of CPU (sat / half / same) |"$'\n'
+    CASE_BODY+="|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"$'\n'
     for t in direct-before $PROXIES direct-after; do
         local s=${SAT[$t]} row
         row="| ${t/-/ } | $(f "$s" 1) | $(us2ms "$(f "$s" 2)") | $(us2ms "$(f "$s" 3)") | $(us2ms "$(f "$s" 4)") |"
         if [[ $t == direct-* ]]; then
-            row+=" – | – | – | – | – | – | – | – | – | – | $(f "$s" 8) | – |"
+            row+=" – | – | $(f "$s" 13) | – | – | – | – | – | – | – | – | – | $(f "$s" 8) | – |"
         else
             local h=${HALF[$t]} d=${DHALF[$t]} rh
             read -r rss hwm <<<"$(rss_hwm_kib "$t")"
-            row+=" **$(f "$s" 6)** | ${RATE[$t]} ($(f "$h" 1)) | $(us2ms "$(f "$h" 2)") | $(us2ms "$(f "$h" 3)") | $(us2ms "$(f "$h" 4)") |"
+            row+=" **$(f "$s" 6)** | $(f "$s" 12) | $(f "$s" 13) | ${RATE[$t]} ($(f "$h" 1)) | $(us2ms "$(f "$h" 2)") | $(us2ms "$(f "$h" 3)") | $(us2ms "$(f "$h" 4)") |"
             row+=" $(us2ms $(( $(f "$h" 3) - $(f "$d" 3) ))) (direct $(us2ms "$(f "$d" 3)")) | $(f "$h" 6) |"
             row+=" **$(f "${SAME[$t]}" 6)** | $(us2ms "$(f "${SAME[$t]}" 3)") | $(kib2mib "$rss") / $(kib2mib "$hwm") | $(f "$s" 8) / $(f "$h" 8) |"
             row+=" $(is_jvm "$t" && echo "$(jit_pct "$s") / $(jit_pct "$h") / $(jit_pct "${SAME[$t]}")" || echo –) |"
         fi
         CASE_BODY+="$row"$'\n'
     done
-    CASE_BODY+=$'\n'"Saturation rounds, req/s round by round (CPU µs/req); the table shows each proxy's median round:"$'\n\n'
+    CASE_BODY+=$'\n'"Saturation rounds, req/s round by round (CPU µs/req, of it user µs/req); the table shows each proxy's median round:"$'\n\n'
     for p in $PROXIES; do
         local rounds=""
-        for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+="$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6)), "; done
+        for (( r = 1; r <= SAT_ROUNDS; r++ )); do rounds+="$(f "${ROUND[$p.$r]}" 1) ($(f "${ROUND[$p.$r]}" 6), $(f "${ROUND[$p.$r]}" 12)), "; done
         CASE_BODY+="- $p: ${rounds%, }"$'\n'
     done
     [[ -n ${COMPARE//[[:space:]]/} ]] && CASE_BODY+=$'\n'"$(round_ratios)"$'\n'
@@ -826,7 +843,7 @@ wait_quiet() {
     local deadline=$(( $(date +%s) + QUIET_WAIT )) s0 s1 fpct npct
     while :; do
         s0=$(snapshot direct); sleep 5; s1=$(snapshot direct)
-        read -r _ fpct npct <<<"$(foreign_pct "$s0" "$s1" 0)"
+        read -r _ fpct npct _ <<<"$(foreign_pct "$s0" "$s1" 0)"
         (( fpct <= MAX_FOREIGN && npct <= MAX_FOREIGN )) && return 0
         (( $(date +%s) < deadline )) || { log "still busy after ${QUIET_WAIT}s (others ${fpct}%, our idle proxies ${npct}%); measuring anyway"; return 0; }
         log "other processes use ${fpct}% of a core, our idle proxies ${npct}%; waiting for quiet"
@@ -886,7 +903,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "Saturation: \`wrk -t1 -c$CONNS -d${DURATION}s\`, $SAT_ROUNDS round(s) of every proxy in turn (each round starting one proxy later in the list), the table showing each proxy's median round, after a warm-up (${WARMUP}s for the JVMs, mistguard and the netty floors; 3s for others); right before each of its measurements, a JVM proxy gets steps of ${JIT_CHUNK}s at saturation and ${JIT_CHUNK}s at half that rate until its JIT compilers used ≤ $JIT_QUIET_PCT% of its CPU in $JIT_QUIET_STEPS steps in a row (at most ${JIT_SETTLE_MAX}s)."
         echo "JIT % of CPU: the JVM's C1 and C2 compiler threads' share of the proxy's CPU during that measurement (bounded by --max-jit $MAX_JIT)."
         echo "Half rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps <rate/$RATE_CONNS> -D $HALF_DURATION\`, the same rate direct to the upstream right before; added p99 = proxied − direct."
-        echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it."
+        echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it; of it user µs/req: utime alone, the rest being the kernel's. TCP segments/req: segments sent on the whole machine during the run (/proc/net/snmp OutSegs) ÷ requests."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
         echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued-trial "* ]] && echo "; mistguard-unqueued-trial: mistguard-unqueued with the JVM flags \`${TRIAL_FLAGS[*]}\` after the image's, and a class-data archive of its own made under them")$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
