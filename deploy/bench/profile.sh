@@ -5,7 +5,8 @@
 # the same bench edits).
 #
 # Phases, each one wrk run of --duration seconds after a warm-up:
-#   baseline   no tool attached: req/s and CPU us/request (utime+stime of the JVM / requests)
+#   baseline   no tool attached: req/s and CPU us/request (utime+stime of the JVM / requests), and
+#              the user-space part of it (utime alone)
 #   cpu        async-profiler, event=cpu (perf_events: Java, native and kernel frames), per thread
 #   alloc      async-profiler, event=alloc (TLAB-driven sampling, bytes)
 #   strace     strace -c -f on the JVM: syscalls per request (strace slows the JVM a lot; the
@@ -137,6 +138,7 @@ case "$TARGET" in
 esac
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$MG_PID/stat"; }
+user_ticks() { awk '{print $14}' "/proc/$MG_PID/stat"; } # utime alone: the user-space part
 ours_ticks() { # mistguard + the upstream nginx (master and worker)
     local pid total=0
     for pid in "$MG_PID" "$UP_PID" $(pgrep -P "$UP_PID" || true); do
@@ -146,19 +148,20 @@ ours_ticks() { # mistguard + the upstream nginx (master and worker)
 }
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 
-# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request foreign_pct jit_ms", foreign =
+# load SECONDS: one wrk run; prints "requests rps cpu_us_per_request foreign_pct jit_ms
+# user_us_per_request" (the user-space part of cpu_us_per_request), foreign =
 # CPU used by processes this script did not start (and strace), in % of one core (see
 # passthrough.sh); jit_ms = CPU of the JVM's compiler threads during the run.
 load() {
-    local c0 c1 o0 o1 b0 b1 t0 t1 out j0 j1
-    j0=$(jit_ms "$MG_PID"); c0=$(cpu_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
+    local c0 c1 u0 u1 o0 o1 b0 b1 t0 t1 out j0 j1
+    j0=$(jit_ms "$MG_PID"); c0=$(cpu_ticks); u0=$(user_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
     out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$1"s "$URL"; times)
-    c1=$(cpu_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N); j1=$(jit_ms "$MG_PID")
-    awk -v dt=$(( c1 - c0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
+    c1=$(cpu_ticks); u1=$(user_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N); j1=$(jit_ms "$MG_PID")
+    awk -v dt=$(( c1 - c0 )) -v ut=$(( u1 - u0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
         function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
         /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 } /^[0-9]+m[0-9.]+s / { gen = (secs($1) + secs($2)) * hz }
         END { f = (busy - ours - gen) / (wall / 1e9 * hz) * 100; if (f < 0) f = 0
-              printf "%d %.0f %.2f %.0f %d\n", n, rps, n ? dt * 1e6 / hz / n : 0, f, jit }' <<<"$out"
+              printf "%d %.0f %.2f %.0f %d %.2f\n", n, rps, n ? dt * 1e6 / hz / n : 0, f, jit, n ? ut * 1e6 / hz / n : 0 }' <<<"$out"
 }
 
 # The options go in quotes: jcmd would otherwise read "start,event=cpu" as its own key=value argument.
@@ -199,7 +202,7 @@ for phase in $PHASES; do
         *) die "unknown phase $phase" ;;
     esac
     THROTTLED[$phase]=$(( $(throttled_ms) - throttled_before ))
-    log "$phase: requests rps cpu_us/req foreign% jit_ms = ${RESULT[$phase]}, throttled ${THROTTLED[$phase]} ms"
+    log "$phase: requests rps cpu_us/req foreign% jit_ms user_us/req = ${RESULT[$phase]}, throttled ${THROTTLED[$phase]} ms"
 done
 cp "$WORK_DIR/jcmd.log" "$OUT/" 2>/dev/null || true
 
@@ -214,8 +217,8 @@ REPORT="$OUT/report.md"
     [[ -z $CPU_QUOTA ]] || echo "Capped after the warm-up at $CPU_QUOTA% of core 1 (cgroup v1 cpu quota $(( CPU_QUOTA * QUOTA_PERIOD_US / 100 )) µs per $QUOTA_PERIOD_US µs)."
     echo
     for phase in $PHASES; do
-        read -r n rps cpu foreign jit <<<"${RESULT[$phase]}"
-        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request; other processes used $foreign% of a core meanwhile; the JIT's compiler threads $jit ms$([[ -z $CPU_QUOTA ]] || echo "; held back by the cap ${THROTTLED[$phase]} ms")"
+        read -r n rps cpu foreign jit user <<<"${RESULT[$phase]}"
+        echo "- $phase: $n requests, $rps req/s, $cpu µs CPU/request ($user in user space); other processes used $foreign% of a core meanwhile; the JIT's compiler threads $jit ms$([[ -z $CPU_QUOTA ]] || echo "; held back by the cap ${THROTTLED[$phase]} ms")"
     done
     for phase in cpu alloc; do
         [[ -f $OUT/$phase.collapsed ]] || continue
