@@ -67,7 +67,9 @@
 #                        (HAProxy held to that pool's limits: server maxconn 4, maxqueue 200,
 #                        timeout queue 1s — the like-for-like row for the shipped mistguard),
 #                        netty-tcp-floor (bytes relayed with Netty and no HTTP: the JVM's floor under
-#                        netty-floor's), mistguard-unqueued-nolog (mistguard-unqueued with access_log
+#                        netty-floor's), netty-lean-floor (netty-floor's connection handling with
+#                        each message framed and forwarded as its bytes came, no Netty HTTP codecs:
+#                        what a leaner HTTP/1.1 layer could cost), mistguard-unqueued-nolog (mistguard-unqueued with access_log
 #                        false), haproxy-logged (HAProxy writing an HTTP-format access-log line per
 #                        request to its stdout, a file, as mistguard writes its own),
 #                        mistguard-unqueued-trial (mistguard-unqueued with --trial-jvm-flags after
@@ -111,7 +113,7 @@
 #                        without it. The trial gets a class-data archive of its own made under them
 #                        (deploy/bench/results/mistguard-trial.jsa), so that flags which shape the
 #                        archive leave the other JVMs' archive alone
-#   --base-port 18400    ports base..base+16 on 127.0.0.1
+#   --base-port 18400    ports base..base+17 on 127.0.0.1
 #   --cpu-quota PCT      run each proxy in a cgroup (v1 cpu controller) capped at PCT % of one core,
 #                        refilled every --quota-period-us (default 100000 µs). Use it where the load
 #                        generator and upstream on core 0 cannot reach 2x what a proxy does on a whole
@@ -193,7 +195,7 @@ for pair in $COMPARE; do
     [[ $pair == *:* && ${pair%%:*} != "${pair#*:}" ]] && listed "${pair%%:*}" && listed "${pair#*:}" \
         || die "--compare: '$pair' is not A:B with A and B two different proxies of --proxies ($PROXIES)"
 done
-(( BASE_PORT + 16 <= 65535 )) || die "--base-port $BASE_PORT: the run uses ports up to base+16, past 65535"
+(( BASE_PORT + 17 <= 65535 )) || die "--base-port $BASE_PORT: the run uses ports up to base+17, past 65535"
 require_jars
 extra_jvm_flags --trial-jvm-flags "$TRIAL_JVM_FLAGS"
 TRIAL_FLAGS=("${EXTRA_FLAGS[@]}")
@@ -213,7 +215,7 @@ declare -A PORT=([direct]=$BASE_PORT [mistguard]=$((BASE_PORT + 1)) [haproxy]=$(
                  [mistguard-unqueued]=$((BASE_PORT + 7)) [netty-floor]=$((BASE_PORT + 9))
                  [haproxy-queued]=$((BASE_PORT + 10)) [netty-tcp-floor]=$((BASE_PORT + 11))
                  [mistguard-unqueued-nolog]=$((BASE_PORT + 12)) [haproxy-logged]=$((BASE_PORT + 14))
-                 [mistguard-unqueued-trial]=$((BASE_PORT + 15)))
+                 [mistguard-unqueued-trial]=$((BASE_PORT + 15)) [netty-lean-floor]=$((BASE_PORT + 17)))
 declare -A ADMIN_PORT=([mistguard]=$((BASE_PORT + 2)) [mistguard-nolog]=$((BASE_PORT + 6))
                        [mistguard-unqueued]=$((BASE_PORT + 8)) [mistguard-unqueued-nolog]=$((BASE_PORT + 13))
                        [mistguard-unqueued-trial]=$((BASE_PORT + 16)))
@@ -387,6 +389,10 @@ start_netty-floor() { start_netty_java netty-floor NettyFloorProxy.java; }
 # connection and an upstream connection of its own, with no HTTP: what the transport, the pipeline
 # and the JVM cost per request; an HTTP proxy on the same parts cannot cost less.
 start_netty-tcp-floor() { start_netty_java netty-tcp-floor NettyTcpFloorProxy.java; }
+# Between the two: deploy/bench/NettyLeanFloorProxy.java has netty-floor's connection handling but
+# frames each message itself (head, then Content-Length bytes) and forwards its bytes as they came:
+# what an HTTP/1.1 layer leaner than Netty's codecs could cost.
+start_netty-lean-floor() { start_netty_java netty-lean-floor NettyLeanFloorProxy.java; }
 
 # Writes $WORK_DIR/NAME.cfg for HAProxy proxy NAME ($1); $2 = extra words on its server line;
 # $3 = "log": one access-log line per request (HTTP log format) written to HAProxy's stdout.
@@ -906,7 +912,7 @@ one_run() { # writes $REPORT, sets RUN_VALID
         echo "CPU µs/req: utime+stime of the proxy's processes (all threads; nginx: master + worker) during the run ÷ requests completed in it; of it user µs/req: utime alone, the rest being the kernel's. TCP segments/req: segments sent on the whole machine during the run (/proc/net/snmp OutSegs) ÷ requests."
         echo "Foreign CPU: busy CPU time of the machine (user+nice+system+steal) minus what this script started (proxies, upstream, load generator), in % of one core; a proxy's measurement also needs the other, idle proxies under $MAX_FOREIGN%."
         echo "Latencies in ms. mistguard: \`$(image_env) java $(image_jvm_flags | sed "s|$REPO_DIR/||" | tr '\n' ' ')-jar proxy/target/mistguard.jar\`,"
-        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued-trial "* ]] && echo "; mistguard-unqueued-trial: mistguard-unqueued with the JVM flags \`${TRIAL_FLAGS[*]}\` after the image's, and a class-data archive of its own made under them")$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')."
+        echo "shipped deploy/mistguard.yaml with ports, \`io_threads: 1\` and get-state \`coalesce: false\`$( [[ $IO_TRANSPORT != auto ]] && echo ", \`io_transport: $IO_TRANSPORT\` (the Netty floors too)")$( [[ -n $MG_TRANSPORT ]] && echo "; mistguard ran over $MG_TRANSPORT (its start-up line)")$( [[ " $PROXIES " == *" mistguard-nolog "* ]] && echo '; mistguard-nolog: the same with `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued "* ]] && echo '; mistguard-unqueued: the same with the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024 (shipped: 4 and 32)')$( [[ " $PROXIES " == *" mistguard-unqueued-nolog "* ]] && echo '; mistguard-unqueued-nolog: the `mist` admission pool'"'"'s `max_concurrent` and `upstream.max_idle_connections_per_thread` at 1024, and `access_log: false`')$( [[ " $PROXIES " == *" mistguard-unqueued-trial "* ]] && echo "; mistguard-unqueued-trial: mistguard-unqueued with the JVM flags \`${TRIAL_FLAGS[*]}\` after the image's, and a class-data archive of its own made under them")$( [[ " $PROXIES " == *" haproxy-logged "* ]] && echo '; haproxy-logged: HAProxy with `log stdout format raw local0 info` and `option httplog`, its stdout a file')$( [[ " $PROXIES " == *" haproxy-queued "* ]] && echo '; haproxy-queued: HAProxy with `server … maxconn 4 maxqueue 200` and `timeout queue 1s`, the `mist` pool'"'"'s limits')$( [[ " $PROXIES " == *" netty-floor "* ]] && echo '. netty-floor: deploy/bench/NettyFloorProxy.java (HTTP codecs, aggregators and keep-alive reuse only) with the same JVM flags')$( [[ " $PROXIES " == *" netty-tcp-floor "* ]] && echo '. netty-tcp-floor: deploy/bench/NettyTcpFloorProxy.java (bytes relayed, one upstream connection per client connection, no HTTP) with the same JVM flags')$( [[ " $PROXIES " == *" netty-lean-floor "* ]] && echo '. netty-lean-floor: deploy/bench/NettyLeanFloorProxy.java (the connection handling of netty-floor, each message framed by its head and Content-Length and forwarded as its bytes came, no Netty HTTP codecs) with the same JVM flags')."
         printf '%s' "$body"
     } >"$REPORT"
 }
