@@ -485,22 +485,17 @@ EOF
 target_pids() { [[ $1 == direct ]] && return 0; echo "${PID[$1]}" $(pgrep -P "${PID[$1]}" || true); }
 # (the upstream is a target of its own here: "upstream")
 
-# utime+stime in clock ticks, summed over a target's processes (all threads of each).
-cpu_ticks() {
+# stat_ticks TARGET AWK_EXPR: an expression of /proc/PID/stat's fields ($14 utime, $15 stime, in
+# clock ticks), summed over a target's processes (all threads of each).
+stat_ticks() {
     local total=0 pid
     for pid in $(target_pids "$1"); do
-        total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+        total=$(( total + $(awk "{print $2}" "/proc/$pid/stat") ))
     done
     echo "$total"
 }
-# utime alone (user space), in clock ticks, summed the same way.
-user_ticks() {
-    local total=0 pid
-    for pid in $(target_pids "$1"); do
-        total=$(( total + $(awk '{print $14}' "/proc/$pid/stat") ))
-    done
-    echo "$total"
-}
+cpu_ticks() { stat_ticks "$1" '$14 + $15'; } # utime+stime
+user_ticks() { stat_ticks "$1" '$14'; }      # utime alone: the user-space part
 # TCP segments sent so far on the whole machine (every process; loopback counts each segment once).
 tcp_out_segs() { awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1 } else print $c }' /proc/net/snmp; }
 
