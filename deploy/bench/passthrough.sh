@@ -21,10 +21,14 @@
 # Per case and target:
 #   saturation   wrk -t1 -c$CONNS -d$DURATION: req/s, p50/p99/p99.9 (wrk's own histogram), errors,
 #                CPU us per request = (utime+stime of the proxy's processes over the run) / requests,
-#                and the user-space part of it (utime alone; the rest is the kernel's, mostly the
-#                loopback send, which every proxy pays alike for the same segments); TCP segments
-#                sent per request on the whole machine (/proc/net/snmp OutSegs: 2 direct, 4 through
-#                a proxy that sends each request and answer in one segment).
+#                and the user-space part of it (utime alone; the rest is the kernel's: the loopback
+#                sends, which run the receiver's TCP stack, and the proxy's other syscalls; at
+#                saturation, each proxy at its own rate, not the same for proxies that send the
+#                same segments; the kernel samples the split at each timer tick, the total is
+#                exact); TCP segments sent per request on the whole machine (/proc/net/snmp
+#                OutSegs, other processes' traffic included: 2 direct and 4 through a proxy when
+#                each request and answer goes in one segment; reply-64k about 6 direct and 9-10
+#                proxied; a connection opened per request adds its handshake and close).
 #                Measured in --sat-rounds rounds, each of every proxy in turn, each round starting
 #                one proxy later; the table shows each proxy's median round (by req/s), and every
 #                round's req/s is listed under it. On a
