@@ -489,17 +489,19 @@ EOF
 target_pids() { [[ $1 == direct ]] && return 0; echo "${PID[$1]}" $(pgrep -P "${PID[$1]}" || true); }
 # (the upstream is a target of its own here: "upstream")
 
-# stat_ticks TARGET AWK_EXPR: an expression of /proc/PID/stat's fields ($14 utime, $15 stime, in
-# clock ticks), summed over a target's processes (all threads of each).
-stat_ticks() {
-    local total=0 pid
+# "utime+stime utime" in clock ticks, summed over a target's processes (all threads of each), both
+# from one read of each process's /proc/PID/stat: the user part is then of the very total it is
+# shown with, never above it.
+cpu_user_ticks() {
+    local total=0 user=0 pid t u
     for pid in $(target_pids "$1"); do
-        total=$(( total + $(awk "{print $2}" "/proc/$pid/stat") ))
+        read -r t u < <(awk '{print $14 + $15, $14}' "/proc/$pid/stat")
+        total=$(( total + t )); user=$(( user + u ))
     done
-    echo "$total"
+    echo "$total $user"
 }
-cpu_ticks() { stat_ticks "$1" '$14 + $15'; } # utime+stime
-user_ticks() { stat_ticks "$1" '$14'; }      # utime alone: the user-space part
+# utime+stime alone.
+cpu_ticks() { cpu_user_ticks "$1" | cut -d' ' -f1; }
 # TCP segments sent so far on the whole machine (every process; loopback counts each segment once).
 tcp_out_segs() { awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1 } else print $c }' /proc/net/snmp; }
 
@@ -545,9 +547,10 @@ busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 # snapshot TARGET: "busy target upstream time neighbours target_user segments", neighbours = the
 # proxies not measured now, target_user = the target's utime, segments = tcp_out_segs
 snapshot() {
-    local p others=0
+    local p others=0 busy target
     for p in $PROXIES; do [[ $p == "$1" ]] || others=$(( others + $(cpu_ticks "$p") )); done
-    echo "$(busy_ticks) $(cpu_ticks "$1") $(cpu_ticks upstream) $(date +%s%N) $others $(user_ticks "$1") $(tcp_out_segs)"
+    busy=$(busy_ticks); target=$(cpu_user_ticks "$1")
+    echo "$busy ${target% *} $(cpu_ticks upstream) $(date +%s%N) $others ${target#* } $(tcp_out_segs)"
 }
 # children_ticks: the last line of `times` (children's user and system time) in clock ticks
 children_ticks() {

@@ -137,8 +137,8 @@ case "$TARGET" in
     *) die "unknown --target $TARGET (mistguard, mistguard-unqueued or netty-floor)" ;;
 esac
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$MG_PID/stat"; }
-user_ticks() { awk '{print $14}' "/proc/$MG_PID/stat"; } # utime alone: the user-space part
+# "utime+stime utime" of the JVM, from one read: the user part is of the very total it is shown with
+cpu_user_ticks() { awk '{print $14 + $15, $14}' "/proc/$MG_PID/stat"; }
 ours_ticks() { # mistguard + the upstream nginx (master and worker)
     local pid total=0
     for pid in "$MG_PID" "$UP_PID" $(pgrep -P "$UP_PID" || true); do
@@ -154,9 +154,9 @@ busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 # passthrough.sh); jit_ms = CPU of the JVM's compiler threads during the run.
 load() {
     local c0 c1 u0 u1 o0 o1 b0 b1 t0 t1 out j0 j1
-    j0=$(jit_ms "$MG_PID"); c0=$(cpu_ticks); u0=$(user_ticks); o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
+    j0=$(jit_ms "$MG_PID"); read -r c0 u0 <<<"$(cpu_user_ticks)"; o0=$(ours_ticks); b0=$(busy_ticks); t0=$(date +%s%N)
     out=$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$1"s "$URL"; times)
-    c1=$(cpu_ticks); u1=$(user_ticks); o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N); j1=$(jit_ms "$MG_PID")
+    read -r c1 u1 <<<"$(cpu_user_ticks)"; o1=$(ours_ticks); b1=$(busy_ticks); t1=$(date +%s%N); j1=$(jit_ms "$MG_PID")
     awk -v dt=$(( c1 - c0 )) -v ut=$(( u1 - u0 )) -v ours=$(( o1 - o0 )) -v busy=$(( b1 - b0 )) -v wall=$(( t1 - t0 )) -v hz="$CLK_TCK" -v jit=$(( j1 - j0 )) '
         function secs(v,  m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
         /requests in/ { n = $1 } /^Requests\/sec:/ { rps = $2 } /^[0-9]+m[0-9.]+s / { gen = (secs($1) + secs($2)) * hz }
