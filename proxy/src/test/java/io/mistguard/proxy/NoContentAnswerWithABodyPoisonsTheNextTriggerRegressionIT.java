@@ -53,6 +53,68 @@ class NoContentAnswerWithABodyPoisonsTheNextTriggerRegressionIT {
         }
     }
 
+    /**
+     * The same body sent late, in a segment of its own, after a {@code 204} that announced nothing:
+     * the connection sat idle in the pool with the stray bytes, and the next trigger on it failed
+     * the same way (a helper's fix for it was reverted once, on a timing flake of another test).
+     * Bytes on a connection with no request outstanding now close it at once.
+     */
+    @org.junit.jupiter.api.Test
+    void strayBytesOnAnIdleConnectionToCatalystApiRetireIt() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        java.util.concurrent.CountDownLatch strayWritten = new java.util.concurrent.CountDownLatch(1);
+        try (ServerSocket catalyst = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             TestProxy proxy = TriggerProxies.start(FakeCatalystApi.refusedPort(),
+                     TriggerProxies.triggers(0, catalyst.getLocalPort(), DENY))) {
+            Thread server = new Thread(() -> {
+                while (!catalyst.isClosed()) {
+                    try {
+                        Socket s = catalyst.accept();
+                        Thread t = new Thread(() -> {
+                            try (s) {
+                                InputStream in = new BufferedInputStream(s.getInputStream());
+                                OutputStream out = s.getOutputStream();
+                                for (String head; (head = RawHttpMessages.readHead(in)) != null; ) {
+                                    in.readNBytes(RawHttpMessages.contentLength(head));
+                                    if (requests.incrementAndGet() == 1) {
+                                        out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                                        out.flush();
+                                        Thread.sleep(100); // its own segment, once mistguard holds the connection idle
+                                        out.write("false".getBytes(StandardCharsets.ISO_8859_1));
+                                        out.flush();
+                                        strayWritten.countDown();
+                                    } else {
+                                        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\ntrue"
+                                                .getBytes(StandardCharsets.ISO_8859_1));
+                                        out.flush();
+                                    }
+                                }
+                            } catch (IOException | InterruptedException e) {
+                                // mistguard closed the connection
+                            }
+                        });
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "stray-bytes-catalyst");
+            server.setDaemon(true);
+            server.start();
+
+            try (Socket mist = new Socket(InetAddress.getLoopbackAddress(),
+                                          proxy.mistguard.triggerAddress().getPort())) {
+                mist.setSoTimeout(5_000);
+                assertThat(exchange(mist)).contains("Mistguard-Decision: fallback; reason=upstream-status");
+                assertThat(strayWritten.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                Thread.sleep(200); // the stray bytes reach mistguard's idle connection first (a test of order only)
+                assertThat(exchange(mist)).contains("Mistguard-Decision: proxied").endsWith("true");
+            }
+            assertThat(requests.get()).isEqualTo(2);
+        }
+    }
+
     /** The first request on each connection gets {@code status} with a body; any later one 200 "true". */
     private static void serve(ServerSocket server, String status, AtomicInteger connections, AtomicInteger requests) {
         while (!server.isClosed()) {

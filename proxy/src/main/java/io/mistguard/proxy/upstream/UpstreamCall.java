@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  * as the proxy reuses it. Three rules keep that from costing a request:
  * <ol>
  *   <li>{@link ReuseRule}: a connection whose last answer ends keep-alive (Mist's web UI, a
- *       {@code Connection: close}, a {@code HEAD}) is never reused;
+ *       {@code Connection: close}, a {@code HEAD}) is never reused; nor is one whose next bytes may
+ *       not be the next answer's: bytes read past the answer ({@link UpstreamCodec}), bytes with
+ *       no call bound ({@link AnswerStartWatch}), or an answer
+ *       that came before the request was written whole;
  *   <li>an idle connection the event loop has seen closed is never handed out (one whose FIN is in
  *       the kernel but not yet read is, and rule 3 covers it: checking every reuse with
  *       {@code getsockopt(TCP_INFO)} cost more than any other single step of a pass-through);
@@ -79,6 +82,8 @@ public final class UpstreamCall {
     private boolean retriedFresh;
     /** Mist's FIN came on the current connection (it stays open, half-closed, until this call closes it). */
     private boolean finSeen;
+    /** The request is written whole on the current connection: until then, what follows an answer is its rest. */
+    private boolean requestWritten;
     private boolean done;
     /** Its place among its pool's unfinished calls ({@link UpstreamPool#track}); the pool's alone. */
     UpstreamCall olderCall;
@@ -154,6 +159,7 @@ public final class UpstreamCall {
         reused = reusedConnection;
         answerStarted = false;
         finSeen = false;
+        requestWritten = false;
         handler = ch.pipeline().get(UpstreamHandler.class);
         handler.bind(this);
         if (HttpMethod.HEAD.equals(request.method())) {
@@ -171,6 +177,9 @@ public final class UpstreamCall {
     }
 
     private void onWritten(Channel ch, ChannelFuture written) {
+        if (written.isSuccess() && ch == channel) {
+            requestWritten = true;
+        }
         if (!written.isSuccess() && !done && ch == channel) {
             if (MemoryExhaustion.causedBy(written.cause())) {
                 // No buffer to encode the request in: not sent, and another connection would not help.
@@ -186,7 +195,13 @@ public final class UpstreamCall {
         answerStarted = true;
     }
 
-    void onResponse(FullHttpResponse response) {
+    /**
+     * Mist's final answer, complete.
+     *
+     * @param endedCleanly whether the connection's bytes end with this answer, nothing read past it
+     *        ({@link UpstreamCodec}); if not, the connection is not used again
+     */
+    void onResponse(FullHttpResponse response, boolean endedCleanly) {
         if (done) {
             response.release();
             return;
@@ -213,7 +228,10 @@ public final class UpstreamCall {
             return;
         }
         Channel used = channel;
-        boolean reusable = pool.reuse().reusable(request, response);
+        // Not before the request is written whole: the rest of its body would still go out on this
+        // connection, where a server that answered early reads it as the next request (found by
+        // review: an answer before the body was read put the connection back in the pool mid-write).
+        boolean reusable = endedCleanly && requestWritten && pool.reuse().reusable(request, response);
         handler.unbind();
         finish();
         if (reusable) {

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -119,12 +118,13 @@ public final class UpstreamClient {
         bootstrap.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                UpstreamHandler dispatch = new UpstreamHandler(pool, config.idleTimeout().toNanos());
+                UpstreamCodec codec = new UpstreamCodec(new HttpDecoderConfig()
+                        .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
+                        .setMaxChunkSize(ContentPieces.MAX_BYTES));
+                UpstreamHandler dispatch = new UpstreamHandler(pool, config.idleTimeout().toNanos(), codec);
                 ch.pipeline()
                         .addLast("answer-start", new AnswerStartWatch(dispatch))
-                        .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
-                                .setMaxChunkSize(ContentPieces.MAX_BYTES), false, false))
+                        .addLast("codec", codec)
                         .addLast("head-only", new HeadOnlyAnswers())
                         .addLast("aggregator", new OneReadAggregator(
                                 (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))

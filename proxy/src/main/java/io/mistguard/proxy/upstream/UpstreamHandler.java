@@ -24,12 +24,23 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final UpstreamPool pool;
     private final IdleClock idleClock;
+    /** The connection's codec, asked whether an answer ended cleanly; null in tests without one. */
+    private final UpstreamCodec codec;
     private UpstreamCall call;
 
-    /** @param idleTimeoutNanos how long the connection may sit unused before it is closed, > 0 */
+    /** A handler behind no {@link UpstreamCodec} (tests that feed it messages): every answer ends cleanly. */
     UpstreamHandler(UpstreamPool pool, long idleTimeoutNanos) {
+        this(pool, idleTimeoutNanos, null);
+    }
+
+    /**
+     * @param idleTimeoutNanos how long the connection may sit unused before it is closed, > 0
+     * @param codec            the connection's codec, which says whether each answer ended where the next may begin
+     */
+    UpstreamHandler(UpstreamPool pool, long idleTimeoutNanos, UpstreamCodec codec) {
         this.pool = pool;
         this.idleClock = new IdleClock(idleTimeoutNanos);
+        this.codec = codec;
     }
 
     @Override
@@ -48,12 +59,17 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         this.call = null;
     }
 
-    /** Called by {@link AnswerStartWatch} for every read of raw bytes from Mist. */
-    void onBytes() {
+    /**
+     * Called by {@link AnswerStartWatch} for every read of raw bytes from the server; false when no
+     * call is bound: the bytes answer no request, and the connection must not carry another.
+     */
+    boolean onBytes() {
         UpstreamCall current = call;
-        if (current != null) {
-            current.onAnswerBytes();
+        if (current == null) {
+            return false;
         }
+        current.onAnswerBytes();
+        return true;
     }
 
     @Override
@@ -73,7 +89,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         }
         call = null;
         idleClock.touch(); // unused from here until a call binds it again
-        current.onResponse(response);
+        // Asked now, while the decoder is still handing this answer on: bytes it holds are past it.
+        current.onResponse(response, codec == null || codec.answerEndedCleanly());
     }
 
     /** An interim answer: 1xx other than 101, which ends HTTP/1.1 on the connection and is final. */
