@@ -35,6 +35,9 @@ class AbortAfterReadingRegressionIT {
     /**
      * Found by review: an upstream that half-closes (a FIN), reads the write and aborts ~8 ms later
      * got it twice while mistguard took a reset up to ~60 ms after the FIN as the keep-alive race's.
+     * The stand-in aborts 30 ms after reading (still inside that old window): at 8 ms, a test JVM
+     * whose event loop ran the 1 ms recheck more than ~10 ms late (a loaded 2-core machine) saw the
+     * reset first and sent the write again, which failed this case with or without other changes.
      */
     @Test
     void aWriteTheUpstreamHalfClosedOnReadAndAbortedLaterIsNotSentAgainRegression() throws Exception {
@@ -64,7 +67,7 @@ class AbortAfterReadingRegressionIT {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final Thread acceptor = new Thread(this::acceptLoop, "aborting-upstream");
 
-        /** @param halfCloseFirst on the second request, send a FIN first and abort ~8 ms after reading */
+        /** @param halfCloseFirst on the second request, send a FIN first and abort ~30 ms after reading */
         AbortingUpstream(boolean halfCloseFirst) throws IOException {
             this.halfCloseFirst = halfCloseFirst;
             acceptor.setDaemon(true);
@@ -112,7 +115,7 @@ class AbortAfterReadingRegressionIT {
                         out.flush();
                     } else {
                         if (halfCloseFirst) {
-                            Thread.sleep(8);
+                            Thread.sleep(30);
                         }
                         socket.setSoLinger(true, 0); // abort: a reset after reading the request
                         return;
