@@ -118,16 +118,16 @@ public final class UpstreamClient {
         bootstrap.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                int maxAnswerBytes = (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes());
                 UpstreamCodec codec = new UpstreamCodec(new HttpDecoderConfig()
                         .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
-                        .setMaxChunkSize(ContentPieces.MAX_BYTES));
+                        .setMaxChunkSize(ContentPieces.MAX_BYTES), maxAnswerBytes);
                 UpstreamHandler dispatch = new UpstreamHandler(pool, config.idleTimeout().toNanos(), codec);
                 ch.pipeline()
                         .addLast("answer-start", new AnswerStartWatch(dispatch))
                         .addLast("codec", codec)
                         .addLast("head-only", new HeadOnlyAnswers())
-                        .addLast("aggregator", new OneReadAggregator(
-                                (int) Math.min(Integer.MAX_VALUE, config.maxResponseBytes())))
+                        .addLast("aggregator", new OneReadAggregator(maxAnswerBytes))
                         .addLast("dispatch", dispatch);
             }
         });

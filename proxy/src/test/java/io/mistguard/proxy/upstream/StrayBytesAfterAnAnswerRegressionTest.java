@@ -40,7 +40,7 @@ class StrayBytesAfterAnAnswerRegressionTest {
             HEAD | a HEAD's answer with its body  | ANSWER                                                                   | false
             """)
     void saysWhetherTheAnswerEndedCleanly(String method, String what, String bytes, boolean clean) {
-        UpstreamCodec codec = new UpstreamCodec(new HttpDecoderConfig());
+        UpstreamCodec codec = new UpstreamCodec(new HttpDecoderConfig(), 1024);
         List<Boolean> seen = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel(codec, new OneReadAggregator(1024),
                 new ChannelInboundHandlerAdapter() {
