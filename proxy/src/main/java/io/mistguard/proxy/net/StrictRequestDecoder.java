@@ -39,6 +39,10 @@ import java.util.Queue;
  * that {@code MessageFraming} then removes again), and two messages through the handlers between.
  * What reaches {@link ProxyHandler} is the same request line and header fields either way.
  *
+ * <p>A plain bodyless request whose head is whole in the bytes read, met between requests, is read
+ * by {@link WholeRequestParser} in one pass instead, into the same request; every other is read as
+ * above.
+ *
  * <p>Also tells the handlers after it when the first byte of a request arrives ({@link #HEAD_STARTED}:
  * the proxy listener's read timeout times a request's head from its first byte and leaves an idle
  * keep-alive connection to the idle timeout), and tells {@link CallerResponseEncoder} each decoded
@@ -83,6 +87,10 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     private final int maxInitialLineBytes;
     /** Shared with this channel's {@link CallerResponseEncoder}: methods of requests not yet answered. */
     private final Queue<HttpMethod> requestMethods;
+    /** Reads a plain bodyless request whole in one pass; null when every request goes the base class's way. */
+    private final WholeRequestParser wholeRequests;
+    /** The base class holds no part of a request: its last output ended one, cleanly. */
+    private boolean betweenRequests = true;
 
     /**
      * @param maxInitialLineBytes the longest request line accepted ({@code limits.max_initial_line_bytes})
@@ -90,14 +98,24 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
      * @param requestMethods where each decoded request's method is added, for the response encoder
      */
     public StrictRequestDecoder(int maxInitialLineBytes, int maxHeaderBytes, Queue<HttpMethod> requestMethods) {
-        super(new HttpDecoderConfig()
+        this(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLineBytes)
                 .setMaxHeaderSize(maxHeaderBytes)
                 .setMaxChunkSize(ContentPieces.MAX_BYTES)
                 .setAllowDuplicateContentLengths(false)
-                .setStrictLineParsing(true));
+                .setStrictLineParsing(true), requestMethods, true);
+    }
+
+    /**
+     * As {@link #StrictRequestDecoder(int, int, Queue)}, with {@code wholeRequests} false for a decoder
+     * that reads every request the base class's way: the reference the one-pass parser is tested against.
+     */
+    StrictRequestDecoder(HttpDecoderConfig config, Queue<HttpMethod> requestMethods, boolean wholeRequests) {
+        super(config);
         this.requestMethods = requestMethods;
-        this.maxInitialLineBytes = maxInitialLineBytes;
+        this.maxInitialLineBytes = config.getMaxInitialLineLength();
+        this.wholeRequests = wholeRequests ? new WholeRequestParser(config.getHeadersFactory(),
+                config.getMaxInitialLineLength(), config.getMaxHeaderSize()) : null;
     }
 
     @Override
@@ -110,6 +128,17 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
         if (broken) {
             in.skipBytes(in.readableBytes());
             return;
+        }
+        if (wholeRequests != null && betweenRequests && !inRequest) {
+            int before = in.readerIndex();
+            FullHttpRequest whole = wholeRequests.parse(in);
+            if (whole != null) {
+                ctx.fireUserEventTriggered(HEAD_STARTED); // as below: the request's first byte came
+                consumed += in.readerIndex() - before;
+                requestMethods.add(whole.method());
+                out.add(whole);
+                return;
+            }
         }
         if (!inRequest && startsRequest(in)) {
             inRequest = true;
@@ -153,6 +182,10 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
                 inRequest = false;
             }
         }
+        // Between requests again only once the base class has ended one cleanly: a head in parts, a
+        // body still coming, or a refused request (after which everything is discarded) keeps it.
+        betweenRequests = !inRequest && !broken && out.size() > produced
+                          && out.get(out.size() - 1) instanceof LastHttpContent last && last.decoderResult().isSuccess();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mistguard.proxy.upstream;
 
+import io.mistguard.proxy.net.PlainFieldLines;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -8,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * Taken: a status line {@code HTTP/1.1 SP 3DIGIT SP reason CRLF} with a status of 200–599 other
  * than 204, 205 and 304, and a reason of visible ASCII, spaces and tabs that neither starts nor ends
  * with one; then field lines {@code token ":" OWS value OWS CRLF} (RFC 9110 §5.1, §5.5, RFC 9112
- * §5) with values of visible ASCII, spaces and tabs, at most {@value #MAX_FIELDS} of them; an empty
+ * §5) with values of visible ASCII, spaces and tabs, at most {@value PlainFieldLines#MAX_FIELDS} of them; an empty
  * line; exactly one {@code Content-Length} of 1 to 9 digits without a leading zero, at most
  * {@code maxBodyBytes}; no {@code Transfer-Encoding}; and every byte of the body already read. The
  * head, empty line included, fits in {@value #MAX_HEAD_BYTES} bytes, under both of the decoder's
@@ -43,31 +43,13 @@ final class WholeAnswerParser {
 
     /** The largest head (status line, fields and empty line) taken, in bytes. */
     static final int MAX_HEAD_BYTES = 4096;
-    /** The most field lines taken. */
-    static final int MAX_FIELDS = 64;
 
     private static final byte[] STATUS_LINE_START = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
-    /** RFC 9110 §5.6.2's tchar. */
-    private static final boolean[] TOKEN = new boolean[256];
-    /** Bytes of a value or reason phrase taken here: visible ASCII, SP and HTAB. */
-    private static final boolean[] TEXT = new boolean[256];
-
-    static {
-        for (int b = 0x21; b < 0x7F; b++) {
-            TEXT[b] = true;
-            TOKEN[b] = Character.isLetterOrDigit(b) || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
-        }
-        TEXT[' '] = true;
-        TEXT['\t'] = true;
-    }
 
     private final HttpHeadersFactory headersFactory;
     private final int maxBodyBytes;
     private final byte[] head = new byte[MAX_HEAD_BYTES];
-    /** Per field: name start, name length, value start, value length (offsets into {@link #head}). */
-    private final int[] fields = new int[MAX_FIELDS * 4];
+    private final PlainFieldLines fields = new PlainFieldLines();
 
     /**
      * @param headersFactory makes the answer's fields, as the decoder's own config does (the same
@@ -104,77 +86,18 @@ final class WholeAnswerParser {
             return null; // digit() of a non-digit is -1000: the sum is negative
         }
         int reasonStart = p + 4;
-        int reasonEnd = lineEnd(b, reasonStart, n);
-        if (reasonEnd <= reasonStart || !isText(b, reasonStart, reasonEnd)
-                || isOws(b[reasonStart]) || isOws(b[reasonEnd - 1])) {
+        int reasonEnd = PlainFieldLines.lineEnd(b, reasonStart, n);
+        if (reasonEnd <= reasonStart || !PlainFieldLines.isText(b, reasonStart, reasonEnd)
+                || PlainFieldLines.isOws(b[reasonStart]) || PlainFieldLines.isOws(b[reasonEnd - 1])) {
             return null;
         }
-        p = reasonEnd + 2;
-        int count = 0;
-        int contentLength = -1;
-        while (true) {
-            if (p >= n) {
-                return null; // the head goes on past what was read, or past MAX_HEAD_BYTES
-            }
-            if (b[p] == '\r') {
-                if (p + 1 >= n || b[p + 1] != '\n') {
-                    return null;
-                }
-                p += 2;
-                break;
-            }
-            int nameStart = p;
-            while (p < n && TOKEN[b[p] & 0xFF]) {
-                p++;
-            }
-            if (p == nameStart || p >= n || b[p] != ':' || count == MAX_FIELDS) {
-                return null;
-            }
-            int nameLength = p - nameStart;
-            p++;
-            while (p < n && isOws(b[p])) {
-                p++;
-            }
-            int valueStart = p;
-            int end = lineEnd(b, valueStart, n);
-            if (end < 0 || !isText(b, valueStart, end)) {
-                return null;
-            }
-            int valueEnd = end;
-            while (valueEnd > valueStart && isOws(b[valueEnd - 1])) {
-                valueEnd--;
-            }
-            if (namedAs(b, nameStart, nameLength, TRANSFER_ENCODING)) {
-                return null;
-            }
-            if (namedAs(b, nameStart, nameLength, CONTENT_LENGTH)) {
-                if (contentLength >= 0) {
-                    return null; // a second one: the decoder's rules decide
-                }
-                contentLength = length(b, valueStart, valueEnd);
-                if (contentLength < 0) {
-                    return null;
-                }
-            }
-            int f = count * 4;
-            fields[f] = nameStart;
-            fields[f + 1] = nameLength;
-            fields[f + 2] = valueStart;
-            fields[f + 3] = valueEnd - valueStart;
-            count++;
-            p = end + 2;
-        }
-        int headBytes = p;
-        if (contentLength < 1 || contentLength > maxBodyBytes || readable - headBytes < contentLength) {
+        int headBytes = fields.scan(b, reasonEnd + 2, n);
+        int contentLength = fields.contentLength();
+        if (headBytes < 0 || contentLength < 1 || contentLength > maxBodyBytes || readable - headBytes < contentLength) {
             return null;
-        }
-        HttpHeaders headers = headersFactory.newHeaders();
-        for (int i = 0; i < count; i++) {
-            int f = i * 4;
-            headers.add(new AsciiString(b, fields[f], fields[f + 1], true),
-                        new String(b, fields[f + 2], fields[f + 3], StandardCharsets.US_ASCII));
         }
         HttpResponseStatus status = status(code, b, reasonStart, reasonEnd);
+        HttpHeaders headers = fields.toHeaders(b, headersFactory);
         in.skipBytes(headBytes);
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, in.readRetainedSlice(contentLength),
                 headers, EmptyHttpHeaders.INSTANCE);
@@ -195,68 +118,7 @@ final class WholeAnswerParser {
                 new String(b, reasonStart, reasonEnd - reasonStart, StandardCharsets.US_ASCII));
     }
 
-    /** The index of the CR of the CRLF that ends the line starting at {@code from}; -1 if none, or a bare CR or LF. */
-    private static int lineEnd(byte[] b, int from, int n) {
-        for (int i = from; i < n; i++) {
-            byte c = b[i];
-            if (c == '\r') {
-                return i + 1 < n && b[i + 1] == '\n' ? i : -1;
-            }
-            if (c == '\n') {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean isText(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!TEXT[b[i] & 0xFF]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isOws(byte c) {
-        return c == ' ' || c == '\t';
-    }
-
     private static int digit(byte c) {
         return c >= '0' && c <= '9' ? c - '0' : -1000;
-    }
-
-    /** Whether the name at {@code from} is {@code lowerCaseName}, in any case (field names are case-insensitive). */
-    private static boolean namedAs(byte[] b, int from, int length, byte[] lowerCaseName) {
-        if (length != lowerCaseName.length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            int c = b[from + i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lowerCaseName[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The value of 1–9 digits with no leading zero (or "0") as a length; -1 for anything else. */
-    private static int length(byte[] b, int from, int to) {
-        int digits = to - from;
-        if (digits < 1 || digits > 9 || digits > 1 && b[from] == '0') {
-            return -1;
-        }
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            int d = digit(b[i]);
-            if (d < 0) {
-                return -1;
-            }
-            value = value * 10 + d;
-        }
-        return value;
     }
 }
