@@ -39,9 +39,13 @@ public enum ReuseRule {
     /** Mist's API port (mist-api.md §1, §8). */
     MIST {
         @Override
-        public boolean reusable(FullHttpRequest request, FullHttpResponse response) {
-            if (!HTTP.reusable(request, response) || servedWithWebUi(request)
-                    || HeadOnlyAnswers.isLoginChallenge(response)) {
+        public boolean afterRequest(FullHttpRequest request) {
+            return HTTP.afterRequest(request) && !servedWithWebUi(request);
+        }
+
+        @Override
+        public boolean afterAnswer(FullHttpResponse response) {
+            if (!HTTP.afterAnswer(response) || HeadOnlyAnswers.isLoginChallenge(response)) {
                 return false;
             }
             String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
@@ -52,9 +56,13 @@ public enum ReuseRule {
     /** A server that frames its answers as HTTP/1.1 says: catalyst-api's Go server (the trigger direction). */
     HTTP {
         @Override
-        public boolean reusable(FullHttpRequest request, FullHttpResponse response) {
-            return HttpUtil.isKeepAlive(response) && HttpUtil.isKeepAlive(request)
-                   && !request.method().equals(HttpMethod.HEAD) && !bodilessAnnouncingABody(response);
+        public boolean afterRequest(FullHttpRequest request) {
+            return HttpUtil.isKeepAlive(request) && !request.method().equals(HttpMethod.HEAD);
+        }
+
+        @Override
+        public boolean afterAnswer(FullHttpResponse response) {
+            return HttpUtil.isKeepAlive(response) && !bodilessAnnouncingABody(response);
         }
     };
 
@@ -62,7 +70,20 @@ public enum ReuseRule {
             Unpooled.wrappedBuffer("command=".getBytes(StandardCharsets.US_ASCII)));
 
     /** Whether the connection that carried {@code request} and its complete {@code response} may carry another. */
-    public abstract boolean reusable(FullHttpRequest request, FullHttpResponse response);
+    public final boolean reusable(FullHttpRequest request, FullHttpResponse response) {
+        return afterRequest(request) && afterAnswer(response);
+    }
+
+    /**
+     * The request's half of {@link #reusable}: whether, as far as {@code request} goes, its
+     * connection may carry another. Every rule looks at the request or at the answer, never at both,
+     * so a caller may decide this half when it sends the request (see {@code UpstreamCall}) and the
+     * other when the answer is in.
+     */
+    public abstract boolean afterRequest(FullHttpRequest request);
+
+    /** The answer's half of {@link #reusable}: whether, as far as {@code response} goes, its connection may carry another. */
+    public abstract boolean afterAnswer(FullHttpResponse response);
 
     /**
      * A {@code 204} or {@code 304} that announces a body ({@code Content-Length} above 0, or a

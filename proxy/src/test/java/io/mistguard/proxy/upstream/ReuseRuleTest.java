@@ -107,4 +107,40 @@ class ReuseRuleTest {
         request.release();
         response.release();
     }
+
+    /**
+     * Each rule is in the half that reads what it looks at: {@code UpstreamCall} decides the request's
+     * half when it sends the request, and the answer's when the answer is in.
+     */
+    @org.junit.jupiter.api.Test
+    void theRequestsHalfAndTheAnswersHalfEachDecideTheirOwnRules() {
+        FullHttpRequest api = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api");
+        FullHttpRequest head = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/api");
+        FullHttpRequest webUi = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        FullHttpRequest closing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api");
+        closing.headers().set("Connection", "close");
+        FullHttpResponse plain = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        FullHttpResponse html = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        html.headers().set("Content-Type", "text/html; charset=utf-8");
+        FullHttpResponse challenge = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN);
+        challenge.headers().set("WWW-Authenticate", "json");
+        try {
+            assertThat(ReuseRule.MIST.afterRequest(api)).isTrue();
+            assertThat(ReuseRule.MIST.afterRequest(head)).isFalse();
+            assertThat(ReuseRule.MIST.afterRequest(webUi)).isFalse();
+            assertThat(ReuseRule.HTTP.afterRequest(webUi)).isTrue();
+            assertThat(ReuseRule.HTTP.afterRequest(closing)).isFalse();
+            assertThat(ReuseRule.MIST.afterAnswer(plain)).isTrue();
+            assertThat(ReuseRule.MIST.afterAnswer(html)).isFalse();
+            assertThat(ReuseRule.HTTP.afterAnswer(html)).isTrue();
+            assertThat(ReuseRule.MIST.afterAnswer(challenge)).isFalse();
+        } finally {
+            for (FullHttpRequest r : new FullHttpRequest[] {api, head, webUi, closing}) {
+                r.release();
+            }
+            plain.release();
+            html.release();
+            challenge.release();
+        }
+    }
 }
