@@ -10,6 +10,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -86,6 +87,18 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DefaultFullHttpRequest) {
+            // A request whole in one message (the decoder's form of one with no body, the usual one):
+            // a head and its end, as below. Told by its class, one compare: HotSpot (JDK 17) caches
+            // only the last interface a class was checked against, and the handlers around this one
+            // check Netty's messages (ten interfaces each) against others, so each of the interface
+            // checks below missed and searched (~12 ns a miss; this method's own time was 0.13 µs
+            // per request in profile.sh's small-GET profile).
+            end();
+            received++;
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             end();
             if (!(msg instanceof LastHttpContent)) {
