@@ -159,7 +159,8 @@ final class PolicyExchange implements Forwarder.Exchange {
 
     void start() {
         route.budget().onRequest();
-        deadlineTimer = LoopTimers.schedule(loop, LoopTimers.Kind.REQUEST_DEADLINE, this::onDeadline, remaining());
+        // Due at the deadline, with LoopTimers' clock reading alone (remaining() would read it once more).
+        deadlineTimer = LoopTimers.scheduleAt(loop, LoopTimers.Kind.REQUEST_DEADLINE, this::onDeadline, deadline);
         Admission pool = route.admission();
         if (pool == null) {
             tryAttempt();

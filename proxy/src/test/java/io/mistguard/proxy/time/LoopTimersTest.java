@@ -187,6 +187,30 @@ class LoopTimersTest {
     }
 
     @Test
+    void aTimeoutArmedForAnInstantRunsThenAsOneArmedForTheDelayToIt() {
+        advance(7 * MS);
+        long now = loop.ticker().nanoTime();
+        LoopTimers.scheduleAt(loop, LoopTimers.Kind.REQUEST_DEADLINE, () -> ran.add("at"), now + 100 * MS);
+        arm("after", 100 * MS); // the same instant, armed second
+        advance(100 * MS - 1);
+        assertThat(ran).isEmpty();
+        advance(1);
+        assertThat(ran).containsExactly("at", "after");
+    }
+
+    @Test
+    void aTimeoutArmedForAnInstantPassedRunsOnTheNextTurnAfterWhatWasDueBeforeIt() {
+        arm("early", 1 * MS);
+        time.advance(50, TimeUnit.MILLISECONDS); // the loop is late: "early" is due and has not run
+        long now = loop.ticker().nanoTime();
+        LoopTimers.scheduleAt(loop, LoopTimers.Kind.REQUEST_DEADLINE, () -> ran.add("passed"), now - 40 * MS);
+        assertThat(ran).isEmpty();
+        channel.runPendingTasks();
+        channel.runScheduledPendingTasks();
+        assertThat(ran).containsExactly("early", "passed");
+    }
+
+    @Test
     void loopsOnOneThreadKeepTheirTimeoutsApart() {
         MockTicker otherTime = Ticker.newMockTicker();
         EmbeddedChannel other = EmbeddedChannel.builder().ticker(otherTime).build();
