@@ -21,7 +21,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Taken: a request line {@code token SP target SP "HTTP/1.1" CRLF} whose target holds only
  * visible ASCII (RFC 9112 §3), then {@link PlainFieldLines}' plain field lines without
- * {@code Transfer-Encoding} or {@code Expect}, with no {@code Content-Length} or {@code Content-Length: 0},
+ * {@code Transfer-Encoding}, {@code Expect} or {@code Sec-WebSocket-Key1}/{@code Key2} (Hixie-76, see
+ * {@link #fields}), with no {@code Content-Length} or {@code Content-Length: 0},
  * and the empty line; the whole head within {@code maxHeadBytes}. Anything else is declined, nothing
  * consumed, and left to the decoder and its rules: leading CRLFs, other versions, obs-fold, bare CR
  * or LF, whitespace before a colon, control bytes, a body, and every framing question. Not
@@ -38,7 +39,13 @@ final class WholeRequestParser {
     /** The largest head taken: under the decoder's limits on the request line and on the fields. */
     private final int maxHeadBytes;
     private final byte[] head;
-    private final PlainFieldLines fields = new PlainFieldLines("expect");
+    /**
+     * Declined besides {@code Transfer-Encoding}: {@code Expect}, and the two keys of the Hixie-76
+     * WebSocket handshake, whose {@code GET} Netty's decoder gives an 8-byte body when it has both and
+     * no {@code Content-Length} ({@code HttpUtil.getWebSocketContentLength}): taken as bodyless here,
+     * those 8 bytes would start the next request.
+     */
+    private final PlainFieldLines fields = new PlainFieldLines("expect", "sec-websocket-key1", "sec-websocket-key2");
 
     /**
      * @param headersFactory makes the request's fields, as the decoder's own config does
