@@ -4,18 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,8 +22,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * {@link StrictRequestDecoder} with its {@link WholeRequestParser} gives what it gives without it,
  * for any bytes a caller may send, one to three requests cut into two reads anywhere, under the
- * shipped limits and under limits small enough for a plain head to reach them: the same requests
- * out of the aggregator (decoding result, method, target, version, fields in order, body), the same
+ * shipped limits and under limits small enough for a plain head to reach them
+ * ({@link WholeRequestDifferential}): the same requests out of the aggregator (decoding result, method, target, version, fields in order, body), the same
  * {@link StrictRequestDecoder#HEAD_STARTED} events between them, the same methods queued for the
  * response encoder, and every buffer released. The inputs mix plain {@code GET}s the parser takes
  * with near misses it must leave to the decoder: other versions and spellings, odd targets and
@@ -46,97 +38,41 @@ class WholeRequestParserPropertiesTest {
         boolean smallLimits = limits == 0; // a quarter of the time
         byte[] bytes = stream.getBytes(StandardCharsets.ISO_8859_1);
         int at = cut >= 150 ? bytes.length : cut; // half the time all in one read, as a caller's GET comes
-        Run reference = run(false, smallLimits, bytes, at);
-        Run parsed = run(true, smallLimits, bytes, at);
-        Statistics.collect(parsed.taken > 0 ? "parser took a request" : "decoder read it all");
+        int maxInitialLine = smallLimits ? 40 : 4096;
+        int maxHeader = smallLimits ? 60 : 8192;
+        List<String> reference = WholeRequestDifferential.run(false, maxInitialLine, maxHeader, bytes, at);
+        List<String> parsed = WholeRequestDifferential.run(true, maxInitialLine, maxHeader, bytes, at);
+        Statistics.collect(takesFirst(maxInitialLine, maxHeader, bytes, at) ? "parser took a request" : "decoder read it all");
         // Not vacuous: the parser must have been tried on requests it takes, not only on ones it leaves.
         Statistics.coverage(checker -> checker.check("parser took a request").percentage(p -> p >= 5));
-        assertThat(parsed.events).isEqualTo(reference.events);
+        assertThat(parsed).isEqualTo(reference);
     }
 
     @Example
     void takesAPlainGet() {
-        String get = "GET /api?x=1 HTTP/1.1\r\nHost: localhost:4242\r\nUser-Agent: curl/8\r\nAccept: */*\r\n\r\n";
-        Run parsed = run(true, false, get.getBytes(StandardCharsets.US_ASCII), get.length());
-        assertThat(parsed.taken).isEqualTo(1);
-        assertThat(parsed.events).containsExactly("HEAD_STARTED",
-                "ok GET /api?x=1 HTTP/1.1 [Host=localhost:4242, User-Agent=curl/8, Accept=*/*] ", "methods [GET]");
+        byte[] get = "GET /api?x=1 HTTP/1.1\r\nHost: localhost:4242\r\nUser-Agent: curl/8\r\nAccept: */*\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        assertThat(takesFirst(4096, 8192, get, get.length)).isTrue();
+        List<String> parsed = WholeRequestDifferential.run(true, 4096, 8192, get);
+        assertThat(parsed).isEqualTo(WholeRequestDifferential.run(false, 4096, 8192, get));
+        assertThat(parsed).containsSubsequence("HEAD_STARTED",
+                "ok GET /api?x=1 HTTP/1.1 [Host=localhost:4242, User-Agent=curl/8, Accept=*/*] body[] | queued [GET]");
     }
 
-    /** What came out, as text to compare, and how many requests the parser took. */
-    record Run(List<String> events, int taken) { }
-
-    private static Run run(boolean wholeRequests, boolean smallLimits, byte[] bytes, int cut) {
-        List<String> events = new ArrayList<>();
-        Queue<HttpMethod> methods = new ArrayDeque<>();
-        HttpDecoderConfig config = new HttpDecoderConfig()
-                .setMaxInitialLineLength(smallLimits ? 40 : 4096)
-                .setMaxHeaderSize(smallLimits ? 60 : 8192)
-                .setMaxChunkSize(ContentPieces.MAX_BYTES)
-                .setAllowDuplicateContentLengths(false)
-                .setStrictLineParsing(true);
-        EmbeddedChannel channel = new EmbeddedChannel(new StrictRequestDecoder(config, methods, wholeRequests),
-                new RequestAggregator(16, "request"), new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        if (msg instanceof FullHttpRequest request) {
-                            events.add(describe(request));
-                        } else {
-                            events.add(msg.toString());
-                        }
-                        io.netty.util.ReferenceCountUtil.release(msg);
-                    }
-
-                    @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                        events.add(String.valueOf(evt));
-                    }
-                });
-        List<ByteBuf> pieces = new ArrayList<>();
-        int at = Math.min(cut, bytes.length);
-        // Whether the parser takes the first request: the one it is offered in every run (later ones
-        // depend on what came before); the same parser the decoder makes, on a copy of the first read.
-        ByteBuf firstRead = Unpooled.copiedBuffer(bytes, 0, at);
-        FullHttpRequest first = new WholeRequestParser(config.getHeadersFactory(), config.getMaxInitialLineLength(),
-                config.getMaxHeaderSize()).parse(firstRead);
-        int taken = first == null ? 0 : 1;
-        if (first != null) {
-            first.release();
-        }
+    /**
+     * Whether the parser takes the first request: the one it is offered in every run (later ones
+     * depend on what came before); the parser the decoder makes, on a copy of the first read.
+     */
+    private static boolean takesFirst(int maxInitialLine, int maxHeader, byte[] bytes, int at) {
+        ByteBuf firstRead = Unpooled.copiedBuffer(bytes, 0, Math.min(at, bytes.length));
+        FullHttpRequest first = new WholeRequestParser(new HttpDecoderConfig().getHeadersFactory(), maxInitialLine,
+                maxHeader).parse(firstRead);
         firstRead.release();
-        for (int[] read : new int[][] {{0, at}, {at, bytes.length}}) {
-            if (read[1] > read[0] && channel.isOpen()) {
-                ByteBuf piece = Unpooled.copiedBuffer(bytes, read[0], read[1] - read[0]);
-                pieces.add(piece);
-                try {
-                    channel.writeInbound(piece);
-                } catch (Exception refused) {
-                    events.add("threw " + refused.getClass().getSimpleName());
-                }
-            }
+        if (first == null) {
+            return false;
         }
-        try {
-            channel.finishAndReleaseAll();
-        } catch (Exception atTheClose) {
-            events.add("at the close: " + atTheClose.getClass().getSimpleName());
-        }
-        events.add("methods " + methods);
-        pieces.forEach(piece -> assertThat(piece.refCnt()).as("released").isZero());
-        return new Run(events, taken);
-    }
-
-    private static String describe(FullHttpRequest request) {
-        StringBuilder text = new StringBuilder();
-        text.append(request.decoderResult().isSuccess() ? "ok" : "failed: " + request.decoderResult().cause());
-        text.append(' ').append(request.method()).append(' ').append(request.uri()).append(' ')
-            .append(request.protocolVersion()).append(' ');
-        List<String> fields = new ArrayList<>();
-        for (Map.Entry<String, String> field : request.headers()) {
-            fields.add(field.getKey() + "=" + field.getValue());
-        }
-        text.append(fields).append(' ').append(request.content().toString(StandardCharsets.ISO_8859_1));
-        return text.append(request.trailingHeaders().isEmpty() ? "" : " trailers " + request.trailingHeaders().names())
-                   .toString();
+        first.release();
+        return true;
     }
 
     @Provide

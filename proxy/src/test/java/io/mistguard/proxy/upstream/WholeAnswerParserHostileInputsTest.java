@@ -275,23 +275,10 @@ class WholeAnswerParserHostileInputsTest {
     }
 
     static String describe(Object msg, UpstreamCodec codec) {
-        if (!(msg instanceof FullHttpResponse answer)) {
-            return msg.getClass().getSimpleName();
-        }
-        StringBuilder text = new StringBuilder();
-        if (msg instanceof io.netty.handler.codec.http.DefaultFullHttpResponse && answer.decoderResult().isSuccess()) {
-            text.append("PARSER ");
-        }
-        text.append(answer.decoderResult().isSuccess() ? "ok" : "failed: " + answer.decoderResult().cause());
-        text.append(' ').append(answer.protocolVersion()).append(' ').append(answer.status().code()).append(' ')
-            .append(answer.status().reasonPhrase()).append(' ');
-        List<String> fields = new ArrayList<>();
-        for (Map.Entry<String, String> field : answer.headers()) {
-            fields.add(field.getKey() + "=" + field.getValue());
-        }
-        text.append(fields).append(' ').append(answer.content().toString(StandardCharsets.ISO_8859_1));
-        text.append(answer.trailingHeaders().isEmpty() ? "" : " trailers " + answer.trailingHeaders().names());
-        text.append(" keepAlive=").append(io.netty.handler.codec.http.HttpUtil.isKeepAlive(answer));
-        return text.append(" clean=").append(codec.answerEndedCleanly()).toString();
+        boolean parsed = msg instanceof io.netty.handler.codec.http.DefaultFullHttpResponse answer
+                         && answer.decoderResult().isSuccess();
+        String keepAlive = msg instanceof FullHttpResponse answer
+                ? " keepAlive=" + io.netty.handler.codec.http.HttpUtil.isKeepAlive(answer) : "";
+        return (parsed ? "PARSER " : "") + AnswerText.of(msg, codec) + keepAlive;
     }
 }

@@ -98,7 +98,7 @@ class WholeAnswerParserPropertiesTest {
                 if (msg instanceof DefaultFullHttpResponse whole && whole.decoderResult().isSuccess()) {
                     taken[0]++; // the parser's; the aggregator makes its own class, the decoder this one only when refusing
                 }
-                answers.add(describe(msg, codec));
+                answers.add(AnswerText.of(msg, codec));
                 ReferenceCountUtil.release(msg);
             }
         });
@@ -126,23 +126,6 @@ class WholeAnswerParserPropertiesTest {
         }
         pieces.forEach(piece -> assertThat(piece.refCnt()).as("released").isZero());
         return new Run(answers, taken[0]);
-    }
-
-    private static String describe(Object msg, UpstreamCodec codec) {
-        if (!(msg instanceof FullHttpResponse answer)) {
-            return msg.getClass().getSimpleName(); // not expected: would differ between the two
-        }
-        StringBuilder text = new StringBuilder();
-        text.append(answer.decoderResult().isSuccess() ? "ok" : "failed: " + answer.decoderResult().cause());
-        text.append(' ').append(answer.protocolVersion()).append(' ').append(answer.status().code()).append(' ')
-            .append(answer.status().reasonPhrase()).append(' ');
-        List<String> fields = new ArrayList<>();
-        for (Map.Entry<String, String> field : answer.headers()) {
-            fields.add(field.getKey() + "=" + field.getValue());
-        }
-        text.append(fields).append(' ').append(answer.content().toString(StandardCharsets.ISO_8859_1));
-        text.append(answer.trailingHeaders().isEmpty() ? "" : " trailers " + answer.trailingHeaders().names());
-        return text.append(" clean=").append(codec.answerEndedCleanly()).toString();
     }
 
     @Provide
