@@ -1,8 +1,10 @@
 package io.mistguard.proxy.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,7 +20,14 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The fields are made with the decoder's own fields factory, names as {@link AsciiString} and
  * values as strings, trailing whitespace trimmed, in the order they came: the same fields the
- * decoder would make. Not thread-safe: one instance per parser, reused message after message.
+ * decoder would make.
+ *
+ * <p>Also the scratch copy of the head the parsers read from. One instance per thread
+ * ({@link #ofThisThread}), shared by the parsers that run there, not one per parser: a parser lives
+ * as long as its connection, and 5 KiB of scratch per connection would be ~50 MiB of heap (of
+ * the image's 128) for the 10 000 callers of the hung-Mist benchmark (found by reading the change). Sharing is safe because a parse is a leaf: it copies,
+ * scans and builds its fields before it returns, and fires nothing in between. Not thread-safe:
+ * used only by its own thread.
  */
 public final class PlainFieldLines {
 
@@ -41,31 +50,61 @@ public final class PlainFieldLines {
         TEXT['\t'] = true;
     }
 
-    private final byte[][] declinedNames;
+    /** The most bytes of a head copied for a parser ({@link #copyHead}). */
+    public static final int MAX_HEAD_BYTES = 4096;
+
+    private static final FastThreadLocal<PlainFieldLines> PER_THREAD = new FastThreadLocal<>() {
+        @Override
+        protected PlainFieldLines initialValue() {
+            return new PlainFieldLines();
+        }
+    };
+
+    private final byte[] head = new byte[MAX_HEAD_BYTES];
     /** Per field: name start, name length, value start, value length (offsets into the scanned bytes). */
     private final int[] fields = new int[MAX_FIELDS * 4];
     private int count;
     private int contentLength;
 
+    private PlainFieldLines() {
+    }
+
+    /** This thread's instance. */
+    public static PlainFieldLines ofThisThread() {
+        return PER_THREAD.get();
+    }
+
     /**
-     * @param declinedNames lower-case names whose presence makes {@link #scan} decline the head;
-     *        {@code Transfer-Encoding} is always among them
+     * Names for {@link #scan} to decline, lower case, {@code Transfer-Encoding} always among them.
+     * Made once per parser kind, kept in a constant.
      */
-    public PlainFieldLines(String... declinedNames) {
-        this.declinedNames = new byte[declinedNames.length + 1][];
-        this.declinedNames[0] = TRANSFER_ENCODING;
-        for (int i = 0; i < declinedNames.length; i++) {
-            this.declinedNames[i + 1] = lowerCase(declinedNames[i]);
+    public static byte[][] declining(String... names) {
+        byte[][] declined = new byte[names.length + 1][];
+        declined[0] = TRANSFER_ENCODING;
+        for (int i = 0; i < names.length; i++) {
+            declined[i + 1] = lowerCase(names[i]);
         }
+        return declined;
+    }
+
+    /**
+     * Copies the first {@code n} readable bytes of {@code in} (at most {@value #MAX_HEAD_BYTES}),
+     * without consuming them, into this thread's scratch array, and returns it. Valid until the next
+     * copy on this thread.
+     */
+    public byte[] copyHead(ByteBuf in, int n) {
+        in.getBytes(in.readerIndex(), head, 0, n);
+        return head;
     }
 
     /**
      * Reads the field lines and the empty line that start at {@code from} in {@code b[0..n)}.
      *
+     * @param declinedNames from {@link #declining}: a field of one of these names declines the head
      * @return the index just past the empty line's CRLF, or -1 if the head is declined or does not end
      *         before {@code n}
      */
-    public int scan(byte[] b, int from, int n) {
+    public int scan(byte[] b, int from, int n, byte[][] declinedNames) {
         int p = from;
         count = 0;
         contentLength = -1;

@@ -22,30 +22,26 @@ import java.nio.charset.StandardCharsets;
  * <p>Taken: a request line {@code token SP target SP "HTTP/1.1" CRLF} whose target holds only
  * visible ASCII (RFC 9112 §3), then {@link PlainFieldLines}' plain field lines without
  * {@code Transfer-Encoding}, {@code Expect} or {@code Sec-WebSocket-Key1}/{@code Key2} (Hixie-76, see
- * {@link #fields}), with no {@code Content-Length} or {@code Content-Length: 0},
+ * {@link #DECLINED}), with no {@code Content-Length} or {@code Content-Length: 0},
  * and the empty line; the whole head within {@code maxHeadBytes}. Anything else is declined, nothing
  * consumed, and left to the decoder and its rules: leading CRLFs, other versions, obs-fold, bare CR
  * or LF, whitespace before a colon, control bytes, a body, and every framing question. Not
- * thread-safe: one instance per decoder, which reuses its scratch arrays; event loop only.
+ * thread-safe: one instance per decoder; event loop only (its scratch is the thread's).
  */
 final class WholeRequestParser {
-
-    /** The largest head read here, in bytes, whatever the listener's limits. */
-    static final int MAX_HEAD_BYTES = 4096;
 
     private static final byte[] VERSION_AND_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpHeadersFactory headersFactory;
     /** The largest head taken: under the decoder's limits on the request line and on the fields. */
     private final int maxHeadBytes;
-    private final byte[] head;
     /**
      * Declined besides {@code Transfer-Encoding}: {@code Expect}, and the two keys of the Hixie-76
      * WebSocket handshake, whose {@code GET} Netty's decoder gives an 8-byte body when it has both and
      * no {@code Content-Length} ({@code HttpUtil.getWebSocketContentLength}): taken as bodyless here,
      * those 8 bytes would start the next request.
      */
-    private final PlainFieldLines fields = new PlainFieldLines("expect", "sec-websocket-key1", "sec-websocket-key2");
+    private static final byte[][] DECLINED = PlainFieldLines.declining("expect", "sec-websocket-key1", "sec-websocket-key2");
 
     /**
      * @param headersFactory makes the request's fields, as the decoder's own config does
@@ -55,8 +51,8 @@ final class WholeRequestParser {
     WholeRequestParser(HttpHeadersFactory headersFactory, int maxInitialLineBytes, int maxHeaderBytes) {
         this.headersFactory = headersFactory;
         // Both limits at once, with room for line ends: a head the decoder would refuse as too long is never taken.
-        this.maxHeadBytes = Math.max(0, Math.min(MAX_HEAD_BYTES, Math.min(maxInitialLineBytes, maxHeaderBytes)) - 4);
-        this.head = new byte[MAX_HEAD_BYTES];
+        this.maxHeadBytes = Math.max(0, Math.min(PlainFieldLines.MAX_HEAD_BYTES,
+                Math.min(maxInitialLineBytes, maxHeaderBytes)) - 4);
     }
 
     /**
@@ -68,8 +64,8 @@ final class WholeRequestParser {
         if (n < 16) {
             return null;
         }
-        byte[] b = head;
-        in.getBytes(in.readerIndex(), b, 0, n);
+        PlainFieldLines fields = PlainFieldLines.ofThisThread();
+        byte[] b = fields.copyHead(in, n);
         int methodEnd = indexOf(b, (byte) ' ', 0, n);
         if (methodEnd < 0 || !PlainFieldLines.isToken(b, 0, methodEnd)) {
             return null;
@@ -87,7 +83,7 @@ final class WholeRequestParser {
                 return null;
             }
         }
-        int headBytes = fields.scan(b, targetEnd + VERSION_AND_CRLF.length, n);
+        int headBytes = fields.scan(b, targetEnd + VERSION_AND_CRLF.length, n, DECLINED);
         if (headBytes < 0 || fields.contentLength() > 0) {
             return null;
         }

@@ -37,19 +37,18 @@ import java.nio.charset.StandardCharsets;
  * <p>Declining costs one pass over at most {@value #MAX_HEAD_BYTES} bytes. Whether the answer
  * belongs to a {@code HEAD}, or follows bytes the decoder already holds, is the caller's to check
  * ({@link UpstreamCodec}): this reads bytes, and knows no request. Not thread-safe: one instance per
- * decoder, which reuses its scratch arrays; used only from the channel's event loop.
+ * decoder; used only from the channel's event loop (its scratch is the thread's).
  */
 final class WholeAnswerParser {
 
     /** The largest head (status line, fields and empty line) taken, in bytes. */
-    static final int MAX_HEAD_BYTES = 4096;
+    static final int MAX_HEAD_BYTES = PlainFieldLines.MAX_HEAD_BYTES;
+    private static final byte[][] DECLINED = PlainFieldLines.declining();
 
     private static final byte[] STATUS_LINE_START = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpHeadersFactory headersFactory;
     private final int maxBodyBytes;
-    private final byte[] head = new byte[MAX_HEAD_BYTES];
-    private final PlainFieldLines fields = new PlainFieldLines();
 
     /**
      * @param headersFactory makes the answer's fields, as the decoder's own config does (the same
@@ -73,8 +72,8 @@ final class WholeAnswerParser {
         if (n < STATUS_LINE_START.length + 8) {
             return null;
         }
-        byte[] b = head;
-        in.getBytes(in.readerIndex(), b, 0, n);
+        PlainFieldLines fields = PlainFieldLines.ofThisThread();
+        byte[] b = fields.copyHead(in, n);
         for (int i = 0; i < STATUS_LINE_START.length; i++) {
             if (b[i] != STATUS_LINE_START[i]) {
                 return null;
@@ -91,7 +90,7 @@ final class WholeAnswerParser {
                 || PlainFieldLines.isOws(b[reasonStart]) || PlainFieldLines.isOws(b[reasonEnd - 1])) {
             return null;
         }
-        int headBytes = fields.scan(b, reasonEnd + 2, n);
+        int headBytes = fields.scan(b, reasonEnd + 2, n, DECLINED);
         int contentLength = fields.contentLength();
         if (headBytes < 0 || contentLength < 1 || contentLength > maxBodyBytes || readable - headBytes < contentLength) {
             return null;
